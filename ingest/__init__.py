@@ -1,0 +1,1 @@
+"""Files → documents: extract text, detect language, derive metadata."""

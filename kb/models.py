@@ -1,0 +1,142 @@
+"""Records that cross package boundaries: frozen, plain, no third-party imports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: The six facets, in the order the app and the CLI show them.
+FACETS: tuple[str, ...] = ("region", "network", "year", "topic", "doctype", "language")
+
+DOCTYPES: tuple[str, ...] = ("press-release", "minutes", "project-description", "other")
+
+SORTS: tuple[str, ...] = ("relevance", "newest", "oldest")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One original file with its text and metadata (confirmed or derived)."""
+
+    id: str
+    source: str
+    title: str
+    text: str
+    language: str = "und"
+    date: str | None = None  # ISO 8601: YYYY-MM-DD, YYYY-MM or YYYY; None when unknown
+    year: int | None = None
+    networks: tuple[str, ...] = ()  # canonical network names from the vocabulary
+    regions: tuple[str, ...] = ()  # canonical region names from the vocabulary
+    topics: tuple[str, ...] = ()  # stable topic ids from the vocabulary
+    doctype: str = "other"
+    checksum: str = ""
+    added_by: str | None = None
+    added_at: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What a user asked for: query text (empty = browse all), facet filters, sort, page."""
+
+    text: str = ""
+    regions: tuple[str, ...] = ()
+    networks: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    topics: tuple[str, ...] = ()
+    doctypes: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 10
+    expand: bool = True  # add other-language terms for vocabulary concepts
+    fuzzy: bool = True  # add one/two-edit matches for rare or unknown words
+
+    def selected(self, facet: str) -> tuple[str, ...]:
+        """The selected values of one facet, as strings."""
+        values = {
+            "region": self.regions,
+            "network": self.networks,
+            "year": self.years,
+            "topic": self.topics,
+            "doctype": self.doctypes,
+            "language": self.languages,
+        }[facet]
+        return tuple(str(v) for v in values)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A piece of document text with the character spans that matched the query."""
+
+    text: str
+    matches: tuple[tuple[int, int], ...] = ()
+
+    def marked(self, start: str = "«", end: str = "»") -> str:
+        """The fragment with each match wrapped in the given markers (no escaping)."""
+        out, pos = [], 0
+        for a, b in self.matches:
+            out += [self.text[pos:a], start, self.text[a:b], end]
+            pos = b
+        out.append(self.text[pos:])
+        return "".join(out)
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str
+    source: str
+    score: float
+    fragments: tuple[Fragment, ...]
+    language: str
+    date: str | None
+    year: int | None
+    doctype: str
+    networks: tuple[str, ...]
+    regions: tuple[str, ...]
+    topics: tuple[str, ...]
+
+    @property
+    def snippet(self) -> str:
+        return " … ".join(f.marked() for f in self.fragments)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    values: tuple[FacetValue, ...]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    request: SearchRequest
+    total: int
+    hits: tuple[Hit, ...]
+    facets: tuple[Facet, ...]
+    suggestion: str | None = None
+    expansions: tuple[str, ...] = ()  # other-language terms added to the query
+    relaxed: bool = False  # no document had all words: showing those with most of them
+    took_ms: float = 0.0
+
+    def facet(self, name: str) -> Facet:
+        return next(f for f in self.facets if f.name == name)
+
+    @property
+    def pages(self) -> int:
+        size = max(1, self.request.page_size)
+        return max(1, -(-self.total // size))
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    documents: int
+    facets: tuple[Facet, ...] = field(default=())
+    schema_version: int = 0

@@ -1,0 +1,34 @@
+"""Settings, read from the environment with defaults. Each is documented in the README."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    index_dir: Path
+    corpus_dir: Path
+    max_upload_bytes: int
+    max_pdf_pages: int
+    extract_timeout_s: float
+    secrets_file: Path
+
+
+def load_settings(index_dir: str | Path | None = None, corpus_dir: str | Path | None = None) -> Settings:
+    """Settings from arguments, then environment variables, then the project's defaults."""
+    env = os.environ
+    corpus = Path(corpus_dir or env.get("KB_CORPUS_DIR") or PROJECT_ROOT / "corpus")
+    index = Path(index_dir or env.get("KB_INDEX_DIR") or PROJECT_ROOT / "var" / "index")
+    return Settings(
+        index_dir=index,
+        corpus_dir=corpus,
+        max_upload_bytes=int(env.get("KB_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)),
+        max_pdf_pages=int(env.get("KB_MAX_PDF_PAGES", 2000)),
+        extract_timeout_s=float(env.get("KB_EXTRACT_TIMEOUT_S", 60)),
+        secrets_file=Path(env.get("KB_SECRETS_FILE") or PROJECT_ROOT / "var" / "coordinators.json"),
+    )

@@ -1,0 +1,130 @@
+"""The vocabulary of networks, regions, topics and cross-language concepts (corpus/vocabulary.json)."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from kb.errors import VocabularyError
+
+KINDS: tuple[str, ...] = ("networks", "regions", "topics", "concepts")
+LANGUAGES: tuple[str, ...] = ("de", "da", "nl", "en")
+VOCABULARY_FILE = "vocabulary.json"
+
+
+def fold(text: str) -> str:
+    """Lower-case, drop accents and umlaut marks, ß→ss, æ→ae, ø→o, å→a (for lookups only)."""
+    text = text.casefold().replace("ß", "ss").replace("æ", "ae").replace("ø", "o")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One network, region, topic or concept with its labels, aliases and terms."""
+
+    id: str
+    kind: str
+    name: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+    terms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    regions: tuple[str, ...] = ()  # networks: the ids of the regions they belong to
+
+    def label(self, language: str = "en") -> str:
+        """The label in a language, falling back to English, then the canonical name."""
+        return self.labels.get(language) or self.labels.get("en") or self.name
+
+    def names(self) -> tuple[str, ...]:
+        """Every surface form that refers to the entry: name, labels, aliases."""
+        seen: dict[str, None] = {self.name: None}
+        for value in (*self.labels.values(), *self.aliases):
+            seen.setdefault(value, None)
+        return tuple(seen)
+
+    @property
+    def value(self) -> str:
+        """The value stored in the index and shown in JSON: topics by id, others by name."""
+        return self.id if self.kind in ("topics", "concepts") else self.name
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    networks: tuple[Entry, ...] = ()
+    regions: tuple[Entry, ...] = ()
+    topics: tuple[Entry, ...] = ()
+    concepts: tuple[Entry, ...] = ()
+
+    def entries(self, kind: str) -> tuple[Entry, ...]:
+        return getattr(self, kind)
+
+    def resolve(self, kind: str, value: str) -> Entry | None:
+        """The entry of a kind named by id, name, label or alias (folded comparison)."""
+        key = fold(value.strip())
+        for entry in self.entries(kind):
+            if fold(entry.id) == key or any(fold(n) == key for n in entry.names()):
+                return entry
+        return None
+
+    def canonical(self, kind: str, value: str) -> str:
+        """The stored value for a user-typed value; unknown values pass through unchanged."""
+        entry = self.resolve(kind, value)
+        return entry.value if entry else value.strip()
+
+    def label(self, facet: str, value: str, language: str = "en") -> str:
+        """The display label of a facet value in a language."""
+        kind = {"network": "networks", "region": "regions", "topic": "topics"}.get(facet)
+        if kind is None:
+            return value
+        entry = self.resolve(kind, value)
+        return entry.label(language) if entry else value
+
+    def linked_terms(self) -> tuple[tuple[str, Mapping[str, tuple[str, ...]]], ...]:
+        """(concept id, terms per language) for every topic and concept that has terms."""
+        return tuple((e.id, e.terms) for e in (*self.topics, *self.concepts) if e.terms)
+
+
+def _entry(kind: str, raw: Mapping, path: Path) -> Entry:
+    try:
+        terms = {lang: tuple(words) for lang, words in raw.get("terms", {}).items()}
+        return Entry(
+            id=str(raw["id"]),
+            kind=kind,
+            name=str(raw.get("name") or raw.get("labels", {}).get("en") or raw["id"]),
+            labels=dict(raw.get("labels", {})),
+            aliases=tuple(raw.get("aliases", ())),
+            terms=terms,
+            regions=tuple(raw.get("regions", ())),
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise VocabularyError(f"{path}: malformed {kind} entry {raw!r}: {exc}") from exc
+
+
+def parse_vocabulary(data: Mapping, path: Path = Path("<vocabulary>")) -> Vocabulary:
+    """A Vocabulary from the decoded JSON object."""
+    if not isinstance(data, Mapping):
+        raise VocabularyError(f"{path}: the vocabulary must be a JSON object")
+    return Vocabulary(**{kind: tuple(_entry(kind, raw, path) for raw in data.get(kind, ())) for kind in KINDS})
+
+
+def load_vocabulary(corpus_dir: Path) -> Vocabulary:
+    """The vocabulary file of a corpus (empty when the corpus has none); cached until it changes."""
+    path = Path(corpus_dir) / VOCABULARY_FILE
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return Vocabulary()
+    return _load(path.resolve(), mtime)
+
+
+@cache
+def _load(path: Path, mtime_ns: int) -> Vocabulary:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise VocabularyError(f"{path}: cannot read the vocabulary: {exc}") from exc
+    return parse_vocabulary(data, path)
