@@ -1,0 +1,270 @@
+"""Language of a document: the declared code when valid, else langdetect on a bounded sample."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
+
+log = logging.getLogger(__name__)
+
+UNDETERMINED = "und"
+SAMPLE_CHARS = 5000
+MIN_LETTERS = 20
+MIN_CONFIDENCE = 0.70
+
+# ISO 639-2/B, 639-2/T and a few English names → ISO 639-1 for the languages we expect.
+_THREE_LETTER: dict[str, str] = {
+    "deu": "de",
+    "ger": "de",
+    "dan": "da",
+    "nld": "nl",
+    "dut": "nl",
+    "eng": "en",
+    "nor": "no",
+    "nob": "no",
+    "nno": "no",
+    "swe": "sv",
+    "fra": "fr",
+    "fre": "fr",
+    "spa": "es",
+    "ita": "it",
+    "pol": "pl",
+    "fin": "fi",
+    "german": "de",
+    "danish": "da",
+    "dutch": "nl",
+    "english": "en",
+}
+_ALIASES: dict[str, str] = {"nb": "no", "nn": "no"}
+_CODE = re.compile(r"^([a-z]{2,7})(?:[-_][a-z0-9]{1,8})*$")
+_LETTER = re.compile(r"[^\W\d_]")
+
+_ISO_639_1 = frozenset(
+    [
+        "aa",
+        "ab",
+        "ae",
+        "af",
+        "ak",
+        "am",
+        "an",
+        "ar",
+        "as",
+        "av",
+        "ay",
+        "az",
+        "ba",
+        "be",
+        "bg",
+        "bh",
+        "bi",
+        "bm",
+        "bn",
+        "bo",
+        "br",
+        "bs",
+        "ca",
+        "ce",
+        "ch",
+        "co",
+        "cr",
+        "cs",
+        "cu",
+        "cv",
+        "cy",
+        "da",
+        "de",
+        "dv",
+        "dz",
+        "ee",
+        "el",
+        "en",
+        "eo",
+        "es",
+        "et",
+        "eu",
+        "fa",
+        "ff",
+        "fi",
+        "fj",
+        "fo",
+        "fr",
+        "fy",
+        "ga",
+        "gd",
+        "gl",
+        "gn",
+        "gu",
+        "gv",
+        "ha",
+        "he",
+        "hi",
+        "ho",
+        "hr",
+        "ht",
+        "hu",
+        "hy",
+        "hz",
+        "ia",
+        "id",
+        "ie",
+        "ig",
+        "ii",
+        "ik",
+        "io",
+        "is",
+        "it",
+        "iu",
+        "ja",
+        "jv",
+        "ka",
+        "kg",
+        "ki",
+        "kj",
+        "kk",
+        "kl",
+        "km",
+        "kn",
+        "ko",
+        "kr",
+        "ks",
+        "ku",
+        "kv",
+        "kw",
+        "ky",
+        "la",
+        "lb",
+        "lg",
+        "li",
+        "ln",
+        "lo",
+        "lt",
+        "lu",
+        "lv",
+        "mg",
+        "mh",
+        "mi",
+        "mk",
+        "ml",
+        "mn",
+        "mr",
+        "ms",
+        "mt",
+        "my",
+        "na",
+        "nb",
+        "nd",
+        "ne",
+        "ng",
+        "nl",
+        "nn",
+        "no",
+        "nr",
+        "nv",
+        "ny",
+        "oc",
+        "oj",
+        "om",
+        "or",
+        "os",
+        "pa",
+        "pi",
+        "pl",
+        "ps",
+        "pt",
+        "qu",
+        "rm",
+        "rn",
+        "ro",
+        "ru",
+        "rw",
+        "sa",
+        "sc",
+        "sd",
+        "se",
+        "sg",
+        "si",
+        "sk",
+        "sl",
+        "sm",
+        "sn",
+        "so",
+        "sq",
+        "sr",
+        "ss",
+        "st",
+        "su",
+        "sv",
+        "sw",
+        "ta",
+        "te",
+        "tg",
+        "th",
+        "ti",
+        "tk",
+        "tl",
+        "tn",
+        "to",
+        "tr",
+        "ts",
+        "tt",
+        "tw",
+        "ty",
+        "ug",
+        "uk",
+        "ur",
+        "uz",
+        "ve",
+        "vi",
+        "vo",
+        "wa",
+        "wo",
+        "xh",
+        "yi",
+        "yo",
+        "za",
+        "zh",
+        "zu",
+    ]
+)
+
+# A private factory (fixed seed) so detection is deterministic whatever other code does to langdetect's.
+_factory = DetectorFactory()
+_factory.load_profile(PROFILES_DIRECTORY)
+_factory.seed = 0
+
+
+def normalize_language(code: str | None) -> str | None:
+    """The ISO 639-1 code for a declared language tag ("de-DE", "DE", "deu"), else None."""
+    if not code:
+        return None
+    match = _CODE.match(code.strip().lower())
+    if not match:
+        return None
+    primary = match.group(1)
+    primary = _THREE_LETTER.get(primary, primary)
+    primary = _ALIASES.get(primary, primary)
+    return primary if primary in _ISO_639_1 else None
+
+
+def detect_language(text: str, declared: str | None = None) -> str:
+    """The document's ISO 639-1 language: a valid declared code wins, else detection, else "und"."""
+    normalized = normalize_language(declared)
+    if normalized:
+        return normalized
+    sample = text[:SAMPLE_CHARS]
+    if len(_LETTER.findall(sample)) < MIN_LETTERS:
+        return UNDETERMINED
+    detector = _factory.create()
+    detector.append(sample)
+    try:
+        best = detector.get_probabilities()
+    except LangDetectException:
+        return UNDETERMINED
+    if not best or best[0].prob < MIN_CONFIDENCE:
+        return UNDETERMINED
+    code = best[0].lang.split("-")[0].lower()
+    return _ALIASES.get(code, code)
