@@ -1,0 +1,146 @@
+"""Metadata derived from a document's text, and confirmed metadata that overrides it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from ingest.language import detect_language, normalize_language
+from ingest.metadata.dates import MIN_YEAR, find_date
+from ingest.metadata.doctype import classify_doctype
+from ingest.metadata.entities import find_entities
+from ingest.metadata.title import choose_title
+from ingest.metadata.topics import find_topics
+from ingest.source import Extracted
+from kb.models import DOCTYPES
+from kb.vocabulary import Vocabulary
+
+log = logging.getLogger(__name__)
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")
+_FACETS = {"networks": "networks", "regions": "regions", "topics": "topics"}
+
+
+@dataclass(frozen=True)
+class Derived:
+    """Metadata for one document: derived from its text, possibly overridden by confirmed values."""
+
+    title: str
+    language: str
+    date: str | None
+    year: int | None
+    networks: tuple[str, ...]
+    regions: tuple[str, ...]
+    topics: tuple[str, ...]
+    doctype: str
+
+
+def valid_iso_date(value: str | None) -> str | None:
+    """The value when it is a real ISO date ("YYYY", "YYYY-MM", "YYYY-MM-DD") in range, else None."""
+    match = _ISO.match(value.strip()) if isinstance(value, str) else None
+    if not match:
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    if not MIN_YEAR <= year <= dt.date.today().year + 1:
+        return None
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError:
+        return None
+    return match.group(0)
+
+
+def derive(extracted: Extracted, vocabulary: Vocabulary, filename: str) -> Derived:
+    """Title, language, date, networks, regions, topics and kind of a document from its text."""
+    text = extracted.text
+    title = choose_title(extracted.title, text, filename)
+    language = detect_language(text, extracted.language)
+    date = valid_iso_date(extracted.date) or find_date(text, title)
+    return Derived(
+        title=title,
+        language=language,
+        date=date,
+        year=int(date[:4]) if date else None,
+        networks=find_entities(text, title, vocabulary, "networks"),
+        regions=find_entities(text, title, vocabulary, "regions"),
+        topics=find_topics(text, title, vocabulary, language),
+        doctype=classify_doctype(text, title),
+    )
+
+
+def _confirmed_date(value: object) -> str | None:
+    """An ISO date from a confirmed value: a date, a datetime, a year number or an ISO string."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return valid_iso_date(f"{value:04d}")
+    if isinstance(value, str):
+        return valid_iso_date(value)
+    return None
+
+
+def _confirmed_values(value: object, vocabulary: Vocabulary, kind: str) -> tuple[str, ...] | None:
+    """Canonical values from a confirmed list (or comma-separated string) of names, aliases or ids."""
+    if isinstance(value, str):
+        items = _LIST_SEPARATOR.split(value)
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = [str(v) for v in value if v is not None]
+    else:
+        return None
+    canonical = (vocabulary.canonical(kind, item) for item in items if item.strip())
+    return tuple(dict.fromkeys(canonical))
+
+
+def _confirmed_doctype(value: object) -> str | None:
+    """A doctype from DOCTYPES, accepting "press release" or "Press_Release" spellings."""
+    if not isinstance(value, str):
+        return None
+    key = re.sub(r"[\s_]+", "-", value.strip().lower())
+    return key if key in DOCTYPES else None
+
+
+def apply_confirmed(derived: Derived, confirmed: Mapping[str, object], vocabulary: Vocabulary) -> Derived:
+    """Derived metadata with every valid confirmed value in its place; confirmed always wins."""
+    changes: dict[str, object] = {}
+    title = confirmed.get("title")
+    if isinstance(title, str) and title.strip():
+        changes["title"] = " ".join(title.split())
+    if "language" in confirmed:
+        language = normalize_language(str(confirmed["language"]))
+        if language:
+            changes["language"] = language
+        else:
+            log.warning("ignoring confirmed language %r", confirmed["language"])
+    if confirmed.get("date") is not None:
+        date = _confirmed_date(confirmed["date"])
+        if date:
+            changes["date"], changes["year"] = date, int(date[:4])
+        else:
+            log.warning("ignoring confirmed date %r", confirmed["date"])
+    if confirmed.get("year") is not None:
+        year = _confirmed_date(confirmed["year"])
+        if year and len(year) == 4:
+            changes["year"] = int(year)
+            current = changes.get("date", derived.date)
+            if not (isinstance(current, str) and current.startswith(year)):
+                changes["date"] = year
+        else:
+            log.warning("ignoring confirmed year %r", confirmed["year"])
+    for key, kind in _FACETS.items():
+        if key in confirmed:
+            values = _confirmed_values(confirmed[key], vocabulary, kind)
+            if values is not None:
+                changes[key] = values
+    if "doctype" in confirmed:
+        doctype = _confirmed_doctype(confirmed["doctype"])
+        if doctype:
+            changes["doctype"] = doctype
+        else:
+            log.warning("ignoring confirmed doctype %r", confirmed["doctype"])
+    return replace(derived, **changes)
