@@ -108,7 +108,9 @@ def parse_vocabulary(data: Mapping, path: Path = Path("<vocabulary>")) -> Vocabu
     """A Vocabulary from the decoded JSON object."""
     if not isinstance(data, Mapping):
         raise VocabularyError(f"{path}: the vocabulary must be a JSON object")
-    return Vocabulary(**{kind: tuple(_entry(kind, raw, path) for raw in data.get(kind, ())) for kind in KINDS})
+    return Vocabulary(
+        **{kind: tuple(_entry(kind, raw, path) for raw in data.get(kind, ())) for kind in KINDS}
+    )
 
 
 def load_vocabulary(corpus_dir: Path) -> Vocabulary:

@@ -1,0 +1,210 @@
+"""The ingest pipeline: files → documents → index, one outcome per file.
+
+Extraction runs in worker processes with a time and memory limit per file, so a file that makes a
+parser spin or swell is stopped and reported while the batch goes on. Unchanged files are skipped
+by checksum, byte-identical duplicates are indexed once, and nothing in the corpus is ever changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.errors import IngestError, UnsupportedFile
+from ingest.sidecar import is_sidecar, sidecar_path
+from ingest.worker import Limits, prepare
+from kb.api import KnowledgeBase
+from kb.models import Document
+from kb.vocabulary import VOCABULARY_FILE
+
+log = logging.getLogger(__name__)
+
+PIPELINE_VERSION = "1"  # bump when extraction or derivation changes, so every file is read again
+COMMIT_EVERY = 500
+IN_PROCESS_BELOW = 0  # batches smaller than this are read without worker processes (0: always workers)
+STATUSES = ("indexed", "updated", "unchanged", "duplicate", "unsupported", "failed", "removed")
+_UNSAFE_ID = re.compile(r"[^A-Za-z0-9._/-]+")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one file."""
+
+    source: str
+    status: str
+    id: str | None = None
+    message: str = ""
+
+
+def discover(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[Path]:
+    """Files below the paths, recursively and sorted; hidden files, sidecars, the vocabulary and `skip` left out."""
+    skipped = {Path(p).resolve() for p in skip}
+    for root in paths:
+        root = Path(root)
+        if root.is_file():
+            yield root
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            here = Path(dirpath)
+            dirnames[:] = sorted(
+                d for d in dirnames if not d.startswith(".") and (here / d).resolve() not in skipped
+            )
+            for name in sorted(filenames):
+                path = here / name
+                if name.startswith(".") or is_sidecar(path) or name == VOCABULARY_FILE:
+                    continue
+                yield path
+
+
+def source_label(path: Path, corpus_dir: Path) -> str:
+    """The path as shown and stored: relative to the corpus when inside it, else absolute."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(corpus_dir.resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def document_id(label: str) -> str:
+    """A stable id from a source label: the path without its suffix (outside files get a hash prefix)."""
+    stem = label.rsplit(".", 1)[0] if "." in Path(label).name else label
+    if label.startswith("/"):
+        digest = hashlib.sha1(label.encode("utf-8")).hexdigest()[:8]
+        stem = f"ext-{digest}/{Path(stem).name}"
+    return _UNSAFE_ID.sub("-", stem).strip("-/") or hashlib.sha1(label.encode()).hexdigest()[:12]
+
+
+def content_checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def state_checksum(data: bytes, path: Path) -> str:
+    """Content checksum plus a checksum of the confirmed metadata and the pipeline version."""
+    meta = sidecar_path(path)
+    extra = meta.read_bytes() if meta.exists() else b""
+    tail = hashlib.sha256(extra + PIPELINE_VERSION.encode()).hexdigest()[:8]
+    return f"{content_checksum(data)}-{tail}"
+
+
+@dataclass(frozen=True)
+class _Job:
+    path: Path
+    label: str
+    id: str
+    checksum: str
+    existed: bool
+
+
+def run(
+    kb: KnowledgeBase,
+    paths: Iterable[Path],
+    *,
+    limits: Limits,
+    prune: bool = False,
+    progress: Callable[[Outcome], None] | None = None,
+    workers: int | None = None,
+) -> list[Outcome]:
+    """Ingest files and folders into the index; returns one outcome per file (and per pruned document)."""
+    corpus = kb.corpus_dir
+    known = kb.checksums()
+    by_content = {c.split("-")[0]: i for i, (c, _) in known.items() if c}
+    outcomes: list[Outcome] = []
+
+    def report(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        if outcome.status == "failed":
+            log.warning("%s: %s", outcome.source, outcome.message)
+        if progress:
+            progress(outcome)
+
+    jobs: list[_Job] = []
+    seen_ids: set[str] = set()
+    for path in discover(paths, skip=[kb.index_dir]):
+        label = source_label(path, corpus)
+        doc_id = document_id(label)
+        try:
+            data = path.read_bytes()
+            checksum = state_checksum(data, path)
+        except OSError as exc:
+            report(Outcome(label, "failed", doc_id, f"{label}: cannot read the file: {exc.strerror}"))
+            continue
+        seen_ids.add(doc_id)
+        old = known.get(doc_id)
+        if old and old[0] == checksum:
+            report(Outcome(label, "unchanged", doc_id))
+            continue
+        content = checksum.split("-")[0]
+        twin = by_content.get(content)
+        if twin and twin != doc_id:
+            report(Outcome(label, "duplicate", twin, f"{label}: the same bytes as document {twin}"))
+            continue
+        by_content[content] = doc_id
+        jobs.append(_Job(path, label, doc_id, checksum, old is not None))
+
+    pending: list[Document] = []
+    written = 0
+    for job, result in _prepare_all(jobs, corpus, limits, workers):
+        if isinstance(result, Document):
+            pending.append(result)
+            report(Outcome(job.label, "updated" if job.existed else "indexed", job.id))
+        else:
+            status, message = result
+            report(Outcome(job.label, status, job.id, message))
+        if len(pending) >= COMMIT_EVERY:
+            written += kb.write(pending)
+            pending = []
+    if pending:
+        written += kb.write(pending)
+
+    if prune:
+        gone = [i for i, (_, src) in known.items() if i not in seen_ids and not _source_exists(src, corpus)]
+        if gone:
+            kb.remove(gone)
+            for doc_id in gone:
+                report(Outcome(known[doc_id][1], "removed", doc_id, "the file is no longer in the corpus"))
+    log.info("ingest: %d files, %d documents written", len(outcomes), written)
+    return outcomes
+
+
+def _source_exists(source: str, corpus: Path) -> bool:
+    path = Path(source)
+    return (path if path.is_absolute() else corpus / path).exists()
+
+
+def _prepare_all(jobs: list[_Job], corpus: Path, limits: Limits, workers: int | None):
+    """(job, Document or (status, message)) for each job, extracting in worker processes."""
+    if not jobs:
+        return
+    if len(jobs) < IN_PROCESS_BELOW:
+        for job in jobs:
+            yield job, _guarded(job, corpus, limits)
+        return
+    count = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    with ProcessPoolExecutor(max_workers=count, initializer=_init_worker, initargs=(limits,)) as pool:
+        futures = [pool.submit(_guarded, job, corpus, limits) for job in jobs]
+        for job, future in zip(jobs, futures, strict=True):
+            try:
+                yield job, future.result()
+            except Exception as exc:  # a worker died (killed by the memory limit or a crash)
+                yield job, ("failed", f"{job.label}: the reader crashed ({type(exc).__name__}); file skipped")
+
+
+def _init_worker(limits: Limits) -> None:
+    from ingest.worker import init_worker
+
+    init_worker(limits)
+
+
+def _guarded(job: _Job, corpus: Path, limits: Limits) -> Document | tuple[str, str]:
+    try:
+        return prepare(job.path, job.label, job.id, job.checksum, corpus, limits)
+    except UnsupportedFile as exc:
+        return ("unsupported", f"{job.label}: {exc}")
+    except IngestError as exc:
+        return ("failed", f"{job.label}: {exc}")

@@ -1,0 +1,128 @@
+"""Reading one file into a Document, under a time and memory limit (runs in a worker process)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.errors import ExtractionFailed, IngestError
+from ingest.sidecar import read_sidecar
+from ingest.source import Source
+from kb.models import Document
+from kb.vocabulary import load_vocabulary
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 50 * 1024 * 1024
+    max_pdf_pages: int = 2000
+    timeout_s: float = 60.0
+    memory_mb: int = 2048  # address-space limit of a worker process (0: none)
+
+
+def init_worker(limits: Limits) -> None:
+    """Set the worker's memory limit, so a decompression bomb fails alone."""
+    if limits.memory_mb:
+        try:
+            import resource
+
+            size = limits.memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+        except (ImportError, ValueError, OSError) as exc:  # not on every platform
+            log.debug("no memory limit for ingest workers: %s", exc)
+
+
+@contextmanager
+def time_limit(seconds: float, what: str):
+    """Raise ExtractionFailed when the block runs longer than `seconds` (main thread only)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise ExtractionFailed(f"reading took longer than {seconds:g} s and was stopped")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def read_document(
+    source: Source,
+    *,
+    doc_id: str,
+    label: str,
+    checksum: str,
+    corpus: Path,
+    limits: Limits,
+    confirmed: dict | None = None,
+) -> Document:
+    """Extract, detect the language, derive metadata and apply confirmed metadata: one Document."""
+    from ingest.extractors import extract
+    from ingest.metadata import apply_confirmed, derive
+
+    if len(source.data) > limits.max_bytes:
+        raise ExtractionFailed(
+            f"the file is larger than the limit ({len(source.data):,} > {limits.max_bytes:,} bytes)"
+        )
+    try:
+        with time_limit(limits.timeout_s, label):
+            extracted = extract(source, max_pages=limits.max_pdf_pages)
+            vocabulary = load_vocabulary(corpus)
+            derived = derive(extracted, vocabulary, Path(source.name).name)
+            merged = {**dict(extracted.confirmed), **(confirmed or {})}
+            if merged:
+                derived = apply_confirmed(derived, merged, vocabulary)
+    except MemoryError as exc:
+        raise ExtractionFailed(f"reading needed more than the memory limit ({limits.memory_mb} MB)") from exc
+    except RecursionError as exc:
+        raise ExtractionFailed("the file is nested too deeply to read") from exc
+    if not extracted.text.strip():
+        raise ExtractionFailed("no text could be extracted")
+    return Document(
+        id=doc_id,
+        source=label,
+        title=derived.title,
+        text=extracted.text,
+        language=derived.language,
+        date=derived.date,
+        year=derived.year,
+        networks=tuple(derived.networks),
+        regions=tuple(derived.regions),
+        topics=tuple(derived.topics),
+        doctype=derived.doctype,
+        checksum=checksum,
+        added_by=_str_or_none(merged.get("added_by")),
+        added_at=_str_or_none(merged.get("added_at")),
+    )
+
+
+def _str_or_none(value: object) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def prepare(path: Path, label: str, doc_id: str, checksum: str, corpus: Path, limits: Limits) -> Document:
+    """A corpus or outside file read into a Document (its sidecar's metadata confirmed)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"cannot read the file: {exc.strerror}") from exc
+    return read_document(
+        Source(path.name, data),
+        doc_id=doc_id,
+        label=label,
+        checksum=checksum,
+        corpus=corpus,
+        limits=limits,
+        confirmed=read_sidecar(path),
+    )

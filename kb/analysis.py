@@ -1,0 +1,81 @@
+"""Analyzers for the index: exact words, per-language stems, and a folded field with compound parts.
+
+Filter classes are pickled into the index schema, so they live here (importable) and carry no data:
+the compound lexicon is loaded lazily per process.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from whoosh.analysis import Filter, LanguageAnalyzer, LowercaseFilter, RegexTokenizer
+from whoosh.lang import languages as _whoosh_languages
+
+from kb import compound
+from kb.folding import fold, variants
+
+WORD_PATTERN = r"\w+(?:[.'’]\w+)*"
+#: Languages with their own stemmed field (everything whoosh.lang supports).
+STEM_LANGUAGES: tuple[str, ...] = tuple(sorted(set(_whoosh_languages)))
+#: Languages whose compounds are split.
+COMPOUND_LANGUAGES: tuple[str, ...] = ("de", "da", "nl")
+
+
+class FoldFilter(Filter):
+    """Index: each word under its folded forms (marks dropped and transliterated). Query: marks dropped."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.mode == "query":
+                t.text = fold(t.text)
+                yield t
+                continue
+            for form in variants(t.text):
+                t.text = form
+                yield t
+
+
+class CompoundFilter(Filter):
+    """Index only: after each word, its compound parts at the same position (the whole word is kept)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, tokens):
+        for t in tokens:
+            yield t
+            if t.mode == "query":
+                continue
+            for part in compound.split(fold(t.text)):
+                t.text = part
+                yield t
+
+
+def exact_analyzer():
+    """Words lower-cased, nothing else: the exact field."""
+    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter()
+
+
+def fold_analyzer():
+    """Words folded both ways, with compound parts at index time."""
+    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CompoundFilter() | FoldFilter()
+
+
+@cache
+def stem_analyzer(language: str):
+    """Stemming and stop words for one language."""
+    return LanguageAnalyzer(language)
+
+
+def analyze(analyzer, text: str) -> list[str]:
+    """The query-mode tokens of a text (for building queries by hand)."""
+    return [t.text for t in analyzer(text, mode="query")]

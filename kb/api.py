@@ -1,0 +1,147 @@
+"""The one facade that the app, the CLI and the benchmarks use."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from kb import compound
+from kb.errors import UnknownDocumentError
+from kb.index import document_from_fields, open_index, upsert, writer
+from kb.models import FACETS, Document, Fragment, Hit, IndexStats, SearchPage, SearchRequest
+from kb.query import build_query
+from kb.schema import SCHEMA_VERSION
+from kb.search import SearchSession
+from kb.snippets import highlight, match_spans, query_terms
+from kb.vocabulary import Vocabulary, load_vocabulary
+
+log = logging.getLogger(__name__)
+
+
+class KnowledgeBase:
+    """An opened index with its corpus: search, read, write. Safe to share across threads."""
+
+    def __init__(self, index_dir: Path, corpus_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self.corpus_dir = Path(corpus_dir)
+        self._ix, self.created = open_index(self.index_dir)
+        self._lock = threading.RLock()
+        self._session: SearchSession | None = None
+        self._protect_vocabulary_words()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return load_vocabulary(self.corpus_dir)
+
+    def _protect_vocabulary_words(self) -> None:
+        vocab = self.vocabulary
+        words = []
+        for kind in ("networks", "regions", "topics", "concepts"):
+            for entry in vocab.entries(kind):
+                for name in (*entry.names(), *(t for ts in entry.terms.values() for t in ts)):
+                    words.extend(name.replace("-", " ").split())
+        compound.set_protected_words(words)
+
+    def session(self) -> SearchSession:
+        """The current search session, reopened when the index or the vocabulary changed."""
+        with self._lock:
+            vocab = self.vocabulary
+            s = self._session
+            if s is None or not s.up_to_date() or s.vocabulary is not vocab:
+                if s is not None:
+                    s.close()
+                self._session = s = SearchSession(self._ix, vocab)
+            return s
+
+    def search(self, request: SearchRequest, language: str = "en") -> SearchPage:
+        """Results, facets and suggestion for a request (facet labels in `language`)."""
+        with self._lock:
+            return self.session().search(request, language)
+
+    def get(self, doc_id: str) -> Document:
+        """One whole document; raises UnknownDocumentError."""
+        with self._lock:
+            fields = self.session().searcher.document(id=doc_id)
+        if fields is None:
+            raise UnknownDocumentError(f"no document with id {doc_id!r}")
+        return document_from_fields(fields)
+
+    def highlight(self, doc_id: str, text: str, expand: bool = True) -> Fragment:
+        """A document's whole text with the matches of a query marked."""
+        doc = self.get(doc_id)
+        if not text.strip():
+            return Fragment(doc.text)
+        with self._lock:
+            s = self.session()
+            plan = build_query(
+                text, vocabulary=s.vocabulary, languages=s.languages, concepts=s.concepts, expand=expand
+            )
+            terms = query_terms(plan.query, s.searcher.reader())
+        return highlight(doc.text, match_spans(doc.text, terms, doc.language))
+
+    def related(self, doc_id: str, limit: int = 5, language: str = "en") -> tuple[Hit, ...]:
+        """Documents sharing networks, topics and regions with one (in any language), best first."""
+        with self._lock:
+            s = self.session()
+            docnum = s.searcher.document_number(id=doc_id)
+            if docnum is None:
+                raise UnknownDocumentError(f"no document with id {doc_id!r}")
+            doc = document_from_fields(s.searcher.stored_fields(docnum))
+            t = s.table
+            score = np.zeros(t.size, dtype=np.float64)
+            for facet, values, weight in (
+                ("network", doc.networks, 3.0),
+                ("topic", doc.topics, 1.0),
+                ("region", doc.regions, 0.5),
+            ):
+                for value in values:
+                    score += t.mask(facet, (value,)) * weight
+            score[docnum] = 0
+            score[~t.live] = 0
+            order = np.lexsort((-t.date_key, -score))
+            best = [int(d) for d in order[:limit] if score[d] > 0]
+            return tuple(s.hit(d, float(score[d]), {}) for d in best)
+
+    def checksums(self) -> dict[str, tuple[str, str]]:
+        """id → (checksum, source) of every indexed document."""
+        with self._lock:
+            reader = self.session().searcher.reader()
+            return {f["id"]: (f.get("checksum") or "", f.get("source") or "") for _, f in reader.iter_docs()}
+
+    def stats(self, language: str = "en") -> IndexStats:
+        """How many documents, with the counts of every facet."""
+        page = self.search(SearchRequest(page_size=1), language)
+        return IndexStats(documents=page.total, facets=page.facets, schema_version=SCHEMA_VERSION)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write(self, docs: Iterable[Document], delete: Iterable[str] = ()) -> int:
+        """Add or replace documents and delete ids in one commit; returns how many were written."""
+        with writer(self._ix) as w:
+            for doc_id in delete:
+                w.delete_by_term("id", doc_id)
+            return upsert(w, docs)
+
+    def remove(self, doc_ids: Iterable[str]) -> None:
+        """Delete documents from the index by id."""
+        self.write((), delete=doc_ids)
+
+    def clear(self) -> None:
+        """Delete every document (the corpus is untouched)."""
+        with writer(self._ix) as w:
+            w.delete_by_query(__import__("whoosh.query", fromlist=["Every"]).Every())
+
+    def close(self) -> None:
+        with self._lock:
+            if self._session is not None:
+                self._session.close()
+                self._session = None
+
+
+__all__ = ["FACETS", "KnowledgeBase"]

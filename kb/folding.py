@@ -1,0 +1,33 @@
+"""Language-neutral folding: case, accents, umlauts, ß, æ/ø/å, as dropped marks and as transliterations."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+# German and Danish transliterations: the forms people type on a keyboard without the letters.
+_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
+# Letters that are not a base letter plus a combining mark, folded by hand.
+_SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ı": "i"})
+
+
+@lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    """Lower-case and drop marks: Schülerlabor → schulerlabor, Trekantområdet → trekantomradet, Straße → strasse."""
+    text = word.casefold().translate(_SPECIAL)
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=200_000)
+def transliterate(word: str) -> str:
+    """Lower-case with German/Danish transliteration: Schüler → schueler, område → omraade, Øst → oest."""
+    return fold(word.casefold().translate(_TRANSLIT))
+
+
+def variants(word: str) -> tuple[str, ...]:
+    """The folded forms a word is indexed under (one or two)."""
+    a, b = fold(word), transliterate(word)
+    return (a,) if a == b else (a, b)

@@ -1,0 +1,156 @@
+"""Opening, creating and writing the index: the version stamp, the lock with back-off, upserts and deletes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import FileIndex, LockError
+from whoosh.writing import SegmentWriter
+
+from kb.analysis import STEM_LANGUAGES
+from kb.errors import IndexBusyError, IndexDamagedError
+from kb.models import Document
+from kb.schema import SCHEMA_VERSION, build_schema, stem_field
+
+log = logging.getLogger(__name__)
+
+STAMP_FILE = "kb_schema.json"
+INDEX_NAME = "MAIN"
+WRITE_WAIT_S = 60.0  # how long a writer waits for the lock before it reports the index busy
+WRITER_MEMORY_MB = 256
+
+
+def _stamp(index_dir: Path) -> int | None:
+    try:
+        return int(json.loads((index_dir / STAMP_FILE).read_text())["schema_version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def create_index(index_dir: Path) -> FileIndex:
+    """A new, empty index (any old one in the folder is removed first)."""
+    index_dir = Path(index_dir)
+    if index_dir.exists():
+        shutil.rmtree(index_dir)
+    index_dir.mkdir(parents=True)
+    ix = whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
+    (index_dir / STAMP_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}))
+    return ix
+
+
+def open_index(index_dir: Path) -> tuple[FileIndex, bool]:
+    """The index in a folder and whether it was (re)created empty: missing, other schema version, or damaged."""
+    index_dir = Path(index_dir)
+    if not whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME):
+        return create_index(index_dir), True
+    version = _stamp(index_dir)
+    if version != SCHEMA_VERSION:
+        log.warning(
+            "index %s has schema version %s, the code %s: rebuilding", index_dir, version, SCHEMA_VERSION
+        )
+        return create_index(index_dir), True
+    try:
+        ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+        with ix.reader() as reader:
+            reader.doc_count()
+    except Exception as exc:  # whoosh raises many kinds for damaged files
+        raise IndexDamagedError(f"index {index_dir} cannot be read: {type(exc).__name__}: {exc}") from exc
+    return ix, False
+
+
+@contextmanager
+def writer(ix: FileIndex, wait_s: float = WRITE_WAIT_S) -> Iterator[SegmentWriter]:
+    """A writer that waits for the lock with back-off; commits on success, cancels on error."""
+    deadline = time.monotonic() + wait_s
+    delay = 0.05
+    while True:
+        try:
+            w = ix.writer(limitmb=WRITER_MEMORY_MB, compound=False)
+            break
+        except LockError as exc:
+            if time.monotonic() >= deadline:
+                raise IndexBusyError(
+                    f"the index is busy: another write held it for over {wait_s:.0f} s"
+                ) from exc
+            time.sleep(delay * (1 + random.random()))
+            delay = min(delay * 2, 1.0)
+    try:
+        yield w
+    except BaseException:
+        w.cancel()
+        raise
+    w.commit()
+
+
+def facet_row(doc: Document) -> bytes:
+    """The compact column value with every facet of a document."""
+    row = [doc.language, doc.doctype, doc.year or 0, doc.date or "", doc.networks, doc.regions, doc.topics]
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def index_fields(doc: Document) -> dict:
+    """The field values of one document."""
+    fields = {
+        "id": doc.id,
+        "source": doc.source,
+        "title": doc.title,
+        "title_fold": doc.title,
+        "content": doc.text,
+        "fold": doc.text,
+        "text": doc.text,
+        "language": doc.language,
+        "doctype": doc.doctype,
+        "year": doc.year or 0,
+        "date": doc.date or "",
+        "network": ",".join(doc.networks),
+        "region": ",".join(doc.regions),
+        "topic": ",".join(doc.topics),
+        "checksum": doc.checksum,
+        "added_by": doc.added_by,
+        "added_at": doc.added_at,
+        "facetrow": facet_row(doc),
+    }
+    if doc.language in STEM_LANGUAGES:
+        fields[stem_field(doc.language)] = f"{doc.title}\n{doc.text}"
+    return fields
+
+
+def upsert(w: SegmentWriter, docs: Iterable[Document]) -> int:
+    """Add or replace documents by id; returns how many were written."""
+    n = 0
+    for doc in docs:
+        w.update_document(**index_fields(doc))
+        n += 1
+    return n
+
+
+def document_from_fields(fields: dict) -> Document:
+    """A Document from stored fields."""
+
+    def split(value: str | None) -> tuple[str, ...]:
+        return tuple(v for v in (value or "").split(",") if v)
+
+    return Document(
+        id=fields["id"],
+        source=fields.get("source", ""),
+        title=fields.get("title", ""),
+        text=fields.get("text", ""),
+        language=fields.get("language", "und"),
+        date=fields.get("date") or None,
+        year=fields.get("year") or None,
+        networks=split(fields.get("network")),
+        regions=split(fields.get("region")),
+        topics=split(fields.get("topic")),
+        doctype=fields.get("doctype", "other"),
+        checksum=fields.get("checksum") or "",
+        added_by=fields.get("added_by"),
+        added_at=fields.get("added_at"),
+    )

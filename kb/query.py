@@ -1,0 +1,270 @@
+"""Building the engine query from the user's text: a pure function, testable without an index.
+
+The text is parsed for structure only (AND/OR/NOT, "phrases", field:value, prefix*, word~), then
+each word fans out over the fields: exact title and body words, per-language stems, folded forms
+with compound parts, one/two-edit variants of rare words, and other-language terms of vocabulary
+concepts, each with a boost that keeps that order in the ranking.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from whoosh import qparser
+from whoosh import query as Q
+
+from kb.analysis import analyze, exact_analyzer, stem_analyzer
+from kb.errors import QuerySyntaxError
+from kb.folding import fold
+from kb.schema import CONTENT_BOOST, TITLE_BOOST, stem_field
+from kb.vocabulary import Vocabulary
+
+MAX_QUERY_CHARS = 1000
+STEM_BOOST = 1.0
+FOLD_BOOST = 0.8
+FUZZY_BOOST = 0.25
+EXPANSION_BOOST = 0.15
+RARE_DOC_FREQUENCY = 2  # words in at most this many documents also get fuzzy variants
+RELAXED_MINIMUM = 0.9  # OR-group scale when no document has every word
+_DEFAULT = "_q"
+FIELD_ALIASES: dict[str, str] = {
+    "title": "title",
+    "network": "network",
+    "networks": "network",
+    "region": "region",
+    "regions": "region",
+    "topic": "topic",
+    "topics": "topic",
+    "type": "doctype",
+    "doctype": "doctype",
+    "lang": "language",
+    "language": "language",
+    "year": "year",
+}
+_VOCAB_KIND = {"network": "networks", "region": "regions", "topic": "topics"}
+_LEADING_WILDCARD = re.compile(r"(?:^|[\s(:])[*?]")
+_EXACT = exact_analyzer()
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """The engine query with what the user should be told about it."""
+
+    query: Q.Query
+    words: tuple[str, ...]  # the plain words of the text, for suggestions
+    expansions: tuple[str, ...]  # "netværk (da)": other-language terms that were added
+    expanded_words: tuple[str, ...] = ()  # the words those terms were added for
+
+
+def check_syntax(text: str) -> None:
+    """Raise QuerySyntaxError for text the parser would silently misread."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(f"the query is too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
+    if text.count('"') % 2:
+        raise QuerySyntaxError('unbalanced quotes: every " needs a closing "')
+    depth = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if depth < 0:
+            raise QuerySyntaxError("unbalanced parentheses: a ) without its (")
+    if depth:
+        raise QuerySyntaxError("unbalanced parentheses: a ( without its )")
+    if _LEADING_WILDCARD.search(text):
+        raise QuerySyntaxError("a word cannot start with * or ?: put at least one letter before it")
+
+
+class ConceptIndex:
+    """Vocabulary concepts keyed by every folded stem of their terms, for cross-language expansion."""
+
+    def __init__(self, vocabulary: Vocabulary, languages: Iterable[str] = ("de", "da", "nl", "en")) -> None:
+        self.languages = tuple(languages)
+        self.terms: dict[str, dict[str, tuple[str, ...]]] = {}
+        self.keys: dict[str, set[str]] = {}
+        for concept, terms in vocabulary.linked_terms():
+            self.terms[concept] = {lang: tuple(words) for lang, words in terms.items()}
+            for lang, words in terms.items():
+                for word in words:
+                    for key in self._keys(word, (lang,)):
+                        self.keys.setdefault(key, set()).add(concept)
+
+    def _keys(self, word: str, languages: Iterable[str]) -> set[str]:
+        keys = {fold(word)}
+        for lang in languages:
+            if lang in self.languages:
+                keys.update(fold(s) for s in analyze(stem_analyzer(lang), word))
+        return {k for k in keys if k}
+
+    def concepts(self, word: str) -> set[str]:
+        """Concepts one of whose terms the word is (in any language, after stemming and folding)."""
+        found: set[str] = set()
+        for key in self._keys(word, self.languages):
+            found |= self.keys.get(key, set())
+        return found
+
+    def other_terms(self, word: str) -> list[tuple[str, str]]:
+        """(language, head term) of the concepts the word names, for the languages it did not match in."""
+        out: list[tuple[str, str]] = []
+        word_key = self._keys(word, self.languages)
+        for concept in sorted(self.concepts(word)):
+            terms = self.terms[concept]
+            matched = {
+                lang for lang, words in terms.items() if any(self._keys(t, (lang,)) & word_key for t in words)
+            }
+            for lang, words in terms.items():
+                if words and lang not in matched:
+                    out.append((lang, words[0]))
+        return out
+
+
+class _Builder:
+    def __init__(self, languages, concepts, vocabulary, expand, fuzzy, doc_frequency) -> None:
+        self.languages = tuple(languages)
+        self.concepts = concepts
+        self.vocabulary = vocabulary
+        self.expand = expand and concepts is not None
+        self.fuzzy = fuzzy and doc_frequency is not None
+        self.doc_frequency = doc_frequency
+        self.words: list[str] = []
+        self.expansions: dict[str, None] = {}
+        self.expanded_words: dict[str, None] = {}
+
+    def transform(self, q: Q.Query) -> Q.Query:
+        if isinstance(q, Q.Term):
+            return self.term(q)
+        if isinstance(q, Q.Phrase):
+            return self.phrase(q.words, q.boost)
+        if isinstance(q, Q.FuzzyTerm):
+            return Q.FuzzyTerm("fold", fold(q.text), maxdist=q.maxdist, prefixlength=1, boost=q.boost)
+        if isinstance(q, (Q.Prefix, Q.Wildcard)):
+            cls = type(q)
+            text = q.text.lower()
+            fields = ("title", "content") if q.fieldname == _DEFAULT else (q.fieldname,)
+            if q.fieldname == "title":
+                fields = ("title",)
+            alts = [cls(f, text, boost=q.boost) for f in fields]
+            if q.fieldname in (_DEFAULT,):
+                alts.append(cls("fold", fold(text), boost=q.boost * FOLD_BOOST))
+            return Q.Or(alts)
+        if q.is_leaf():
+            return q
+        return q.apply(self.transform)
+
+    def term(self, q: Q.Term) -> Q.Query:
+        field = FIELD_ALIASES.get(q.fieldname.lower()) if q.fieldname != _DEFAULT else None
+        text = str(q.text)
+        if q.fieldname == _DEFAULT:
+            return self.word(text, q.boost)
+        if field is None:  # "Protokoll: RB" is text, not a field
+            return Q.And([self.word(q.fieldname, 1.0), self.word(text, q.boost)])
+        if field == "title":
+            tokens = analyze(_EXACT, text)
+            folded = [fold(t) for t in tokens]
+            return Q.Or([_seq("title", tokens, TITLE_BOOST), _seq("title_fold", folded, FOLD_BOOST)])
+        if field == "year":
+            if not text.isdigit():
+                raise QuerySyntaxError(f"year:{text} is not a year")
+            return Q.NumericRange("year", int(text), int(text))
+        if field in _VOCAB_KIND:
+            text = self.vocabulary.canonical(_VOCAB_KIND[field], text)
+        return Q.Term(field, text.lower())
+
+    def word(self, text: str, boost: float = 1.0) -> Q.Query:
+        tokens = analyze(_EXACT, text)
+        if not tokens:
+            return Q.NullQuery
+        self.words.append(text)
+        folded = [fold(t) for t in tokens]
+        alts: list[Q.Query] = [
+            _seq("title", tokens, TITLE_BOOST),
+            _seq("content", tokens, CONTENT_BOOST),
+            _seq("title_fold", folded, FOLD_BOOST),
+            _seq("fold", folded, FOLD_BOOST),
+        ]
+        for lang in self.languages:
+            stems = analyze(stem_analyzer(lang), text)
+            if stems:
+                alts.append(_seq(stem_field(lang), stems, STEM_BOOST))
+        if len(tokens) == 1:
+            alts += self.fuzzy_variants(folded[0]) + self.expansion_variants(text)
+        return Q.Or([a for a in alts if a is not Q.NullQuery], boost=boost)
+
+    def phrase(self, words: Iterable[str], boost: float = 1.0) -> Q.Query:
+        tokens = [t for w in words for t in analyze(_EXACT, w)]
+        if not tokens:
+            return Q.NullQuery
+        self.words.extend(tokens)
+        return Q.Or([_seq("title", tokens, TITLE_BOOST), _seq("content", tokens, CONTENT_BOOST)], boost=boost)
+
+    def fuzzy_variants(self, folded: str) -> list[Q.Query]:
+        if not self.fuzzy or len(folded) < 5 or not folded.isalpha():
+            return []
+        if self.doc_frequency(folded) > RARE_DOC_FREQUENCY:
+            return []
+        maxdist = 2 if len(folded) >= 9 else 1
+        return [Q.FuzzyTerm("fold", folded, boost=FUZZY_BOOST, maxdist=maxdist, prefixlength=1)]
+
+    def expansion_variants(self, word: str) -> list[Q.Query]:
+        if not self.expand:
+            return []
+        alts: list[Q.Query] = []
+        for lang, term in self.concepts.other_terms(word):
+            self.expanded_words[word] = None
+            tokens = analyze(_EXACT, term)
+            if not tokens:
+                continue
+            self.expansions[f"{term} ({lang})"] = None
+            alts.append(_seq("fold", [fold(t) for t in tokens], EXPANSION_BOOST))
+            if lang in self.languages:
+                stems = analyze(stem_analyzer(lang), term)
+                if stems:
+                    alts.append(_seq(stem_field(lang), stems, EXPANSION_BOOST))
+        return alts
+
+
+def _seq(field: str, tokens: list[str], boost: float) -> Q.Query:
+    """One term, or all terms of a multi-token word (a phrase in positional fields)."""
+    if not tokens:
+        return Q.NullQuery
+    if len(tokens) == 1:
+        return Q.Term(field, tokens[0], boost=boost)
+    if field in ("title", "content"):
+        return Q.Phrase(field, tokens, boost=boost)
+    return Q.And([Q.Term(field, t) for t in tokens], boost=boost)
+
+
+def parse_structure(text: str, relaxed: bool = False) -> Q.Query:
+    """The user's text as a tree of operators over raw words (no analysis yet)."""
+    group = qparser.OrGroup.factory(RELAXED_MINIMUM) if relaxed else qparser.AndGroup
+    parser = qparser.QueryParser(_DEFAULT, schema=None, group=group)
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    try:
+        return parser.parse(text)
+    except Exception as exc:  # the parser raises assorted errors on odd input
+        raise QuerySyntaxError(f"cannot read the query: {exc}") from exc
+
+
+def build_query(
+    text: str,
+    *,
+    vocabulary: Vocabulary,
+    languages: Iterable[str] = ("de", "da", "nl", "en"),
+    concepts: ConceptIndex | None = None,
+    expand: bool = True,
+    fuzzy: bool = True,
+    doc_frequency: Callable[[str], int] | None = None,
+    relaxed: bool = False,
+) -> QueryPlan:
+    """The engine query for a user's text; raises QuerySyntaxError for malformed text."""
+    text = text.strip()
+    check_syntax(text)
+    builder = _Builder(languages, concepts, vocabulary, expand, fuzzy, doc_frequency)
+    structure = parse_structure(text, relaxed)
+    query = builder.transform(structure).normalize()
+    return QueryPlan(query, tuple(builder.words), tuple(builder.expansions), tuple(builder.expanded_words))
+
+
+def is_multiword(text: str) -> bool:
+    """Whether the text is several plain words without operators (eligible for the relaxed OR)."""
+    return len(text.split()) > 1 and not re.search(r'\b(AND|OR|NOT)\b|["()*:~]', text)

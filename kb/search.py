@@ -1,0 +1,171 @@
+"""Running a SearchRequest against one opened searcher: matches, filters, facets, order, snippets."""
+
+from __future__ import annotations
+
+import time
+from functools import reduce
+
+import numpy as np
+from whoosh import query as Q
+
+from kb.analysis import STEM_LANGUAGES
+from kb.facets import FacetTable, read_table
+from kb.folding import fold
+from kb.index import document_from_fields
+from kb.models import FACETS, SORTS, Facet, FacetValue, Hit, SearchPage, SearchRequest
+from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword
+from kb.snippets import fragments, match_spans, query_terms
+from kb.vocabulary import Vocabulary
+
+MAX_PAGE_SIZE = 100
+
+
+class SearchSession:
+    """One searcher with its facet table and concept index, reused until the index changes."""
+
+    def __init__(self, ix, vocabulary: Vocabulary) -> None:
+        self.searcher = ix.searcher()
+        self.vocabulary = vocabulary
+        self.table: FacetTable = read_table(self.searcher)
+        present = set(self.table.columns["language"].values)
+        self.languages = tuple(sorted(present & set(STEM_LANGUAGES))) or ("de", "da", "nl", "en")
+        self.concepts = ConceptIndex(vocabulary)
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def up_to_date(self) -> bool:
+        return self.searcher.up_to_date()
+
+    def doc_frequency(self, field: str, word: str) -> int:
+        return self.searcher.doc_frequency(field, word)
+
+    def plan(self, text: str, request: SearchRequest, relaxed: bool = False) -> QueryPlan:
+        return build_query(
+            text,
+            vocabulary=self.vocabulary,
+            languages=self.languages,
+            concepts=self.concepts,
+            expand=request.expand,
+            fuzzy=request.fuzzy,
+            doc_frequency=lambda w: self.doc_frequency("fold", w),
+            relaxed=relaxed,
+        )
+
+    def mask(self, q: Q.Query) -> np.ndarray:
+        """The documents matching a query, as a boolean array over document numbers."""
+        out = np.zeros(self.table.size, dtype=bool)
+        docs = np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
+        out[docs] = True
+        return out & self.table.live
+
+    def filter_masks(self, request: SearchRequest) -> dict[str, np.ndarray]:
+        """One mask per facet with a selection (the year range belongs to the year facet)."""
+        masks: dict[str, np.ndarray] = {}
+        for facet in FACETS:
+            selected = request.selected(facet)
+            if selected:
+                masks[facet] = self.table.mask(facet, selected)
+        if request.year_from is not None or request.year_to is not None:
+            ranged = self.table.year_range(request.year_from, request.year_to)
+            masks["year"] = masks["year"] & ranged if "year" in masks else ranged
+        return masks
+
+    def search(self, request: SearchRequest, language: str = "en") -> SearchPage:
+        """The page of results, facets and suggestion for a request."""
+        started = time.perf_counter()
+        text = request.text.strip()
+        plan, relaxed = None, False
+        matched = self.table.live
+        if text:
+            plan = self.plan(text, request)
+            matched = self.mask(plan.query)
+            if not matched.any() and is_multiword(text):
+                plan, relaxed = self.plan(text, request, relaxed=True), True
+                matched = self.mask(plan.query)
+        masks = self.filter_masks(request)
+        final = reduce(np.logical_and, masks.values(), matched)
+        facets = tuple(self._facet(f, matched, masks, request, language) for f in FACETS)
+        total = int(final.sum())
+        page = max(1, request.page)
+        size = min(max(1, request.page_size), MAX_PAGE_SIZE)
+        ranked = self._ranked(plan, request.sort, final, masks, page * size)
+        window = ranked[(page - 1) * size : page * size]
+        terms = query_terms(plan.query, self.searcher.reader()) if plan else {}
+        hits = tuple(self.hit(docnum, score, terms) for docnum, score in window)
+        suggestion = self.suggest(plan, total) if plan else None
+        return SearchPage(
+            request=request,
+            total=total,
+            hits=hits,
+            facets=facets,
+            suggestion=suggestion,
+            expansions=plan.expansions if plan else (),
+            relaxed=relaxed,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
+
+    def _facet(self, facet, matched, masks, request, language) -> Facet:
+        others = [m for f, m in masks.items() if f != facet]
+        scope = reduce(np.logical_and, others, matched)
+        counts = dict(self.table.counts(facet, scope))
+        selected = request.selected(facet)
+        for value in selected:
+            counts.setdefault(value, 0)
+        ordered = [v for v in selected] + [v for v in counts if v not in selected]
+        values = tuple(
+            FacetValue(v, self.vocabulary.label(facet, v, language), counts[v], v in selected)
+            for v in ordered
+        )
+        return Facet(facet, values)
+
+    def _ranked(self, plan, sort, final, masks, limit) -> list[tuple[int, float]]:
+        if sort not in SORTS:
+            sort = "relevance"
+        if plan is not None and sort == "relevance":
+            allowed = set(np.flatnonzero(final).tolist()) if masks else None
+            results = self.searcher.search(plan.query, limit=limit, filter=allowed, terms=False)
+            return [(hit.docnum, float(hit.score)) for hit in results]
+        docs = np.flatnonzero(final)
+        keys = self.table.date_key[docs]
+        if sort == "oldest":
+            keys = np.where(keys == 0, np.iinfo(np.int64).max, keys)
+            order = np.lexsort((docs, keys))
+        else:  # newest first; also browsing without a query
+            order = np.lexsort((docs, -keys))
+        return [(int(d), 0.0) for d in docs[order[:limit]]]
+
+    def hit(self, docnum: int, score: float, terms: dict[str, set[str]]) -> Hit:
+        doc = document_from_fields(self.searcher.stored_fields(docnum))
+        spans = match_spans(doc.text, terms, doc.language) if terms else []
+        return Hit(
+            id=doc.id,
+            title=doc.title,
+            source=doc.source,
+            score=round(score, 4),
+            fragments=fragments(doc.text, spans),
+            language=doc.language,
+            date=doc.date,
+            year=doc.year,
+            doctype=doc.doctype,
+            networks=doc.networks,
+            regions=doc.regions,
+            topics=doc.topics,
+        )
+
+    def suggest(self, plan: QueryPlan, total: int) -> str | None:
+        """'Did you mean': words unknown to the index (in any form) replaced by their closest known word."""
+        changed, out = False, []
+        for word in plan.words:
+            lower = word.lower()
+            known = self.doc_frequency("fold", fold(lower)) > 0 or (total and word in plan.expanded_words)
+            if known or not lower.isalpha() or len(lower) < 4:
+                out.append(word)
+                continue
+            found = self.searcher.suggest("content", lower, limit=1, maxdist=2, prefix=1)
+            if found and found[0] != lower:
+                out.append(found[0])
+                changed = True
+            else:
+                out.append(word)
+        return " ".join(out) if changed else None
