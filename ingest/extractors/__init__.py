@@ -1,0 +1,64 @@
+"""Turn a file's bytes into text plus the metadata it declares, choosing the reader by detected type."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+
+from ingest.errors import ExtractionFailed, UnsupportedFile
+from ingest.extractors import html, pdf, text
+from ingest.sniff import detect_type
+from ingest.source import Extracted, Source
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_PAGES = 2000
+
+
+@dataclass(frozen=True)
+class Options:
+    """How far an extractor may go for one file."""
+
+    max_pages: int = DEFAULT_MAX_PAGES
+    ocr: bool = True
+
+
+Reader = Callable[[Source, str, Options], Extracted]
+
+_MODULES: tuple[ModuleType, ...] = (pdf, html, text)
+
+
+def _build_registry(modules: tuple[ModuleType, ...]) -> dict[str, Reader]:
+    """Map each detected type to the reader of the module that declares it."""
+    registry: dict[str, Reader] = {}
+    for module in modules:
+        for kind in module.TYPES:
+            if kind in registry:
+                raise RuntimeError(f"two extractors claim the type {kind!r}")
+            registry[kind] = module.read
+    return registry
+
+
+_REGISTRY = _build_registry(_MODULES)
+
+
+def supported_types() -> frozenset[str]:
+    """Return the detected types that extract() can read."""
+    return frozenset(_REGISTRY)
+
+
+def extract(source: Source, *, max_pages: int = DEFAULT_MAX_PAGES, ocr: bool = True) -> Extracted:
+    """Read one file's text and declared metadata; raise an IngestError subclass for files we cannot read."""
+    detected = detect_type(source.data, source.name)
+    if detected == "empty":
+        raise ExtractionFailed("empty file (0 bytes)")
+    reader = _REGISTRY.get(detected)
+    if reader is None:
+        raise UnsupportedFile(f"unsupported file type: {detected}", detected)
+    log.debug("extracting %s as %s", source.name, detected)
+    return reader(source, detected, Options(max_pages=max_pages, ocr=ocr))
+
+
+__all__ = ["DEFAULT_MAX_PAGES", "Options", "extract", "supported_types"]

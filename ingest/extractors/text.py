@@ -1,0 +1,126 @@
+"""Read plain text and Markdown: detect the encoding, take YAML front matter as confirmed metadata."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import yaml
+
+from ingest.extractors.fields import clean_text, clean_title, normalize_date, normalize_language
+from ingest.source import Extracted, Source
+
+if TYPE_CHECKING:
+    from ingest.extractors import Options
+
+log = logging.getLogger(__name__)
+
+TYPES = frozenset({"markdown", "text"})
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.M)
+_SETEXT_HEADING = re.compile(r"^ {0,3}(\S[^\n]*)\n {0,3}(?:=+|-+)[ \t]*$", re.M)
+_FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1[^\n]*$", re.M | re.S)
+_DATE_KEYS = frozenset({"date", "created", "updated", "published", "modified"})
+
+
+def read(source: Source, detected: str, options: Options) -> Extracted:
+    """Return the text of a Markdown or plain-text file, with front matter as confirmed metadata."""
+    decoded, encoding = decode_text(source.data)
+    text = decoded.replace("\r\n", "\n").replace("\r", "\n")
+    warnings: list[str] = []
+    if encoding not in {"utf-8", "utf-8-sig", "utf-16"}:
+        warnings.append(f"not UTF-8; read as {encoding}")
+    confirmed, text = split_front_matter(text, warnings)
+    fmt = "markdown" if detected == "markdown" else "text"
+    title = clean_title(confirmed.get("title"))
+    if title is None and fmt == "markdown":
+        title = first_heading(text)
+    return Extracted(
+        text=clean_text(text),
+        format=fmt,
+        title=title,
+        date=normalize_date(confirmed.get("date")),
+        language=normalize_language(confirmed.get("language") or confirmed.get("lang")),
+        author=_author(confirmed.get("author")),
+        confirmed=confirmed,
+        warnings=tuple(warnings),
+    )
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode bytes by BOM, then as UTF-8, then cp1252, then latin-1; return the text and the encoding."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data.decode("utf-8-sig", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"
+
+
+def split_front_matter(text: str, warnings: list[str]) -> tuple[dict[str, object], str]:
+    """Parse YAML front matter at the start of the text; return it as a mapping and the text without it."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    rest = text[match.end() :]
+    try:
+        loaded = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        warnings.append(f"invalid front matter ignored: {reason}")
+        return {}, rest
+    except (RecursionError, ValueError, OverflowError) as exc:
+        warnings.append(f"invalid front matter ignored: {type(exc).__name__}")
+        return {}, rest
+    if loaded is None:
+        return {}, rest
+    if not isinstance(loaded, Mapping):
+        warnings.append("invalid front matter ignored: not a mapping of keys to values")
+        return {}, rest
+    return {str(k): _normalize_value(str(k), v) for k, v in loaded.items()}, rest
+
+
+def _normalize_value(key: str, value: object) -> object:
+    """Dates become ISO strings; a language becomes its primary subtag; other values stay as they are."""
+    if isinstance(value, dt.date | dt.datetime):
+        return normalize_date(value)
+    if key.lower() in _DATE_KEYS and isinstance(value, str | int):
+        return normalize_date(value) or value
+    if key.lower() in {"language", "lang"} and isinstance(value, str):
+        return normalize_language(value) or value
+    if isinstance(value, list):
+        return [_normalize_value("", v) for v in value]
+    return value
+
+
+def first_heading(text: str) -> str | None:
+    """Return the first Markdown heading (ATX or setext) outside code fences, or None."""
+    body = _FENCE.sub("", text)
+    candidates = []
+    for pattern in (_ATX_HEADING, _SETEXT_HEADING):
+        match = pattern.search(body)
+        if match:
+            candidates.append((match.start(), match.group(1)))
+    for _, heading in sorted(candidates):
+        title = clean_title(heading.strip("#* \t"))
+        if title:
+            return title
+    return None
+
+
+def _author(value: object) -> str | None:
+    """Return an author string from a string or a list of names."""
+    if isinstance(value, list):
+        names = [str(v).strip() for v in value if str(v).strip()]
+        return ", ".join(names) or None
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None

@@ -1,0 +1,100 @@
+"""Plain text and Markdown: encodings, front matter, headings."""
+
+from pathlib import Path
+
+import pytest
+
+from ingest.errors import ExtractionFailed
+from ingest.extractors import extract
+from ingest.source import Source
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+
+
+def _extract(name: str):
+    return extract(Source(name, (FIXTURES / name).read_bytes()))
+
+
+def test_cp1252_text_with_umlauts_is_decoded() -> None:
+    result = _extract("latin1.txt")
+    assert (
+        result.text
+        == "Protokoll der Sitzung\n\nÜber die Größe der Maßnahme wurde gesprochen: 5 € pro Teilnehmer."
+    )
+    assert result.format == "text"
+    assert result.title is None
+    assert result.warnings == ("not UTF-8; read as cp1252",)
+
+
+@pytest.mark.parametrize("name", ["utf8-bom.txt", "utf16-bom.txt"])
+def test_bom_is_honoured_and_removed(name: str) -> None:
+    result = _extract(name)
+    assert result.text == "Møde i netværket\n\nVi drøftede uddannelse på tværs af virksomheder."
+    assert result.warnings == ()
+
+
+def test_front_matter_becomes_confirmed_metadata_and_leaves_the_text() -> None:
+    result = _extract("front-matter.md")
+    assert result.format == "markdown"
+    assert result.text == "# Referat\n\nDeltagerne drøftede **genbrug** af plast."
+    assert result.title == "Netværksmøde i Aarhus"
+    assert result.date == "2024-05-02"
+    assert result.language == "da"
+    assert dict(result.confirmed) == {
+        "title": "Netværksmøde i Aarhus",
+        "date": "2024-05-02",
+        "language": "da",
+        "networks": ["Plastnetværket"],
+        "regions": ["Midtjylland"],
+        "topics": ["uddannelse", "genbrug"],
+        "doctype": "minutes",
+    }
+
+
+def test_markdown_title_is_the_first_heading() -> None:
+    assert _extract("heading.md").title == "Ziele des Netzwerks"
+
+
+def test_setext_heading_is_a_title() -> None:
+    result = extract(Source("a.md", b"Jahresbericht 2024\n==================\n\nText.\n"))
+    assert result.title == "Jahresbericht 2024"
+
+
+def test_heading_inside_code_fence_is_not_a_title() -> None:
+    result = extract(Source("a.md", b"```\n# not a title\n```\n\n# Real title\n"))
+    assert result.title == "Real title"
+
+
+def test_plain_text_has_no_heading_title() -> None:
+    assert extract(Source("a.txt", b"# looks like a heading\n\nbody")).title is None
+
+
+def test_invalid_front_matter_is_a_warning_not_a_failure() -> None:
+    result = _extract("bad-front-matter.md")
+    assert result.text == "# Überschrift\n\nInhalt."
+    assert result.confirmed == {}
+    assert result.title == "Überschrift"
+    assert len(result.warnings) == 1
+    assert result.warnings[0].startswith("invalid front matter ignored: ")
+
+
+def test_front_matter_that_is_not_a_mapping_is_a_warning() -> None:
+    result = extract(Source("a.md", b"---\n- one\n- two\n---\nBody\n"))
+    assert result.text == "Body"
+    assert result.confirmed == {}
+    assert result.warnings == ("invalid front matter ignored: not a mapping of keys to values",)
+
+
+def test_line_endings_are_normalised() -> None:
+    assert extract(Source("a.txt", b"one\r\ntwo\rthree\n")).text == "one\ntwo\nthree"
+
+
+def test_german_date_in_front_matter_is_normalised() -> None:
+    result = extract(Source("a.md", b"---\ndate: 3.7.2023\n---\nx\n"))
+    assert result.date == "2023-07-03"
+    assert result.confirmed == {"date": "2023-07-03"}
+
+
+def test_empty_text_file_fails() -> None:
+    with pytest.raises(ExtractionFailed, match=r"^empty file \(0 bytes\)$"):
+        extract(Source("a.txt", b""))
