@@ -52,7 +52,7 @@ _NORMALIZED_CUES: dict[str, tuple[tuple[re.Pattern[str], float], ...]] = {
         (r"aims?|objectives?|target group|duration|funded by", 1),
         (r"lenkungsausschuss|geschaftsstelle|netzwerkpartner\w*|mitglied\w*", 1),
         (
-            r"(?:netzwerk\w*|netvaerk\w*|netwerk\w*|network)(?: \w+){0,3} (?:organisiert|ermoglicht|kooperiert|forciert|"
+            r"\w*(?:netzwerk|netvaerk|netwerk|network)\w*(?: \w+){0,3} (?:organisiert|ermoglicht|kooperiert|forciert|"
             r"bietet|organiserer|tilbyder|organiseert|biedt|organises|organizes|offers)",
             1.5,
         ),

@@ -1,0 +1,129 @@
+"""Finding the date a document states for itself, in German, Danish, Dutch and English."""
+
+import datetime as dt
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.metadata.dates import find_date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Zusammenfassung des virtuellen Treffens am 31.03.2020", "2020-03-31"),
+        ("Protokoll vom 1.4.2020", "2020-04-01"),
+        ("Berlin, 18. November 2021", "2021-11-18"),
+        ("Fredericia, den 3. marts 2015", "2015-03-03"),
+        ("Vergadering van 3 maart 2015", "2015-03-03"),
+        ("Published March 31, 2020", "2020-03-31"),
+        ("Minutes of 31 March 2020", "2020-03-31"),
+        ("Stand: 2020-03-31", "2020-03-31"),
+        ("Newsletter Mai 2019", "2019-05"),
+        ("Nyhedsbrev december 2018", "2018-12"),
+        ("Plastindustrien har i år 2015 gennemført et netværksprojekt", "2015"),
+        ("Im Jahr 2021 wurde das Netzwerk ausgezeichnet", "2021"),
+        ("Het netwerk is in 2019 opgericht", "2019"),
+        ("Annual report 2021", "2021"),
+    ],
+)
+def test_date_in_the_heading_is_found(text, expected):
+    assert find_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Treffen am 31.02.2020",
+        "Treffen am 32.01.2020",
+        "Bericht 1949",
+        f"Planung für {dt.date.today().year + 2}",
+        "Donnerstag, 18. November",
+        "Kunststoffnetzwerk Ems-Achse",
+        "",
+    ],
+)
+def test_impossible_or_unstated_dates_are_unknown(text):
+    assert find_date(text) is None
+
+
+def test_day_and_month_take_the_year_of_the_title():
+    text = "Das Netzwerk wurde am Donnerstag, 18. November, in Berlin ausgezeichnet."
+    assert find_date(text, "„Innovatives Netzwerk 2021“") == "2021-11-18"
+
+
+def test_day_and_month_without_any_year_leave_the_title_year():
+    assert find_date("Treffen am 18. November in Berlin.", "Jahresbericht 2021") == "2021-11-18"
+    assert find_date("Treffen am 18. November in Berlin.", "Jahresbericht") is None
+
+
+BODY = "\n".join(f"Absatz {n} über das Netzwerk und seine Unternehmen." for n in range(10))
+
+
+def test_a_year_mentioned_in_passing_does_not_date_the_document():
+    text = "Kunststoffnetzwerk\n\n" + BODY + "\nBereits seit dem Jahr 2007 lädt das Netzwerk ein.\n" + BODY
+    assert find_date(text) is None
+
+
+def test_reference_dates_in_the_body_lose_to_the_heading_date():
+    text = (
+        "Protokoll\nZusammenfassung des Treffens am 31.03.2020\n"
+        + BODY
+        + "\nZuschlag für ein neues Projekt ab dem 01.07.2020 erhalten.\n"
+        + "Neuordnung tritt am 01.08.2020 in Kraft.\n"
+        + BODY
+    )
+    assert find_date(text) == "2020-03-31"
+
+
+def test_a_full_date_in_the_body_dates_an_undated_heading():
+    text = "Kunststoffnetzwerk\n" + BODY + "\nDas Treffen fand am 24.09.2019 in Heilbronn statt.\n" + BODY
+    assert find_date(text) == "2019-09-24"
+
+
+def test_the_heading_date_beats_the_sign_off_date():
+    text = "Zusammenfassung des Treffens am 31.03.2020\n" + BODY + "\n**Protokoll:** RB Ost, 01.04.2020"
+    assert find_date(text) == "2020-03-31"
+
+
+def test_the_sign_off_date_dates_a_document_without_heading_date():
+    text = "Netzwerktreffen\n" + BODY + "\n**Protokoll:** RB Ost / RB Süd, 01.04.2020"
+    assert find_date(text) == "2020-04-01"
+
+
+def test_the_title_date_beats_dates_in_the_text():
+    assert find_date(BODY + "\nam 24.09.2019", "Pressemitteilung vom 5. Mai 2020") == "2020-05-05"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Berlin, 1.+2. Dezember 2020", "2020-12-02"),
+        ("Treffen am 24./25.09.2019", "2019-09-25"),
+        ("Udgivet 5. jan. 2016", "2016-01-05"),
+        ("Published on 5th May 2020", "2020-05-05"),
+        ("Notulen 12 okt 2017", "2017-10-12"),
+    ],
+)
+def test_unusual_spellings_are_read(text, expected):
+    assert find_date(text) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(max_size=400), title=st.one_of(st.none(), st.text(max_size=60)))
+def test_find_date_never_raises_and_returns_iso(text, title):
+    result = find_date(text, title)
+    assert result is None or re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", result)
+
+
+@settings(max_examples=150, deadline=None)
+@given(day=st.integers(1, 31), month=st.integers(1, 12), year=st.integers(1950, 2025))
+def test_numeric_dates_are_valid_or_unknown(day, month, year):
+    result = find_date(f"Treffen am {day}.{month}.{year}")
+    try:
+        expected = dt.date(year, month, day).isoformat()
+    except ValueError:
+        expected = None
+    assert result == expected
