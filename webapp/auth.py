@@ -1,0 +1,122 @@
+"""Coordinator sign-in: salted, slow password hashes in a secrets file or the environment.
+
+The secrets file (KB_SECRETS_FILE, default var/coordinators.json, never in the repository) maps a
+name to "scrypt$n$r$p$salt$hash". KB_COORDINATORS may hold the same JSON object instead, for
+deployments that keep secrets in the environment. Comparison is constant-time, and every failed
+attempt costs a delay that grows with the failures for that name.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import threading
+import time
+from pathlib import Path
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+MIN_PASSWORD_CHARS = 8
+FAILURE_DELAY_S = 0.5
+MAX_FAILURE_DELAY_S = 5.0
+_NAME_CHARS = 64
+
+_failures: dict[str, int] = {}
+_failures_lock = threading.Lock()
+
+
+class AuthError(Exception):
+    """A coordinator account cannot be created or changed."""
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    """A salted scrypt hash in the stored format."""
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    enc = base64.b64encode
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${enc(salt).decode()}${enc(digest).decode()}"
+
+
+def _matches(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        actual = hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(expected),
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+def load_coordinators(secrets_file: Path) -> dict[str, str]:
+    """name → stored hash, from KB_COORDINATORS (JSON) or the secrets file."""
+    raw = os.environ.get("KB_COORDINATORS")
+    if raw is None:
+        try:
+            raw = Path(secrets_file).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+_DUMMY_HASH = hash_password("not-a-real-password", salt=b"0" * 16)
+
+
+def verify(secrets_file: Path, name: str, password: str) -> bool:
+    """Whether the name and password belong to a coordinator (slowed down after failures)."""
+    name = name.strip()
+    stored = load_coordinators(secrets_file).get(name)
+    ok = _matches(password, stored if stored else _DUMMY_HASH) and stored is not None
+    with _failures_lock:
+        failures = 0 if ok else _failures.get(name, 0) + 1
+        _failures[name] = failures
+    if not ok:
+        time.sleep(min(MAX_FAILURE_DELAY_S, FAILURE_DELAY_S * failures))
+    return ok
+
+
+def add_coordinator(secrets_file: Path, name: str, password: str) -> None:
+    """Create or replace a coordinator in the secrets file (written atomically, readable by the owner only)."""
+    name = name.strip()
+    if not name or len(name) > _NAME_CHARS or any(ch in name for ch in "$\n\r\t"):
+        raise AuthError(f"invalid coordinator name {name!r}")
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise AuthError(f"the password must have at least {MIN_PASSWORD_CHARS} characters")
+    path = Path(secrets_file)
+    data = load_coordinators(path) if path.exists() else {}
+    data[name] = hash_password(password)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=2)
+    os.replace(tmp, path)
+
+
+def remove_coordinator(secrets_file: Path, name: str) -> bool:
+    """Remove a coordinator; whether one was removed."""
+    path = Path(secrets_file)
+    data = load_coordinators(path) if path.exists() else {}
+    if data.pop(name, None) is None:
+        return False
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=2)
+    os.replace(tmp, path)
+    return True
