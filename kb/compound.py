@@ -24,6 +24,8 @@ MIN_WORD = 8  # shorter words are not split
 LEXICON_WORDS_PER_LANGUAGE = 60_000
 MIN_ZIPF = 2.5  # parts must be at least this common (zipf scale) unless the vocabulary has them
 LINKS: tuple[str, ...] = ("", "s", "es", "n", "en", "e", "er")
+MAX_PARTS = 3
+_INFLECTION_COST = 0.5
 _VOCAB_ZIPF = 6.0  # vocabulary words count as very common parts
 _VOCAB_BONUS = 1.0
 
@@ -94,35 +96,42 @@ def split(word: str) -> tuple[str, ...]:
 
 
 def _best_split(word: str) -> tuple[tuple[str, ...], float] | None:
-    """The split with the highest geometric mean frequency (at most three parts)."""
+    """The split with the fewest parts (at most three), then the highest mean frequency.
+
+    A linking element may stand between parts; an inflection ending (s, es, n, en, e, er) may
+    follow the last part at a small cost, so "kunststoffnetzwerks" → kunststoff + netzwerk.
+    """
     n = len(word)
-    # best[i] = (parts, sum of zipf) for word[i:] split into known parts
-    best: list[tuple[tuple[str, ...], float] | None] = [None] * (n + 1)
-    best[n] = ((), 0.0)
-    for i in range(n - MIN_PART, -1, -1):
-        candidates = []
+    memo: dict[int, list[tuple[tuple[str, ...], float]]] = {n: [((), 0.0)]}
+
+    def splits(i: int) -> list[tuple[tuple[str, ...], float]]:
+        if i in memo:
+            return memo[i]
+        found: list[tuple[tuple[str, ...], float]] = []
         for j in range(i + MIN_PART, n + 1):
-            part = word[i:j]
-            z = _zipf(part)
+            z = _zipf(word[i:j])
             if not z:
                 continue
-            # a linking element may stand between parts, never after the last one
-            rests = (
-                [j]
-                if j == n
-                else [j + len(link) for link in LINKS if word.startswith(link, j) and j + len(link) < n]
-            )
-            for k in rests:
-                rest = best[k]
-                if rest is None or len(rest[0]) >= 3:
-                    continue
-                candidates.append(((part, *rest[0]), z + rest[1]))
-        if candidates:
-            best[i] = max(candidates, key=lambda c: c[1] / len(c[0]))
-    result = best[0]
-    if result is None or len(result[0]) < 2:
+            if j == n:
+                found.append(((word[i:j],), z))
+                continue
+            tail = word[j:]
+            if tail in LINKS and i > 0:
+                found.append(((word[i:j],), z - _INFLECTION_COST))
+            for link in LINKS:
+                k = j + len(link)
+                if word.startswith(link, j) and k < n:
+                    for parts, total in splits(k):
+                        if len(parts) < MAX_PARTS:
+                            found.append(((word[i:j], *parts), z + total))
+        found.sort(key=lambda c: (len(c[0]), -c[1] / len(c[0])))
+        memo[i] = found[:4]
+        return memo[i]
+
+    best = [c for c in splits(0) if len(c[0]) >= 2]
+    if not best:
         return None
-    parts, total = result
+    parts, total = best[0]
     return parts, total / len(parts)
 
 

@@ -27,7 +27,9 @@ FOLD_BOOST = 0.8
 FUZZY_BOOST = 0.25
 EXPANSION_BOOST = 0.15
 RARE_DOC_FREQUENCY = 2  # words in at most this many documents also get fuzzy variants
-RELAXED_MINIMUM = 0.9  # OR-group scale when no document has every word
+RELAXED_MINIMUM = 0.9
+PROXIMITY_SLOP = 4  # words at most this far apart count as near
+PROXIMITY_BOOST = 1.5  # OR-group scale when no document has every word
 _DEFAULT = "_q"
 FIELD_ALIASES: dict[str, str] = {
     "title": "title",
@@ -261,7 +263,11 @@ def build_query(
     check_syntax(text)
     builder = _Builder(languages, concepts, vocabulary, expand, fuzzy, doc_frequency)
     structure = parse_structure(text, relaxed)
-    query = builder.transform(structure).normalize()
+    query = builder.transform(structure)
+    if is_multiword(text):  # words near each other rank higher
+        tokens = analyze(_EXACT, text)
+        query = Q.AndMaybe(query, Q.Phrase("content", tokens, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST))
+    query = query.normalize()
     return QueryPlan(query, tuple(builder.words), tuple(builder.expansions), tuple(builder.expanded_words))
 
 
