@@ -1,0 +1,262 @@
+"""Interface strings in English, German and Danish; names of document types and languages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+UI_LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch", "da": "Dansk"}
+_STATE_KEY = "_ui_language"
+
+# key: (en, de, da)
+_STRINGS: dict[str, tuple[str, str, str]] = {
+    "app.title": ("Network knowledge base", "Netzwerk-Wissensbasis", "Netværkets vidensbase"),
+    "nav.search": ("Search", "Suche", "Søg"),
+    "nav.document": ("Document", "Dokument", "Dokument"),
+    "nav.explore": ("Explore networks", "Netzwerke erkunden", "Udforsk netværk"),
+    "nav.upload": ("Upload", "Hochladen", "Upload"),
+    "nav.admin": ("Admin", "Verwaltung", "Administration"),
+    "ui.language": ("Interface language", "Sprache der Oberfläche", "Sprog i brugerfladen"),
+    "search.query": ("Search the archive", "Archiv durchsuchen", "Søg i arkivet"),
+    "search.placeholder": (
+        "e.g. recycling Ems-Achse",
+        "z. B. Ausbildung Kunststoff",
+        "f.eks. genanvendelse plast",
+    ),
+    "search.help": (
+        'Words are combined with AND. Use "quotes" for a phrase, OR for alternatives, -word to exclude, plast* for prefixes.',
+        'Wörter werden mit UND verknüpft. "Anführungszeichen" für Phrasen, OR für Alternativen, -wort zum Ausschließen, plast* für Präfixe.',
+        'Ord kombineres med OG. Brug "anførselstegn" til fraser, OR til alternativer, -ord for at udelukke, plast* til præfikser.',
+    ),
+    "search.filters": ("Filters", "Filter", "Filtre"),
+    "search.clear": ("Clear all filters", "Alle Filter zurücksetzen", "Nulstil alle filtre"),
+    "search.years": ("Years", "Jahre", "År"),
+    "search.sort": ("Sort by", "Sortieren nach", "Sortér efter"),
+    "sort.relevance": ("Relevance", "Relevanz", "Relevans"),
+    "sort.newest": ("Newest first", "Neueste zuerst", "Nyeste først"),
+    "sort.oldest": ("Oldest first", "Älteste zuerst", "Ældste først"),
+    "search.size": ("Results per page", "Treffer pro Seite", "Resultater pr. side"),
+    "search.page": ("Result page", "Ergebnisseite", "Resultatside"),
+    "search.total": ("{n} documents", "{n} Dokumente", "{n} dokumenter"),
+    "search.total_one": ("1 document", "1 Dokument", "1 dokument"),
+    "search.relaxed": (
+        "No document contains all words; showing documents with most of them.",
+        "Kein Dokument enthält alle Wörter; gezeigt werden Dokumente mit den meisten davon.",
+        "Intet dokument indeholder alle ord; viser dokumenter med flest af dem.",
+    ),
+    "search.didyoumean": ("Did you mean: {s}", "Meinten Sie: {s}", "Mente du: {s}"),
+    "search.expansions": ("Also searched: {terms}", "Auch gesucht: {terms}", "Også søgt: {terms}"),
+    "search.expand": (
+        "Search in other languages too",
+        "Auch in anderen Sprachen suchen",
+        "Søg også på andre sprog",
+    ),
+    "search.nothing": ("Nothing found.", "Nichts gefunden.", "Intet fundet."),
+    "search.drop": (
+        "Without the filter “{facet}” there would be {n} results.",
+        "Ohne den Filter „{facet}“ gäbe es {n} Treffer.",
+        "Uden filteret “{facet}” ville der være {n} resultater.",
+    ),
+    "search.otherlangs": (
+        "In other languages: {counts}",
+        "In anderen Sprachen: {counts}",
+        "På andre sprog: {counts}",
+    ),
+    "search.tryless": (
+        "Try fewer or more general words, or check the spelling.",
+        "Versuchen Sie weniger oder allgemeinere Wörter oder prüfen Sie die Schreibweise.",
+        "Prøv færre eller mere generelle ord, eller tjek stavningen.",
+    ),
+    "search.open": ("Open", "Öffnen", "Åbn"),
+    "search.histogram": ("Documents per year", "Dokumente pro Jahr", "Dokumenter pr. år"),
+    "facet.region": ("Region", "Region", "Region"),
+    "facet.network": ("Network", "Netzwerk", "Netværk"),
+    "facet.topic": ("Topic", "Thema", "Emne"),
+    "facet.doctype": ("Type", "Typ", "Type"),
+    "facet.language": ("Language", "Sprache", "Sprog"),
+    "facet.year": ("Year", "Jahr", "År"),
+    "doc.none": (
+        "No document selected. Open one from the search results.",
+        "Kein Dokument ausgewählt. Öffnen Sie eines aus den Suchergebnissen.",
+        "Intet dokument valgt. Åbn et fra søgeresultaterne.",
+    ),
+    "doc.unknown": (
+        "There is no document with this id. It may have been deleted.",
+        "Es gibt kein Dokument mit dieser Kennung. Vielleicht wurde es gelöscht.",
+        "Der findes intet dokument med dette id. Det kan være slettet.",
+    ),
+    "doc.back": ("Back to the search", "Zurück zur Suche", "Tilbage til søgningen"),
+    "doc.text": ("Full text", "Volltext", "Fuld tekst"),
+    "doc.download": ("Download the original", "Original herunterladen", "Hent originalen"),
+    "doc.related": ("Similar documents", "Ähnliche Dokumente", "Lignende dokumenter"),
+    "doc.same": (
+        "Same network and year",
+        "Gleiches Netzwerk und Jahr",
+        "Samme netværk og år",
+    ),
+    "doc.nothing": ("None.", "Keine.", "Ingen."),
+    "doc.date": ("Date", "Datum", "Dato"),
+    "doc.source": ("File", "Datei", "Fil"),
+    "doc.added": ("Added by {user} on {at}", "Hinzugefügt von {user} am {at}", "Tilføjet af {user} den {at}"),
+    "doc.unknown_date": ("unknown", "unbekannt", "ukendt"),
+    "edit.title": ("Correct the metadata", "Metadaten korrigieren", "Ret metadata"),
+    "edit.save": ("Save the metadata", "Metadaten speichern", "Gem metadata"),
+    "edit.saved": ("Saved and re-indexed.", "Gespeichert und neu indexiert.", "Gemt og genindekseret."),
+    "delete.title": ("Delete this document", "Dieses Dokument löschen", "Slet dette dokument"),
+    "delete.confirm": (
+        "Yes, remove it from the archive (the file is kept in corpus/.deleted/)",
+        "Ja, aus dem Archiv entfernen (die Datei bleibt in corpus/.deleted/)",
+        "Ja, fjern det fra arkivet (filen gemmes i corpus/.deleted/)",
+    ),
+    "delete.button": ("Delete", "Löschen", "Slet"),
+    "delete.done": ("Deleted: {title}", "Gelöscht: {title}", "Slettet: {title}"),
+    "meta.title": ("Title", "Titel", "Titel"),
+    "meta.date": (
+        "Date (YYYY-MM-DD, YYYY-MM or YYYY)",
+        "Datum (JJJJ-MM-TT, JJJJ-MM oder JJJJ)",
+        "Dato (ÅÅÅÅ-MM-DD, ÅÅÅÅ-MM eller ÅÅÅÅ)",
+    ),
+    "meta.baddate": (
+        "The date must look like 2021-11-18, 2021-11 or 2021.",
+        "Das Datum muss wie 2021-11-18, 2021-11 oder 2021 aussehen.",
+        "Datoen skal se ud som 2021-11-18, 2021-11 eller 2021.",
+    ),
+    "signin.title": ("Coordinator sign-in", "Anmeldung für Koordinatoren", "Log ind som koordinator"),
+    "signin.name": ("Name", "Name", "Navn"),
+    "signin.password": ("Password", "Passwort", "Adgangskode"),
+    "signin.button": ("Sign in", "Anmelden", "Log ind"),
+    "signin.failed": (
+        "Name or password is wrong.",
+        "Name oder Passwort ist falsch.",
+        "Navn eller adgangskode er forkert.",
+    ),
+    "signin.as": ("Signed in as {name}", "Angemeldet als {name}", "Logget ind som {name}"),
+    "signin.out": ("Sign out", "Abmelden", "Log ud"),
+    "signin.needed": (
+        "Only coordinators can upload documents. Please sign in.",
+        "Nur Koordinatoren können Dokumente hochladen. Bitte melden Sie sich an.",
+        "Kun koordinatorer kan uploade dokumenter. Log venligst ind.",
+    ),
+    "upload.files": (
+        "Files to add (PDF, HTML, Markdown, text)",
+        "Dateien hinzufügen (PDF, HTML, Markdown, Text)",
+        "Filer der skal tilføjes (PDF, HTML, Markdown, tekst)",
+    ),
+    "upload.detected": ("Detected language: {lang}", "Erkannte Sprache: {lang}", "Genkendt sprog: {lang}"),
+    "upload.extracted": ("Extracted text", "Extrahierter Text", "Udtrukket tekst"),
+    "upload.duplicate": (
+        "This file is already in the archive:",
+        "Diese Datei ist schon im Archiv:",
+        "Denne fil findes allerede i arkivet:",
+    ),
+    "upload.store": ("Store and index", "Speichern und indexieren", "Gem og indeksér"),
+    "upload.stored": (
+        "Stored and indexed: {title}",
+        "Gespeichert und indexiert: {title}",
+        "Gemt og indekseret: {title}",
+    ),
+    "upload.failed": ("{name}: {error}", "{name}: {error}", "{name}: {error}"),
+    "explore.network": ("Network", "Netzwerk", "Netværk"),
+    "explore.per_year": ("Documents per year", "Dokumente pro Jahr", "Dokumenter pr. år"),
+    "explore.topics": ("Topics over time", "Themen im Zeitverlauf", "Emner over tid"),
+    "explore.first": ("First documents", "Erste Dokumente", "Første dokumenter"),
+    "explore.latest": ("Latest documents", "Neueste Dokumente", "Seneste dokumenter"),
+    "explore.meetings": ("Meetings (minutes)", "Treffen (Protokolle)", "Møder (referater)"),
+    "explore.overview": (
+        "All networks and regions",
+        "Alle Netzwerke und Regionen",
+        "Alle netværk og regioner",
+    ),
+    "explore.undated": ("{n} documents without a year", "{n} Dokumente ohne Jahr", "{n} dokumenter uden år"),
+    "explore.empty": (
+        "The archive has no networks yet.",
+        "Das Archiv hat noch keine Netzwerke.",
+        "Arkivet har endnu ingen netværk.",
+    ),
+    "col.documents": ("Documents", "Dokumente", "Dokumenter"),
+    "col.year": ("Year", "Jahr", "År"),
+    "admin.status": ("Index status", "Indexstatus", "Indeksstatus"),
+    "admin.documents": ("Documents", "Dokumente", "Dokumenter"),
+    "admin.schema": ("Schema version", "Schemaversion", "Skemaversion"),
+    "admin.audit": ("Audit log", "Änderungsprotokoll", "Revisionslog"),
+    "admin.noaudit": (
+        "No changes recorded yet.",
+        "Noch keine Änderungen protokolliert.",
+        "Ingen ændringer registreret endnu.",
+    ),
+    "admin.audit_signin": (
+        "Sign in as a coordinator to see the audit log.",
+        "Melden Sie sich als Koordinator an, um das Protokoll zu sehen.",
+        "Log ind som koordinator for at se loggen.",
+    ),
+    "admin.rebuild": (
+        "Rebuild the index from corpus/",
+        "Index aus corpus/ neu aufbauen",
+        "Genopbyg indekset fra corpus/",
+    ),
+    "admin.rebuilt": (
+        "Index rebuilt: {n} documents.",
+        "Index neu aufgebaut: {n} Dokumente.",
+        "Indeks genopbygget: {n} dokumenter.",
+    ),
+    "error.kb": (
+        "The archive cannot answer: {error}",
+        "Das Archiv antwortet nicht: {error}",
+        "Arkivet kan ikke svare: {error}",
+    ),
+}
+
+DOCTYPE_NAMES: dict[str, tuple[str, str, str]] = {
+    "press-release": ("Press release", "Pressemitteilung", "Pressemeddelelse"),
+    "minutes": ("Minutes", "Protokoll", "Referat"),
+    "project-description": ("Project description", "Projektbeschreibung", "Projektbeskrivelse"),
+    "other": ("Other", "Sonstiges", "Andet"),
+}
+
+LANGUAGE_NAMES: dict[str, tuple[str, str, str]] = {
+    "de": ("German", "Deutsch", "Tysk"),
+    "da": ("Danish", "Dänisch", "Dansk"),
+    "nl": ("Dutch", "Niederländisch", "Hollandsk"),
+    "en": ("English", "Englisch", "Engelsk"),
+    "und": ("Unknown", "Unbekannt", "Ukendt"),
+}
+
+_INDEX = {code: i for i, code in enumerate(UI_LANGUAGES)}
+
+
+def language() -> str:
+    """The chosen interface language code."""
+    lang = st.session_state.get(_STATE_KEY, "en")
+    return lang if lang in UI_LANGUAGES else "en"
+
+
+def t(key: str, **values: object) -> str:
+    """An interface string in the chosen language, with {placeholders} filled in."""
+    text = _STRINGS[key][_INDEX[language()]]
+    return text.format(**values) if values else text
+
+
+def doctype_name(doctype: str) -> str:
+    names = DOCTYPE_NAMES.get(doctype)
+    return names[_INDEX[language()]] if names else doctype
+
+
+def language_name(code: str) -> str:
+    names = LANGUAGE_NAMES.get(code)
+    return names[_INDEX[language()]] if names else code
+
+
+def _remember() -> None:
+    st.session_state[_STATE_KEY] = st.session_state["ui_language_select"]
+
+
+def language_selector() -> None:
+    """The interface-language switch in the sidebar (kept across pages in session state)."""
+    if "ui_language_select" not in st.session_state:
+        st.session_state["ui_language_select"] = language()
+    st.sidebar.selectbox(
+        "🌐 " + t("ui.language"),
+        list(UI_LANGUAGES),
+        format_func=UI_LANGUAGES.__getitem__,
+        key="ui_language_select",
+        on_change=_remember,
+    )

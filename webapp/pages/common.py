@@ -1,0 +1,60 @@
+"""What every page shares: paths of the pages, the sidebar chrome, hit lists, error messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import streamlit as st
+
+from kb.models import Hit
+from kb.vocabulary import Vocabulary
+from webapp import i18n, render, state
+from webapp.i18n import t
+
+SEARCH_PAGE = "webapp/pages/search.py"
+DOCUMENT_PAGE = "webapp/pages/document.py"
+EXPLORE_PAGE = "webapp/pages/explore.py"
+UPLOAD_PAGE = "webapp/pages/upload.py"
+ADMIN_PAGE = "webapp/pages/admin.py"
+
+
+def page_start() -> None:
+    """Sidebar chrome shown on every page: interface language and who is signed in."""
+    i18n.language_selector()
+    name = state.user()
+    if name:
+        st.sidebar.caption(t("signin.as", name=name))
+        st.sidebar.button(t("signin.out"), key="sidebar_sign_out", on_click=state.sign_out)
+
+
+def fail(exc: Exception) -> None:
+    """One clear line instead of a traceback."""
+    st.error(t("error.kb", error=str(exc) or type(exc).__name__))
+
+
+def value_label(vocab: Vocabulary, facet: str, value: str) -> str:
+    """A facet value as people read it, in the interface language."""
+    if facet == "doctype":
+        return i18n.doctype_name(value)
+    if facet == "language":
+        return i18n.language_name(value)
+    return vocab.label(facet, value, i18n.language())
+
+
+def hit_badges(vocab: Vocabulary, hit: Hit) -> list[tuple[str, str]]:
+    items = [(i18n.doctype_name(hit.doctype), "type"), (i18n.language_name(hit.language), "lang")]
+    items.append((hit.date or (str(hit.year) if hit.year else ""), "date"))
+    items += [(value_label(vocab, "network", n), "net") for n in hit.networks]
+    return items
+
+
+def show_hits(hits: Iterable[Hit], query: str = "", key: str = "hits") -> None:
+    """A list of hits: the title links to the document, then badges and the highlighted snippet."""
+    vocab = state.knowledge_base().vocabulary
+    for hit in hits:
+        params = {"id": hit.id, "q": query} if query else {"id": hit.id}
+        with st.container(border=True):
+            st.page_link(
+                DOCUMENT_PAGE, label=render.md_escape(hit.title) or hit.id, query_params=params, icon="📄"
+            )
+            st.html(render.hit_details(hit, hit_badges(vocab, hit)))

@@ -1,0 +1,45 @@
+"""Coordinator tools on the document page: correct metadata, delete with a confirmation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ingest import service
+from ingest.errors import IngestError
+from kb.errors import KBError
+from kb.models import Document
+from webapp import state
+from webapp.i18n import t
+from webapp.pages import metadata_form
+from webapp.pages.common import fail
+
+
+def edit(doc: Document) -> None:
+    kb = state.knowledge_base()
+    with st.expander(t("edit.title"), icon="✏️"), st.form(f"edit_{doc.id}"):
+        values = metadata_form.inputs(kb.vocabulary, doc, f"edit_{doc.id}")
+        if st.form_submit_button(t("edit.save")) and values is not None:
+            diff = metadata_form.changes(doc, values)
+            try:
+                if diff:
+                    service.update_metadata(kb, state.settings(), doc.id, diff, state.user() or "?")
+                    state.refresh()
+                st.session_state["_flash"] = t("edit.saved")
+                st.rerun()
+            except (KBError, IngestError) as exc:
+                fail(exc)
+
+
+def delete(doc: Document) -> None:
+    kb = state.knowledge_base()
+    with st.expander(t("delete.title"), icon="🗑️"):
+        sure = st.checkbox(t("delete.confirm"), key=f"delete_sure_{doc.id}")
+        if st.button(t("delete.button"), disabled=not sure, type="primary", key=f"delete_{doc.id}"):
+            try:
+                service.delete_document(kb, state.settings(), doc.id, state.user() or "?")
+                state.refresh()
+            except (KBError, IngestError) as exc:
+                fail(exc)
+                return
+            st.session_state["_flash"] = t("delete.done", title=doc.title)
+            st.rerun()

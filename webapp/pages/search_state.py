@@ -1,0 +1,111 @@
+"""The search state, kept in the URL: reading it before the widgets exist, and turning it into a request."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from kb.models import SORTS, SearchRequest
+
+#: facet name → (URL key, SearchRequest field)
+FILTERS: dict[str, tuple[str, str]] = {
+    "region": ("region", "regions"),
+    "network": ("network", "networks"),
+    "topic": ("topic", "topics"),
+    "doctype": ("type", "doctypes"),
+    "language": ("lang", "languages"),
+}
+PAGE_SIZES: tuple[int, ...] = (10, 20, 50)
+DEFAULT_PAGE_SIZE = 10
+
+
+def _raw(key: str) -> list[str]:
+    return [v for v in st.query_params.get_all(key) if v != ""]
+
+
+def current_list(key: str) -> list[str]:
+    """A multi-valued widget's value: its state when it exists, otherwise the URL."""
+    if key in st.session_state:
+        return [str(v) for v in st.session_state[key]]
+    return _raw(key)
+
+
+def current_text(key: str, default: str = "") -> str:
+    if key in st.session_state:
+        return str(st.session_state[key] or "")
+    values = _raw(key)
+    return values[0] if values else default
+
+
+def current_int(key: str, default: int) -> int:
+    try:
+        return int(current_text(key, str(default)))
+    except ValueError:
+        return default
+
+
+def current_bool(key: str, default: bool) -> bool:
+    if key in st.session_state:
+        return bool(st.session_state[key])
+    values = _raw(key)
+    return values[0].lower() not in ("false", "0", "no", "off") if values else default
+
+
+def current_years(bounds: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The selected year range (None = everything, undated documents included)."""
+    if bounds is None:
+        return None
+    if "years" in st.session_state:
+        chosen = tuple(int(v) for v in st.session_state["years"])
+    else:
+        try:
+            chosen = tuple(int(v) for v in _raw("years"))
+        except ValueError:
+            chosen = ()
+    if len(chosen) != 2:
+        return None
+    lo, hi = max(bounds[0], min(chosen)), min(bounds[1], max(chosen))
+    return None if (lo, hi) == bounds or lo > hi else (lo, hi)
+
+
+def current_request(bounds: tuple[int, int] | None) -> SearchRequest:
+    """The request the URL (or the widgets' state) describes."""
+    sort = current_text("sort", "relevance")
+    size = current_int("size", DEFAULT_PAGE_SIZE)
+    years = current_years(bounds)
+    request = SearchRequest(
+        text=current_text("q").strip(),
+        sort=sort if sort in SORTS else "relevance",
+        page=max(1, current_int("page", 1)),
+        page_size=size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE,
+        expand=current_bool("expand", True),
+        year_from=years[0] if years else None,
+        year_to=years[1] if years else None,
+    )
+    return replace(request, **{field: tuple(current_list(key)) for key, field in FILTERS.values()})
+
+
+def without(request: SearchRequest, facet: str) -> SearchRequest:
+    """The same request without one facet's selection (years: without the range), on page 1."""
+    if facet == "year":
+        return replace(request, year_from=None, year_to=None, page=1)
+    return replace(request, **{FILTERS[facet][1]: ()}, page=1)
+
+
+def first_page() -> None:
+    """on_change of every filter: a changed result list starts on its first page."""
+    st.session_state["page"] = 1
+
+
+def clear_filters(bounds: tuple[int, int] | None) -> None:
+    for key, _ in FILTERS.values():
+        st.session_state[key] = []
+    if bounds is not None:
+        st.session_state["years"] = bounds
+    first_page()
+
+
+def set_query(text: str) -> None:
+    st.session_state["q"] = text
+    first_page()

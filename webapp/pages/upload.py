@@ -1,0 +1,86 @@
+"""Upload (coordinators only): preview each file, confirm its metadata, store and index it."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from ingest import service
+from ingest.errors import IngestError
+from kb.errors import KBError
+from kb.models import Document
+from webapp import i18n, render, state
+from webapp.i18n import t
+from webapp.pages import metadata_form
+from webapp.pages.common import DOCUMENT_PAGE, page_start
+from webapp.pages.signin import require_coordinator
+
+TYPES = ["pdf", "html", "htm", "md", "markdown", "txt"]
+
+
+def _preview(name: str, data: bytes, key: str) -> Document:
+    """The preview of one upload, read once per file and session (it runs in a worker process)."""
+    cache = st.session_state.setdefault("_previews", {})
+    if key not in cache:
+        cache[key] = service.preview(state.settings(), name, data)
+    return cache[key]
+
+
+def _stored(key: str, title: str, doc_id: str) -> None:
+    st.success(t("upload.stored", title=title), icon="✅")
+    st.page_link(
+        DOCUMENT_PAGE, label=render.md_escape(title) or doc_id, query_params={"id": doc_id}, icon="📄"
+    )
+
+
+def _one_file(name: str, data: bytes, user: str) -> None:
+    key = hashlib.sha256(name.encode() + b"\0" + data).hexdigest()[:16]
+    done = st.session_state.setdefault("_stored", {})
+    st.subheader(name, divider="gray")
+    if key in done:
+        _stored(key, *done[key])
+        return
+    kb = state.knowledge_base()
+    try:
+        doc = _preview(name, data, key)
+        duplicate = service.find_duplicate(kb, data)
+    except (IngestError, KBError) as exc:
+        st.error(t("upload.failed", name=name, error=str(exc).removeprefix(f"{name}: ")), icon="⚠️")
+        return
+    if duplicate:
+        st.warning(t("upload.duplicate"), icon="⚠️")
+        try:
+            title = kb.get(duplicate).title
+        except KBError:
+            title = duplicate
+        st.page_link(
+            DOCUMENT_PAGE, label=render.md_escape(title) or duplicate, query_params={"id": duplicate}
+        )
+    st.caption(t("upload.detected", lang=i18n.language_name(doc.language)))
+    with st.expander(t("upload.extracted")):
+        st.html(render.plain_text(doc.text))
+    with st.form(f"upload_{key}"):
+        values = metadata_form.inputs(kb.vocabulary, doc, f"up_{key}")
+        if st.form_submit_button(t("upload.store"), type="primary") and values is not None:
+            metadata = {k: v for k, v in values.items() if v not in (None, "")}
+            try:
+                outcome = service.store_upload(kb, state.settings(), name, data, metadata, user)
+                state.refresh()
+            except (IngestError, KBError) as exc:
+                st.error(t("upload.failed", name=name, error=str(exc)), icon="⚠️")
+                return
+            done[key] = (str(values["title"]), outcome.id or "")
+            st.rerun()
+
+
+def main() -> None:
+    page_start()
+    st.title(t("nav.upload"))
+    user = require_coordinator(t("signin.needed"))
+    files = st.file_uploader(t("upload.files"), type=TYPES, accept_multiple_files=True, key="uploads")
+    for file in files or []:
+        _one_file(file.name, file.getvalue(), user)
+
+
+main()

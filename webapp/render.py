@@ -1,0 +1,81 @@
+"""All HTML the app shows: document text is escaped piece by piece, only our own tags are added."""
+
+from __future__ import annotations
+
+import html
+import string
+
+from kb.models import Fragment, Hit
+
+_MD_SPECIAL = set(string.punctuation)
+
+STYLE = """<style>
+.kb-hit{margin:.2rem 0 .2rem 0}
+.kb-title{font-size:1.08rem;font-weight:600;margin:0 0 .25rem 0}
+.kb-badges{margin:.1rem 0 .35rem 0;line-height:1.9}
+.kb-badge{display:inline-block;padding:0 .5rem;margin-right:.3rem;border-radius:.7rem;
+  font-size:.78rem;background:#eef2f7;color:#24364b;border:1px solid #d5dde8}
+.kb-badge.type{background:#e7f5ec;border-color:#c3e5cf;color:#1d5a33}
+.kb-badge.lang{background:#fdf3e1;border-color:#f1dcb2;color:#6b4b10}
+.kb-badge.net{background:#efeafc;border-color:#d9cff5;color:#3e2a7a}
+.kb-snippet{color:#333;font-size:.93rem;margin:0}
+.kb-text{white-space:pre-wrap;font-family:inherit;font-size:.95rem;line-height:1.55;
+  max-height:60vh;overflow-y:auto;border:1px solid #e3e6ea;border-radius:.4rem;padding:.8rem 1rem;background:#fcfcfd}
+mark{background:#ffe58a;padding:0 .08em;border-radius:.15em}
+</style>"""
+
+
+def md_escape(text: str) -> str:
+    """Plain text made literal for Markdown labels (st.page_link): every punctuation mark escaped."""
+    text = " ".join(text.split())
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+
+
+def marked(fragment: Fragment) -> str:
+    """A fragment as HTML: every piece of text escaped, matches wrapped in <mark>."""
+    out, pos = [], 0
+    for start, end in sorted(fragment.matches):
+        if start < pos or end <= start:
+            continue
+        out.append(html.escape(fragment.text[pos:start]))
+        out.append(f"<mark>{html.escape(fragment.text[start:end])}</mark>")
+        pos = end
+    out.append(html.escape(fragment.text[pos:]))
+    return "".join(out)
+
+
+def badge(text: str, kind: str = "") -> str:
+    return f'<span class="kb-badge {html.escape(kind)}">{html.escape(text)}</span>'
+
+
+def badges(items: list[tuple[str, str]]) -> str:
+    """A row of badges from (text, kind) pairs."""
+    return '<div class="kb-badges">' + "".join(badge(text, kind) for text, kind in items if text) + "</div>"
+
+
+def hit_details(hit: Hit, badge_items: list[tuple[str, str]], with_title: bool = False) -> str:
+    """Badges and highlighted snippet of one hit (the title link is a separate widget)."""
+    parts = ['<div class="kb-hit">']
+    if with_title:
+        parts.append(f'<div class="kb-title">{html.escape(hit.title)}</div>')
+    parts.append(badges(badge_items))
+    snippet = " … ".join(marked(f) for f in hit.fragments if f.text.strip())
+    if snippet:
+        parts.append(f'<p class="kb-snippet">{snippet}</p>')
+    parts.append("</div>")
+    return STYLE + "".join(parts)
+
+
+def title(text: str) -> str:
+    return STYLE + f'<h2 class="kb-doc-title" style="margin:.2rem 0">{html.escape(text)}</h2>'
+
+
+def full_text(fragment: Fragment) -> str:
+    """A document's whole text, highlighted, in a scrolling box that keeps line breaks."""
+    return STYLE + f'<div class="kb-text">{marked(fragment)}</div>'
+
+
+def plain_text(text: str, limit: int = 20_000) -> str:
+    """Extracted text shown as inert text (escaped), cut at a limit."""
+    cut = text[:limit] + (" …" if len(text) > limit else "")
+    return STYLE + f'<div class="kb-text">{html.escape(cut)}</div>'
