@@ -1,0 +1,348 @@
+"""`make eval`: our search against a plain BM25 baseline, per dataset and kind of query.
+
+    python -m eval.run [--dataset seeds|libreoffice|all] [--per-kind 100] [--rebuild]
+
+Seeds: the five seed documents of corpus/ are ingested into a temporary index through
+ingest.service (exactly as the product does). LibreOffice help: every page in the four languages
+(4 × 2,561) is written as a Document straight into an index under eval/out/libreoffice/index,
+reused while the code of kb/ and the data are unchanged (--rebuild forces it). The baseline
+(eval/fts5.py) indexes the same ids, titles and texts.
+
+Systems: "bm25 (FTS5)", "ours" (KnowledgeBase.search, defaults, cross-language expansion on)
+and "ours −exp" (expansion off). Metrics over the first 10 results: success@3 (a relevant
+document among the first three), MRR (1 / rank of the first relevant document, 0 when none in
+the first ten) and nDCG@10 (gain 2^grade − 1). Writes eval/out/results.md and per-query
+details in eval/out/details-<dataset>.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from eval.fts5 import Bm25Baseline
+from eval.judgements import (
+    KINDS,
+    LIBREOFFICE_DIR,
+    Judged,
+    by_kind,
+    doc_id,
+    libreoffice_available,
+    libreoffice_queries,
+    load_libreoffice,
+    seed_queries,
+)
+from kb.api import KnowledgeBase
+from kb.errors import QuerySyntaxError
+from kb.models import Document, SearchRequest
+from kb.schema import SCHEMA_VERSION
+from kb.settings import PROJECT_ROOT, load_settings
+
+OUT_DIR = PROJECT_ROOT / "eval" / "out"
+CORPUS_DIR = PROJECT_ROOT / "corpus"
+DEPTH = 10
+BASELINE = "bm25 (FTS5)"
+OURS = "ours"
+OURS_NO_EXPANSION = "ours −exp"
+SYSTEMS: tuple[str, ...] = (BASELINE, OURS, OURS_NO_EXPANSION)
+METRICS: tuple[str, ...] = ("success@3", "MRR", "nDCG@10")
+
+Searcher = Callable[[str, Sequence[str]], list[str]]
+
+
+# -- metrics ---------------------------------------------------------------------------------------
+
+
+def first_rank(ranked: Sequence[str], relevant: dict[str, int]) -> int | None:
+    return next((i + 1 for i, d in enumerate(ranked[:DEPTH]) if relevant.get(d, 0) > 0), None)
+
+
+def ndcg(ranked: Sequence[str], relevant: dict[str, int], depth: int = DEPTH) -> float:
+    dcg = sum((2 ** relevant.get(d, 0) - 1) / math.log2(i + 2) for i, d in enumerate(ranked[:depth]))
+    ideal = sorted(relevant.values(), reverse=True)[:depth]
+    best = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / best if best else 0.0
+
+
+def scores(ranked: Sequence[str], relevant: dict[str, int]) -> dict[str, float]:
+    rank = first_rank(ranked, relevant)
+    return {
+        "success@3": 1.0 if rank is not None and rank <= 3 else 0.0,
+        "MRR": 1.0 / rank if rank else 0.0,
+        "nDCG@10": ndcg(ranked, relevant),
+    }
+
+
+# -- systems ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class OurSearch:
+    kb: KnowledgeBase
+    expand: bool
+    errors: int = 0
+
+    def __call__(self, text: str, languages: Sequence[str]) -> list[str]:
+        request = SearchRequest(text=text, page_size=DEPTH, expand=self.expand, languages=tuple(languages))
+        try:
+            return [h.id for h in self.kb.search(request).hits]
+        except QuerySyntaxError:
+            self.errors += 1
+            return []
+
+
+def baseline_search(baseline: Bm25Baseline) -> Searcher:
+    return lambda text, languages: baseline.search(text, languages, DEPTH)
+
+
+@dataclass
+class DatasetResult:
+    name: str
+    queries: list[Judged]
+    rankings: dict[str, dict[str, list[str]]]  # system → query id → ranked ids
+    seconds: float
+    docs: int
+    syntax_errors: dict[str, int]
+
+    def per_query(self, system: str) -> dict[str, dict[str, float]]:
+        return {q.id: scores(self.rankings[system][q.id], dict(q.relevant)) for q in self.queries}
+
+    def table(self) -> dict[str, dict[str, dict[str, float]]]:
+        """kind → system → metric → mean (kinds in KINDS order, plus "all")."""
+        out: dict[str, dict[str, dict[str, float]]] = {}
+        per = {s: self.per_query(s) for s in SYSTEMS}
+        groups = by_kind(self.queries)
+        for kind in [k for k in KINDS if k in groups] + ["all"]:
+            qs = self.queries if kind == "all" else groups[kind]
+            out[kind] = {
+                s: {m: sum(per[s][q.id][m] for q in qs) / len(qs) for m in METRICS} | {"n": len(qs)}
+                for s in SYSTEMS
+            }
+        return out
+
+
+def evaluate(name: str, queries: list[Judged], systems: dict[str, Searcher], docs: int) -> DatasetResult:
+    started = time.perf_counter()
+    rankings = {s: {q.id: fn(q.text, q.languages) for q in queries} for s, fn in systems.items()}
+    errors = {s: getattr(fn, "errors", 0) for s, fn in systems.items()}
+    return DatasetResult(name, queries, rankings, time.perf_counter() - started, docs, errors)
+
+
+# -- datasets --------------------------------------------------------------------------------------
+
+
+def seed_number(document_id: str) -> str:
+    """documents/000_29bb637916ff8d4d → 000."""
+    return Path(document_id).name[:3]
+
+
+def run_seeds(work_dir: Path | None = None) -> DatasetResult:
+    """The judged seed queries over the five seeds, ingested through ingest.service."""
+    from ingest.service import open_knowledge_base
+
+    tmp = Path(tempfile.mkdtemp(prefix="kb-eval-seeds-", dir=work_dir))
+    try:
+        kb = open_knowledge_base(load_settings(tmp / "index", CORPUS_DIR))
+        ids = sorted(kb.checksums())
+        docs = [kb.get(i) for i in ids]
+        baseline = Bm25Baseline((d.id, d.language, d.title, d.text) for d in docs)
+        to_number = {d.id: seed_number(d.id) for d in docs}
+
+        def numbered(fn: Searcher) -> Searcher:
+            return lambda text, languages: [to_number[i] for i in fn(text, languages)]
+
+        ours, plain = OurSearch(kb, expand=True), OurSearch(kb, expand=False)
+        systems = {BASELINE: numbered(baseline_search(baseline)), OURS: numbered(ours)}
+        systems[OURS_NO_EXPANSION] = numbered(plain)
+        result = evaluate("seeds", seed_queries(), systems, len(docs))
+        result.syntax_errors = {BASELINE: 0, OURS: ours.errors, OURS_NO_EXPANSION: plain.errors}
+        kb.close()
+        baseline.close()
+        return result
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _stamp(folder: Path) -> str:
+    h = hashlib.sha256(f"schema {SCHEMA_VERSION}".encode())
+    for path in sorted((PROJECT_ROOT / "kb").glob("*.py")) + [CORPUS_DIR / "vocabulary.json"]:
+        h.update(path.name.encode() + path.read_bytes())
+    for path in sorted(folder.glob("*.jsonl")):
+        st = path.stat()
+        h.update(f"{path.name} {st.st_size} {st.st_mtime_ns}".encode())
+    return h.hexdigest()[:16]
+
+
+def libreoffice_index(pages, rebuild: bool = False, log=print) -> tuple[KnowledgeBase, list[Document]]:
+    """The LibreOffice index in eval/out/libreoffice/index, rebuilt when kb/ or the data changed."""
+    folder = OUT_DIR / "libreoffice"
+    index_dir, stamp_file = folder / "index", folder / "stamp"
+    stamp = _stamp(LIBREOFFICE_DIR)
+    docs = [
+        Document(
+            id=doc_id(lang, pid),
+            source=f"libreoffice-help/{lang}/{pid}",
+            title=r["title"].strip(),
+            text=r["text"],
+            language=lang,
+        )
+        for lang, by_id in pages.items()
+        for pid, r in by_id.items()
+    ]
+    fresh = not rebuild and stamp_file.exists() and stamp_file.read_text() == stamp and index_dir.exists()
+    if not fresh:
+        shutil.rmtree(index_dir, ignore_errors=True)
+        stamp_file.unlink(missing_ok=True)
+    kb = KnowledgeBase(index_dir, CORPUS_DIR)
+    if not fresh or kb.created:
+        started = time.perf_counter()
+        kb.write(docs)
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp_file.write_text(stamp)
+        log(f"indexed {len(docs)} LibreOffice pages in {time.perf_counter() - started:.0f} s")
+    return kb, docs
+
+
+def run_libreoffice(per_kind: int = 100, rebuild: bool = False, log=print) -> DatasetResult:
+    pages = load_libreoffice()
+    kb, docs = libreoffice_index(pages, rebuild, log)
+    baseline = Bm25Baseline((d.id, d.language, d.title, d.text) for d in docs)
+    ours, plain = OurSearch(kb, expand=True), OurSearch(kb, expand=False)
+    systems = {BASELINE: baseline_search(baseline), OURS: ours, OURS_NO_EXPANSION: plain}
+    result = evaluate("libreoffice", libreoffice_queries(pages, per_kind), systems, len(docs))
+    kb.close()
+    baseline.close()
+    return result
+
+
+# -- report ----------------------------------------------------------------------------------------
+
+
+def verdict(ours: dict[str, float], base: dict[str, float]) -> str:
+    diff = [ours[m] - base[m] for m in METRICS]
+    if all(d >= -1e-9 for d in diff) and any(d > 1e-9 for d in diff):
+        return "win"
+    if all(abs(d) <= 1e-9 for d in diff):
+        return "tie"
+    if all(d <= 1e-9 for d in diff):
+        return "**loss**"
+    return "mixed"
+
+
+def markdown(result: DatasetResult) -> str:
+    table = result.table()
+    short = {BASELINE: "bm25", OURS: "ours", OURS_NO_EXPANSION: "−exp"}
+    head = ["kind", "n"] + [f"{m} {short[s]}" for m in METRICS for s in SYSTEMS] + ["ours vs bm25"]
+    lines = [
+        f"### {result.name}: {result.docs} documents, {len(result.queries)} queries",
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + "|".join(["---"] + ["--:"] * (len(head) - 2) + [":-:"]) + "|",
+    ]
+    for kind, row in table.items():
+        cells = [kind if kind != "all" else "**all**", str(int(row[BASELINE]["n"]))]
+        for m in METRICS:
+            best = max(row[s][m] for s in SYSTEMS)
+            for s in SYSTEMS:
+                v = f"{row[s][m]:.3f}"
+                cells.append(f"**{v}**" if row[s][m] == best and s != BASELINE else v)
+        cells.append(verdict(row[OURS], row[BASELINE]))
+        lines.append("| " + " | ".join(cells) + " |")
+    errors = {s: n for s, n in result.syntax_errors.items() if n}
+    lines += ["", f"Run time {result.seconds:.1f} s for all systems."]
+    if errors:
+        lines.append(f"Queries rejected as syntax errors (scored as no result): {errors}.")
+    return "\n".join(lines)
+
+
+def losses(result: DatasetResult, limit: int = 25) -> list[str]:
+    """Queries where our first relevant rank is worse than the baseline's."""
+    out = []
+    for q in result.queries:
+        ours = first_rank(result.rankings[OURS][q.id], dict(q.relevant)) or 99
+        base = first_rank(result.rankings[BASELINE][q.id], dict(q.relevant)) or 99
+        if ours > base:
+            show = lambda r: "–" if r == 99 else str(r)  # noqa: E731
+            lines = f"- {q.kind} `{q.text}` ({q.lang}{'→' + ','.join(q.languages) if q.languages else ''})"
+            out.append(f"{lines}: ours {show(ours)}, bm25 {show(base)} {q.note}".rstrip())
+    return out[:limit] + ([f"- … and {len(out) - limit} more"] if len(out) > limit else [])
+
+
+def write_details(result: DatasetResult, folder: Path) -> None:
+    per = {s: result.per_query(s) for s in SYSTEMS}
+    with (folder / f"details-{result.name}.jsonl").open("w", encoding="utf-8") as fh:
+        for q in result.queries:
+            row = {
+                "id": q.id,
+                "kind": q.kind,
+                "lang": q.lang,
+                "text": q.text,
+                "languages": q.languages,
+                "relevant": dict(q.relevant),
+                "note": q.note,
+            }
+            for s in SYSTEMS:
+                row[s] = {
+                    "rank": first_rank(result.rankings[s][q.id], dict(q.relevant)),
+                    "top3": result.rankings[s][q.id][:3],
+                    **per[s][q.id],
+                }
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def report(results: list[DatasetResult]) -> str:
+    parts = [
+        "# Relevance evaluation",
+        "",
+        "success@3, MRR and nDCG@10 per kind of query; bm25 = SQLite FTS5 baseline (eval/fts5.py),"
+        " ours = KnowledgeBase.search with defaults, −exp = ours without cross-language expansion.",
+    ]
+    for r in results:
+        parts += ["", markdown(r)]
+        lost = losses(r)
+        if lost:
+            parts += [
+                "",
+                f"Queries where ours ranks the first relevant document lower than bm25 ({r.name}):",
+                "",
+            ]
+            parts += lost
+    return "\n".join(parts) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--dataset", choices=("seeds", "libreoffice", "all"), default="all")
+    parser.add_argument("--per-kind", type=int, default=100, help="LibreOffice queries per kind")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the LibreOffice index")
+    args = parser.parse_args(argv)
+    log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    results = []
+    if args.dataset in ("seeds", "all"):
+        results.append(run_seeds())
+    if args.dataset in ("libreoffice", "all"):
+        if libreoffice_available():
+            results.append(run_libreoffice(args.per_kind, args.rebuild, log))
+        else:
+            log(f"skipping LibreOffice help: {LIBREOFFICE_DIR} is missing")
+    text = report(results)
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    for r in results:
+        write_details(r, OUT_DIR)
+    (OUT_DIR / "results.md").write_text(text, encoding="utf-8")
+    print(text)
+    log(f"wrote {OUT_DIR / 'results.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
