@@ -52,7 +52,7 @@ def show_hits(hits: Iterable[Hit], query: str = "", key: str = "hits") -> None:
     """A list of hits: the title links to the document, then badges and the highlighted snippet."""
     vocab = state.knowledge_base().vocabulary
     for hit in hits:
-        params = {"id": hit.id, "q": query} if query else {"id": hit.id}
+        params = {"id": hit.id, "hl": query} if query else {"id": hit.id}
         with st.container(border=True):
             st.page_link(
                 DOCUMENT_PAGE, label=render.md_escape(hit.title) or hit.id, query_params=params, icon="📄"

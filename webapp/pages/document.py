@@ -58,7 +58,7 @@ def main() -> None:
     if flash := st.session_state.pop("_flash", None):
         st.success(flash)
     doc_id = st.query_params.get("id", "")
-    query = st.query_params.get("q", "")
+    query = st.query_params.get("hl", "")
     if not doc_id:
         st.info(t("doc.none"))
         return

@@ -102,6 +102,7 @@ def main() -> None:
         if page.total and request.page > page.pages:
             request = SearchRequest(**{**request.__dict__, "page": page.pages})
             page = kb.search(request, i18n.language())
+        ss.seed(request)
     except KBError as exc:
         _query_box()
         fail(exc)

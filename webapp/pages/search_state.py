@@ -86,6 +86,19 @@ def current_request(bounds: tuple[int, int] | None) -> SearchRequest:
     return replace(request, **{field: tuple(current_list(key)) for key, field in FILTERS.values()})
 
 
+def seed(request: SearchRequest) -> None:
+    """Give the bound widgets the values read from the URL before they are created."""
+    for key, value in (
+        ("q", request.text),
+        ("sort", request.sort),
+        ("size", request.page_size),
+        ("expand", request.expand),
+        ("page", request.page),
+    ):
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
 def without(request: SearchRequest, facet: str) -> SearchRequest:
     """The same request without one facet's selection (years: without the range), on page 1."""
     if facet == "year":
