@@ -83,12 +83,14 @@ def _zipf(part: str) -> float:
 @lru_cache(maxsize=100_000)
 def split(word: str) -> tuple[str, ...]:
     """The parts of a folded compound word, or () when it is not a compound."""
-    if len(word) < MIN_WORD or not word.isalpha() or word in _protected:
+    if len(word) < MIN_WORD or not word.isalpha():
         return ()
     best = _best_split(word)
     if best is None:
         return ()
     parts, mean = best
+    if word in _protected:  # a vocabulary compound splits only into vocabulary words
+        return parts if all(p in _protected for p in parts) else ()
     whole = lexicon().get(word, 0.0)
     if whole and mean <= whole:
         return ()
