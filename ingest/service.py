@@ -13,15 +13,25 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ingest.errors import IngestError
-from ingest.pipeline import Outcome, content_checksum, document_id, run, source_label, state_checksum
+from ingest.pipeline import (
+    Outcome,
+    content_checksum,
+    discover,
+    document_id,
+    run,
+    source_label,
+    state_checksum,
+)
 from ingest.sidecar import atomic_write, read_sidecar, sidecar_path, write_sidecar
 from ingest.source import Source
 from ingest.worker import Limits, init_worker, read_document
 from kb.api import KnowledgeBase
+from kb.errors import IndexDamagedError
 from kb.models import Document
 from kb.settings import Settings
 
@@ -47,8 +57,15 @@ def limits_from(settings: Settings) -> Limits:
 def open_knowledge_base(
     settings: Settings, progress: Callable[[Outcome], None] | None = None
 ) -> KnowledgeBase:
-    """The opened index; a new or outdated one is rebuilt from corpus/ at once."""
-    kb = KnowledgeBase(settings.index_dir, settings.corpus_dir)
+    """The opened index; a new, outdated or damaged one is rebuilt from corpus/ at once."""
+    try:
+        kb = KnowledgeBase(settings.index_dir, settings.corpus_dir)
+    except IndexDamagedError as exc:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        aside = settings.index_dir.with_name(f"{settings.index_dir.name}.damaged-{stamp}")
+        os.replace(settings.index_dir, aside)
+        log.error("%s; moved it to %s and rebuilding from %s", exc, aside, settings.corpus_dir)
+        kb = KnowledgeBase(settings.index_dir, settings.corpus_dir)
     if kb.created and settings.corpus_dir.exists():
         log.info("new index at %s: indexing %s", settings.index_dir, settings.corpus_dir)
         run(kb, [settings.corpus_dir], limits=limits_from(settings), progress=progress)
@@ -72,6 +89,60 @@ def rebuild(
     """Recreate the index from corpus/ alone (documents from outside the corpus are dropped)."""
     kb.clear()
     return run(kb, [settings.corpus_dir], limits=limits_from(settings), progress=progress)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """How the index differs from corpus/: ids missing from the index, stale (changed since), orphaned."""
+
+    missing: tuple[str, ...]
+    stale: tuple[str, ...]
+    orphaned: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.stale or self.orphaned)
+
+
+def check(kb: KnowledgeBase, settings: Settings) -> CheckReport:
+    """Compare the index with corpus/ without changing either."""
+    known = kb.checksums()
+    missing, stale, seen, content = [], [], set(), {}
+    for path in discover([settings.corpus_dir], skip=[kb.index_dir]):
+        label = source_label(path, settings.corpus_dir)
+        doc_id = document_id(label)
+        try:
+            checksum = state_checksum(path.read_bytes(), path)
+        except OSError:
+            continue
+        seen.add(doc_id)
+        if doc_id in known:
+            if known[doc_id][0] != checksum:
+                stale.append(doc_id)
+        elif content.setdefault(checksum.split("-")[0], doc_id) == doc_id and not _is_duplicate(
+            known, checksum
+        ):
+            missing.append(doc_id)
+    orphaned = [
+        i
+        for i, (_, src) in known.items()
+        if i not in seen and not (Path(src).is_absolute() and Path(src).exists())
+    ]
+    return CheckReport(tuple(missing), tuple(stale), tuple(sorted(orphaned)))
+
+
+def _is_duplicate(known: dict[str, tuple[str, str]], checksum: str) -> bool:
+    content = checksum.split("-")[0]
+    return any(c.split("-")[0] == content for c, _ in known.values())
+
+
+def repair(kb: KnowledgeBase, settings: Settings) -> list[Outcome]:
+    """Make the index match corpus/: index what is missing or stale, remove what is orphaned."""
+    report = check(kb, settings)
+    if report.orphaned:
+        kb.remove(report.orphaned)
+    outcomes = [Outcome(i, "removed", i, "no file in the corpus") for i in report.orphaned]
+    return outcomes + run(kb, [settings.corpus_dir], limits=limits_from(settings))
 
 
 # -- uploads -------------------------------------------------------------------------------------

@@ -97,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
     sub.add_parser("audit", parents=[common], help="the audit log, newest first")
+    p = sub.add_parser("check", parents=[common], help="compare the index with the corpus")
+    p.add_argument(
+        "--repair", action="store_true", help="index what is missing or stale, drop what is orphaned"
+    )
     return parser
 
 
@@ -478,6 +482,39 @@ def cmd_audit(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_check(args, settings: Settings) -> int:
+    from ingest.service import check, repair
+
+    kb = _open(settings)
+    report = check(kb, settings)
+    if args.repair and not report.ok:
+        outcomes = repair(kb, settings)
+        failed = [o for o in outcomes if o.status == "failed"]
+        after = check(kb, settings)
+    else:
+        failed, after = [], report
+    result = {
+        "missing": list(report.missing),
+        "stale": list(report.stale),
+        "orphaned": list(report.orphaned),
+        "ok": report.ok,
+        "repaired": bool(args.repair and not report.ok),
+        "ok_after": after.ok,
+    }
+    if args.json:
+        _emit(result)
+    else:
+        for kind in ("missing", "stale", "orphaned"):
+            for doc_id in result[kind]:
+                print(f"{kind}: {doc_id}")
+        print("index matches the corpus" if report.ok else ("repaired" if after.ok else "differences remain"))
+        for o in failed:
+            print(f"failed: {o.message}", file=sys.stderr)
+    if failed:
+        return 1
+    return 0 if after.ok else 1
+
+
 COMMANDS = {
     "ingest": cmd_ingest,
     "search": cmd_search,
@@ -490,6 +527,7 @@ COMMANDS = {
     "serve": cmd_serve,
     "coordinator": cmd_coordinator,
     "audit": cmd_audit,
+    "check": cmd_check,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import shutil
 import time
@@ -42,14 +43,18 @@ def create_index(index_dir: Path) -> FileIndex:
         shutil.rmtree(index_dir)
     index_dir.mkdir(parents=True)
     ix = whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
-    (index_dir / STAMP_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}))
+    record_files(index_dir)
     return ix
 
 
 def open_index(index_dir: Path) -> tuple[FileIndex, bool]:
     """The index in a folder and whether it was (re)created empty: missing, other schema version, or damaged."""
     index_dir = Path(index_dir)
-    if not whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME):
+    try:
+        exists = whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
+    except Exception as exc:  # a damaged table of contents fails here already
+        raise IndexDamagedError(f"index {index_dir} is damaged: {type(exc).__name__}: {exc}") from exc
+    if not exists:
         return create_index(index_dir), True
     version = _stamp(index_dir)
     if version != SCHEMA_VERSION:
@@ -59,11 +64,50 @@ def open_index(index_dir: Path) -> tuple[FileIndex, bool]:
         return create_index(index_dir), True
     try:
         ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
-        with ix.reader() as reader:
-            reader.doc_count()
+        validate(ix, index_dir)
+    except IndexDamagedError:
+        raise
     except Exception as exc:  # whoosh raises many kinds for damaged files
-        raise IndexDamagedError(f"index {index_dir} cannot be read: {type(exc).__name__}: {exc}") from exc
+        raise IndexDamagedError(f"index {index_dir} is damaged: {type(exc).__name__}: {exc}") from exc
     return ix, False
+
+
+def _segment_files(index_dir: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_size for p in index_dir.iterdir() if p.name.startswith(f"{INDEX_NAME}_")}
+
+
+def record_files(index_dir: Path) -> None:
+    """Remember the size of every segment file after a commit (segment files never change later)."""
+    data = json.dumps({"schema_version": SCHEMA_VERSION, "files": _segment_files(index_dir)})
+    tmp = index_dir / f".{STAMP_FILE}.tmp"
+    tmp.write_text(data)
+    os.replace(tmp, index_dir / STAMP_FILE)
+
+
+def validate(ix: FileIndex, index_dir: Path) -> None:
+    """Raise IndexDamagedError when the index's files are not what the commits wrote.
+
+    Segment files never change once written, so a recorded file of a current segment with another
+    size is damage. Files not recorded yet (another process just committed) are not judged.
+    """
+    try:
+        recorded = json.loads((index_dir / STAMP_FILE).read_text()).get("files") or {}
+    except (OSError, ValueError):
+        recorded = {}
+    on_disk = _segment_files(index_dir)
+    current = tuple(f"{INDEX_NAME}_{seg.segid}" for seg in ix._segments())
+    for name, size in recorded.items():
+        if name.startswith(current) and on_disk.get(name) != size:
+            raise IndexDamagedError(f"index {index_dir} is damaged: {name} is missing or has changed")
+    with ix.reader() as reader:
+        count = reader.doc_count_all()
+        if count:
+            list(reader.column_reader("facetrow"))
+            reader.stored_fields(0)
+            reader.stored_fields(count - 1)
+            for field in ("content", "fold"):
+                for _ in zip(range(50), reader.lexicon(field), strict=False):
+                    pass
 
 
 @contextmanager
@@ -88,6 +132,7 @@ def writer(ix: FileIndex, wait_s: float = WRITE_WAIT_S) -> Iterator[SegmentWrite
         w.cancel()
         raise
     w.commit()
+    record_files(Path(ix.storage.folder))
 
 
 def facet_row(doc: Document) -> bytes:
