@@ -7,6 +7,7 @@ import logging
 import os
 import random
 import shutil
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -79,8 +80,9 @@ def _segment_files(index_dir: Path) -> dict[str, int]:
 def record_files(index_dir: Path) -> None:
     """Remember the size of every segment file after a commit (segment files never change later)."""
     data = json.dumps({"schema_version": SCHEMA_VERSION, "files": _segment_files(index_dir)})
-    tmp = index_dir / f".{STAMP_FILE}.tmp"
-    tmp.write_text(data)
+    fd, tmp = tempfile.mkstemp(prefix=f".{STAMP_FILE}.", dir=index_dir)  # unique: writers may race here
+    with os.fdopen(fd, "w") as fh:
+        fh.write(data)
     os.replace(tmp, index_dir / STAMP_FILE)
 
 
