@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+
+from ingest.service import open_knowledge_base
+from kb.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE_TITLE = "Protokoll <b>fett</b> Sitzung"
@@ -34,40 +38,59 @@ def _extra(corpus: Path, name: str, text: str, meta: dict) -> None:
     (corpus / "documents" / f"{name}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
 
-def make_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: bool = True) -> Env:
-    """A copy of corpus/ (with a hostile document and a series of minutes) and env pointing at it."""
-    corpus = tmp_path / "corpus"
+def build_corpus(corpus: Path) -> None:
+    """A copy of corpus/ with a hostile document and a series of minutes of one network."""
     shutil.copytree(ROOT / "corpus", corpus)
-    if extra:
+    _extra(
+        corpus,
+        "hostile.txt",
+        HOSTILE_TEXT,
+        {
+            "title": HOSTILE_TITLE,
+            "language": "de",
+            "date": "2019-05-02",
+            "doctype": "minutes",
+            "networks": ["Kunststoffnetzwerk Ems-Achse"],
+            "regions": ["Ems-Achse"],
+            "topics": ["recycling"],
+        },
+    )
+    for i, year in enumerate((2016, 2017, 2017, 2019, 2022, 2023)):
         _extra(
             corpus,
-            "hostile.txt",
-            HOSTILE_TEXT,
+            f"treffen_{i}.txt",
+            f"Netzwerktreffen {i} des Kunststoffnetzwerks Ems-Achse. Thema Ausbildung und Fachkräfte.\n",
             {
-                "title": HOSTILE_TITLE,
+                "title": f"Netzwerktreffen Nummer {i}",
                 "language": "de",
-                "date": "2019-05-02",
+                "date": f"{year}-03-01",
                 "doctype": "minutes",
                 "networks": ["Kunststoffnetzwerk Ems-Achse"],
                 "regions": ["Ems-Achse"],
-                "topics": ["recycling"],
+                "topics": ["vocational-training", "skilled-workers"],
             },
         )
-        for i, year in enumerate((2016, 2017, 2017, 2019, 2022, 2023)):
-            _extra(
-                corpus,
-                f"treffen_{i}.txt",
-                f"Netzwerktreffen {i} des Kunststoffnetzwerks Ems-Achse. Thema Ausbildung und Fachkräfte.\n",
-                {
-                    "title": f"Netzwerktreffen Nummer {i}",
-                    "language": "de",
-                    "date": f"{year}-03-01",
-                    "doctype": "minutes",
-                    "networks": ["Kunststoffnetzwerk Ems-Achse"],
-                    "regions": ["Ems-Achse"],
-                    "topics": ["vocational-training", "skilled-workers"],
-                },
-            )
+
+
+_TEMPLATE: list[Path] = []
+
+
+def _template() -> Path:
+    """Corpus and index built once per test process (each test then gets its own copy)."""
+    if not _TEMPLATE:
+        base = Path(tempfile.mkdtemp(prefix="kb-app-template-"))
+        build_corpus(base / "corpus")
+        open_knowledge_base(load_settings(base / "index", base / "corpus")).close()
+        _TEMPLATE.append(base)
+    return _TEMPLATE[0]
+
+
+def make_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
+    """This test's own corpus and index (copies of the template) with the environment pointing at them."""
+    template = _template()
+    corpus = tmp_path / "corpus"
+    shutil.copytree(template / "corpus", corpus)
+    shutil.copytree(template / "index", tmp_path / "index")
     env = Env(corpus, tmp_path / "index", tmp_path / "secrets" / "coordinators.json")
     monkeypatch.setenv("KB_CORPUS_DIR", str(env.corpus))
     monkeypatch.setenv("KB_INDEX_DIR", str(env.index))

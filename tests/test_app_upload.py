@@ -1,0 +1,86 @@
+"""Uploads through AppTest: sign-in required, preview and store, duplicates warned, bad files reported."""
+
+from __future__ import annotations
+
+import pytest
+from apphelpers import COORDINATOR, app, errors, make_env, page
+
+from ingest.service import open_knowledge_base, read_audit
+from kb.models import SearchRequest
+from kb.settings import load_settings
+from webapp.auth import add_coordinator
+
+UPLOAD = "webapp/pages/upload.py"
+NEW_TEXT = (
+    "Referat fra netværksmødet i Plastindustrien om genanvendelse af plast.\n"
+    "Deltagerne drøftede genanvendelse, kvalitet og uddannelse af lærlinge i Trekantområdet.\n"
+).encode()
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    env = make_env(tmp_path, monkeypatch)
+    add_coordinator(env.secrets, *COORDINATOR)
+    return env
+
+
+def _signed_in():
+    at = page(app(), UPLOAD)
+    at.text_input(key="signin_name").input(COORDINATOR[0])
+    at.text_input(key="signin_password").input(COORDINATOR[1])
+    at.button[-1].click().run()
+    assert errors(at) == []
+    return at
+
+
+def test_upload_refused_without_sign_in(env):
+    at = page(app(), UPLOAD)
+    assert errors(at) == []
+    assert "Only coordinators" in at.info[0].value
+    assert len(at.get("file_uploader")) == 0
+
+
+def test_wrong_password_is_refused(env):
+    at = page(app(), UPLOAD)
+    at.text_input(key="signin_name").input(COORDINATOR[0])
+    at.text_input(key="signin_password").input("wrong-password")
+    at.button[-1].click().run()
+    assert at.error[0].value == "Name or password is wrong."
+    assert len(at.get("file_uploader")) == 0
+
+
+def test_signed_in_upload_is_stored_and_found(env):
+    at = _signed_in()
+    at.get("file_uploader")[0].set_value(("moede.txt", NEW_TEXT, "text/plain")).run()
+    assert errors(at) == []
+    assert any("Danish" in c.value for c in at.caption)
+    form_title = next(t for t in at.text_input if t.key.endswith("_title"))
+    form_title.input("Netværksmøde om genanvendelse")
+    store = next(b for b in at.button if b.label == "Store and index")
+    store.click().run()
+    assert errors(at) == []
+    assert at.success[0].value == "Stored and indexed: Netværksmøde om genanvendelse"
+    stored = list((env.corpus / "uploads").rglob("moede.txt"))
+    assert len(stored) == 1
+    kb = open_knowledge_base(load_settings())
+    hits = kb.search(SearchRequest(text="genanvendelse netværksmøde")).hits
+    assert hits[0].title == "Netværksmøde om genanvendelse"
+    assert read_audit(load_settings())[0]["action"] == "upload"
+    assert read_audit(load_settings())[0]["user"] == COORDINATOR[0]
+
+
+def test_duplicate_upload_is_warned(env):
+    at = _signed_in()
+    original = (env.corpus / "documents" / "hostile.txt").read_bytes()
+    at.get("file_uploader")[0].set_value(("copy.txt", original, "text/plain")).run()
+    assert errors(at) == []
+    assert "already in the archive" in at.warning[0].value
+    assert any("Protokoll" in p.proto.label for p in at.get("page_link"))
+
+
+def test_unreadable_file_gives_one_message(env):
+    at = _signed_in()
+    at.get("file_uploader")[0].set_value(("broken.pdf", b"%PDF-1.4 broken", "application/pdf")).run()
+    assert len(at.exception) == 0
+    assert len(at.error) == 1
+    assert at.error[0].value.startswith("broken.pdf: ")
