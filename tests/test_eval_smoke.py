@@ -1,0 +1,80 @@
+"""The evaluation harness on the seeds: it runs, reports every kind for both systems, and ours is not worse.
+
+A regression guard: a change to analysis or the query builder that loses a seed query the plain
+BM25 baseline finds fails here.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # eval/ is not an installed package
+
+from eval.fts5 import Bm25Baseline, fts5_available, match_expression
+from eval.judgements import KINDS, seed_queries
+from eval.run import BASELINE, METRICS, OURS, markdown, ndcg, run_seeds, scores
+
+pytestmark = pytest.mark.skipif(not fts5_available(), reason="SQLite without FTS5")
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory):
+    return run_seeds(tmp_path_factory.mktemp("eval"))
+
+
+def test_seed_queries_cover_every_kind():
+    queries = seed_queries()
+    assert len({q.id for q in queries}) == len(queries)
+    for kind in KINDS:
+        assert sum(q.kind == kind for q in queries) >= 8, kind
+    assert {q.lang for q in queries} == {"de", "da", "nl", "en"}
+    for q in queries:
+        assert q.relevant and all(len(d) == 3 and d.isdigit() for d in q.relevant)
+
+
+def test_table_has_every_kind_for_both_systems(seeds):
+    table = seeds.table()
+    assert set(KINDS) <= set(table)
+    for kind in KINDS:
+        for system in (BASELINE, OURS):
+            row = table[kind][system]
+            assert row["n"] >= 8
+            for metric in METRICS:
+                assert 0.0 <= row[metric] <= 1.0
+    text = markdown(seeds)
+    for kind in KINDS:
+        assert f"| {kind} |" in text
+
+
+def test_ours_is_not_worse_than_bm25_per_kind(seeds):
+    table = seeds.table()
+    worse = {
+        kind: (table[kind][OURS]["success@3"], table[kind][BASELINE]["success@3"])
+        for kind in KINDS
+        if table[kind][OURS]["success@3"] < table[kind][BASELINE]["success@3"]
+    }
+    assert not worse, f"success@3 below the BM25 baseline (ours, bm25): {worse}"
+    assert seeds.syntax_errors[OURS] == 0
+
+
+def test_metrics():
+    assert scores(["a", "b", "c"], {"c": 1}) == {
+        "success@3": 1.0,
+        "MRR": pytest.approx(1 / 3),
+        "nDCG@10": 0.5,
+    }
+    assert scores(["x"] * 10 + ["a"], {"a": 1})["MRR"] == 0.0
+    assert ndcg(["a", "b"], {"a": 2, "b": 1}) == pytest.approx(1.0)
+    assert ndcg(["b", "a"], {"a": 2, "b": 1}) < 1.0
+
+
+def test_baseline_is_and_then_or():
+    assert match_expression('Ems-Achse "x" –') == '"Ems-Achse" AND """x"""'
+    base = Bm25Baseline([("1", "de", "Ems-Achse", "Netzwerk"), ("2", "de", "Messe", "Schülerlabor")])
+    assert base.search("ems achse") == ["1"]
+    assert base.search("Netzwerk Messe") in (["1", "2"], ["2", "1"])  # nothing has both: OR
+    assert base.search("Schulerlabor") == ["2"]  # unicode61 drops diacritics
+    assert base.search("Messe", languages=("da",)) == []
