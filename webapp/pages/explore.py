@@ -11,6 +11,7 @@ from kb.models import SearchRequest
 from kb.vocabulary import Vocabulary
 from webapp import i18n, state
 from webapp.i18n import t
+from webapp.pages import search_state as ss
 from webapp.pages.common import fail, page_start, show_hits, value_label
 
 
@@ -89,10 +90,12 @@ def main() -> None:
         if not networks:
             st.info(t("explore.empty"))
             return
+        ss.adopt_url(("net",), multi=False)
+        if st.session_state.get("net") not in {v.value for v in networks}:
+            st.session_state["net"] = networks[0].value
         labels = {v.value: f"{value_label(vocab, 'network', v.value)} ({v.count})" for v in networks}
-        network = st.selectbox(
-            t("explore.network"), list(labels), format_func=labels.__getitem__, key="net", bind="query-params"
-        )
+        network = st.selectbox(t("explore.network"), list(labels), format_func=labels.__getitem__, key="net")
+        ss.publish_url(("net",))
         _history(kb, vocab, network)
         _overview(kb, vocab)
     except KBError as exc:

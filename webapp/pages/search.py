@@ -35,7 +35,6 @@ def _result_controls(page: SearchPage) -> None:
         SORTS,
         format_func=lambda s: t(f"sort.{s}"),
         key="sort",
-        bind="query-params",
         on_change=ss.first_page,
     )
     right.selectbox(t("search.size"), ss.PAGE_SIZES, key="size", bind="query-params", on_change=ss.first_page)
@@ -93,6 +92,10 @@ def main() -> None:
     page_start()
     st.title(t("nav.search"))
     kb = state.knowledge_base()
+    ss.adopt_url(ss.MANUAL_KEYS[:-1])
+    ss.adopt_url(("sort",), multi=False)
+    if st.session_state.get("sort") not in SORTS:
+        st.session_state["sort"] = "relevance"
     try:
         vocab = kb.vocabulary
         stats = kb.stats(i18n.language())
@@ -110,12 +113,13 @@ def main() -> None:
     _query_box()
     search_sidebar.show(vocab, page, bounds)
     _hints(page)
+    if page.total:
+        _result_controls(page)
+        show_hits(page.hits, request.text)
+        _pager(page)
+    ss.publish_url(ss.MANUAL_KEYS, {"sort": "relevance"})
     if not page.total:
         _nothing_found(kb, vocab, request)
-        return
-    _result_controls(page)
-    show_hits(page.hits, request.text)
-    _pager(page)
     # remembered so the document page can lead back to this very result list
     state.remember("search_params", {k: st.query_params.get_all(k) for k in st.query_params})
 

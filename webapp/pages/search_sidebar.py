@@ -27,14 +27,11 @@ def _facet_select(vocab: Vocabulary, page: SearchPage, facet: str) -> None:
     if not options:
         return
     labels = {v: f"{value_label(vocab, facet, v)} ({counts.get(v, 0)})" for v in options}
-    if key not in st.session_state and selected:
-        st.session_state[key] = selected
     st.multiselect(
         t(f"facet.{facet}"),
         options,
         format_func=labels.__getitem__,
         key=key,
-        bind="query-params",
         on_change=ss.first_page,
         placeholder="…",
     )

@@ -20,6 +20,44 @@ PAGE_SIZES: tuple[int, ...] = (10, 20, 50)
 DEFAULT_PAGE_SIZE = 10
 
 
+#: widgets whose labels carry counts or translations: mirrored into the URL by hand, by value
+MANUAL_KEYS: tuple[str, ...] = (*(key for key, _ in FILTERS.values()), "sort")
+
+
+def adopt_url(keys: tuple[str, ...], multi: bool = True) -> None:
+    """Before the widgets exist: take a key's value from the URL when the widget has none yet
+    or the URL changed since we wrote it (back button, bookmark, link)."""
+    for key in keys:
+        url = _raw(key)
+        last = st.session_state.get(f"_url_{key}")
+        if key not in st.session_state or (last is not None and url != last):
+            st.session_state[key] = url if multi else (url[0] if url else None)
+            st.session_state[f"_url_{key}"] = url
+            if not multi and st.session_state[key] is None:
+                del st.session_state[key]
+
+
+def publish_url(keys: tuple[str, ...], defaults: dict[str, str] | None = None) -> None:
+    """After the widgets ran: write their values (not their labels) into the URL."""
+    defaults = defaults or {}
+    for key in keys:
+        value = st.session_state.get(key)
+        values = (
+            [str(v) for v in value]
+            if isinstance(value, list | tuple)
+            else []
+            if value is None
+            else [str(value)]
+        )
+        if values == [defaults.get(key)]:
+            values = []
+        if values:
+            st.query_params[key] = values
+        elif key in st.query_params:
+            del st.query_params[key]
+        st.session_state[f"_url_{key}"] = values
+
+
 def _raw(key: str) -> list[str]:
     return [v for v in st.query_params.get_all(key) if v != ""]
 
@@ -90,7 +128,6 @@ def seed(request: SearchRequest) -> None:
     """Give the bound widgets the values read from the URL before they are created."""
     for key, value in (
         ("q", request.text),
-        ("sort", request.sort),
         ("size", request.page_size),
         ("expand", request.expand),
         ("page", request.page),
