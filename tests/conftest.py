@@ -215,3 +215,14 @@ def run_kb(settings):
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def warm_readers(tmp_path_factory):
+    """Load the compound lexicon and read one seed file here first, so forked workers start warm."""
+    from ingest.worker import Limits, prepare
+    from kb import compound
+
+    compound.lexicon()
+    path = SEED_CORPUS / "documents" / "000_29bb637916ff8d4d.txt"
+    prepare(path, "warm.txt", "warm", "", SEED_CORPUS, Limits(memory_mb=0))
