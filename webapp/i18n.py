@@ -254,7 +254,7 @@ def language_selector() -> None:
     if "ui_language_select" not in st.session_state:
         st.session_state["ui_language_select"] = language()
     st.sidebar.selectbox(
-        "🌐 " + t("ui.language"),
+        t("ui.language"),
         list(UI_LANGUAGES),
         format_func=UI_LANGUAGES.__getitem__,
         key="ui_language_select",

@@ -48,9 +48,10 @@ def _audit() -> None:
 
 
 def _rebuild() -> None:
-    if st.button(t("admin.rebuild"), icon="🔁", key="rebuild"):
+    if st.button(t("admin.rebuild"), icon=":material/refresh:", key="rebuild"):
         with st.spinner():
             try:
+                state.worker_headroom()
                 outcomes = service.rebuild(state.knowledge_base(), state.settings())
                 state.refresh()
             except (KBError, IngestError) as exc:

@@ -55,6 +55,9 @@ def show_hits(hits: Iterable[Hit], query: str = "", key: str = "hits") -> None:
         params = {"id": hit.id, "hl": query} if query else {"id": hit.id}
         with st.container(border=True):
             st.page_link(
-                DOCUMENT_PAGE, label=render.md_escape(hit.title) or hit.id, query_params=params, icon="📄"
+                DOCUMENT_PAGE,
+                label=render.md_escape(hit.title) or hit.id,
+                query_params=params,
+                icon=":material/description:",
             )
             st.html(render.hit_details(hit, hit_badges(vocab, hit)))

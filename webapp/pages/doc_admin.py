@@ -16,12 +16,13 @@ from webapp.pages.common import fail
 
 def edit(doc: Document) -> None:
     kb = state.knowledge_base()
-    with st.expander(t("edit.title"), icon="✏️"), st.form(f"edit_{doc.id}"):
+    with st.expander(t("edit.title"), icon=":material/edit:"), st.form(f"edit_{doc.id}"):
         values = metadata_form.inputs(kb.vocabulary, doc, f"edit_{doc.id}")
         if st.form_submit_button(t("edit.save")) and values is not None:
             diff = metadata_form.changes(doc, values)
             try:
                 if diff:
+                    state.worker_headroom()
                     service.update_metadata(kb, state.settings(), doc.id, diff, state.user() or "?")
                     state.refresh()
                 st.session_state["_flash"] = t("edit.saved")
@@ -32,7 +33,7 @@ def edit(doc: Document) -> None:
 
 def delete(doc: Document) -> None:
     kb = state.knowledge_base()
-    with st.expander(t("delete.title"), icon="🗑️"):
+    with st.expander(t("delete.title"), icon=":material/delete:"):
         sure = st.checkbox(t("delete.confirm"), key=f"delete_sure_{doc.id}")
         if st.button(t("delete.button"), disabled=not sure, type="primary", key=f"delete_{doc.id}"):
             try:

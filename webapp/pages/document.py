@@ -16,7 +16,7 @@ from webapp.pages.common import SEARCH_PAGE, fail, page_start, show_hits, value_
 
 def _back_link() -> None:
     params = state.recall("search_params") or {}
-    st.page_link(SEARCH_PAGE, label=t("doc.back"), icon="⬅️", query_params=params)
+    st.page_link(SEARCH_PAGE, label=t("doc.back"), icon=":material/arrow_back:", query_params=params)
 
 
 def _metadata(doc: Document) -> None:
@@ -38,7 +38,11 @@ def _download(doc: Document) -> None:
     path = path if path.is_absolute() else state.settings().corpus_dir / path
     if path.is_file():
         st.download_button(
-            t("doc.download"), path.read_bytes(), file_name=path.name, icon="⬇️", key="download_original"
+            t("doc.download"),
+            path.read_bytes(),
+            file_name=path.name,
+            icon=":material/download:",
+            key="download_original",
         )
 
 

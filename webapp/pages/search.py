@@ -46,7 +46,7 @@ def _hints(page: SearchPage) -> None:
             t("search.didyoumean", s=page.suggestion),
             on_click=ss.set_query,
             args=(page.suggestion,),
-            icon="💡",
+            icon=":material/lightbulb:",
             key="did_you_mean",
             type="tertiary",
         )

@@ -66,4 +66,10 @@ def show(vocab: Vocabulary, page: SearchPage, bounds: tuple[int, int] | None) ->
             st.bar_chart(
                 year_histogram(page, bounds), x="year", y="documents", height=110, x_label="", y_label=""
             )
-        st.button(t("search.clear"), on_click=ss.clear_filters, args=(bounds,), icon="✖️", key="clear_all")
+        st.button(
+            t("search.clear"),
+            on_click=ss.clear_filters,
+            args=(bounds,),
+            icon=":material/filter_alt_off:",
+            key="clear_all",
+        )

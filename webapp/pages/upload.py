@@ -23,14 +23,18 @@ def _preview(name: str, data: bytes, key: str) -> Document:
     """The preview of one upload, read once per file and session (it runs in a worker process)."""
     cache = st.session_state.setdefault("_previews", {})
     if key not in cache:
+        state.worker_headroom()
         cache[key] = service.preview(state.settings(), name, data)
     return cache[key]
 
 
 def _stored(key: str, title: str, doc_id: str) -> None:
-    st.success(t("upload.stored", title=title), icon="✅")
+    st.success(t("upload.stored", title=title), icon=":material/check_circle:")
     st.page_link(
-        DOCUMENT_PAGE, label=render.md_escape(title) or doc_id, query_params={"id": doc_id}, icon="📄"
+        DOCUMENT_PAGE,
+        label=render.md_escape(title) or doc_id,
+        query_params={"id": doc_id},
+        icon=":material/description:",
     )
 
 
@@ -46,10 +50,12 @@ def _one_file(name: str, data: bytes, user: str) -> None:
         doc = _preview(name, data, key)
         duplicate = service.find_duplicate(kb, data)
     except (IngestError, KBError) as exc:
-        st.error(t("upload.failed", name=name, error=str(exc).removeprefix(f"{name}: ")), icon="⚠️")
+        st.error(
+            t("upload.failed", name=name, error=str(exc).removeprefix(f"{name}: ")), icon=":material/warning:"
+        )
         return
     if duplicate:
-        st.warning(t("upload.duplicate"), icon="⚠️")
+        st.warning(t("upload.duplicate"), icon=":material/warning:")
         try:
             title = kb.get(duplicate).title
         except KBError:
@@ -65,10 +71,11 @@ def _one_file(name: str, data: bytes, user: str) -> None:
         if st.form_submit_button(t("upload.store"), type="primary") and values is not None:
             metadata = {k: v for k, v in values.items() if v not in (None, "")}
             try:
+                state.worker_headroom()
                 outcome = service.store_upload(kb, state.settings(), name, data, metadata, user)
                 state.refresh()
             except (IngestError, KBError) as exc:
-                st.error(t("upload.failed", name=name, error=str(exc)), icon="⚠️")
+                st.error(t("upload.failed", name=name, error=str(exc)), icon=":material/warning:")
                 return
             done[key] = (str(values["title"]), outcome.id or "")
             st.rerun()
