@@ -9,6 +9,7 @@ import random
 import shutil
 import tempfile
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,9 +78,34 @@ def _segment_files(index_dir: Path) -> dict[str, int]:
     return {p.name: p.stat().st_size for p in index_dir.iterdir() if p.name.startswith(f"{INDEX_NAME}_")}
 
 
+def _crc(path: Path) -> int | None:
+    try:
+        with path.open("rb") as fh:
+            crc = 0
+            while chunk := fh.read(1 << 20):
+                crc = zlib.crc32(chunk, crc)
+            return crc
+    except OSError:
+        return None
+
+
+def _recorded(index_dir: Path) -> dict:
+    try:
+        return json.loads((index_dir / STAMP_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
 def record_files(index_dir: Path) -> None:
-    """Remember the size of every segment file after a commit (segment files never change later)."""
-    data = json.dumps({"schema_version": SCHEMA_VERSION, "files": _segment_files(index_dir)})
+    """Remember the size and CRC of every segment file after a commit (segment files never change later)."""
+    files = _segment_files(index_dir)
+    old = _recorded(index_dir)
+    old_sizes, old_crcs = old.get("files") or {}, old.get("crc") or {}
+    crcs = {
+        name: old_crcs[name] if name in old_crcs and old_sizes.get(name) == size else _crc(index_dir / name)
+        for name, size in files.items()
+    }
+    data = json.dumps({"schema_version": SCHEMA_VERSION, "files": files, "crc": crcs})
     fd, tmp = tempfile.mkstemp(prefix=f".{STAMP_FILE}.", dir=index_dir)  # unique: writers may race here
     with os.fdopen(fd, "w") as fh:
         fh.write(data)
@@ -92,14 +118,14 @@ def validate(ix: FileIndex, index_dir: Path) -> None:
     Segment files never change once written, so a recorded file of a current segment with another
     size is damage. Files not recorded yet (another process just committed) are not judged.
     """
-    try:
-        recorded = json.loads((index_dir / STAMP_FILE).read_text()).get("files") or {}
-    except (OSError, ValueError):
-        recorded = {}
+    stamp = _recorded(index_dir)
+    recorded, crcs = stamp.get("files") or {}, stamp.get("crc") or {}
     on_disk = _segment_files(index_dir)
     current = tuple(f"{INDEX_NAME}_{seg.segid}" for seg in ix._segments())
     for name, size in recorded.items():
-        if name.startswith(current) and on_disk.get(name) != size:
+        if name.startswith(current) and (
+            on_disk.get(name) != size or (crcs.get(name) is not None and _crc(index_dir / name) != crcs[name])
+        ):
             raise IndexDamagedError(f"index {index_dir} is damaged: {name} is missing or has changed")
     with ix.reader() as reader:
         count = reader.doc_count_all()
