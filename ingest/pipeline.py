@@ -80,6 +80,23 @@ def document_id(label: str) -> str:
     return _UNSAFE_ID.sub("-", stem).strip("-/") or hashlib.sha1(label.encode()).hexdigest()[:12]
 
 
+#: Suffixes of the files we read: a file whose stem another of these shares gets its suffix in the id.
+READ_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
+
+
+def file_id(path: Path, label: str) -> str:
+    """The document id of a file: as document_id, plus the suffix when a sibling shares the stem.
+
+    So notes.txt and notes.md are two documents (notes-txt, notes-md), whatever order they come in.
+    """
+    base = document_id(label)
+    suffix = path.suffix.lower()
+    for other in READ_SUFFIXES:
+        if other != suffix and path.with_suffix(other).exists():
+            return f"{base}-{suffix.lstrip('.')}" if suffix else base
+    return base
+
+
 def content_checksum(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
@@ -127,7 +144,7 @@ def run(
     seen_ids: set[str] = set()
     for path in discover(paths, skip=[kb.index_dir]):
         label = source_label(path, corpus)
-        doc_id = document_id(label)
+        doc_id = file_id(path, label)
         try:
             data = path.read_bytes()
             checksum = state_checksum(data, path)
@@ -205,6 +222,12 @@ def _guarded(job: _Job, corpus: Path, limits: Limits) -> Document | tuple[str, s
     try:
         return prepare(job.path, job.label, job.id, job.checksum, corpus, limits)
     except UnsupportedFile as exc:
-        return ("unsupported", f"{job.label}: {exc}")
+        return ("unsupported", _prefixed(job.label, str(exc)))
     except IngestError as exc:
-        return ("failed", f"{job.label}: {exc}")
+        return ("failed", _prefixed(job.label, str(exc)))
+
+
+def _prefixed(label: str, message: str) -> str:
+    """The message with the file named once at its start."""
+    name = Path(label).name
+    return message if message.startswith((label, name)) else f"{label}: {message}"

@@ -22,7 +22,7 @@ from ingest.pipeline import (
     Outcome,
     content_checksum,
     discover,
-    document_id,
+    file_id,
     run,
     source_label,
     state_checksum,
@@ -55,7 +55,7 @@ def limits_from(settings: Settings) -> Limits:
 
 
 def open_knowledge_base(
-    settings: Settings, progress: Callable[[Outcome], None] | None = None
+    settings: Settings, progress: Callable[[Outcome], None] | None = None, index_corpus: bool = True
 ) -> KnowledgeBase:
     """The opened index; a new, outdated or damaged one is rebuilt from corpus/ at once."""
     try:
@@ -66,7 +66,7 @@ def open_knowledge_base(
         os.replace(settings.index_dir, aside)
         log.error("%s; moved it to %s and rebuilding from %s", exc, aside, settings.corpus_dir)
         kb = KnowledgeBase(settings.index_dir, settings.corpus_dir)
-    if kb.created and settings.corpus_dir.exists():
+    if index_corpus and kb.created and settings.corpus_dir.exists():
         log.info("new index at %s: indexing %s", settings.index_dir, settings.corpus_dir)
         run(kb, [settings.corpus_dir], limits=limits_from(settings), progress=progress)
     return kb
@@ -110,7 +110,7 @@ def check(kb: KnowledgeBase, settings: Settings) -> CheckReport:
     missing, stale, seen, content = [], [], set(), {}
     for path in discover([settings.corpus_dir], skip=[kb.index_dir]):
         label = source_label(path, settings.corpus_dir)
-        doc_id = document_id(label)
+        doc_id = file_id(path, label)
         try:
             checksum = state_checksum(path.read_bytes(), path)
         except OSError:
@@ -230,7 +230,7 @@ def _free_path(path: Path, data: bytes) -> Path:
 
 def _index_one(kb: KnowledgeBase, settings: Settings, path: Path) -> Outcome:
     label = source_label(path, settings.corpus_dir)
-    doc_id = document_id(label)
+    doc_id = file_id(path, label)
     data = path.read_bytes()
     doc = _read_in_worker(settings, path, label, doc_id, data)
     existed = doc_id in kb.checksums()

@@ -23,19 +23,26 @@ class Limits:
     max_bytes: int = 50 * 1024 * 1024
     max_pdf_pages: int = 2000
     timeout_s: float = 60.0
-    memory_mb: int = 2048  # address-space limit of a worker process (0: none)
+    memory_mb: int = 2048  # address space a worker may add to what it inherits (0: no limit)
 
 
 def init_worker(limits: Limits) -> None:
-    """Set the worker's memory limit, so a decompression bomb fails alone."""
-    if limits.memory_mb:
-        try:
-            import resource
+    """Limit the worker's memory to what it inherited plus `memory_mb`, so a decompression bomb fails alone.
 
-            size = limits.memory_mb * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (size, size))
-        except (ImportError, ValueError, OSError) as exc:  # not on every platform
-            log.debug("no memory limit for ingest workers: %s", exc)
+    A forked worker inherits its parent's address space (a Streamlit server is often over 2 GB), so
+    the limit is counted from the worker's size at start, not from zero.
+    """
+    if not limits.memory_mb:
+        return
+    try:
+        import resource
+
+        with open("/proc/self/statm") as fh:
+            inherited = int(fh.read().split()[0]) * resource.getpagesize()
+        size = inherited + limits.memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+    except (ImportError, ValueError, OSError, IndexError) as exc:  # not on every platform
+        log.debug("no memory limit for ingest workers: %s", exc)
 
 
 @contextmanager

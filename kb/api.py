@@ -123,10 +123,11 @@ class KnowledgeBase:
 
     def write(self, docs: Iterable[Document], delete: Iterable[str] = ()) -> int:
         """Add or replace documents and delete ids in one commit; returns how many were written."""
+        latest = {doc.id: doc for doc in docs}  # the engine replaces committed documents only
         with writer(self._ix) as w:
             for doc_id in delete:
                 w.delete_by_term("id", doc_id)
-            return upsert(w, docs)
+            return upsert(w, latest.values())
 
     def remove(self, doc_ids: Iterable[str]) -> None:
         """Delete documents from the index by id."""

@@ -220,16 +220,16 @@ class _Progress:
 # -- commands --------------------------------------------------------------------------------------
 
 
-def _open(settings: Settings, quiet: bool = True):
+def _open(settings: Settings, index_corpus: bool = True):
     from ingest.service import open_knowledge_base
 
-    return open_knowledge_base(settings)
+    return open_knowledge_base(settings, index_corpus=index_corpus)
 
 
 def cmd_ingest(args, settings: Settings) -> int:
     from ingest.service import ingest
 
-    kb = _open(settings)
+    kb = _open(settings, index_corpus=False)  # this command reports what it indexes
     paths = args.paths or [settings.corpus_dir]
     missing = [p for p in paths if not p.exists()]
     if missing:

@@ -79,7 +79,8 @@ def match_spans(text: str, terms: Mapping[str, set[str]], language: str) -> list
 
 def _window(text: str, spans: list[tuple[int, int]], start_span: int, size: int) -> tuple[int, int, int]:
     """(start, end, distinct words matched) of a window that begins a little before one span."""
-    a = max(0, spans[start_span][0] - size // 5)
+    a = spans[start_span][0] - size // 5
+    a = 0 if a < size // 5 else a  # near the start: show the start
     b = min(len(text), a + size)
     words = {text[s:e].casefold() for s, e in spans[start_span:] if s >= a and e <= b}
     return a, b, len(words)

@@ -30,7 +30,7 @@ ARGS = [
 SHOTS = ROOT / "test-output" / "browser"
 TRACEBACK = re.compile(r"Traceback|Exception:|Error:|StreamlitAPIException|KeyError", re.I)
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser]
 
 
 def _free_port() -> int:

@@ -203,7 +203,6 @@ def test_search_json_output_is_valid_utf8_json_per_line(seeded_cli):
     assert json.loads(result.out)["hits"][0]["regions"] == ["Trekantområdet"]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: opening a new index ingests the corpus silently first")
 def test_first_ingest_into_a_new_index_reports_indexed(run_cli):
     result = run_cli("ingest", "--json")
     assert {line["status"] for line in result.lines} == {"indexed"}

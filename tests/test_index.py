@@ -63,7 +63,6 @@ def test_writing_an_existing_id_replaces_the_document(kb_empty):
     assert [h.id for h in kb_empty.search(SearchRequest("Spritzguss")).hits] == ["a"]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: update_document replaces committed documents only")
 def test_the_same_id_twice_in_one_write_keeps_the_last(kb_empty):
     kb_empty.write([doc("a", "eins", language="de"), doc("a", "zwei", language="de")])
     assert kb_empty.search(SearchRequest()).total == 1

@@ -160,7 +160,6 @@ def test_source_label_is_relative_inside_the_corpus(settings):
     assert source_label(path, settings.corpus_dir) == "documents/x.txt"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: notes.txt and notes.md both get the id 'notes'")
 def test_files_differing_only_in_suffix_are_two_documents_and_stay_unchanged(kb, settings):
     (settings.corpus_dir / "notes.txt").write_text("Erste Notiz über Kunststoff und Ausbildung.")
     (settings.corpus_dir / "notes.md").write_text("# Zweite\n\nAndere Notiz über Recycling im Werk.")

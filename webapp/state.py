@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import resource
-
 import streamlit as st
 
 from ingest.service import open_knowledge_base
@@ -13,25 +10,6 @@ from kb.settings import Settings, load_settings
 from webapp import auth
 
 _USER_KEY = "_coordinator"
-_WORKER_MEMORY_MB = int(os.environ.get("KB_WORKER_MEMORY_MB", 2048))
-
-
-def worker_headroom() -> None:
-    """Before a call that reads files in forked workers: give them memory above what they inherit.
-
-    ingest/worker.py init_worker sets RLIMIT_AS to KB_WORKER_MEMORY_MB, but a worker forked from
-    the Streamlit server inherits its address space (often more than 2 GB), so every allocation
-    failed ("the reader crashed (SystemError)"). The limit is made relative to the current size.
-    """
-    if _WORKER_MEMORY_MB <= 0:
-        return
-    try:
-        with open("/proc/self/statm") as fh:
-            pages = int(fh.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        return
-    inherited_mb = pages * resource.getpagesize() // (1024 * 1024)
-    os.environ["KB_WORKER_MEMORY_MB"] = str(inherited_mb + _WORKER_MEMORY_MB)
 
 
 def settings() -> Settings:
@@ -41,7 +19,6 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner=False)
 def _open(index_dir: str, corpus_dir: str) -> KnowledgeBase:
-    worker_headroom()
     return open_knowledge_base(load_settings(index_dir, corpus_dir))
 
 

@@ -51,7 +51,6 @@ def _rebuild() -> None:
     if st.button(t("admin.rebuild"), icon=":material/refresh:", key="rebuild"):
         with st.spinner():
             try:
-                state.worker_headroom()
                 outcomes = service.rebuild(state.knowledge_base(), state.settings())
                 state.refresh()
             except (KBError, IngestError) as exc:

@@ -22,7 +22,6 @@ def edit(doc: Document) -> None:
             diff = metadata_form.changes(doc, values)
             try:
                 if diff:
-                    state.worker_headroom()
                     service.update_metadata(kb, state.settings(), doc.id, diff, state.user() or "?")
                     state.refresh()
                 st.session_state["_flash"] = t("edit.saved")

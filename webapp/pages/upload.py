@@ -23,7 +23,6 @@ def _preview(name: str, data: bytes, key: str) -> Document:
     """The preview of one upload, read once per file and session (it runs in a worker process)."""
     cache = st.session_state.setdefault("_previews", {})
     if key not in cache:
-        state.worker_headroom()
         cache[key] = service.preview(state.settings(), name, data)
     return cache[key]
 
@@ -71,7 +70,6 @@ def _one_file(name: str, data: bytes, user: str) -> None:
         if st.form_submit_button(t("upload.store"), type="primary") and values is not None:
             metadata = {k: v for k, v in values.items() if v not in (None, "")}
             try:
-                state.worker_headroom()
                 outcome = service.store_upload(kb, state.settings(), name, data, metadata, user)
                 state.refresh()
             except (IngestError, KBError) as exc:
