@@ -46,6 +46,8 @@ FIELD_ALIASES: dict[str, str] = {
     "year": "year",
 }
 _VOCAB_KIND = {"network": "networks", "region": "regions", "topic": "topics"}
+_MINUS = re.compile(r"(^|[\s(])-(?=[\w\"(])")
+_PLUS = re.compile(r"(^|[\s(])\+(?=[\w\"(])")
 _LEADING_WILDCARD = re.compile(r"(?:^|[\s(:])[*?]")
 _EXACT = exact_analyzer()
 
@@ -238,6 +240,8 @@ def _seq(field: str, tokens: list[str], boost: float) -> Q.Query:
 
 def parse_structure(text: str, relaxed: bool = False) -> Q.Query:
     """The user's text as a tree of operators over raw words (no analysis yet)."""
+    # "-word" excludes and "+word" requires, but only at the start of a word: "Ems-Achse" stays one word.
+    text = _MINUS.sub(r"\1NOT ", _PLUS.sub(r"\1", text))
     group = qparser.OrGroup.factory(RELAXED_MINIMUM) if relaxed else qparser.AndGroup
     parser = qparser.QueryParser(_DEFAULT, schema=None, group=group)
     parser.add_plugin(qparser.FuzzyTermPlugin())
@@ -273,4 +277,4 @@ def build_query(
 
 def is_multiword(text: str) -> bool:
     """Whether the text is several plain words without operators (eligible for the relaxed OR)."""
-    return len(text.split()) > 1 and not re.search(r'\b(AND|OR|NOT)\b|["()*:~]', text)
+    return len(text.split()) > 1 and not re.search(r'\b(AND|OR|NOT)\b|["()*:~]|(?:^|\s)[-+]', text)

@@ -157,3 +157,19 @@ def test_a_prefix_matches_words_that_start_with_it(kb_seeded):
 
 def test_field_value_combines_with_text(kb_seeded):
     assert found(kb_seeded, "Ems-Achse type:press-release") == [D003]
+
+
+def test_a_leading_minus_excludes_and_a_hyphen_inside_a_word_does_not(kb_seeded):
+    both = {h.id for h in kb_seeded.search(SearchRequest(text="Netzwerk", page_size=20)).hits}
+    without = {h.id for h in kb_seeded.search(SearchRequest(text="Netzwerk -Kunststoff", page_size=20)).hits}
+    with_kunststoff = {h.id for h in kb_seeded.search(SearchRequest(text="Kunststoff", page_size=20)).hits}
+    assert without == both - with_kunststoff
+    assert without  # the seeds have Netzwerk documents without Kunststoff
+    hyphen = kb_seeded.search(SearchRequest(text="Ems-Achse")).total
+    assert hyphen == 2
+
+
+def test_a_leading_plus_is_the_same_as_plain_and(kb_seeded):
+    plain = [h.id for h in kb_seeded.search(SearchRequest(text="Netzwerk Ausbildung")).hits]
+    plus = [h.id for h in kb_seeded.search(SearchRequest(text="Netzwerk +Ausbildung")).hits]
+    assert set(plus) == set(plain)
