@@ -280,6 +280,9 @@ def bench_size(
         ["cold", "--corpus", str(folder), "--index", str(index), "--word", queries["one-word"][0]["text"]]
     )
     cold["process_to_first_page_s"] = round(cold_wall - cold["first_query_s"], 3)
+    indexed = ingest["statuses"].get("indexed", 0)
+    if cold["documents"] != indexed:  # e.g. the schema version changed and the index was rebuilt empty
+        raise RuntimeError(f"the index holds {cold['documents']} documents, ingest indexed {indexed}")
     log(f"cold {cold}")
     serve_args = ["--corpus", str(folder), "--queries-file", str(qfile)]
     whoosh, _ = _child(["serve", "--engine", "whoosh", "--index", str(index), *serve_args])

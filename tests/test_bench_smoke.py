@@ -1,0 +1,51 @@
+"""The benchmark harness end to end at a tiny size: corpus files, ingest, cold start, both engines.
+
+No timing is asserted: only that the harness runs and its table has every query class for both engines.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench import corpus, run
+
+pytestmark = pytest.mark.slow
+
+
+def test_harness_end_to_end_at_a_tiny_size(tmp_path: Path, capsys) -> None:
+    data = corpus.DATA_DIR if corpus.DATA_DIR.is_dir() else tmp_path / "no-data"
+    code = run.main(
+        ["--sizes", "120", "--queries", "3", "--out", str(tmp_path), "--data", str(data), "--synthetic"]
+    )
+    assert code == 0
+    table = (tmp_path / "results.md").read_text(encoding="utf-8")
+    assert table.strip() in capsys.readouterr().out
+    rows = {line.split("|")[1].strip(): line for line in table.splitlines() if line.startswith("| ")}
+    for cls in run.CLASSES:
+        cells = [c.strip() for c in rows[cls].split("|")[2:-1]]
+        # Whoosh p50/p95/p99 and FTS5 p50/p95/p99 are all numbers.
+        assert all(float(c) >= 0 for c in cells[:6]), rows[cls]
+    results = json.loads((tmp_path / "results.json").read_text())["results"][0]
+    assert results["ingest"]["statuses"] == {"indexed": 120}
+    for engine in ("whoosh", "fts5"):
+        assert set(results[engine]["classes"]) == set(run.CLASSES)
+    assert results["cold"]["documents"] == 120
+
+
+def test_corpus_is_deterministic_and_reused(tmp_path: Path) -> None:
+    missing = tmp_path / "no-data"
+    a = corpus.build(30, seed=7, data_dir=missing, out_dir=tmp_path / "a")
+    b = corpus.build(30, seed=7, data_dir=missing, out_dir=tmp_path / "b")
+    assert (a / corpus.RECORDS).read_bytes() == (b / corpus.RECORDS).read_bytes()
+    stamp = (a / corpus.RECORDS).stat().st_mtime_ns
+    assert corpus.build(30, seed=7, data_dir=missing, out_dir=tmp_path / "a") == a
+    assert (a / corpus.RECORDS).stat().st_mtime_ns == stamp
+    records = corpus.load_records(a)
+    assert len(records) == 30
+    assert all(r.networks and r.regions and r.topics and r.year for r in records)
+    assert (a / "vocabulary.json").is_file()
+    sidecars = list(a.rglob("*.meta.json"))
+    assert sidecars and json.loads(sidecars[0].read_text())["networks"]
