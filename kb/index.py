@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -52,18 +53,21 @@ def create_index(index_dir: Path) -> FileIndex:
 def open_index(index_dir: Path) -> tuple[FileIndex, bool]:
     """The index in a folder and whether it was (re)created empty: missing, other schema version, or damaged."""
     index_dir = Path(index_dir)
-    try:
-        exists = whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
-    except Exception as exc:  # a damaged table of contents fails here already
-        raise IndexDamagedError(f"index {index_dir} is damaged: {type(exc).__name__}: {exc}") from exc
-    if not exists:
-        return create_index(index_dir), True
-    version = _stamp(index_dir)
-    if version != SCHEMA_VERSION:
-        log.warning(
-            "index %s has schema version %s, the code %s: rebuilding", index_dir, version, SCHEMA_VERSION
-        )
-        return create_index(index_dir), True
+    created = False
+    if not _exists(index_dir) or _stamp(index_dir) != SCHEMA_VERSION:
+        with _creation_lock(index_dir):  # another process may be creating it right now: one at a time
+            if not _exists(index_dir):
+                return create_index(index_dir), True
+            version = _stamp(index_dir)
+            if version != SCHEMA_VERSION:
+                log.warning(
+                    "index %s has schema version %s, the code %s: rebuilding",
+                    index_dir,
+                    version,
+                    SCHEMA_VERSION,
+                )
+                return create_index(index_dir), True
+        created = True  # another process created it a moment ago: the caller indexes the corpus too
     try:
         ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
         validate(ix, index_dir)
@@ -71,7 +75,26 @@ def open_index(index_dir: Path) -> tuple[FileIndex, bool]:
         raise
     except Exception as exc:  # whoosh raises many kinds for damaged files
         raise IndexDamagedError(f"index {index_dir} is damaged: {type(exc).__name__}: {exc}") from exc
-    return ix, False
+    return ix, created
+
+
+def _exists(index_dir: Path) -> bool:
+    try:
+        return whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
+    except Exception as exc:  # a damaged table of contents fails here already
+        raise IndexDamagedError(f"index {index_dir} is damaged: {type(exc).__name__}: {exc}") from exc
+
+
+@contextmanager
+def _creation_lock(index_dir: Path) -> Iterator[None]:
+    """An exclusive lock beside the index folder (creating the index removes what is in the folder)."""
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(index_dir.parent / f".{index_dir.name}.create-lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _segment_files(index_dir: Path) -> dict[str, int]:
