@@ -46,7 +46,7 @@ def create_index(index_dir: Path) -> FileIndex:
         shutil.rmtree(index_dir)
     index_dir.mkdir(parents=True)
     ix = whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
-    record_files(index_dir)
+    record_files(index_dir, ix)
     return ix
 
 
@@ -98,7 +98,14 @@ def _creation_lock(index_dir: Path) -> Iterator[None]:
 
 
 def _segment_files(index_dir: Path) -> dict[str, int]:
-    return {p.name: p.stat().st_size for p in index_dir.iterdir() if p.name.startswith(f"{INDEX_NAME}_")}
+    sizes = {}
+    for p in index_dir.iterdir():
+        if p.name.startswith(f"{INDEX_NAME}_"):
+            try:
+                sizes[p.name] = p.stat().st_size
+            except FileNotFoundError:  # a writer merging segments removed it just now
+                continue
+    return sizes
 
 
 def _crc(path: Path) -> int | None:
@@ -119,9 +126,14 @@ def _recorded(index_dir: Path) -> dict:
         return {}
 
 
-def record_files(index_dir: Path) -> None:
-    """Remember the size and CRC of every segment file after a commit (segment files never change later)."""
-    files = _segment_files(index_dir)
+def record_files(index_dir: Path, ix: FileIndex) -> None:
+    """Remember the size and CRC of every segment file after a commit (segment files never change later).
+
+    Only the segments of the latest table of contents count: another writer may already be writing
+    the files of its next segment, and those are not complete yet.
+    """
+    current = tuple(f"{INDEX_NAME}_{seg.segid}." for seg in ix._segments())
+    files = {name: size for name, size in _segment_files(index_dir).items() if name.startswith(current)}
     old = _recorded(index_dir)
     old_sizes, old_crcs = old.get("files") or {}, old.get("crc") or {}
     crcs = {
@@ -183,7 +195,7 @@ def writer(ix: FileIndex, wait_s: float = WRITE_WAIT_S) -> Iterator[SegmentWrite
         w.cancel()
         raise
     w.commit()
-    record_files(Path(ix.storage.folder))
+    record_files(Path(ix.storage.folder), ix)
 
 
 def facet_row(doc: Document) -> bytes:
