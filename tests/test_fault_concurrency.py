@@ -220,3 +220,23 @@ def test_concurrent_first_opens_of_a_missing_index_agree(tmp_path):
         assert check(kb_, settings).ok and len(kb_.checksums()) == 5
     finally:
         kb_.close()
+
+
+def test_a_commit_recorded_while_another_writer_writes_is_not_taken_for_damage(tmp_path):
+    """Regression: record_files stored the sizes of another writer's unfinished segment files, so the
+    next open saw them "changed" and moved a healthy index aside."""
+    from kb.index import STAMP_FILE, create_index, open_index, record_files, upsert
+
+    index_dir = tmp_path / "index"
+    ix = create_index(index_dir)
+    with writer(ix) as w:
+        upsert(w, [doc(f"a{i}", f"Text {i} über Kunststoff") for i in range(20)])
+    late = ix.writer(compound=False)  # writer B, half-way through its segment
+    upsert(late, [doc(f"b{i}", f"Anderer Text {i} Netzwerk " * 40) for i in range(200)])
+    record_files(index_dir, ix)  # writer A records after its commit, while B writes
+    stamp_of_a = (index_dir / STAMP_FILE).read_text()
+    late.commit()
+    record_files(index_dir, ix)
+    (index_dir / STAMP_FILE).write_text(stamp_of_a)  # A's stamp lands last
+    ix2, created = open_index(index_dir)  # no IndexDamagedError
+    assert not created and ix2.doc_count() == 220
