@@ -1,0 +1,251 @@
+"""Access: only signed-in coordinators change the archive; passwords are salted scrypt hashes compared in
+constant time with a growing delay after failures; the audit log only ever grows.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ingest import service
+from webapp import auth
+
+PAGES = Path(__file__).resolve().parents[1] / "webapp" / "pages"
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def secrets(tmp_path, monkeypatch):
+    monkeypatch.delenv("KB_COORDINATORS", raising=False)
+    monkeypatch.setattr(auth, "_failures", {})
+    path = tmp_path / "secrets" / "coordinators.json"
+    auth.add_coordinator(path, "anna", PASSWORD)
+    return path
+
+
+# -- hashes --------------------------------------------------------------------------------------------
+
+
+def test_the_same_password_gets_different_salted_hashes():
+    first, second = auth.hash_password(PASSWORD), auth.hash_password(PASSWORD)
+    assert first != second
+    assert first.split("$")[4] != second.split("$")[4]  # different salts
+    assert auth._matches(PASSWORD, first) and auth._matches(PASSWORD, second)
+
+
+def test_hashes_use_scrypt_with_strong_parameters():
+    scheme, n, r, p, salt, digest = auth.hash_password(PASSWORD).split("$")
+    assert scheme == "scrypt"
+    assert int(n) >= 2**14 and int(n) & (int(n) - 1) == 0  # a power of two, at least 16384
+    assert int(r) >= 8 and int(p) >= 1
+    assert len(base64.b64decode(salt)) >= 16
+    assert len(base64.b64decode(digest)) >= 32
+    assert PASSWORD not in auth.hash_password(PASSWORD)
+
+
+def test_the_secrets_file_is_readable_by_its_owner_only_and_holds_no_password(secrets):
+    assert stat.S_IMODE(secrets.stat().st_mode) == 0o600
+    assert PASSWORD not in secrets.read_text()
+    assert json.loads(secrets.read_text())["anna"].startswith("scrypt$")
+
+
+def test_verify_accepts_the_right_password_only(secrets):
+    assert auth.verify(secrets, "anna", PASSWORD)
+    assert auth.verify(secrets, " anna ", PASSWORD)
+    assert not auth.verify(secrets, "anna", PASSWORD + "x")
+    assert not auth.verify(secrets, "anna", "")
+    assert not auth.verify(secrets, "bob", PASSWORD)  # unknown name
+
+
+def test_malformed_stored_hashes_never_verify(tmp_path, monkeypatch):
+    monkeypatch.setattr(auth, "_failures", {})
+    monkeypatch.setattr(auth, "FAILURE_DELAY_S", 0.0)
+    for stored in ("", "plain", "md5$x", "scrypt$1$2$3$!!$!!", f"scrypt$16384$8$1$AAAA${PASSWORD}"):
+        monkeypatch.setenv("KB_COORDINATORS", json.dumps({"eve": stored}))
+        assert not auth.verify(tmp_path / "none.json", "eve", PASSWORD)
+
+
+def test_comparison_is_constant_time(secrets, monkeypatch):
+    calls = []
+    real = auth.hmac.compare_digest
+
+    def spy(a, b):
+        calls.append((type(a), type(b)))
+        return real(a, b)
+
+    monkeypatch.setattr(auth.hmac, "compare_digest", spy)
+    auth.verify(secrets, "anna", PASSWORD)
+    assert calls == [(bytes, bytes)]
+
+
+def test_a_failed_sign_in_costs_at_least_the_failure_delay(secrets):
+    started = time.monotonic()
+    assert not auth.verify(secrets, "anna", "wrong-password")
+    first = time.monotonic() - started
+    started = time.monotonic()
+    assert not auth.verify(secrets, "anna", "wrong-again")
+    second = time.monotonic() - started
+    assert first >= auth.FAILURE_DELAY_S
+    assert second >= 2 * auth.FAILURE_DELAY_S  # the delay grows with the failures for that name
+
+
+def test_an_unknown_name_costs_the_same_delay(secrets):
+    started = time.monotonic()
+    assert not auth.verify(secrets, "mallory", PASSWORD)
+    assert time.monotonic() - started >= auth.FAILURE_DELAY_S
+
+
+def test_a_right_password_resets_the_failures(secrets):
+    assert not auth.verify(secrets, "anna", "wrong-password")
+    assert auth.verify(secrets, "anna", PASSWORD)
+    assert auth._failures["anna"] == 0
+
+
+def test_weak_passwords_and_bad_names_are_refused(tmp_path):
+    with pytest.raises(auth.AuthError):
+        auth.add_coordinator(tmp_path / "c.json", "anna", "short")
+    for name in ("", "a$b", "line\nbreak", "x" * 65):
+        with pytest.raises(auth.AuthError):
+            auth.add_coordinator(tmp_path / "c.json", name, PASSWORD)
+
+
+# -- only coordinators write ----------------------------------------------------------------------------
+
+WRITES = {"store_upload", "update_metadata", "delete_document", "rebuild"}
+
+
+def _calls(node: ast.AST) -> set[str]:
+    return {
+        n.func.attr
+        for n in ast.walk(node)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in WRITES
+    }
+
+
+def test_every_page_that_writes_asks_for_a_coordinator_first():
+    """upload and admin call require_coordinator before any write; document shows the editing part only
+    to a signed-in coordinator (doc_admin is where edits and deletes happen)."""
+    for name in ("upload.py", "admin.py"):
+        tree = ast.parse((PAGES / name).read_text())
+        main = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "main")
+        names = [
+            n.func.id if isinstance(n.func, ast.Name) else getattr(n.func, "attr", "")
+            for n in ast.walk(main)
+            if isinstance(n, ast.Call)
+        ]
+        assert "require_coordinator" in names, name
+        gate = min(
+            n.lineno
+            for n in ast.walk(main)
+            if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "require_coordinator"
+        )
+        writing = {n.name for n in tree.body if isinstance(n, ast.FunctionDef) and _calls(n)}
+        writers = [
+            n
+            for n in ast.walk(main)
+            if isinstance(n, ast.Call) and (_calls(n) or getattr(n.func, "id", "") in writing)
+        ]
+        assert writers and all(n.lineno > gate for n in writers), name
+    assert _calls(ast.parse((PAGES / "doc_admin.py").read_text())) == {"update_metadata", "delete_document"}
+    document = ast.parse((PAGES / "document.py").read_text())
+    gated = [
+        n
+        for n in ast.walk(document)
+        if isinstance(n, ast.If) and "state.user()" in ast.unparse(n.test) and "doc_admin" in ast.unparse(n)
+    ]
+    calls_outside = [
+        n
+        for n in ast.walk(document)
+        if isinstance(n, ast.Call)
+        and "doc_admin." in ast.unparse(n.func)
+        and not any(n in ast.walk(g) for g in gated)
+    ]
+    assert gated and not calls_outside
+    for other in PAGES.glob("*.py"):
+        if other.name not in ("upload.py", "admin.py", "doc_admin.py"):
+            assert not _calls(ast.parse(other.read_text())), other.name
+
+
+# -- the audit log --------------------------------------------------------------------------------------
+
+
+def test_the_audit_log_only_grows(settings):
+    kb = service.open_knowledge_base(settings)
+    log = service.audit_path(settings)
+    snapshots = []
+
+    def snap():
+        snapshots.append(log.read_bytes() if log.exists() else b"")
+
+    snap()
+    out = service.store_upload(kb, settings, "memo.txt", "Memo über Kunststoff.".encode(), {}, "anna")
+    snap()
+    service.update_metadata(kb, settings, out.id, {"title": "Memo neu"}, "anna")
+    snap()
+    service.delete_document(kb, settings, out.id, "bert")
+    snap()
+    service.store_upload(kb, settings, "zweit.txt", b"Zweites Memo.", {}, "anna")
+    snap()
+    kb.close()
+    for before, after in zip(snapshots, snapshots[1:], strict=False):
+        assert after.startswith(before) and len(after) > len(before)  # earlier lines unchanged
+        assert after[len(before) :].count(b"\n") == 1  # exactly one line appended per action
+    entries = [json.loads(line) for line in snapshots[-1].splitlines()]
+    assert [(e["action"], e["user"]) for e in entries] == [
+        ("upload", "anna"),
+        ("edit", "anna"),
+        ("delete", "bert"),
+        ("upload", "anna"),
+    ]
+    assert all(e["at"] for e in entries)
+    assert [e["id"] for e in service.read_audit(settings)][-1] == out.id  # newest first
+
+
+APPENDER = """
+import sys
+from pathlib import Path
+from ingest import service
+from tests.conftest import make_settings
+settings = make_settings(Path(sys.argv[1]), Path(sys.argv[1]) / "corpus")
+for n in range(int(sys.argv[3])):
+    service.audit(settings, sys.argv[2], "edit", f"doc{n}", {"note": "x" * 200})
+"""
+
+
+def test_concurrent_audit_appends_never_interleave(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", APPENDER, str(tmp_path), f"user{k}", "100"], cwd=root)
+        for k in range(4)
+    ]
+    for p in procs:
+        assert p.wait(timeout=120) == 0
+    lines = (tmp_path / "secrets" / service.AUDIT_FILE).read_bytes().splitlines()
+    assert len(lines) == 400
+    entries = [json.loads(line) for line in lines]  # every line whole
+    for k in range(4):
+        mine = [e["id"] for e in entries if e["user"] == f"user{k}"]
+        assert mine == [f"doc{n}" for n in range(100)]  # each writer's lines in order
+
+
+def test_the_audit_log_is_opened_for_appending_only(settings, monkeypatch):
+    flags = []
+    real_open = os.open
+
+    def spy(path, flag, *args):
+        if str(path).endswith(service.AUDIT_FILE):
+            flags.append(flag)
+        return real_open(path, flag, *args)
+
+    monkeypatch.setattr(service.os, "open", spy)
+    service.audit(settings, "anna", "edit", "x", {})
+    assert flags and all(f & os.O_APPEND and not f & os.O_TRUNC for f in flags)
