@@ -152,7 +152,7 @@ def safe_filename(name: str) -> str:
     """A file name that is safe to store: no folders, no control characters, NFC, bounded length."""
     name = unicodedata.normalize("NFC", name.replace("\x00", ""))
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = unicodedata.normalize("NFC", "".join(ch for ch in name if unicodedata.category(ch)[0] != "C"))
     name = _UNSAFE_NAME.sub("_", name).strip(" .")
     stem, dot, suffix = name.rpartition(".")
     if not dot:
