@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import discover, document_id, source_label, state_checksum
+from ingest.pipeline import discover, file_id, source_label, state_checksum
 from ingest.service import UPLOAD_DIR, check
 from kb.api import KnowledgeBase
 from kb.models import SearchRequest
@@ -66,7 +66,7 @@ def kill_after(proc: subprocess.Popen, delay: float) -> bool:
 def corpus_state(settings) -> dict[str, str]:
     """id → state checksum of every document file in the corpus."""
     return {
-        document_id(source_label(p, settings.corpus_dir)): state_checksum(p.read_bytes(), p)
+        file_id(p, source_label(p, settings.corpus_dir)): state_checksum(p.read_bytes(), p)
         for p in discover([settings.corpus_dir])
     }
 
