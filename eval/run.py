@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from eval.fts5 import Bm25Baseline
@@ -89,15 +89,19 @@ def scores(ranked: Sequence[str], relevant: dict[str, int]) -> dict[str, float]:
 class OurSearch:
     kb: KnowledgeBase
     expand: bool
-    errors: int = 0
+    errors: int = 0  # queries rejected as syntax errors
+    leaks: int = 0  # searches with a language filter that returned hits in another language
 
     def __call__(self, text: str, languages: Sequence[str]) -> list[str]:
         request = SearchRequest(text=text, page_size=DEPTH, expand=self.expand, languages=tuple(languages))
         try:
-            return [h.id for h in self.kb.search(request).hits]
+            hits = self.kb.search(request).hits
         except QuerySyntaxError:
             self.errors += 1
             return []
+        if languages and any(h.language not in languages for h in hits):
+            self.leaks += 1
+        return [h.id for h in hits]
 
 
 def baseline_search(baseline: Bm25Baseline) -> Searcher:
@@ -112,6 +116,7 @@ class DatasetResult:
     seconds: float
     docs: int
     syntax_errors: dict[str, int]
+    filter_leaks: dict[str, int] = field(default_factory=dict)
 
     def per_query(self, system: str) -> dict[str, dict[str, float]]:
         return {q.id: scores(self.rankings[system][q.id], dict(q.relevant)) for q in self.queries}
@@ -134,7 +139,8 @@ def evaluate(name: str, queries: list[Judged], systems: dict[str, Searcher], doc
     started = time.perf_counter()
     rankings = {s: {q.id: fn(q.text, q.languages) for q in queries} for s, fn in systems.items()}
     errors = {s: getattr(fn, "errors", 0) for s, fn in systems.items()}
-    return DatasetResult(name, queries, rankings, time.perf_counter() - started, docs, errors)
+    leaks = {s: getattr(fn, "leaks", 0) for s, fn in systems.items()}
+    return DatasetResult(name, queries, rankings, time.perf_counter() - started, docs, errors, leaks)
 
 
 # -- datasets --------------------------------------------------------------------------------------
@@ -165,6 +171,7 @@ def run_seeds(work_dir: Path | None = None) -> DatasetResult:
         systems[OURS_NO_EXPANSION] = numbered(plain)
         result = evaluate("seeds", seed_queries(), systems, len(docs))
         result.syntax_errors = {BASELINE: 0, OURS: ours.errors, OURS_NO_EXPANSION: plain.errors}
+        result.filter_leaks = {BASELINE: 0, OURS: ours.leaks, OURS_NO_EXPANSION: plain.leaks}
         kb.close()
         baseline.close()
         return result
@@ -261,6 +268,13 @@ def markdown(result: DatasetResult) -> str:
     lines += ["", f"Run time {result.seconds:.1f} s for all systems."]
     if errors:
         lines.append(f"Queries rejected as syntax errors (scored as no result): {errors}.")
+    leaks = {s: n for s, n in result.filter_leaks.items() if n}
+    if leaks:
+        filtered = sum(bool(q.languages) for q in result.queries)
+        lines.append(
+            f"Searches with a language filter that returned documents in another language"
+            f" (of {filtered} filtered): {leaks}."
+        )
     return "\n".join(lines)
 
 
