@@ -27,7 +27,7 @@ from kb.errors import QuerySyntaxError
 from kb.models import Fragment, SearchRequest
 from kb.query import MAX_QUERY_CHARS, build_query
 from kb.vocabulary import Vocabulary
-from tests.conftest import SEED_CORPUS
+from tests.conftest import SEED_CORPUS, make_settings, vocabulary_only_corpus
 
 HOSTILE_DIR = Path(__file__).resolve().parent / "fixtures" / "hostile"
 _spec = importlib.util.spec_from_file_location("make_hostile", HOSTILE_DIR / "make_hostile.py")
@@ -302,8 +302,9 @@ def test_monstrous_or_unbalanced_queries_raise_query_syntax_error(text):
     assert one_line(str(exc.value))
 
 
-def test_the_cli_answers_a_monstrous_query_with_one_line_and_exit_2(run_kb):
-    result = run_kb("search", "a" * 10_000)
+def test_the_cli_answers_a_monstrous_query_with_one_line_and_exit_2(run_kb, tmp_path):
+    empty = make_settings(tmp_path / "q", vocabulary_only_corpus(tmp_path / "q" / "corpus"))
+    result = run_kb("search", "a" * 10_000, settings=empty)
     assert result.code == 2
     assert result.out == ""
     lines = result.err.strip().splitlines()
