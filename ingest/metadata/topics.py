@@ -11,6 +11,7 @@ so a passing word does not tag a long document; at most six, strongest first (ti
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from ingest.metadata.entities import normalize
@@ -63,6 +64,11 @@ def _strength(text: str, terms: dict[str, float]) -> float:
         for match in pattern.finditer(text):
             end, best = spans.get(match.start(), (match.end(), 0.0))
             spans[match.start()] = (max(end, match.end()), max(best, weight))
+    return _covered(spans)
+
+
+def _covered(spans: dict[int, tuple[int, float]]) -> float:
+    """The summed weight of the spans, left to right, a span starting inside an earlier one skipped."""
     total, covered = 0.0, -1
     for start in sorted(spans):
         end, weight = spans[start]
@@ -72,15 +78,98 @@ def _strength(text: str, terms: dict[str, float]) -> float:
     return total
 
 
+@dataclass(frozen=True)
+class _Matcher:
+    """Every topic term of a vocabulary for one document language, indexed for a single scan.
+
+    `by_first` maps a term's first word to (term number, pattern); `lengths` are the lengths of
+    those first words; `weights` holds, per term number, the (topic number, weight) pairs.
+    """
+
+    ids: tuple[str, ...]
+    by_first: dict[str, tuple[tuple[int, re.Pattern[str]], ...]]
+    lengths: tuple[int, ...]
+    weights: tuple[tuple[tuple[int, float], ...], ...]
+
+
+_matchers: dict[tuple[int, str], tuple[Vocabulary, _Matcher]] = {}
+
+
+def _matcher(vocabulary: Vocabulary, language: str) -> _Matcher:
+    """The matcher of a vocabulary (by identity, kept while it is cached) for a document language."""
+    key = (id(vocabulary), language)
+    cached = _matchers.get(key)
+    if cached is not None and cached[0] is vocabulary:
+        return cached[1]
+    terms: dict[str, int] = {}
+    weights: list[list[tuple[int, float]]] = []
+    by_first: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+    for number, entry in enumerate(vocabulary.topics):
+        for term, weight in _weighted_terms(entry, language).items():
+            pattern = _term_pattern(term)
+            if pattern is None:
+                continue
+            if term not in terms:
+                terms[term] = len(weights)
+                weights.append([])
+                by_first.setdefault(term.split()[0], []).append((terms[term], pattern))
+            weights[terms[term]].append((number, weight))
+    matcher = _Matcher(
+        ids=tuple(e.id for e in vocabulary.topics),
+        by_first={k: tuple(v) for k, v in by_first.items()},
+        lengths=tuple(sorted({len(k) for k in by_first})),
+        weights=tuple(tuple(w) for w in weights),
+    )
+    if len(_matchers) >= 16:
+        _matchers.clear()
+    _matchers[key] = (vocabulary, matcher)
+    return matcher
+
+
+def _all_spans(text: str, matcher: _Matcher) -> list[dict[int, tuple[int, float]]]:
+    """Per topic, start → (end, weight) of its hits: what _strength finds, in one pass over the words.
+
+    Each term's pattern starts with its first word at a word start, so it is only tried where a
+    word of the text begins with that first word; like finditer, a term's next hit starts at or
+    after the end of its previous one.
+    """
+    spans: list[dict[int, tuple[int, float]]] = [{} for _ in matcher.ids]
+    resume: dict[int, int] = {}
+    by_first, lengths = matcher.by_first, matcher.lengths
+    for word in _WORD.finditer(text):
+        token, start = word.group(), word.start()
+        size = len(token)
+        for length in lengths:
+            if length > size:
+                break
+            candidates = by_first.get(token[:length])
+            if candidates is None:
+                continue
+            for number, pattern in candidates:
+                if start < resume.get(number, 0):
+                    continue
+                match = pattern.match(text, start)
+                if match is None:
+                    continue
+                end = match.end()
+                resume[number] = end
+                for topic, weight in matcher.weights[number]:
+                    topic_spans = spans[topic]
+                    old_end, best = topic_spans.get(start, (end, 0.0))
+                    topic_spans[start] = (max(old_end, end), max(best, weight))
+    return spans
+
+
 def score_topics(text: str, title: str | None, vocabulary: Vocabulary, language: str) -> dict[str, float]:
     """The strength of every topic found in the title or text, by id."""
     body, head = normalize(text), normalize(title or "")
+    matcher = _matcher(vocabulary, language)
+    body_spans, head_spans = _all_spans(body, matcher), _all_spans(head, matcher)
     scores: dict[str, float] = {}
-    for entry in vocabulary.topics:
-        terms = _weighted_terms(entry, language)
-        strength = _strength(body, terms) + TITLE_FACTOR * _strength(head, terms)
+    for number, topic in enumerate(matcher.ids):
+        strength = _covered(body_spans[number]) + TITLE_FACTOR * _covered(head_spans[number])
         if strength > 0:
-            scores[entry.id] = strength
+            scores[topic] = strength
     return scores
 
 
