@@ -52,10 +52,10 @@ class CompoundFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
+            # the parts are found before the token is yielded: later filters rewrite it in place
+            parts = () if t.mode == "query" else compound.split(fold(t.text))
             yield t
-            if t.mode == "query":
-                continue
-            for part in compound.split(fold(t.text)):
+            for part in parts:
                 t.text = part
                 yield t
 

@@ -188,7 +188,7 @@ class _Builder:
         ]
         for lang in self.languages:
             stems = analyze(stem_analyzer(lang), text)
-            if stems:
+            if stems and not _overstemmed(tokens, stems):
                 alts.append(_seq(stem_field(lang), stems, STEM_BOOST))
         if len(tokens) == 1:
             alts += self.fuzzy_variants(folded[0]) + self.expansion_variants(text)
@@ -225,6 +225,13 @@ class _Builder:
                 if stems:
                     alts.append(_seq(stem_field(lang), stems, EXPANSION_BOOST))
         return alts
+
+
+def _overstemmed(tokens: list[str], stems: list[str]) -> bool:
+    """A stem so short it matches unrelated words (English "offers" → German/Danish "off")."""
+    return len(tokens) == len(stems) and any(
+        len(s) < 4 and len(s) < len(t) for t, s in zip(tokens, stems, strict=True)
+    )
 
 
 def _seq(field: str, tokens: list[str], boost: float) -> Q.Query:

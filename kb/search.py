@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from functools import reduce
 
 import numpy as np
 from whoosh import query as Q
 
 from kb.analysis import STEM_LANGUAGES
+from kb.collect import MaskingCollector, expand_terms
 from kb.facets import FacetTable, read_table
 from kb.folding import fold
 from kb.index import document_from_fields
-from kb.models import FACETS, SORTS, Facet, FacetValue, Hit, SearchPage, SearchRequest
+from kb.models import FACETS, Facet, FacetValue, Hit, SearchPage, SearchRequest
 from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword
 from kb.snippets import fragments, match_spans, query_terms
 from kb.vocabulary import Vocabulary
@@ -41,6 +43,10 @@ class SearchSession:
         return self.searcher.doc_frequency(field, word)
 
     def plan(self, text: str, request: SearchRequest, relaxed: bool = False) -> QueryPlan:
+        plan = self._build(text, request, relaxed)
+        return replace(plan, query=expand_terms(plan.query, self.searcher.reader()).normalize())
+
+    def _build(self, text: str, request: SearchRequest, relaxed: bool) -> QueryPlan:
         return build_query(
             text,
             vocabulary=self.vocabulary,
@@ -51,13 +57,6 @@ class SearchSession:
             doc_frequency=lambda w: self.doc_frequency("fold", w),
             relaxed=relaxed,
         )
-
-    def mask(self, q: Q.Query) -> np.ndarray:
-        """The documents matching a query, as a boolean array over document numbers."""
-        out = np.zeros(self.table.size, dtype=bool)
-        docs = np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
-        out[docs] = True
-        return out & self.table.live
 
     def filter_masks(self, request: SearchRequest) -> dict[str, np.ndarray]:
         """One mask per facet with a selection (the year range belongs to the year facet)."""
@@ -75,21 +74,24 @@ class SearchSession:
         """The page of results, facets and suggestion for a request."""
         started = time.perf_counter()
         text = request.text.strip()
-        plan, relaxed = None, False
+        page = max(1, request.page)
+        size = min(max(1, request.page_size), MAX_PAGE_SIZE)
+        masks = self.filter_masks(request)
+        allowed = reduce(np.logical_and, masks.values()) if masks else None
+        plan, relaxed, ranked = None, False, None
         matched = self.table.live
         if text:
             plan = self.plan(text, request)
-            matched = self.mask(plan.query)
-            if not matched.any() and is_multiword(text):
+            matched, ranked = self.run(plan.query, allowed, page * size)
+            passed = matched & allowed if allowed is not None else matched
+            if not passed.any() and is_multiword(text):  # decided within the filters
                 plan, relaxed = self.plan(text, request, relaxed=True), True
-                matched = self.mask(plan.query)
-        masks = self.filter_masks(request)
-        final = reduce(np.logical_and, masks.values(), matched)
+                matched, ranked = self.run(plan.query, allowed, page * size)
+        final = matched & allowed if allowed is not None else matched
         facets = tuple(self._facet(f, matched, masks, request, language) for f in FACETS)
         total = int(final.sum())
-        page = max(1, request.page)
-        size = min(max(1, request.page_size), MAX_PAGE_SIZE)
-        ranked = self._ranked(plan, request.sort, final, masks, page * size)
+        if ranked is None or request.sort in ("newest", "oldest"):  # an unknown sort ranks by relevance
+            ranked = self._by_date(request.sort, final, page * size)
         window = ranked[(page - 1) * size : page * size]
         terms = query_terms(plan.query, self.searcher.reader()) if plan else {}
         hits = tuple(self.hit(docnum, score, terms) for docnum, score in window)
@@ -105,6 +107,16 @@ class SearchSession:
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )
 
+    def run(
+        self, q: Q.Query, allowed: np.ndarray | None, limit: int
+    ) -> tuple[np.ndarray, list[tuple[int, float]]]:
+        """(every matching document as a mask, the top `limit` allowed ones with scores) in one pass."""
+        collector = MaskingCollector(limit, self.table.size, allowed)
+        self.searcher.search_with_collector(q, collector)
+        results = collector.results()
+        ranked = [(hit.docnum, float(hit.score)) for hit in results]
+        return collector.matched & self.table.live, ranked
+
     def _facet(self, facet, matched, masks, request, language) -> Facet:
         others = [m for f, m in masks.items() if f != facet]
         scope = reduce(np.logical_and, others, matched)
@@ -119,13 +131,7 @@ class SearchSession:
         )
         return Facet(facet, values)
 
-    def _ranked(self, plan, sort, final, masks, limit) -> list[tuple[int, float]]:
-        if sort not in SORTS:
-            sort = "relevance"
-        if plan is not None and sort == "relevance":
-            allowed = set(np.flatnonzero(final).tolist()) if masks else None
-            results = self.searcher.search(plan.query, limit=limit, filter=allowed, terms=False)
-            return [(hit.docnum, float(hit.score)) for hit in results]
+    def _by_date(self, sort: str, final: np.ndarray, limit: int) -> list[tuple[int, float]]:
         docs = np.flatnonzero(final)
         keys = self.table.date_key[docs]
         if sort == "oldest":
@@ -162,7 +168,7 @@ class SearchSession:
             if known or not lower.isalpha() or len(lower) < 4:
                 out.append(word)
                 continue
-            found = self.searcher.suggest("content", lower, limit=1, maxdist=2, prefix=1)
+            found = self.searcher.suggest("content", lower, limit=1, maxdist=2, prefix=2)
             if found and found[0] != lower:
                 out.append(found[0])
                 changed = True
