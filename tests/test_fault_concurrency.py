@@ -131,7 +131,7 @@ def run_concurrently(tmp_path: Path, writers: int, files_each: int) -> dict:
 
 
 def test_six_concurrent_writers_all_succeed_while_a_reader_keeps_searching(tmp_path):
-    run_concurrently(tmp_path, writers=6, files_each=3)
+    run_concurrently(tmp_path, writers=6, files_each=2)
 
 
 @pytest.mark.slow
@@ -200,9 +200,9 @@ def test_searches_answer_while_a_writer_holds_the_lock(kb_empty):
 
 
 def test_concurrent_first_opens_of_a_missing_index_agree(tmp_path):
-    """Several processes opening a not-yet-existing index at once end with one working index."""
+    """Three processes opening a not-yet-existing index at once end with one working index."""
     corpus = vocabulary_only_corpus(tmp_path / "corpus")
-    for n in range(5):
+    for n in range(3):
         (corpus / f"d{n}.txt").write_text(f"Dokument {n} über Kunststoff.", "utf-8")
     settings = make_settings(tmp_path, corpus)
     env = {**os.environ, **cli_env(settings)}
@@ -210,14 +210,14 @@ def test_concurrent_first_opens_of_a_missing_index_agree(tmp_path):
         subprocess.Popen(
             [str(KB_EXECUTABLE), "stats"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
-        for _ in range(4)
+        for _ in range(3)
     ]
     for p in procs:
         _, err = p.communicate(timeout=300)
         assert p.returncode == 0, err.decode()
     kb_ = KnowledgeBase(settings.index_dir, corpus)
     try:
-        assert check(kb_, settings).ok and len(kb_.checksums()) == 5
+        assert check(kb_, settings).ok and len(kb_.checksums()) == 3
     finally:
         kb_.close()
 
