@@ -14,10 +14,11 @@ A region named inside a network's name ("Wachstumsregion Ems-Achse") still count
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
-from kb.vocabulary import Entry, Vocabulary, fold
+from kb.vocabulary import Entry, Vocabulary
 
 TITLE_WEIGHT = 5.0
 MENTION_WEIGHT = 1.0
@@ -34,9 +35,31 @@ _PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
 _KINDS = ("networks", "regions")
 
 
+class _Marks(dict):
+    """str.translate table that drops combining characters, filled in as characters are met."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        kept = None if unicodedata.combining(char) else char
+        self[code] = kept
+        return kept
+
+
+_MARKS = _Marks()
+
+
+def _fold(text: str) -> str:
+    """kb.vocabulary.fold, faster: ASCII text only needs lower-casing, other text one translate."""
+    if text.isascii():
+        return text.lower()
+    text = text.casefold().replace("ß", "ss").replace("æ", "ae").replace("ø", "o")
+    return unicodedata.normalize("NFKD", text).translate(_MARKS)
+
+
+@lru_cache(maxsize=8)  # a document's text and title are normalized for networks, regions and topics
 def normalize(text: str) -> str:
     """Folded text with every run of non-word characters turned into one space."""
-    return " " + _NON_WORD.sub(" ", fold(text)).strip() + " "
+    return " " + _NON_WORD.sub(" ", _fold(text)).strip() + " "
 
 
 def _forms(entry: Entry) -> tuple[str, ...]:
@@ -73,9 +96,25 @@ def _heads(entries: Iterable[Entry]) -> tuple[tuple[str, str], ...]:
     return tuple(table.items())
 
 
+_tables: dict[int, tuple[tuple[Entry, ...], tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]] = {}
+
+
+def _tables_of(entries: tuple[Entry, ...]) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """The (form, id) and (head, id) tables of entries, cached by the identity of the tuple."""
+    cached = _tables.get(id(entries))
+    if cached is not None and cached[0] is entries:
+        return cached[1], cached[2]
+    table = tuple((form, e.id) for e in entries for form in _forms(e))
+    heads = _heads(entries)
+    if len(_tables) >= 32:
+        _tables.clear()
+    _tables[id(entries)] = (entries, table, heads)
+    return table, heads
+
+
 def score_entities(text: str, title: str | None, entries: tuple[Entry, ...]) -> dict[str, float]:
     """The salience score of every entry mentioned in the title or text, by id."""
-    table = tuple((form, e.id) for e in entries for form in _forms(e))
+    table, heads = _tables_of(entries)
     body = normalize(text)
     scores: dict[str, float] = {}
     full = _mentions(body, table)
@@ -84,7 +123,7 @@ def score_entities(text: str, title: str | None, entries: tuple[Entry, ...]) -> 
     for entry_id in {i for i, _ in _mentions(normalize(title or ""), table)}:
         scores[entry_id] = scores.get(entry_id, 0.0) + TITLE_WEIGHT
     starts = {start for _, start in full}
-    pattern, lookup = _matcher(_heads(entries))
+    pattern, lookup = _matcher(heads)
     for match in pattern.finditer(body):
         entry_id = lookup[match.group("core")]
         singular = match.end() - match.end("core") <= 2 and body[match.end("core") : match.end()] in (
