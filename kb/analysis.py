@@ -21,14 +21,18 @@ STEM_LANGUAGES: tuple[str, ...] = tuple(sorted(set(_whoosh_languages)))
 COMPOUND_LANGUAGES: tuple[str, ...] = ("de", "da", "nl")
 
 
-class FoldFilter(Filter):
-    """Index: each word under its folded forms (marks dropped and transliterated). Query: marks dropped."""
+class _StatelessFilter(Filter):
+    """A filter with no settings: any two of the same class are equal (the schema compares them)."""
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
 
     def __hash__(self) -> int:
         return hash(type(self))
+
+
+class FoldFilter(_StatelessFilter):
+    """Index: each word under its folded forms (marks dropped and transliterated). Query: marks dropped."""
 
     def __call__(self, tokens):
         for t in tokens:
@@ -41,14 +45,8 @@ class FoldFilter(Filter):
                 yield t
 
 
-class CompoundFilter(Filter):
+class CompoundFilter(_StatelessFilter):
     """Index only: after each word, its compound parts at the same position (the whole word is kept)."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
 
     def __call__(self, tokens):
         for t in tokens:
