@@ -11,7 +11,7 @@ from langdetect.lang_detect_exception import LangDetectException
 log = logging.getLogger(__name__)
 
 UNDETERMINED = "und"
-SAMPLE_CHARS = 5000
+SAMPLE_CHARS = 2000  # langdetect reads every character of its sample; 2,000 letters-rich ones are plenty
 MIN_LETTERS = 20
 MIN_CONFIDENCE = 0.70
 
@@ -71,12 +71,17 @@ def normalize_language(code: str | None) -> str | None:
     return primary if primary in _ISO_639_1 else None
 
 
+def _sample(text: str) -> str:
+    """At most SAMPLE_CHARS characters from the start of the text, runs of white space as one space."""
+    return " ".join(text[: 4 * SAMPLE_CHARS].split())[:SAMPLE_CHARS]
+
+
 def detect_language(text: str, declared: str | None = None) -> str:
     """The document's ISO 639-1 language: a valid declared code wins, else detection, else "und"."""
     normalized = normalize_language(declared)
     if normalized:
         return normalized
-    sample = text[:SAMPLE_CHARS]
+    sample = _sample(text)
     if len(_LETTER.findall(sample)) < MIN_LETTERS:
         return UNDETERMINED
     detector = _factory.create()

@@ -54,11 +54,19 @@ def valid_iso_date(value: str | None) -> str | None:
     return match.group(0)
 
 
-def derive(extracted: Extracted, vocabulary: Vocabulary, filename: str) -> Derived:
-    """Title, language, date, networks, regions, topics and kind of a document from its text."""
+def derive(
+    extracted: Extracted, vocabulary: Vocabulary, filename: str, confirmed: Mapping[str, object] | None = None
+) -> Derived:
+    """Title, language, date, networks, regions, topics and kind of a document from its text.
+
+    A valid confirmed language (front matter, or `confirmed` such as a sidecar's) is used as it
+    is, without running detection: apply_confirmed would put it in place anyway.
+    """
     text = extracted.text
     title = choose_title(extracted.title, text, filename)
-    language = detect_language(text, extracted.language)
+    language = _confirmed_language({**extracted.confirmed, **(confirmed or {})}) or detect_language(
+        text, extracted.language
+    )
     date = valid_iso_date(extracted.date) or find_date(text, title)
     return Derived(
         title=title,
@@ -70,6 +78,11 @@ def derive(extracted: Extracted, vocabulary: Vocabulary, filename: str) -> Deriv
         topics=find_topics(text, title, vocabulary, language),
         doctype=classify_doctype(text, title),
     )
+
+
+def _confirmed_language(confirmed: Mapping[str, object]) -> str | None:
+    value = confirmed.get("language")
+    return normalize_language(str(value)) if value is not None else None
 
 
 def _confirmed_date(value: object) -> str | None:
