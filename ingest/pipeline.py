@@ -11,8 +11,10 @@ import hashlib
 import logging
 import os
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 PIPELINE_VERSION = "1"  # bump when extraction or derivation changes, so every file is read again
 COMMIT_EVERY = 500
 IN_PROCESS_BELOW = 0  # batches smaller than this are read without worker processes (0: always workers)
+IN_FLIGHT_PER_WORKER = 64  # files submitted ahead per worker, so finished documents never pile up in memory
 STATUSES = ("indexed", "updated", "unchanged", "duplicate", "unsupported", "failed", "removed")
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9._/-]+")
 
@@ -195,7 +198,11 @@ def _source_exists(source: str, corpus: Path) -> bool:
 
 
 def _prepare_all(jobs: list[_Job], corpus: Path, limits: Limits, workers: int | None):
-    """(job, Document or (status, message)) for each job, extracting in worker processes."""
+    """(job, Document or (status, message)) for each job in order, extracting in worker processes.
+
+    At most IN_FLIGHT_PER_WORKER files per worker are submitted ahead of the one yielded next. A
+    worker that dies breaks its pool: the files it had in flight fail, and a new pool reads the rest.
+    """
     if not jobs:
         return
     if len(jobs) < IN_PROCESS_BELOW:
@@ -203,13 +210,39 @@ def _prepare_all(jobs: list[_Job], corpus: Path, limits: Limits, workers: int | 
             yield job, _guarded(job, corpus, limits)
         return
     count = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    with ProcessPoolExecutor(max_workers=count, initializer=_init_worker, initargs=(limits,)) as pool:
-        futures = [pool.submit(_guarded, job, corpus, limits) for job in jobs]
-        for job, future in zip(jobs, futures, strict=True):
+    window = count * IN_FLIGHT_PER_WORKER
+    remaining = iter(jobs)
+    in_flight: deque[tuple[_Job, Future, ProcessPoolExecutor]] = deque()
+    pool: ProcessPoolExecutor | None = None
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=count, initializer=_init_worker, initargs=(limits,))
+
+    try:
+        while True:
+            while len(in_flight) < window and (job := next(remaining, None)) is not None:
+                pool = pool or new_pool()
+                try:
+                    future = pool.submit(_guarded, job, corpus, limits)
+                except BrokenProcessPool:  # it broke before any of its futures told us
+                    pool.shutdown(wait=True)
+                    pool = new_pool()
+                    future = pool.submit(_guarded, job, corpus, limits)
+                in_flight.append((job, future, pool))
+            if not in_flight:
+                return
+            job, future, owner = in_flight.popleft()
             try:
-                yield job, future.result()
+                result = future.result()
             except Exception as exc:  # a worker died (killed by the memory limit or a crash)
-                yield job, ("failed", f"{job.label}: the reader crashed ({type(exc).__name__}); file skipped")
+                result = ("failed", f"{job.label}: the reader crashed ({type(exc).__name__}); file skipped")
+                if isinstance(exc, BrokenProcessPool) and owner is pool:
+                    pool.shutdown(wait=True)
+                    pool = None
+            yield job, result
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _init_worker(limits: Limits) -> None:
