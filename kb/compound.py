@@ -10,10 +10,14 @@ split that uses them wins, so "Kunststoff" stays whole while "Kunststoffnetzwerk
 from __future__ import annotations
 
 import logging
+import marshal
 import math
+import os
+import tempfile
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 from kb.folding import fold
 
@@ -29,6 +33,7 @@ _INFLECTION_COST = 0.5
 _VOCAB_ZIPF = 6.0  # vocabulary words count as very common parts
 _VOCAB_BONUS = 1.0
 
+_LEXICON_FORMAT = 1  # bump when _base_lexicon or folding changes what the lexicon holds
 _lock = threading.Lock()
 _lexicon: dict[str, float] | None = None
 _protected: frozenset[str] = frozenset()
@@ -65,13 +70,61 @@ def set_protected_words(words: Iterable[str]) -> None:
 
 
 def lexicon() -> dict[str, float]:
-    """The shared frequency lexicon, built once per process."""
+    """The shared frequency lexicon, loaded from the disk cache or built once per process."""
     global _lexicon
     if _lexicon is None:
         with _lock:
             if _lexicon is None:
-                _lexicon = _base_lexicon()
+                _lexicon = _cached_lexicon()
     return _lexicon
+
+
+def _cache_file() -> Path | None:
+    """Where the built lexicon is kept: one file per wordfreq version and lexicon parameters."""
+    try:
+        from importlib.metadata import version
+
+        wordfreq = version("wordfreq")
+    except Exception:  # noqa: BLE001 - no wordfreq, no cache
+        return None
+    folder = Path(os.environ.get("KB_CACHE_DIR") or Path.home() / ".cache" / "network-kb")
+    params = f"{LEXICON_WORDS_PER_LANGUAGE}-{MIN_ZIPF}-{MIN_PART}-f{_LEXICON_FORMAT}"
+    return folder / f"lexicon-{wordfreq}-{params}.marshal"
+
+
+def _cached_lexicon() -> dict[str, float]:
+    """The lexicon from the cache file when it is there and readable, else built (and cached)."""
+    path = _cache_file()
+    if path is None:
+        return _base_lexicon()
+    try:
+        data = marshal.loads(path.read_bytes())
+        if isinstance(data, dict) and data:
+            return data
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, EOFError, TypeError) as exc:
+        log.warning("cannot read the cached lexicon %s (%s): building it again", path, exc)
+    built = _base_lexicon()
+    if built:
+        _write_atomically(path, marshal.dumps(built))
+    return built
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename; a failure only costs the cache."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        log.warning("cannot cache the lexicon at %s: %s", path, exc)
 
 
 def _zipf(part: str) -> float:
