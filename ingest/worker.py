@@ -86,8 +86,8 @@ def read_document(
         with time_limit(limits.timeout_s, label):
             extracted = extract(source, max_pages=limits.max_pdf_pages)
             vocabulary = load_vocabulary(corpus)
-            derived = derive(extracted, vocabulary, Path(source.name).name)
             merged = {**dict(extracted.confirmed), **(confirmed or {})}
+            derived = derive(extracted, vocabulary, Path(source.name).name, confirmed=merged)
             if merged:
                 derived = apply_confirmed(derived, merged, vocabulary)
     except MemoryError as exc:
