@@ -11,14 +11,30 @@ _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ":
 _SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ı": "i"})
 
 
-@lru_cache(maxsize=200_000)
-def fold(word: str) -> str:
-    """Lower-case and drop marks: Schülerlabor → schulerlabor, Trekantområdet → trekantomradet, Straße → strasse."""
-    text = word.casefold().translate(_SPECIAL)
+class _Marks(dict):
+    """A str.translate table that drops combining marks, filled in as characters are met."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        kept = None if unicodedata.combining(char) else char
+        self[code] = kept
+        return kept
+
+
+_MARKS = _Marks()
+
+
+def fold_text(text: str) -> str:
+    """Lower-case and drop marks: Schülerlabor → schulerlabor, Trekantområdet → trekantomradet, Straße → strasse.
+
+    Uncached, for whole texts; `fold` is the same, cached, for words.
+    """
     if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        return text.lower()
+    return unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL)).translate(_MARKS)
+
+
+fold = lru_cache(maxsize=200_000)(fold_text)
 
 
 @lru_cache(maxsize=200_000)

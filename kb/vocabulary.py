@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from kb.errors import VocabularyError
+from kb.folding import fold
 
 KINDS: tuple[str, ...] = ("networks", "regions", "topics", "concepts")
 LANGUAGES: tuple[str, ...] = ("de", "da", "nl", "en")
 VOCABULARY_FILE = "vocabulary.json"
-
-
-def fold(text: str) -> str:
-    """Lower-case, drop accents and umlaut marks, ß→ss, æ→ae, ø→o, å→a (for lookups only)."""
-    text = text.casefold().replace("ß", "ss").replace("æ", "ae").replace("ø", "o")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @dataclass(frozen=True)

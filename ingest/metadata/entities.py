@@ -14,10 +14,10 @@ A region named inside a network's name ("Wachstumsregion Ems-Achse") still count
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from functools import cache, lru_cache
 
+from kb.folding import fold_text
 from kb.vocabulary import Entry, Vocabulary
 
 TITLE_WEIGHT = 5.0
@@ -35,31 +35,10 @@ _PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
 _KINDS = ("networks", "regions")
 
 
-class _Marks(dict):
-    """str.translate table that drops combining characters, filled in as characters are met."""
-
-    def __missing__(self, code: int) -> str | None:
-        char = chr(code)
-        kept = None if unicodedata.combining(char) else char
-        self[code] = kept
-        return kept
-
-
-_MARKS = _Marks()
-
-
-def _fold(text: str) -> str:
-    """kb.vocabulary.fold, faster: ASCII text only needs lower-casing, other text one translate."""
-    if text.isascii():
-        return text.lower()
-    text = text.casefold().replace("ß", "ss").replace("æ", "ae").replace("ø", "o")
-    return unicodedata.normalize("NFKD", text).translate(_MARKS)
-
-
 @lru_cache(maxsize=8)  # a document's text and title are normalized for networks, regions and topics
 def normalize(text: str) -> str:
     """Folded text with every run of non-word characters turned into one space."""
-    return " " + _NON_WORD.sub(" ", _fold(text)).strip() + " "
+    return " " + _NON_WORD.sub(" ", fold_text(text)).strip() + " "
 
 
 def _forms(entry: Entry) -> tuple[str, ...]:
