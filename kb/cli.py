@@ -16,11 +16,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from kb.errors import KBError, QuerySyntaxError, UnknownDocumentError
-from kb.models import DOCTYPES, FACETS, SORTS, Document, SearchPage, SearchRequest
+from kb.errors import KBError, QuerySyntaxError
+from kb.models import DOCTYPES, SORTS, Document, SearchPage, SearchRequest
 from kb.settings import PROJECT_ROOT, Settings, load_settings
-
-JSON_FACET_NAMES = {f: f for f in FACETS}
 
 
 class UsageError(Exception):
@@ -545,10 +543,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QuerySyntaxError as exc:
         print(f"kb: error: invalid query: {exc}", file=sys.stderr)
         return 2
-    except UnknownDocumentError as exc:
-        print(f"kb: error: {exc}", file=sys.stderr)
-        return 1
-    except KBError as exc:
+    except KBError as exc:  # an unknown document id, a busy index, …
         print(f"kb: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
