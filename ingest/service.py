@@ -233,7 +233,7 @@ def _index_one(kb: KnowledgeBase, settings: Settings, path: Path) -> Outcome:
     doc_id = file_id(path, label)
     data = path.read_bytes()
     doc = _read_in_worker(settings, path, label, doc_id, data)
-    existed = doc_id in kb.checksums()
+    existed = kb.contains(doc_id)
     kb.write([doc])
     return Outcome(label, "updated" if existed else "indexed", doc_id)
 

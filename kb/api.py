@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
+from whoosh.query import Every
 
 from kb import compound
 from kb.errors import UnknownDocumentError
 from kb.index import document_from_fields, open_index, upsert, writer
-from kb.models import FACETS, Document, Fragment, Hit, IndexStats, SearchPage, SearchRequest
+from kb.models import Document, Fragment, Hit, IndexStats, SearchPage, SearchRequest
 from kb.query import build_query
 from kb.schema import SCHEMA_VERSION
 from kb.search import SearchSession
@@ -108,6 +109,11 @@ class KnowledgeBase:
             best = [int(d) for d in order[:limit] if score[d] > 0]
             return tuple(s.hit(d, float(score[d]), {}) for d in best)
 
+    def contains(self, doc_id: str) -> bool:
+        """Whether a document with this id is indexed (one term lookup)."""
+        with self._lock:
+            return self.session().searcher.document_number(id=doc_id) is not None
+
     def checksums(self) -> dict[str, tuple[str, str]]:
         """id → (checksum, source) of every indexed document."""
         with self._lock:
@@ -136,13 +142,10 @@ class KnowledgeBase:
     def clear(self) -> None:
         """Delete every document (the corpus is untouched)."""
         with writer(self._ix) as w:
-            w.delete_by_query(__import__("whoosh.query", fromlist=["Every"]).Every())
+            w.delete_by_query(Every())
 
     def close(self) -> None:
         with self._lock:
             if self._session is not None:
                 self._session.close()
                 self._session = None
-
-
-__all__ = ["FACETS", "KnowledgeBase"]

@@ -158,3 +158,10 @@ def test_opening_an_existing_index_does_not_reindex(settings):
     again = open_knowledge_base(dataclasses.replace(settings))
     assert again.created is False
     assert all_ids(again) == sorted(SEED_IDS)
+
+
+def test_contains_answers_by_id_before_and_after_a_removal(kb_empty):
+    kb_empty.write([doc("a", language="de")])
+    assert (kb_empty.contains("a"), kb_empty.contains("b")) == (True, False)
+    kb_empty.remove(["a"])
+    assert kb_empty.contains("a") is False
