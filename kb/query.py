@@ -49,6 +49,10 @@ _VOCAB_KIND = {"network": "networks", "region": "regions", "topic": "topics"}
 _MINUS = re.compile(r"(^|[\s(])-(?=[\w\"(])")
 _PLUS = re.compile(r"(^|[\s(])\+(?=[\w\"(])")
 _LEADING_WILDCARD = re.compile(r"(?:^|[\s(:])[*?]")
+# What makes a text a query expression rather than plain words: operators, phrases, wildcards,
+# fuzzy marks, -/+ before a word, and a known field name before a colon.
+_OPERATORS = re.compile(r'\b(?:AND|OR|NOT)\b|["*~]|(?:^|[\s(])[-+](?=[\w"(])')
+_FIELD_PREFIX = re.compile(r"(?:^|[\s(])(?:" + "|".join(FIELD_ALIASES) + r"):\S", re.IGNORECASE)
 _EXACT = exact_analyzer()
 
 
@@ -123,8 +127,9 @@ class ConceptIndex:
 
 
 class _Builder:
-    def __init__(self, languages, concepts, vocabulary, expand, fuzzy, doc_frequency) -> None:
+    def __init__(self, languages, concepts, vocabulary, expand, fuzzy, doc_frequency, relaxed) -> None:
         self.languages = tuple(languages)
+        self.relaxed = relaxed
         self.concepts = concepts
         self.vocabulary = vocabulary
         self.expand = expand and concepts is not None
@@ -160,8 +165,9 @@ class _Builder:
         text = str(q.text)
         if q.fieldname == _DEFAULT:
             return self.word(text, q.boost)
-        if field is None:  # "Protokoll: RB" is text, not a field
-            return Q.And([self.word(q.fieldname, 1.0), self.word(text, q.boost)])
+        if field is None:  # "Protokoll:RB" is text, not a field
+            join = Q.Or if self.relaxed else Q.And
+            return join([self.word(q.fieldname, 1.0), self.word(text, q.boost)])
         if field == "title":
             tokens = analyze(_EXACT, text)
             folded = [fold(t) for t in tokens]
@@ -272,7 +278,7 @@ def build_query(
     """The engine query for a user's text; raises QuerySyntaxError for malformed text."""
     text = text.strip()
     check_syntax(text)
-    builder = _Builder(languages, concepts, vocabulary, expand, fuzzy, doc_frequency)
+    builder = _Builder(languages, concepts, vocabulary, expand, fuzzy, doc_frequency, relaxed)
     structure = parse_structure(text, relaxed)
     query = builder.transform(structure)
     if is_multiword(text):  # words near each other rank higher
@@ -283,5 +289,9 @@ def build_query(
 
 
 def is_multiword(text: str) -> bool:
-    """Whether the text is several plain words without operators (eligible for the relaxed OR)."""
-    return len(text.split()) > 1 and not re.search(r'\b(AND|OR|NOT)\b|["()*:~]|(?:^|\s)[-+]', text)
+    """Whether the text is several words and no query expression (eligible for the relaxed OR).
+
+    Parentheses, colons and slashes are punctuation in plain text such as titles ("Entries (index
+    of tables)", "Python : Programming with Python"): only operators and field names make syntax.
+    """
+    return len(text.split()) > 1 and not (_OPERATORS.search(text) or _FIELD_PREFIX.search(text))

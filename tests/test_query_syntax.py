@@ -98,10 +98,38 @@ def test_an_unknown_field_is_read_as_two_words():
 
 @pytest.mark.parametrize(
     ("text", "multiword"),
-    [("Ems Achse", True), ("Ems", False), ("a AND b", False), ('"a b"', False), ("lang:da x", False)],
+    [
+        ("Ems Achse", True),
+        ("Ems", False),
+        ("a AND b", False),
+        ("a OR b", False),
+        ("NOT a b", False),
+        ('"a b"', False),
+        ("lang:da x", False),
+        ("x (title:Netzwerk)", False),
+        ("Kunst* x", False),
+        ("netz~ x", False),
+        ("Netzwerk -Kunststoff", False),
+        ("+Netzwerk Kunststoff", False),
+        ("(a OR b) c", False),
+        ("Ems-Achse Hubertus", True),
+        ("Entries (index of tables)", True),
+        ("Integrierte Entwicklungsumgebung (IDE)", True),
+        ("Python : Programming with Python", True),
+        ("Gruppeelementguide: Feltværdier", True),
+        ("New Address Block / Edit Address Block", True),
+        ("Protokoll:RB Sitzung", True),
+    ],
 )
 def test_only_plain_several_word_queries_are_multiword(text, multiword):
+    """Parentheses, slashes and colons after a word that names no field are punctuation of plain text."""
     assert is_multiword(text) is multiword
+
+
+def test_an_unknown_field_is_read_as_either_word_when_relaxed():
+    plan = build_query("Protokoll:RB", vocabulary=Vocabulary(), fuzzy=False, expand=False, relaxed=True)
+    assert isinstance(plan.query, Q.Or)
+    assert plan.words == ("Protokoll", "RB")
 
 
 # -- on the seed index -------------------------------------------------------------------------------------
