@@ -10,7 +10,7 @@ import numpy as np
 from whoosh import query as Q
 
 from kb.analysis import STEM_LANGUAGES
-from kb.collect import MaskingCollector, expand_terms
+from kb.collect import Lexicon, MaskingCollector, expand_terms
 from kb.facets import FacetTable, read_table
 from kb.folding import fold
 from kb.index import document_from_fields
@@ -32,6 +32,7 @@ class SearchSession:
         present = set(self.table.columns["language"].values)
         self.languages = tuple(sorted(present & set(STEM_LANGUAGES))) or ("de", "da", "nl", "en")
         self.concepts = ConceptIndex(vocabulary)
+        self.lexicon = Lexicon(self.searcher.reader())
 
     def close(self) -> None:
         self.searcher.close()
@@ -44,7 +45,7 @@ class SearchSession:
 
     def plan(self, text: str, request: SearchRequest, relaxed: bool = False) -> QueryPlan:
         plan = self._build(text, request, relaxed)
-        return replace(plan, query=expand_terms(plan.query, self.searcher.reader()).normalize())
+        return replace(plan, query=expand_terms(plan.query, self.searcher.reader(), self.lexicon).normalize())
 
     def _build(self, text: str, request: SearchRequest, relaxed: bool) -> QueryPlan:
         return build_query(
@@ -168,7 +169,7 @@ class SearchSession:
             if known or not lower.isalpha() or len(lower) < 4:
                 out.append(word)
                 continue
-            found = self.searcher.suggest("content", lower, limit=1, maxdist=2, prefix=2)
+            found = self.lexicon.near("content", lower, maxdist=2, prefixlength=2, limit=1)
             if found and found[0] != lower:
                 out.append(found[0])
                 changed = True

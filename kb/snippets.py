@@ -6,9 +6,12 @@ folded, compound or fuzzy match is highlighted where it occurs. No HTML here: ca
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from functools import lru_cache
 
-from kb.analysis import STEM_LANGUAGES, exact_analyzer, fold_analyzer, stem_analyzer
+from kb.analysis import STEM_LANGUAGES, WORD_PATTERN, exact_analyzer, fold_analyzer, stem_analyzer
+from kb.folding import fold, transliterate
 from kb.models import Fragment
 from kb.schema import stem_field
 
@@ -55,8 +58,85 @@ def group_terms(terms: set[tuple[str, bytes | str]]) -> dict[str, set[str]]:
 
 
 def match_spans(text: str, terms: Mapping[str, set[str]], language: str) -> list[tuple[int, int]]:
-    """Sorted, non-overlapping character spans of the text that match any of the terms."""
+    """Sorted, non-overlapping character spans of the text that match any of the terms.
+
+    Each distinct word of the text is analyzed once (and cached across calls) instead of running the
+    analyzer chains over every token: the matching words are then found in one regular-expression pass.
+    """
     text = text[:MAX_ANALYZED_CHARS]
+    lower = text.lower()
+    if len(lower) != len(text):  # a few characters change length when lower-cased: keep offsets exact
+        return _spans_by_tokens(text, terms, language)
+    stem = stem_field(language) if language in STEM_LANGUAGES else None
+    wanted_exact = terms.get("content", set())
+    wanted_fold = terms.get("fold", set())
+    wanted_stem = terms.get(stem, set()) if stem else set()
+    spans: list[tuple[int, int]] = []
+    if wanted_exact or wanted_fold:
+        # A folded form is the folded or transliterated word or a part of it (a substring of one of
+        # those): only words containing a wanted term are analyzed (compound splitting is costly).
+        needle = _alternation(wanted_fold) if wanted_fold else None
+        matching = [
+            word
+            for word in set(_WORD.findall(lower))
+            if word in wanted_exact
+            or (
+                needle is not None
+                and (needle.search(fold(word)) or needle.search(transliterate(word)))
+                and not wanted_fold.isdisjoint(_fold_forms(word))
+            )
+        ]
+        spans += _occurrences(lower, matching, _WORD_BOUNDS)
+    if wanted_stem:  # the stemming analyzers split words at apostrophes: their own tokens
+        matching = [w for w in set(_STEM_WORD.findall(lower)) if _stem_form(language, w) in wanted_stem]
+        spans += _occurrences(lower, matching, _STEM_WORD_BOUNDS)
+    return _merged(spans)
+
+
+_WORD = re.compile(WORD_PATTERN)
+_STEM_WORD = re.compile(r"\w+(?:\.?\w+)*")  # whoosh's default tokenizer, which LanguageAnalyzer uses
+#: Whole tokens only: not inside a longer word, nor a part of a token such as "z.b" or "don't".
+_WORD_BOUNDS = (r"(?<!\w)(?<!\w[.'’])", r"(?!\w)(?![.'’]\w)")
+_STEM_WORD_BOUNDS = (r"(?<!\w)(?<!\w\.)", r"(?!\w)(?!\.\w)")
+
+
+def _alternation(words) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _occurrences(text: str, words: list[str], bounds: tuple[str, str]) -> list[tuple[int, int]]:
+    """The spans of the words in the text, as whole tokens, in one regular-expression pass."""
+    if not words:
+        return []
+    alternatives = _alternation(words).pattern
+    return [m.span() for m in re.finditer(f"{bounds[0]}(?:{alternatives}){bounds[1]}", text)]
+
+
+def _merged(spans) -> list[tuple[int, int]]:
+    """Sorted spans with overlapping ones joined."""
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+@lru_cache(maxsize=200_000)
+def _fold_forms(word: str) -> frozenset[str]:
+    """Every form the folded field indexes a word under (folded variants and compound parts)."""
+    return frozenset(t.text for t in _FOLD(word, mode="index"))
+
+
+@lru_cache(maxsize=200_000)
+def _stem_form(language: str, word: str) -> str | None:
+    tokens = [t.text for t in stem_analyzer(language)(word, mode="index", removestops=False)]
+    return tokens[0] if len(tokens) == 1 else None
+
+
+def _spans_by_tokens(text: str, terms: Mapping[str, set[str]], language: str) -> list[tuple[int, int]]:
+    """match_spans by running each analyzer over the text (for texts whose length changes when lower-cased)."""
     analyzers = [("content", _EXACT), ("fold", _FOLD)]
     if language in STEM_LANGUAGES:
         analyzers.append((stem_field(language), stem_analyzer(language)))
@@ -68,13 +148,7 @@ def match_spans(text: str, terms: Mapping[str, set[str]], language: str) -> list
         for token in analyzer(text, chars=True, mode="index", removestops=False):
             if token.text in wanted:
                 spans.add((token.startchar, token.endchar))
-    merged: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if merged and a < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-        else:
-            merged.append((a, b))
-    return merged
+    return _merged(spans)
 
 
 def _window(text: str, spans: list[tuple[int, int]], start_span: int, size: int) -> tuple[int, int, int]:

@@ -1,0 +1,106 @@
+"""Snippet spans: the fast matcher (each distinct word analyzed once) against the analyzer chains."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kb.analysis import exact_analyzer, fold_analyzer, stem_analyzer
+from kb.snippets import _spans_by_tokens, match_spans
+
+_EXACT, _FOLD = exact_analyzer(), fold_analyzer()
+
+
+def words_at(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    return [text[a:b] for a, b in spans]
+
+
+def index_terms(text: str, language: str) -> dict[str, set[str]]:
+    """Every term the index holds for a text, by the body field it matches in."""
+    return {
+        "content": {t.text for t in _EXACT(text, mode="index")},
+        "fold": {t.text for t in _FOLD(text, mode="index")},
+        f"stem_{language}": {t.text for t in stem_analyzer(language)(text, mode="index")},
+    }
+
+
+def test_an_exact_word_is_marked_where_it_occurs():
+    text = "Die Frist endet. Fristen und Frist."
+    assert words_at(text, match_spans(text, {"content": {"frist"}}, "de")) == ["Frist", "Frist"]
+
+
+def test_a_folded_term_marks_both_spellings():
+    text = "Trekantområdet og Trekantomraadet"
+    spans = match_spans(text, {"fold": {"trekantomraadet"}}, "da")
+    assert words_at(text, spans) == ["Trekantområdet", "Trekantomraadet"]
+
+
+def test_a_compound_part_marks_the_whole_compound():
+    text = "Das Kunststoffnetzwerk tagt."
+    assert words_at(text, match_spans(text, {"fold": {"netzwerk"}}, "de")) == ["Kunststoffnetzwerk"]
+
+
+def test_a_stem_marks_the_inflected_forms():
+    text = "Die Ausbildung und die Ausbildungen."
+    stem = stem_analyzer("de")("Ausbildungen", mode="query")
+    (term,) = [t.text for t in stem]
+    spans = match_spans(text, {"stem_de": {term}}, "de")
+    assert words_at(text, spans) == ["Ausbildung", "Ausbildungen"]
+
+
+@pytest.mark.parametrize("text", ["z.B. gilt", "don't stop", "Werk’s Halle"])
+def test_a_word_inside_a_longer_token_is_not_marked(text):
+    part = text.split(".")[0].split("'")[0].split("’")[0].lower()
+    assert match_spans(text, {"content": {part}}, "en") == []
+
+
+def test_a_text_whose_length_changes_when_lower_cased_keeps_exact_offsets():
+    text = "İstanbul und die Frist"
+    spans = match_spans(text, {"content": {"frist"}}, "de")
+    assert words_at(text, spans) == ["Frist"]
+
+
+def test_nothing_matched_gives_no_spans():
+    assert match_spans("Nichts hier.", {"content": {"frist"}}, "de") == []
+
+
+_ALPHABET = "abcdeäöüßæøå.'’ -\nKSTNRZ"
+#: Compounds (with and without umlauts), so that compound parts are among the drawn terms.
+_COMPOUNDS = [
+    "Kunststoffnetzwerk",
+    "Schülerlabor",
+    "Netzwerktreffen",
+    "Ausbildungsverbund",
+    "Weiterbildungsangebote",
+    "netværkstilbud",
+    "Trekantområdet",
+    "uddannelsesforløb",
+    "Kunststoffverarbeitung",
+    "Fußgängerbrücke",
+    "Qualitätsmanagement",
+    "Prüfungsausschuss",
+    "kunststofverwerking",
+    "opleidingsbedrijf",
+]
+_TEXT = st.one_of(
+    st.text(alphabet=_ALPHABET, min_size=0, max_size=120),
+    st.lists(
+        st.one_of(st.sampled_from(_COMPOUNDS), st.text(alphabet=_ALPHABET, max_size=12)), max_size=12
+    ).map(" ".join),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=_TEXT,
+    language=st.sampled_from(["de", "da", "nl", "en"]),
+    data=st.data(),
+)
+def test_the_fast_matcher_finds_exactly_what_the_analyzer_chains_find(text, language, data):
+    available = index_terms(text, language)
+    terms = {
+        field: set(data.draw(st.lists(st.sampled_from(sorted(values)), max_size=3))) if values else set()
+        for field, values in available.items()
+    }
+    assert match_spans(text, terms, language) == _spans_by_tokens(text, terms, language)
