@@ -157,8 +157,8 @@ def safe_filename(name: str) -> str:
     stem, dot, suffix = name.rpartition(".")
     if not dot:
         stem, suffix = name, ""
-    suffix = suffix[:10]
-    stem = stem[: MAX_NAME_CHARS - len(suffix) - 1] or "upload"
+    suffix = suffix[:10].strip(" ")  # cut ends are trimmed again, so a stored name stays as it is
+    stem = stem[: MAX_NAME_CHARS - len(suffix) - 1].rstrip(" .") or "upload"
     return f"{stem}.{suffix}" if suffix else stem
 
 

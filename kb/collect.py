@@ -1,45 +1,15 @@
-"""One scoring pass that yields both the whole match set (for facets) and the ranked top hits."""
+"""Expanding typo-tolerant, prefix and wildcard words into the existing terms they match, once per request."""
 
 from __future__ import annotations
 
-import numpy as np
+import struct
+
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from whoosh import collectors
 from whoosh import query as Q
 
 MAX_FUZZY_TERMS = 20  # closest existing terms a typo-tolerant word expands to
 MAX_PREFIX_TERMS = 1024  # existing terms a prefix expands to (most frequent first)
-
-
-class MaskingCollector(collectors.TopCollector):
-    """Top hits among `allowed` documents, while recording every matching document."""
-
-    def __init__(self, limit: int, size: int, allowed: np.ndarray | None) -> None:
-        super().__init__(limit=max(1, limit), usequality=False)
-        self.allowed = allowed
-        self.matched = np.zeros(size, dtype=bool)
-        self._seen: list[int] = []
-
-    def set_subsearcher(self, subsearcher, offset):
-        self._flush()
-        super().set_subsearcher(subsearcher, offset)
-
-    def collect(self, sub_docnum):
-        docnum = self.offset + sub_docnum
-        self._seen.append(docnum)
-        if self.allowed is None or self.allowed[docnum]:
-            return super().collect(sub_docnum)
-        return None
-
-    def _flush(self) -> None:
-        if self._seen:
-            self.matched[np.asarray(self._seen, dtype=np.int64)] = True
-            self._seen = []
-
-    def finish(self):
-        self._flush()
-        return super().finish()
 
 
 class Lexicon:
@@ -59,7 +29,10 @@ class Lexicon:
         key = (field, prefix)
         found = self._blocks.get(key)
         if found is None:
-            found = [t.decode("utf-8") for t in self.reader.expand_prefix(field, prefix)]
+            terms: set[bytes] = set()
+            for segment in _segments(self.reader):
+                terms.update(segment_terms(segment, field, prefix.encode("utf-8")))
+            found = sorted(t.decode("utf-8") for t in terms)
             self._blocks[key] = found
         return found
 
@@ -107,3 +80,52 @@ def _either(field: str, texts: list[str], boost: float) -> Q.Query:
 def _boosted(term: Q.Term, boost: float) -> Q.Term:
     term.boost = boost
     return term
+
+
+_RECORD = struct.Struct("!ii")  # whoosh's term file: key length, value length, then the key and value
+_CHUNK = 1 << 20
+
+
+def _segments(reader) -> list:
+    return [r for r, _ in reader.leaf_readers()]
+
+
+def segment_terms(reader, field: str, prefix: bytes) -> list[bytes]:
+    """The terms of a field starting with a prefix, in one segment, read straight from its term file.
+
+    The same as whoosh's reader.expand_prefix, several times faster: whoosh reads each record with
+    two seeks and reads; this reads the file a megabyte at a time and decodes the records in place.
+    """
+    try:
+        index = reader._terms._tindex
+        start = reader._terms._keycoder(field, prefix)
+        pos = index.closest_key_pos(start)
+        end, dbfile = index.endofdata, index.dbfile
+    except AttributeError:  # not a whoosh 3 segment: the slow, general way
+        return list(reader.expand_prefix(field, prefix))
+    found: list[bytes] = []
+    if pos is None:
+        return found
+    skip = len(start) - len(prefix)  # the field number in front of each key
+    while pos < end:
+        buf = dbfile.get(pos, min(_CHUNK, end - pos))
+        i = 0
+        while i + _RECORD.size <= len(buf):
+            keylen, datalen = _RECORD.unpack_from(buf, i)
+            keyat = i + _RECORD.size
+            if keyat + keylen > len(buf):
+                break
+            key = buf[keyat : keyat + keylen]
+            if not key.startswith(start):
+                return found
+            found.append(key[skip:])
+            i = keyat + keylen + datalen
+        if i == 0:  # one record larger than a chunk
+            keylen, _ = _RECORD.unpack_from(buf, 0)
+            key = dbfile.get(pos + _RECORD.size, keylen)
+            if not key.startswith(start):
+                return found
+            found.append(key[skip:])
+            i = _RECORD.size + keylen + _RECORD.unpack_from(buf, 0)[1]
+        pos += i
+    return found

@@ -10,7 +10,8 @@ import numpy as np
 from whoosh import query as Q
 
 from kb.analysis import STEM_LANGUAGES
-from kb.collect import Lexicon, MaskingCollector, expand_terms
+from kb.collect import Lexicon, expand_terms
+from kb.engine import Engine
 from kb.facets import FacetTable, read_table
 from kb.folding import fold
 from kb.index import document_from_fields
@@ -33,6 +34,7 @@ class SearchSession:
         self.languages = tuple(sorted(present & set(STEM_LANGUAGES))) or ("de", "da", "nl", "en")
         self.concepts = ConceptIndex(vocabulary)
         self.lexicon = Lexicon(self.searcher.reader())
+        self.engine = Engine(self.searcher, self.table.live)
 
     def close(self) -> None:
         self.searcher.close()
@@ -112,11 +114,7 @@ class SearchSession:
         self, q: Q.Query, allowed: np.ndarray | None, limit: int
     ) -> tuple[np.ndarray, list[tuple[int, float]]]:
         """(every matching document as a mask, the top `limit` allowed ones with scores) in one pass."""
-        collector = MaskingCollector(limit, self.table.size, allowed)
-        self.searcher.search_with_collector(q, collector)
-        results = collector.results()
-        ranked = [(hit.docnum, float(hit.score)) for hit in results]
-        return collector.matched & self.table.live, ranked
+        return self.engine.run(q, allowed, limit)
 
     def _facet(self, facet, matched, masks, request, language) -> Facet:
         others = [m for f, m in masks.items() if f != facet]

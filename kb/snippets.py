@@ -73,16 +73,19 @@ def match_spans(text: str, terms: Mapping[str, set[str]], language: str) -> list
     wanted_stem = terms.get(stem, set()) if stem else set()
     spans: list[tuple[int, int]] = []
     if wanted_exact or wanted_fold:
-        # A folded form is the folded or transliterated word or a part of it (a substring of one of
-        # those): only words containing a wanted term are analyzed (compound splitting is costly).
-        needle = _alternation(wanted_fold) if wanted_fold else None
+        # A folded word form is the folded or transliterated word or a part of it (a substring of one
+        # of those): only words containing such a wanted term are analyzed (compound splitting is
+        # costly). Other terms of the folded field (keys that are not words) need every word analyzed.
+        needle = (
+            _alternation(wanted_fold) if wanted_fold and all(_PLAIN.match(t) for t in wanted_fold) else None
+        )
         matching = [
             word
             for word in set(_WORD.findall(lower))
             if word in wanted_exact
             or (
-                needle is not None
-                and (needle.search(fold(word)) or needle.search(transliterate(word)))
+                wanted_fold
+                and (needle is None or needle.search(fold(word)) or needle.search(transliterate(word)))
                 and not wanted_fold.isdisjoint(_fold_forms(word))
             )
         ]
@@ -94,6 +97,7 @@ def match_spans(text: str, terms: Mapping[str, set[str]], language: str) -> list
 
 
 _WORD = re.compile(WORD_PATTERN)
+_PLAIN = re.compile(rf"{WORD_PATTERN}$")
 _STEM_WORD = re.compile(r"\w+(?:\.?\w+)*")  # whoosh's default tokenizer, which LanguageAnalyzer uses
 #: Whole tokens only: not inside a longer word, nor a part of a token such as "z.b" or "don't".
 _WORD_BOUNDS = (r"(?<!\w)(?<!\w[.'’])", r"(?!\w)(?![.'’]\w)")

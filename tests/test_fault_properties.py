@@ -105,6 +105,7 @@ NAMES = st.one_of(
 @example("e\u200b\u0301.txt")
 @example("\u1100\u200b\u1161.txt")  # Hangul jamo that compose once the invisible character is gone
 @example("." * 300)
+@example("0.000000000 0")
 @example("a" * 1000 + "." + "b" * 1000)
 def test_safe_filename_is_always_safe(name):
     safe = safe_filename(name)

@@ -1,0 +1,318 @@
+"""Query evaluation over whole posting lists with numpy: the match set and BM25F scores in a few array operations.
+
+Whoosh evaluates a query one document at a time through a tree of Python matchers; a results page
+needs every match (for the facet counts) and a query fans each word out over up to eight fields, so
+that walk costs most of a page. Here each term's postings are read once per searcher into arrays
+(and kept in a bounded cache), and Or/And/AndMaybe/AndNot become unions, intersections and sums over
+dense per-document arrays. Scores are whoosh's BM25F with the same statistics (idf, average field
+length, the one-byte field lengths), so rankings match whoosh's.
+
+Phrases are checked on positions for the documents that have every word; a phrase that only adds a
+bonus (the proximity clause of a multi-word query) is checked for the best candidates only. Any other
+query type is evaluated by whoosh's own matchers.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as Q
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.util.numeric import byte_to_length
+
+K1 = 1.2  # whoosh BM25F defaults
+B = 0.75
+POSTINGS_CACHE = 4_000_000  # postings kept across requests (ids and weights: 8 bytes each)
+RERANK_DEPTH = 200  # candidates a proximity bonus is checked for, at least
+_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+
+
+@dataclass
+class Matches:
+    """Which documents a (sub)query matches, and their scores (dense over the searcher's documents)."""
+
+    mask: np.ndarray
+    score: np.ndarray
+
+
+class Engine:
+    """Evaluates queries for one searcher; caches postings and field lengths until the searcher is replaced."""
+
+    def __init__(self, searcher, live: np.ndarray) -> None:
+        self.searcher = searcher
+        self.live = live
+        self.size = len(live)
+        self.segments = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+        self.schema = searcher.schema
+        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cached = 0
+        self._lengths: dict[str, np.ndarray] = {}
+        self._idf: dict[tuple[str, str], float] = {}
+
+    # -- the public entry -----------------------------------------------------------------------------
+
+    def run(
+        self, q: Q.Query, allowed: np.ndarray | None, limit: int
+    ) -> tuple[np.ndarray, list[tuple[int, float]]]:
+        """(every live matching document as a mask, the top `limit` allowed ones with scores)."""
+        required, bonus = _split_bonus(q)
+        found = self.evaluate(required)
+        mask = found.mask & self.live
+        ranked_mask = mask & allowed if allowed is not None else mask
+        score = found.score
+        if bonus is not None:
+            depth = max(RERANK_DEPTH, limit * 3)
+            candidates = _top(ranked_mask, score, depth)
+            extra = self.phrase(bonus, boost=bonus.boost, within=candidates)
+            score = score + np.where(extra.mask, extra.score, 0.0)
+            ranked_mask = np.zeros(self.size, dtype=bool)
+            ranked_mask[candidates] = True
+        docs = _top(ranked_mask, score, limit)
+        return mask, [(int(d), float(score[d])) for d in docs]
+
+    # -- evaluation -----------------------------------------------------------------------------------
+
+    def evaluate(self, q: Q.Query, boost: float = 1.0) -> Matches:
+        boost *= q.boost if hasattr(q, "boost") else 1.0
+        kind = type(q)
+        if kind is Q.Term:
+            return self.term(q.fieldname, q.text, boost)
+        if kind is Q.Or:
+            return self._or(q, boost)
+        if kind is Q.And:
+            return self._all([self.evaluate(s, boost) for s in q.subqueries])
+        if kind is Q.AndMaybe:
+            a, b = self.evaluate(q.a, boost), self.evaluate(q.b, boost)
+            return Matches(a.mask, a.score + np.where(a.mask & b.mask, b.score, 0.0))
+        if kind is Q.AndNot:
+            a, b = self.evaluate(q.a, boost), self.evaluate(q.b, boost)
+            keep = a.mask & ~b.mask
+            return Matches(keep, np.where(keep, a.score, 0.0))
+        if kind is Q.Not:
+            inner = self.evaluate(q.query)  # whoosh scores each document outside the inner query 1
+            return Matches(~inner.mask, np.where(inner.mask, 0.0, boost))
+        if kind is Q.Phrase:
+            return self.phrase(q, boost=boost)
+        if q is Q.NullQuery or kind is type(Q.NullQuery):
+            return Matches(np.zeros(self.size, dtype=bool), self._zeros())
+        if kind is Q.Every:
+            return Matches(np.ones(self.size, dtype=bool), self._zeros())
+        return self._by_whoosh(q, boost)
+
+    def _or(self, q: Q.Or, boost: float) -> Matches:
+        parts = [self.evaluate(s, boost) for s in q.subqueries]
+        if not parts:
+            return Matches(np.zeros(self.size, dtype=bool), self._zeros())
+        mask = np.logical_or.reduce([p.mask for p in parts])
+        score = np.add.reduce([p.score for p in parts])
+        if q.scale:  # whoosh's coordination bonus: documents matching more of the terms rank higher
+            leaves = [leaf for leaf in q.leaves() if type(leaf) is Q.Term]
+            if leaves:
+                count = np.add.reduce(
+                    [self.term(t.fieldname, t.text, 1.0).mask.astype(np.float32) for t in leaves]
+                )
+                n = len(leaves)
+                score = (
+                    (score + (count - 1) / (n - q.scale) ** 2) * ((n - 1) / n) if n != q.scale else 0 * score
+                )
+        return Matches(mask, np.where(mask, score, 0.0))
+
+    def _all(self, parts: list[Matches]) -> Matches:
+        if not parts:
+            return Matches(np.zeros(self.size, dtype=bool), self._zeros())
+        mask = np.logical_and.reduce([p.mask for p in parts])
+        score = np.add.reduce([p.score for p in parts])
+        return Matches(mask, np.where(mask, score, 0.0))
+
+    def term(self, field: str, text, boost: float) -> Matches:
+        mask = np.zeros(self.size, dtype=bool)
+        score = self._zeros()
+        if field not in self.schema:
+            return Matches(mask, score)
+        try:
+            btext = self.schema[field].to_bytes(text)
+        except ValueError:
+            return Matches(mask, score)
+        ids, weights = self.postings(field, btext)
+        if not len(ids):
+            return Matches(mask, score)
+        mask[ids] = True
+        if self.schema[field].scorable:
+            score[ids] = boost * self._bm25(field, btext, weights, self.lengths(field)[ids])
+        else:
+            score[ids] = boost * weights
+        return Matches(mask, score)
+
+    def _bm25(self, field: str, btext: bytes, tf: np.ndarray, length: np.ndarray) -> np.ndarray:
+        key = (field, btext)
+        idf = self._idf.get(key)
+        if idf is None:
+            idf = self._idf[key] = self.searcher.idf(field, btext)
+        avg = self.searcher.avg_field_length(field) or 1
+        return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / avg)))
+
+    # -- phrases --------------------------------------------------------------------------------------
+
+    def phrase(self, q: Q.Phrase, boost: float = 1.0, within: np.ndarray | None = None) -> Matches:
+        """Documents with the words in order, each at most `slop` positions after the one before."""
+        field = q.fieldname
+        words = [self.schema[field].to_bytes(w) for w in q.words] if field in self.schema else []
+        mask = np.zeros(self.size, dtype=bool)
+        score = self._zeros()
+        if not words or not self.schema[field].format.supports("positions"):
+            return Matches(mask, score)
+        parts = [self.term(field, w, boost) for w in words]
+        both = np.logical_and.reduce([p.mask for p in parts]) & self.live
+        if within is not None:
+            restricted = np.zeros(self.size, dtype=bool)
+            restricted[within] = True
+            both &= restricted
+        candidates = np.flatnonzero(both)
+        if not len(candidates):
+            return Matches(mask, score)
+        for reader, offset in self.segments:
+            local = (
+                candidates[(candidates >= offset) & (candidates < offset + reader.doc_count_all())] - offset
+            )
+            if not len(local):
+                continue
+            matchers = [_unwrapped(reader.postings(field, w)) for w in words]
+            for docnum in local.tolist():
+                positions = []
+                for m in matchers:
+                    m.skip_to(docnum)
+                    positions.append(m.value_as("positions"))
+                if _in_order(positions, q.slop):
+                    mask[offset + docnum] = True
+        total = np.add.reduce([p.score for p in parts])
+        return Matches(mask, np.where(mask, total, 0.0))
+
+    # -- fallback -------------------------------------------------------------------------------------
+
+    def _by_whoosh(self, q: Q.Query, boost: float) -> Matches:
+        """Any other query: whoosh's matchers, one segment at a time."""
+        mask = np.zeros(self.size, dtype=bool)
+        score = self._zeros()
+        for sub, offset in self.searcher.leaf_searchers():
+            m = q.matcher(sub, sub.context())
+            ids, scores = [], []
+            while m.is_active():
+                ids.append(offset + m.id())
+                scores.append(m.score())
+                m.next()
+            if ids:
+                mask[ids] = True
+                score[ids] = np.asarray(scores, dtype=np.float64) * boost
+        return Matches(mask, score)
+
+    # -- storage --------------------------------------------------------------------------------------
+
+    def postings(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, term frequencies) of a term over all segments, cached."""
+        key = (field, btext)
+        found = self._postings.get(key)
+        if found is not None:
+            self._postings.move_to_end(key)
+            return found
+        ids_parts, weight_parts = [], []
+        for reader, offset in self.segments:
+            if (field, btext) not in reader:
+                continue
+            ids, weights = _read_postings(_unwrapped(reader.postings(field, btext)))
+            ids_parts.append(ids + offset)
+            weight_parts.append(weights)
+        if ids_parts:
+            found = (np.concatenate(ids_parts), np.concatenate(weight_parts))
+        else:
+            found = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+        self._postings[key] = found
+        self._cached += len(found[0])
+        while self._cached > POSTINGS_CACHE and len(self._postings) > 1:
+            _, (old, _) = self._postings.popitem(last=False)
+            self._cached -= len(old)
+        return found
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Each document's length in a field, as whoosh stores it (one byte, approximate); 1 when unknown."""
+        found = self._lengths.get(field)
+        if found is None:
+            parts = []
+            for reader, _ in self.segments:
+                parts.append(_segment_lengths(reader, field))
+            found = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+            self._lengths[field] = found
+        return found
+
+    def _zeros(self) -> np.ndarray:
+        return np.zeros(self.size, dtype=np.float64)
+
+
+def _split_bonus(q: Q.Query) -> tuple[Q.Query, Q.Phrase | None]:
+    """A query whose top is `required ANDMAYBE phrase` as (required, phrase); else (query, None)."""
+    if type(q) is Q.AndMaybe and type(q.b) is Q.Phrase and q.boost == 1.0:
+        return q.a, q.b
+    return q, None
+
+
+def _top(mask: np.ndarray, score: np.ndarray, limit: int) -> np.ndarray:
+    """The documents in the mask with the highest scores (ties: lower document number first)."""
+    docs = np.flatnonzero(mask)
+    if len(docs) > limit:
+        keep = np.argpartition(-score[docs], limit - 1)[:limit]
+        threshold = score[docs[keep]].min()
+        docs = docs[score[docs] >= threshold]  # keep every tie at the edge, then order exactly
+    order = np.lexsort((docs, -score[docs]))
+    return docs[order[:limit]]
+
+
+def _in_order(positions: list, slop: int) -> bool:
+    """Whether each word occurs 1..slop positions after an occurrence of the word before it."""
+    current = set(positions[0])
+    for following in positions[1:]:
+        current = {p for p in following if any(0 < p - q <= slop for q in current)}
+        if not current:
+            return False
+    return True
+
+
+def _unwrapped(m):
+    """The postings matcher under whoosh's deleted-documents filter (deleted documents are masked by `live`)."""
+    return m.child if isinstance(m, FilterMatcher) else m
+
+
+def _read_postings(m) -> tuple[np.ndarray, np.ndarray]:
+    """All (ids, weights) of a leaf matcher, a block at a time for whoosh's on-disk postings."""
+    if isinstance(m, W3LeafMatcher) and not m._byteids:
+        ids_parts, weight_parts = [], []
+        while m.is_active():
+            if m._data is None:
+                m._read_data()
+            ids_parts.append(np.cumsum(np.asarray(m._data[0], dtype=np.int64)))
+            m._read_weights()
+            weight_parts.append(np.asarray(m._weights, dtype=np.float32))
+            m._next_block()
+        if ids_parts:
+            return np.concatenate(ids_parts), np.concatenate(weight_parts)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    ids, weights = [], []
+    while m.is_active():
+        ids.append(m.id())
+        weights.append(m.weight())
+        m.next()
+    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
+
+
+def _segment_lengths(reader, field: str) -> np.ndarray:
+    """A segment's field lengths from its length column (a byte per document)."""
+    count = reader.doc_count_all()
+    raw = np.zeros(count, dtype=np.uint8)
+    column = reader._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+    if column is not None:
+        n = min(column._count, count)
+        raw[:n] = np.frombuffer(column._dbfile.get(column._basepos, n), dtype=np.uint8)
+    lengths = _BYTE_TO_LENGTH[raw]
+    lengths[raw == 0] = 1.0  # whoosh's scorer reads a missing length as 1
+    return lengths
