@@ -1,4 +1,5 @@
-"""Analyzers for the index: exact words, per-language stems, and a folded field with compound parts.
+"""Analyzers for the index: exact words, per-language stems, and a folded field with compound parts
+and cognate keys.
 
 Filter classes are pickled into the index schema, so they live here (importable) and carry no data:
 the compound lexicon is loaded lazily per process.
@@ -12,13 +13,15 @@ from whoosh.analysis import Filter, LanguageAnalyzer, LowercaseFilter, RegexToke
 from whoosh.lang import languages as _whoosh_languages
 
 from kb import compound
-from kb.folding import fold, variants
+from kb.folding import cognate_key, fold, variants
 
 WORD_PATTERN = r"\w+(?:[.'’]\w+)*"
 #: Languages with their own stemmed field (everything whoosh.lang supports).
 STEM_LANGUAGES: tuple[str, ...] = tuple(sorted(set(_whoosh_languages)))
 #: Languages whose compounds are split.
 COMPOUND_LANGUAGES: tuple[str, ...] = ("de", "da", "nl")
+#: Marks a cognate key in the folded fields; words never contain it, so keys never meet words.
+COGNATE_MARK = "#"
 
 
 class _StatelessFilter(Filter):
@@ -58,14 +61,35 @@ class CompoundFilter(_StatelessFilter):
                 yield t
 
 
+class CognateFilter(_StatelessFilter):
+    """Index only: after each word of COGNATE_LETTERS letters or more, its marked cognate key."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            # the key is found before the token is yielded: later filters rewrite it in place
+            term = None if t.mode == "query" else cognate_term(t.text)
+            yield t
+            if term:
+                t.text = term
+                yield t
+
+
+def cognate_term(word: str) -> str | None:
+    """The term a word's cognate key is indexed under in the folded fields (None for short words)."""
+    key = cognate_key(word)
+    return COGNATE_MARK + key if key else None
+
+
 def exact_analyzer():
     """Words lower-cased, nothing else: the exact field."""
     return RegexTokenizer(WORD_PATTERN) | LowercaseFilter()
 
 
 def fold_analyzer():
-    """Words folded both ways, with compound parts at index time."""
-    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CompoundFilter() | FoldFilter()
+    """Words folded both ways, with cognate keys and compound parts at index time."""
+    return (
+        RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CognateFilter() | CompoundFilter() | FoldFilter()
+    )
 
 
 @cache

@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
 # German and Danish transliterations: the forms people type on a keyboard without the letters.
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
+#: Letters a cognate key keeps: "Kriterier", "criteria" and "Kriterien" share "krite".
+COGNATE_LETTERS = 5
+# Spellings of one sound across de/da/nl/en, rewritten in this order: Schema/skema, Phase/fase,
+# Thema/tema, Technik/teknik, Funktion/function/functie, Qualität/kvalitet/kwaliteit, Wert/værdi,
+# Zelle/celle, Typ/type, Text/tekst. Soft c (before e, i, y) sounds like s: Zentrum/centrum, Zelle/cel.
+_COGNATE_SPELLINGS: tuple[tuple[str, str], ...] = (
+    ("sch", "sk"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("ch", "k"),
+    ("ck", "k"),
+    ("qu", "kv"),
+    ("kw", "kv"),
+    ("w", "v"),
+    ("z", "s"),
+    ("y", "i"),
+    ("x", "ks"),
+)
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_DOUBLED = re.compile(r"(.)\1+")
 # Letters that are not a base letter plus a combining mark, folded by hand.
 _SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ı": "i"})
 
@@ -47,3 +68,21 @@ def variants(word: str) -> tuple[str, ...]:
     """The folded forms a word is indexed under (one or two)."""
     a, b = fold(word), transliterate(word)
     return (a,) if a == b else (a, b)
+
+
+@lru_cache(maxsize=200_000)
+def cognate_key(word: str) -> str | None:
+    """The first COGNATE_LETTERS letters of a word spelt alike across de/da/nl/en, or None when shorter.
+
+    Interface and trade words are often cognates spelt differently (Diagramm/diagram, Funktion/
+    functie/function, Nummerierung/nummerering/nummering): folded, with one spelling per sound and
+    doubled letters written once, their beginnings agree.
+    """
+    key = fold(word)
+    if not key.isalpha():
+        return None
+    key = _SOFT_C.sub("s", key)
+    for spelling, sound in _COGNATE_SPELLINGS:
+        key = key.replace(spelling, sound)
+    key = _DOUBLED.sub(r"\1", key.replace("c", "k"))
+    return key[:COGNATE_LETTERS] if len(key) >= COGNATE_LETTERS else None

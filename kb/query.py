@@ -2,8 +2,8 @@
 
 The text is parsed for structure only (AND/OR/NOT, "phrases", field:value, prefix*, word~), then
 each word fans out over the fields: exact title and body words, per-language stems, folded forms
-with compound parts, one/two-edit variants of rare words, and other-language terms of vocabulary
-concepts, each with a boost that keeps that order in the ranking.
+with compound parts, one/two-edit variants of rare words, other-language terms of vocabulary
+concepts and cognate keys, each with a boost that keeps that order in the ranking.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from whoosh import qparser
 from whoosh import query as Q
 
-from kb.analysis import analyze, exact_analyzer, stem_analyzer
+from kb.analysis import analyze, cognate_term, exact_analyzer, stem_analyzer
 from kb.errors import QuerySyntaxError
 from kb.folding import fold
 from kb.schema import CONTENT_BOOST, TITLE_BOOST, stem_field
@@ -26,6 +26,7 @@ STEM_BOOST = 1.0
 FOLD_BOOST = 0.8
 FUZZY_BOOST = 0.25
 EXPANSION_BOOST = 0.15
+COGNATE_BOOST = 0.1  # a word spelt alike in another language (Funktion/function): below concept terms
 RARE_DOC_FREQUENCY = 2  # words in at most this many documents also get fuzzy variants
 RELAXED_MINIMUM = 0.9
 PROXIMITY_SLOP = 4  # words at most this far apart count as near
@@ -127,13 +128,16 @@ class ConceptIndex:
 
 
 class _Builder:
-    def __init__(self, languages, concepts, vocabulary, expand, fuzzy, doc_frequency, relaxed) -> None:
+    def __init__(
+        self, languages, concepts, vocabulary, expand, fuzzy, doc_frequency, relaxed, cognates
+    ) -> None:
         self.languages = tuple(languages)
         self.relaxed = relaxed
         self.concepts = concepts
         self.vocabulary = vocabulary
         self.expand = expand and concepts is not None
         self.fuzzy = fuzzy and doc_frequency is not None
+        self.cognates = cognates and self.expand
         self.doc_frequency = doc_frequency
         self.words: list[str] = []
         self.expansions: dict[str, None] = {}
@@ -198,6 +202,7 @@ class _Builder:
                 alts.append(_seq(stem_field(lang), stems, STEM_BOOST))
         if len(tokens) == 1:
             alts += self.fuzzy_variants(folded[0]) + self.expansion_variants(text)
+        alts += self.cognate_variants(folded)
         return Q.Or([a for a in alts if a is not Q.NullQuery], boost=boost)
 
     def phrase(self, words: Iterable[str], boost: float = 1.0) -> Q.Query:
@@ -231,6 +236,13 @@ class _Builder:
                 if stems:
                     alts.append(_seq(stem_field(lang), stems, EXPANSION_BOOST))
         return alts
+
+    def cognate_variants(self, folded: list[str]) -> list[Q.Query]:
+        """The word's cognate keys in the folded fields, when expanding across languages."""
+        terms = [t for t in map(cognate_term, folded) if t]
+        if not self.cognates or not terms:
+            return []
+        return [_seq("title_fold", terms, COGNATE_BOOST), _seq("fold", terms, COGNATE_BOOST)]
 
 
 def _overstemmed(tokens: list[str], stems: list[str]) -> bool:
@@ -278,7 +290,10 @@ def build_query(
     """The engine query for a user's text; raises QuerySyntaxError for malformed text."""
     text = text.strip()
     check_syntax(text)
-    builder = _Builder(languages, concepts, vocabulary, expand, fuzzy, doc_frequency, relaxed)
+    # A cognate key is weak evidence: several plain words must first all match directly, and their
+    # keys join the relaxed search that follows when none does (else they would keep it from running).
+    cognates = relaxed or not is_multiword(text)
+    builder = _Builder(languages, concepts, vocabulary, expand, fuzzy, doc_frequency, relaxed, cognates)
     structure = parse_structure(text, relaxed)
     query = builder.transform(structure)
     if is_multiword(text):  # words near each other rank higher

@@ -8,7 +8,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from kb.analysis import STEM_LANGUAGES, exact_analyzer, fold_analyzer, stem_analyzer
 
 #: Bump whenever fields or analysis change: an index with another version is rebuilt from corpus/.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 TITLE_BOOST = 4.0
 CONTENT_BOOST = 2.0
@@ -20,7 +20,7 @@ def stem_field(language: str) -> str:
 
 
 def build_schema() -> Schema:
-    """Fields: exact words, per-language stems, folded words with compound parts, facet columns."""
+    """Fields: exact words, per-language stems, folded words with compound parts and cognate keys, facet columns."""
     exact, folded = exact_analyzer(), fold_analyzer()
     fields = {
         "id": ID(stored=True, unique=True),

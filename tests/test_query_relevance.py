@@ -1,9 +1,16 @@
-"""Relevance on small real indexes: relaxed "most of the words" search for titles with punctuation."""
+"""Relevance: relaxed "most of the words" search for titles with punctuation, cognate keys across languages."""
 
 from __future__ import annotations
 
+from whoosh import query as Q
+
+from kb.analysis import COGNATE_MARK, fold_analyzer
 from kb.models import SearchRequest
-from tests.conftest import doc
+from kb.query import COGNATE_BOOST, EXPANSION_BOOST, FOLD_BOOST, ConceptIndex, QueryPlan, build_query
+from kb.vocabulary import load_vocabulary
+from tests.conftest import SEED_CORPUS, doc
+
+VOCABULARY = load_vocabulary(SEED_CORPUS)
 
 
 def search(kb, text: str, **options) -> tuple[list[str], bool]:
@@ -43,3 +50,93 @@ def test_parentheses_with_operators_stay_a_strict_expression(kb_empty):
     kb_empty.write(TITLES)
     assert search(kb_empty, "(Entries OR Drawings) figures") == ([], False)
     assert search(kb_empty, "(Entries OR Drawings) another") == (["other"], False)
+
+
+# -- cognate keys across languages ---------------------------------------------------------------------
+
+
+def cognate_terms(q: Q.Query) -> set[tuple[str, str, float]]:
+    """(field, term, boost) of the cognate-key terms anywhere in a query."""
+    found = set()
+    if isinstance(q, Q.Term) and str(q.text).startswith(COGNATE_MARK):
+        found.add((q.fieldname, q.text, q.boost))
+    for child in q.children():
+        found |= cognate_terms(child)
+    return found
+
+
+def plan(text: str, **options) -> QueryPlan:
+    return build_query(text, vocabulary=VOCABULARY, concepts=ConceptIndex(VOCABULARY), fuzzy=False, **options)
+
+
+def test_the_folded_fields_index_a_marked_cognate_key_after_each_long_word():
+    analyzer = fold_analyzer()
+    assert [t.text for t in analyzer("Funktion Tab Übersicht", mode="index")] == [
+        "funktion",
+        "#funkt",
+        "tab",
+        "ubersicht",
+        "uebersicht",
+        "uber",
+        "sicht",
+        "#ubers",
+    ]
+    assert [t.text for t in analyzer("Funktion Tab", mode="query")] == ["funktion", "tab"]
+
+
+def test_a_single_word_adds_its_cognate_key_below_concept_terms_when_expanding():
+    assert cognate_terms(plan("Funktion").query) == {
+        ("title_fold", "#funkt", COGNATE_BOOST),
+        ("fold", "#funkt", COGNATE_BOOST),
+    }
+    assert COGNATE_BOOST < EXPANSION_BOOST < FOLD_BOOST
+    assert cognate_terms(plan("Funktion", expand=False).query) == set()
+    assert cognate_terms(plan("Tab").query) == set()
+
+
+def test_several_plain_words_add_cognate_keys_only_to_the_relaxed_search():
+    assert cognate_terms(plan("Funktion Tabelle").query) == set()
+    relaxed = {term for _, term, _ in cognate_terms(plan("Funktion Tabelle", relaxed=True).query)}
+    assert relaxed == {"#funkt", "#tabel"}
+    assert {term for _, term, _ in cognate_terms(plan("Funktion AND Tabelle").query)} == {"#funkt", "#tabel"}
+
+
+COGNATES = [
+    doc("de-direct", "Die Kriterien des Filters.", title="Kriterien", language="de"),
+    doc("nl-cognate", "De criteria van het filter.", title="Criteria", language="nl"),
+    doc("en-cognate", "The criteria of the filter.", title="Criteria", language="en"),
+    doc("nl-other", "Een ander onderwerp.", title="Sorteren", language="nl"),
+]
+
+
+def test_a_word_finds_its_cognate_in_another_language_only_when_expanding(kb_empty):
+    kb_empty.write(COGNATES)
+    assert search(kb_empty, "Kriterier", expand=True, languages=("nl",)) == (["nl-cognate"], False)
+    assert search(kb_empty, "Kriterier", expand=False, languages=("nl",)) == ([], False)
+
+
+def test_a_direct_match_ranks_above_cognate_matches(kb_empty):
+    kb_empty.write(COGNATES)
+    found, _ = search(kb_empty, "Kriterien", expand=True)
+    assert found[0] == "de-direct"
+    assert sorted(found[1:]) == ["en-cognate", "nl-cognate"]
+
+
+def test_a_concept_term_ranks_above_a_cognate_match(kb_empty):
+    kb_empty.write(
+        [
+            doc("direct", "Neue Werkstoffe aus Kunststoff.", title="Werkstoffe", language="de"),
+            doc("concept", "Nye materialer af plast.", title="Materialer", language="da"),
+            doc("cognate", "Nye materialer af kunstig art.", title="Materialer", language="da"),
+        ]
+    )
+    found, _ = search(kb_empty, "Kunststoff", expand=True)
+    assert found == ["direct", "concept", "cognate"]
+
+
+def test_several_words_relax_to_their_cognates_when_no_document_has_them_all(kb_empty):
+    kb_empty.write(
+        COGNATES + [doc("en-diagram", "Criteria for a diagram.", title="Diagram criteria", language="en")]
+    )
+    found, relaxed = search(kb_empty, "Diagramm Kriterien", expand=True, languages=("en",))
+    assert (found[0], relaxed) == ("en-diagram", True)
