@@ -98,3 +98,29 @@ def test_german_date_in_front_matter_is_normalised() -> None:
 def test_empty_text_file_fails() -> None:
     with pytest.raises(ExtractionFailed, match=r"^empty file \(0 bytes\)$"):
         extract(Source("a.txt", b""))
+
+
+def test_front_matter_with_nested_aliases_is_read_without_expanding_them() -> None:
+    """A "billion laughs" of YAML aliases: 9 levels of 9 references would be 387 million items if walked."""
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)
+    ]
+    data = ("---\n" + "\n".join(levels) + "\ntitle: Laughs\n---\nBody\n").encode()
+    result = extract(Source("laughs.md", data))
+    assert result.text == "Body"
+    assert result.title == "Laughs"
+    assert result.confirmed["a0"] == ["x"] * 9
+    assert result.confirmed["a9"] == []  # lists of lists are not metadata
+
+
+@pytest.mark.parametrize("loader", ["CSafeLoader", "SafeLoader"])
+def test_front_matter_reads_the_same_with_either_yaml_loader(loader, monkeypatch) -> None:
+    import yaml
+
+    from ingest.extractors import text
+
+    monkeypatch.setattr(text, "_SAFE_LOADER", getattr(yaml, loader, yaml.SafeLoader))
+    data = b"---\ntitle: Protokoll\ndate: 2024-03-05\nnetworks: [Kunststoff-Netzwerk, plastnet]\n---\nText\n"
+    result = extract(Source("a.md", data))
+    assert result.confirmed["date"] == "2024-03-05"
+    assert result.confirmed["networks"] == ["Kunststoff-Netzwerk", "plastnet"]

@@ -83,6 +83,7 @@ _REFERENCE_BEFORE = re.compile(
 )
 _REFERENCE_AFTER = re.compile(r"^\s*(?:in\s+Kraft|i\s+kraft|in\s+werking)", re.I)
 _HEADING = re.compile(r"^\s*#")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,8 @@ def _scored_lines(text: str) -> list[tuple[str, float]]:
 def _candidates(line: str, base: float, head_year: str | None) -> list[_Candidate]:
     """The date candidates of one line; day-and-month phrases only when a heading year is known."""
     found: list[_Candidate] = []
+    if not _DIGIT.search(line):
+        return found  # every pattern needs a digit: most lines are passed over at once
     taken = [False] * len(line)
     for pattern, precision, kind in _PATTERNS:
         for match in pattern.finditer(line):

@@ -8,6 +8,7 @@ runner-up; otherwise (nothing clear, or a tie) the document is "other".
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from ingest.metadata.entities import normalize
 
@@ -75,12 +76,17 @@ def score_doctypes(text: str, title: str | None) -> dict[str, float]:
     for doctype, cues in _NORMALIZED_CUES.items():
         total = 0.0
         for pattern, weight in cues:
-            total += weight * min(MAX_HITS_PER_CUE, len(pattern.findall(body)))
-            total += weight * TITLE_FACTOR * min(1, len(pattern.findall(head)))
+            total += weight * _hits(pattern, body, MAX_HITS_PER_CUE)
+            total += weight * TITLE_FACTOR * _hits(pattern, head, 1)
         scores[doctype] = total
-    scores["press-release"] += 2.0 * min(MAX_HITS_PER_CUE, len(_QUOTE_ATTRIBUTION.findall(text)))
-    scores["press-release"] += 3.0 * min(1, len(_DATELINE.findall(text)))
+    scores["press-release"] += 2.0 * _hits(_QUOTE_ATTRIBUTION, text, MAX_HITS_PER_CUE)
+    scores["press-release"] += 3.0 * _hits(_DATELINE, text, 1)
     return scores
+
+
+def _hits(pattern: re.Pattern[str], text: str, cap: int) -> int:
+    """How often a pattern matches, counting no further than `cap` (the search stops there)."""
+    return sum(1 for _ in islice(pattern.finditer(text), cap))
 
 
 def classify_doctype(text: str, title: str | None) -> str:
