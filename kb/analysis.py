@@ -49,12 +49,12 @@ class FoldFilter(_StatelessFilter):
 
 
 class CompoundFilter(_StatelessFilter):
-    """Index only: after each word, its compound parts at the same position (the whole word is kept)."""
+    """Index only: after each word, its compound parts in its own spelling (the whole word is kept)."""
 
     def __call__(self, tokens):
         for t in tokens:
             # the parts are found before the token is yielded: later filters rewrite it in place
-            parts = () if t.mode == "query" else compound.split(fold(t.text))
+            parts = () if t.mode == "query" else compound.spelled_parts(t.text)
             yield t
             for part in parts:
                 t.text = part

@@ -142,12 +142,33 @@ def split(word: str) -> tuple[str, ...]:
     if best is None:
         return ()
     parts, mean = best
-    if word in _protected:  # a vocabulary compound splits only into vocabulary words
-        return parts if all(p in _protected for p in parts) else ()
+    if word in _protected:  # a vocabulary compound splits only where it holds a vocabulary word
+        return parts if any(p in _protected for p in parts) else ()
     whole = lexicon().get(word, 0.0)
     if whole and mean <= whole:
         return ()
     return parts
+
+
+def spelled_parts(word: str) -> tuple[str, ...]:
+    """The parts of a lower-cased compound in the word's own spelling: schülerlabor → schüler + labor.
+
+    Parts are found on the folded word; spelled as in the word, they can be folded both ways (ü → u
+    and ue) like whole words, so "Schueler" finds "Schülerlabor" too.
+    """
+    folded = fold(word)
+    parts = split(folded)
+    if not parts or folded == word:
+        return parts
+    ends = {0: 0}  # an offset in the folded word → the same place in the word
+    for end in range(1, len(word) + 1):
+        ends[len(fold(word[:end]))] = end
+    spelled, start = [], 0
+    for part in parts:
+        at = folded.find(part, start)
+        start = at + len(part)
+        spelled.append(word[ends[at] : ends[start]] if at in ends and start in ends else part)
+    return tuple(spelled)
 
 
 def _best_split(word: str) -> tuple[tuple[str, ...], float] | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from whoosh import qparser
 from whoosh import query as Q
 
+from kb import compound
 from kb.analysis import analyze, cognate_term, exact_analyzer, stem_analyzer
 from kb.errors import QuerySyntaxError
 from kb.folding import fold
@@ -24,6 +25,7 @@ from kb.vocabulary import Vocabulary
 MAX_QUERY_CHARS = 1000
 STEM_BOOST = 1.0
 FOLD_BOOST = 0.8
+COMPOUND_BOOST = 0.5  # a compound typed in the query found as its parts ("plastnetværk": plast, netværk)
 FUZZY_BOOST = 0.25
 EXPANSION_BOOST = 0.15
 COGNATE_BOOST = 0.1  # a word spelt alike in another language (Funktion/function): below concept terms
@@ -201,7 +203,9 @@ class _Builder:
             if stems and not _overstemmed(tokens, stems):
                 alts.append(_seq(stem_field(lang), stems, STEM_BOOST))
         if len(tokens) == 1:
-            alts += self.fuzzy_variants(folded[0]) + self.expansion_variants(text)
+            alts += (
+                compound_variants(folded[0]) + self.fuzzy_variants(folded[0]) + self.expansion_variants(text)
+            )
         alts += self.cognate_variants(folded)
         return Q.Or([a for a in alts if a is not Q.NullQuery], boost=boost)
 
@@ -243,6 +247,12 @@ class _Builder:
         if not self.cognates or not terms:
             return []
         return [_seq("title_fold", terms, COGNATE_BOOST), _seq("fold", terms, COGNATE_BOOST)]
+
+
+def compound_variants(folded: str) -> list[Q.Query]:
+    """A compound's parts, all of them, in the folded fields (where compounds are indexed with their parts)."""
+    parts = list(compound.split(folded))
+    return [_seq("title_fold", parts, COMPOUND_BOOST), _seq("fold", parts, COMPOUND_BOOST)] if parts else []
 
 
 def _overstemmed(tokens: list[str], stems: list[str]) -> bool:

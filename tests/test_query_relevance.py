@@ -1,12 +1,21 @@
-"""Relevance: relaxed "most of the words" search for titles with punctuation, cognate keys across languages."""
+"""Relevance: relaxed search for titles with punctuation, cognate keys across languages, compound parts."""
 
 from __future__ import annotations
 
+import pytest
 from whoosh import query as Q
 
 from kb.analysis import COGNATE_MARK, fold_analyzer
 from kb.models import SearchRequest
-from kb.query import COGNATE_BOOST, EXPANSION_BOOST, FOLD_BOOST, ConceptIndex, QueryPlan, build_query
+from kb.query import (
+    COGNATE_BOOST,
+    EXPANSION_BOOST,
+    FOLD_BOOST,
+    ConceptIndex,
+    QueryPlan,
+    build_query,
+    compound_variants,
+)
 from kb.vocabulary import load_vocabulary
 from tests.conftest import SEED_CORPUS, doc
 
@@ -78,6 +87,7 @@ def test_the_folded_fields_index_a_marked_cognate_key_after_each_long_word():
         "ubersicht",
         "uebersicht",
         "uber",
+        "ueber",
         "sicht",
         "#ubers",
     ]
@@ -140,3 +150,36 @@ def test_several_words_relax_to_their_cognates_when_no_document_has_them_all(kb_
     )
     found, relaxed = search(kb_empty, "Diagramm Kriterien", expand=True, languages=("en",))
     assert (found[0], relaxed) == ("en-diagram", True)
+
+
+# -- compound parts: transliterated, and split in the query -------------------------------------------------
+
+COMPOUNDS = [
+    doc("lab", "Das Schülerlabor öffnet im Mai.", title="Schülerlabor", language="de"),
+    doc("whole", "Plastnetværket mødes i Kolding.", title="Plastnetværk", language="da"),
+    doc("apart", "Et netværk for plast og gummi.", title="Netværk", language="da"),
+    doc("plast", "Plast i havet.", title="Plast", language="da"),
+]
+
+
+@pytest.mark.parametrize("text", ["Schüler", "Schuler", "Schueler", "Labor"])
+def test_a_compound_part_with_an_umlaut_is_found_typed_both_ways(kb_empty, text):
+    kb_empty.write(COMPOUNDS)
+    assert search(kb_empty, text) == (["lab"], False)
+
+
+def test_a_compound_typed_in_the_query_also_finds_its_parts_apart_below_the_compound(kb_empty):
+    kb_empty.write(COMPOUNDS)
+    assert search(kb_empty, "plastnetværk") == (["whole", "apart"], False)
+    assert search(kb_empty, "plastnetvaerk") == (["whole", "apart"], False)
+
+
+def test_a_query_compound_splits_into_its_parts_in_the_folded_fields():
+    alternatives = {(q.fieldname, q.text) for q in compound_variants("plastnetvaerk") for q in q.children()}
+    assert alternatives == {
+        ("title_fold", "plast"),
+        ("title_fold", "netvaerk"),
+        ("fold", "plast"),
+        ("fold", "netvaerk"),
+    }
+    assert compound_variants("netvaerk") == []
