@@ -87,12 +87,17 @@ def check_syntax(text: str) -> None:
 
 
 class ConceptIndex:
-    """Vocabulary concepts keyed by every folded stem of their terms, for cross-language expansion."""
+    """Vocabulary concepts keyed by every folded stem of their terms, for cross-language expansion.
+
+    Topics are broad subjects; concepts link single words, their terms aligned by position across
+    languages (Kunststoff, Kunststoffe, Kunststoffindustrie ↔ plast, plastik, plastindustri).
+    """
 
     def __init__(self, vocabulary: Vocabulary, languages: Iterable[str] = ("de", "da", "nl", "en")) -> None:
         self.languages = tuple(languages)
         self.terms: dict[str, dict[str, tuple[str, ...]]] = {}
         self.keys: dict[str, set[str]] = {}
+        self.aligned = frozenset(entry.id for entry in vocabulary.concepts)
         for concept, terms in vocabulary.linked_terms():
             self.terms[concept] = {lang: tuple(words) for lang, words in terms.items()}
             for lang, words in terms.items():
@@ -108,24 +113,32 @@ class ConceptIndex:
         return {k for k in keys if k}
 
     def concepts(self, word: str) -> set[str]:
-        """Concepts one of whose terms the word is (in any language, after stemming and folding)."""
+        """The entries one of whose terms the word is (any language, stemmed and folded): concepts
+        when it names one, else topics ("samenwerking" is cooperation, not all of networking)."""
         found: set[str] = set()
         for key in self._keys(word, self.languages):
             found |= self.keys.get(key, set())
-        return found
+        return (found & self.aligned) or found
 
     def other_terms(self, word: str) -> list[tuple[str, str]]:
-        """(language, head term) of the concepts the word names, for the languages it did not match in."""
+        """(language, term) of the concepts the word names, for the languages it did not match in:
+        each language's head term and, for a concept, the term aligned with the one matched."""
         out: list[tuple[str, str]] = []
         word_key = self._keys(word, self.languages)
         for concept in sorted(self.concepts(word)):
             terms = self.terms[concept]
-            matched = {
-                lang for lang, words in terms.items() if any(self._keys(t, (lang,)) & word_key for t in words)
+            positions = {
+                (lang, i)
+                for lang, words in terms.items()
+                for i, t in enumerate(words)
+                if self._keys(t, (lang,)) & word_key
             }
+            matched = {lang for lang, _ in positions}
+            aligned = {i for _, i in positions} if concept in self.aligned else set()
             for lang, words in terms.items():
                 if words and lang not in matched:
-                    out.append((lang, words[0]))
+                    picked = [0] + sorted(i for i in aligned if 0 < i < len(words))
+                    out += [(lang, words[i]) for i in picked]
         return out
 
 

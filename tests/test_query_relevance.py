@@ -183,3 +183,46 @@ def test_a_query_compound_splits_into_its_parts_in_the_folded_fields():
         ("fold", "netvaerk"),
     }
     assert compound_variants("netvaerk") == []
+
+
+# -- concept expansion: the most specific entry, aligned terms ----------------------------------------------
+
+CONCEPTS = ConceptIndex(VOCABULARY)
+
+
+def test_a_word_naming_a_concept_expands_through_it_not_through_a_broader_topic():
+    assert CONCEPTS.concepts("samenwerking") == {"cooperation"}
+    assert CONCEPTS.other_terms("samenwerking") == [
+        ("de", "Kooperation"),
+        ("da", "samarbejde"),
+        ("en", "cooperation"),
+    ]
+
+
+def test_a_concept_term_adds_the_head_and_the_aligned_term_of_each_other_language():
+    assert CONCEPTS.other_terms("Kunststoffindustrie") == [
+        ("da", "plast"),
+        ("da", "plastindustri"),
+        ("nl", "kunststof"),
+        ("nl", "kunststofindustrie"),
+        ("en", "plastics"),
+        ("en", "plastics industry"),
+    ]
+
+
+def test_a_topic_term_adds_only_the_head_terms():
+    assert CONCEPTS.other_terms("Weiterbildung") == [
+        ("da", "uddannelse"),
+        ("nl", "opleiding"),
+        ("en", "training"),
+    ]
+
+
+def test_cooperation_finds_cooperation_in_another_language_and_not_every_network(kb_empty):
+    kb_empty.write(
+        [
+            doc("coop", "Die Kooperation der Betriebe.", title="Kooperation", language="de"),
+            doc("net", "Das Netzwerk trifft sich.", title="Netzwerk", language="de"),
+        ]
+    )
+    assert search(kb_empty, "samenwerking", expand=True) == (["coop"], False)
