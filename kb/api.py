@@ -23,6 +23,10 @@ from kb.vocabulary import Vocabulary, load_vocabulary
 log = logging.getLogger(__name__)
 
 
+#: Batches smaller than this are written in the calling process whatever `procs` says.
+PARALLEL_WRITE_MIN = 1000
+
+
 class KnowledgeBase:
     """An opened index with its corpus: search, read, write. Safe to share across threads."""
 
@@ -127,10 +131,14 @@ class KnowledgeBase:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def write(self, docs: Iterable[Document], delete: Iterable[str] = ()) -> int:
-        """Add or replace documents and delete ids in one commit; returns how many were written."""
+    def write(self, docs: Iterable[Document], delete: Iterable[str] = (), procs: int = 1) -> int:
+        """Add or replace documents and delete ids in one commit; returns how many were written.
+
+        procs > 1 analyzes the documents in that many processes (for large batches: each process
+        starts with a fork and writes a segment of its own).
+        """
         latest = {doc.id: doc for doc in docs}  # the engine replaces committed documents only
-        with writer(self._ix) as w:
+        with writer(self._ix, procs=procs if len(latest) >= PARALLEL_WRITE_MIN else 1) as w:
             for doc_id in delete:
                 w.delete_by_term("id", doc_id)
             return upsert(w, latest.values())

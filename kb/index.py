@@ -175,13 +175,18 @@ def validate(ix: FileIndex, index_dir: Path) -> None:
 
 
 @contextmanager
-def writer(ix: FileIndex, wait_s: float = WRITE_WAIT_S) -> Iterator[SegmentWriter]:
-    """A writer that waits for the lock with back-off; commits on success, cancels on error."""
+def writer(ix: FileIndex, wait_s: float = WRITE_WAIT_S, procs: int = 1) -> Iterator[SegmentWriter]:
+    """A writer that waits for the lock with back-off; commits on success, cancels on error.
+
+    With procs > 1, whoosh's multiprocessing writer: documents are analyzed in that many processes,
+    each writing its own segment (kept as it is, not merged into one), for large batches.
+    """
     deadline = time.monotonic() + wait_s
     delay = 0.05
+    parallel = {"procs": procs, "multisegment": True} if procs > 1 else {}
     while True:
         try:
-            w = ix.writer(limitmb=WRITER_MEMORY_MB, compound=False)
+            w = ix.writer(limitmb=WRITER_MEMORY_MB, compound=False, **parallel)
             break
         except LockError as exc:
             if time.monotonic() >= deadline:

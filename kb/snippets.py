@@ -10,7 +10,15 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from kb.analysis import STEM_LANGUAGES, WORD_PATTERN, exact_analyzer, fold_analyzer, stem_analyzer
+from kb.analysis import (
+    COGNATE_MARK,
+    STEM_LANGUAGES,
+    WORD_PATTERN,
+    cognate_term,
+    exact_analyzer,
+    fold_analyzer,
+    stem_analyzer,
+)
 from kb.folding import fold, transliterate
 from kb.models import Fragment
 from kb.schema import stem_field
@@ -73,31 +81,51 @@ def match_spans(text: str, terms: Mapping[str, set[str]], language: str) -> list
     wanted_stem = terms.get(stem, set()) if stem else set()
     spans: list[tuple[int, int]] = []
     if wanted_exact or wanted_fold:
-        # A folded word form is the folded or transliterated word or a part of it (a substring of one
-        # of those): only words containing such a wanted term are analyzed (compound splitting is
-        # costly). Other terms of the folded field (keys that are not words) need every word analyzed.
-        needle = (
-            _alternation(wanted_fold) if wanted_fold and all(_PLAIN.match(t) for t in wanted_fold) else None
-        )
-        matching = [
-            word
-            for word in set(_WORD.findall(lower))
-            if word in wanted_exact
-            or (
-                wanted_fold
-                and (needle is None or needle.search(fold(word)) or needle.search(transliterate(word)))
-                and not wanted_fold.isdisjoint(_fold_forms(word))
-            )
-        ]
+        matching = _matching_words(set(_WORD.findall(lower)), wanted_exact, wanted_fold)
         spans += _occurrences(lower, matching, _WORD_BOUNDS)
     if wanted_stem:  # the stemming analyzers split words at apostrophes: their own tokens
-        matching = [w for w in set(_STEM_WORD.findall(lower)) if _stem_form(language, w) in wanted_stem]
+        # A stem begins as its word begins (folded): only words sharing a stem's first letters are stemmed.
+        heads = {fold(t)[:_STEM_HEAD] for t in wanted_stem}
+        matching = [
+            w
+            for w in set(_STEM_WORD.findall(lower))
+            if fold(w)[:_STEM_HEAD] in heads or any(len(h) < _STEM_HEAD for h in heads)
+            if _stem_form(language, w) in wanted_stem
+        ]
         spans += _occurrences(lower, matching, _STEM_WORD_BOUNDS)
     return _merged(spans)
 
 
 _WORD = re.compile(WORD_PATTERN)
 _PLAIN = re.compile(rf"{WORD_PATTERN}$")
+_STEM_HEAD = 3
+
+
+def _matching_words(words: set[str], exact: set[str], folded: set[str]) -> list[str]:
+    """The words of a text that are an exact term or have a wanted form in the folded field.
+
+    A folded word form is the folded or transliterated word or a part of it (a substring of one of
+    those), so only words containing such a term are analyzed (compound splitting is costly); a
+    cognate key is compared with the word's key. Other kinds of term need every word analyzed.
+    """
+    plain = {t for t in folded if _PLAIN.match(t)}
+    keys = {t for t in folded if t.startswith(COGNATE_MARK)}
+    other = folded - plain - keys
+    needle = _alternation(plain) if plain else None
+
+    def wanted(word: str) -> bool:
+        if word in exact or (keys and cognate_term(word) in keys):
+            return True
+        if other and not other.isdisjoint(_fold_forms(word)):
+            return True
+        if needle is None or not (needle.search(fold(word)) or needle.search(transliterate(word))):
+            return False
+        return not plain.isdisjoint(_fold_forms(word))
+
+    found = [word for word in words if wanted(word)]
+    return found
+
+
 _STEM_WORD = re.compile(r"\w+(?:\.?\w+)*")  # whoosh's default tokenizer, which LanguageAnalyzer uses
 #: Whole tokens only: not inside a longer word, nor a part of a token such as "z.b" or "don't".
 _WORD_BOUNDS = (r"(?<!\w)(?<!\w[.'’])", r"(?!\w)(?![.'’]\w)")

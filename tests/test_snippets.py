@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -82,8 +85,27 @@ _COMPOUNDS = [
     "Prüfungsausschuss",
     "kunststofverwerking",
     "opleidingsbedrijf",
+    "happiness",
+    "organiseert",
+    "opleidingen",
+    "networking",
+    "yearly",
+    "geëvalueerd",
+    "Ärgernisse",
+    "Häuser",
+    "über",
 ]
+#: Real words in German and Danish (the seed documents), so stems and compound parts are exercised.
+_SEED_WORDS = sorted(
+    {
+        w
+        for f in (Path(__file__).parent.parent / "corpus" / "documents").glob("*.txt")
+        for w in re.findall(r"\w+", f.read_text(encoding="utf-8"))
+        if len(w) > 2
+    }
+)
 _TEXT = st.one_of(
+    st.lists(st.sampled_from(_SEED_WORDS), min_size=1, max_size=25).map(" ".join),
     st.text(alphabet=_ALPHABET, min_size=0, max_size=120),
     st.lists(
         st.one_of(st.sampled_from(_COMPOUNDS), st.text(alphabet=_ALPHABET, max_size=12)), max_size=12
