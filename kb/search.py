@@ -17,7 +17,7 @@ from kb.folding import fold
 from kb.index import document_from_fields
 from kb.models import FACETS, Facet, FacetValue, Hit, SearchPage, SearchRequest
 from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword
-from kb.snippets import fragments, match_spans, query_terms
+from kb.snippets import SNIPPET_CHARS, fragments, match_spans, query_terms
 from kb.vocabulary import Vocabulary
 
 MAX_PAGE_SIZE = 100
@@ -142,7 +142,7 @@ class SearchSession:
 
     def hit(self, docnum: int, score: float, terms: dict[str, set[str]]) -> Hit:
         doc = document_from_fields(self.searcher.stored_fields(docnum))
-        spans = match_spans(doc.text, terms, doc.language) if terms else []
+        spans = match_spans(doc.text, terms, doc.language, SNIPPET_CHARS) if terms else []
         return Hit(
             id=doc.id,
             title=doc.title,

@@ -25,7 +25,8 @@ from kb.schema import stem_field
 
 FRAGMENT_CHARS = 220
 FRAGMENTS = 2
-MAX_ANALYZED_CHARS = 100_000
+MAX_ANALYZED_CHARS = 100_000  # of a document shown whole
+SNIPPET_CHARS = 20_000  # of a search hit: its snippets come from its beginning
 _WS = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\x0b": " ", "\x0c": " "})
 _EXACT = exact_analyzer()
 _FOLD = fold_analyzer()
@@ -65,13 +66,15 @@ def group_terms(terms: set[tuple[str, bytes | str]]) -> dict[str, set[str]]:
     return grouped
 
 
-def match_spans(text: str, terms: Mapping[str, set[str]], language: str) -> list[tuple[int, int]]:
+def match_spans(
+    text: str, terms: Mapping[str, set[str]], language: str, limit: int = MAX_ANALYZED_CHARS
+) -> list[tuple[int, int]]:
     """Sorted, non-overlapping character spans of the text that match any of the terms.
 
     Each distinct word of the text is analyzed once (and cached across calls) instead of running the
     analyzer chains over every token: the matching words are then found in one regular-expression pass.
     """
-    text = text[:MAX_ANALYZED_CHARS]
+    text = text[:limit]
     lower = text.lower()
     if len(lower) != len(text):  # a few characters change length when lower-cased: keep offsets exact
         return _spans_by_tokens(text, terms, language)
@@ -207,10 +210,11 @@ def fragments(
     text: str, spans: list[tuple[int, int]], size: int = FRAGMENT_CHARS, count: int = FRAGMENTS
 ) -> tuple[Fragment, ...]:
     """Up to `count` windows with the most distinct matched words; the opening when nothing matched."""
-    flat = text.translate(_WS)
+    # Only the text up to the last span and a window beyond is flattened (texts can be megabytes).
+    flat = text[: max((e for _, e in spans), default=0) + size + 64].translate(_WS)
     if not spans:
         a, b = _snap(flat, 0, min(len(flat), size))
-        return (Fragment(" ".join(flat[a:b].split()) + ("…" if b < len(flat) else "")),)
+        return (Fragment(" ".join(flat[a:b].split()) + ("…" if b < len(text) else "")),)
     chosen: list[tuple[int, int]] = []
     candidates = sorted(
         (_window(flat, spans, i, size) for i in range(len(spans))), key=lambda w: (-w[2], w[0])
