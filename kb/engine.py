@@ -271,8 +271,10 @@ def _top(mask: np.ndarray, score: np.ndarray, limit: int) -> np.ndarray:
 def _in_order(positions: list, slop: int) -> bool:
     """Whether each word occurs 1..slop positions after an occurrence of the word before it."""
     current = set(positions[0])
+    steps = range(1, max(1, slop) + 1)
     for following in positions[1:]:
-        current = {p for p in following if any(0 < p - q <= slop for q in current)}
+        reachable = {q + d for q in current for d in steps}
+        current = reachable.intersection(following)
         if not current:
             return False
     return True

@@ -7,6 +7,7 @@ import pytest
 from whoosh import collectors
 
 from kb.collect import segment_terms
+from kb.engine import _in_order
 from kb.models import SearchRequest
 from tests.conftest import doc, empty_kb, synthetic_documents
 
@@ -90,7 +91,12 @@ def test_a_filter_limits_the_ranking_but_not_the_match_set(kb):
 def test_postings_equal_whooshs_matcher(kb):
     session = kb.session()
     engine = session.engine
-    for field, word in [("content", "ausbildung"), ("fold", "netzwerk"), ("stem_de", "sitzung"), ("title", "title")]:
+    for field, word in [
+        ("content", "ausbildung"),
+        ("fold", "netzwerk"),
+        ("stem_de", "sitzung"),
+        ("title", "title"),
+    ]:
         ids, weights = engine.postings(field, word.encode())
         expected_ids, expected_weights = [], []
         for reader, offset in engine.segments:
@@ -119,3 +125,20 @@ def test_field_lengths_equal_whooshs(kb):
 def test_segment_terms_equal_whooshs_expand_prefix(kb, field, prefix):
     for reader, _ in kb.session().searcher.reader().leaf_readers():
         assert segment_terms(reader, field, prefix) == list(reader.expand_prefix(field, prefix))
+
+
+@pytest.mark.parametrize(
+    ("positions", "slop", "expected"),
+    [
+        ([[0], [1]], 1, True),
+        ([[0], [2]], 1, False),
+        ([[0], [2]], 4, True),
+        ([[5], [1]], 4, False),  # order counts
+        ([[0, 9], [10], [11]], 1, True),
+        ([[0, 9], [10], [12]], 1, False),
+        ([[0, 9], [10], [12]], 2, True),
+        ([[3], [3]], 4, False),  # the same position is not "after"
+    ],
+)
+def test_words_in_order_within_the_slop(positions, slop, expected):
+    assert _in_order(positions, slop) is expected
