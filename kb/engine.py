@@ -27,6 +27,8 @@ K1 = 1.2  # whoosh BM25F defaults
 B = 0.75
 POSTINGS_CACHE = 4_000_000  # postings kept across requests (ids and weights: 8 bytes each)
 RERANK_DEPTH = 200  # candidates a proximity bonus is checked for, at least
+_NO_IDS = np.zeros(0, dtype=np.int64)
+_NO_SCORES = np.zeros(0, dtype=np.float64)
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
@@ -103,17 +105,24 @@ class Engine:
         return self._by_whoosh(q, boost)
 
     def _or(self, q: Q.Or, boost: float) -> Matches:
-        parts = [self.evaluate(s, boost) for s in q.subqueries]
-        if not parts:
-            return Matches(np.zeros(self.size, dtype=bool), self._zeros())
-        mask = np.logical_or.reduce([p.mask for p in parts])
-        score = np.add.reduce([p.score for p in parts])
+        """The union, summing scores; term children are added sparsely (a prefix can bring a thousand)."""
+        mask = np.zeros(self.size, dtype=bool)
+        score = self._zeros()
+        for sub in q.subqueries:
+            if type(sub) is Q.Term:
+                ids, scores = self.term_postings(sub.fieldname, sub.text, boost * sub.boost)
+                mask[ids] = True
+                score[ids] += scores
+            else:
+                part = self.evaluate(sub, boost)
+                mask |= part.mask
+                score += part.score
         if q.scale:  # whoosh's coordination bonus: documents matching more of the terms rank higher
             leaves = [leaf for leaf in q.leaves() if type(leaf) is Q.Term]
             if leaves:
-                count = np.add.reduce(
-                    [self.term(t.fieldname, t.text, 1.0).mask.astype(np.float32) for t in leaves]
-                )
+                count = np.zeros(self.size, dtype=np.float64)
+                for t in leaves:
+                    count[self.term_postings(t.fieldname, t.text, 1.0)[0]] += 1
                 n = len(leaves)
                 score = (
                     (score + (count - 1) / (n - q.scale) ** 2) * ((n - 1) / n) if n != q.scale else 0 * score
@@ -130,21 +139,25 @@ class Engine:
     def term(self, field: str, text, boost: float) -> Matches:
         mask = np.zeros(self.size, dtype=bool)
         score = self._zeros()
+        ids, scores = self.term_postings(field, text, boost)
+        mask[ids] = True
+        score[ids] = scores
+        return Matches(mask, score)
+
+    def term_postings(self, field: str, text, boost: float) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, scores) of one term: BM25F for scored fields, the weight for others."""
         if field not in self.schema:
-            return Matches(mask, score)
+            return _NO_IDS, _NO_SCORES
         try:
             btext = self.schema[field].to_bytes(text)
         except ValueError:
-            return Matches(mask, score)
+            return _NO_IDS, _NO_SCORES
         ids, weights = self.postings(field, btext)
         if not len(ids):
-            return Matches(mask, score)
-        mask[ids] = True
+            return _NO_IDS, _NO_SCORES
         if self.schema[field].scorable:
-            score[ids] = boost * self._bm25(field, btext, weights, self.lengths(field)[ids])
-        else:
-            score[ids] = boost * weights
-        return Matches(mask, score)
+            return ids, boost * self._bm25(field, btext, weights, self.lengths(field)[ids])
+        return ids, boost * weights.astype(np.float64)
 
     def _bm25(self, field: str, btext: bytes, tf: np.ndarray, length: np.ndarray) -> np.ndarray:
         key = (field, btext)
@@ -234,6 +247,10 @@ class Engine:
             _, (old, _) = self._postings.popitem(last=False)
             self._cached -= len(old)
         return found
+
+    def has(self, field: str, btext: bytes) -> bool:
+        """Whether a term is in the index (from the postings cache once it has been read)."""
+        return len(self.postings(field, btext)[0]) > 0
 
     def lengths(self, field: str) -> np.ndarray:
         """Each document's length in a field, as whoosh stores it (one byte, approximate); 1 when unknown."""

@@ -96,7 +96,7 @@ class SearchSession:
         if ranked is None or request.sort in ("newest", "oldest"):  # an unknown sort ranks by relevance
             ranked = self._by_date(request.sort, final, page * size)
         window = ranked[(page - 1) * size : page * size]
-        terms = query_terms(plan.query, self.searcher.reader()) if plan else {}
+        terms = query_terms(plan.query, self.searcher.reader(), self.engine.has) if plan else {}
         hits = tuple(self.hit(docnum, score, terms) for docnum, score in window)
         suggestion = self.suggest(plan, total) if plan else None
         return SearchPage(

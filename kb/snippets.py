@@ -35,12 +35,14 @@ _FOLD = fold_analyzer()
 _BODY_FIELD = {"title": "content", "content": "content", "title_fold": "fold", "fold": "fold"}
 
 
-def query_terms(query, reader) -> dict[str, set[str]]:
+def query_terms(query, reader, exists=None) -> dict[str, set[str]]:
     """The index terms a query matches (prefix and fuzzy terms expanded), by the body field they match in.
 
     Written here because whoosh 2.7's Query.existing_terms reuses its `fieldname` argument as a loop
-    variable and so drops the terms of every field but the first.
+    variable and so drops the terms of every field but the first. `exists(field, btext)` may answer
+    whether a term is in the index faster than the reader (from the postings already read).
     """
+    exists = exists or (lambda field, btext: (field, btext) in reader)
     terms: set[tuple[str, bytes | str]] = set()
     for leaf in query.leaves():
         for field, text in leaf.expanded_terms(reader, phrases=True):
@@ -50,7 +52,7 @@ def query_terms(query, reader) -> dict[str, set[str]]:
                 key = (field, reader.schema[field].to_bytes(text))
             except ValueError:
                 continue
-            if key in reader:
+            if exists(*key):
                 terms.add(key)
     return group_terms(terms)
 
