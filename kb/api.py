@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Iterable
@@ -121,8 +122,24 @@ class KnowledgeBase:
     def checksums(self) -> dict[str, tuple[str, str]]:
         """id → (checksum, source) of every indexed document."""
         with self._lock:
-            reader = self.session().searcher.reader()
-            return {f["id"]: (f.get("checksum") or "", f.get("source") or "") for _, f in reader.iter_docs()}
+            session = self.session()
+            reader, live = session.searcher.reader(), session.table.live
+            if not reader.doc_count_all():
+                return {}
+            found = {}
+            for segment, offset in reader.leaf_readers():
+                count = segment.doc_count_all()
+                rows = segment.column_reader("ledger") if segment.has_column("ledger") else [b""] * count
+                for local, row in enumerate(rows):
+                    if not live[offset + local]:  # the column also holds deleted documents
+                        continue
+                    if row:
+                        doc_id, checksum, source = json.loads(row)
+                    else:  # written without the column (by hand): its stored fields
+                        fields = segment.stored_fields(local)
+                        doc_id, checksum, source = fields["id"], fields.get("checksum"), fields.get("source")
+                    found[doc_id] = (checksum or "", source or "")
+            return found
 
     def stats(self, language: str = "en") -> IndexStats:
         """How many documents, with the counts of every facet."""

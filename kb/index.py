@@ -231,6 +231,7 @@ def index_fields(doc: Document) -> dict:
         "added_by": doc.added_by,
         "added_at": doc.added_at,
         "facetrow": facet_row(doc),
+        "ledger": json.dumps([doc.id, doc.checksum, doc.source], ensure_ascii=False).encode("utf-8"),
     }
     if doc.language in STEM_LANGUAGES:
         fields[stem_field(doc.language)] = f"{doc.title}\n{doc.text}"

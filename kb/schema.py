@@ -8,7 +8,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from kb.analysis import STEM_LANGUAGES, exact_analyzer, fold_analyzer, stem_analyzer
 
 #: Bump whenever fields or analysis change: an index with another version is rebuilt from corpus/.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 TITLE_BOOST = 4.0
 CONTENT_BOOST = 2.0
@@ -42,6 +42,8 @@ def build_schema() -> Schema:
         "added_at": STORED(),
         # One compact row per document with every facet value, read into arrays per searcher.
         "facetrow": COLUMN(columns.VarBytesColumn()),
+        # id, checksum and source per document: what ingest compares files with, read without the texts.
+        "ledger": COLUMN(columns.VarBytesColumn()),
     }
     for language in STEM_LANGUAGES:
         fields[stem_field(language)] = TEXT(analyzer=stem_analyzer(language), phrase=False)
