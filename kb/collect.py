@@ -59,6 +59,9 @@ def expand_terms(q: Q.Query, reader, lexicon: Lexicon | None = None) -> Q.Query:
         lexicon = lexicon or Lexicon(reader)
         texts = lexicon.near(q.fieldname, q.text, q.maxdist, q.prefixlength)
         return _either(q.fieldname, texts, q.boost)
+    if type(q) is Q.Prefix:
+        texts = _most_frequent_completions(reader, q.fieldname, q.text)
+        return _either(q.fieldname, texts, q.boost)
     if isinstance(q, (Q.Prefix, Q.Wildcard)):
         texts = [t.decode("utf-8") if isinstance(t, bytes) else t for t in q._btexts(reader)]
         if len(texts) > MAX_PREFIX_TERMS:
@@ -68,6 +71,18 @@ def expand_terms(q: Q.Query, reader, lexicon: Lexicon | None = None) -> Q.Query:
     if q.is_leaf():
         return q
     return q.apply(lambda child: expand_terms(child, reader, lexicon))
+
+
+def _most_frequent_completions(reader, field: str, prefix: str) -> list[str]:
+    """The terms starting with a prefix, at most MAX_PREFIX_TERMS, the most frequent ones when more."""
+    counts: dict[bytes, int] = {}
+    for segment in _segments(reader):
+        for term, df in segment_term_counts(segment, field, prefix.encode("utf-8")):
+            counts[term] = counts.get(term, 0) + df
+    terms = sorted(counts)
+    if len(terms) > MAX_PREFIX_TERMS:
+        terms = sorted(terms, key=lambda t: -counts[t])[:MAX_PREFIX_TERMS]
+    return [t.decode("utf-8") for t in terms]
 
 
 def _either(field: str, texts: list[str], boost: float) -> Q.Query:
@@ -84,6 +99,8 @@ def _boosted(term: Q.Term, boost: float) -> Q.Term:
 
 _RECORD = struct.Struct("!ii")  # whoosh's term file: key length, value length, then the key and value
 _CHUNK = 1 << 20
+#: The start of a whoosh 3 term info: flags (B), total weight (f), document frequency (I).
+_INFO_DF = struct.Struct("!BfI")
 
 
 def _segments(reader) -> list:
@@ -96,14 +113,19 @@ def segment_terms(reader, field: str, prefix: bytes) -> list[bytes]:
     The same as whoosh's reader.expand_prefix, several times faster: whoosh reads each record with
     two seeks and reads; this reads the file a megabyte at a time and decodes the records in place.
     """
+    return [term for term, _ in segment_term_counts(reader, field, prefix)]
+
+
+def segment_term_counts(reader, field: str, prefix: bytes) -> list[tuple[bytes, int]]:
+    """(term, document frequency) of the terms starting with a prefix in one segment (see segment_terms)."""
     try:
         index = reader._terms._tindex
         start = reader._terms._keycoder(field, prefix)
         pos = index.closest_key_pos(start)
         end, dbfile = index.endofdata, index.dbfile
     except AttributeError:  # not a whoosh 3 segment: the slow, general way
-        return list(reader.expand_prefix(field, prefix))
-    found: list[bytes] = []
+        return [(t, reader.doc_frequency(field, t)) for t in reader.expand_prefix(field, prefix)]
+    found: list[tuple[bytes, int]] = []
     if pos is None:
         return found
     skip = len(start) - len(prefix)  # the field number in front of each key
@@ -113,19 +135,20 @@ def segment_terms(reader, field: str, prefix: bytes) -> list[bytes]:
         while i + _RECORD.size <= len(buf):
             keylen, datalen = _RECORD.unpack_from(buf, i)
             keyat = i + _RECORD.size
-            if keyat + keylen > len(buf):
+            if keyat + keylen + _INFO_DF.size > len(buf):
                 break
             key = buf[keyat : keyat + keylen]
             if not key.startswith(start):
                 return found
-            found.append(key[skip:])
+            found.append((key[skip:], _INFO_DF.unpack_from(buf, keyat + keylen)[2]))
             i = keyat + keylen + datalen
         if i == 0:  # one record larger than a chunk
-            keylen, _ = _RECORD.unpack_from(buf, 0)
-            key = dbfile.get(pos + _RECORD.size, keylen)
+            keylen, datalen = _RECORD.unpack_from(buf, 0)
+            record = dbfile.get(pos + _RECORD.size, keylen + datalen)
+            key = record[:keylen]
             if not key.startswith(start):
                 return found
-            found.append(key[skip:])
-            i = _RECORD.size + keylen + _RECORD.unpack_from(buf, 0)[1]
+            found.append((key[skip:], _INFO_DF.unpack_from(record, keylen)[2]))
+            i = _RECORD.size + keylen + datalen
         pos += i
     return found

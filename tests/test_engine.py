@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from whoosh import collectors
 
-from kb.collect import segment_terms
+from kb.collect import segment_term_counts, segment_terms
 from kb.engine import _in_order
 from kb.models import SearchRequest
 from tests.conftest import doc, empty_kb, synthetic_documents
@@ -142,3 +142,10 @@ def test_segment_terms_equal_whooshs_expand_prefix(kb, field, prefix):
 )
 def test_words_in_order_within_the_slop(positions, slop, expected):
     assert _in_order(positions, slop) is expected
+
+
+@pytest.mark.parametrize("prefix", [b"", b"s", b"netz"])
+def test_segment_term_counts_equal_whooshs_document_frequencies(kb, prefix):
+    for reader, _ in kb.session().searcher.reader().leaf_readers():
+        expected = [(t, reader.doc_frequency("fold", t)) for t in reader.expand_prefix("fold", prefix)]
+        assert segment_term_counts(reader, "fold", prefix) == expected
