@@ -21,6 +21,7 @@ import numpy as np
 from whoosh import query as Q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 K1 = 1.2  # whoosh BM25F defaults
@@ -232,9 +233,11 @@ class Engine:
             return found
         ids_parts, weight_parts = [], []
         for reader, offset in self.segments:
-            if (field, btext) not in reader:
+            try:  # one term lookup per segment (asking `in` first would make it two)
+                matcher = reader.postings(field, btext)
+            except TermNotFound:
                 continue
-            ids, weights = _read_postings(_unwrapped(reader.postings(field, btext)))
+            ids, weights = _read_postings(_unwrapped(matcher))
             ids_parts.append(ids + offset)
             weight_parts.append(weights)
         if ids_parts:
