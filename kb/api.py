@@ -13,7 +13,7 @@ from whoosh.query import Every
 
 from kb import compound
 from kb.errors import UnknownDocumentError
-from kb.index import document_from_fields, open_index, upsert, writer
+from kb.index import column_rows, document_from_fields, open_index, upsert, writer
 from kb.models import Document, Fragment, Hit, IndexStats, SearchPage, SearchRequest
 from kb.query import build_query
 from kb.schema import SCHEMA_VERSION
@@ -124,21 +124,16 @@ class KnowledgeBase:
         with self._lock:
             session = self.session()
             reader, live = session.searcher.reader(), session.table.live
-            if not reader.doc_count_all():
-                return {}
             found = {}
-            for segment, offset in reader.leaf_readers():
-                count = segment.doc_count_all()
-                rows = segment.column_reader("ledger") if segment.has_column("ledger") else [b""] * count
-                for local, row in enumerate(rows):
-                    if not live[offset + local]:  # the column also holds deleted documents
-                        continue
-                    if row:
-                        doc_id, checksum, source = json.loads(row)
-                    else:  # written without the column (by hand): its stored fields
-                        fields = segment.stored_fields(local)
-                        doc_id, checksum, source = fields["id"], fields.get("checksum"), fields.get("source")
-                    found[doc_id] = (checksum or "", source or "")
+            for docnum, row in enumerate(column_rows(reader, "ledger")):
+                if not live[docnum]:  # the column also holds deleted documents
+                    continue
+                if row:
+                    doc_id, checksum, source = json.loads(row)
+                else:  # written without the column (by hand): its stored fields
+                    fields = reader.stored_fields(docnum)
+                    doc_id, checksum, source = fields["id"], fields.get("checksum"), fields.get("source")
+                found[doc_id] = (checksum or "", source or "")
             return found
 
     def stats(self, language: str = "en") -> IndexStats:

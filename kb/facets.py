@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kb.index import column_rows
 from kb.models import FACETS
 
 SINGLE = ("language", "doctype", "year")
@@ -129,11 +130,7 @@ def read_table(searcher) -> FacetTable:
     """The facet table of a searcher's documents (deleted documents are not live)."""
     reader = searcher.reader()
     size = reader.doc_count_all()
-    rows: list[bytes | None] = []
-    for segment, _ in reader.leaf_readers() if size else ():
-        # per segment: a multi-segment reader leaves out segments without the column, shifting the rest
-        count = segment.doc_count_all()
-        rows += segment.column_reader("facetrow") if segment.has_column("facetrow") else [None] * count
+    rows = column_rows(reader, "facetrow")
     live = np.zeros(size, dtype=bool)
     ids = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
     live[ids] = True

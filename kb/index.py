@@ -204,6 +204,19 @@ def writer(ix: FileIndex, wait_s: float = WRITE_WAIT_S, procs: int = 1) -> Itera
     record_files(Path(ix.storage.folder), ix)
 
 
+def column_rows(reader, name: str) -> list[bytes | None]:
+    """A column's value for every document of a reader, in document order (None where missing).
+
+    Read per segment: whoosh's multi-segment column reader leaves out segments without the column,
+    which would shift every later document's value.
+    """
+    rows: list[bytes | None] = []
+    for segment, _ in reader.leaf_readers() if reader.doc_count_all() else ():
+        count = segment.doc_count_all()
+        rows += segment.column_reader(name) if segment.has_column(name) else [None] * count
+    return rows
+
+
 def facet_row(doc: Document) -> bytes:
     """The compact column value with every facet of a document."""
     row = [doc.language, doc.doctype, doc.year or 0, doc.date or "", doc.networks, doc.regions, doc.topics]
