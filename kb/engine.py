@@ -83,7 +83,7 @@ class Engine:
         kind = type(q)
         if kind is Q.Term:
             return self.term(q.fieldname, q.text, boost)
-        if kind is Q.Or:
+        if kind is Q.Or and not q.scale:  # a coordination bonus (scale) is left to whoosh
             return self._or(q, boost)
         if kind is Q.And:
             return self._all([self.evaluate(s, boost) for s in q.subqueries])
@@ -118,16 +118,6 @@ class Engine:
                 part = self.evaluate(sub, boost)
                 mask |= part.mask
                 score += part.score
-        if q.scale:  # whoosh's coordination bonus: documents matching more of the terms rank higher
-            leaves = [leaf for leaf in q.leaves() if type(leaf) is Q.Term]
-            if leaves:
-                count = np.zeros(self.size, dtype=np.float64)
-                for t in leaves:
-                    count[self.term_postings(t.fieldname, t.text, 1.0)[0]] += 1
-                n = len(leaves)
-                score = (
-                    (score + (count - 1) / (n - q.scale) ** 2) * ((n - 1) / n) if n != q.scale else 0 * score
-                )
         return Matches(mask, np.where(mask, score, 0.0))
 
     def _all(self, parts: list[Matches]) -> Matches:

@@ -149,3 +149,31 @@ def test_segment_term_counts_equal_whooshs_document_frequencies(kb, prefix):
     for reader, _ in kb.session().searcher.reader().leaf_readers():
         expected = [(t, reader.doc_frequency("fold", t)) for t in reader.expand_prefix("fold", prefix)]
         assert segment_term_counts(reader, "fold", prefix) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Ausbildung Spritzguss Hamburg", "training network Kunststoff", "Sitzung Extrusion"]
+)
+def test_relaxed_most_of_the_words_ranking_equals_whooshs(kb, text):
+    """The relaxed search (most of the words) ranks as whoosh ranks it."""
+    session = kb.session()
+    plan = session.plan(text, SearchRequest(text), relaxed=True)
+    mask, ranked = session.engine.run(plan.query, None, 50)
+    expected, matched = whoosh_top(session, plan.query, 50)
+    assert set(np.flatnonzero(mask).tolist()) == matched
+    assert [d for d, _ in ranked] == [d for d, _ in expected]
+    assert [s for _, s in ranked] == pytest.approx([s for _, s in expected], rel=1e-5)
+
+
+def test_an_or_with_a_coordination_bonus_ranks_as_whoosh_ranks_it(kb):
+    """Whoosh scales an OR's scores by how many of its terms match; the engine hands that to whoosh."""
+    from whoosh import query as Q
+
+    session = kb.session()
+    terms = [Q.Term("content", w) for w in ("ausbildung", "spritzguss", "hamburg", "extrusion")]
+    query = Q.Or(terms, scale=0.9)
+    mask, ranked = session.engine.run(query, None, 50)
+    expected, matched = whoosh_top(session, query, 50)
+    assert set(np.flatnonzero(mask).tolist()) == matched
+    assert [d for d, _ in ranked] == [d for d, _ in expected]
+    assert [s for _, s in ranked] == pytest.approx([s for _, s in expected], rel=1e-5)
