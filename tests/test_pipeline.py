@@ -168,3 +168,15 @@ def test_files_differing_only_in_suffix_are_two_documents_and_stay_unchanged(kb,
     second = ingest(kb, settings, paths)
     assert len({o.id for o in first}) == 2
     assert [o.status for o in second] == ["unchanged", "unchanged"]
+
+
+def test_a_batch_commits_whenever_its_waiting_text_reaches_the_limit(kb, settings, monkeypatch):
+    """Memory bound: with a tiny text limit every document is committed on its own, and none is lost."""
+    from ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "COMMIT_CHARS", 1)
+    before = kb._ix.latest_generation()
+    outcomes = ingest(kb, settings, [settings.corpus_dir])
+    assert statuses(outcomes) == dict.fromkeys(SEED_IDS, "indexed")
+    assert kb._ix.latest_generation() - before == len(SEED_IDS)  # one commit per document
+    assert all_ids(kb) == sorted(SEED_IDS)
