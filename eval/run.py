@@ -3,7 +3,7 @@
     python -m eval.run [--dataset seeds|libreoffice|all] [--per-kind 100] [--rebuild]
 
 Seeds: the five seed documents of corpus/ are ingested into a temporary index through
-ingest.service (exactly as the product does). LibreOffice help: every page in the four languages
+archive.service (exactly as the product does). LibreOffice help: every page in the four languages
 (4 × 2,561) is written as a Document straight into an index under eval/out/libreoffice/index,
 reused while the code of kb/ and the data are unchanged (--rebuild forces it). The baseline
 (eval/fts5.py) indexes the same ids, titles and texts.
@@ -152,8 +152,8 @@ def seed_number(document_id: str) -> str:
 
 
 def run_seeds(work_dir: Path | None = None) -> DatasetResult:
-    """The judged seed queries over the five seeds, ingested through ingest.service."""
-    from ingest.service import open_knowledge_base
+    """The judged seed queries over the five seeds, ingested through archive.service."""
+    from archive.service import open_knowledge_base
 
     tmp = Path(tempfile.mkdtemp(prefix="kb-eval-seeds-", dir=work_dir))
     try:

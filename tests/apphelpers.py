@@ -12,7 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from ingest.service import open_knowledge_base
+from archive.service import open_knowledge_base
 from kb.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.service import open_knowledge_base
-from kb import cli
+from archive import cli
+from archive.service import open_knowledge_base
 from kb.api import KnowledgeBase
 from kb.models import Document
 from kb.settings import Settings, load_settings
@@ -183,7 +183,7 @@ def cli_env(settings: Settings) -> dict[str, str]:
 
 @pytest.fixture
 def run_cli(capsys, monkeypatch, settings):
-    """Run `kb.cli.main` in-process against `settings` (or the given ones) and capture its output."""
+    """Run `archive.cli.main` in-process against `settings` (or the given ones) and capture its output."""
 
     def run(*args: str, stdin: str | None = None, settings: Settings = settings) -> CliResult:
         for key, value in cli_env(settings).items():

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from apphelpers import COORDINATOR, app, errors, make_env, page
 
-from ingest.service import open_knowledge_base, read_audit
+from archive.access import add_coordinator
+from archive.service import open_knowledge_base, read_audit
 from kb.models import SearchRequest
 from kb.settings import load_settings
-from webapp.auth import add_coordinator
 
 UPLOAD = "webapp/pages/upload.py"
 NEW_TEXT = (

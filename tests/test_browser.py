@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from apphelpers import COORDINATOR, ROOT, build_corpus
 
-from webapp.auth import add_coordinator
+from archive.access import add_coordinator
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -71,7 +71,7 @@ def server(tmp_path):
     env.pop("KB_COORDINATORS", None)
     port = _free_port()
     # `kb serve` indexes the corpus first, then execs streamlit with the same flags
-    cmd = [sys.executable, "-m", "kb.cli", "serve", "--port", str(port), "--address", "127.0.0.1"]
+    cmd = [sys.executable, "-m", "archive.cli", "serve", "--port", str(port), "--address", "127.0.0.1"]
     log = (tmp_path / "server.log").open("w")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest import service
-from webapp import auth
+from archive import access as auth
+from archive import service
 
 PAGES = Path(__file__).resolve().parents[1] / "webapp" / "pages"
 PASSWORD = "correct-horse-battery"
@@ -213,7 +213,7 @@ def test_the_audit_log_only_grows(settings):
 APPENDER = """
 import sys
 from pathlib import Path
-from ingest import service
+from archive import service
 from tests.conftest import make_settings
 settings = make_settings(Path(sys.argv[1]), Path(sys.argv[1]) / "corpus")
 for n in range(int(sys.argv[3])):

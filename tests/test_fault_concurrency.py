@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import kb.api
-from ingest.service import check, open_knowledge_base
+from archive.service import check, open_knowledge_base
 from kb.api import KnowledgeBase
 from kb.errors import IndexBusyError
 from kb.index import writer

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from archive.service import UPLOAD_DIR, check
 from ingest.pipeline import discover, file_id, source_label, state_checksum
-from ingest.service import UPLOAD_DIR, check
 from kb.api import KnowledgeBase
 from kb.models import SearchRequest
 from tests.conftest import KB_EXECUTABLE, cli_env, make_settings, vocabulary_only_corpus
@@ -27,7 +27,7 @@ SEED = 20240521
 #: `kb ingest` with a commit every few files, so that kills also land inside commits.
 SMALL_COMMITS = (
     "import sys, ingest.pipeline as p; p.COMMIT_EVERY = int(sys.argv[1]); "
-    "from kb.cli import main; sys.exit(main(sys.argv[2:]))"
+    "from archive.cli import main; sys.exit(main(sys.argv[2:]))"
 )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.service import check, open_knowledge_base
+from archive.service import check, open_knowledge_base
 from kb.api import KnowledgeBase
 from kb.errors import IndexDamagedError
 from kb.models import SearchRequest

@@ -9,7 +9,7 @@ import unicodedata
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ingest.service import MAX_NAME_CHARS, safe_filename
+from archive.service import MAX_NAME_CHARS, safe_filename
 from kb.errors import QuerySyntaxError
 from kb.query import MAX_QUERY_CHARS, QueryPlan, build_query, check_syntax
 from kb.vocabulary import load_vocabulary

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from ingest.service import open_knowledge_base
+from archive.service import open_knowledge_base
 from kb.api import KnowledgeBase
 from kb.errors import UnknownDocumentError
 from kb.index import STAMP_FILE

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
+from archive.service import ingest
 from ingest.pipeline import document_id, source_label
-from ingest.service import ingest
 from kb.api import KnowledgeBase
 from kb.models import SearchRequest
 from tests.conftest import SEED_IDS

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.service import open_knowledge_base, read_audit, safe_filename, store_upload
+from archive.service import open_knowledge_base, read_audit, safe_filename, store_upload
 from kb.errors import UnknownDocumentError
 from kb.models import SearchRequest
 
@@ -155,7 +155,7 @@ def test_remove_of_an_unknown_id_exits_1(run_cli):
 
 
 def test_get_after_remove_raises(kb, settings):
-    from ingest.service import delete_document
+    from archive.service import delete_document
 
     delete_document(kb, settings, D000, user="dave")
     with pytest.raises(UnknownDocumentError):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ingest.service import open_knowledge_base
+from archive import access as auth
+from archive.service import open_knowledge_base
 from kb.api import KnowledgeBase
 from kb.settings import Settings, load_settings
-from webapp import auth
 
 _USER_KEY = "_coordinator"
 

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from ingest import service
+from archive import service
 from ingest.errors import IngestError
 from kb.errors import KBError
 from webapp import i18n, state

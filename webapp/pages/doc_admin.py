@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ingest import service
+from archive import service
 from ingest.errors import IngestError
 from kb.errors import KBError
 from kb.models import Document

@@ -6,7 +6,7 @@ import hashlib
 
 import streamlit as st
 
-from ingest import service
+from archive import service
 from ingest.errors import IngestError
 from kb.errors import KBError
 from kb.models import Document

@@ -219,13 +219,13 @@ class _Progress:
 
 
 def _open(settings: Settings, index_corpus: bool = True):
-    from ingest.service import open_knowledge_base
+    from archive.service import open_knowledge_base
 
     return open_knowledge_base(settings, index_corpus=index_corpus)
 
 
 def cmd_ingest(args, settings: Settings) -> int:
-    from ingest.service import ingest
+    from archive.service import ingest
 
     kb = _open(settings, index_corpus=False)  # this command reports what it indexes
     paths = args.paths or [settings.corpus_dir]
@@ -339,7 +339,7 @@ def cmd_show(args, settings: Settings) -> int:
 
 
 def cmd_remove(args, settings: Settings) -> int:
-    from ingest.service import delete_document
+    from archive.service import delete_document
 
     moved = delete_document(_open(settings), settings, args.id, user=f"cli:{getpass.getuser()}")
     result = {"id": args.id, "status": "removed", "moved_to": str(moved) if moved else None}
@@ -362,7 +362,7 @@ def cmd_stats(args, settings: Settings) -> int:
 
 
 def cmd_rebuild(args, settings: Settings) -> int:
-    from ingest.service import rebuild
+    from archive.service import rebuild
 
     kb = _open(settings)
     outcomes = rebuild(kb, settings)
@@ -378,8 +378,8 @@ def cmd_rebuild(args, settings: Settings) -> int:
 
 
 def cmd_add(args, settings: Settings) -> int:
+    from archive.service import find_duplicate, store_upload
     from ingest.errors import IngestError
-    from ingest.service import find_duplicate, store_upload
 
     kb = _open(settings)
     status = 0
@@ -407,7 +407,7 @@ def cmd_add(args, settings: Settings) -> int:
 
 
 def cmd_edit(args, settings: Settings) -> int:
-    from ingest.service import update_metadata
+    from archive.service import update_metadata
 
     changes = _metadata(args)
     if not changes:
@@ -444,7 +444,7 @@ def cmd_serve(args, settings: Settings) -> int:
 
 
 def cmd_coordinator(args, settings: Settings) -> int:
-    from webapp.auth import AuthError, add_coordinator, load_coordinators, remove_coordinator
+    from archive.access import AuthError, add_coordinator, load_coordinators, remove_coordinator
 
     if args.action == "list":
         names = sorted(load_coordinators(settings.secrets_file))
@@ -471,7 +471,7 @@ def cmd_coordinator(args, settings: Settings) -> int:
 
 
 def cmd_audit(args, settings: Settings) -> int:
-    from ingest.service import read_audit
+    from archive.service import read_audit
 
     for entry in read_audit(settings):
         _emit(entry) if args.json else print(
@@ -481,7 +481,7 @@ def cmd_audit(args, settings: Settings) -> int:
 
 
 def cmd_check(args, settings: Settings) -> int:
-    from ingest.service import check, repair
+    from archive.service import check, repair
 
     kb = _open(settings)
     report = check(kb, settings)
