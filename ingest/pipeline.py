@@ -115,12 +115,26 @@ def state_checksum(data: bytes, path: Path) -> str:
 
 
 @dataclass(frozen=True)
+class Import:
+    """How files from outside the corpus come in: where each goes, and how it is stored there.
+
+    `target(path)` is the corpus path for an outside file (None: the file is indexed where it is);
+    `store(source, target)` copies it there with its metadata. A file is stored only once it has
+    been read, so corpus/ never receives a file the index refuses.
+    """
+
+    target: Callable[[Path], Path | None]
+    store: Callable[[Path, Path], None]
+
+
+@dataclass(frozen=True)
 class _Job:
     path: Path
     label: str
     id: str
     checksum: str
     existed: bool
+    target: Path | None = None
 
 
 def run(
@@ -131,8 +145,12 @@ def run(
     prune: bool = False,
     progress: Callable[[Outcome], None] | None = None,
     workers: int | None = None,
+    imports: Import | None = None,
 ) -> list[Outcome]:
-    """Ingest files and folders into the index; returns one outcome per file (and per pruned document)."""
+    """Ingest files and folders into the index; returns one outcome per file (and per pruned document).
+
+    With `imports`, files from outside the corpus are stored in it (once read) and indexed there.
+    """
     corpus = kb.corpus_dir
     known = kb.checksums()
     by_content = {c.split("-")[0]: i for i, (c, _) in known.items() if c}
@@ -148,7 +166,8 @@ def run(
     jobs: list[_Job] = []
     seen_ids: set[str] = set()
     for path in discover(paths, skip=[kb.index_dir]):
-        label = source_label(path, corpus)
+        target = imports.target(path) if imports else None
+        label = source_label(target or path, corpus)
         doc_id = file_id(path, label)
         try:
             data = path.read_bytes()
@@ -158,7 +177,7 @@ def run(
             continue
         seen_ids.add(doc_id)
         old = known.get(doc_id)
-        if old and old[0] == checksum:
+        if old and old[0] == checksum and (target is None or target.exists()):
             report(Outcome(label, "unchanged", doc_id))
             continue
         content = checksum.split("-")[0]
@@ -167,17 +186,23 @@ def run(
             report(Outcome(label, "duplicate", twin, f"{label}: the same bytes as document {twin}"))
             continue
         by_content[content] = doc_id
-        jobs.append(_Job(path, label, doc_id, checksum, old is not None))
+        jobs.append(_Job(path, label, doc_id, checksum, old is not None, target))
 
     pending: list[Document] = []
     pending_chars = 0
     write_procs = max(1, min(WRITE_PROCS, os.cpu_count() or 1))
     written = 0
     for job, result in _prepare_all(jobs, corpus, limits, workers):
+        if isinstance(result, Document) and job.target is not None and imports is not None:
+            try:
+                imports.store(job.path, job.target)
+            except OSError as exc:
+                result = ("failed", f"{job.label}: cannot store the file in the corpus: {exc.strerror}")
         if isinstance(result, Document):
             pending.append(result)
             pending_chars += len(result.text)
-            report(Outcome(job.label, "updated" if job.existed else "indexed", job.id))
+            note = f"imported from {job.path}" if job.target is not None else ""
+            report(Outcome(job.label, "updated" if job.existed else "indexed", job.id, note))
         else:
             status, message = result
             report(Outcome(job.label, status, job.id, message))

@@ -77,6 +77,7 @@ def read_document(
     """Extract, detect the language, derive metadata and apply confirmed metadata: one Document."""
     from ingest.extractors import extract
     from ingest.metadata import apply_confirmed, derive
+    from ingest.metadata.confirmed import InvalidMetadata, validate
 
     if len(source.data) > limits.max_bytes:
         raise ExtractionFailed(
@@ -86,7 +87,13 @@ def read_document(
         with time_limit(limits.timeout_s, label):
             extracted = extract(source, max_pages=limits.max_pdf_pages)
             vocabulary = load_vocabulary(corpus)
-            merged = {**dict(extracted.confirmed), **(confirmed or {})}
+            checked = []
+            for where, values in (("front matter", extracted.confirmed), (_sidecar_name(label), confirmed)):
+                try:
+                    checked.append(validate(values or {}, vocabulary))
+                except InvalidMetadata as exc:
+                    raise InvalidMetadata(f"{where}: {exc}") from None
+            merged = {**checked[0], **checked[1]}
             derived = derive(extracted, vocabulary, Path(source.name).name, confirmed=merged)
             if merged:
                 derived = apply_confirmed(derived, merged, vocabulary)
@@ -112,6 +119,10 @@ def read_document(
         added_by=_str_or_none(merged.get("added_by")),
         added_at=_str_or_none(merged.get("added_at")),
     )
+
+
+def _sidecar_name(label: str) -> str:
+    return Path(label).name + ".meta.json"
 
 
 def _str_or_none(value: object) -> str | None:

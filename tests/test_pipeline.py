@@ -132,15 +132,19 @@ def test_hidden_files_sidecars_and_the_vocabulary_are_not_ingested(kb, settings)
     assert sorted(o.source for o in outcomes) == sorted(f"{i}.txt" for i in SEED_IDS)
 
 
-def test_a_file_outside_the_corpus_gets_an_absolute_source_and_a_hashed_id(kb, settings, tmp_path):
+def test_a_file_outside_the_corpus_is_imported_into_it_and_indexed_there(kb, settings, tmp_path):
     outside = tmp_path / "elsewhere" / "memo.txt"
     outside.parent.mkdir()
     outside.write_text("Ein Memo von außerhalb über Kunststoff.")
     (outcome,) = ingest(kb, settings, [outside])
-    assert outcome.status == "indexed"
-    assert outcome.source == outside.resolve().as_posix()
-    assert outcome.id.startswith("ext-") and outcome.id.endswith("/memo")
-    assert kb.get(outcome.id).source == outside.resolve().as_posix()
+    assert (outcome.status, outcome.source, outcome.id) == (
+        "indexed",
+        "imports/elsewhere/memo.txt",
+        "imports/elsewhere/memo",
+    )
+    assert outcome.message == f"imported from {outside}"
+    assert (settings.corpus_dir / "imports" / "elsewhere" / "memo.txt").read_bytes() == outside.read_bytes()
+    assert kb.get(outcome.id).source == "imports/elsewhere/memo.txt"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,48 @@
+"""The audit log: one JSON line per change to the archive (who, when, what), appended and never rewritten."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kb.settings import Settings
+
+AUDIT_FILE = "audit.jsonl"
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def audit_path(settings: Settings) -> Path:
+    return settings.secrets_file.parent / AUDIT_FILE
+
+
+def audit(settings: Settings, user: str, action: str, doc_id: str, details: Mapping[str, object]) -> None:
+    """Append one line to the audit log (who, when, what); the log is never rewritten."""
+    entry = {"at": now(), "user": user, "action": action, "id": doc_id, "details": dict(details)}
+    line = (json.dumps(entry, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+    path = audit_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
+
+
+def read_audit(settings: Settings, limit: int = 200) -> list[dict]:
+    """The newest audit entries, newest first."""
+    path = audit_path(settings)
+    if not path.exists():
+        return []
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines()[-limit:]:
+        try:
+            entries.append(json.loads(line))
+        except ValueError:
+            continue
+    return entries[::-1]

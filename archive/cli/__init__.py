@@ -1,0 +1,60 @@
+"""The `kb` command: everything the app does, with --json for scripts.
+
+Exit codes: 0 success, 1 a file or document failed, 2 a usage error (always one line on stderr,
+never a traceback).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from archive.cli.admin import cmd_audit, cmd_coordinator, cmd_serve
+from archive.cli.changing import cmd_add, cmd_check, cmd_edit, cmd_ingest, cmd_rebuild, cmd_remove
+from archive.cli.output import document_json, page_json
+from archive.cli.parser import UsageError, build_parser
+from archive.cli.reading import cmd_search, cmd_show, cmd_stats
+from ingest.errors import IngestError
+from kb.errors import KBError, QuerySyntaxError
+from kb.settings import load_settings
+
+__all__ = ["COMMANDS", "UsageError", "build_parser", "document_json", "main", "page_json"]
+
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "search": cmd_search,
+    "show": cmd_show,
+    "remove": cmd_remove,
+    "stats": cmd_stats,
+    "rebuild": cmd_rebuild,
+    "add": cmd_add,
+    "edit": cmd_edit,
+    "serve": cmd_serve,
+    "coordinator": cmd_coordinator,
+    "audit": cmd_audit,
+    "check": cmd_check,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(
+        level=os.environ.get("KB_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        args = build_parser().parse_args(argv)
+        settings = load_settings(args.index, args.corpus)
+        return COMMANDS[args.command](args, settings)
+    except UsageError as exc:
+        print(f"kb: error: {exc}", file=sys.stderr)
+        return 2
+    except QuerySyntaxError as exc:
+        print(f"kb: error: invalid query: {exc}", file=sys.stderr)
+        return 2
+    except (KBError, IngestError) as exc:  # an unknown document id, a busy index, an unreadable file …
+        print(f"kb: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("kb: interrupted", file=sys.stderr)
+        return 130

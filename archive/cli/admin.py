@@ -1,0 +1,81 @@
+"""The commands around the archive: serve the app, coordinators, the audit log."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+from archive.cli.output import emit
+from archive.cli.parser import UsageError
+from archive.cli.reading import open_kb
+from kb.settings import PROJECT_ROOT, Settings
+
+
+def cmd_serve(args, settings: Settings) -> int:
+    open_kb(settings)  # index the corpus before the first page is served
+    env = {**os.environ, "KB_INDEX_DIR": str(settings.index_dir), "KB_CORPUS_DIR": str(settings.corpus_dir)}
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PROJECT_ROOT / "app.py"),
+        "--server.address",
+        args.address,
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--server.maxUploadSize",
+        str(max(1, settings.max_upload_bytes // (1024 * 1024))),
+    ]
+    os.execvpe(cmd[0], cmd, env)
+    return 0  # pragma: no cover
+
+
+def cmd_coordinator(args, settings: Settings) -> int:
+    from archive.access import AuthError, add_coordinator, load_coordinators, remove_coordinator
+
+    if args.action == "list":
+        names = sorted(load_coordinators(settings.secrets_file))
+        emit(names) if args.json else print("\n".join(names) or "no coordinators")
+        return 0
+    if not args.name:
+        raise UsageError(f"coordinator {args.action} needs a NAME")
+    if args.action == "remove":
+        removed = remove_coordinator(settings.secrets_file, args.name)
+        print("removed" if removed else f"no coordinator named {args.name}")
+        return 0 if removed else 1
+    if args.password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"Password for {args.name}: ")
+        if password != getpass.getpass("Again: "):
+            raise UsageError("the passwords differ")
+    try:
+        add_coordinator(settings.secrets_file, args.name, password)
+    except AuthError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"coordinator {args.name} can now sign in (hash stored in {settings.secrets_file})")
+    return 0
+
+
+def cmd_audit(args, settings: Settings) -> int:
+    from archive.service import read_audit
+
+    for entry in read_audit(settings):
+        if args.json:
+            emit(entry)
+        else:
+            print(f"{entry['at']}  {entry['user']:<16} {entry['action']:<7} {entry['id'] or _details(entry)}")
+    return 0
+
+
+def _details(entry: dict) -> str:
+    details = entry.get("details") or {}
+    return ", ".join(f"{k} {v}" for k, v in details.items() if v is not None)

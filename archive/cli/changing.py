@@ -1,0 +1,172 @@
+"""The commands that change the archive: ingest, add, edit, remove, rebuild, check."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from archive import service
+from archive.cli.output import Progress, emit, outcome_json, summary
+from archive.cli.parser import UsageError, metadata
+from archive.cli.reading import open_kb
+from ingest.errors import IngestError
+from ingest.metadata.confirmed import InvalidMetadata, validate
+from ingest.pipeline import discover
+from kb.settings import Settings
+
+
+def _progress(args, paths: list[Path], skip: Path) -> Progress:
+    total = sum(1 for _ in discover(paths, skip=[skip])) if not args.json and sys.stderr.isatty() else None
+    return Progress(total, json_mode=args.json)
+
+
+def cmd_ingest(args, settings: Settings) -> int:
+    kb = open_kb(settings, index_corpus=False)  # this command reports what it indexes
+    paths = args.paths or [settings.corpus_dir]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {missing[0]}")
+    progress = _progress(args, paths, kb.index_dir)
+    try:
+        outcomes = service.ingest(
+            kb, settings, paths, prune=args.prune, progress=progress, workers=args.workers, user=args.user
+        )
+    finally:
+        progress.close()
+    if not args.json:
+        imported = sum(1 for o in outcomes if o.message.startswith("imported from "))
+        if imported:
+            folders = sorted(
+                {str(Path(o.source).parent) for o in outcomes if o.message.startswith("imported")}
+            )
+            where = folders[0] if len(folders) == 1 else f"{len(folders)} folders"
+            print(
+                f"imported {imported} files into {settings.corpus_dir / where} (the corpus keeps every original)"
+            )
+        print(summary(outcomes))
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def cmd_add(args, settings: Settings) -> int:
+    kb = open_kb(settings)
+    try:
+        validate(metadata(args), kb.vocabulary)  # before any file: a bad value stores nothing
+    except InvalidMetadata as exc:
+        raise UsageError(str(exc)) from exc
+    status = 0
+    for path in args.files:
+        try:
+            data = path.read_bytes()
+            o = service.store_upload(kb, settings, path.name, data, metadata(args), args.user)
+            result = outcome_json(o)
+        except service.DuplicateUpload as exc:
+            result = {
+                "source": str(path),
+                "status": "duplicate",
+                "id": exc.doc_id,
+                "message": f"already archived as {exc.doc_id}",
+            }
+        except OSError as exc:
+            reason = (exc.strerror or str(exc)).lower()
+            result = {
+                "source": str(path),
+                "status": "failed",
+                "id": None,
+                "message": f"cannot read the file: {reason}",
+            }
+            status = 1
+        except IngestError as exc:
+            message = str(exc).removeprefix(f"{service.safe_filename(path.name)}: ")
+            result = {"source": str(path), "status": "failed", "id": None, "message": message}
+            status = 1
+        if args.json:
+            emit(result)
+        else:
+            line = f"{result['status']}: {result['source']}"
+            print(
+                f"{line}: {result['message']}" if result["message"] else line,
+                file=sys.stderr if status else sys.stdout,
+            )
+    return status
+
+
+def cmd_edit(args, settings: Settings) -> int:
+    changes = metadata(args)
+    if not changes:
+        raise UsageError("nothing to change: give --title, --date, --network, ...")
+    try:
+        o = service.update_metadata(open_kb(settings), settings, args.id, changes, args.user)
+    except InvalidMetadata as exc:
+        raise UsageError(str(exc)) from exc
+    emit({"id": o.id, "status": o.status}) if args.json else print(f"{o.status}: {o.id}")
+    return 0
+
+
+def cmd_remove(args, settings: Settings) -> int:
+    moved = service.delete_document(open_kb(settings), settings, args.id, user=args.user)
+    if args.json:
+        emit({"id": args.id, "status": "removed", "moved_to": str(moved) if moved else None})
+    else:
+        print(f"removed {args.id}" + (f" (file kept in {moved})" if moved else ""))
+    return 0
+
+
+def cmd_rebuild(args, settings: Settings) -> int:
+    kb = open_kb(settings)
+    plan = service.rebuild_plan(kb, settings)
+    said = (
+        f"The index holds {plan.documents} documents; {settings.corpus_dir} holds {plan.files} "
+        f"distinct files to index."
+    )
+    if not args.json:
+        print(said, file=sys.stderr)
+    if plan.shrinks and not args.yes:
+        drop = plan.documents - plan.files
+        question = f"The rebuilt index would hold at least {drop} fewer documents."
+        if args.json or not sys.stdin.isatty():
+            raise UsageError(f"{said} {question} Give --yes to rebuild anyway")
+        answer = input(f"{question} Rebuild anyway? [y/N] ").strip().lower()
+        if answer not in ("y", "yes", "j", "ja"):
+            print("nothing changed", file=sys.stderr)
+            return 1
+    progress = _progress(args, [settings.corpus_dir], kb.index_dir)
+    try:
+        outcomes = service.rebuild(kb, settings, progress, user=args.user, plan=plan)
+    finally:
+        progress.close()
+    if not args.json:
+        print(
+            f"rebuilt: {kb.stats().documents} documents from {settings.corpus_dir} (before: {plan.documents})"
+        )
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def cmd_check(args, settings: Settings) -> int:
+    kb = open_kb(settings)
+    report = service.check(kb, settings)
+    if args.repair and not report.ok:
+        outcomes = service.repair(kb, settings)
+        failed = [o for o in outcomes if o.status == "failed"]
+        after = service.check(kb, settings)
+    else:
+        failed, after = [], report
+    result = {
+        "missing": list(report.missing),
+        "stale": list(report.stale),
+        "orphaned": list(report.orphaned),
+        "ok": report.ok,
+        "repaired": bool(args.repair and not report.ok),
+        "ok_after": after.ok,
+    }
+    if args.json:
+        emit(result)
+    else:
+        for kind in ("missing", "stale", "orphaned"):
+            for doc_id in result[kind]:
+                print(f"{kind}: {doc_id}")
+        print("index matches the corpus" if report.ok else ("repaired" if after.ok else "differences remain"))
+        for o in failed:
+            print(f"failed: {o.message}", file=sys.stderr)
+    if failed:
+        return 1
+    return 0 if after.ok else 1

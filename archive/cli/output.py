@@ -1,0 +1,149 @@
+"""What the `kb` command prints: the JSON contracts, readable text, and progress while it works."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TextIO
+
+from ingest.pipeline import Outcome
+from kb.models import Document, IndexStats, SearchPage
+
+PROBLEMS = ("failed", "unsupported", "duplicate")
+
+
+def page_json(page: SearchPage) -> dict:
+    """The JSON contract of `kb search --json` (keep it stable)."""
+    return {
+        "query": page.request.text,
+        "total": page.total,
+        "took_ms": page.took_ms,
+        "hits": [
+            {
+                "id": h.id,
+                "title": h.title,
+                "source": h.source,
+                "score": h.score,
+                "snippet": h.snippet,
+                "language": h.language,
+                "date": h.date,
+                "year": h.year,
+                "doctype": h.doctype,
+                "networks": list(h.networks),
+                "regions": list(h.regions),
+                "topics": list(h.topics),
+            }
+            for h in page.hits
+        ],
+        "facets": {f.name: [{"value": v.value, "count": v.count} for v in f.values] for f in page.facets},
+        "suggestion": page.suggestion,
+        "expansions": list(page.expansions),
+        "page": page.request.page,
+        "pages": page.pages,
+    }
+
+
+def document_json(doc: Document) -> dict:
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "source": doc.source,
+        "language": doc.language,
+        "date": doc.date,
+        "year": doc.year,
+        "doctype": doc.doctype,
+        "networks": list(doc.networks),
+        "regions": list(doc.regions),
+        "topics": list(doc.topics),
+        "checksum": doc.checksum,
+        "added_by": doc.added_by,
+        "added_at": doc.added_at,
+        "text": doc.text,
+    }
+
+
+def stats_json(stats: IndexStats) -> dict:
+    facets = {f.name: [{"value": v.value, "count": v.count} for v in f.values] for f in stats.facets}
+    return {"documents": stats.documents, "schema_version": stats.schema_version, "facets": facets}
+
+
+def outcome_json(o: Outcome) -> dict:
+    return {"source": o.source, "status": o.status, "id": o.id, "message": o.message}
+
+
+def emit(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def print_page(page: SearchPage) -> None:
+    first = (page.request.page - 1) * page.request.page_size
+    noun = "document" if page.total == 1 else "documents"
+    print(f"{page.total} {noun} ({page.took_ms:.0f} ms), page {page.request.page} of {page.pages}")
+    if page.relaxed:
+        print("No document has every word: showing those with most of them.")
+    if page.suggestion:
+        print(f"Did you mean: {page.suggestion}")
+    for n, hit in enumerate(page.hits, first + 1):
+        meta = " · ".join(
+            x for x in (hit.doctype, hit.language, hit.date or "", ", ".join(hit.networks)) if x
+        )
+        print(f"\n{n}. {hit.title}  [{hit.id}]\n   {meta}\n   {hit.snippet}")
+    for facet in page.facets:
+        values = ", ".join(f"{v.value} ({v.count})" for v in facet.values[:8])
+        if values:
+            print(f"\n{facet.name}: {values}", end="")
+    print()
+
+
+def print_stats(stats: IndexStats, out: TextIO = sys.stdout) -> None:
+    """A readable table: documents, then each facet's values with their counts."""
+    out.write(f"{'documents':<16}{stats.documents:>8,}\n{'schema version':<16}{stats.schema_version:>8}\n")
+    for facet in stats.facets:
+        out.write(f"\n{facet.name}\n")
+        if not facet.values:
+            out.write("  (none)\n")
+        width = max((len(v.value) for v in facet.values), default=0)
+        for v in facet.values:
+            out.write(f"  {v.value:<{width}}  {v.count:>7,}\n")
+
+
+class Progress:
+    """Progress of a batch of files on stderr.
+
+    On a terminal: one tqdm bar (count, rate, time left) with problems printed above it. Not on a
+    terminal: a plain line for each problem. With --json: nothing (the JSON lines say it all).
+    """
+
+    def __init__(self, total: int | None, *, json_mode: bool, what: str = "files") -> None:
+        self.json_mode = json_mode
+        self.bar = None
+        if not json_mode and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit=" files", desc=what, file=sys.stderr, dynamic_ncols=True)
+
+    def __call__(self, outcome: Outcome) -> None:
+        if self.json_mode:
+            emit(outcome_json(outcome))
+            return
+        if outcome.status in PROBLEMS:
+            line = f"{outcome.status}: {outcome.message or outcome.source}"
+            if self.bar is not None:
+                self.bar.write(line, file=sys.stderr)
+            else:
+                print(line, file=sys.stderr, flush=True)
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def summary(outcomes: list[Outcome]) -> str:
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        counts[o.status] = counts.get(o.status, 0) + 1
+    parts = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no files"
+    return f"{len(outcomes)} files: {parts}"

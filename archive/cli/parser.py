@@ -1,0 +1,224 @@
+"""The arguments of the `kb` command, with help for every option and the query syntax."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+from pathlib import Path
+
+from kb.models import DOCTYPES, SORTS
+
+
+class UsageError(Exception):
+    """Bad arguments: exit 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2
+        raise UsageError(message)
+
+
+QUERY_SYNTAX = """\
+query syntax:
+  Ems-Achse Ausbildung      words are ANDed; when no document has every word, the documents
+                            with most of them are shown and the output says so
+  Recycling OR Kreislauf    either word        Kunststoff NOT Verpackung   without a word
+  (a OR b) c                grouping           "exact phrase"              words in this order
+  Netzw*                    prefix             Kunststofmese~              typo-tolerant
+  title:Messe  network:plastnet  region:Danmark  topic:recycling  type:minutes  lang:da  year:2020
+                            one field
+Compound parts ("Netzwerk" finds "Kunststoffnetzwerk"), umlauts and æøå typed any way
+("Trekantomraadet") and other-language terms of the vocabulary ("network offers" finds
+"netværkstilbud") are found too; --no-expand and --no-fuzzy turn the last two off.
+
+filters:
+  --network, --region and --topic take a name, label or alias from corpus/vocabulary.json
+  (an unknown value is an error naming the known ones); several values of one filter are
+  ORed, different filters are ANDed.
+
+examples:
+  kb search "Ems-Achse" --from 2020
+  kb search --network plastnet --type minutes --sort newest
+  kb search --json 'title:Netzwerktreffen' | jq '.hits[].title'"""
+
+
+def common() -> Parser:
+    parser = Parser(add_help=False)
+    parser.add_argument("--index", metavar="DIR", help="index folder (default: $KB_INDEX_DIR or var/index)")
+    parser.add_argument("--corpus", metavar="DIR", help="corpus folder (default: $KB_CORPUS_DIR or corpus/)")
+    parser.add_argument(
+        "--json", action="store_true", help="machine-readable output: JSON, one object a line"
+    )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    shared = common()
+    parser = Parser(
+        prog="kb",
+        description="network-kb: search and manage the network archive. "
+        "Exit codes: 0 success, 1 a file or document failed, 2 a usage error.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "ingest",
+        parents=[shared],
+        help="index files and folders (default: the corpus)",
+        description="Index files and folders recursively. Files outside the corpus are first imported "
+        "into corpus/imports/FOLDER/ (once read without error), so the index can always be rebuilt "
+        "from the corpus alone.",
+    )
+    p.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: the corpus)"
+    )
+    p.add_argument("--prune", action="store_true", help="also remove documents whose file is gone")
+    p.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="reader processes (default: CPU cores)"
+    )
+    p.add_argument("--user", default=_user(), help="name recorded in the audit log for an import")
+
+    p = sub.add_parser(
+        "search",
+        parents=[shared],
+        help="search the index",
+        description="Search the archive.",
+        epilog=QUERY_SYNTAX,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("query", nargs="?", default="", help="the query (empty: every document)")
+    for flag, dest, what in (
+        ("--region", "regions", "only documents about this region"),
+        ("--network", "networks", "only documents of this network"),
+        ("--topic", "topics", "only documents on this topic (id, or a label in any language)"),
+    ):
+        p.add_argument(
+            flag, dest=dest, action="append", default=[], metavar="NAME", help=f"{what}; repeatable"
+        )
+    p.add_argument(
+        "--type",
+        dest="doctypes",
+        action="append",
+        default=[],
+        choices=DOCTYPES,
+        metavar="TYPE",
+        help=f"only documents of this type ({', '.join(DOCTYPES)}); repeatable",
+    )
+    p.add_argument(
+        "--lang", dest="languages", action="append", default=[], metavar="CODE",
+        help="only documents in this language (de, da, nl, en, ...); repeatable",
+    )  # fmt: skip
+    p.add_argument(
+        "--year",
+        dest="years",
+        action="append",
+        type=int,
+        default=[],
+        metavar="Y",
+        help="only this year; repeatable",
+    )
+    p.add_argument("--from", dest="year_from", type=int, metavar="Y", help="only documents from this year on")
+    p.add_argument("--to", dest="year_to", type=int, metavar="Y", help="only documents up to this year")
+    p.add_argument(
+        "--sort", choices=SORTS, default="relevance", help="order of the results (default: relevance)"
+    )
+    p.add_argument("--limit", type=int, default=10, metavar="N", help="results per page (default: 10)")
+    p.add_argument("--page", type=int, default=1, metavar="N", help="which page of results (default: 1)")
+    p.add_argument("--stdin", action="store_true", help="answer one query per line from standard input")
+    p.add_argument("--no-expand", action="store_true", help="no other-language terms from the vocabulary")
+    p.add_argument("--no-fuzzy", action="store_true", help="no typo-tolerant matches")
+    p.add_argument("--ui-lang", default="en", choices=("en", "de", "da"), help="language of facet labels")
+
+    p = sub.add_parser("show", parents=[shared], help="one whole document: metadata and text")
+    p.add_argument("id", help="the document id (as `kb search` shows it)")
+    p = sub.add_parser(
+        "remove", parents=[shared], help="delete a document (its file moves to corpus/.deleted)"
+    )
+    p.add_argument("id", help="the document id")
+    p.add_argument("--user", default=_user(), help="name recorded in the audit log")
+    sub.add_parser("stats", parents=[shared], help="documents and facet counts (a table; JSON with --json)")
+    p = sub.add_parser(
+        "rebuild",
+        parents=[shared],
+        help="recreate the index from the corpus",
+        description="Recreate the index from corpus/ alone. It first says how many documents the index "
+        "holds and how many files corpus/ holds; when the index would shrink it asks (or needs --yes).",
+    )
+    p.add_argument(
+        "--yes", action="store_true", help="rebuild even when the index would hold fewer documents"
+    )
+    p.add_argument("--user", default=_user(), help="name recorded in the audit log")
+
+    p = sub.add_parser("add", parents=[shared], help="store files in the corpus and index them")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="files to store")
+    _metadata_options(p)
+    p = sub.add_parser("edit", parents=[shared], help="correct a document's metadata")
+    p.add_argument("id", help="the document id")
+    _metadata_options(p)
+
+    p = sub.add_parser("serve", parents=[shared], help="index the corpus if needed and serve the app")
+    p.add_argument(
+        "--port", type=int, default=int(os.environ.get("PORT", 8501)), help="port (default: $PORT or 8501)"
+    )
+    p.add_argument("--address", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+
+    p = sub.add_parser("coordinator", parents=[shared], help="manage coordinator sign-ins")
+    p.add_argument("action", choices=("add", "remove", "list"), help="what to do")
+    p.add_argument("name", nargs="?", help="the coordinator's name (add, remove)")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+    sub.add_parser("audit", parents=[shared], help="the audit log, newest first")
+    p = sub.add_parser("check", parents=[shared], help="compare the index with the corpus")
+    p.add_argument(
+        "--repair", action="store_true", help="index what is missing or stale, drop what is orphaned"
+    )
+    return parser
+
+
+def _user() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:?"
+
+
+def _metadata_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--title", help="the title")
+    p.add_argument(
+        "--date",
+        help="the document's date: 2020-12-31, 2020-12, 2020, 31.12.2020, 31. Dezember 2020, "
+        "3. marts 2015, 31 december 2020 or December 31, 2020 (stored as an ISO date)",
+    )
+    p.add_argument("--language", metavar="CODE", help="the language: de, da, nl, en, ... (und: unknown)")
+    p.add_argument(
+        "--network",
+        dest="networks",
+        action="append",
+        metavar="NAME",
+        help="a network from the vocabulary; repeatable",
+    )
+    p.add_argument(
+        "--region",
+        dest="regions",
+        action="append",
+        metavar="NAME",
+        help="a region from the vocabulary; repeatable",
+    )
+    p.add_argument(
+        "--topic",
+        dest="topics",
+        action="append",
+        metavar="NAME",
+        help="a topic from the vocabulary; repeatable",
+    )
+    p.add_argument(
+        "--type", dest="doctype", choices=DOCTYPES, metavar="TYPE", help=f"the type: {', '.join(DOCTYPES)}"
+    )
+    p.add_argument("--user", default=_user(), help="name recorded in the audit log")
+
+
+def metadata(args) -> dict:
+    """The metadata options given (unvalidated)."""
+    keys = ("title", "date", "language", "networks", "regions", "topics", "doctype")
+    return {k: getattr(args, k) for k in keys if getattr(args, k, None) not in (None, [])}

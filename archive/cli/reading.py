@@ -1,0 +1,133 @@
+"""The commands that read the archive: search, show, stats."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+
+from archive.cli.output import document_json, emit, page_json, print_page, print_stats, stats_json
+from archive.cli.parser import UsageError
+from archive.service import open_knowledge_base
+from ingest.language import normalize_language
+from ingest.metadata.confirmed import known_values
+from kb.api import KnowledgeBase
+from kb.errors import QuerySyntaxError
+from kb.models import SearchRequest
+from kb.settings import Settings
+
+FILTERS = (
+    ("networks", "--network", "network"),
+    ("regions", "--region", "region"),
+    ("topics", "--topic", "topic"),
+)
+
+
+def open_kb(settings: Settings, index_corpus: bool = True) -> KnowledgeBase:
+    return open_knowledge_base(settings, index_corpus=index_corpus)
+
+
+def _request(args, text: str) -> SearchRequest:
+    if args.limit < 1 or args.page < 1:
+        raise UsageError("--limit and --page must be at least 1")
+    return SearchRequest(
+        text=text,
+        regions=tuple(args.regions),
+        networks=tuple(args.networks),
+        years=tuple(args.years),
+        topics=tuple(args.topics),
+        doctypes=tuple(args.doctypes),
+        languages=tuple(args.languages),
+        year_from=args.year_from,
+        year_to=args.year_to,
+        sort=args.sort,
+        page=args.page,
+        page_size=args.limit,
+        expand=not args.no_expand,
+        fuzzy=not args.no_fuzzy,
+    )
+
+
+def checked_filters(kb: KnowledgeBase, request: SearchRequest) -> SearchRequest:
+    """Filter values as stored: vocabulary names, labels and aliases resolved; unknown values are usage errors.
+
+    A value the vocabulary does not know is still accepted when documents in the index carry it.
+    """
+    vocabulary = kb.vocabulary
+    facets = None
+    changes: dict[str, tuple[str, ...]] = {}
+    for kind, flag, facet in FILTERS:
+        values = []
+        for value in getattr(request, kind):
+            entry = vocabulary.resolve(kind, value)
+            if entry is None:
+                facets = facets or {f.name: {v.value for v in f.values} for f in kb.stats().facets}
+                if value.strip() not in facets.get(facet, ()):
+                    raise UsageError(
+                        f"unknown {flag} value {value!r}; known values: {known_values(vocabulary, kind)}"
+                    )
+            values.append(entry.value if entry else value.strip())
+        changes[kind] = tuple(values)
+    languages = []
+    for value in request.languages:
+        code = "und" if value.strip().lower() == "und" else normalize_language(value)
+        if code is None:
+            facets = facets or {f.name: {v.value for v in f.values} for f in kb.stats().facets}
+            held = ", ".join(sorted(facets.get("language", ()))) or "none"
+            raise UsageError(
+                f"unknown --lang value {value!r}: give a language code such as de, da, nl, en (the index holds {held})"
+            )
+        languages.append(code)
+    return replace(request, languages=tuple(languages), **changes)
+
+
+def cmd_search(args, settings: Settings) -> int:
+    kb = open_kb(settings)
+    texts = (line.rstrip("\n") for line in sys.stdin) if args.stdin else [args.query]
+    status = 0
+    for text in texts:
+        try:
+            page = kb.search(checked_filters(kb, _request(args, text)), language=args.ui_lang)
+        except QuerySyntaxError as exc:
+            if not args.stdin:
+                raise
+            emit({"query": text, "error": str(exc)})
+            status = 2
+            continue
+        if page.request.page > page.pages and not args.stdin:
+            raise UsageError(
+                f"--page {page.request.page} is past the last page: {page.total} results make "
+                f"{page.pages} page{'s' if page.pages != 1 else ''} of {page.request.page_size}"
+            )
+        if args.json:
+            emit(page_json(page))
+        else:
+            print_page(page)
+    return status
+
+
+def cmd_show(args, settings: Settings) -> int:
+    doc = open_kb(settings).get(args.id)
+    if args.json:
+        emit(document_json(doc))
+        return 0
+    print(f"{doc.title}\n[{doc.id}] {doc.source}")
+    facts = (
+        doc.doctype,
+        doc.language,
+        doc.date or "",
+        ", ".join(doc.networks),
+        ", ".join(doc.regions),
+        ", ".join(doc.topics),
+    )
+    print(" · ".join(x for x in facts if x))
+    print(f"\n{doc.text}")
+    return 0
+
+
+def cmd_stats(args, settings: Settings) -> int:
+    stats = open_kb(settings).stats()
+    if args.json:
+        emit(stats_json(stats))
+    else:
+        print_stats(stats)
+    return 0

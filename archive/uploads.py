@@ -1,0 +1,206 @@
+"""Changing single documents: uploads, metadata corrections and deletions.
+
+Every change is validated and read before anything is written, so a refused file or value leaves
+corpus/ byte for byte as it was; what is stored is written atomically (the metadata file first, then
+the original) before the index is touched, and deletions move files to corpus/.deleted/.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import unicodedata
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+from archive.audit import audit, now
+from ingest.errors import IngestError
+from ingest.metadata.confirmed import validate
+from ingest.pipeline import Outcome, content_checksum, file_id, source_label, state_checksum
+from ingest.sidecar import atomic_write, read_sidecar, sidecar_path, write_sidecar
+from ingest.source import Source
+from ingest.worker import Limits, init_worker, read_document
+from kb.api import KnowledgeBase
+from kb.models import Document
+from kb.settings import Settings
+
+UPLOAD_DIR = "uploads"
+TRASH_DIR = ".deleted"
+MAX_NAME_CHARS = 120
+METADATA_KEYS = ("title", "language", "date", "networks", "regions", "topics", "doctype")
+_UNSAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
+
+
+class DuplicateUpload(IngestError):
+    """The bytes are already archived (the message names the document)."""
+
+    def __init__(self, message: str, doc_id: str) -> None:
+        super().__init__(message)
+        self.doc_id = doc_id
+
+
+def limits_from(settings: Settings) -> Limits:
+    return Limits(
+        max_bytes=settings.max_upload_bytes,
+        max_pdf_pages=settings.max_pdf_pages,
+        timeout_s=settings.extract_timeout_s,
+        memory_mb=int(os.environ.get("KB_WORKER_MEMORY_MB", 2048)),
+    )
+
+
+def safe_filename(name: str) -> str:
+    """A file name that is safe to store: no folders, no control characters, NFC, bounded length."""
+    name = unicodedata.normalize("NFC", name.replace("\x00", ""))
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = unicodedata.normalize("NFC", "".join(ch for ch in name if unicodedata.category(ch)[0] != "C"))
+    name = _UNSAFE_NAME.sub("_", name).strip(" .")
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    suffix = suffix[:10].strip(" ")  # cut ends are trimmed again, so a stored name stays as it is
+    stem = stem[: MAX_NAME_CHARS - len(suffix) - 1].rstrip(" .") or "upload"
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def read_in_worker(
+    settings: Settings, name: str, data: bytes, *, doc_id: str, label: str, confirmed: Mapping | None = None
+) -> Document:
+    """Bytes read into a Document in a worker process (time and memory limits); IngestError if refused."""
+    limits = limits_from(settings)
+    if len(data) > limits.max_bytes:
+        raise IngestError(
+            f"{name}: the file is larger than the limit ({len(data):,} > {limits.max_bytes:,} bytes)"
+        )
+    with ProcessPoolExecutor(max_workers=1, initializer=init_worker, initargs=(limits,)) as pool:
+        future = pool.submit(
+            read_document,
+            Source(name, data),
+            doc_id=doc_id,
+            label=label,
+            checksum=content_checksum(data),
+            corpus=settings.corpus_dir,
+            limits=limits,
+            confirmed=dict(confirmed or {}),
+        )
+        try:
+            return future.result(timeout=limits.timeout_s + 30)
+        except IngestError as exc:
+            message = str(exc)
+            raise type(exc)(message if message.startswith(name) else f"{name}: {message}") from exc
+        except Exception as exc:  # the worker died: memory limit, crash
+            raise IngestError(f"{name}: the reader crashed ({type(exc).__name__})") from exc
+
+
+def preview(settings: Settings, filename: str, data: bytes) -> Document:
+    """What an upload would become (text, language, suggested metadata), read in a worker process."""
+    name = safe_filename(filename)
+    return read_in_worker(settings, name, data, doc_id="preview", label=name)
+
+
+def find_duplicate(kb: KnowledgeBase, data: bytes) -> str | None:
+    """The id of an archived document with exactly these bytes, if any."""
+    wanted = content_checksum(data)
+    for doc_id, (checksum, _) in kb.checksums().items():
+        if checksum.split("-")[0] == wanted:
+            return doc_id
+    return None
+
+
+def store_upload(
+    kb: KnowledgeBase,
+    settings: Settings,
+    filename: str,
+    data: bytes,
+    metadata: Mapping[str, object],
+    user: str,
+) -> Outcome:
+    """Store an upload in corpus/ with its confirmed metadata, then index it (searchable at once).
+
+    Refused (InvalidMetadata, DuplicateUpload, or any IngestError from reading) before anything is
+    written: corpus/ only ever receives files that are indexed.
+    """
+    meta = validate({k: metadata[k] for k in METADATA_KEYS if k in metadata}, kb.vocabulary)
+    twin = find_duplicate(kb, data)
+    name = safe_filename(filename)
+    if twin:
+        raise DuplicateUpload(f"{name}: already archived as {twin} (the same bytes)", twin)
+    folder = settings.corpus_dir / UPLOAD_DIR / datetime.now(UTC).strftime("%Y")
+    path = _free_path(folder / name)
+    label = source_label(path, settings.corpus_dir)
+    doc_id = file_id(path, label)
+    meta.update(added_by=user, added_at=now())
+    doc = read_in_worker(settings, name, data, doc_id=doc_id, label=label, confirmed=meta)
+    write_sidecar(path, meta)  # the metadata first: a file is never seen without its metadata
+    atomic_write(path, data)
+    kb.write([dataclasses.replace(doc, checksum=state_checksum(data, path))])
+    outcome = Outcome(label, "indexed", doc_id)
+    audit(settings, user, "upload", doc_id, {"source": label, "status": outcome.status})
+    return outcome
+
+
+def _free_path(path: Path) -> Path:
+    """The path itself, or with -2, -3 … when a file (or its metadata) already has the name."""
+    candidate, n = path, 1
+    while candidate.exists() or sidecar_path(candidate).exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
+
+
+def corpus_path(settings: Settings, doc: Document) -> Path:
+    path = Path(doc.source)
+    return path if path.is_absolute() else settings.corpus_dir / path
+
+
+def update_metadata(
+    kb: KnowledgeBase, settings: Settings, doc_id: str, changes: Mapping[str, object], user: str
+) -> Outcome:
+    """Correct a document's metadata: checked, stored as confirmed metadata beside the file, re-indexed."""
+    clean = validate({k: v for k, v in changes.items() if k in METADATA_KEYS}, kb.vocabulary)
+    doc = kb.get(doc_id)
+    path = corpus_path(settings, doc)
+    if not path.exists():
+        raise IngestError(f"{doc.source}: the original file is missing, so its metadata cannot be stored")
+    meta = {**read_sidecar(path), **clean}
+    data = path.read_bytes()
+    new = read_in_worker(settings, path.name, data, doc_id=doc.id, label=doc.source, confirmed=meta)
+    write_sidecar(path, meta)
+    kb.write([dataclasses.replace(new, checksum=state_checksum(data, path))])
+    audit(settings, user, "edit", doc_id, clean)
+    return Outcome(doc.source, "updated", doc_id)
+
+
+def delete_document(kb: KnowledgeBase, settings: Settings, doc_id: str, user: str) -> Path | None:
+    """Remove a document from the archive: its file moves to corpus/.deleted/, then it leaves the index."""
+    doc = kb.get(doc_id)
+    path = corpus_path(settings, doc)
+    moved = move_to_trash(settings, path) if path.exists() and inside(path, settings.corpus_dir) else None
+    kb.remove([doc_id])
+    audit(settings, user, "delete", doc_id, {"source": doc.source, "title": doc.title})
+    return moved
+
+
+def move_to_trash(settings: Settings, path: Path) -> Path:
+    """Move a corpus file (and its metadata) to corpus/.deleted/STAMP/; the new path."""
+    trash = settings.corpus_dir / TRASH_DIR / datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    trash.mkdir(parents=True, exist_ok=True)
+    moved, n = trash / path.name, 1
+    while moved.exists():
+        n += 1
+        moved = trash / f"{path.stem}-{n}{path.suffix}"
+    os.replace(path, moved)  # the file first: a metadata file left alone is never read
+    meta = sidecar_path(path)
+    if meta.exists():
+        os.replace(meta, sidecar_path(moved))
+    return moved
+
+
+def inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False

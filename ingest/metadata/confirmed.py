@@ -1,0 +1,181 @@
+"""Validation of confirmed metadata, whichever door it comes through (CLI, app, sidecar, front matter).
+
+Confirmed metadata is the archive's source of truth, so it is checked before anything is written:
+dates as people type them in German, Danish, Dutch and English become ISO dates; networks, regions
+and topics must be in the vocabulary (stored by canonical value); languages are ISO 639-1 codes
+(or "und"); the type is one of DOCTYPES. Anything else raises InvalidMetadata with one line naming
+the field, the value and what is accepted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+from ingest.errors import IngestError
+from ingest.language import UNDETERMINED, normalize_language
+from ingest.metadata.dates import MIN_YEAR
+from kb.models import DOCTYPES
+from kb.vocabulary import Vocabulary
+
+DATE_FORMS = (
+    "2020-12-31, 2020-12, 2020, 31.12.2020, 31. Dezember 2020, 3. marts 2015, "
+    "31 december 2020, December 31, 2020, Dezember 2020"
+)
+FACETS = ("networks", "regions", "topics")
+FIELD_NAMES = {"networks": "network", "regions": "region", "topics": "topic"}
+LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")
+
+_MONTH_NAMES = (
+    "januar january januari jan",
+    "februar february februari feb",
+    "märz maerz marts maart march mär mrz mrt mar",
+    "april apr",
+    "mai maj mei may",
+    "juni june jun",
+    "juli july jul",
+    "august augustus aug",
+    "september sept sep",
+    "oktober october okt oct",
+    "november nov",
+    "dezember december dez dec",
+)
+MONTHS: dict[str, int] = {name: n for n, names in enumerate(_MONTH_NAMES, 1) for name in names.split()}
+_MONTH = r"(?P<month>[^\W\d_]+)\.?"
+_FORMS = (
+    re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?"),  # ISO
+    re.compile(r"(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\.\s?(?P<year>\d{4})"),  # 31.12.2020
+    re.compile(rf"(?P<day>\d{{1,2}})\.?\s+{_MONTH}\s+(?P<year>\d{{4}})"),  # 31. Dezember 2020
+    re.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"),  # December 31, 2020
+    re.compile(rf"{_MONTH}\s+(?P<year>\d{{4}})"),  # Dezember 2020
+)
+
+
+class InvalidMetadata(IngestError):
+    """A confirmed value that is not accepted (the message names the field, the value and the accepted forms)."""
+
+
+def parse_date(value: object) -> str:
+    """The ISO date ("YYYY-MM-DD", "YYYY-MM" or "YYYY") of a typed or YAML date; InvalidMetadata otherwise."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return _checked(value.year, value.month, value.day, value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _checked(value, None, None, value)
+    if isinstance(value, str):
+        text = " ".join(value.strip().split())
+        for form in _FORMS:
+            match = form.fullmatch(text)
+            if match:
+                parts = match.groupdict()
+                month = parts.get("month")
+                if month and not month.isdigit():
+                    month = MONTHS.get(month.lower())
+                    if month is None:
+                        break
+                return _checked(
+                    int(parts["year"]), int(month) if month else None, _int(parts.get("day")), value
+                )
+    raise InvalidMetadata(f"date {_shown(value)} is not a date; accepted forms: {DATE_FORMS}")
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text else None
+
+
+def _checked(year: int, month: int | None, day: int | None, value: object) -> str:
+    last = dt.date.today().year + 1
+    if not MIN_YEAR <= year <= last:
+        raise InvalidMetadata(f"date {_shown(value)} is out of range: the year must be {MIN_YEAR} to {last}")
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError:
+        raise InvalidMetadata(
+            f"date {_shown(value)} does not exist; accepted forms: {DATE_FORMS}"
+        ) from None
+    if day:
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return f"{year:04d}-{month:02d}" if month else f"{year:04d}"
+
+
+def _shown(value: object) -> str:
+    return repr(value) if isinstance(value, str) else f"'{value}'"
+
+
+def known_values(vocabulary: Vocabulary, kind: str) -> str:
+    values = [e.value for e in vocabulary.entries(kind)]
+    return ", ".join(values) if values else "none (add entries to corpus/vocabulary.json)"
+
+
+def canonical_value(vocabulary: Vocabulary, kind: str, value: str) -> str:
+    """The stored value of a network, region or topic named by id, name, label or alias."""
+    entry = vocabulary.resolve(kind, value)
+    if entry is None:
+        raise InvalidMetadata(
+            f"{FIELD_NAMES[kind]} {value.strip()!r} is not in the vocabulary; known values: "
+            f"{known_values(vocabulary, kind)}"
+        )
+    return entry.value
+
+
+def _values(value: object, vocabulary: Vocabulary, kind: str) -> list[str]:
+    if isinstance(value, str):
+        items = LIST_SEPARATOR.split(value)
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = [str(v) for v in value if v is not None]
+    else:
+        raise InvalidMetadata(f"{kind} {_shown(value)} must be a list of names")
+    return list(dict.fromkeys(canonical_value(vocabulary, kind, i) for i in items if i.strip()))
+
+
+def parse_language(value: object) -> str:
+    text = str(value).strip()
+    if text.lower() == UNDETERMINED:
+        return UNDETERMINED
+    code = normalize_language(text)
+    if not code:
+        raise InvalidMetadata(
+            f"language {_shown(value)} is not a language; accepted: a two-letter code such as de, da, nl, en"
+        )
+    return code
+
+
+def parse_doctype(value: object) -> str:
+    key = re.sub(r"[\s_]+", "-", str(value).strip().lower())
+    if key not in DOCTYPES:
+        raise InvalidMetadata(f"type {_shown(value)} is not a document type; accepted: {', '.join(DOCTYPES)}")
+    return key
+
+
+def validate(metadata: Mapping[str, object], vocabulary: Vocabulary) -> dict[str, object]:
+    """The confirmed metadata with every known field checked and normalised; other keys kept as they are.
+
+    Empty values (None, "", []) mean "not given" and are left out.
+    """
+    clean: dict[str, object] = {}
+    for key, value in metadata.items():
+        if value is None or value == "" or value == [] or value == ():
+            continue
+        if key == "title":
+            title = " ".join(str(value).split())
+            if not title:
+                raise InvalidMetadata("title is empty")
+            clean[key] = title
+        elif key == "date":
+            clean[key] = parse_date(value)
+        elif key == "year":
+            year = parse_date(value if not isinstance(value, str) else value.strip())
+            if len(year) != 4:
+                raise InvalidMetadata(f"year {_shown(value)} is not a year such as 2020")
+            clean[key] = int(year)
+        elif key == "language":
+            clean[key] = parse_language(value)
+        elif key == "doctype":
+            clean[key] = parse_doctype(value)
+        elif key in FACETS:
+            clean[key] = _values(value, vocabulary, key)
+        else:
+            clean[key] = value
+    return clean
