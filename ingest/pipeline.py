@@ -293,4 +293,4 @@ def _guarded(job: _Job, corpus: Path, limits: Limits) -> Document | tuple[str, s
 def _prefixed(label: str, message: str) -> str:
     """The message with the file named once at its start."""
     name = Path(label).name
-    return message if message.startswith((label, name)) else f"{label}: {message}"
+    return message if message.startswith((f"{label}:", f"{name}:")) else f"{label}: {message}"
