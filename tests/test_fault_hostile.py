@@ -55,7 +55,7 @@ def test_an_upload_over_the_size_limit_is_refused_before_extraction(settings, mo
     def no_worker(*a, **k):  # extraction would start a worker process: it must not get that far
         raise AssertionError("extraction started for an oversized upload")
 
-    monkeypatch.setattr("archive.service.ProcessPoolExecutor", no_worker)
+    monkeypatch.setattr("archive.uploads.ProcessPoolExecutor", no_worker)
     with pytest.raises(IngestError) as exc:
         preview(small, "big.txt", b"x" * 1001)
     assert "larger than the limit" in str(exc.value) and one_line(str(exc.value))

@@ -47,16 +47,33 @@ def _audit() -> None:
     st.dataframe(frame, hide_index=True, use_container_width=True)
 
 
-def _rebuild() -> None:
+def _rebuild(user: str) -> None:
+    """Rebuild in two steps: say what it will do, ask when the index would shrink, then rebuild (audited)."""
     if st.button(t("admin.rebuild"), icon=":material/refresh:", key="rebuild"):
+        st.session_state["_rebuild_plan"] = service.rebuild_plan(state.knowledge_base(), state.settings())
+    plan = st.session_state.get("_rebuild_plan")
+    if plan is None:
+        return
+    st.info(t("admin.rebuild_plan", now=plan.documents, files=plan.files))
+    sure = True
+    if plan.shrinks:
+        sure = st.checkbox(t("admin.rebuild_confirm", n=plan.documents - plan.files), key="rebuild_sure")
+    left, right = st.columns(2)
+    if right.button(t("admin.rebuild_cancel"), key="rebuild_cancel"):
+        st.session_state.pop("_rebuild_plan", None)
+        st.rerun()
+    if left.button(t("admin.rebuild_now"), type="primary", disabled=not sure, key="rebuild_now"):
         with st.spinner():
             try:
-                outcomes = service.rebuild(state.knowledge_base(), state.settings())
+                service.rebuild(state.knowledge_base(), state.settings(), user=user, plan=plan)
                 state.refresh()
             except (KBError, IngestError) as exc:
                 fail(exc)
                 return
-        st.success(t("admin.rebuilt", n=sum(1 for o in outcomes if o.id)))
+        st.session_state.pop("_rebuild_plan", None)
+        after = state.knowledge_base().stats().documents
+        st.session_state["_rebuilt"] = t("admin.rebuilt", n=after, before=plan.documents)
+        st.rerun()  # the counters above show the rebuilt index
 
 
 def main() -> None:
@@ -66,8 +83,10 @@ def main() -> None:
         _status()
     except KBError as exc:
         fail(exc)
-    require_coordinator(t("admin.audit_signin"))
-    _rebuild()
+    user = require_coordinator(t("admin.audit_signin"))
+    if "_rebuilt" in st.session_state:
+        st.success(st.session_state.pop("_rebuilt"))
+    _rebuild(user)
     _audit()
 
 

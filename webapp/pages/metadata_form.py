@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
+from ingest.metadata.confirmed import InvalidMetadata, parse_date
 from kb.models import DOCTYPES, Document
 from kb.vocabulary import Vocabulary
 from webapp import i18n
 from webapp.i18n import t
 
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 LANGUAGES = ("de", "da", "nl", "en", "und")
 
 
@@ -60,11 +58,11 @@ def inputs(vocab: Vocabulary, doc: Document, prefix: str) -> dict[str, object] |
             format_func=lambda v, f=facet: vocab.label(f, v, lang),
             key=f"{prefix}_{kind}",
         )
-    date = date.strip()
-    if date and not _DATE.match(date):
-        st.error(t("meta.baddate"))
+    try:  # typed dates in de/da/nl/en become ISO dates; anything else is refused, naming the forms
+        values["date"] = parse_date(date) if date.strip() else None
+    except InvalidMetadata as exc:
+        st.error(t("meta.baddate", error=str(exc)))
         return None
-    values["date"] = date or None
     return values
 
 

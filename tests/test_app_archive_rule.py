@@ -1,0 +1,91 @@
+"""The app's doors to the archive (issue 11): Admin's rebuild asks before it shrinks the index and is
+audited with both counts; the metadata form stores typed dates as ISO dates and refuses others."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from apphelpers import COORDINATOR, app, errors, make_env, page
+
+from archive.access import add_coordinator
+from archive.service import read_audit
+from kb.settings import load_settings
+
+ADMIN = "webapp/pages/admin.py"
+DOCUMENT = "webapp/pages/document.py"
+D002 = "documents/002_b763ae3e545d7f37"
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    env = make_env(tmp_path, monkeypatch)
+    add_coordinator(env.secrets, *COORDINATOR)
+    return env
+
+
+def _signed_in(path: str, **query: str):
+    at = page(app(), path, **query)
+    at.text_input(key="signin_name").input(COORDINATOR[0])
+    at.text_input(key="signin_password").input(COORDINATOR[1])
+    next(b for b in at.button if b.key != "sidebar_sign_out").click().run()
+    assert errors(at) == []
+    return at
+
+
+def _button(at, key: str):
+    return next(b for b in at.button if b.key == key)
+
+
+def test_admin_rebuild_says_what_it_will_do_and_asks_before_shrinking(env):
+    at = _signed_in(ADMIN)
+    documents = at.metric[0].value
+    (env.corpus / "documents" / "treffen_0.txt").unlink()  # gone behind the index's back
+    _button(at, "rebuild").click().run()
+    assert errors(at) == []
+    assert (
+        at.info[0].value
+        == f"The index holds {documents} documents; corpus/ holds {int(documents) - 1} distinct files to index."
+    )
+    assert _button(at, "rebuild_now").disabled  # not before the confirmation
+    at.checkbox(key="rebuild_sure").check().run()
+    _button(at, "rebuild_now").click().run()
+    assert errors(at) == []
+    assert at.success[0].value == f"Index rebuilt: {int(documents) - 1} documents (before: {documents})."
+    assert at.metric[0].value == str(int(documents) - 1)  # the counter shows the rebuilt index
+    (entry,) = read_audit(load_settings())
+    assert (entry["user"], entry["action"]) == (COORDINATOR[0], "rebuild")
+    assert (entry["details"]["before"], entry["details"]["after"]) == (int(documents), int(documents) - 1)
+
+
+def test_admin_rebuild_that_keeps_every_document_needs_no_confirmation(env):
+    at = _signed_in(ADMIN)
+    _button(at, "rebuild").click().run()
+    assert len(at.get("checkbox")) == 0 or all(c.key != "rebuild_sure" for c in at.checkbox)
+    _button(at, "rebuild_now").click().run()
+    assert errors(at) == []
+    assert at.success[0].value.startswith("Index rebuilt: ")
+    assert read_audit(load_settings())[0]["action"] == "rebuild"
+
+
+def _edit_date(env, value: str):
+    at = page(_signed_in(ADMIN), DOCUMENT, id=D002)  # signed in on Admin, then the document
+    at.text_input(key=f"edit_{D002}_date").input(value)
+    next(b for b in at.button if b.label == "Save the metadata").click().run()
+    return at
+
+
+def test_the_metadata_form_stores_a_typed_date_as_iso(env):
+    at = _edit_date(env, "31. Dezember 2020")
+    assert errors(at) == []
+    sidecar = json.loads((env.corpus / f"{D002}.txt.meta.json").read_text())
+    assert sidecar["date"] == "2020-12-31"
+
+
+def test_the_metadata_form_refuses_an_impossible_date_and_changes_nothing(env):
+    before = (env.corpus / f"{D002}.txt.meta.json").read_bytes()
+    at = _edit_date(env, "2020-13-45")
+    (message,) = errors(at)
+    assert message.startswith("Not saved: date '2020-13-45' does not exist; accepted forms: ")
+    assert (env.corpus / f"{D002}.txt.meta.json").read_bytes() == before
+    assert read_audit(load_settings()) == []
