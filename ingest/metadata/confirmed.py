@@ -92,9 +92,7 @@ def _checked(year: int, month: int | None, day: int | None, value: object) -> st
     try:
         dt.date(year, month or 1, day or 1)
     except ValueError:
-        raise InvalidMetadata(
-            f"date {_shown(value)} does not exist; accepted forms: {DATE_FORMS}"
-        ) from None
+        raise InvalidMetadata(f"date {_shown(value)} does not exist; accepted forms: {DATE_FORMS}") from None
     if day:
         return f"{year:04d}-{month:02d}-{day:02d}"
     return f"{year:04d}-{month:02d}" if month else f"{year:04d}"
