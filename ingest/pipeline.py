@@ -203,6 +203,10 @@ def run(
             pending_chars += len(result.text)
             note = f"imported from {job.path}" if job.target is not None else ""
             report(Outcome(job.label, "updated" if job.existed else "indexed", job.id, note))
+        elif job.target is not None:  # an outside file that is refused is not imported
+            status, message = result
+            message = message.replace(job.label, str(job.path), 1)
+            report(Outcome(str(job.path), status, None, f"{message} (not imported)"))
         else:
             status, message = result
             report(Outcome(job.label, status, job.id, message))

@@ -9,6 +9,7 @@ from archive import service
 from archive.cli.output import Progress, emit, outcome_json, summary
 from archive.cli.parser import UsageError, metadata
 from archive.cli.reading import open_kb
+from archive.imports import import_folder, outside_roots
 from ingest.errors import IngestError
 from ingest.metadata.confirmed import InvalidMetadata, validate
 from ingest.pipeline import discover
@@ -34,14 +35,11 @@ def cmd_ingest(args, settings: Settings) -> int:
     finally:
         progress.close()
     if not args.json:
-        imported = sum(1 for o in outcomes if o.message.startswith("imported from "))
+        imported = [o for o in outcomes if o.message.startswith("imported from ")]
         if imported:
-            folders = sorted(
-                {str(Path(o.source).parent) for o in outcomes if o.message.startswith("imported")}
-            )
-            where = folders[0] if len(folders) == 1 else f"{len(folders)} folders"
+            folders = sorted({str(import_folder(settings, p)) for p in outside_roots(settings, paths)})
             print(
-                f"imported {imported} files into {settings.corpus_dir / where} (the corpus keeps every original)"
+                f"imported {len(imported)} files into {', '.join(folders)} (the corpus keeps every original)"
             )
         print(summary(outcomes))
     return 1 if any(o.status == "failed" for o in outcomes) else 0

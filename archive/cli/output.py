@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from typing import TextIO
 
@@ -121,7 +122,16 @@ class Progress:
         if not json_mode and sys.stderr.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit=" files", desc=what, file=sys.stderr, dynamic_ncols=True)
+            sized = min(shutil.get_terminal_size((0, 0))) > 0  # a terminal of unknown size: 80 × 24
+            self.bar = tqdm(
+                total=total,
+                unit="file",
+                desc=what,
+                file=sys.stderr,
+                dynamic_ncols=sized,
+                ncols=None if sized else 80,
+                nrows=None if sized else 24,
+            )
 
     def __call__(self, outcome: Outcome) -> None:
         if self.json_mode:

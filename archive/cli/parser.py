@@ -26,7 +26,7 @@ query syntax:
   Recycling OR Kreislauf    either word        Kunststoff NOT Verpackung   without a word
   (a OR b) c                grouping           "exact phrase"              words in this order
   Netzw*                    prefix             Kunststofmese~              typo-tolerant
-  title:Messe  network:plastnet  region:Danmark  topic:recycling  type:minutes  lang:da  year:2020
+  title:Messe  network:Plastindustrien  region:Danmark  topic:recycling  type:minutes  lang:da  year:2020
                             one field
 Compound parts ("Netzwerk" finds "Kunststoffnetzwerk"), umlauts and æøå typed any way
 ("Trekantomraadet") and other-language terms of the vocabulary ("network offers" finds
@@ -39,7 +39,7 @@ filters:
 
 examples:
   kb search "Ems-Achse" --from 2020
-  kb search --network plastnet --type minutes --sort newest
+  kb search --network Plastindustrien --type minutes --sort newest
   kb search --json 'title:Netzwerktreffen' | jq '.hits[].title'"""
 
 
