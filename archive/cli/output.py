@@ -97,8 +97,9 @@ def print_page(page: SearchPage) -> None:
     print()
 
 
-def print_stats(stats: IndexStats, out: TextIO = sys.stdout) -> None:
+def print_stats(stats: IndexStats, out: TextIO | None = None) -> None:
     """A readable table: documents, then each facet's values with their counts."""
+    out = out or sys.stdout
     out.write(f"{'documents':<16}{stats.documents:>8,}\n{'schema version':<16}{stats.schema_version:>8}\n")
     for facet in stats.facets:
         out.write(f"\n{facet.name}\n")
