@@ -89,7 +89,8 @@ def test_stats_is_a_readable_table_and_json_with_json(seeded_cli):
     assert text.code == 0
     lines = text.out.splitlines()
     assert lines[0].split() == ["documents", "5"]
-    assert "language" in lines and "  de       3" in lines
+    assert "language" in lines
+    assert lines[lines.index("language") + 1].split() == ["de", "3"]
     assert seeded_cli("stats", "--json").json["documents"] == 5
 
 
