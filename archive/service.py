@@ -158,8 +158,12 @@ def rebuild(
     Callers show `rebuild_plan` first and ask for confirmation when it shrinks the index.
     """
     plan = plan or rebuild_plan(kb, settings)
+    # The files of the documents indexed now come first, so that of two byte-identical files the
+    # one that was indexed keeps its id (the other stays a duplicate).
+    first = [p for p in (_inside_corpus(settings, src) for _, src in kb.checksums().values()) if p]
     kb.clear()
-    outcomes = run(kb, [settings.corpus_dir], limits=limits_from(settings), progress=progress)
+    paths = [*sorted(first), settings.corpus_dir]
+    outcomes = run(kb, paths, limits=limits_from(settings), progress=progress)
     after = kb.stats().documents
     failed = sum(1 for o in outcomes if o.status == "failed")
     audit(
@@ -170,6 +174,14 @@ def rebuild(
         {"before": plan.documents, "after": after, "files": plan.files, "failed": failed},
     )
     return outcomes
+
+
+def _inside_corpus(settings: Settings, source: str) -> Path | None:
+    path = Path(source)
+    if path.is_absolute() or not source:
+        return None
+    path = settings.corpus_dir / path
+    return path if path.is_file() else None
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 from archive.audit import audit, now
 from ingest.errors import IngestError
 from ingest.metadata.confirmed import validate
-from ingest.pipeline import Outcome, content_checksum, file_id, source_label, state_checksum
+from ingest.pipeline import Outcome, content_checksum, discover, file_id, run, source_label, state_checksum
 from ingest.sidecar import atomic_write, read_sidecar, sidecar_path, write_sidecar
 from ingest.source import Source
 from ingest.worker import Limits, init_worker, read_document
@@ -177,10 +177,27 @@ def delete_document(kb: KnowledgeBase, settings: Settings, doc_id: str, user: st
     """Remove a document from the archive: its file moves to corpus/.deleted/, then it leaves the index."""
     doc = kb.get(doc_id)
     path = corpus_path(settings, doc)
+    size = path.stat().st_size if path.exists() else -1
     moved = move_to_trash(settings, path) if path.exists() and inside(path, settings.corpus_dir) else None
     kb.remove([doc_id])
     audit(settings, user, "delete", doc_id, {"source": doc.source, "title": doc.title})
+    if moved is not None:
+        _index_twin(kb, settings, doc.checksum.split("-")[0], size)
     return moved
+
+
+def _index_twin(kb: KnowledgeBase, settings: Settings, content: str, size: int) -> None:
+    """A byte-identical file elsewhere in corpus/ (a duplicate until now) is indexed in the removed one's place.
+
+    So every original in corpus/ stays indexed; only files of the same size are read.
+    """
+    for path in discover([settings.corpus_dir], skip=[kb.index_dir]):
+        try:
+            if path.stat().st_size == size and content_checksum(path.read_bytes()) == content:
+                run(kb, [path], limits=limits_from(settings))
+                return
+        except OSError:
+            continue
 
 
 def move_to_trash(settings: Settings, path: Path) -> Path:

@@ -167,8 +167,12 @@ def run(
     seen_ids: set[str] = set()
     for path in discover(paths, skip=[kb.index_dir]):
         target = imports.target(path) if imports else None
+        if target is not None and _same_bytes(path, target):  # imported before: the corpus copy (and
+            path, target = target, None  # the metadata corrected in the archive since) is what counts
         label = source_label(target or path, corpus)
         doc_id = file_id(path, label)
+        if doc_id in seen_ids:  # reached twice through overlapping paths: read once
+            continue
         try:
             data = path.read_bytes()
             checksum = state_checksum(data, path)
@@ -224,6 +228,13 @@ def run(
                 report(Outcome(known[doc_id][1], "removed", doc_id, "the file is no longer in the corpus"))
     log.info("ingest: %d files, %d documents written", len(outcomes), written)
     return outcomes
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    try:
+        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
 
 
 def _source_exists(source: str, corpus: Path) -> bool:
