@@ -154,6 +154,9 @@ def run(
     corpus = kb.corpus_dir
     known = kb.checksums()
     by_content = {c.split("-")[0]: i for i, (c, _) in known.items() if c}
+    # documents indexed from outside the corpus by earlier versions: an import takes their place
+    legacy = {i for i, (_, src) in known.items() if src.startswith("/")} if imports else set()
+    replaces: dict[str, str] = {}
     outcomes: list[Outcome] = []
 
     def report(outcome: Outcome) -> None:
@@ -186,8 +189,11 @@ def run(
             continue
         content = checksum.split("-")[0]
         twin = by_content.get(content)
+        if twin in legacy and target is not None:
+            replaces[doc_id], twin = twin, None
         if twin and twin != doc_id:
-            report(Outcome(label, "duplicate", twin, f"{label}: the same bytes as document {twin}"))
+            shown, note = (str(path), " (not imported)") if target is not None else (label, "")
+            report(Outcome(shown, "duplicate", twin, f"{shown}: the same bytes as document {twin}{note}"))
             continue
         by_content[content] = doc_id
         jobs.append(_Job(path, label, doc_id, checksum, old is not None, target))
@@ -196,6 +202,7 @@ def run(
     pending_chars = 0
     write_procs = max(1, min(WRITE_PROCS, os.cpu_count() or 1))
     written = 0
+    superseded: list[str] = []
     for job, result in _prepare_all(jobs, corpus, limits, workers):
         if isinstance(result, Document) and job.target is not None and imports is not None:
             try:
@@ -206,6 +213,9 @@ def run(
             pending.append(result)
             pending_chars += len(result.text)
             note = f"imported from {job.path}" if job.target is not None else ""
+            if job.id in replaces:
+                superseded.append(replaces[job.id])
+                note += f" (replaces {replaces[job.id]})"
             report(Outcome(job.label, "updated" if job.existed else "indexed", job.id, note))
         elif job.target is not None:  # an outside file that is refused is not imported
             status, message = result
@@ -215,10 +225,10 @@ def run(
             status, message = result
             report(Outcome(job.label, status, job.id, message))
         if len(pending) >= COMMIT_EVERY or pending_chars >= COMMIT_CHARS:
-            written += kb.write(pending, procs=write_procs)
-            pending, pending_chars = [], 0
+            written += kb.write(pending, delete=superseded, procs=write_procs)
+            pending, pending_chars, superseded = [], 0, []
     if pending:
-        written += kb.write(pending, procs=write_procs)
+        written += kb.write(pending, delete=superseded, procs=write_procs)
 
     if prune:
         gone = [i for i, (_, src) in known.items() if i not in seen_ids and not _source_exists(src, corpus)]
