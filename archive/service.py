@@ -24,6 +24,7 @@ from archive.uploads import (
     corpus_path,
     delete_document,
     find_duplicate,
+    index_twins,
     limits_from,
     preview,
     safe_filename,
@@ -107,6 +108,7 @@ def ingest(
     paths = list(paths)
     outside = outside_roots(settings, paths)
     imports = importer(settings, paths) if outside else None
+    before = kb.checksums()
     outcomes = run(
         kb,
         paths,
@@ -116,6 +118,7 @@ def ingest(
         workers=workers,
         imports=imports,
     )
+    outcomes += index_twins(kb, settings, _replaced_contents(before, outcomes))
     imported = [o for o in outcomes if o.message.startswith("imported from ")]
     if imported:
         roots = [str(Path(os.path.abspath(p))) for p in outside]
@@ -235,4 +238,11 @@ def repair(kb: KnowledgeBase, settings: Settings) -> list[Outcome]:
     if report.orphaned:
         kb.remove(report.orphaned)
     outcomes = [Outcome(i, "removed", i, "no file in the corpus") for i in report.orphaned]
-    return outcomes + run(kb, [settings.corpus_dir], limits=limits_from(settings))
+    before = kb.checksums()
+    outcomes += run(kb, [settings.corpus_dir], limits=limits_from(settings))
+    return outcomes + index_twins(kb, settings, _replaced_contents(before, outcomes))
+
+
+def _replaced_contents(before: dict[str, tuple[str, str]], outcomes: list[Outcome]) -> set[str]:
+    """The contents that documents held before an update changed them."""
+    return {before[o.id][0].split("-")[0] for o in outcomes if o.status == "updated" and o.id in before}

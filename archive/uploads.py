@@ -182,22 +182,25 @@ def delete_document(kb: KnowledgeBase, settings: Settings, doc_id: str, user: st
     kb.remove([doc_id])
     audit(settings, user, "delete", doc_id, {"source": doc.source, "title": doc.title})
     if moved is not None:
-        _index_twin(kb, settings, doc.checksum.split("-")[0], size)
+        index_twins(kb, settings, {doc.checksum.split("-")[0]}, size)
     return moved
 
 
-def _index_twin(kb: KnowledgeBase, settings: Settings, content: str, size: int) -> None:
-    """A byte-identical file elsewhere in corpus/ (a duplicate until now) is indexed in the removed one's place.
+def index_twins(kb: KnowledgeBase, settings: Settings, contents: set[str], size: int = -1) -> list[Outcome]:
+    """Index the byte-identical copies elsewhere in corpus/ (duplicates until now) of contents the
+    index no longer holds (a document removed, or changed), so every original in corpus/ stays indexed.
 
-    So every original in corpus/ stays indexed; only files of the same size are read.
+    With `size`, only files of that size are read.
     """
-    for path in discover([settings.corpus_dir], skip=[kb.index_dir]):
+    contents = contents - {c.split("-")[0] for c, _ in kb.checksums().values()}
+    twins = []
+    for path in discover([settings.corpus_dir], skip=[kb.index_dir]) if contents else ():
         try:
-            if path.stat().st_size == size and content_checksum(path.read_bytes()) == content:
-                run(kb, [path], limits=limits_from(settings))
-                return
+            if (size < 0 or path.stat().st_size == size) and content_checksum(path.read_bytes()) in contents:
+                twins.append(path)
         except OSError:
             continue
+    return run(kb, twins, limits=limits_from(settings)) if twins else []
 
 
 def move_to_trash(settings: Settings, path: Path) -> Path:

@@ -27,6 +27,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,7 @@ BAD_META = st.sampled_from(
         {"language": "klingon"},
     ]
 )
-STEPS = {"run": 0}
+STEPS = {"run": 0, "started": 0.0}
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -140,6 +141,11 @@ class ArchiveMachine(RuleBasedStateMachine):
 
     def step(self) -> None:
         STEPS["run"] += 1
+        if STEPS["run"] % 250 == 0:
+            print(
+                f"state machine: {STEPS['run']} steps, {time.monotonic() - STEPS['started']:.0f} s",
+                flush=True,
+            )
 
     # -- adding --------------------------------------------------------------------------------
 
@@ -368,7 +374,7 @@ def _invalid(meta: dict, vocabulary) -> bool:
 
 def run_machine(steps_wanted: int, steps_per_run: int, profile: settings) -> int:
     """Run sequences until at least `steps_wanted` steps ran; the number of steps run."""
-    STEPS["run"] = 0
+    STEPS["run"], STEPS["started"] = 0, time.monotonic()
     while STEPS["run"] < steps_wanted:
         run_state_machine_as_test(ArchiveMachine, settings=profile)
     return STEPS["run"]
