@@ -299,7 +299,7 @@ class ArchiveMachine(RuleBasedStateMachine):
         ] == []
         self.expect(audit=0)
 
-    @rule(command=st.sampled_from(["add", "ingest"]), delay=st.floats(0.2, 2.5))
+    @rule(command=st.sampled_from(["add", "ingest"]), delay=st.floats(0.3, 2.0))
     def killed_mid_write(self, command, delay) -> None:
         self.step()
         if command == "add":
@@ -389,7 +389,7 @@ SHORT = settings(
     suppress_health_check=list(HealthCheck),
 )
 LONG = settings(
-    max_examples=10,
+    max_examples=5,
     stateful_step_count=60,
     deadline=None,
     database=None,
