@@ -14,6 +14,8 @@ import zipfile
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from lxml.etree import LxmlError
+
 from ingest.errors import ExtractionFailed, PasswordProtected
 from ingest.extractors.office_common import (
     MAX_TABLE_CELLS,
@@ -36,8 +38,10 @@ TYPES = frozenset({"docx", "pptx", "xlsx", "ooxml-encrypted"})
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _LIST_STYLE = re.compile(r"list|aufzählung|liste|opsomming|opstilling|bullet", re.I)
 _HEADING_STYLES = ("heading", "title", "überschrift", "titel", "overskrift", "kop ")
-# Errors the libraries raise on damaged parts (lxml's XMLSyntaxError is a ValueError).
-_READ_ERRORS = (KeyError, ValueError, TypeError, AttributeError, IndexError, zipfile.BadZipFile, EOFError)
+# Errors the libraries raise on damaged parts (lxml's are LxmlError, a SyntaxError for bad XML).
+_READ_ERRORS = (
+    KeyError, ValueError, TypeError, AttributeError, IndexError, zipfile.BadZipFile, EOFError, LxmlError,
+)  # fmt: skip
 
 
 def read(source: Source, detected: str, options: Options) -> Extracted:

@@ -42,8 +42,9 @@ _READ_ERRORS = (KeyError, ValueError, TypeError, AttributeError, IndexError, zip
 
 
 def read(source: Source, detected: str, options: Options) -> Extracted:
-    from defusedxml import DefusedXmlException
     from xml.sax import SAXException
+
+    from defusedxml import DefusedXmlException
 
     with open_zip(source.data, detected) as archive:
         _refuse_encrypted(archive)
