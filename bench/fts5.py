@@ -67,8 +67,8 @@ def build(db_path: Path, records: Iterable[Record]) -> dict[str, float]:
     }
 
 
-def match_expression(text: str) -> str:
-    """FTS5 syntax for the benchmark's query text: words, "phrases" and prefix*."""
+def match_expression(text: str, any_word: bool = False) -> str:
+    """FTS5 syntax for the benchmark's query text: words, "phrases" and prefix* (ORed with any_word)."""
     out = []
     for phrase, word in re.findall(r'"([^"]*)"|(\S+)', text):
         if phrase:
@@ -78,7 +78,7 @@ def match_expression(text: str) -> str:
             out.append('"' + "".join(_WORD.findall(word)) + '"*')
         else:
             out.extend(f'"{w}"' for w in _WORD.findall(word))
-    return " ".join(out)
+    return (" OR " if any_word else " ").join(out)
 
 
 class Fts5:
@@ -100,12 +100,14 @@ class Fts5:
             [facet, *values],
         )
 
-    def search(self, text: str, filters: dict[str, tuple] | None = None, size: int = 10) -> dict:
+    def search(
+        self, text: str, filters: dict[str, tuple] | None = None, size: int = 10, any_word: bool = False
+    ) -> dict:
         """The page: total, top hits with a snippet, and every facet's counts."""
         filters = {f: tuple(v) for f, v in (filters or {}).items() if v}
         con = self.con
         con.execute("DELETE FROM m")
-        expr = match_expression(text) if text.strip() else ""
+        expr = match_expression(text, any_word) if text.strip() else ""
         if expr:
             con.execute("INSERT INTO m SELECT rowid FROM fts WHERE fts MATCH ?", (expr,))
         else:

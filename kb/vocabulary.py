@@ -106,13 +106,17 @@ def parse_vocabulary(data: Mapping, path: Path = Path("<vocabulary>")) -> Vocabu
     )
 
 
+#: The vocabulary of a corpus without vocabulary.json (one shared object).
+EMPTY_VOCABULARY = Vocabulary()
+
+
 def load_vocabulary(corpus_dir: Path) -> Vocabulary:
     """The vocabulary file of a corpus (empty when the corpus has none); cached until it changes."""
     path = Path(corpus_dir) / VOCABULARY_FILE
     try:
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError:
-        return Vocabulary()
+        return EMPTY_VOCABULARY  # the same object every time: a session built on it stays current
     return _load(path.resolve(), mtime)
 
 
