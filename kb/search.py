@@ -47,7 +47,8 @@ class SearchSession:
 
     def plan(self, text: str, request: SearchRequest, relaxed: bool = False) -> QueryPlan:
         plan = self._build(text, request, relaxed)
-        return replace(plan, query=expand_terms(plan.query, self.searcher.reader(), self.lexicon, self.engine.preload).normalize())
+        expanded = expand_terms(plan.query, self.searcher.reader(), self.lexicon, self.engine.preload)
+        return replace(plan, query=expanded.normalize())
 
     def _build(self, text: str, request: SearchRequest, relaxed: bool) -> QueryPlan:
         return build_query(

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+from kb import compound
 from kb.analysis import (
     COGNATE_MARK,
     STEM_LANGUAGES,
@@ -177,6 +178,9 @@ def _merged(spans) -> list[tuple[int, int]]:
 def _fold_forms(word: str) -> frozenset[str]:
     """Every form the folded field indexes a word under (folded variants and compound parts)."""
     return frozenset(t.text for t in _FOLD(word, mode="index"))
+
+
+compound.on_protected_words_change(_fold_forms.cache_clear)
 
 
 @lru_cache(maxsize=200_000)
