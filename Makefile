@@ -37,7 +37,7 @@ test-all: lint
 	$(BIN)/python -m pytest -q
 
 bench: install
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run --readme README.md
 
 eval: install
 	$(BIN)/python -m eval.run

@@ -112,7 +112,7 @@ class KnowledgeBase:
             score[~t.live] = 0
             order = np.lexsort((-t.date_key, -score))
             best = [int(d) for d in order[:limit] if score[d] > 0]
-            return tuple(s.hit(d, float(score[d]), {}) for d in best)
+            return tuple(s.hit(d, float(score[d])) for d in best)
 
     def contains(self, doc_id: str) -> bool:
         """Whether a document with this id is indexed (one term lookup)."""

@@ -17,7 +17,7 @@ from kb.folding import fold
 from kb.index import document_from_fields
 from kb.models import FACETS, Facet, FacetValue, Hit, SearchPage, SearchRequest
 from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword
-from kb.snippets import SNIPPET_CHARS, fragments, match_spans, query_terms
+from kb.snippets import SNIPPET_CHARS, SpanFinder, fragments, query_terms
 from kb.vocabulary import Vocabulary
 
 MAX_PAGE_SIZE = 100
@@ -47,7 +47,8 @@ class SearchSession:
 
     def plan(self, text: str, request: SearchRequest, relaxed: bool = False) -> QueryPlan:
         plan = self._build(text, request, relaxed)
-        return replace(plan, query=expand_terms(plan.query, self.searcher.reader(), self.lexicon).normalize())
+        expanded = expand_terms(plan.query, self.searcher.reader(), self.lexicon, self.engine.preload)
+        return replace(plan, query=expanded.normalize())
 
     def _build(self, text: str, request: SearchRequest, relaxed: bool) -> QueryPlan:
         return build_query(
@@ -97,7 +98,8 @@ class SearchSession:
             ranked = self._by_date(request.sort, final, page * size)
         window = ranked[(page - 1) * size : page * size]
         terms = query_terms(plan.query, self.searcher.reader(), self.engine.has) if plan else {}
-        hits = tuple(self.hit(docnum, score, terms) for docnum, score in window)
+        finder = SpanFinder(terms) if terms else None  # one per page: words met in several hits judged once
+        hits = tuple(self.hit(docnum, score, finder) for docnum, score in window)
         suggestion = self.suggest(plan, total) if plan else None
         return SearchPage(
             request=request,
@@ -140,9 +142,9 @@ class SearchSession:
             order = np.lexsort((docs, -keys))
         return [(int(d), 0.0) for d in docs[order[:limit]]]
 
-    def hit(self, docnum: int, score: float, terms: dict[str, set[str]]) -> Hit:
+    def hit(self, docnum: int, score: float, finder: SpanFinder | None = None) -> Hit:
         doc = document_from_fields(self.searcher.stored_fields(docnum))
-        spans = match_spans(doc.text, terms, doc.language, SNIPPET_CHARS) if terms else []
+        spans = finder.spans(doc.text, doc.language, SNIPPET_CHARS) if finder else []
         return Hit(
             id=doc.id,
             title=doc.title,
