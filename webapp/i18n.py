@@ -93,7 +93,7 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
         "Gleiches Netzwerk und Jahr",
         "Samme netværk og år",
     ),
-    "doc.nothing": ("None.", "Keine.", "Ingen."),
+    "doc.nothing": ("No documents.", "Keine Dokumente.", "Ingen dokumenter."),
     "doc.date": ("Date", "Datum", "Dato"),
     "doc.source": ("File", "Datei", "Fil"),
     "doc.added": ("Added by {user} on {at}", "Hinzugefügt von {user} am {at}", "Tilføjet af {user} den {at}"),

@@ -50,6 +50,10 @@ def hit_badges(vocab: Vocabulary, hit: Hit) -> list[tuple[str, str]]:
 
 def show_hits(hits: Iterable[Hit], query: str = "", key: str = "hits") -> None:
     """A list of hits: the title links to the document, then badges and the highlighted snippet."""
+    hits = list(hits)
+    if not hits:
+        st.caption(t("doc.nothing"))
+        return
     vocab = state.knowledge_base().vocabulary
     for hit in hits:
         params = {"id": hit.id, "hl": query} if query else {"id": hit.id}

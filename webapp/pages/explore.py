@@ -77,7 +77,7 @@ def _history(kb: KnowledgeBase, vocab: Vocabulary, network: str) -> None:
         SearchRequest(networks=(network,), doctypes=("minutes",), sort="newest", page_size=20), lang
     )
     st.subheader(t("explore.meetings"))
-    show_hits(meetings.hits) if meetings.total else st.caption(t("doc.nothing"))
+    show_hits(meetings.hits)
 
 
 def main() -> None:
