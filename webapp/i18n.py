@@ -37,7 +37,16 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
     "search.size": ("Results per page", "Treffer pro Seite", "Resultater pr. side"),
     "search.page": ("Result page", "Ergebnisseite", "Resultatside"),
     "search.total": ("{n} documents", "{n} Dokumente", "{n} dokumenter"),
-    "search.total_one": ("1 document", "1 Dokument", "1 dokument"),
+    "search.total.one": ("1 document", "1 Dokument", "1 dokument"),
+    "search.results": ("{n} results", "{n} Treffer", "{n} resultater"),
+    "search.results.one": ("1 result", "1 Treffer", "1 resultat"),
+    "search.more": ("{n} more", "{n} weitere", "{n} flere"),
+    "search.remove": ("Remove this filter", "Diesen Filter entfernen", "Fjern dette filter"),
+    "search.inlang": (
+        "In {lang}: {results}",
+        "Auf {lang}: {results}",
+        "På {lang}: {results}",
+    ),
     "search.relaxed": (
         "No document contains all words; showing documents with most of them.",
         "Kein Dokument enthält alle Wörter; gezeigt werden Dokumente mit den meisten davon.",
@@ -52,9 +61,9 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
     ),
     "search.nothing": ("Nothing found.", "Nichts gefunden.", "Intet fundet."),
     "search.drop": (
-        "Without the filter “{facet}” there would be {n} results.",
-        "Ohne den Filter „{facet}“ gäbe es {n} Treffer.",
-        "Uden filteret “{facet}” ville der være {n} resultater.",
+        "Without the filter “{facet}”: {results}",
+        "Ohne den Filter „{facet}“: {results}",
+        "Uden filteret “{facet}”: {results}",
     ),
     "search.otherlangs": (
         "In other languages: {counts}",
@@ -167,6 +176,7 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
         "Alle netværk og regioner",
     ),
     "explore.undated": ("{n} documents without a year", "{n} Dokumente ohne Jahr", "{n} dokumenter uden år"),
+    "explore.undated.one": ("1 document without a year", "1 Dokument ohne Jahr", "1 dokument uden år"),
     "explore.empty": (
         "The archive has no networks yet.",
         "Das Archiv hat noch keine Netzwerke.",
@@ -233,6 +243,12 @@ def t(key: str, **values: object) -> str:
     """An interface string in the chosen language, with {placeholders} filled in."""
     text = _STRINGS[key][_INDEX[language()]]
     return text.format(**values) if values else text
+
+
+def tn(key: str, n: int) -> str:
+    """A count in words: the key's ".one" form for exactly one, if it has one."""
+    one = f"{key}.one"
+    return t(one if n == 1 and one in _STRINGS else key, n=n)
 
 
 def doctype_name(doctype: str) -> str:

@@ -44,7 +44,7 @@ def _audit() -> None:
             "details": [json.dumps(e.get("details", {}), ensure_ascii=False) for e in entries],
         }
     )
-    st.dataframe(frame, hide_index=True, use_container_width=True)
+    st.dataframe(frame, hide_index=True, width="stretch")
 
 
 def _rebuild() -> None:

@@ -27,6 +27,16 @@ def page_start() -> None:
         st.sidebar.button(t("signin.out"), key="sidebar_sign_out", on_click=state.sign_out)
 
 
+def scroll_to_top(marker: str) -> None:
+    """Bring the top of the page into view (after choosing another result page)."""
+    st.html(
+        f"<script>/* {marker} */ for (const el of [document.scrollingElement,"
+        " ...document.querySelectorAll('[data-testid=stMain],[data-testid=stAppScrollToBottomContainer],"
+        "[data-testid=stAppViewContainer]')]) { if (el) el.scrollTo({top: 0}); }</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
 def fail(exc: Exception) -> None:
     """One clear line instead of a traceback."""
     st.error(t("error.kb", error=str(exc) or type(exc).__name__))
