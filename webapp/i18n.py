@@ -6,6 +6,7 @@ import streamlit as st
 
 UI_LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch", "da": "Dansk"}
 _STATE_KEY = "_ui_language"
+LANGUAGE_COOKIE = "kb_lang"
 
 # key: (en, de, da)
 _STRINGS: dict[str, tuple[str, str, str]] = {
@@ -157,6 +158,12 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
         "Diese Datei ist schon im Archiv:",
         "Denne fil findes allerede i arkivet:",
     ),
+    "upload.again": (
+        "Store a second copy anyway",
+        "Trotzdem eine zweite Kopie speichern",
+        "Gem alligevel en kopi til",
+    ),
+    "upload.reading": ("Reading {name} …", "{name} wird gelesen …", "Læser {name} …"),
     "upload.store": ("Store and index", "Speichern und indexieren", "Gem og indeksér"),
     "upload.stored": (
         "Stored and indexed: {title}",
@@ -208,6 +215,38 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
         "Index neu aufgebaut: {n} Dokumente.",
         "Indeks genopbygget: {n} dokumenter.",
     ),
+    "admin.signin": (
+        "The admin page is for coordinators. Please sign in.",
+        "Die Verwaltung ist für Koordinatoren. Bitte melden Sie sich an.",
+        "Administrationen er for koordinatorer. Log venligst ind.",
+    ),
+    "admin.networks": ("Networks", "Netzwerke", "Netværk"),
+    "admin.where": (
+        "Index: {index} · Documents: {corpus}",
+        "Index: {index} · Dokumente: {corpus}",
+        "Indeks: {index} · Dokumenter: {corpus}",
+    ),
+    "audit.filter": (
+        "Filter by person, document or change",
+        "Nach Person, Dokument oder Änderung filtern",
+        "Filtrér efter person, dokument eller ændring",
+    ),
+    "audit.filter_hint": ("e.g. anna", "z. B. anna", "f.eks. anna"),
+    "audit.what": ("What", "Was", "Hvad"),
+    "audit.when": ("When", "Wann", "Hvornår"),
+    "audit.who": ("Who", "Wer", "Hvem"),
+    "audit.doc": ("Document", "Dokument", "Dokument"),
+    "audit.change": ("Change", "Änderung", "Ændring"),
+    "audit.count": (
+        "{shown} of {total} entries",
+        "{shown} von {total} Einträgen",
+        "{shown} af {total} poster",
+    ),
+    "audit.upload": ("Uploaded", "Hochgeladen", "Uploadet"),
+    "audit.add": ("Added", "Hinzugefügt", "Tilføjet"),
+    "audit.edit": ("Metadata corrected", "Metadaten korrigiert", "Metadata rettet"),
+    "audit.delete": ("Deleted", "Gelöscht", "Slettet"),
+    "audit.rebuild": ("Index rebuilt", "Index neu aufgebaut", "Indeks genopbygget"),
     "error.kb": (
         "The archive cannot answer: {error}",
         "Das Archiv antwortet nicht: {error}",
@@ -231,12 +270,33 @@ LANGUAGE_NAMES: dict[str, tuple[str, str, str]] = {
 }
 
 _INDEX = {code: i for i, code in enumerate(UI_LANGUAGES)}
+STRING_KEYS = frozenset(_STRINGS)
 
 
 def language() -> str:
-    """The chosen interface language code."""
-    lang = st.session_state.get(_STATE_KEY, "en")
-    return lang if lang in UI_LANGUAGES else "en"
+    """The chosen interface language code: the choice made, else the browser's language, else English."""
+    lang = st.session_state.get(_STATE_KEY)
+    if lang not in UI_LANGUAGES:
+        lang = browser_language()
+        st.session_state[_STATE_KEY] = lang
+    return lang
+
+
+def browser_language() -> str:
+    """The language kept from an earlier choice (cookie), else the browser's (locale, Accept-Language)."""
+    candidates: list[str] = []
+    try:
+        candidates.append(str(st.context.cookies.get(LANGUAGE_COOKIE) or ""))
+        candidates.append(str(st.context.locale or ""))
+        header = str(st.context.headers.get("Accept-Language") or "")
+    except (AttributeError, RuntimeError):  # no browser behind this run
+        return "en"
+    candidates += [part.split(";")[0].strip() for part in header.split(",")]
+    for tag in candidates:
+        code = tag.split("-")[0].split("_")[0].lower()
+        if code in UI_LANGUAGES:
+            return code
+    return "en"
 
 
 def t(key: str, **values: object) -> str:
@@ -262,13 +322,17 @@ def language_name(code: str) -> str:
 
 
 def _remember() -> None:
-    st.session_state[_STATE_KEY] = st.session_state["ui_language_select"]
+    """Keep the choice for this session and, in a cookie, for the next visits."""
+    lang = st.session_state["ui_language_select"]
+    st.session_state[_STATE_KEY] = lang
+    st.session_state.setdefault("_pending_scripts", []).append(
+        f"document.cookie = '{LANGUAGE_COOKIE}={lang}; path=/; max-age=31536000; samesite=lax';"
+    )
 
 
 def language_selector() -> None:
     """The interface-language switch in the sidebar (kept across pages in session state)."""
-    if "ui_language_select" not in st.session_state:
-        st.session_state["ui_language_select"] = language()
+    st.session_state["ui_language_select"] = language()
     st.sidebar.selectbox(
         t("ui.language"),
         list(UI_LANGUAGES),

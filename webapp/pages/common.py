@@ -25,6 +25,7 @@ def page_start() -> None:
     if name:
         st.sidebar.caption(t("signin.as", name=name))
         st.sidebar.button(t("signin.out"), key="sidebar_sign_out", on_click=state.sign_out)
+    state.send_scripts()
 
 
 def scroll_to_top(marker: str) -> None:
@@ -65,9 +66,9 @@ def show_hits(hits: Iterable[Hit], query: str = "", key: str = "hits") -> None:
         st.caption(t("doc.nothing"))
         return
     vocab = state.knowledge_base().vocabulary
-    for hit in hits:
+    for i, hit in enumerate(hits):
         params = {"id": hit.id, "hl": query} if query else {"id": hit.id}
-        with st.container(border=True):
+        with st.container(border=True, key=f"hit-{key}-{i}"):
             st.page_link(
                 DOCUMENT_PAGE,
                 label=render.md_escape(hit.title) or hit.id,

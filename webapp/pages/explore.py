@@ -67,15 +67,19 @@ def _history(kb: KnowledgeBase, vocab: Vocabulary, network: str) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader(t("explore.first"))
-        show_hits(kb.search(SearchRequest(networks=(network,), sort="oldest", page_size=3), lang).hits)
+        show_hits(
+            kb.search(SearchRequest(networks=(network,), sort="oldest", page_size=3), lang).hits, key="first"
+        )
     with right:
         st.subheader(t("explore.latest"))
-        show_hits(kb.search(SearchRequest(networks=(network,), sort="newest", page_size=3), lang).hits)
+        show_hits(
+            kb.search(SearchRequest(networks=(network,), sort="newest", page_size=3), lang).hits, key="latest"
+        )
     meetings = kb.search(
         SearchRequest(networks=(network,), doctypes=("minutes",), sort="newest", page_size=20), lang
     )
     st.subheader(t("explore.meetings"))
-    show_hits(meetings.hits)
+    show_hits(meetings.hits, key="meetings")
 
 
 def _choose() -> None:

@@ -114,6 +114,8 @@ def _pager(page: SearchPage, bounds: ss.Bounds) -> None:
 def main() -> None:
     page_start()
     st.title(t("nav.search"))
+    if flash := st.session_state.pop("_flash", None):
+        st.success(flash, icon=":material/check_circle:")
     kb = state.knowledge_base()
     bounds: ss.Bounds = None
     try:
