@@ -147,9 +147,15 @@ def screenshot(page, path: Path) -> None:
     """The whole page: Streamlit scrolls inside its main area, so the viewport grows to its height."""
     size = page.viewport_size
     height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll("
-        "'[data-testid=stMain],[data-testid=stSidebarContent],[data-testid=stAppViewContainer]')]"
-        ".map(e => e.scrollHeight), document.body.scrollHeight)"
+        """() => {
+          const bottoms = [0];
+          const main = document.querySelector('[data-testid=stMain]');
+          const block = document.querySelector('[data-testid=stMainBlockContainer]');
+          if (main && block) bottoms.push(block.getBoundingClientRect().bottom + main.scrollTop);
+          const side = document.querySelector('[data-testid=stSidebar][aria-expanded=true] [data-testid=stSidebarContent]');
+          if (side) bottoms.push(side.scrollHeight);
+          return Math.ceil(Math.max(...bottoms)) + 16;
+        }"""
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": size["width"], "height": min(max(size["height"], height), 12_000)})
