@@ -41,7 +41,7 @@ INTERNALS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"[\[{]\s*\"\w+\"\s*[:,]"), "raw JSON"),
     (
         re.compile(
-            r"\b(doctype|added_by|added_at|schema_version|page_size|year_from|year_to|[a-z]+_[a-z_]+)\b"
+            r"\b(doctype|added_by|added_at|schema_version|page_size|year_from|year_to|ui_language|took_ms|max_upload_bytes)\b"
         ),
         "a raw field name",
     ),

@@ -27,6 +27,16 @@ mark{background:#ffe58a;padding:0 .08em;border-radius:.15em}
 </style>"""
 
 
+# the app's own layout: a tighter top on every page, smaller headings on a phone
+PAGE_STYLE = """<style>
+[data-testid="stMainBlockContainer"]{padding-top:3rem}
+@media (max-width: 640px){
+  [data-testid="stMainBlockContainer"]{padding-top:2.2rem}
+  h1{font-size:1.9rem !important;padding-bottom:.3rem !important}
+}
+</style>"""
+
+
 def md_escape(text: str) -> str:
     """Plain text made literal for Markdown labels (st.page_link): every punctuation mark escaped."""
     text = " ".join(text.split())

@@ -20,6 +20,7 @@ ADMIN_PAGE = "webapp/pages/admin.py"
 
 def page_start() -> None:
     """Sidebar chrome shown on every page: interface language and who is signed in."""
+    st.html(render.PAGE_STYLE)
     i18n.language_selector()
     name = state.user()
     if name:
