@@ -13,7 +13,9 @@ _MD_SPECIAL = set(string.punctuation)
 STYLE = """<style>
 .kb-hit{margin:.2rem 0 .2rem 0}
 .kb-title{font-size:1.08rem;font-weight:600;margin:0 0 .25rem 0}
-[class*="st-key-hit-"] [data-testid="stPageLink"] p{font-size:1.1rem;font-weight:600;line-height:1.35}
+[class*="st-key-hit-"] [data-testid="stPageLink"] p{font-size:1.1rem;font-weight:600;line-height:1.35;
+  white-space:normal;overflow:visible;text-overflow:clip}
+[class*="st-key-hit-"] [data-testid="stPageLink"] a{height:auto;max-width:100%}
 .kb-badges{margin:.1rem 0 .35rem 0;line-height:1.9}
 .kb-badge{display:inline-block;padding:0 .5rem;margin-right:.3rem;border-radius:.7rem;
   font-size:.78rem;background:#eef2f7;color:#24364b;border:1px solid #d5dde8}
@@ -74,16 +76,22 @@ def plain(fragment: Fragment) -> Fragment:
 
 
 def without_title(fragment: Fragment, title: str) -> Fragment:
-    """A snippet that starts with the document's title, without that repetition."""
-    head = fragment.text.lstrip()
-    cut = len(fragment.text) - len(head)
-    if not title.strip() or not head.casefold().startswith(title.strip().casefold()):
+    """A snippet that starts with the document's title (letters and digits alike, punctuation aside),
+    without that repetition."""
+    wanted = [ch.casefold() for ch in title if ch.isalnum()]
+    if not wanted:
         return fragment
-    cut += len(title.strip())
-    rest = fragment.text[cut:]
-    cut += len(rest) - len(rest.lstrip(" \t\n:.-–"))
-    matches = tuple((a - cut, b - cut) for a, b in fragment.matches if a >= cut)
-    return Fragment(fragment.text[cut:], matches)
+    i = 0
+    for ch in wanted:
+        while i < len(fragment.text) and not fragment.text[i].isalnum():
+            i += 1
+        if i >= len(fragment.text) or fragment.text[i].casefold() != ch:
+            return fragment
+        i += 1
+    while i < len(fragment.text) and not fragment.text[i].isalnum() and fragment.text[i] not in "([„\"'":
+        i += 1
+    matches = tuple((a - i, b - i) for a, b in fragment.matches if a >= i)
+    return Fragment(fragment.text[i:], matches)
 
 
 def marked(fragment: Fragment) -> str:
