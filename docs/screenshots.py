@@ -16,6 +16,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browserkit import NARROW, launch, require_chromium, serve, settled  # noqa: E402
 
 from archive.access import add_coordinator  # noqa: E402
+from archive.service import open_knowledge_base, update_metadata  # noqa: E402
+from kb.settings import load_settings  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 USER = ("demo", "screenshot-only-password")
@@ -47,6 +49,19 @@ def _small(path: Path) -> None:
     image.convert("P", palette=Image.ADAPTIVE, colors=192).save(path, optimize=True)
 
 
+def _one_correction(base: Path, secrets: Path) -> None:
+    """A real metadata correction, so the audit log in the admin picture has an entry."""
+    settings = load_settings(base / "index", base / "corpus")
+    settings = type(settings)(**{**settings.__dict__, "secrets_file": secrets})
+    kb = open_knowledge_base(settings)
+    try:
+        doc_id = "documents/003_52458518a7f32b1d"
+        topics = [*kb.get(doc_id).topics, "digitalisation"]
+        update_metadata(kb, settings, doc_id, {"topics": list(dict.fromkeys(topics))}, USER[0])
+    finally:
+        kb.close()
+
+
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
@@ -59,6 +74,7 @@ def main() -> int:
         )
         secrets = base / "secrets" / "coordinators.json"
         add_coordinator(secrets, *USER)
+        _one_correction(base, secrets)
         with (
             serve(base / "corpus", base / "index", secrets, base / "server.log") as url,
             sync_playwright() as p,
