@@ -13,11 +13,11 @@ from kb.analysis import STEM_LANGUAGES
 from kb.collect import Lexicon, expand_terms
 from kb.engine import Engine
 from kb.facets import FacetTable, read_table
-from kb.folding import fold
 from kb.index import document_from_fields
 from kb.models import FACETS, Facet, FacetValue, Hit, SearchPage, SearchRequest
 from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword
 from kb.snippets import SNIPPET_CHARS, SpanFinder, fragments, query_terms
+from kb.suggest import suggest
 from kb.vocabulary import Vocabulary
 
 MAX_PAGE_SIZE = 100
@@ -100,7 +100,7 @@ class SearchSession:
         terms = query_terms(plan.query, self.searcher.reader(), self.engine.has) if plan else {}
         finder = SpanFinder(terms) if terms else None  # one per page: words met in several hits judged once
         hits = tuple(self.hit(docnum, score, finder) for docnum, score in window)
-        suggestion = self.suggest(plan, total) if plan else None
+        suggestion = self.suggest(text, plan, request, allowed) if plan else None
         return SearchPage(
             request=request,
             total=total,
@@ -160,19 +160,8 @@ class SearchSession:
             topics=doc.topics,
         )
 
-    def suggest(self, plan: QueryPlan, total: int) -> str | None:
-        """'Did you mean': words unknown to the index (in any form) replaced by their closest known word."""
-        changed, out = False, []
-        for word in plan.words:
-            lower = word.lower()
-            known = self.doc_frequency("fold", fold(lower)) > 0 or (total and word in plan.expanded_words)
-            if known or not lower.isalpha() or len(lower) < 4:
-                out.append(word)
-                continue
-            found = self.lexicon.near("content", lower, maxdist=2, prefixlength=2, limit=1)
-            if found and found[0] != lower:
-                out.append(found[0])
-                changed = True
-            else:
-                out.append(word)
-        return " ".join(out) if changed else None
+    def suggest(
+        self, text: str, plan: QueryPlan, request: SearchRequest, allowed: np.ndarray | None
+    ) -> str | None:
+        """'Did you mean' (see kb.suggest)."""
+        return suggest(self, text, plan, request, allowed)

@@ -53,7 +53,7 @@ def _same_network_year(doc: Document) -> None:
     request = SearchRequest(networks=doc.networks[:1], years=(doc.year,), sort="newest", page_size=6)
     hits = [h for h in kb.search(request, i18n.language()).hits if h.id != doc.id][:5]
     st.subheader(t("doc.same"))
-    show_hits(hits) if hits else st.caption(t("doc.nothing"))
+    show_hits(hits, key="same")
 
 
 def main() -> None:
@@ -86,7 +86,7 @@ def main() -> None:
     st.subheader(t("doc.text"))
     st.html(render.full_text(text))
     st.subheader(t("doc.related"))
-    show_hits(related) if related else st.caption(t("doc.nothing"))
+    show_hits(related, key="related")
     _same_network_year(doc)
 
 
