@@ -326,6 +326,11 @@ def build_query(
     return QueryPlan(query, tuple(builder.words), tuple(builder.expansions), tuple(builder.expanded_words))
 
 
+def is_plain(text: str) -> bool:
+    """Whether the text is plain words (no operators, phrases, wildcards or fields): what meaning can answer."""
+    return bool(text.strip()) and not _OPERATORS.search(text) and not _FIELD_PREFIX.search(text)
+
+
 def is_multiword(text: str) -> bool:
     """Whether the text is several words and no query expression (eligible for the relaxed OR).
 
