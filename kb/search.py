@@ -73,6 +73,7 @@ class SearchSession:
             fuzzy=request.fuzzy,
             doc_frequency=lambda w: self.doc_frequency("fold", w),
             relaxed=relaxed,
+            doc_count=self.searcher.doc_count(),
         )
 
     def filter_masks(self, request: SearchRequest) -> dict[str, np.ndarray]:
