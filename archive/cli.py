@@ -353,9 +353,17 @@ def cmd_stats(args, settings: Settings) -> int:
     stats = _open(settings).stats()
     if args.json:
         facets = {f.name: [{"value": v.value, "count": v.count} for v in f.values] for f in stats.facets}
-        _emit({"documents": stats.documents, "schema_version": stats.schema_version, "facets": facets})
+        meaning = {"embedded": stats.embedded, "embedding_pending": stats.embedding_pending}
+        _emit(
+            {"documents": stats.documents, "schema_version": stats.schema_version, "facets": facets}
+            | (meaning if stats.embedded is not None else {})
+        )
     else:
         print(f"{stats.documents} documents")
+        if stats.embedded is not None:
+            print(
+                f"searchable by meaning: {stats.embedded} ({stats.embedding_pending} waiting to be embedded)"
+            )
         for f in stats.facets:
             print(f"{f.name}: " + ", ".join(f"{v.value} ({v.count})" for v in f.values))
     return 0
