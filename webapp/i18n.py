@@ -97,6 +97,19 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
     "doc.back": ("Back to the search", "Zurück zur Suche", "Tilbage til søgningen"),
     "doc.text": ("Full text", "Volltext", "Fuld tekst"),
     "doc.download": ("Download the original", "Original herunterladen", "Hent originalen"),
+    "hit.meaning": ("found by meaning", "nach Bedeutung gefunden", "fundet efter betydning"),
+    "hit.both": ("by words and meaning", "nach Wörtern und Bedeutung", "efter ord og betydning"),
+    "search.embedding": (
+        "{done} of {total} documents can be found by meaning so far; the rest by their words (embedding continues in the background).",
+        "{done} von {total} Dokumenten sind bisher nach Bedeutung auffindbar, die übrigen über ihre Wörter (die Einbettung läuft im Hintergrund weiter).",
+        "{done} af {total} dokumenter kan indtil videre findes efter betydning, resten efter deres ord (indlejringen fortsætter i baggrunden).",
+    ),
+    "doc.meaning": (
+        "Similar in meaning (any language)",
+        "Inhaltlich ähnlich (alle Sprachen)",
+        "Lignende indhold (alle sprog)",
+    ),
+    "doc.translations": ("Also in {langs}", "Auch auf {langs}", "Også på {langs}"),
     "doc.related": ("Similar documents", "Ähnliche Dokumente", "Lignende dokumenter"),
     "doc.same": (
         "Same network and year",

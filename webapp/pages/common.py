@@ -57,6 +57,8 @@ def hit_badges(vocab: Vocabulary, hit: Hit) -> list[tuple[str, str]]:
     items = [(i18n.doctype_name(hit.doctype), "type"), (i18n.language_name(hit.language), "lang")]
     items.append((hit.date or (str(hit.year) if hit.year else ""), "date"))
     items += [(value_label(vocab, "network", n), "net") for n in hit.networks]
+    if hit.via in ("meaning", "both"):  # how the semantic channel took part
+        items.append((i18n.t(f"hit.{hit.via}"), "via"))
     return items
 
 

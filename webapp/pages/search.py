@@ -61,6 +61,9 @@ def _hints(page: SearchPage, bounds: ss.Bounds) -> None:
         )
     if page.relaxed:
         st.info(t("search.relaxed"))
+    progress = state.knowledge_base().embedding_progress() if page.meaning else None
+    if progress and progress[0] < progress[1]:
+        st.caption(t("search.embedding", done=progress[0], total=progress[1]))
     if page.expansions:
         st.caption(t("search.expansions", terms=", ".join(page.expansions)))
     if page.request.text:

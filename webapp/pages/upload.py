@@ -16,7 +16,22 @@ from webapp.pages import metadata_form
 from webapp.pages.common import DOCUMENT_PAGE, page_start
 from webapp.pages.signin import require_coordinator
 
-TYPES = ["pdf", "html", "htm", "md", "markdown", "txt", "docx", "odt", "ods", "odp", "pptx", "xlsx", "rtf", "doc"]
+TYPES = [
+    "pdf",
+    "html",
+    "htm",
+    "md",
+    "markdown",
+    "txt",
+    "docx",
+    "odt",
+    "ods",
+    "odp",
+    "pptx",
+    "xlsx",
+    "rtf",
+    "doc",
+]
 
 
 def _preview(name: str, data: bytes, key: str) -> Document:
