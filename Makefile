@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: install run index test test-slow test-all lint format bench eval clean
+.PHONY: install run index test test-slow test-all lint format bench eval clean screenshots
 
 install: $(VENV)/.installed
 
@@ -37,10 +37,14 @@ test-all: lint
 	$(BIN)/python -m pytest -q
 
 bench: install
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run --readme README.md
 
 eval: install
 	$(BIN)/python -m eval.run
+
+# the README's pictures of the main pages (system Chromium, seed corpus)
+screenshots: install
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf var .pytest_cache

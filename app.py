@@ -15,7 +15,11 @@ pages = [
         default=True,
     ),
     st.Page(
-        "webapp/pages/document.py", title=t("nav.document"), icon=":material/description:", url_path="doc"
+        "webapp/pages/document.py",
+        title=t("nav.document"),
+        icon=":material/description:",
+        url_path="doc",
+        visibility="hidden",  # reached from a result, never empty from the menu
     ),
     st.Page(
         "webapp/pages/explore.py", title=t("nav.explore"), icon=":material/timeline:", url_path="explore"

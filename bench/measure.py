@@ -79,16 +79,22 @@ def dir_size_mb(path: Path) -> float:
 
 
 def machine() -> dict[str, object]:
-    """Cores, RAM and Python version of this machine."""
+    """Cores, processor, RAM and Python version of this machine."""
     ram_gb = None
+    cpu = "unknown processor"
     try:
         for line in Path("/proc/meminfo").read_text().splitlines():
             if line.startswith("MemTotal:"):
                 ram_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
     except OSError:
         pass
     return {
         "cores": os.cpu_count(),
+        "cpu": cpu,
         "ram_gb": ram_gb,
         "python": sys.version.split()[0],
         "platform": sys.platform,

@@ -5,112 +5,33 @@ ingest.pipeline in a fresh process (docs/s, index size, peak memory), open the i
 the first page in another fresh process (cold start), then time the results page — one
 KnowledgeBase.search call: top 10 with snippets and all six facets — per query class in a
 serving process (p50/p95/p99 and its RSS afterwards), and the same pages on SQLite FTS5 over the
-same texts (bench/fts5.py). Prints a markdown table and writes bench/out/results.{md,json}.
+same texts (bench/fts5.py). Prints a markdown table and writes bench/out/results.{md,json};
+`--readme README.md` (what `make bench` passes) also replaces the README's figures between its
+markers, with the date, the machine, the commit and the load average (a shared machine is named).
+Queries come from bench/queries.py with a new seed each run (`--query-seed` repeats a run).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
 import random
-import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from bench import corpus as bench_corpus
 from bench.measure import current_rss_mb, dir_size_mb, machine, peak_memory_mb, summary
+from bench.queries import CLASSES, NO_VOCABULARY_CLASS, WARMUP_CLASS, base_class, is_semantic, make_queries
+from bench.report import render, write_readme
 
-CLASSES = (
-    "one-word",
-    "two-words",
-    "phrase",
-    "prefix",
-    "filter-1",
-    "filter-2",
-    "filter-3",
-    "browse-all",
-    "misspelled",
-)
-TARGET_P95_MS = 50.0
-TARGET_DOCS_PER_S = 500.0
-TARGET_RSS_MB = 1024.0
-TARGET_FIRST_PAGE_S = 3.0
 RESULT_TAG = "BENCH-RESULT "
-WARMUP = 5
-_TOKEN = re.compile(r"\w+", re.U)
-_PAIR = re.compile(r"\b([^\W\d_]{3,}) ([^\W\d_]{3,})\b", re.U)
-
-
-# -- queries ---------------------------------------------------------------------------------------
-
-
-def _words(text: str, min_len: int) -> list[str]:
-    return [w for w in _TOKEN.findall(text) if w.isalpha() and len(w) >= min_len]
-
-
-def _misspell(word: str, rng: random.Random) -> str:
-    i = rng.randrange(1, len(word) - 2)
-    if word[i] == word[i + 1]:
-        return word[:i] + word[i + 1 :]
-    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-
-
-def make_queries(records: list[bench_corpus.Record], n: int, seed: int) -> dict[str, list[dict]]:
-    """n queries per class, drawn from the documents (so most have hits), the same for a seed."""
-    rng = random.Random(f"queries:{seed}")
-    out: dict[str, list[dict]] = {c: [] for c in CLASSES}
-
-    def pick(min_len: int = 4) -> tuple[bench_corpus.Record, list[str]]:
-        while True:
-            r = rng.choice(records)
-            words = _words(r.text, min_len)
-            if words:
-                return r, words
-
-    for _ in range(n):
-        r, words = pick()
-        out["one-word"].append({"text": rng.choice(words)})
-        r, words = pick()
-        a = rng.randrange(len(words))
-        b = rng.randrange(len(words))
-        out["two-words"].append({"text": f"{words[a]} {words[b]}"})
-        while True:
-            r = rng.choice(records)
-            pairs = _PAIR.findall(r.text)
-            if pairs:
-                out["phrase"].append({"text": '"{} {}"'.format(*rng.choice(pairs))})
-                break
-        r, words = pick(6)
-        out["prefix"].append({"text": rng.choice(words)[:5] + "*"})
-        r, words = pick()
-        out["filter-1"].append({"text": rng.choice(words), "filters": {"region": [rng.choice(r.regions)]}})
-        r, words = pick()
-        out["filter-2"].append(
-            {
-                "text": rng.choice(words),
-                "filters": {"network": [rng.choice(r.networks)], "year": [r.year]},
-            }
-        )
-        r, words = pick()
-        out["filter-3"].append(
-            {
-                "text": rng.choice(words),
-                "filters": {
-                    "topic": [rng.choice(r.topics)],
-                    "doctype": [r.doctype],
-                    "language": [r.language],
-                },
-            }
-        )
-        out["browse-all"].append({"text": ""})
-        r, words = pick(6)
-        out["misspelled"].append({"text": _misspell(rng.choice(words), rng)})
-    return out
 
 
 # -- child processes -------------------------------------------------------------------------------
@@ -190,11 +111,11 @@ def child_cold(corpus: Path, index: Path, word: str) -> dict:
     }
 
 
-def _request(q: dict):
+def _request(q: dict, cls: str):
     from kb.models import SearchRequest
 
     f = q.get("filters", {})
-    return SearchRequest(
+    request = SearchRequest(
         text=q["text"],
         regions=tuple(f.get("region", ())),
         networks=tuple(f.get("network", ())),
@@ -204,58 +125,106 @@ def _request(q: dict):
         languages=tuple(f.get("language", ())),
         sort="relevance" if q["text"] else "newest",
     )
+    if is_semantic(cls):  # the semantic channel's switch (see bench.queries.SEMANTIC_CLASSES)
+        request = dataclasses.replace(request, semantic=True)
+    return request
+
+
+def _timed(page, queries: list[dict], cls: str, profiler=None) -> dict:
+    times, totals, empty = [], [], 0
+    for q in queries:
+        if profiler:
+            profiler.enable()
+        start = time.perf_counter()
+        total, shown = page(q, cls)
+        times.append((time.perf_counter() - start) * 1000)
+        if profiler:
+            profiler.disable()
+        totals.append(total)
+        empty += shown == 0
+    return {**summary(times), "mean_total": round(sum(totals) / max(1, len(totals)), 1), "empty": empty}
 
 
 def child_serve(engine: str, corpus: Path, index: Path, queries_file: Path, profile: str | None) -> dict:
     queries = json.loads(queries_file.read_text())
+    extra = {}
     if engine == "whoosh":
         from kb.api import KnowledgeBase
 
         kb = KnowledgeBase(index, corpus)
 
-        def page(q: dict) -> tuple[int, int]:
-            p = kb.search(_request(q))
+        def page(q: dict, cls: str) -> tuple[int, int]:
+            p = kb.search(_request(q, cls))
             return p.total, len(p.hits)
     else:
         from bench.fts5 import Fts5
 
         db = Fts5(index)
 
-        def page(q: dict) -> tuple[int, int]:
-            p = db.search(q["text"], q.get("filters"))
+        def page(q: dict, cls: str) -> tuple[int, int]:
+            # a question is a few words of which a document has most, not all: OR them, ranked by bm25
+            p = db.search(q["text"], q.get("filters"), any_word=base_class(cls) == "question")
             return p["total"], len(p["hits"])
 
-    for q in queries["one-word"][:WARMUP]:
-        page(q)
+    for q in queries[WARMUP_CLASS]:
+        page(q, "one-word")
     profiler = None
     if profile:
         import cProfile
 
         profiler = cProfile.Profile()
-    result = {}
-    for cls in CLASSES:
-        times, totals, empty = [], [], 0
-        for q in queries[cls]:
-            if profiler and cls == profile:
-                profiler.enable()
-            start = time.perf_counter()
-            total, shown = page(q)
-            times.append((time.perf_counter() - start) * 1000)
-            if profiler:
-                profiler.disable()
-            totals.append(total)
-            empty += shown == 0
-        result[cls] = {**summary(times), "mean_total": round(sum(totals) / len(totals), 1), "empty": empty}
+    result = {cls: _timed(page, queries[cls], cls, profiler if cls == profile else None) for cls in CLASSES}
     if profiler:
         profiler.dump_stats(str(queries_file.with_suffix(f".{engine}.{profile}.prof")))
-    return {"classes": result, "rss_mb": current_rss_mb(), "peak_mb": peak_memory_mb()["self"]}
+    rss = current_rss_mb()
+    if engine == "whoosh" and queries.get(NO_VOCABULARY_CLASS):
+        # The same index served from a corpus folder without vocabulary.json (a fresh folder).
+        with tempfile.TemporaryDirectory() as bare:
+            kb = KnowledgeBase(index, Path(bare))
+            for q in queries[WARMUP_CLASS]:
+                page(q, "one-word")
+            extra["no_vocabulary"] = _timed(page, queries[NO_VOCABULARY_CLASS], "one-word")
+            kb.close()
+    return {"classes": result, "rss_mb": rss, "peak_mb": peak_memory_mb()["self"], **extra}
+
+
+def _load() -> float:
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return 0.0
+
+
+def _commit() -> str:
+    """The commit measured (with +changes when the work tree differs from it)."""
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=bench_corpus.ROOT
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            cwd=bench_corpus.ROOT,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return (rev or "unknown") + ("+changes" if dirty else "")
 
 
 # -- the run ---------------------------------------------------------------------------------------
 
 
 def bench_size(
-    size: int, n_queries: int, seed: int, out_dir: Path, data_dir: Path, workers: int | None
+    size: int,
+    n_queries: int,
+    seed: int,
+    query_seed: int,
+    out_dir: Path,
+    data_dir: Path,
+    workers: int | None,
+    load: list[float],
+    reuse_index: bool = False,
 ) -> dict:
     log = lambda msg: print(f"[{size}] {msg}", file=sys.stderr, flush=True)  # noqa: E731
     start = time.perf_counter()
@@ -264,7 +233,13 @@ def bench_size(
     records = bench_corpus.load_records(folder)
     index = out_dir / f"index-{size}-s{seed}"
     wargs = ["--workers", str(workers)] if workers else []
-    ingest, _ = _child(["ingest", "--corpus", str(folder), "--index", str(index), *wargs])
+    load.append(_load())
+    done = out_dir / f"ingest-{size}-s{seed}.json"
+    if reuse_index and index.is_dir() and done.is_file():
+        ingest = json.loads(done.read_text())
+    else:
+        ingest, _ = _child(["ingest", "--corpus", str(folder), "--index", str(index), *wargs])
+        done.write_text(json.dumps(ingest))
     log(f"ingest {ingest}")
 
     from bench import fts5
@@ -273,9 +248,10 @@ def bench_size(
     fts_build = fts5.build(db, records)
     log(f"fts5 build {fts_build}")
 
-    queries = make_queries(records, n_queries, seed)
-    qfile = out_dir / f"queries-{size}-s{seed}.json"
+    queries = make_queries(records, n_queries, query_seed)
+    qfile = out_dir / f"queries-{size}-s{seed}-q{query_seed}.json"
     qfile.write_text(json.dumps(queries, ensure_ascii=False))
+    load.append(_load())
     cold, cold_wall = _child(
         ["cold", "--corpus", str(folder), "--index", str(index), "--word", queries["one-word"][0]["text"]]
     )
@@ -285,8 +261,10 @@ def bench_size(
         raise RuntimeError(f"the index holds {cold['documents']} documents, ingest indexed {indexed}")
     log(f"cold {cold}")
     serve_args = ["--corpus", str(folder), "--queries-file", str(qfile)]
+    load.append(_load())
     whoosh, _ = _child(["serve", "--engine", "whoosh", "--index", str(index), *serve_args])
     log(f"whoosh rss {whoosh['rss_mb']} MB")
+    load.append(_load())
     sqlite, _ = _child(["serve", "--engine", "fts5", "--index", str(db), *serve_args])
     log(f"fts5 rss {sqlite['rss_mb']} MB")
     languages: dict[str, int] = {}
@@ -305,69 +283,14 @@ def bench_size(
     }
 
 
-def _ok(flag: bool) -> str:
-    return "✅" if flag else "❌"
-
-
-def render(results: list[dict], meta: dict) -> str:
-    """The markdown tables the README keeps."""
-    m = meta["machine"]
-    lines = [
-        f"Measured {meta['date']} on {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']} "
-        f"(`python -m bench.run --sizes {','.join(str(r['size']) for r in results)} "
-        f"--queries {meta['queries']}`, seed {meta['seed']}).",
-        "",
-    ]
-    for r in results:
-        n = r["size"]
-        ing, cold, w, f = r["ingest"], r["cold"], r["whoosh"], r["fts5"]
-        langs = ", ".join(f"{k} {v}" for k, v in sorted(r["languages"].items(), key=lambda kv: -kv[1]))
-        lines += [
-            f"### {n:,} documents ({langs})",
-            "",
-            "Results page = one `KnowledgeBase.search`: top 10 with snippets and all six facet counts; "
-            f"FTS5 = top 10 by bm25 with snippet() and six GROUP BY counts. ms, {r['queries_per_class']} "
-            "queries per class after a short warm-up.",
-            "",
-            "| query class | Whoosh p50 | p95 | p99 | FTS5 p50 | p95 | p99 | p95 Whoosh/FTS5 | hits Whoosh / FTS5 | p95 ≤ 50 ms and ≤ FTS5 |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
-        ]
-        for cls in CLASSES:
-            a, b = w["classes"][cls], f["classes"][cls]
-            ratio = a["p95"] / b["p95"] if b["p95"] else float("inf")
-            ok = a["p95"] <= TARGET_P95_MS and a["p95"] <= b["p95"]
-            lines.append(
-                f"| {cls} | {a['p50']:.1f} | {a['p95']:.1f} | {a['p99']:.1f} | {b['p50']:.1f} | {b['p95']:.1f} "
-                f"| {b['p99']:.1f} | {ratio:.1f}× | {a['mean_total']:,.0f} / {b['mean_total']:,.0f} | {_ok(ok)} |"
-            )
-        peak = ing["peak_mb"]
-        lines += [
-            "",
-            "| measure | value | target |",
-            "|---|---:|:---:|",
-            f"| ingest end to end (files → index) | {ing['docs_per_s']:,.0f} docs/s "
-            f"({ing['files']:,} files in {ing['seconds']:,.0f} s) | ≥ 500 {_ok(ing['docs_per_s'] >= TARGET_DOCS_PER_S)} |",
-            f"| index size | {ing['index_mb']:,.0f} MB (FTS5 database {r['fts5_build']['size_mb']:,.0f} MB, "
-            f"built in {r['fts5_build']['seconds']:,.0f} s) | |",
-            f"| ingest peak memory | main {peak['self']:,.0f} MB, largest worker {peak['children']:,.0f} MB | |",
-            f"| cold start: open index + first page (in process) | {cold['open_s'] + cold['first_page_s']:.2f} s "
-            f"(imports {cold['import_s']:.2f} s, first query after it {cold['first_query_s'] * 1000:.0f} ms) | |",
-            f"| fresh process start → first page | {cold['process_to_first_page_s']:.2f} s "
-            f"| ≤ 3 s {_ok(cold['process_to_first_page_s'] <= TARGET_FIRST_PAGE_S)} |",
-            f"| serving process RSS after all queries | {w['rss_mb']:,.0f} MB (FTS5 {f['rss_mb']:,.0f} MB) "
-            f"| ≤ 1 GB {_ok(w['rss_mb'] <= TARGET_RSS_MB)} |",
-            "",
-        ]
-        if ing["statuses"].get("failed") or ing["statuses"].get("duplicate"):
-            lines += [f"Ingest outcomes: {ing['statuses']}", ""]
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     p.add_argument("--sizes", default="10000,100000")
     p.add_argument("--queries", type=int, default=100, help="queries per class")
-    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--seed", type=int, default=42, help="corpus seed (the same corpus every run)")
+    p.add_argument("--query-seed", type=int, default=None, help="query seed (default: a new one each run)")
+    p.add_argument("--readme", type=Path, default=None, help="write the figures into this README's block")
+    p.add_argument("--reuse-index", action="store_true", help="keep an index this corpus was ingested into")
     p.add_argument("--workers", type=int, default=None, help="ingest worker processes (default: cores)")
     p.add_argument("--out", type=Path, default=bench_corpus.OUT_DIR)
     p.add_argument("--data", type=Path, default=bench_corpus.DATA_DIR)
@@ -397,20 +320,29 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     a.out.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in a.sizes.split(",") if s.strip()]
+    query_seed = a.query_seed if a.query_seed is not None else random.SystemRandom().randrange(1, 10**6)
     meta = {
-        "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
+        "commit": _commit(),
         "queries": a.queries,
         "seed": a.seed,
+        "query_seed": query_seed,
         "data": "real" if a.data.is_dir() else "synthetic",
     }
     results = []
+    load: list[float] = []
     for size in sizes:
-        results.append(bench_size(size, a.queries, a.seed, a.out, a.data, a.workers))
+        results.append(
+            bench_size(size, a.queries, a.seed, query_seed, a.out, a.data, a.workers, load, a.reuse_index)
+        )
+        meta["load"] = {"min": min(load), "max": max(load)}
         # Write after every size, so a long run leaves its first tables behind.
         table = render(results, meta)
         (a.out / "results.md").write_text(table + "\n", encoding="utf-8")
         (a.out / "results.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2))
+        if a.readme:
+            write_readme(a.readme, table)
     print(table)
     return 0
 

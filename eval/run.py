@@ -41,6 +41,7 @@ from eval.judgements import (
     load_libreoffice,
     seed_queries,
 )
+from eval.xquad import SPLITS, xquad_available, xquad_documents, xquad_queries
 from kb.api import KnowledgeBase
 from kb.errors import QuerySyntaxError
 from kb.models import Document, SearchRequest
@@ -53,7 +54,8 @@ DEPTH = 10
 BASELINE = "bm25 (FTS5)"
 OURS = "ours"
 OURS_NO_EXPANSION = "ours −exp"
-SYSTEMS: tuple[str, ...] = (BASELINE, OURS, OURS_NO_EXPANSION)
+OURS_NO_SEMANTIC = "ours −sem"
+SYSTEMS: tuple[str, ...] = (BASELINE, OURS, OURS_NO_SEMANTIC, OURS_NO_EXPANSION)
 METRICS: tuple[str, ...] = ("success@3", "MRR", "nDCG@10")
 
 Searcher = Callable[[str, Sequence[str]], list[str]]
@@ -89,11 +91,18 @@ def scores(ranked: Sequence[str], relevant: dict[str, int]) -> dict[str, float]:
 class OurSearch:
     kb: KnowledgeBase
     expand: bool
+    semantic: bool = True  # the meaning channel (when the knowledge base has it)
     errors: int = 0  # queries rejected as syntax errors
     leaks: int = 0  # searches with a language filter that returned hits in another language
 
     def __call__(self, text: str, languages: Sequence[str]) -> list[str]:
-        request = SearchRequest(text=text, page_size=DEPTH, expand=self.expand, languages=tuple(languages))
+        request = SearchRequest(
+            text=text,
+            page_size=DEPTH,
+            expand=self.expand,
+            semantic=self.semantic,
+            languages=tuple(languages),
+        )
         try:
             hits = self.kb.search(request).hits
         except QuerySyntaxError:
@@ -126,13 +135,33 @@ class DatasetResult:
         out: dict[str, dict[str, dict[str, float]]] = {}
         per = {s: self.per_query(s) for s in SYSTEMS}
         groups = by_kind(self.queries)
-        for kind in [k for k in KINDS if k in groups] + ["all"]:
+        kinds = [k for k in KINDS if k in groups] + [k for k in groups if k not in KINDS]
+        for kind in kinds + ["all"]:
             qs = self.queries if kind == "all" else groups[kind]
             out[kind] = {
                 s: {m: sum(per[s][q.id][m] for q in qs) / len(qs) for m in METRICS} | {"n": len(qs)}
                 for s in SYSTEMS
             }
         return out
+
+
+def _ours(kb: KnowledgeBase) -> dict[str, OurSearch]:
+    return {
+        OURS: OurSearch(kb, expand=True),
+        OURS_NO_SEMANTIC: OurSearch(kb, expand=True, semantic=False),
+        OURS_NO_EXPANSION: OurSearch(kb, expand=False),
+    }
+
+
+def _embed(kb: KnowledgeBase, log=print) -> None:
+    """Embed what is pending (vectors are kept beside the index between runs)."""
+    if kb.semantic is None:
+        return
+    kb.semantic.stop()
+    started = time.perf_counter()
+    done = kb.embed_pending()
+    if done:
+        log(f"embedded {done} documents in {time.perf_counter() - started:.0f} s")
 
 
 def evaluate(name: str, queries: list[Judged], systems: dict[str, Searcher], docs: int) -> DatasetResult:
@@ -166,12 +195,13 @@ def run_seeds(work_dir: Path | None = None) -> DatasetResult:
         def numbered(fn: Searcher) -> Searcher:
             return lambda text, languages: [to_number[i] for i in fn(text, languages)]
 
-        ours, plain = OurSearch(kb, expand=True), OurSearch(kb, expand=False)
-        systems = {BASELINE: numbered(baseline_search(baseline)), OURS: numbered(ours)}
-        systems[OURS_NO_EXPANSION] = numbered(plain)
+        _embed(kb)  # the seeds' vectors (the background embedder may have started already)
+        ours = _ours(kb)
+        systems = {BASELINE: numbered(baseline_search(baseline))}
+        systems |= {name: numbered(fn) for name, fn in ours.items()}
         result = evaluate("seeds", seed_queries(), systems, len(docs))
-        result.syntax_errors = {BASELINE: 0, OURS: ours.errors, OURS_NO_EXPANSION: plain.errors}
-        result.filter_leaks = {BASELINE: 0, OURS: ours.leaks, OURS_NO_EXPANSION: plain.leaks}
+        result.syntax_errors = {BASELINE: 0} | {name: fn.errors for name, fn in ours.items()}
+        result.filter_leaks = {BASELINE: 0} | {name: fn.leaks for name, fn in ours.items()}
         kb.close()
         baseline.close()
         return result
@@ -223,9 +253,30 @@ def run_libreoffice(per_kind: int = 100, rebuild: bool = False, log=print) -> Da
     pages = load_libreoffice()
     kb, docs = libreoffice_index(pages, rebuild, log)
     baseline = Bm25Baseline((d.id, d.language, d.title, d.text) for d in docs)
-    ours, plain = OurSearch(kb, expand=True), OurSearch(kb, expand=False)
-    systems = {BASELINE: baseline_search(baseline), OURS: ours, OURS_NO_EXPANSION: plain}
+    _embed(kb, log)
+    systems = {BASELINE: baseline_search(baseline), **_ours(kb)}
     result = evaluate("libreoffice", libreoffice_queries(pages, per_kind), systems, len(docs))
+    kb.close()
+    baseline.close()
+    return result
+
+
+def xquad_index(log=print) -> tuple[KnowledgeBase, list[Document]]:
+    """The XQuAD paragraphs (both languages) in eval/out/xquad/index, embedded beside it (kept between runs)."""
+    index_dir = OUT_DIR / "xquad" / "index"
+    docs = xquad_documents()
+    shutil.rmtree(index_dir, ignore_errors=True)  # 240 paragraphs index in a second; vectors are kept
+    kb = KnowledgeBase(index_dir, CORPUS_DIR)
+    kb.write(docs)
+    _embed(kb, log)
+    return kb, docs
+
+
+def run_xquad(split: str = "held-out", log=print) -> DatasetResult:
+    kb, docs = xquad_index(log)
+    baseline = Bm25Baseline((d.id, d.language, d.title, d.text) for d in docs)
+    systems = {BASELINE: baseline_search(baseline), **_ours(kb)}
+    result = evaluate(f"xquad ({split})", xquad_queries(split), systems, len(docs))
     kb.close()
     baseline.close()
     return result
@@ -247,7 +298,7 @@ def verdict(ours: dict[str, float], base: dict[str, float]) -> str:
 
 def markdown(result: DatasetResult) -> str:
     table = result.table()
-    short = {BASELINE: "bm25", OURS: "ours", OURS_NO_EXPANSION: "−exp"}
+    short = {BASELINE: "bm25", OURS: "ours", OURS_NO_SEMANTIC: "−sem", OURS_NO_EXPANSION: "−exp"}
     head = ["kind", "n"] + [f"{m} {short[s]}" for m in METRICS for s in SYSTEMS] + ["ours vs bm25"]
     lines = [
         f"### {result.name}: {result.docs} documents, {len(result.queries)} queries",
@@ -318,7 +369,8 @@ def report(results: list[DatasetResult]) -> str:
         "# Relevance evaluation",
         "",
         "success@3, MRR and nDCG@10 per kind of query; bm25 = SQLite FTS5 baseline (eval/fts5.py),"
-        " ours = KnowledgeBase.search with defaults, −exp = ours without cross-language expansion.",
+        " ours = KnowledgeBase.search with defaults (words and meaning fused), −sem = ours by words only,"
+        " −exp = ours without cross-language expansion (meaning then only reorders what the words found).",
     ]
     for r in results:
         parts += ["", markdown(r)]
@@ -335,7 +387,10 @@ def report(results: list[DatasetResult]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.run", description=__doc__.split("\n")[0])
-    parser.add_argument("--dataset", choices=("seeds", "libreoffice", "all"), default="all")
+    parser.add_argument("--dataset", choices=("seeds", "libreoffice", "xquad", "all"), default="all")
+    parser.add_argument(
+        "--split", choices=SPLITS, default="held-out", help="XQuAD articles: the tuning or the held-out half"
+    )
     parser.add_argument("--per-kind", type=int, default=100, help="LibreOffice queries per kind")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the LibreOffice index")
     args = parser.parse_args(argv)
@@ -348,6 +403,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.append(run_libreoffice(args.per_kind, args.rebuild, log))
         else:
             log(f"skipping LibreOffice help: {LIBREOFFICE_DIR} is missing")
+    if args.dataset in ("xquad", "all"):
+        if xquad_available():
+            results.append(run_xquad(args.split, log))
+        else:
+            log("skipping XQuAD: ../shared/data/xquad-dev is missing")
     text = report(results)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     for r in results:

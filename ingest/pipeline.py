@@ -28,7 +28,8 @@ from kb.vocabulary import VOCABULARY_FILE
 log = logging.getLogger(__name__)
 
 PIPELINE_VERSION = "1"  # bump when extraction or derivation changes, so every file is read again
-COMMIT_EVERY = 5000  # documents per commit: whoosh writes a segment per commit (2,000 at once: 1.5× the speed of 4 × 500)
+COMMIT_EVERY = 20_000  # documents per commit: each writer process makes a segment per commit, and every
+# segment costs each query a term lookup per word (5,000 made 40 segments at 100k documents)
 WRITE_PROCS = 2  # processes analyzing a large batch for the index (beside the readers)
 COMMIT_CHARS = 100_000_000  # or sooner, when the documents waiting hold this much text (memory)
 IN_PROCESS_BELOW = 0  # batches smaller than this are read without worker processes (0: always workers)

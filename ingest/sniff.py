@@ -49,27 +49,64 @@ _HTML_START = re.compile(
     rb"^(?:\s|<!--.*?-->|<\?xml[^>]*>)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
 _HTML_ANYWHERE = re.compile(rb"<html\b|<body\b|<!doctype\s+html", re.I)
-_OFFICE_PARTS = (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx"))
+_OFFICE_PARTS = (("word/document.xml", "docx"), ("xl/workbook.xml", "xlsx"), ("ppt/presentation.xml", "pptx"))
+_OPENDOCUMENT = (
+    ("opendocument.text", "odt"),
+    ("opendocument.spreadsheet", "ods"),
+    ("opendocument.presentation", "odp"),
+)
+# Streams of an OLE compound file that name what it holds (names are UTF-16LE in its directory).
+_OLE_STREAMS = (
+    ("EncryptedPackage", "ooxml-encrypted"),  # a password-protected .docx/.xlsx/.pptx
+    ("WordDocument", "doc"),
+    ("Workbook", "xls"),
+    ("PowerPoint Document", "ppt"),
+)
+# What a file named like an office document must be; content of another kind makes it a broken one.
+OFFICE_SUFFIXES = {
+    ".docx": "docx", ".xlsx": "xlsx", ".pptx": "pptx", ".odt": "odt", ".ods": "ods", ".odp": "odp",
+    ".doc": "doc", ".rtf": "rtf",
+}  # fmt: skip
 _CONTROL_BYTES = frozenset(set(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}) | {0x7F}
 
 
 def detect_type(data: bytes, name: str) -> str:
-    """Return the type of a file: "pdf", "html", "markdown", "text", or the name of a type we do not read."""
+    """Return the type of a file: "pdf", "html", "docx", "odt", …, or the name of a type we do not read.
+
+    Content decides (a renamed .docx is still a docx); a file named like an office document whose
+    content is no such document gets the named type, so that its reader reports it as broken.
+    """
     if not data:
         return "empty"
     head = data[:SNIFF_BYTES]
     if b"%PDF-" in head[:PDF_HEADER_WINDOW_BYTES]:
         return "pdf"
+    suffix = PurePath(name).suffix.lower()
     if head.startswith(_ZIP_MAGIC):
-        return _zip_type(data)
+        return _claimed_office_type(_zip_type(data), suffix)
     if head[8:12] == b"WEBP" and head.startswith(b"RIFF"):
         return "webp"
     for magic, kind in _MAGIC:
         if head.startswith(magic):
-            return kind
+            return _ole_type(data) if kind == "ole" else kind
     if not _looks_like_text(head):
-        return "binary"
-    return _text_type(head, PurePath(name).suffix.lower())
+        return _claimed_office_type("binary", suffix)
+    return _claimed_office_type(_text_type(head, suffix), suffix)
+
+
+def _claimed_office_type(detected: str, suffix: str) -> str:
+    """A plain zip, binary or text file named .docx/.odt/…: the named type, so its reader says it is broken."""
+    if detected in ("zip", "binary", "text") and suffix in OFFICE_SUFFIXES:
+        return OFFICE_SUFFIXES[suffix]
+    return detected
+
+
+def _ole_type(data: bytes) -> str:
+    """What an OLE compound file (legacy Office) holds, from the stream names in its directory."""
+    for stream, kind in _OLE_STREAMS:
+        if stream.encode("utf-16-le") in data:
+            return kind
+    return "ole"
 
 
 def _text_type(head: bytes, suffix: str) -> str:
@@ -132,8 +169,9 @@ def _zip_type(data: bytes) -> str:
             if "mimetype" in names:
                 with archive.open("mimetype") as member:
                     mimetype = member.read(100).decode("ascii", "replace")
-                if "opendocument.text" in mimetype:
-                    return "odt"
+                for marker, kind in _OPENDOCUMENT:
+                    if marker in mimetype:
+                        return kind
                 if "epub" in mimetype:
                     return "epub"
     except (
@@ -149,6 +187,6 @@ def _zip_type(data: bytes) -> str:
         log.debug("not a readable zip: %s", exc)
         return "zip"
     for prefix, kind in _OFFICE_PARTS:
-        if any(n.startswith(prefix) for n in names):
+        if prefix in names:
             return kind
     return "zip"

@@ -18,6 +18,7 @@ from kb.models import Document, Fragment, Hit, IndexStats, SearchPage, SearchReq
 from kb.query import build_query
 from kb.schema import SCHEMA_VERSION
 from kb.search import SearchSession
+from kb.semantic import enabled_by_default
 from kb.snippets import highlight, match_spans, query_terms
 from kb.vocabulary import Vocabulary, load_vocabulary
 
@@ -26,18 +27,26 @@ log = logging.getLogger(__name__)
 
 #: Batches smaller than this are written in the calling process whatever `procs` says.
 PARALLEL_WRITE_MIN = 1000
+#: Documents in another language at least this close in meaning are shown as translations of each other.
+TRANSLATION_COSINE = 0.93
 
 
 class KnowledgeBase:
     """An opened index with its corpus: search, read, write. Safe to share across threads."""
 
-    def __init__(self, index_dir: Path, corpus_dir: Path) -> None:
+    def __init__(self, index_dir: Path, corpus_dir: Path, semantic: bool | None = None) -> None:
+        """semantic: the meaning layer on or off (None: KB_SEMANTIC, on unless "off")."""
         self.index_dir = Path(index_dir)
         self.corpus_dir = Path(corpus_dir)
         self._ix, self.created = open_index(self.index_dir)
         self._lock = threading.RLock()
         self._session: SearchSession | None = None
         self._protect_vocabulary_words()
+        self.semantic = None
+        if enabled_by_default() if semantic is None else semantic:
+            from kb.semantic.embedder import SemanticLayer
+
+            self.semantic = SemanticLayer(self.index_dir)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -62,13 +71,17 @@ class KnowledgeBase:
             if s is None or not s.up_to_date() or s.vocabulary is not vocab:
                 if s is not None:
                     s.close()
-                self._session = s = SearchSession(self._ix, vocab)
+                self._session = s = SearchSession(self._ix, vocab, self.semantic)
             return s
 
     def search(self, request: SearchRequest, language: str = "en") -> SearchPage:
         """Results, facets and suggestion for a request (facet labels in `language`)."""
         with self._lock:
-            return self.session().search(request, language)
+            session = self.session()
+            page = session.search(request, language)
+        if self.semantic is not None and not self.semantic.busy() and session.meaning.incomplete():
+            self.embed_in_background()  # a writer (another process) left work, or died before embedding
+        return page
 
     def get(self, doc_id: str) -> Document:
         """One whole document; raises UnknownDocumentError."""
@@ -112,7 +125,63 @@ class KnowledgeBase:
             score[~t.live] = 0
             order = np.lexsort((-t.date_key, -score))
             best = [int(d) for d in order[:limit] if score[d] > 0]
-            return tuple(s.hit(d, float(score[d]), {}) for d in best)
+            return tuple(s.hit(d, float(score[d])) for d in best)
+
+    def similar(self, doc_id: str, limit: int = 5, language: str = "en") -> tuple[Hit, ...]:
+        """Documents closest in meaning to one, in any language, best first (empty without vectors)."""
+        with self._lock:
+            s = self.session()
+            docnum = s.searcher.document_number(id=doc_id)
+            if docnum is None:
+                raise UnknownDocumentError(f"no document with id {doc_id!r}")
+            if s.meaning is None:
+                return ()
+            vector = s.meaning.vector(docnum)
+            if vector is None:
+                return ()
+            scores = s.meaning.index().scores(vector)
+            scores[docnum] = -np.inf
+            scores[~s.table.live] = -np.inf
+            docs = [int(d) for d in np.argsort(-scores, kind="stable")[:limit] if np.isfinite(scores[d])]
+            return tuple(s.hit(d, round(float(scores[d]), 4), {}, "meaning") for d in docs)
+
+    def translations(self, doc_id: str, threshold: float = TRANSLATION_COSINE) -> tuple[Hit, ...]:
+        """Documents in another language that say the same thing (a press release in German and English)."""
+        doc = self.get(doc_id)
+        return tuple(
+            h for h in self.similar(doc_id, limit=5) if h.language != doc.language and h.score >= threshold
+        )
+
+    # -- the semantic layer ----------------------------------------------------------------------
+
+    def _live_ids(self) -> list[str]:
+        return list(self.checksums())
+
+    def _get_or_none(self, doc_id: str) -> Document | None:
+        try:
+            return self.get(doc_id)
+        except UnknownDocumentError:
+            return None
+
+    def embed_in_background(self) -> None:
+        """Start embedding what is pending in a background thread (no-op when the layer is off)."""
+        if self.semantic is not None:
+            self.semantic.start(self._live_ids, self._get_or_none)
+
+    def embed_pending(self, seconds: float | None = None) -> int:
+        """Embed what is pending in this thread (for `kb embed` and tests); returns documents embedded."""
+        if self.semantic is None:
+            return 0
+        import time
+
+        deadline = None if seconds is None else time.monotonic() + seconds
+        return self.semantic.run(self._live_ids, self._get_or_none, deadline)
+
+    def embedding_progress(self) -> tuple[int, int] | None:
+        """(documents searchable by meaning, all documents); None when the layer is off."""
+        if self.semantic is None:
+            return None
+        return self.semantic.progress(self._live_ids())
 
     def contains(self, doc_id: str) -> bool:
         """Whether a document with this id is indexed (one term lookup)."""
@@ -139,7 +208,14 @@ class KnowledgeBase:
     def stats(self, language: str = "en") -> IndexStats:
         """How many documents, with the counts of every facet."""
         page = self.search(SearchRequest(page_size=1), language)
-        return IndexStats(documents=page.total, facets=page.facets, schema_version=SCHEMA_VERSION)
+        progress = self.embedding_progress()
+        return IndexStats(
+            documents=page.total,
+            facets=page.facets,
+            schema_version=SCHEMA_VERSION,
+            embedded=progress[0] if progress else None,
+            embedding_pending=progress[1] - progress[0] if progress else 0,
+        )
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -150,10 +226,15 @@ class KnowledgeBase:
         starts with a fork and writes a segment of its own).
         """
         latest = {doc.id: doc for doc in docs}  # the engine replaces committed documents only
+        if self.semantic is not None:  # queued before the commit: a kill between cannot lose them
+            self.semantic.enqueue(latest.values())
         with writer(self._ix, procs=procs if len(latest) >= PARALLEL_WRITE_MIN else 1) as w:
             for doc_id in delete:
                 w.delete_by_term("id", doc_id)
-            return upsert(w, latest.values())
+            written = upsert(w, latest.values())
+        if latest:
+            self.embed_in_background()  # searchable by words now, by meaning a little later
+        return written
 
     def remove(self, doc_ids: Iterable[str]) -> None:
         """Delete documents from the index by id."""
@@ -165,6 +246,8 @@ class KnowledgeBase:
             w.delete_by_query(Every())
 
     def close(self) -> None:
+        if self.semantic is not None:
+            self.semantic.stop()
         with self._lock:
             if self._session is not None:
                 self._session.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -49,7 +50,11 @@ class Lexicon:
         return [m[0] for m in found[:limit]]
 
 
-def expand_terms(q: Q.Query, reader, lexicon: Lexicon | None = None) -> Q.Query:
+#: Receives the term infos of prefix completions (see _most_frequent_completions).
+Sink = Callable[[str, list[tuple[bytes, int, list[tuple[object, bytes | None]]]]], None]
+
+
+def expand_terms(q: Q.Query, reader, lexicon: Lexicon | None = None, sink: Sink | None = None) -> Q.Query:
     """The query with fuzzy, prefix and wildcard words replaced by the existing terms they match.
 
     Whoosh re-walks the term dictionary for these each time a query is run; a results page runs the
@@ -60,7 +65,7 @@ def expand_terms(q: Q.Query, reader, lexicon: Lexicon | None = None) -> Q.Query:
         texts = lexicon.near(q.fieldname, q.text, q.maxdist, q.prefixlength)
         return _either(q.fieldname, texts, q.boost)
     if type(q) is Q.Prefix:
-        texts = _most_frequent_completions(reader, q.fieldname, q.text)
+        texts = _most_frequent_completions(reader, q.fieldname, q.text, sink)
         return _either(q.fieldname, texts, q.boost)
     if isinstance(q, (Q.Prefix, Q.Wildcard)):
         texts = [t.decode("utf-8") if isinstance(t, bytes) else t for t in q._btexts(reader)]
@@ -70,18 +75,26 @@ def expand_terms(q: Q.Query, reader, lexicon: Lexicon | None = None) -> Q.Query:
         return _either(q.fieldname, texts, q.boost)
     if q.is_leaf():
         return q
-    return q.apply(lambda child: expand_terms(child, reader, lexicon))
+    return q.apply(lambda child: expand_terms(child, reader, lexicon, sink))
 
 
-def _most_frequent_completions(reader, field: str, prefix: str) -> list[str]:
-    """The terms starting with a prefix, at most MAX_PREFIX_TERMS, the most frequent ones when more."""
+def _most_frequent_completions(reader, field: str, prefix: str, sink: Sink | None = None) -> list[str]:
+    """The terms starting with a prefix, at most MAX_PREFIX_TERMS, the most frequent ones when more.
+
+    `sink(field, [(term, document frequency, [(segment, term info bytes), ...]), ...])` is handed the
+    chosen terms' term infos found on the way, so their postings are read without another lookup.
+    """
     counts: dict[bytes, int] = {}
+    infos: dict[bytes, list[tuple[object, bytes | None]]] = {}
     for segment in _segments(reader):
-        for term, df in segment_term_counts(segment, field, prefix.encode("utf-8")):
+        for term, df, info in segment_term_records(segment, field, prefix.encode("utf-8")):
             counts[term] = counts.get(term, 0) + df
+            infos.setdefault(term, []).append((segment, info))
     terms = sorted(counts)
     if len(terms) > MAX_PREFIX_TERMS:
         terms = sorted(terms, key=lambda t: -counts[t])[:MAX_PREFIX_TERMS]
+    if sink is not None:
+        sink(field, [(t, counts[t], infos[t]) for t in terms])
     return [t.decode("utf-8") for t in terms]
 
 
@@ -118,14 +131,23 @@ def segment_terms(reader, field: str, prefix: bytes) -> list[bytes]:
 
 def segment_term_counts(reader, field: str, prefix: bytes) -> list[tuple[bytes, int]]:
     """(term, document frequency) of the terms starting with a prefix in one segment (see segment_terms)."""
+    return [(term, df) for term, df, _ in segment_term_records(reader, field, prefix)]
+
+
+def segment_term_records(reader, field: str, prefix: bytes) -> list[tuple[bytes, int, bytes | None]]:
+    """(term, document frequency, term info bytes) of the terms starting with a prefix in one segment.
+
+    The term info locates (or holds) the term's postings, so they can be read without looking the term
+    up again (None: not a whoosh 3 segment).
+    """
     try:
         index = reader._terms._tindex
         start = reader._terms._keycoder(field, prefix)
         pos = index.closest_key_pos(start)
         end, dbfile = index.endofdata, index.dbfile
     except AttributeError:  # not a whoosh 3 segment: the slow, general way
-        return [(t, reader.doc_frequency(field, t)) for t in reader.expand_prefix(field, prefix)]
-    found: list[tuple[bytes, int]] = []
+        return [(t, reader.doc_frequency(field, t), None) for t in reader.expand_prefix(field, prefix)]
+    found: list[tuple[bytes, int, bytes | None]] = []
     if pos is None:
         return found
     skip = len(start) - len(prefix)  # the field number in front of each key
@@ -135,20 +157,21 @@ def segment_term_counts(reader, field: str, prefix: bytes) -> list[tuple[bytes, 
         while i + _RECORD.size <= len(buf):
             keylen, datalen = _RECORD.unpack_from(buf, i)
             keyat = i + _RECORD.size
-            if keyat + keylen + _INFO_DF.size > len(buf):
+            valat = keyat + keylen
+            if valat + datalen > len(buf):
                 break
-            key = buf[keyat : keyat + keylen]
+            key = buf[keyat:valat]
             if not key.startswith(start):
                 return found
-            found.append((key[skip:], _INFO_DF.unpack_from(buf, keyat + keylen)[2]))
-            i = keyat + keylen + datalen
+            found.append((key[skip:], _INFO_DF.unpack_from(buf, valat)[2], buf[valat : valat + datalen]))
+            i = valat + datalen
         if i == 0:  # one record larger than a chunk
             keylen, datalen = _RECORD.unpack_from(buf, 0)
             record = dbfile.get(pos + _RECORD.size, keylen + datalen)
             key = record[:keylen]
             if not key.startswith(start):
                 return found
-            found.append((key[skip:], _INFO_DF.unpack_from(record, keylen)[2]))
+            found.append((key[skip:], _INFO_DF.unpack_from(record, keylen)[2], record[keylen:]))
             i = _RECORD.size + keylen + datalen
         pos += i
     return found

@@ -15,7 +15,7 @@ import math
 import os
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -67,6 +67,16 @@ def set_protected_words(words: Iterable[str]) -> None:
     if folded != _protected:
         _protected = folded
         split.cache_clear()
+        for listener in _listeners:
+            listener()
+
+
+_listeners: list[Callable[[], None]] = []
+
+
+def on_protected_words_change(listener: Callable[[], None]) -> None:
+    """Call `listener` whenever the protected words change (memos of splits must be cleared)."""
+    _listeners.append(listener)
 
 
 def lexicon() -> dict[str, float]:

@@ -50,6 +50,7 @@ class SearchRequest:
     page_size: int = 10
     expand: bool = True  # add other-language terms for vocabulary concepts
     fuzzy: bool = True  # add one/two-edit matches for rare or unknown words
+    semantic: bool = True  # the meaning channel (when the layer is on): off = words only
 
     def selected(self, facet: str) -> tuple[str, ...]:
         """The selected values of one facet, as strings."""
@@ -95,6 +96,7 @@ class Hit:
     networks: tuple[str, ...]
     regions: tuple[str, ...]
     topics: tuple[str, ...]
+    via: str = "words"  # how the hit was found: "words", "meaning" or "both"
 
     @property
     def snippet(self) -> str:
@@ -124,6 +126,7 @@ class SearchPage:
     suggestion: str | None = None
     expansions: tuple[str, ...] = ()  # other-language terms added to the query
     relaxed: bool = False  # no document had all words: showing those with most of them
+    meaning: bool = False  # the meaning channel took part (its hits say via="meaning" or "both")
     took_ms: float = 0.0
 
     def facet(self, name: str) -> Facet:
@@ -140,3 +143,5 @@ class IndexStats:
     documents: int
     facets: tuple[Facet, ...] = field(default=())
     schema_version: int = 0
+    embedded: int | None = None  # documents searchable by meaning (None: the semantic layer is off)
+    embedding_pending: int = 0  # documents still waiting for their vectors

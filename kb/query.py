@@ -8,6 +8,7 @@ concepts and cognate keys, each with a boost that keeps that order in the rankin
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ EXPANSION_BOOST = 0.15
 COGNATE_BOOST = 0.1  # a word spelt alike in another language (Funktion/function): below concept terms
 RARE_DOC_FREQUENCY = 2  # words in at most this many documents also get fuzzy variants
 RELAXED_MINIMUM = 0.9
+RELAXED_IDF_FLOOR = 0.02  # a word in most documents still counts a little (it is in the matches)
 PROXIMITY_SLOP = 4  # words at most this far apart count as near
 PROXIMITY_BOOST = 1.5  # OR-group scale when no document has every word
 _DEFAULT = "_q"
@@ -51,6 +53,8 @@ FIELD_ALIASES: dict[str, str] = {
 _VOCAB_KIND = {"network": "networks", "region": "regions", "topic": "topics"}
 _MINUS = re.compile(r"(^|[\s(])-(?=[\w\"(])")
 _PLUS = re.compile(r"(^|[\s(])\+(?=[\w\"(])")
+# A question mark ending a word ends a question ("Wer sang die Nationalhymne?"): it is no wildcard.
+_QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s)]|$)")
 _LEADING_WILDCARD = re.compile(r"(?:^|[\s(:])[*?]")
 # What makes a text a query expression rather than plain words: operators, phrases, wildcards,
 # fuzzy marks, -/+ before a word, and a known field name before a colon.
@@ -144,8 +148,9 @@ class ConceptIndex:
 
 class _Builder:
     def __init__(
-        self, languages, concepts, vocabulary, expand, fuzzy, doc_frequency, relaxed, cognates
+        self, languages, concepts, vocabulary, expand, fuzzy, doc_frequency, relaxed, cognates, doc_count=0
     ) -> None:
+        self.doc_count = doc_count
         self.languages = tuple(languages)
         self.relaxed = relaxed
         self.concepts = concepts
@@ -220,7 +225,19 @@ class _Builder:
                 compound_variants(folded[0]) + self.fuzzy_variants(folded[0]) + self.expansion_variants(text)
             )
         alts += self.cognate_variants(folded)
+        if self.relaxed:
+            boost *= self.idf_ratio(folded)
         return Q.Or([a for a in alts if a is not Q.NullQuery], boost=boost)
+
+    def idf_ratio(self, folded: list[str]) -> float:
+        """For "most of the words": BM25's own idf over whoosh's, so a word in half the documents (der,
+        the, og) adds next to nothing, as in plain BM25; whoosh's idf never falls below 1."""
+        if not self.doc_count or self.doc_frequency is None:
+            return 1.0
+        n = self.doc_count
+        df = min(self.doc_frequency(f) for f in folded)
+        robertson = max(0.0, math.log((n - df + 0.5) / (df + 0.5)))
+        return max(RELAXED_IDF_FLOOR, robertson / (math.log(n / (df + 1)) + 1))
 
     def phrase(self, words: Iterable[str], boost: float = 1.0) -> Q.Query:
         tokens = [t for w in words for t in analyze(_EXACT, w)]
@@ -290,6 +307,7 @@ def parse_structure(text: str, relaxed: bool = False) -> Q.Query:
     """The user's text as a tree of operators over raw words (no analysis yet)."""
     # "-word" excludes and "+word" requires, but only at the start of a word: "Ems-Achse" stays one word.
     text = _MINUS.sub(r"\1NOT ", _PLUS.sub(r"\1", text))
+    text = _QUESTION_MARK.sub("", text)
     group = qparser.OrGroup.factory(RELAXED_MINIMUM) if relaxed else qparser.AndGroup
     parser = qparser.QueryParser(_DEFAULT, schema=None, group=group)
     parser.add_plugin(qparser.FuzzyTermPlugin())
@@ -309,6 +327,7 @@ def build_query(
     fuzzy: bool = True,
     doc_frequency: Callable[[str], int] | None = None,
     relaxed: bool = False,
+    doc_count: int = 0,
 ) -> QueryPlan:
     """The engine query for a user's text; raises QuerySyntaxError for malformed text."""
     text = text.strip()
@@ -316,7 +335,9 @@ def build_query(
     # A cognate key is weak evidence: several plain words must first all match directly, and their
     # keys join the relaxed search that follows when none does (else they would keep it from running).
     cognates = relaxed or not is_multiword(text)
-    builder = _Builder(languages, concepts, vocabulary, expand, fuzzy, doc_frequency, relaxed, cognates)
+    builder = _Builder(
+        languages, concepts, vocabulary, expand, fuzzy, doc_frequency, relaxed, cognates, doc_count
+    )
     structure = parse_structure(text, relaxed)
     query = builder.transform(structure)
     if is_multiword(text):  # words near each other rank higher
@@ -324,6 +345,11 @@ def build_query(
         query = Q.AndMaybe(query, Q.Phrase("content", tokens, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST))
     query = query.normalize()
     return QueryPlan(query, tuple(builder.words), tuple(builder.expansions), tuple(builder.expanded_words))
+
+
+def is_plain(text: str) -> bool:
+    """Whether the text is plain words (no operators, phrases, wildcards or fields): what meaning can answer."""
+    return bool(text.strip()) and not _OPERATORS.search(text) and not _FIELD_PREFIX.search(text)
 
 
 def is_multiword(text: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import replace
 from functools import reduce
@@ -13,11 +14,12 @@ from kb.analysis import STEM_LANGUAGES
 from kb.collect import Lexicon, expand_terms
 from kb.engine import Engine
 from kb.facets import FacetTable, read_table
-from kb.folding import fold
-from kb.index import document_from_fields
+from kb.index import column_rows, document_from_fields
 from kb.models import FACETS, Facet, FacetValue, Hit, SearchPage, SearchRequest
-from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword
-from kb.snippets import SNIPPET_CHARS, fragments, match_spans, query_terms
+from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword, is_plain
+from kb.semantic.channel import LEXICAL_DEPTH, SessionMeaning, fuse, meaning_candidates
+from kb.snippets import SNIPPET_CHARS, SpanFinder, fragments, query_terms
+from kb.suggest import suggest
 from kb.vocabulary import Vocabulary
 
 MAX_PAGE_SIZE = 100
@@ -26,7 +28,7 @@ MAX_PAGE_SIZE = 100
 class SearchSession:
     """One searcher with its facet table and concept index, reused until the index changes."""
 
-    def __init__(self, ix, vocabulary: Vocabulary) -> None:
+    def __init__(self, ix, vocabulary: Vocabulary, semantic=None) -> None:
         self.searcher = ix.searcher()
         self.vocabulary = vocabulary
         self.table: FacetTable = read_table(self.searcher)
@@ -35,6 +37,18 @@ class SearchSession:
         self.concepts = ConceptIndex(vocabulary)
         self.lexicon = Lexicon(self.searcher.reader())
         self.engine = Engine(self.searcher, self.table.live)
+        self.meaning = SessionMeaning(semantic, self.doc_ids) if semantic is not None else None
+
+    def doc_ids(self) -> list[str | None]:
+        """The id of every document number (None for deleted ones), from the ledger column."""
+        reader, live = self.searcher.reader(), self.table.live
+        ids: list[str | None] = []
+        for docnum, row in enumerate(column_rows(reader, "ledger")):
+            if not live[docnum]:
+                ids.append(None)
+            else:
+                ids.append(json.loads(row)[0] if row else reader.stored_fields(docnum)["id"])
+        return ids
 
     def close(self) -> None:
         self.searcher.close()
@@ -47,7 +61,8 @@ class SearchSession:
 
     def plan(self, text: str, request: SearchRequest, relaxed: bool = False) -> QueryPlan:
         plan = self._build(text, request, relaxed)
-        return replace(plan, query=expand_terms(plan.query, self.searcher.reader(), self.lexicon).normalize())
+        expanded = expand_terms(plan.query, self.searcher.reader(), self.lexicon, self.engine.preload)
+        return replace(plan, query=expanded.normalize())
 
     def _build(self, text: str, request: SearchRequest, relaxed: bool) -> QueryPlan:
         return build_query(
@@ -59,6 +74,7 @@ class SearchSession:
             fuzzy=request.fuzzy,
             doc_frequency=lambda w: self.doc_frequency("fold", w),
             relaxed=relaxed,
+            doc_count=self.searcher.doc_count(),
         )
 
     def filter_masks(self, request: SearchRequest) -> dict[str, np.ndarray]:
@@ -83,13 +99,23 @@ class SearchSession:
         allowed = reduce(np.logical_and, masks.values()) if masks else None
         plan, relaxed, ranked = None, False, None
         matched = self.table.live
+        meaning_scores = None
+        if text and self.meaning is not None and request.semantic and is_plain(text):
+            meaning_scores = self.meaning.scores(text)
+        depth = max(page * size, LEXICAL_DEPTH) if meaning_scores is not None else page * size
         if text:
             plan = self.plan(text, request)
-            matched, ranked = self.run(plan.query, allowed, page * size)
+            matched, ranked = self.run(plan.query, allowed, depth)
             passed = matched & allowed if allowed is not None else matched
             if not passed.any() and is_multiword(text):  # decided within the filters
                 plan, relaxed = self.plan(text, request, relaxed=True), True
-                matched, ranked = self.run(plan.query, allowed, page * size)
+                matched, ranked = self.run(plan.query, allowed, depth)
+        lexical, meant = matched, None
+        if meaning_scores is not None and ranked is not None:
+            matched, ranked, meant = self._with_meaning(
+                meaning_scores, matched, allowed, ranked, request, relaxed
+            )
+            ranked = ranked[: page * size]
         final = matched & allowed if allowed is not None else matched
         facets = tuple(self._facet(f, matched, masks, request, language) for f in FACETS)
         total = int(final.sum())
@@ -97,8 +123,11 @@ class SearchSession:
             ranked = self._by_date(request.sort, final, page * size)
         window = ranked[(page - 1) * size : page * size]
         terms = query_terms(plan.query, self.searcher.reader(), self.engine.has) if plan else {}
-        hits = tuple(self.hit(docnum, score, terms) for docnum, score in window)
-        suggestion = self.suggest(plan, total) if plan else None
+        finder = SpanFinder(terms) if terms else None  # one per page: words met in several hits judged once
+        hits = tuple(
+            self.hit(docnum, score, finder, _via(docnum, lexical, meant)) for docnum, score in window
+        )
+        suggestion = self.suggest(text, plan, request, allowed) if plan else None
         return SearchPage(
             request=request,
             total=total,
@@ -107,8 +136,24 @@ class SearchSession:
             suggestion=suggestion,
             expansions=plan.expansions if plan else (),
             relaxed=relaxed,
+            meaning=meant is not None,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )
+
+    def _with_meaning(self, scores, matched, allowed, ranked, request: SearchRequest, relaxed: bool):
+        """(matches with the meaning candidates, the fused ranking, the mask of meaning candidates).
+
+        Without cross-language expansion, meaning only reorders what the words found.
+        """
+        live = self.table.live
+        scope = live if request.expand else matched & live
+        chosen = meaning_candidates(scores, scope & allowed if allowed is not None else scope)
+        meant = np.zeros(len(live), dtype=bool)
+        meant[chosen] = True
+        if allowed is not None:  # the facets count meaning candidates outside the filters too
+            meant[meaning_candidates(scores, scope)] = True
+        fused = fuse(ranked, chosen, strict=not relaxed, limit=len(ranked) + len(chosen))
+        return matched | meant, fused, meant
 
     def run(
         self, q: Q.Query, allowed: np.ndarray | None, limit: int
@@ -140,9 +185,9 @@ class SearchSession:
             order = np.lexsort((docs, -keys))
         return [(int(d), 0.0) for d in docs[order[:limit]]]
 
-    def hit(self, docnum: int, score: float, terms: dict[str, set[str]]) -> Hit:
+    def hit(self, docnum: int, score: float, finder: SpanFinder | None = None, via: str = "words") -> Hit:
         doc = document_from_fields(self.searcher.stored_fields(docnum))
-        spans = match_spans(doc.text, terms, doc.language, SNIPPET_CHARS) if terms else []
+        spans = finder.spans(doc.text, doc.language, SNIPPET_CHARS) if finder else []
         return Hit(
             id=doc.id,
             title=doc.title,
@@ -156,21 +201,17 @@ class SearchSession:
             networks=doc.networks,
             regions=doc.regions,
             topics=doc.topics,
+            via=via,
         )
 
-    def suggest(self, plan: QueryPlan, total: int) -> str | None:
-        """'Did you mean': words unknown to the index (in any form) replaced by their closest known word."""
-        changed, out = False, []
-        for word in plan.words:
-            lower = word.lower()
-            known = self.doc_frequency("fold", fold(lower)) > 0 or (total and word in plan.expanded_words)
-            if known or not lower.isalpha() or len(lower) < 4:
-                out.append(word)
-                continue
-            found = self.lexicon.near("content", lower, maxdist=2, prefixlength=2, limit=1)
-            if found and found[0] != lower:
-                out.append(found[0])
-                changed = True
-            else:
-                out.append(word)
-        return " ".join(out) if changed else None
+    def suggest(
+        self, text: str, plan: QueryPlan, request: SearchRequest, allowed: np.ndarray | None
+    ) -> str | None:
+        """'Did you mean' (see kb.suggest)."""
+        return suggest(self, text, plan, request, allowed)
+
+
+def _via(docnum: int, words: np.ndarray, meaning: np.ndarray | None) -> str:
+    if meaning is None or not meaning[docnum]:
+        return "words"
+    return "both" if words[docnum] else "meaning"

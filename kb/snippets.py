@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+from kb import compound
 from kb.analysis import (
     COGNATE_MARK,
     STEM_LANGUAGES,
@@ -71,34 +72,83 @@ def group_terms(terms: set[tuple[str, bytes | str]]) -> dict[str, set[str]]:
 def match_spans(
     text: str, terms: Mapping[str, set[str]], language: str, limit: int = MAX_ANALYZED_CHARS
 ) -> list[tuple[int, int]]:
-    """Sorted, non-overlapping character spans of the text that match any of the terms.
+    """Sorted, non-overlapping character spans of the text that match any of the terms."""
+    return SpanFinder(terms).spans(text, language, limit)
 
-    Each distinct word of the text is analyzed once (and cached across calls) instead of running the
-    analyzer chains over every token: the matching words are then found in one regular-expression pass.
+
+class SpanFinder:
+    """Finds the spans of one query's terms in any number of texts (the hits of one results page).
+
+    Each text is tokenized once; each distinct word is judged once per query (and its analysis is
+    cached across queries), so the analyzer chains never run over whole texts and no regular
+    expression is compiled per text.
     """
-    text = text[:limit]
-    lower = text.lower()
-    if len(lower) != len(text):  # a few characters change length when lower-cased: keep offsets exact
-        return _spans_by_tokens(text, terms, language)
-    stem = stem_field(language) if language in STEM_LANGUAGES else None
-    wanted_exact = terms.get("content", set())
-    wanted_fold = terms.get("fold", set())
-    wanted_stem = terms.get(stem, set()) if stem else set()
-    spans: list[tuple[int, int]] = []
-    if wanted_exact or wanted_fold:
-        matching = _matching_words(set(_WORD.findall(lower)), wanted_exact, wanted_fold)
-        spans += _occurrences(lower, matching, _WORD_BOUNDS)
-    if wanted_stem:  # the stemming analyzers split words at apostrophes: their own tokens
+
+    def __init__(self, terms: Mapping[str, set[str]]) -> None:
+        self.terms = terms
+        self.exact = terms.get("content", set())
+        folded = terms.get("fold", set())
+        self.plain = {t for t in folded if _PLAIN.match(t)}
+        self.keys = {t for t in folded if t.startswith(COGNATE_MARK)}
+        self.other = folded - self.plain - self.keys
+        self.needle = _alternation(self.plain) if self.plain else None
+        self._judged: dict[str, bool] = {}
+        self._stems: dict[tuple[str, str], bool] = {}
+
+    def spans(self, text: str, language: str, limit: int = MAX_ANALYZED_CHARS) -> list[tuple[int, int]]:
+        text = text[:limit]
+        lower = text.lower()
+        if len(lower) != len(text):  # a few characters change length when lower-cased: keep offsets exact
+            return _spans_by_tokens(text, self.terms, language)
+        spans: list[tuple[int, int]] = []
+        if self.exact or self.plain or self.keys or self.other:
+            judged, wanted = self._judged, self._wanted
+            for m in _WORD.finditer(lower):
+                word = m.group()
+                hit = judged.get(word)
+                if hit is None:
+                    hit = judged[word] = wanted(word)
+                if hit:
+                    spans.append(m.span())
+        stem = stem_field(language) if language in STEM_LANGUAGES else None
+        wanted_stem = self.terms.get(stem, set()) if stem else set()
+        if wanted_stem:  # the stemming analyzers split words at apostrophes: their own tokens
+            spans += self._stem_spans(lower, language, wanted_stem)
+        return _merged(spans)
+
+    def _wanted(self, word: str) -> bool:
+        """Whether a word is an exact term or has a wanted form in the folded field.
+
+        A folded word form is the folded or transliterated word or a part of it (a substring of one of
+        those), so only words containing such a term are analyzed (compound splitting is costly); a
+        cognate key is compared with the word's key. Other kinds of term need every word analyzed.
+        """
+        if word in self.exact or (self.keys and cognate_term(word) in self.keys):
+            return True
+        if self.other and not self.other.isdisjoint(_fold_forms(word)):
+            return True
+        needle = self.needle
+        if needle is None or not (needle.search(fold(word)) or needle.search(transliterate(word))):
+            return False
+        return not self.plain.isdisjoint(_fold_forms(word))
+
+    def _stem_spans(self, lower: str, language: str, wanted: set[str]) -> list[tuple[int, int]]:
         # A stem begins as its word begins (folded): only words sharing a stem's first letters are stemmed.
-        heads = {fold(t)[:_STEM_HEAD] for t in wanted_stem}
-        matching = [
-            w
-            for w in set(_STEM_WORD.findall(lower))
-            if fold(w)[:_STEM_HEAD] in heads or any(len(h) < _STEM_HEAD for h in heads)
-            if _stem_form(language, w) in wanted_stem
-        ]
-        spans += _occurrences(lower, matching, _STEM_WORD_BOUNDS)
-    return _merged(spans)
+        heads = {fold(t)[:_STEM_HEAD] for t in wanted}
+        any_head = any(len(h) < _STEM_HEAD for h in heads)
+        judged = self._stems
+        out = []
+        for m in _STEM_WORD.finditer(lower):
+            word = m.group()
+            key = (language, word)
+            hit = judged.get(key)
+            if hit is None:
+                hit = judged[key] = (any_head or fold(word)[:_STEM_HEAD] in heads) and _stem_form(
+                    language, word
+                ) in wanted
+            if hit:
+                out.append(m.span())
+        return out
 
 
 _WORD = re.compile(WORD_PATTERN)
@@ -106,47 +156,11 @@ _PLAIN = re.compile(rf"{WORD_PATTERN}$")
 _STEM_HEAD = 3
 
 
-def _matching_words(words: set[str], exact: set[str], folded: set[str]) -> list[str]:
-    """The words of a text that are an exact term or have a wanted form in the folded field.
-
-    A folded word form is the folded or transliterated word or a part of it (a substring of one of
-    those), so only words containing such a term are analyzed (compound splitting is costly); a
-    cognate key is compared with the word's key. Other kinds of term need every word analyzed.
-    """
-    plain = {t for t in folded if _PLAIN.match(t)}
-    keys = {t for t in folded if t.startswith(COGNATE_MARK)}
-    other = folded - plain - keys
-    needle = _alternation(plain) if plain else None
-
-    def wanted(word: str) -> bool:
-        if word in exact or (keys and cognate_term(word) in keys):
-            return True
-        if other and not other.isdisjoint(_fold_forms(word)):
-            return True
-        if needle is None or not (needle.search(fold(word)) or needle.search(transliterate(word))):
-            return False
-        return not plain.isdisjoint(_fold_forms(word))
-
-    found = [word for word in words if wanted(word)]
-    return found
-
-
 _STEM_WORD = re.compile(r"\w+(?:\.?\w+)*")  # whoosh's default tokenizer, which LanguageAnalyzer uses
-#: Whole tokens only: not inside a longer word, nor a part of a token such as "z.b" or "don't".
-_WORD_BOUNDS = (r"(?<!\w)(?<!\w[.'’])", r"(?!\w)(?![.'’]\w)")
-_STEM_WORD_BOUNDS = (r"(?<!\w)(?<!\w\.)", r"(?!\w)(?!\.\w)")
 
 
 def _alternation(words) -> re.Pattern:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-
-
-def _occurrences(text: str, words: list[str], bounds: tuple[str, str]) -> list[tuple[int, int]]:
-    """The spans of the words in the text, as whole tokens, in one regular-expression pass."""
-    if not words:
-        return []
-    alternatives = _alternation(words).pattern
-    return [m.span() for m in re.finditer(f"{bounds[0]}(?:{alternatives}){bounds[1]}", text)]
 
 
 def _merged(spans) -> list[tuple[int, int]]:
@@ -164,6 +178,9 @@ def _merged(spans) -> list[tuple[int, int]]:
 def _fold_forms(word: str) -> frozenset[str]:
     """Every form the folded field indexes a word under (folded variants and compound parts)."""
     return frozenset(t.text for t in _FOLD(word, mode="index"))
+
+
+compound.on_protected_words_change(_fold_forms.cache_clear)
 
 
 @lru_cache(maxsize=200_000)

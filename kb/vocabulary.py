@@ -1,4 +1,11 @@
-"""The vocabulary of networks, regions, topics and cross-language concepts (corpus/vocabulary.json)."""
+"""The vocabulary of networks, regions, topics and cross-language concepts.
+
+A built-in vocabulary of general topics and concepts (kb/data/vocabulary.json, terms in de, da, nl
+and en) is merged with a corpus' own corpus/vocabulary.json: the corpus' networks and regions, and
+the topics and concepts of both, a corpus entry replacing the built-in one with the same id. So a
+new corpus without a vocabulary file has topics and cross-language concepts from its first
+document. A corpus file with `"builtin": false` uses its own entries only.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from kb.errors import VocabularyError
@@ -14,6 +22,7 @@ from kb.folding import fold
 KINDS: tuple[str, ...] = ("networks", "regions", "topics", "concepts")
 LANGUAGES: tuple[str, ...] = ("de", "da", "nl", "en")
 VOCABULARY_FILE = "vocabulary.json"
+BUILTIN_FILE = "data/vocabulary.json"  # inside the kb package
 
 
 @dataclass(frozen=True)
@@ -106,13 +115,37 @@ def parse_vocabulary(data: Mapping, path: Path = Path("<vocabulary>")) -> Vocabu
     )
 
 
+@cache
+def builtin_vocabulary() -> Vocabulary:
+    """The vocabulary shipped with the package: general topics and concepts, no networks or regions."""
+    source = resources.files("kb").joinpath(BUILTIN_FILE)
+    data = json.loads(source.read_text(encoding="utf-8"))
+    return parse_vocabulary(data, Path(f"kb/{BUILTIN_FILE}"))
+
+
+def merge_vocabularies(builtin: Vocabulary, own: Vocabulary) -> Vocabulary:
+    """The corpus' networks and regions; topics and concepts of both, the corpus' entry winning per id."""
+
+    def merged(kind: str) -> tuple[Entry, ...]:
+        mine = own.entries(kind)
+        ids = {entry.id for entry in mine}
+        return (*mine, *(entry for entry in builtin.entries(kind) if entry.id not in ids))
+
+    return Vocabulary(
+        networks=own.networks, regions=own.regions, topics=merged("topics"), concepts=merged("concepts")
+    )
+
+
 def load_vocabulary(corpus_dir: Path) -> Vocabulary:
-    """The vocabulary file of a corpus (empty when the corpus has none); cached until it changes."""
+    """A corpus' vocabulary merged with the built-in one; cached (the same object) until the file changes.
+
+    A corpus without a vocabulary file gets the built-in vocabulary alone.
+    """
     path = Path(corpus_dir) / VOCABULARY_FILE
     try:
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError:
-        return Vocabulary()
+        return builtin_vocabulary()
     return _load(path.resolve(), mtime)
 
 
@@ -122,4 +155,7 @@ def _load(path: Path, mtime_ns: int) -> Vocabulary:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise VocabularyError(f"{path}: cannot read the vocabulary: {exc}") from exc
-    return parse_vocabulary(data, path)
+    own = parse_vocabulary(data, path)
+    if isinstance(data, Mapping) and data.get("builtin") is False:
+        return own
+    return merge_vocabularies(builtin_vocabulary(), own)

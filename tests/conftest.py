@@ -19,6 +19,10 @@ from pathlib import Path
 
 import pytest
 
+# The meaning layer embeds every written document in the background: tests that do not ask for it
+# (KnowledgeBase(..., semantic=True)) run without it, as the product does with KB_SEMANTIC=off.
+os.environ["KB_SEMANTIC"] = "off"
+
 from archive import cli
 from archive.service import open_knowledge_base
 from kb.api import KnowledgeBase

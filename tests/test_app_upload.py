@@ -76,6 +76,10 @@ def test_duplicate_upload_is_warned(env):
     assert errors(at) == []
     assert "already in the archive" in at.warning[0].value
     assert any("Protokoll" in p.proto.label for p in at.get("page_link"))
+    # the existing document is offered; a second copy only on purpose
+    assert not any(b.label == "Store and index" for b in at.button)
+    at.checkbox(key=next(c.key for c in at.checkbox if c.key.startswith("again_"))).check().run()
+    assert any(b.label == "Store and index" for b in at.button)
 
 
 def test_unreadable_file_gives_one_message(env):

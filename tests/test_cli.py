@@ -105,7 +105,9 @@ def test_search_trekantomraadet_without_a_ring(seeded_cli):
 def test_search_filters_by_vocabulary_alias_and_year_range(seeded_cli):
     unknown = seeded_cli("search", "--json", "--network", "Emsachse Growth Region", "--from", "2021")
     assert (unknown.code, unknown.out) == (2, "")  # an unknown value names the known ones
-    assert unknown.err.startswith("kb: error: unknown --network value 'Emsachse Growth Region'; known values: ")
+    assert unknown.err.startswith(
+        "kb: error: unknown --network value 'Emsachse Growth Region'; known values: "
+    )
     assert "Wachstumsregion Ems-Achse" in unknown.err and unknown.err.count("\n") == 1
     page = seeded_cli("search", "--json", "--network", "Growth Region Ems-Achse", "--from", "2021").json
     assert [h["id"] for h in page["hits"]] == ["documents/003_52458518a7f32b1d"]

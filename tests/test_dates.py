@@ -127,3 +127,67 @@ def test_numeric_dates_are_valid_or_unknown(day, month, year):
     except ValueError:
         expected = None
     assert result == expected
+
+
+# -- what a document states about itself, and what it does not -------------------------------------
+
+FILLER = "\n".join(f"Absatz {n} über das Netzwerk, seine Betriebe und die Ausbildung." for n in range(8))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fredericia, den 3. marts 2015 – Plastindustrien lancerer nye netværkstilbud", "2015-03-03"),
+        ("Referat af bestyrelsesmøde den 12. januar 2022", "2022-01-12"),
+        ("Notulen van de algemene ledenvergadering van 14 juni 2023", "2023-06-14"),
+        ("Berlin, 18.11.2021 – Die Wachstumsregion Ems-Achse wird ausgezeichnet.", "2021-11-18"),
+        ("Pressemitteilung Nr. 12/2023 vom 4. Mai 2023", "2023-05-04"),
+        ("Datum | 12.03.2024\nOrt | Lingen", "2024-03-12"),
+        (f"Jahresbericht\n{FILLER}\nDie Mitgliederversammlung fand am 24.09.2019 in Lingen statt.\n{FILLER}", "2019-09-24"),
+        (f"Netzwerktreffen\n{FILLER}\nLingen, den 4. Mai 2022", "2022-05-04"),
+        (f"Nyhedsbrev\n{FILLER}\nVejle, 3. februar 2020", "2020-02-03"),
+    ],
+)  # fmt: skip
+def test_real_datelines_headings_and_sign_offs(text, expected):
+    assert find_date(text) == expected
+
+
+HELP_PAGE = """Dienst ScriptForge.String (SF_String)
+Der Dienst String stellt eine Sammlung von Methoden zur Verarbeitung von Zeichenfolgen bereit.
+Diese Methode prüft das Format.
+{body}
+Eigenschaften
+Das Objekt hat keine Eigenschaften."""
+
+
+@pytest.mark.parametrize(
+    ("body", "title"),
+    [
+        ('MsgBox SF_String.IsADate("2020-12-31", "YYYY-MM-DD") \' True', None),
+        ('s_date = "2020-12-31"\nresult = svc.IsADate(s_date) # True', None),
+        ("someDay = DateSerial(2021, 01, 01)\n' Das Datum 1. Januar 2021 war ein Freitag", None),
+        ("Wenn Sie zum Beispiel am 1.1.2020 eingeben, wird das Datum als Zahl gespeichert.", None),
+        ("A man was born on 1974-04-17. Today is 2012-06-13.", None),
+        ("Die Abfrage liefert Daten, die vor dem 10. Januar 2001 liegen.", None),
+        ("Umsatz | 2019 | 2020 | 2021\nMitglieder | 40 | 44 | 51", None),
+        ("2019 2020 2021 2022\n12,5 14,1 15,0 16,2", None),
+        ("ODF 1.2\n30.09.2011\nOpenOffice.org 3, StarOffice 9", None),
+        ("Seit Version 2020.1 ist die Funktion nach DIN EN ISO 9001:2015 geprüft.", None),
+        ("\n".join(f"Am {d}.05.2019 traf sich die Gruppe." for d in range(1, 9)), None),  # a chronology
+    ],
+)
+def test_code_examples_tables_and_version_numbers_do_not_date_a_document(body, title):
+    assert find_date(HELP_PAGE.format(body=body), title) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Legt die Einstellungen zum Importieren einer Datenbank im Microsoft Access 2007-Format fest.\n"
+        + FILLER,
+        "Zertifiziert nach ISO 14001:2015\n" + FILLER,
+        "Version 2021.2 der Software\n" + FILLER,
+    ],
+)
+def test_years_in_product_names_and_standards_at_the_top_are_not_dates(text):
+    assert find_date(text) is None

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from whoosh import collectors
+from whoosh import query as Q
 
 from kb.collect import segment_term_counts, segment_terms
-from kb.engine import _in_order
+from kb.engine import Engine, _in_order
 from kb.models import SearchRequest
 from tests.conftest import doc, empty_kb, synthetic_documents
 
@@ -27,6 +28,9 @@ QUERIES = [
     "Ausbildung Spritzguss Hamburg",
     '"Sitzung des Netzwerks"',
     "Ausbild*",
+    "Netz*",
+    "sp*",
+    "s*",
     "Spritzgus",
     "Etxrusion",
     "Ausbildung -Spritzguss",
@@ -177,3 +181,48 @@ def test_an_or_with_a_coordination_bonus_ranks_as_whoosh_ranks_it(kb):
     assert set(np.flatnonzero(mask).tolist()) == matched
     assert [d for d, _ in ranked] == [d for d, _ in expected]
     assert [s for _, s in ranked] == pytest.approx([s for _, s in expected], rel=1e-5)
+
+
+@pytest.mark.parametrize("prefix", ["s*", "Netz*", "Ausbild*", "tr*"])
+def test_prefix_postings_read_from_term_infos_equal_a_lookup_per_term(kb, prefix):
+    session = kb.session()
+    session.plan(prefix, SearchRequest(prefix))  # the prefix expansion preloads its completions
+    fresh = Engine(session.searcher, session.table.live)
+    preloaded = {k: v for k, v in session.engine._postings.items()}
+    assert preloaded
+    live = session.table.live
+    for (field, btext), (ids, weights) in preloaded.items():
+        # Deleted documents do not count (whoosh's deletion filter may have skipped some already)
+        ids, weights = ids[live[ids]], weights[live[ids]]
+        expected_ids, expected_weights = fresh.postings(field, btext)
+        expected_ids, expected_weights = (
+            expected_ids[live[expected_ids]],
+            expected_weights[live[expected_ids]],
+        )
+        assert ids.tolist() == expected_ids.tolist(), (field, btext)
+        assert weights.tolist() == expected_weights.tolist()
+        idf = session.engine._idf.get((field, btext))
+        assert idf is None or idf == pytest.approx(session.searcher.idf(field, btext))
+
+
+def test_an_or_of_terms_scores_exactly_as_term_by_term(kb):
+    session = kb.session()
+    plan = session.plan("s*", SearchRequest("s*"))
+    ors = [
+        q
+        for q in _walk(plan.query)
+        if type(q) is Q.Or and len(q.subqueries) > 2 and all(type(c) is Q.Term for c in q.subqueries)
+    ]
+    assert ors
+    engine = session.engine
+    for q in ors:
+        batched = engine._terms_or(q.subqueries, 1.0)
+        one_by_one = engine._or_terms_one_by_one(q.subqueries, 1.0)
+        assert np.array_equal(batched.mask, one_by_one.mask)
+        assert np.array_equal(batched.score, one_by_one.score)  # bit for bit
+
+
+def _walk(q):
+    yield q
+    for child in q.children():
+        yield from _walk(child)

@@ -57,7 +57,25 @@ def test_a_transposed_word_finds_nothing_without_typo_tolerance(kb):
 
 def test_a_misspelled_word_gets_a_suggestion_from_the_index(kb):
     page = kb.search(SearchRequest("Spritzgus Weser"))
-    assert page.suggestion == "spritzguss Weser"
+    assert page.suggestion == "Spritzguss Weser"  # the user's capitals kept
+
+
+def test_a_suggestion_keeps_operators_and_phrases(kb):
+    page = kb.search(SearchRequest('Wesre OR "Die Halle"'))
+    assert page.suggestion == 'Weser OR "Die Halle"'
+
+
+def test_an_inflected_form_of_a_known_word_gets_no_suggestion(kb):
+    # "Spritzgussteil" is only in the index as "Spritzgussteile": the same stem, nothing to correct
+    assert kb.search(SearchRequest("Halle OR Spritzgussteil")).suggestion is None
+
+
+def test_a_suggestion_that_finds_no_more_is_not_offered(kb):
+    # "Hafn" → "hafen" would find the one document "Halle" already finds alone; with AND the corrected
+    # text finds one document where the typed words find none: offered. With a filter that excludes
+    # it, the correction finds nothing more: not offered.
+    assert kb.search(SearchRequest("Halle Hafn")).suggestion == "Halle Hafen"
+    assert kb.search(SearchRequest("Halle Hafn", languages=("en",))).suggestion is None
 
 
 def test_a_known_word_gets_no_suggestion(kb):

@@ -7,7 +7,7 @@ import pytest
 from kb.api import PARALLEL_WRITE_MIN, KnowledgeBase
 from kb.index import open_index
 from kb.models import SearchRequest
-from tests.conftest import doc, empty_kb
+from tests.conftest import doc, empty_kb, synthetic_documents
 
 N = PARALLEL_WRITE_MIN + 200
 
@@ -50,3 +50,26 @@ def test_a_second_parallel_batch_replaces_documents_by_id(tmp_path):
     assert kb.search(SearchRequest("Extrusion", fuzzy=False, expand=False)).total == N
     assert kb.search(SearchRequest("Spritzguss", fuzzy=False, expand=False)).total == 0
     kb.close()
+
+
+def test_segment_files_are_byte_identical_with_whooshs_own_length_lookups(tmp_path):
+    """kb.index reads each field's lengths once while flushing a segment: the files stay the same."""
+    from whoosh.writing import SegmentWriter
+
+    from kb import index as kb_index
+
+    def build(folder, flush):
+        SegmentWriter._flush_segment = flush
+        try:
+            kb = empty_kb(folder)
+            kb.write(synthetic_documents())
+            kb.close()
+        finally:
+            SegmentWriter._flush_segment = kb_index._flush_segment
+        index = folder / "index"
+        return {p.suffix: p.read_bytes() for p in index.iterdir() if p.suffix in (".trm", ".pst")}
+
+    ours = build(tmp_path / "a", kb_index._flush_segment)
+    whooshs = build(tmp_path / "b", kb_index._whoosh_flush_segment)
+    assert set(ours) == {".trm", ".pst"}
+    assert ours == whooshs

@@ -92,3 +92,44 @@ def test_choose_title_never_raises_and_is_short_and_non_empty(declared, text, fi
     title = choose_title(declared, text, filename)
     assert isinstance(title, str) and title.strip()
     assert len(title) <= 200
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        ("240412 DDSC vedtægter.docx - Google Docs", "DDSC vedtægter"),
+        ("Microsoft Word - Protokoll_Netzwerktreffen_Lingen.doc", "Protokoll Netzwerktreffen Lingen"),
+        ("Kopie von Einladung Ausbildungsmesse.docx", "Einladung Ausbildungsmesse"),
+        ("2023-05-04_Projektbeschreibung_Lernfabrik_final.pdf", "Projektbeschreibung Lernfabrik"),
+        ("Jahresbericht 2021 - Google Docs", "Jahresbericht 2021"),
+        ("Referat bestyrelsesmøde (1).docx", "Referat bestyrelsesmøde"),
+        ("Notulen ALV 14 juni 2023.docx", "Notulen ALV 14 juni 2023"),
+        ("Projektskizze Lernfabrik v2 - Word", "Projektskizze Lernfabrik"),
+        ("Copy of Careers fair 2024 - Google Slides", "Careers fair 2024"),
+        # words stay
+        (
+            "DIMA – Danish International Manufacturing Academy",
+            "DIMA – Danish International Manufacturing Academy",
+        ),
+        ("Innovatives Netzwerk 2021", "Innovatives Netzwerk 2021"),
+        ("2021 – ein Jahr im Netzwerk", "2021 – ein Jahr im Netzwerk"),
+        ("Protokoll 12.03.2024", "Protokoll 12.03.2024"),
+        ("Finale der Lehrwerkstatt", "Finale der Lehrwerkstatt"),
+        ("Word-Vorlagen für Vereine", "Word-Vorlagen für Vereine"),
+    ],
+)
+def test_application_and_file_name_noise_is_stripped_and_the_words_kept(declared, expected):
+    assert choose_title(declared, "Erste Zeile des Textes", "upload.bin") == expected
+
+
+@pytest.mark.parametrize(
+    "declared", ["PowerPoint-presentatie", "PowerPoint-Präsentation", "240412.docx - Google Docs"]
+)
+def test_titles_that_are_only_noise_fall_back_to_the_text(declared):
+    assert (
+        choose_title(declared, "Welkom bij de bijeenkomst\n\nmeer", "x.pptx") == "Welkom bij de bijeenkomst"
+    )
+
+
+def test_a_file_name_title_loses_its_noise_too():
+    assert choose_title(None, "", "240412_DDSC_vedtaegter_final(1).docx") == "DDSC vedtaegter"

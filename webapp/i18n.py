@@ -6,6 +6,7 @@ import streamlit as st
 
 UI_LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch", "da": "Dansk"}
 _STATE_KEY = "_ui_language"
+LANGUAGE_COOKIE = "kb_lang"
 
 # key: (en, de, da)
 _STRINGS: dict[str, tuple[str, str, str]] = {
@@ -37,7 +38,16 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
     "search.size": ("Results per page", "Treffer pro Seite", "Resultater pr. side"),
     "search.page": ("Result page", "Ergebnisseite", "Resultatside"),
     "search.total": ("{n} documents", "{n} Dokumente", "{n} dokumenter"),
-    "search.total_one": ("1 document", "1 Dokument", "1 dokument"),
+    "search.total.one": ("1 document", "1 Dokument", "1 dokument"),
+    "search.results": ("{n} results", "{n} Treffer", "{n} resultater"),
+    "search.results.one": ("1 result", "1 Treffer", "1 resultat"),
+    "search.more": ("{n} more", "{n} weitere", "{n} flere"),
+    "search.remove": ("Remove this filter", "Diesen Filter entfernen", "Fjern dette filter"),
+    "search.inlang": (
+        "In {lang}: {results}",
+        "Auf {lang}: {results}",
+        "På {lang}: {results}",
+    ),
     "search.relaxed": (
         "No document contains all words; showing documents with most of them.",
         "Kein Dokument enthält alle Wörter; gezeigt werden Dokumente mit den meisten davon.",
@@ -52,9 +62,9 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
     ),
     "search.nothing": ("Nothing found.", "Nichts gefunden.", "Intet fundet."),
     "search.drop": (
-        "Without the filter “{facet}” there would be {n} results.",
-        "Ohne den Filter „{facet}“ gäbe es {n} Treffer.",
-        "Uden filteret “{facet}” ville der være {n} resultater.",
+        "Without the filter “{facet}”: {results}",
+        "Ohne den Filter „{facet}“: {results}",
+        "Uden filteret “{facet}”: {results}",
     ),
     "search.otherlangs": (
         "In other languages: {counts}",
@@ -87,13 +97,26 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
     "doc.back": ("Back to the search", "Zurück zur Suche", "Tilbage til søgningen"),
     "doc.text": ("Full text", "Volltext", "Fuld tekst"),
     "doc.download": ("Download the original", "Original herunterladen", "Hent originalen"),
+    "hit.meaning": ("found by meaning", "nach Bedeutung gefunden", "fundet efter betydning"),
+    "hit.both": ("by words and meaning", "nach Wörtern und Bedeutung", "efter ord og betydning"),
+    "search.embedding": (
+        "{done} of {total} documents can be found by meaning so far; the rest by their words (embedding continues in the background).",
+        "{done} von {total} Dokumenten sind bisher nach Bedeutung auffindbar, die übrigen über ihre Wörter (die Einbettung läuft im Hintergrund weiter).",
+        "{done} af {total} dokumenter kan indtil videre findes efter betydning, resten efter deres ord (indlejringen fortsætter i baggrunden).",
+    ),
+    "doc.meaning": (
+        "Similar in meaning (any language)",
+        "Inhaltlich ähnlich (alle Sprachen)",
+        "Lignende indhold (alle sprog)",
+    ),
+    "doc.translations": ("Also in {langs}", "Auch auf {langs}", "Også på {langs}"),
     "doc.related": ("Similar documents", "Ähnliche Dokumente", "Lignende dokumenter"),
     "doc.same": (
         "Same network and year",
         "Gleiches Netzwerk und Jahr",
         "Samme netværk og år",
     ),
-    "doc.nothing": ("None.", "Keine.", "Ingen."),
+    "doc.nothing": ("No documents.", "Keine Dokumente.", "Ingen dokumenter."),
     "doc.date": ("Date", "Datum", "Dato"),
     "doc.source": ("File", "Datei", "Fil"),
     "doc.added": ("Added by {user} on {at}", "Hinzugefügt von {user} am {at}", "Tilføjet af {user} den {at}"),
@@ -148,6 +171,12 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
         "Diese Datei ist schon im Archiv:",
         "Denne fil findes allerede i arkivet:",
     ),
+    "upload.again": (
+        "Store a second copy anyway",
+        "Trotzdem eine zweite Kopie speichern",
+        "Gem alligevel en kopi til",
+    ),
+    "upload.reading": ("Reading {name} …", "{name} wird gelesen …", "Læser {name} …"),
     "upload.store": ("Store and index", "Speichern und indexieren", "Gem og indeksér"),
     "upload.stored": (
         "Stored and indexed: {title}",
@@ -167,6 +196,7 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
         "Alle netværk og regioner",
     ),
     "explore.undated": ("{n} documents without a year", "{n} Dokumente ohne Jahr", "{n} dokumenter uden år"),
+    "explore.undated.one": ("1 document without a year", "1 Dokument ohne Jahr", "1 dokument uden år"),
     "explore.empty": (
         "The archive has no networks yet.",
         "Das Archiv hat noch keine Netzwerke.",
@@ -210,6 +240,38 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
     ),
     "admin.rebuild_now": ("Rebuild now", "Jetzt neu aufbauen", "Genopbyg nu"),
     "admin.rebuild_cancel": ("Cancel", "Abbrechen", "Annuller"),
+    "admin.signin": (
+        "The admin page is for coordinators. Please sign in.",
+        "Die Verwaltung ist für Koordinatoren. Bitte melden Sie sich an.",
+        "Administrationen er for koordinatorer. Log venligst ind.",
+    ),
+    "admin.networks": ("Networks", "Netzwerke", "Netværk"),
+    "admin.where": (
+        "Index: {index} · Documents: {corpus}",
+        "Index: {index} · Dokumente: {corpus}",
+        "Indeks: {index} · Dokumenter: {corpus}",
+    ),
+    "audit.filter": (
+        "Filter by person, document or change",
+        "Nach Person, Dokument oder Änderung filtern",
+        "Filtrér efter person, dokument eller ændring",
+    ),
+    "audit.filter_hint": ("e.g. anna", "z. B. anna", "f.eks. anna"),
+    "audit.what": ("What", "Was", "Hvad"),
+    "audit.when": ("When", "Wann", "Hvornår"),
+    "audit.who": ("Who", "Wer", "Hvem"),
+    "audit.doc": ("Document", "Dokument", "Dokument"),
+    "audit.change": ("Change", "Änderung", "Ændring"),
+    "audit.count": (
+        "{shown} of {total} entries",
+        "{shown} von {total} Einträgen",
+        "{shown} af {total} poster",
+    ),
+    "audit.upload": ("Uploaded", "Hochgeladen", "Uploadet"),
+    "audit.add": ("Added", "Hinzugefügt", "Tilføjet"),
+    "audit.edit": ("Metadata corrected", "Metadaten korrigiert", "Metadata rettet"),
+    "audit.delete": ("Deleted", "Gelöscht", "Slettet"),
+    "audit.rebuild": ("Index rebuilt", "Index neu aufgebaut", "Indeks genopbygget"),
     "error.kb": (
         "The archive cannot answer: {error}",
         "Das Archiv antwortet nicht: {error}",
@@ -233,18 +295,45 @@ LANGUAGE_NAMES: dict[str, tuple[str, str, str]] = {
 }
 
 _INDEX = {code: i for i, code in enumerate(UI_LANGUAGES)}
+STRING_KEYS = frozenset(_STRINGS)
 
 
 def language() -> str:
-    """The chosen interface language code."""
-    lang = st.session_state.get(_STATE_KEY, "en")
-    return lang if lang in UI_LANGUAGES else "en"
+    """The chosen interface language code: the choice made, else the browser's language, else English."""
+    lang = st.session_state.get(_STATE_KEY)
+    if lang not in UI_LANGUAGES:
+        lang = browser_language()
+        st.session_state[_STATE_KEY] = lang
+    return lang
+
+
+def browser_language() -> str:
+    """The language kept from an earlier choice (cookie), else the browser's (locale, Accept-Language)."""
+    candidates: list[str] = []
+    try:
+        candidates.append(str(st.context.cookies.get(LANGUAGE_COOKIE) or ""))
+        candidates.append(str(st.context.locale or ""))
+        header = str(st.context.headers.get("Accept-Language") or "")
+    except (AttributeError, RuntimeError):  # no browser behind this run
+        return "en"
+    candidates += [part.split(";")[0].strip() for part in header.split(",")]
+    for tag in candidates:
+        code = tag.split("-")[0].split("_")[0].lower()
+        if code in UI_LANGUAGES:
+            return code
+    return "en"
 
 
 def t(key: str, **values: object) -> str:
     """An interface string in the chosen language, with {placeholders} filled in."""
     text = _STRINGS[key][_INDEX[language()]]
     return text.format(**values) if values else text
+
+
+def tn(key: str, n: int) -> str:
+    """A count in words: the key's ".one" form for exactly one, if it has one."""
+    one = f"{key}.one"
+    return t(one if n == 1 and one in _STRINGS else key, n=n)
 
 
 def doctype_name(doctype: str) -> str:
@@ -258,13 +347,17 @@ def language_name(code: str) -> str:
 
 
 def _remember() -> None:
-    st.session_state[_STATE_KEY] = st.session_state["ui_language_select"]
+    """Keep the choice for this session and, in a cookie, for the next visits."""
+    lang = st.session_state["ui_language_select"]
+    st.session_state[_STATE_KEY] = lang
+    st.session_state.setdefault("_pending_scripts", []).append(
+        f"document.cookie = '{LANGUAGE_COOKIE}={lang}; path=/; max-age=31536000; samesite=lax';"
+    )
 
 
 def language_selector() -> None:
     """The interface-language switch in the sidebar (kept across pages in session state)."""
-    if "ui_language_select" not in st.session_state:
-        st.session_state["ui_language_select"] = language()
+    st.session_state["ui_language_select"] = language()
     st.sidebar.selectbox(
         t("ui.language"),
         list(UI_LANGUAGES),

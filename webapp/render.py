@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import string
 
 from kb.models import Fragment, Hit
@@ -12,6 +13,9 @@ _MD_SPECIAL = set(string.punctuation)
 STYLE = """<style>
 .kb-hit{margin:.2rem 0 .2rem 0}
 .kb-title{font-size:1.08rem;font-weight:600;margin:0 0 .25rem 0}
+[class*="st-key-hit-"] [data-testid="stPageLink"] p{font-size:1.1rem;font-weight:600;line-height:1.35;
+  white-space:normal;overflow:visible;text-overflow:clip}
+[class*="st-key-hit-"] [data-testid="stPageLink"] a{height:auto;max-width:100%}
 .kb-badges{margin:.1rem 0 .35rem 0;line-height:1.9}
 .kb-badge{display:inline-block;padding:0 .5rem;margin-right:.3rem;border-radius:.7rem;
   font-size:.78rem;background:#eef2f7;color:#24364b;border:1px solid #d5dde8}
@@ -25,10 +29,69 @@ mark{background:#ffe58a;padding:0 .08em;border-radius:.15em}
 </style>"""
 
 
+# the app's own layout: a tighter top on every page, smaller headings on a phone
+PAGE_STYLE = """<style>
+[data-testid="stMainBlockContainer"]{padding-top:3rem}
+@media (max-width: 640px){
+  [data-testid="stMainBlockContainer"]{padding-top:2.2rem}
+  h1{font-size:1.9rem !important;padding-bottom:.3rem !important}
+}
+</style>"""
+
+
 def md_escape(text: str) -> str:
     """Plain text made literal for Markdown labels (st.page_link): every punctuation mark escaped."""
     text = " ".join(text.split())
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+
+
+# Markdown syntax that reads as noise in a snippet: links and images (their label is kept), heading
+# markers, runs of #, emphasis markers, code ticks, quote markers.
+_MARKUP = re.compile(
+    r"!?\[(?P<label>[^\]\n]{0,200})\]\([^)\n]{0,500}\)"
+    r"|(?m:^[ \t]*#{1,6}[ \t]*)"
+    r"|#{2,}[ \t]*"
+    r"|\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`+"
+    r"|(?m:^[ \t]*>[ \t]?)"
+)
+
+
+def plain(fragment: Fragment) -> Fragment:
+    """The fragment without Markdown syntax, its match spans moved along with the text."""
+    keep = [True] * len(fragment.text)
+    for m in _MARKUP.finditer(fragment.text):
+        label = m.span("label") if m.group("label") is not None else (m.end(), m.end())
+        for i in (*range(m.start(), label[0]), *range(label[1], m.end())):
+            keep[i] = False
+    if all(keep):
+        return fragment
+    position, new = [], 0
+    for flag in keep:
+        position.append(new)
+        new += flag
+    position.append(new)
+    text = "".join(ch for ch, flag in zip(fragment.text, keep, strict=True) if flag)
+    matches = tuple((position[a], position[b]) for a, b in fragment.matches if position[a] < position[b])
+    return Fragment(text, matches)
+
+
+def without_title(fragment: Fragment, title: str) -> Fragment:
+    """A snippet that starts with the document's title (letters and digits alike, punctuation aside),
+    without that repetition."""
+    wanted = [ch.casefold() for ch in title if ch.isalnum()]
+    if not wanted:
+        return fragment
+    i = 0
+    for ch in wanted:
+        while i < len(fragment.text) and not fragment.text[i].isalnum():
+            i += 1
+        if i >= len(fragment.text) or fragment.text[i].casefold() != ch:
+            return fragment
+        i += 1
+    while i < len(fragment.text) and not fragment.text[i].isalnum() and fragment.text[i] not in "([„\"'":
+        i += 1
+    matches = tuple((a - i, b - i) for a, b in fragment.matches if a >= i)
+    return Fragment(fragment.text[i:], matches)
 
 
 def marked(fragment: Fragment) -> str:
@@ -59,7 +122,10 @@ def hit_details(hit: Hit, badge_items: list[tuple[str, str]], with_title: bool =
     if with_title:
         parts.append(f'<div class="kb-title">{html.escape(hit.title)}</div>')
     parts.append(badges(badge_items))
-    snippet = " … ".join(marked(f) for f in hit.fragments if f.text.strip())
+    pieces = [plain(f) for f in hit.fragments]
+    if pieces:
+        pieces[0] = without_title(pieces[0], hit.title)
+    snippet = " … ".join(marked(f) for f in pieces if f.text.strip())
     if snippet:
         parts.append(f'<p class="kb-snippet">{snippet}</p>')
     parts.append("</div>")

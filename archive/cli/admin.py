@@ -20,7 +20,7 @@ def cmd_serve(args, settings: Settings) -> int:
         "-m",
         "streamlit",
         "run",
-        str(PROJECT_ROOT / "app.py"),
+        str(PROJECT_ROOT / "asgi.py"),
         "--server.address",
         args.address,
         "--server.port",

@@ -65,7 +65,10 @@ def document_json(doc: Document) -> dict:
 
 def stats_json(stats: IndexStats) -> dict:
     facets = {f.name: [{"value": v.value, "count": v.count} for v in f.values] for f in stats.facets}
-    return {"documents": stats.documents, "schema_version": stats.schema_version, "facets": facets}
+    out = {"documents": stats.documents, "schema_version": stats.schema_version, "facets": facets}
+    if stats.embedded is not None:
+        out |= {"embedded": stats.embedded, "embedding_pending": stats.embedding_pending}
+    return out
 
 
 def outcome_json(o: Outcome) -> dict:
@@ -101,6 +104,10 @@ def print_stats(stats: IndexStats, out: TextIO | None = None) -> None:
     """A readable table: documents, then each facet's values with their counts."""
     out = out or sys.stdout
     out.write(f"{'documents':<16}{stats.documents:>8,}\n{'schema version':<16}{stats.schema_version:>8}\n")
+    if stats.embedded is not None:
+        out.write(
+            f"{'by meaning':<16}{stats.embedded:>8,}  ({stats.embedding_pending:,} waiting to be embedded)\n"
+        )
     for facet in stats.facets:
         out.write(f"\n{facet.name}\n")
         if not facet.values:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from ingest.errors import ExtractionFailed, UnsupportedFile
-from ingest.extractors import html, pdf, text
+from ingest.extractors import html, legacy, ooxml, opendocument, pdf, text
 from ingest.sniff import detect_type
 from ingest.source import Extracted, Source
 
@@ -27,7 +27,7 @@ class Options:
 
 Reader = Callable[[Source, str, Options], Extracted]
 
-_MODULES: tuple[ModuleType, ...] = (pdf, html, text)
+_MODULES: tuple[ModuleType, ...] = (pdf, html, text, ooxml, opendocument, legacy)
 
 
 def _build_registry(modules: tuple[ModuleType, ...]) -> dict[str, Reader]:

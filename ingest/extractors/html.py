@@ -1,4 +1,7 @@
-"""Read HTML pages: the main text without navigation and boilerplate, plus declared title, date and language."""
+"""Read HTML pages: the main text without navigation and boilerplate, plus declared title, date and language.
+
+The text is trafilatura's, completed by our own reader (main_text.py); see article.py.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from typing import TYPE_CHECKING
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 
 from ingest.errors import ExtractionFailed
+from ingest.extractors.article import article_text
 from ingest.extractors.fields import clean_title, normalize_date, normalize_language
 from ingest.extractors.main_text import main_text
 from ingest.source import Extracted, Source
@@ -43,7 +47,7 @@ def read(source: Source, detected: str, options: Options) -> Extracted:
     language = _language(soup, metas)
     author = next((clean_title(metas[k]) for k in _AUTHOR_METAS if clean_title(metas.get(k))), None)
     author = author or clean_title(ld.get("author"))
-    text = main_text(soup)
+    text = article_text(source.data, main_text(soup))
     found_warnings = () if text else ("no main text found",)
     return Extracted(
         text=text, format="html", title=title, date=date, language=language, author=author,

@@ -1,20 +1,30 @@
 """The date a document states for itself, in German, Danish, Dutch or English.
 
-Scoring: every date-like phrase becomes a candidate with a score.
+A document states its date in its title, its heading (a dateline such as "Berlin, 18. November
+2021", "Protokoll vom 1.4.2020"), its sign-off, or in a sentence that dates an event of its own
+("Das Treffen fand am 24.09.2019 statt"). Everything else is left alone: dates in code and examples
+(quoted, inside brackets, on lines that read as code), in tables of figures (rows of numbers, " | "
+rows), version and standard numbers ("v2020.1", "ISO 9001:2015"), and any date in the body of a
+document whose body holds many different dates (a chronology, a help page on date functions).
+Unknown stays unknown.
+
+Scoring: every date-like phrase in those places becomes a candidate with a score.
 
 * precision: full date 3, day and month completed with the heading's year 2.5, month and year 2,
   year statement ("im Jahr 2021", "i år 2015", "in 2019") 1.5, bare year 0.5;
 * position: in the title +4, in a heading (the first three non-empty lines or a Markdown
   heading) +2.5, in the sign-off (the last three non-empty lines) +2; the heading beats the
-  sign-off, so minutes get their meeting date rather than the day they were written down;
+  sign-off, so minutes get their meeting date rather than the day they were written down; in the
+  body only full dates count, and only after a word that dates something ("am", "vom", "on", "den",
+  "op", "Datum:", ...);
 * references: a phrase introduced by "ab dem", "seit", "bis", "from", "fra", "vanaf", ... or
   followed by "in Kraft" is about something else and loses 2;
 * support: a precise candidate adds the best score of a coarser one it agrees with (the title's
   "2021" supports "18. November" completed to 2021-11-18); repeats add 0.5 each, at most 1.5.
 
-The best candidate wins if it scores at least 2, so a year mentioned in passing in the body
-never dates a document. A day and month without a year only count when the title or heading
-states a year. Impossible dates (31.02.) and years outside 1950..next year are ignored.
+The best candidate wins if it scores at least 2. A day and month without a year only count when
+the title or heading states a year. Impossible dates (31.02.) and years outside 1950..next year are
+ignored.
 """
 
 from __future__ import annotations
@@ -74,16 +84,46 @@ _PATTERNS: tuple[tuple[re.Pattern[str], float, str], ...] = (
         1.5,
         "year",
     ),
-    (re.compile(rf"(?<![\d./-]){_YEAR}{_END}"), 0.5, "year"),
+    (re.compile(rf"(?<![\w./:-]){_YEAR}(?![\d.:]\d|\w)"), 0.5, "year"),
 )
 _REFERENCE_BEFORE = re.compile(
     r"\b(?:ab|seit|bis|vom|from|since|until|till|before|after|fra|siden|indtil|inden|efter|vanaf|sinds|tot|"
-    r"voor|na|per|deadline|frist)\b(?:\s+(?:dem|den|der|zum|de|het|the))?[\s:]*$",
+    r"voor|na|per|deadline|frist|vor|nach|før|geboren|born|født|birthday|geburtstag)\b"
+    r"(?:\s+(?:dem|den|der|zum|de|het|the|am|on|op|d\.))?[\s:]*$",
     re.I,
 )
 _REFERENCE_AFTER = re.compile(r"^\s*(?:in\s+Kraft|i\s+kraft|in\s+werking)", re.I)
 _HEADING = re.compile(r"^\s*#")
 _DIGIT = re.compile(r"\d")
+MAX_BODY_DATES = 4  # a body with more different full dates than this is a chronology or a reference text
+_BODY_CUE = re.compile(
+    r"(?:\b(?:am|vom|den|dem|on|of|dated|op|van|d\.|per|held|fand|stattgefunden|afholdt|gehouden)"
+    r"|(?:datum|date|dato|stand|termin|sitzung|mødedato|vergaderdatum)\s*:?)\s*(?:\w+,?\s+){0,2}$",
+    re.I,
+)
+_CODE_LINE = re.compile(
+    r"^\s*(?:'|//|--|#\s*\w+\s*[=(]|rem\b|dim\b|print\b|msgbox\b|sub\b|function\b|def\b|return\b|import\b"
+    r"|from\s+\w+\s+import|[$@]?\w+(?:\.\w+)*\s*(?:=|\+=|:=)\s)"
+    r"|[;{}]\s*$|\w\(.*\)|=>|\bnew\s+\w+\(",
+    re.I,
+)
+_LABEL_ROW = re.compile(
+    r"^\W*(?:datum|date|dato|sitzungsdatum|sitzung am|mødedato|vergaderdatum|termin|meeting date)\s*:?\s*\|",
+    re.I,
+)
+_QUOTED_OR_BRACKETED = re.compile(r"[\"'“„»«(\[]\s*$")
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,:]\d+)*(?![\w])")
+_WORD_LETTERS = re.compile(r"[^\W\d_]{2,}")
+_EXAMPLE = re.compile(
+    r"\b(?:zum beispiel|z\.\s?b\.|beispiel|beispielsweise|for example|for instance|e\.g\.|example|"
+    r"f\.\s?eks\.|eksempel|fx|bijvoorbeeld|bijv\.|voorbeeld|bv\.)",
+    re.I,
+)
+_SIGN_OFF_LEAD = re.compile(
+    r"(?:^|[,;/–—-]|\b(?:den|am|d\.|dato|datum|date|stand|dated)\s*:?)\W*(?:\w+,?\s+)?$", re.I
+)
+MAX_HEADING_CHARS = 80  # a bare year counts in the title, or in a heading line this short
+_SENTENCE_END = re.compile(r"[.!?:]\s*$")
 
 
 @dataclass(frozen=True)
@@ -94,36 +134,69 @@ class _Candidate:
     head: bool  # in the title or a heading
 
 
+TITLE, HEAD, TAIL, BODY = "title", "head", "tail", "body"
+_BONUS = {TITLE: 4.0, HEAD: 2.5, TAIL: 2.0, BODY: 0.0}
+
+
 def find_date(text: str, title: str | None = None) -> str | None:
     """The document's own date as ISO "YYYY-MM-DD", "YYYY-MM" or "YYYY"; None when unknown."""
-    places = ([(title, 4.0)] if title else []) + _scored_lines(text)
-    first = [c for line, bonus in places for c in _candidates(line, bonus, None)]
+    places = ([(title, TITLE)] if title else []) + _zoned_lines(text)
+    body_ok = _few_body_dates(places)
+    first = [c for line, zone in places for c in _candidates(line, zone, None, body_ok)]
     heading = [c for c in first if c.head]
     if not heading:
         return _choose(first)
     head_year = max(heading, key=lambda c: c.score).iso[:4]
-    return _choose([c for line, bonus in places for c in _candidates(line, bonus, head_year)])
+    return _choose([c for line, zone in places for c in _candidates(line, zone, head_year, body_ok)])
 
 
-def _scored_lines(text: str) -> list[tuple[str, float]]:
-    """Each non-empty line with its position bonus (heading, sign-off or body)."""
+def _zoned_lines(text: str) -> list[tuple[str, str]]:
+    """Each non-empty line with its place: heading, sign-off or body."""
     lines = [line for line in text.splitlines() if line.strip()]
-    scored = []
+    zoned = []
     for index, line in enumerate(lines):
-        bonus = 0.0
+        zone = BODY
         if index >= len(lines) - TAIL_LINES:
-            bonus = 2.0
+            zone = TAIL
         if index < HEAD_LINES or _HEADING.match(line):
-            bonus = 2.5
-        scored.append((line, bonus))
-    return scored
+            zone = HEAD
+        zoned.append((line, zone))
+    return zoned
 
 
-def _candidates(line: str, base: float, head_year: str | None) -> list[_Candidate]:
+def _few_body_dates(places: list[tuple[str, str]]) -> bool:
+    """False when the body holds many different full dates (a chronology or reference text)."""
+    seen: set[str] = set()
+    for line, zone in places:
+        if zone != BODY or not _DIGIT.search(line):
+            continue
+        for pattern, _, _kind in _PATTERNS[:4]:
+            seen.update(m.group(0) for m in pattern.finditer(line))
+        if len(seen) > MAX_BODY_DATES:
+            return False
+    return True
+
+
+def is_code_or_table(line: str) -> bool:
+    """A line of code, a table row or a row of figures: its dates are examples or data, not the document's."""
+    if _CODE_LINE.search(line) or "\t" in line.strip():
+        return True
+    if " | " in line:
+        return not _LABEL_ROW.match(line)
+    numbers = len(_NUMBER.findall(line))
+    return numbers >= 4 and numbers > 2 * len(_WORD_LETTERS.findall(line))
+
+
+def _candidates(line: str, zone: str, head_year: str | None, body_ok: bool = True) -> list[_Candidate]:
     """The date candidates of one line; day-and-month phrases only when a heading year is known."""
     found: list[_Candidate] = []
     if not _DIGIT.search(line):
         return found  # every pattern needs a digit: most lines are passed over at once
+    if zone != TITLE and is_code_or_table(line):
+        return found
+    heading_like = len(line.strip()) <= MAX_HEADING_CHARS and not _SENTENCE_END.search(line)
+    if zone in (BODY, TAIL) and not body_ok:
+        return found
     taken = [False] * len(line)
     for pattern, precision, kind in _PATTERNS:
         for match in pattern.finditer(line):
@@ -131,15 +204,26 @@ def _candidates(line: str, base: float, head_year: str | None) -> list[_Candidat
                 continue
             for i in range(match.start(), match.end()):
                 taken[i] = True
+            before = line[max(0, match.start() - 40) : match.start()]
+            if _QUOTED_OR_BRACKETED.search(before) or (
+                zone != TITLE and _EXAMPLE.search(line[: match.start()])
+            ):
+                continue  # "2020-12-31", (1.1.2020), "for example 1.1.2020": an example, not a statement
+            if zone == BODY and (kind not in ("day", "daymonth") or not _BODY_CUE.search(before)):
+                continue
+            if precision < 1 and zone in (HEAD, TAIL) and not heading_like:
+                continue  # a bare year in a sentence ("Access 2007-Format") says nothing about the document
+            if zone == TAIL and not _SIGN_OFF_LEAD.search(before):
+                continue  # a sign-off puts its date after a name, a place or "den": "RB Ost, 01.04.2020"
             iso = _iso(match, kind, head_year)
             if iso is None:
                 continue
-            score = precision + base
+            score = precision + _BONUS[zone]
             if _REFERENCE_BEFORE.search(line[max(0, match.start() - 24) : match.start()]) or (
                 _REFERENCE_AFTER.match(line[match.end() :])
             ):
                 score -= 2.0
-            found.append(_Candidate(iso, score, "day" if kind == "daymonth" else kind, base >= 2.5))
+            found.append(_Candidate(iso, score, "day" if kind == "daymonth" else kind, zone in (TITLE, HEAD)))
     return found
 
 

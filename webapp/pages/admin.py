@@ -1,10 +1,7 @@
-"""Admin: index status for everyone; audit log and rebuild for coordinators."""
+"""Admin (coordinators only): index status, rebuild, and the audit log."""
 
 from __future__ import annotations
 
-import json
-
-import pandas as pd
 import streamlit as st
 
 from archive import service
@@ -12,6 +9,7 @@ from ingest.errors import IngestError
 from kb.errors import KBError
 from webapp import i18n, state
 from webapp.i18n import t
+from webapp.pages import audit
 from webapp.pages.common import fail, page_start
 from webapp.pages.signin import require_coordinator
 
@@ -22,29 +20,11 @@ def _status() -> None:
     st.subheader(t("admin.status"))
     cols = st.columns(3)
     cols[0].metric(t("admin.documents"), stats.documents)
-    cols[1].metric(t("admin.schema"), stats.schema_version)
     networks = next(f for f in stats.facets if f.name == "network").values
-    cols[2].metric(t("facet.network"), len(networks))
+    cols[1].metric(t("admin.networks"), len(networks))
+    cols[2].metric(t("admin.schema"), stats.schema_version)
     s = state.settings()
-    st.caption(f"index: {s.index_dir} · corpus: {s.corpus_dir}")
-
-
-def _audit() -> None:
-    st.subheader(t("admin.audit"))
-    entries = service.read_audit(state.settings())
-    if not entries:
-        st.caption(t("admin.noaudit"))
-        return
-    frame = pd.DataFrame(
-        {
-            "at": [e.get("at", "") for e in entries],
-            "user": [e.get("user", "") for e in entries],
-            "action": [e.get("action", "") for e in entries],
-            "id": [e.get("id", "") for e in entries],
-            "details": [json.dumps(e.get("details", {}), ensure_ascii=False) for e in entries],
-        }
-    )
-    st.dataframe(frame, hide_index=True, use_container_width=True)
+    st.caption(t("admin.where", index=s.index_dir, corpus=s.corpus_dir))
 
 
 def _rebuild(user: str) -> None:
@@ -79,15 +59,18 @@ def _rebuild(user: str) -> None:
 def main() -> None:
     page_start()
     st.title(t("nav.admin"))
+    user = require_coordinator(t("admin.signin"))
     try:
         _status()
     except KBError as exc:
         fail(exc)
-    user = require_coordinator(t("admin.audit_signin"))
     if "_rebuilt" in st.session_state:
         st.success(st.session_state.pop("_rebuilt"))
     _rebuild(user)
-    _audit()
+    try:
+        audit.show()
+    except KBError as exc:
+        fail(exc)
 
 
 main()

@@ -20,11 +20,23 @@ ADMIN_PAGE = "webapp/pages/admin.py"
 
 def page_start() -> None:
     """Sidebar chrome shown on every page: interface language and who is signed in."""
+    st.html(render.PAGE_STYLE)
     i18n.language_selector()
     name = state.user()
     if name:
         st.sidebar.caption(t("signin.as", name=name))
         st.sidebar.button(t("signin.out"), key="sidebar_sign_out", on_click=state.sign_out)
+    state.send_scripts()
+
+
+def scroll_to_top(marker: str) -> None:
+    """Bring the top of the page into view (after choosing another result page)."""
+    st.html(
+        f"<script>/* {marker} */ for (const el of [document.scrollingElement,"
+        " ...document.querySelectorAll('[data-testid=stMain],[data-testid=stAppScrollToBottomContainer],"
+        "[data-testid=stAppViewContainer]')]) { if (el) el.scrollTo({top: 0}); }</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def fail(exc: Exception) -> None:
@@ -45,15 +57,21 @@ def hit_badges(vocab: Vocabulary, hit: Hit) -> list[tuple[str, str]]:
     items = [(i18n.doctype_name(hit.doctype), "type"), (i18n.language_name(hit.language), "lang")]
     items.append((hit.date or (str(hit.year) if hit.year else ""), "date"))
     items += [(value_label(vocab, "network", n), "net") for n in hit.networks]
+    if hit.via in ("meaning", "both"):  # how the semantic channel took part
+        items.append((i18n.t(f"hit.{hit.via}"), "via"))
     return items
 
 
 def show_hits(hits: Iterable[Hit], query: str = "", key: str = "hits") -> None:
     """A list of hits: the title links to the document, then badges and the highlighted snippet."""
+    hits = list(hits)
+    if not hits:
+        st.caption(t("doc.nothing"))
+        return
     vocab = state.knowledge_base().vocabulary
-    for hit in hits:
+    for i, hit in enumerate(hits):
         params = {"id": hit.id, "hl": query} if query else {"id": hit.id}
-        with st.container(border=True):
+        with st.container(border=True, key=f"hit-{key}-{i}"):
             st.page_link(
                 DOCUMENT_PAGE,
                 label=render.md_escape(hit.title) or hit.id,

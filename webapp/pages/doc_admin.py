@@ -11,7 +11,7 @@ from kb.models import Document
 from webapp import state
 from webapp.i18n import t
 from webapp.pages import metadata_form
-from webapp.pages.common import fail
+from webapp.pages.common import SEARCH_PAGE, fail
 
 
 def edit(doc: Document) -> None:
@@ -41,5 +41,6 @@ def delete(doc: Document) -> None:
             except (KBError, IngestError) as exc:
                 fail(exc)
                 return
+            # the document is gone: back to the search it was found with, saying what happened
             st.session_state["_flash"] = t("delete.done", title=doc.title)
-            st.rerun()
+            st.switch_page(SEARCH_PAGE, query_params=state.recall("search_params") or {})

@@ -53,7 +53,7 @@ def _same_network_year(doc: Document) -> None:
     request = SearchRequest(networks=doc.networks[:1], years=(doc.year,), sort="newest", page_size=6)
     hits = [h for h in kb.search(request, i18n.language()).hits if h.id != doc.id][:5]
     st.subheader(t("doc.same"))
-    show_hits(hits) if hits else st.caption(t("doc.nothing"))
+    show_hits(hits, key="same")
 
 
 def main() -> None:
@@ -71,6 +71,8 @@ def main() -> None:
         doc = kb.get(doc_id)
         text = kb.highlight(doc_id, query)
         related = kb.related(doc_id, limit=5, language=i18n.language())
+        similar = kb.similar(doc_id, limit=5, language=i18n.language())
+        translations = kb.translations(doc_id)
     except UnknownDocumentError:
         st.warning(t("doc.unknown"))
         return
@@ -78,6 +80,10 @@ def main() -> None:
         fail(exc)
         return
     st.html(render.title(doc.title))
+    if translations:
+        langs = ", ".join(i18n.language_name(h.language) for h in translations)
+        st.caption(t("doc.translations", langs=langs))
+        show_hits(translations, key="translations")
     _metadata(doc)
     _download(doc)
     if state.user():
@@ -86,7 +92,10 @@ def main() -> None:
     st.subheader(t("doc.text"))
     st.html(render.full_text(text))
     st.subheader(t("doc.related"))
-    show_hits(related) if related else st.caption(t("doc.nothing"))
+    show_hits(related, key="related")
+    if similar:
+        st.subheader(t("doc.meaning"))
+        show_hits(similar, key="similar")
     _same_network_year(doc)
 
 

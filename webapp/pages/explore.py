@@ -10,9 +10,9 @@ from kb.errors import KBError
 from kb.models import SearchRequest
 from kb.vocabulary import Vocabulary
 from webapp import i18n, state
-from webapp.i18n import t
-from webapp.pages import search_state as ss
+from webapp.i18n import t, tn
 from webapp.pages.common import fail, page_start, show_hits, value_label
+from webapp.pages.search_sidebar import year_chart
 
 
 def per_year(kb: KnowledgeBase, network: str) -> tuple[pd.DataFrame, int]:
@@ -49,35 +49,42 @@ def _overview(kb: KnowledgeBase, vocab: Vocabulary) -> None:
                 t("col.documents"): [v.count for v in values],
             }
         )
-        col.dataframe(frame, hide_index=True, use_container_width=True)
+        col.dataframe(frame, hide_index=True, width="stretch")
 
 
 def _history(kb: KnowledgeBase, vocab: Vocabulary, network: str) -> None:
     frame, undated = per_year(kb, network)
     st.subheader(t("explore.per_year"))
     if len(frame):
-        st.bar_chart(
-            frame, x="year", y="documents", x_label=t("col.year"), y_label=t("col.documents"), height=260
-        )
+        st.altair_chart(year_chart(frame, 260, t("col.year"), t("col.documents")), width="stretch")
     if undated:
-        st.caption(t("explore.undated", n=undated))
+        st.caption(tn("explore.undated", undated))
     if len(frame):
         st.subheader(t("explore.topics"))
         table = topics_over_time(kb, vocab, network, list(frame["year"]))
-        st.dataframe(table, use_container_width=True)
+        st.dataframe(table, width="stretch")
     lang = i18n.language()
     left, right = st.columns(2)
     with left:
         st.subheader(t("explore.first"))
-        show_hits(kb.search(SearchRequest(networks=(network,), sort="oldest", page_size=3), lang).hits)
+        show_hits(
+            kb.search(SearchRequest(networks=(network,), sort="oldest", page_size=3), lang).hits, key="first"
+        )
     with right:
         st.subheader(t("explore.latest"))
-        show_hits(kb.search(SearchRequest(networks=(network,), sort="newest", page_size=3), lang).hits)
+        show_hits(
+            kb.search(SearchRequest(networks=(network,), sort="newest", page_size=3), lang).hits, key="latest"
+        )
     meetings = kb.search(
         SearchRequest(networks=(network,), doctypes=("minutes",), sort="newest", page_size=20), lang
     )
     st.subheader(t("explore.meetings"))
-    show_hits(meetings.hits) if meetings.total else st.caption(t("doc.nothing"))
+    show_hits(meetings.hits, key="meetings")
+
+
+def _choose() -> None:
+    """One history entry per chosen network."""
+    st.query_params.from_dict({"net": st.session_state["net"]})
 
 
 def main() -> None:
@@ -90,12 +97,12 @@ def main() -> None:
         if not networks:
             st.info(t("explore.empty"))
             return
-        ss.adopt_url(("net",), multi=False)
-        if st.session_state.get("net") not in {v.value for v in networks}:
-            st.session_state["net"] = networks[0].value
+        chosen = st.query_params.get("net", "")
+        st.session_state["net"] = chosen if chosen in {v.value for v in networks} else networks[0].value
         labels = {v.value: f"{value_label(vocab, 'network', v.value)} ({v.count})" for v in networks}
-        network = st.selectbox(t("explore.network"), list(labels), format_func=labels.__getitem__, key="net")
-        ss.publish_url(("net",))
+        network = st.selectbox(
+            t("explore.network"), list(labels), format_func=labels.__getitem__, key="net", on_change=_choose
+        )
         _history(kb, vocab, network)
         _overview(kb, vocab)
     except KBError as exc:

@@ -2,126 +2,153 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from kb.errors import KBError
 from kb.models import SORTS, SearchPage, SearchRequest
 from kb.vocabulary import Vocabulary
 from webapp import i18n, state
-from webapp.i18n import t
+from webapp.i18n import t, tn
 from webapp.pages import search_sidebar
 from webapp.pages import search_state as ss
-from webapp.pages.common import fail, page_start, show_hits, value_label
+from webapp.pages.common import fail, page_start, scroll_to_top, show_hits, value_label
 
 
-def _query_box() -> None:
+def _query_box(bounds: ss.Bounds) -> None:
     st.text_input(
         t("search.query"),
         key="q",
-        bind="query-params",
         placeholder=t("search.placeholder"),
-        on_change=ss.first_page,
+        on_change=ss.on_query,
+        args=(bounds,),
         help=t("search.help"),
     )
-    st.caption(t("search.help"))
 
 
-def _result_controls(page: SearchPage) -> None:
-    left, mid, right = st.columns([3, 2, 2], vertical_alignment="bottom")
-    n = page.total
-    left.markdown(f"**{t('search.total_one') if n == 1 else t('search.total', n=n)}**")
-    mid.selectbox(
-        t("search.sort"),
-        SORTS,
-        format_func=lambda s: t(f"sort.{s}"),
-        key="sort",
-        on_change=ss.first_page,
-    )
-    right.selectbox(t("search.size"), ss.PAGE_SIZES, key="size", bind="query-params", on_change=ss.first_page)
+def _result_controls(page: SearchPage, bounds: ss.Bounds) -> None:
+    with st.container(horizontal=True, vertical_alignment="center", key="result_bar"):
+        st.markdown(f"**{tn('search.total', page.total)}**")
+        st.space("stretch")
+        with st.popover(t(f"sort.{page.request.sort}"), icon=":material/sort:"):
+            st.selectbox(
+                t("search.sort"),
+                SORTS,
+                format_func=lambda s: t(f"sort.{s}"),
+                key="sort",
+                on_change=ss.on_field,
+                args=("sort", "sort", bounds),
+            )
+            st.selectbox(
+                t("search.size"),
+                ss.PAGE_SIZES,
+                key="size",
+                on_change=ss.on_field,
+                args=("page_size", "size", bounds),
+            )
 
 
-def _hints(page: SearchPage) -> None:
+def _hints(page: SearchPage, bounds: ss.Bounds) -> None:
     if page.suggestion:
         st.button(
             t("search.didyoumean", s=page.suggestion),
             on_click=ss.set_query,
-            args=(page.suggestion,),
+            args=(page.suggestion, bounds),
             icon=":material/lightbulb:",
             key="did_you_mean",
             type="tertiary",
         )
     if page.relaxed:
         st.info(t("search.relaxed"))
+    progress = state.knowledge_base().embedding_progress() if page.meaning else None
+    if progress and progress[0] < progress[1]:
+        st.caption(t("search.embedding", done=progress[0], total=progress[1]))
     if page.expansions:
         st.caption(t("search.expansions", terms=", ".join(page.expansions)))
     if page.request.text:
         st.checkbox(
-            t("search.expand"), value=True, key="expand", bind="query-params", on_change=ss.first_page
+            t("search.expand"), key="expand", on_change=ss.on_field, args=("expand", "expand", bounds)
         )
 
 
-def _nothing_found(kb, vocab: Vocabulary, request: SearchRequest) -> None:
+def _nothing_found(kb, vocab: Vocabulary, request: SearchRequest, bounds: ss.Bounds) -> None:
     st.warning(t("search.nothing"))
-    lines = []
+    shown = False
     facets = [f for f in ss.FILTERS if request.selected(f)]
     if request.year_from is not None:
         facets.append("year")
     for facet in facets:
         n = kb.search(ss.without(request, facet), i18n.language()).total
         if n:
-            lines.append(t("search.drop", facet=t(f"facet.{facet}"), n=n))
+            shown = True
+            st.button(
+                t("search.drop", facet=t(f"facet.{facet}"), results=tn("search.results", n)),
+                key=f"drop:{facet}",
+                on_click=ss.remove,
+                args=(facet, None, bounds),
+                icon=":material/filter_alt_off:",
+            )
     if request.languages:
         other = kb.search(ss.without(request, "language"), i18n.language()).facet("language")
-        counts = [f"{value_label(vocab, 'language', v.value)}: {v.count}" for v in other.values if v.count]
-        if counts:
-            lines.append(t("search.otherlangs", counts=", ".join(counts)))
-    if not lines:
-        lines.append(t("search.tryless"))
-    for line in lines:
-        st.write(line)
+        for v in other.values:
+            if v.count and v.value not in request.languages:
+                shown = True
+                name = value_label(vocab, "language", v.value)
+                st.button(
+                    t("search.inlang", lang=name, results=tn("search.results", v.count)),
+                    key=f"lang:{v.value}",
+                    on_click=ss.only_language,
+                    args=(v.value, bounds),
+                    icon=":material/translate:",
+                )
+    if not shown:
+        st.caption(t("search.tryless"))
 
 
-def _pager(page: SearchPage) -> None:
+def _pager(page: SearchPage, bounds: ss.Bounds) -> None:
     if page.pages > 1:
-        if st.session_state.get("page", 1) > page.pages:
-            st.session_state["page"] = page.pages
-        st.pagination(page.pages, key="page", bind="query-params")
+        key = f"page:{page.request.page}"  # a new widget whenever the URL's page changes (Back, Forward)
+        st.pagination(
+            page.pages, default=page.request.page, key=key, on_change=ss.on_page, args=(key, bounds)
+        )
 
 
 def main() -> None:
     page_start()
     st.title(t("nav.search"))
+    if flash := st.session_state.pop("_flash", None):
+        st.success(flash, icon=":material/check_circle:")
     kb = state.knowledge_base()
-    ss.adopt_url(ss.MANUAL_KEYS[:-1])
-    ss.adopt_url(("sort",), multi=False)
-    if st.session_state.get("sort") not in SORTS:
-        st.session_state["sort"] = "relevance"
+    bounds: ss.Bounds = None
     try:
         vocab = kb.vocabulary
         stats = kb.stats(i18n.language())
         bounds = search_sidebar.year_bounds(next(f for f in stats.facets if f.name == "year"))
-        request = ss.current_request(bounds)
+        request = ss.url_request(bounds)
         page = kb.search(request, i18n.language())
         if page.total and request.page > page.pages:
-            request = SearchRequest(**{**request.__dict__, "page": page.pages})
+            request = replace(request, page=page.pages)
             page = kb.search(request, i18n.language())
-        ss.seed(request)
+        ss.show_widgets(request, bounds)
     except KBError as exc:
-        _query_box()
+        _query_box(bounds)
         fail(exc)
         return
-    _query_box()
+    _query_box(bounds)
     search_sidebar.show(vocab, page, bounds)
-    _hints(page)
+    search_sidebar.chips(vocab, request, bounds)
+    _hints(page, bounds)
     if page.total:
-        _result_controls(page)
+        _result_controls(page, bounds)
         show_hits(page.hits, request.text)
-        _pager(page)
-    ss.publish_url(ss.MANUAL_KEYS, {"sort": "relevance"})
-    if not page.total:
-        _nothing_found(kb, vocab, request)
+        _pager(page, bounds)
+        if scroll := st.session_state.pop("_scroll_top", None):
+            scroll_to_top(str(scroll))
+    else:
+        _nothing_found(kb, vocab, request, bounds)
     # remembered so the document page can lead back to this very result list
-    state.remember("search_params", {k: st.query_params.get_all(k) for k in st.query_params})
+    state.remember("search_params", ss.to_params(request))
 
 
 main()

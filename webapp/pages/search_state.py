@@ -1,4 +1,5 @@
-"""The search state, kept in the URL: reading it before the widgets exist, and turning it into a request."""
+"""The search state lives in the URL: read it each run, give the widgets its values, and write the whole
+state once per user action (one browser-history entry per search; Back and Forward rerun with the URL)."""
 
 from __future__ import annotations
 
@@ -18,122 +19,155 @@ FILTERS: dict[str, tuple[str, str]] = {
 }
 PAGE_SIZES: tuple[int, ...] = (10, 20, 50)
 DEFAULT_PAGE_SIZE = 10
-
-
-#: widgets whose labels carry counts or translations: mirrored into the URL by hand, by value
-MANUAL_KEYS: tuple[str, ...] = (*(key for key, _ in FILTERS.values()), "sort")
-
-
-def adopt_url(keys: tuple[str, ...], multi: bool = True) -> None:
-    """Before the widgets exist: take a key's value from the URL when the widget has none yet
-    or the URL changed since we wrote it (back button, bookmark, link)."""
-    for key in keys:
-        url = _raw(key)
-        last = st.session_state.get(f"_url_{key}")
-        if key not in st.session_state or (last is not None and url != last):
-            st.session_state[key] = url if multi else (url[0] if url else None)
-            st.session_state[f"_url_{key}"] = url
-            if not multi and st.session_state[key] is None:
-                del st.session_state[key]
-
-
-def publish_url(keys: tuple[str, ...], defaults: dict[str, str] | None = None) -> None:
-    """After the widgets ran: write their values (not their labels) into the URL."""
-    defaults = defaults or {}
-    for key in keys:
-        value = st.session_state.get(key)
-        values = (
-            [str(v) for v in value]
-            if isinstance(value, list | tuple)
-            else []
-            if value is None
-            else [str(value)]
-        )
-        if values == [defaults.get(key)]:
-            values = []
-        if values:
-            st.query_params[key] = values
-        elif key in st.query_params:
-            del st.query_params[key]
-        st.session_state[f"_url_{key}"] = values
+Bounds = tuple[int, int] | None
 
 
 def _raw(key: str) -> list[str]:
     return [v for v in st.query_params.get_all(key) if v != ""]
 
 
-def current_list(key: str) -> list[str]:
-    """A multi-valued widget's value: its state when it exists, otherwise the URL."""
-    if key in st.session_state:
-        return [str(v) for v in st.session_state[key]]
-    return _raw(key)
-
-
-def current_text(key: str, default: str = "") -> str:
-    if key in st.session_state:
-        return str(st.session_state[key] or "")
+def _first(key: str, default: str = "") -> str:
     values = _raw(key)
     return values[0] if values else default
 
 
-def current_int(key: str, default: int) -> int:
+def _int(key: str, default: int) -> int:
     try:
-        return int(current_text(key, str(default)))
+        return int(_first(key, str(default)))
     except ValueError:
         return default
 
 
-def current_bool(key: str, default: bool) -> bool:
-    if key in st.session_state:
-        return bool(st.session_state[key])
-    values = _raw(key)
-    return values[0].lower() not in ("false", "0", "no", "off") if values else default
-
-
-def current_years(bounds: tuple[int, int] | None) -> tuple[int, int] | None:
+def _years(bounds: Bounds) -> tuple[int, int] | None:
     """The selected year range (None = everything, undated documents included)."""
     if bounds is None:
         return None
-    if "years" in st.session_state:
-        chosen = tuple(int(v) for v in st.session_state["years"])
-    else:
-        try:
-            chosen = tuple(int(v) for v in _raw("years"))
-        except ValueError:
-            chosen = ()
+    try:
+        chosen = [int(v) for v in _raw("years")]
+    except ValueError:
+        return None
     if len(chosen) != 2:
         return None
     lo, hi = max(bounds[0], min(chosen)), min(bounds[1], max(chosen))
     return None if (lo, hi) == bounds or lo > hi else (lo, hi)
 
 
-def current_request(bounds: tuple[int, int] | None) -> SearchRequest:
-    """The request the URL (or the widgets' state) describes."""
-    sort = current_text("sort", "relevance")
-    size = current_int("size", DEFAULT_PAGE_SIZE)
-    years = current_years(bounds)
+def url_request(bounds: Bounds) -> SearchRequest:
+    """The request the URL describes (unknown values fall back to the defaults)."""
+    sort = _first("sort", "relevance")
+    size = _int("size", DEFAULT_PAGE_SIZE)
+    years = _years(bounds)
     request = SearchRequest(
-        text=current_text("q").strip(),
+        text=_first("q").strip(),
         sort=sort if sort in SORTS else "relevance",
-        page=max(1, current_int("page", 1)),
+        page=max(1, _int("page", 1)),
         page_size=size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE,
-        expand=current_bool("expand", True),
+        expand=_first("expand", "true").lower() not in ("false", "0", "no", "off"),
         year_from=years[0] if years else None,
         year_to=years[1] if years else None,
     )
-    return replace(request, **{field: tuple(current_list(key)) for key, field in FILTERS.values()})
+    return replace(request, **{field: tuple(dict.fromkeys(_raw(key))) for key, field in FILTERS.values()})
 
 
-def seed(request: SearchRequest) -> None:
-    """Give the bound widgets the values read from the URL before they are created."""
-    for key, value in (
-        ("q", request.text),
-        ("size", request.page_size),
-        ("expand", request.expand),
-        ("page", request.page),
-    ):
-        if key not in st.session_state:
-            st.session_state[key] = value
+def to_params(request: SearchRequest) -> dict[str, str | list[str]]:
+    """The URL parameters of a request (defaults left out, so a plain search has a short URL)."""
+    params: dict[str, str | list[str]] = {}
+    if request.text:
+        params["q"] = request.text
+    for key, field in FILTERS.values():
+        if getattr(request, field):
+            params[key] = list(getattr(request, field))
+    if request.year_from is not None and request.year_to is not None:
+        params["years"] = [str(request.year_from), str(request.year_to)]
+    if request.sort != "relevance":
+        params["sort"] = request.sort
+    if request.page_size != DEFAULT_PAGE_SIZE:
+        params["size"] = str(request.page_size)
+    if not request.expand:
+        params["expand"] = "false"
+    if request.page > 1:
+        params["page"] = str(request.page)
+    return params
+
+
+def push(request: SearchRequest) -> None:
+    """Write the whole state at once (a real change becomes one browser-history entry)."""
+    params = to_params(request)
+    want = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
+    have = {k: st.query_params.get_all(k) for k in st.query_params}
+    if want != have:
+        st.query_params.from_dict(params)
+
+
+def show_widgets(request: SearchRequest, bounds: Bounds) -> None:
+    """Before the widgets exist: give them the URL's values (also after Back and Forward)."""
+    st.session_state["q"] = request.text
+    st.session_state["sort"] = request.sort
+    st.session_state["size"] = request.page_size
+    st.session_state["expand"] = request.expand
+    if bounds is not None:
+        st.session_state["years"] = (
+            (request.year_from, request.year_to) if request.year_from is not None else bounds
+        )
+
+
+def facet_key(facet: str, value: str) -> str:
+    return f"facet:{facet}:{value}"
+
+
+# --- callbacks: each reads the URL's request, changes one thing and writes the URL once ---------------
+
+
+def on_query(bounds: Bounds) -> None:
+    push(replace(url_request(bounds), text=str(st.session_state.get("q") or "").strip(), page=1))
+
+
+def set_query(text: str, bounds: Bounds) -> None:
+    push(replace(url_request(bounds), text=text, page=1))
+
+
+def on_field(field: str, key: str, bounds: Bounds) -> None:
+    push(replace(url_request(bounds), **{field: st.session_state[key]}, page=1))
+
+
+def on_years(bounds: Bounds) -> None:
+    lo, hi = (int(v) for v in st.session_state["years"])
+    years = (None, None) if bounds is None or (lo, hi) == bounds else (lo, hi)
+    push(replace(url_request(bounds), year_from=years[0], year_to=years[1], page=1))
+
+
+def on_page(key: str, bounds: Bounds) -> None:
+    st.session_state["_scroll_top"] = st.session_state.get("_scroll_top", 0) + 1
+    push(replace(url_request(bounds), page=int(st.session_state.get(key) or 1)))
+
+
+def toggle(facet: str, value: str, bounds: Bounds) -> None:
+    request = url_request(bounds)
+    field = FILTERS[facet][1]
+    selected = [v for v in getattr(request, field) if v != value]
+    if st.session_state.get(facet_key(facet, value)):
+        selected.append(value)
+    push(replace(request, **{field: tuple(selected)}, page=1))
+
+
+def remove(facet: str, value: str | None, bounds: Bounds) -> None:
+    """Drop one value of a facet (None: the whole facet; facet "year": the year range)."""
+    request = url_request(bounds)
+    if facet == "year":
+        push(replace(request, year_from=None, year_to=None, page=1))
+        return
+    field = FILTERS[facet][1]
+    kept = tuple(v for v in getattr(request, field) if value is not None and v != value)
+    push(replace(request, **{field: kept}, page=1))
+
+
+def only_language(code: str, bounds: Bounds) -> None:
+    push(replace(url_request(bounds), languages=(code,), page=1))
+
+
+def clear_filters(bounds: Bounds) -> None:
+    empty = {field: () for _, field in FILTERS.values()}
+    push(replace(url_request(bounds), **empty, year_from=None, year_to=None, page=1))
 
 
 def without(request: SearchRequest, facet: str) -> SearchRequest:
@@ -141,21 +175,3 @@ def without(request: SearchRequest, facet: str) -> SearchRequest:
     if facet == "year":
         return replace(request, year_from=None, year_to=None, page=1)
     return replace(request, **{FILTERS[facet][1]: ()}, page=1)
-
-
-def first_page() -> None:
-    """on_change of every filter: a changed result list starts on its first page."""
-    st.session_state["page"] = 1
-
-
-def clear_filters(bounds: tuple[int, int] | None) -> None:
-    for key, _ in FILTERS.values():
-        st.session_state[key] = []
-    if bounds is not None:
-        st.session_state["years"] = bounds
-    first_page()
-
-
-def set_query(text: str) -> None:
-    st.session_state["q"] = text
-    first_page()

@@ -16,14 +16,30 @@ from webapp.pages import metadata_form
 from webapp.pages.common import DOCUMENT_PAGE, page_start
 from webapp.pages.signin import require_coordinator
 
-TYPES = ["pdf", "html", "htm", "md", "markdown", "txt"]
+TYPES = [
+    "pdf",
+    "html",
+    "htm",
+    "md",
+    "markdown",
+    "txt",
+    "docx",
+    "odt",
+    "ods",
+    "odp",
+    "pptx",
+    "xlsx",
+    "rtf",
+    "doc",
+]
 
 
 def _preview(name: str, data: bytes, key: str) -> Document:
     """The preview of one upload, read once per file and session (it runs in a worker process)."""
     cache = st.session_state.setdefault("_previews", {})
     if key not in cache:
-        cache[key] = service.preview(state.settings(), name, data)
+        with st.spinner(t("upload.reading", name=name), show_time=True):
+            cache[key] = service.preview(state.settings(), name, data)
     return cache[key]
 
 
@@ -60,8 +76,14 @@ def _one_file(name: str, data: bytes, user: str) -> None:
         except KBError:
             title = duplicate
         st.page_link(
-            DOCUMENT_PAGE, label=render.md_escape(title) or duplicate, query_params={"id": duplicate}
+            DOCUMENT_PAGE,
+            label=render.md_escape(title) or duplicate,
+            query_params={"id": duplicate},
+            icon=":material/description:",
         )
+        # storing a second copy only on purpose
+        if not st.checkbox(t("upload.again"), key=f"again_{key}"):
+            return
     st.caption(t("upload.detected", lang=i18n.language_name(doc.language)))
     with st.expander(t("upload.extracted")):
         st.html(render.plain_text(doc.text))

@@ -1,0 +1,122 @@
+"""The benchmark's markdown: one table of result pages and one of measures per size, and the README block.
+
+The README keeps the latest figures between BEGIN and END markers; `write_readme` replaces what is
+between them, so the figures are never edited by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bench.queries import CLASSES
+
+TARGET_P95_MS = 50.0
+TARGET_DOCS_PER_S = 500.0
+TARGET_RSS_MB = 1024.0
+TARGET_FIRST_PAGE_S = 3.0
+BEGIN = "<!-- bench:begin (written by `make bench`; do not edit by hand) -->"
+END = "<!-- bench:end -->"
+
+
+def _ok(flag: bool) -> str:
+    return "✅" if flag else "❌"
+
+
+def header(meta: dict, sizes: list[int]) -> list[str]:
+    m = meta["machine"]
+    load = meta.get("load", {})
+    lines = [
+        f"Measured {meta['date']} at commit `{meta['commit']}` on {m['cores']} cores ({m.get('cpu', '?')}), "
+        f"{m['ram_gb']} GB RAM, Python {m['python']}: `python -m bench.run --sizes "
+        f"{','.join(str(s) for s in sizes)} --queries {meta['queries']} --query-seed {meta['query_seed']}` "
+        f"(corpus seed {meta['seed']}; the query seed is new each run).",
+        "",
+    ]
+    if load:
+        shared = load.get("max", 0) > m["cores"] * 0.75
+        lines += [
+            (
+                f"**The machine was shared during this run** (load average {load['min']:.1f}–{load['max']:.1f} "
+                f"on {m['cores']} cores, sampled before each step): the figures are slower and noisier than on a "
+                "quiet machine."
+                if shared
+                else f"The machine was quiet (load average at most {load['max']:.1f} on {m['cores']} cores)."
+            ),
+            "",
+        ]
+    return lines
+
+
+def size_tables(r: dict) -> list[str]:
+    n = r["size"]
+    ing, cold, w, f = r["ingest"], r["cold"], r["whoosh"], r["fts5"]
+    langs = ", ".join(f"{k} {v}" for k, v in sorted(r["languages"].items(), key=lambda kv: -kv[1]))
+    lines = [
+        f"#### {n:,} documents ({langs})",
+        "",
+        "Results page = one `KnowledgeBase.search`: top 10 with snippets and all six facet counts; "
+        f"FTS5 = top 10 by bm25 with snippet() and six GROUP BY counts. ms, {r['queries_per_class']} "
+        "queries per class, each new to the serving process, after five warm-up queries.",
+        "",
+        "| query class | network-kb p50 | p95 | p99 | FTS5 p50 | p95 | p99 | p95 kb/FTS5 | hits kb / FTS5 "
+        "| p95 ≤ 50 ms | p95 ≤ FTS5 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|",
+    ]
+    for cls in CLASSES:
+        a, b = w["classes"][cls], f["classes"][cls]
+        ratio = a["p95"] / b["p95"] if b["p95"] else float("inf")
+        lines.append(
+            f"| {cls} | {a['p50']:.1f} | {a['p95']:.1f} | {a['p99']:.1f} | {b['p50']:.1f} | {b['p95']:.1f} "
+            f"| {b['p99']:.1f} | {ratio:.2f}× | {a['mean_total']:,.0f} / {b['mean_total']:,.0f} "
+            f"| {_ok(a['p95'] <= TARGET_P95_MS)} | {_ok(a['p95'] <= b['p95'])} |"
+        )
+    peak = ing["peak_mb"]
+    nv = w.get("no_vocabulary")
+    lines += [
+        "",
+        "| measure | value | target |",
+        "|---|---:|:---:|",
+        f"| ingest end to end (files → index) | {ing['docs_per_s']:,.0f} docs/s "
+        f"({ing['files']:,} files in {ing['seconds']:,.0f} s) | ≥ 500 {_ok(ing['docs_per_s'] >= TARGET_DOCS_PER_S)} |",
+        f"| index size | {ing['index_mb']:,.0f} MB (FTS5 database {r['fts5_build']['size_mb']:,.0f} MB, "
+        f"built in {r['fts5_build']['seconds']:,.0f} s) | |",
+        f"| ingest peak memory | main {peak['self']:,.0f} MB, largest worker {peak['children']:,.0f} MB | |",
+        f"| cold start: open index + first page (in process) | {cold['open_s'] + cold['first_page_s']:.2f} s "
+        f"(imports {cold['import_s']:.2f} s, first query after it {cold['first_query_s'] * 1000:.0f} ms) | |",
+        f"| fresh process start → first page | {cold['process_to_first_page_s']:.2f} s "
+        f"| ≤ 3 s {_ok(cold['process_to_first_page_s'] <= TARGET_FIRST_PAGE_S)} |",
+        f"| serving process RSS after all queries | {w['rss_mb']:,.0f} MB (FTS5 {f['rss_mb']:,.0f} MB) "
+        f"| ≤ 1 GB {_ok(w['rss_mb'] <= TARGET_RSS_MB)} |",
+    ]
+    if nv:
+        with_vocab = w["classes"]["one-word"]["p95"]
+        lines.append(
+            f"| one word without `vocabulary.json` (p50 / p95) | {nv['p50']:.1f} / {nv['p95']:.1f} ms "
+            f"(with it: {w['classes']['one-word']['p50']:.1f} / {with_vocab:.1f} ms) "
+            f"| as fast {_ok(nv['p95'] <= max(with_vocab * 1.5, TARGET_P95_MS))} |"
+        )
+    lines.append("")
+    if ing["statuses"].get("failed") or ing["statuses"].get("duplicate"):
+        lines += [f"Ingest outcomes: {ing['statuses']}", ""]
+    return lines
+
+
+def render(results: list[dict], meta: dict) -> str:
+    """The markdown the README keeps: the run's header and every size's tables."""
+    lines = header(meta, [r["size"] for r in results])
+    for r in results:
+        lines += size_tables(r)
+    return "\n".join(lines)
+
+
+def write_readme(readme: Path, table: str) -> None:
+    """Replace the block between the markers (appended under a heading when the README has none)."""
+    text = readme.read_text(encoding="utf-8")
+    block = f"{BEGIN}\n\n{table.strip()}\n\n{END}"
+    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: block, text, count=1)
+    else:
+        text = text.rstrip() + "\n\n### Latest benchmark figures\n\n" + block + "\n"
+    readme.write_text(text, encoding="utf-8")

@@ -1,0 +1,210 @@
+"""Embedding after the lexical commit: in a background thread, resumable after a kill, one embedder at a time.
+
+What is pending is worked out again on every run, from the store and the index: documents queued by a
+write whose content key differs from their current vectors, and documents in the index with no vectors
+(a rebuild, or a queue entry lost). So a kill at any point loses at most the shard being embedded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+
+from kb.models import Document
+from kb.semantic import model, passages
+from kb.semantic.store import VectorStore, store_dir
+
+log = logging.getLogger(__name__)
+
+BATCH_PASSAGES = 16  # passages per shard: what a kill can cost at most (a few seconds of work)
+SMALL_SHARD = 4096  # rows; newer shards smaller than this are merged once there are many
+MAX_SHARDS = 32
+EMBED_THREADS = 1  # the background model uses one core: searches keep the other
+
+
+class SemanticLayer:
+    """The vectors of one index and the embedder that keeps them up to date."""
+
+    def __init__(
+        self,
+        index_dir: Path,
+        chars: int | None = None,
+        limit: int | None = None,
+        embedder: model.Embedder | None = None,
+    ) -> None:
+        self.chars = chars or int(os.environ.get("KB_SEMANTIC_PASSAGE_CHARS", passages.PASSAGE_CHARS))
+        self.limit = limit or int(os.environ.get("KB_SEMANTIC_PASSAGES", passages.MAX_PASSAGES))
+        self.store = VectorStore(
+            store_dir(index_dir), model.MODEL_ID, {"passage_chars": self.chars, "passages": self.limit}
+        )
+        self.store.check_model()
+        self.queries = model.query_embedder()
+        self._embedder = embedder
+        self._thread: threading.Thread | None = None
+        self._guard = threading.Lock()
+        self._stop = threading.Event()
+        self.errors = 0
+        self._wanted = False
+
+    def key(self, doc: Document) -> str:
+        return passages.content_key(model.MODEL_ID, doc.title, doc.text, self.chars, self.limit)
+
+    def enqueue(self, docs: Iterable[Document]) -> None:
+        """Record documents to embed (before their lexical commit, so a kill between cannot lose them)."""
+        self.store.enqueue((d.id, self.key(d)) for d in docs)
+
+    # -- what is pending ---------------------------------------------------------------------------
+
+    def pending(self, live_ids: Iterable[str]) -> dict[str, str | None]:
+        """id → wanted content key (None: unknown until read) of live documents without current vectors."""
+        live = set(live_ids)
+        current = self.store.current()
+        _, queued = self.store.queued()
+        todo: dict[str, str | None] = {}
+        for doc_id, key in queued:
+            if doc_id in live and current.get(doc_id, (0, None))[1] != key:
+                todo[doc_id] = key
+        for doc_id in sorted(live):
+            if doc_id not in current:
+                todo.setdefault(doc_id, None)
+        return todo
+
+    def progress(self, live_ids: Iterable[str]) -> tuple[int, int]:
+        """(documents whose vectors are current, live documents)."""
+        live = list(live_ids)
+        return len(live) - len(self.pending(live)), len(live)
+
+    # -- embedding ---------------------------------------------------------------------------------
+
+    def run(
+        self,
+        live_ids: Callable[[], Iterable[str]],
+        get: Callable[[str], Document | None],
+        deadline: float | None = None,
+    ) -> int:
+        """Embed what is pending until nothing is (or the deadline, or stop()); returns documents embedded.
+
+        Returns 0 at once when another thread or process is embedding this store.
+        """
+        done = 0
+        with self.store.embed_lock() as mine:
+            if not mine:
+                return 0
+            self.store.clean()
+            while not self._stop.is_set():
+                files, _ = self.store.queued()
+                live = set(live_ids())
+                todo = self.pending(live)
+                if not todo:
+                    for f in files:
+                        f.unlink(missing_ok=True)
+                    break
+                done += self._embed(todo, get, deadline)
+                if deadline is not None and time.monotonic() >= deadline:
+                    break
+                if not self._stop.is_set():
+                    for f in files:  # everything they named was handled (or is reconsidered next run)
+                        f.unlink(missing_ok=True)
+                self._compact(live)
+        return done
+
+    def _embed(self, todo: dict[str, str | None], get, deadline: float | None) -> int:
+        current = self.store.current()
+        batch_ids: list[str] = []
+        batch_keys: list[str] = []
+        batch_texts: list[str] = []
+        done = 0
+        for doc_id in todo:
+            if self._stop.is_set() or (deadline is not None and time.monotonic() >= deadline):
+                break
+            doc = get(doc_id)
+            if doc is None:  # deleted meanwhile
+                continue
+            key = self.key(doc)
+            if current.get(doc_id, (0, None))[1] == key:
+                continue
+            texts = passages.split(doc.title, doc.text, self.chars, self.limit) or [doc.id]
+            batch_ids += [doc_id] * len(texts)
+            batch_keys += [key] * len(texts)
+            batch_texts += texts
+            done += 1
+            if len(batch_texts) >= BATCH_PASSAGES:
+                self._write(batch_ids, batch_keys, batch_texts)
+                batch_ids, batch_keys, batch_texts = [], [], []
+        if batch_texts:
+            self._write(batch_ids, batch_keys, batch_texts)
+        return done
+
+    def _write(self, ids: list[str], keys: list[str], texts: list[str]) -> None:
+        if self._embedder is None:
+            self._embedder = model.Embedder(threads=EMBED_THREADS)
+        vectors = self._embedder.passages(texts)
+        self.store.write_shard(ids, keys, vectors)
+
+    def _compact(self, live: set[str]) -> None:
+        """Merge the newest small shards once there are many; rewrite all when a third is dead rows."""
+        shards = self.store.shards()
+        rows = sum(len(s.ids) for s in shards)
+        current = self.store.current()
+        useful = sum(1 for s in shards for d in s.ids if d in live and current[d][0] == s.seq)
+        if rows and rows - useful > 0.3 * rows:
+            self.store.compact(live)
+        elif len(shards) > MAX_SHARDS:
+            small = [s.seq for s in shards]
+            while small and len(self.store._shards[small[0]].ids) >= SMALL_SHARD:
+                small.pop(0)
+            self.store.compact(live, small)
+
+    # -- the background thread ----------------------------------------------------------------------
+
+    def start(self, live_ids: Callable[[], Iterable[str]], get: Callable[[str], Document | None]) -> None:
+        """Embed what is pending in a daemon thread (one per layer; a running one picks up new work)."""
+        with self._guard:
+            self._wanted = True
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self._thread = threading.Thread(
+                target=self._loop, args=(live_ids, get), name="kb-embed", daemon=True
+            )
+            self._thread.start()
+
+    def _loop(self, live_ids, get) -> None:
+        while True:
+            with self._guard:
+                if not self._wanted or self._stop.is_set():
+                    self._thread = None if self._thread is threading.current_thread() else self._thread
+                    return
+                self._wanted = False
+            try:
+                self.run(live_ids, get)
+            except Exception:  # never let the thread die silently with work left: log it and stop
+                self.errors += 1
+                log.exception("embedding failed")
+                return
+
+    def busy(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the background thread to finish; returns whether it did."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop the background thread after its current shard (foreground runs work again after)."""
+        self._stop.set()
+        self.wait(timeout)
+        self._stop.clear()
+
+    def vectors(self) -> np.ndarray:  # for tests and tools: every stored row, dequantised
+        parts = [np.asarray(s.vectors, dtype=np.float32) * s.scale[:, None] for s in self.store.shards()]
+        return np.concatenate(parts) if parts else np.zeros((0, model.DIM), dtype=np.float32)

@@ -1,0 +1,210 @@
+"""Vectors on disk beside the index: shards of int8 rows (memory-mapped), a queue of pending documents.
+
+A folder `<index>.semantic/` holds:
+- `meta.json`: the model id and the passage settings; another model empties the folder (re-embed);
+- `s-<seq>.vec.npy` (int8, n × dim) and `s-<seq>.scale.npy` (float32 per row: vector ≈ int8 × scale),
+  then `s-<seq>.rows.json` ([doc id, content key] per row), each written to a temporary file and
+  renamed, the rows file last: a shard exists once its rows file does, so a kill leaves whole shards;
+- `queue/q-*.json`: [doc id, content key] pairs written before each lexical commit and removed once
+  embedded (a kill between the two leaves them for the next embedder).
+
+For a document id, the rows of the newest shard holding it are current; rows of documents no longer in
+the index are ignored and dropped when shards are compacted.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+META = "meta.json"
+QUEUE = "queue"
+
+
+def store_dir(index_dir: Path) -> Path:
+    index_dir = Path(index_dir)
+    return index_dir.parent / f"{index_dir.name}.semantic"
+
+
+@dataclass
+class Shard:
+    seq: int
+    ids: list[str]
+    keys: list[str]
+    vectors: np.ndarray  # int8 memmap (n, dim)
+    scale: np.ndarray  # float32 (n,)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _npy_bytes(array: np.ndarray) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    np.save(buf, array, allow_pickle=False)
+    return buf.getvalue()
+
+
+def quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """int8 rows with a float32 scale each (max |component| maps to 127)."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    peak = np.abs(vectors).max(axis=1) if len(vectors) else np.zeros(0, dtype=np.float32)
+    scale = np.where(peak > 0, peak / 127.0, 1.0).astype(np.float32)
+    return np.round(vectors / scale[:, None]).astype(np.int8), scale
+
+
+class VectorStore:
+    def __init__(self, folder: Path, model_id: str, settings: dict) -> None:
+        self.folder = Path(folder)
+        self.meta = {"model": model_id, **settings}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / QUEUE).mkdir(exist_ok=True)
+        self._shards: dict[int, Shard] = {}
+
+    # -- the model stamp --------------------------------------------------------------------------
+
+    def check_model(self) -> bool:
+        """Whether the stored vectors were made by this model and settings (empties the folder if not)."""
+        path = self.folder / META
+        try:
+            current = json.loads(path.read_text())
+        except (OSError, ValueError):
+            current = None
+        if current == self.meta:
+            return True
+        for p in self.folder.glob("s-*"):
+            p.unlink(missing_ok=True)
+        _atomic_write(path, json.dumps(self.meta).encode())
+        return current is None
+
+    # -- the queue --------------------------------------------------------------------------------
+
+    def enqueue(self, pairs: Iterable[tuple[str, str]]) -> Path | None:
+        pairs = [list(p) for p in pairs]
+        if not pairs:
+            return None
+        path = self.folder / QUEUE / f"q-{time.time_ns():020d}-{os.getpid()}.json"
+        _atomic_write(path, json.dumps(pairs).encode())
+        return path
+
+    def has_queue(self) -> bool:
+        return any((self.folder / QUEUE).glob("q-*.json"))
+
+    def queued(self) -> tuple[list[Path], list[tuple[str, str]]]:
+        files = sorted((self.folder / QUEUE).glob("q-*.json"))
+        pairs: list[tuple[str, str]] = []
+        for f in files:
+            try:
+                pairs += [(str(a), str(b)) for a, b in json.loads(f.read_text())]
+            except (OSError, ValueError):  # half-written files never exist (rename), but be safe
+                continue
+        return files, pairs
+
+    # -- shards -----------------------------------------------------------------------------------
+
+    def names(self) -> tuple[str, ...]:
+        """The committed shards' rows files (cheap: what a reader compares to see a change)."""
+        return tuple(sorted(p.name for p in self.folder.glob("s-*.rows.json")))
+
+    def shards(self) -> list[Shard]:
+        """Every committed shard, oldest first (memory-mapped, cached by sequence number)."""
+        out = []
+        for name in self.names():
+            seq = int(name.split("-")[1].split(".")[0])
+            shard = self._shards.get(seq)
+            if shard is None:
+                try:
+                    rows = json.loads((self.folder / name).read_text())
+                    vec = np.load(self.folder / f"s-{seq:08d}.vec.npy", mmap_mode="r")
+                    scale = np.load(self.folder / f"s-{seq:08d}.scale.npy")
+                except (OSError, ValueError):  # removed by a compaction just now
+                    continue
+                shard = Shard(seq, [r[0] for r in rows], [r[1] for r in rows], vec, scale)
+                self._shards[seq] = shard
+            out.append(shard)
+        return out
+
+    def write_shard(self, ids: list[str], keys: list[str], vectors: np.ndarray) -> int:
+        """A new shard after all others; returns its sequence number. Call with the embed lock held."""
+        seqs = [int(p.name.split("-")[1].split(".")[0]) for p in self.folder.glob("s-*.npy")]
+        seq = max(seqs, default=0) + 1
+        q, scale = quantize(vectors)
+        _atomic_write(self.folder / f"s-{seq:08d}.vec.npy", _npy_bytes(q))
+        _atomic_write(self.folder / f"s-{seq:08d}.scale.npy", _npy_bytes(scale))
+        rows = [[i, k] for i, k in zip(ids, keys, strict=True)]
+        _atomic_write(self.folder / f"s-{seq:08d}.rows.json", json.dumps(rows).encode())
+        return seq
+
+    def current(self) -> dict[str, tuple[int, str]]:
+        """doc id → (newest shard holding it, its content key)."""
+        latest: dict[str, tuple[int, str]] = {}
+        for shard in self.shards():
+            for doc_id, key in zip(shard.ids, shard.keys, strict=True):
+                latest[doc_id] = (shard.seq, key)
+        return latest
+
+    def compact(self, live_ids: set[str], seqs: list[int] | None = None) -> None:
+        """One shard with the current rows of live documents of all shards, or of the newest ones
+        given by `seqs` (a suffix of the sequence). Call with the embed lock held."""
+        shards = [s for s in self.shards() if seqs is None or s.seq in seqs]
+        latest = self.current()
+        ids, keys, parts = [], [], []
+        for shard in shards:
+            keep = [i for i, d in enumerate(shard.ids) if d in live_ids and latest[d][0] == shard.seq]
+            if keep:
+                ids += [shard.ids[i] for i in keep]
+                keys += [shard.keys[i] for i in keep]
+                parts.append(np.asarray(shard.vectors[keep], dtype=np.float32) * shard.scale[keep, None])
+        old = [s.seq for s in shards]
+        if parts:
+            self.write_shard(ids, keys, np.concatenate(parts))
+        for seq in old:  # rows first: a kill here leaves duplicates of current rows, never a loss
+            for suffix in ("rows.json", "vec.npy", "scale.npy"):
+                (self.folder / f"s-{seq:08d}.{suffix}").unlink(missing_ok=True)
+            self._shards.pop(seq, None)
+
+    def clean(self) -> None:
+        """Remove vector files of shards never committed (a kill before the rows file)."""
+        committed = {n.split(".")[0] for n in self.names()}
+        for p in self.folder.glob("s-*.npy"):
+            if p.name.split(".")[0] not in committed:
+                p.unlink(missing_ok=True)
+        for p in self.folder.glob(".s-*"):
+            p.unlink(missing_ok=True)
+
+    @contextmanager
+    def embed_lock(self) -> Iterator[bool]:
+        """The one embedder across processes: yields whether this caller holds it (never waits)."""
+        with open(self.folder / "embed.lock", "a") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def size_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.folder.glob("s-*") if p.exists())

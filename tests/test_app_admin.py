@@ -1,0 +1,73 @@
+"""The admin page through AppTest: nothing for anonymous visitors but the sign-in; for coordinators the
+status and a readable, filterable audit log (titles linked, changes in words, never JSON)."""
+
+from __future__ import annotations
+
+import pytest
+from apphelpers import COORDINATOR, app, errors, html_of, make_env, page
+
+from archive.access import add_coordinator
+from archive.service import audit
+from kb.settings import load_settings
+
+ADMIN = "webapp/pages/admin.py"
+DOC_ID = "documents/003_52458518a7f32b1d"
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    env = make_env(tmp_path, monkeypatch)
+    add_coordinator(env.secrets, *COORDINATOR)
+    return env
+
+
+def _everything(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    parts += [str(m.proto.body) for m in at.get("metric")] + [html_of(at)]
+    return "\n".join(parts)
+
+
+def _signed_in():
+    at = page(app(), ADMIN)
+    at.text_input(key="signin_name").input(COORDINATOR[0])
+    at.text_input(key="signin_password").input(COORDINATOR[1])
+    at.button[-1].click().run()
+    assert errors(at) == []
+    return at
+
+
+def test_anonymous_visitors_see_only_the_sign_in(env):
+    at = page(app(), ADMIN)
+    assert errors(at) == []
+    shown = _everything(at)
+    assert "coordinators" in at.info[0].value
+    assert str(env.index) not in shown and str(env.corpus) not in shown
+    assert not at.get("metric")
+    assert at.text_input(key="signin_name") is not None
+
+
+def test_the_audit_log_reads_as_sentences_with_titles(env):
+    settings = load_settings(env.index, env.corpus)
+    settings = type(settings)(**{**settings.__dict__, "secrets_file": env.secrets})
+    audit(settings, "anna", "edit", DOC_ID, {"title": "Neu", "networks": ["Kunststoffnetzwerk Ems-Achse"]})
+    audit(
+        settings,
+        "bert",
+        "delete",
+        "documents/gone",
+        {"source": "documents/gone.txt", "title": "Altes Protokoll"},
+    )
+    at = _signed_in()
+    assert [m.proto.label for m in at.get("metric")][:2] == ["Documents", "Networks"]
+    table = html_of(at)
+    assert "Metadata corrected" in table and "Deleted" in table
+    assert "Altes Protokoll" in table  # a deleted document keeps its title
+    assert 'href="doc?id=documents/003_52458518a7f32b1d"' in table
+    assert "Title: Neu" in table and "Network: Ems-Achse Plastics Network" in table
+    assert "{" not in table.split("</style>")[-1] and '"networks"' not in table
+    # filtered by a word and by what happened
+    at.text_input(key="audit_filter").input("altes protokoll").run()
+    assert "Altes Protokoll" in html_of(at) and "Metadata corrected" not in html_of(at)
+    at.text_input(key="audit_filter").input("").run()
+    at.get("button_group")[0].set_value(["edit"]).run()
+    assert "Metadata corrected" in html_of(at) and "Altes Protokoll" not in html_of(at)

@@ -1,0 +1,98 @@
+"""The session cookie's value (signed, expiring, revocable, key made once and kept private) and the
+snippet clean-up (no Markdown syntax, no repeated title, highlights kept on the right words)."""
+
+from __future__ import annotations
+
+import stat
+
+from kb.models import Fragment
+from webapp import render, session
+
+
+def test_a_session_value_names_its_coordinator_until_it_expires(tmp_path):
+    key = session.signing_key(tmp_path / "coordinators.json")
+    value = session.issue(key, "anna", now=1_000)
+    assert session.read(key, value, now=1_000 + session.MAX_AGE_S - 1)[0] == "anna"
+    assert session.read(key, value, now=1_000 + session.MAX_AGE_S + 1) is None
+
+
+def test_a_changed_or_foreign_value_is_refused(tmp_path):
+    key = session.signing_key(tmp_path / "a" / "coordinators.json")
+    other = session.signing_key(tmp_path / "b" / "coordinators.json")
+    value = session.issue(key, "anna")
+    name, expires, nonce, signature = value.split(".")
+    forged = f"{session._b64(b'admin')}.{expires}.{nonce}.{signature}"
+    assert session.read(key, forged) is None
+    assert session.read(other, value) is None
+    assert session.read(key, "garbage") is None
+    assert session.read(key, "") is None
+
+
+def test_the_key_is_made_once_private_and_kept(tmp_path):
+    secrets = tmp_path / "var" / "coordinators.json"
+    first = session.signing_key(secrets)
+    assert session.signing_key(secrets) == first
+    mode = session.key_file(secrets).stat().st_mode
+    assert stat.S_IMODE(mode) == 0o600
+    assert len(first) == 32
+
+
+def test_a_revoked_session_stays_revoked(tmp_path):
+    secrets = tmp_path / "coordinators.json"
+    key = session.signing_key(secrets)
+    value = session.issue(key, "anna")
+    nonce = session.nonce_of(value)
+    assert not session.revoked(secrets, nonce)
+    session.revoke(secrets, nonce)
+    assert session.revoked(secrets, nonce)
+    assert not session.revoked(secrets, session.nonce_of(session.issue(key, "anna")))
+
+
+def test_a_ticket_is_good_once():
+    ticket = session.new_ticket("value")
+    assert session.redeem(ticket) == "value"
+    assert session.redeem(ticket) is None
+    assert session.redeem("made-up") is None
+
+
+def test_markdown_syntax_leaves_the_snippet_and_highlights_follow_their_words():
+    text = "## 19. Treffen ### **Ort:** [Plastics Innovation Center](#) und `Code`"
+    start = text.index("Innovation")
+    fragment = render.plain(Fragment(text, ((start, start + len("Innovation")),)))
+    assert fragment.text == "19. Treffen Ort: Plastics Innovation Center und Code"
+    ((a, b),) = fragment.matches
+    assert fragment.text[a:b] == "Innovation"
+
+
+def test_a_snippet_does_not_repeat_the_title():
+    text = "## 9. Haushaltsplan 2024\n\n**Sitzung:** Rat Haushaltsplan"
+    start = text.rindex("Haushaltsplan")
+    fragment = render.plain(Fragment(text, ((start, start + 13),)))
+    cut = render.without_title(fragment, "9 Haushaltsplan 2024")
+    assert cut.text == "Sitzung: Rat Haushaltsplan"
+    ((a, b),) = cut.matches
+    assert cut.text[a:b] == "Haushaltsplan"
+    untouched = Fragment("Something else", ())
+    assert render.without_title(untouched, "Title") == untouched
+
+
+def test_a_hit_shows_escaped_text_without_markdown():
+    from kb.models import Hit
+
+    hit = Hit(
+        id="x",
+        title="T",
+        source="x.md",
+        score=1.0,
+        fragments=(Fragment("**<b>fett</b>** [Link](http://x)", ()),),
+        language="de",
+        date=None,
+        year=None,
+        doctype="other",
+        networks=(),
+        regions=(),
+        topics=(),
+    )
+    out = render.hit_details(hit, [])
+    assert "&lt;b&gt;fett&lt;/b&gt; Link" in out
+    assert "**" not in out and "](" not in out

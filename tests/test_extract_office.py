@@ -1,0 +1,174 @@
+"""Office files: text in reading order with headings, lists and table cells; declared title, author, date;
+chosen by content; password-protected and broken files fail with one line."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from ingest.errors import ExtractionFailed, PasswordProtected
+from ingest.extractors import extract, supported_types
+from ingest.extractors.legacy import NO_DOC_READER, doc_reader
+from ingest.sniff import detect_type
+from ingest.source import Source
+from tests import office_files as make
+
+
+def test_docx_text_in_reading_order_with_list_items_table_rows_and_footer() -> None:
+    result = extract(Source("protokoll.docx", make.docx_bytes()))
+    assert result.text.split("\n\n") == [
+        "Netzwerktreffen Kunststofftechnik",
+        "Die Teilnehmerinnen begrüßten die Gäste aus Groningen und Aabenraa.",
+        "- Ausbildungsmesse vorbereiten",
+        "- Fachkräfte gewinnen",
+        "Betrieb | Auszubildende",
+        "Müller GmbH | 12",
+        "Nächstes Treffen im Herbst.",
+        "Geschäftsstelle Ems-Achse",
+    ]
+    assert (result.format, result.title, result.author, result.date) == (
+        "docx", "Protokoll Netzwerktreffen", "Anna Schmidt", "2023-03-14",
+    )  # fmt: skip
+
+
+def test_odt_headings_lists_tables_and_meta() -> None:
+    result = extract(Source("projekt.odt", make.odt_bytes()))
+    assert result.text.split("\n\n") == [
+        "Lernfabrik für Auszubildende",
+        "Schüler und Betriebe lernen gemeinsam.",
+        "- Spritzguss",
+        "- Extrusion",
+        "Phase | Monat",
+        "Start | Mai",
+    ]
+    assert (result.format, result.title, result.author, result.date) == (
+        "odt", "Projektbeschreibung Lernfabrik", "Jens Hansen", "2022-05-04",
+    )  # fmt: skip
+
+
+def test_ods_rows_become_lines_of_cells() -> None:
+    result = extract(Source("liste.ods", make.ods_bytes()))
+    assert result.format == "ods"
+    assert result.text.split("\n\n") == ["Name | Ort", "Søren | Sønderborg", "Jürgen | Lingen"]
+
+
+def test_pptx_slide_title_first_then_bullets() -> None:
+    result = extract(Source("folien.pptx", make.pptx_bytes()))
+    assert result.text.split("\n\n") == [
+        "Fachkräfte für die Region",
+        "Karrieretag im März",
+        "- Betriebe stellen Ausbildungsberufe vor",
+    ]
+    assert (result.title, result.author, result.date) == ("Karrieretag 2023", "Lena Vos", "2023-03-14")
+
+
+def test_xlsx_sheet_name_then_rows() -> None:
+    result = extract(Source("mitglieder.xlsx", make.xlsx_bytes()))
+    assert result.text.split("\n\n") == [
+        "Mitglieder",
+        "Betrieb | Ort | Azubis",
+        "Kunststofftechnik Weiß | Papenburg | 7",
+    ]
+    assert (result.title, result.author, result.date) == ("Mitgliederliste", "Ole Jensen", "2023-03-14")
+
+
+def test_rtf_text_and_info_group() -> None:
+    result = extract(Source("referat.rtf", make.RTF))
+    assert result.text.split("\n") == [
+        "Referat af netværksmøde i Trækantområdet",
+        "Deltagere: virksomheder og erhvervsskoler",
+    ]
+    assert (result.title, result.author, result.date) == (
+        "Referat af netværksmøde",
+        "Mette Larsen",
+        "2021-09-23",
+    )
+
+
+@pytest.mark.parametrize(
+    ("maker", "kind"),
+    [(make.docx_bytes, "docx"), (make.odt_bytes, "odt"), (make.ods_bytes, "ods"), (make.pptx_bytes, "pptx"),
+     (make.xlsx_bytes, "xlsx")],
+)  # fmt: skip
+def test_a_renamed_file_is_read_by_its_content(maker, kind: str) -> None:
+    data = maker()
+    assert detect_type(data, "scan.pdf") == kind
+    assert extract(Source("download.bin", data)).format == kind
+
+
+@pytest.mark.parametrize(
+    ("stream", "kind"),
+    [("EncryptedPackage", "ooxml-encrypted"), ("WordDocument", "doc"), ("Workbook", "xls"),
+     ("PowerPoint Document", "ppt")],
+)  # fmt: skip
+def test_ole_files_are_told_apart_by_their_streams(stream: str, kind: str) -> None:
+    assert detect_type(make.ole_bytes(stream), "file.docx") == kind
+
+
+def test_encrypted_office_files_fail_as_password_protected() -> None:
+    for source in (
+        Source("geheim.docx", make.ole_bytes("EncryptedPackage")),
+        Source("geheim.odt", make.encrypted_odt_bytes()),
+    ):
+        with pytest.raises(PasswordProtected, match="^password-protected: ") as info:
+            extract(source)
+        assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("bericht.docx", make.docx_bytes()[:3000], "broken .docx (Word) file: not a readable zip archive"),
+        (
+            "bericht.odt",
+            b"This is not a zip file at all",
+            "broken .odt (OpenDocument text) file: not a readable zip",
+        ),
+        ("liste.xlsx", b"\x00\x01\x02garbage", "broken .xlsx (Excel) file"),
+    ],
+)
+def test_broken_files_fail_with_one_line(name: str, data: bytes, reason: str) -> None:
+    with pytest.raises(ExtractionFailed) as info:
+        extract(Source(name, data))
+    assert str(info.value).startswith(reason)
+    assert "\n" not in str(info.value)
+
+
+def test_a_docx_with_damaged_xml_is_broken() -> None:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(make.docx_bytes())) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            if item.filename != "word/document.xml":
+                target.writestr(item, source.read(item.filename))
+        target.writestr("word/document.xml", b"<not xml")
+    with pytest.raises(ExtractionFailed, match="^broken .docx"):
+        extract(Source("kaputt.docx", out.getvalue()))
+
+
+def test_without_antiword_or_catdoc_a_doc_says_save_it_as_docx(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert doc_reader() is None
+    with pytest.raises(ExtractionFailed) as info:
+        extract(Source("alt.doc", make.ole_bytes("WordDocument")))
+    assert str(info.value) == NO_DOC_READER and "save it as .docx" in NO_DOC_READER
+
+
+@pytest.mark.skipif(
+    doc_reader() is None, reason="neither antiword nor catdoc is installed (CI installs antiword)"
+)
+def test_a_damaged_doc_fails_with_one_line() -> None:
+    with pytest.raises(ExtractionFailed) as info:
+        extract(Source("alt.doc", make.ole_bytes("WordDocument")))
+    assert "\n" not in str(info.value) and str(info.value)
+
+
+def test_every_office_type_is_supported() -> None:
+    assert {"docx", "odt", "ods", "odp", "pptx", "xlsx", "rtf", "doc"} <= supported_types()
+
+
+def test_antiword_presence_is_detected_not_assumed() -> None:
+    assert (doc_reader() is not None) == bool(shutil.which("antiword") or shutil.which("catdoc"))

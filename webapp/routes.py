@@ -1,0 +1,47 @@
+"""Two small HTTP routes beside the Streamlit app (served by asgi.py): they set and clear the HttpOnly
+session cookie, which a Streamlit script cannot do itself."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from kb.settings import load_settings
+from webapp import session
+
+SESSION_PATH = "/api/kb/session"
+SIGNOUT_PATH = "/api/kb/signout"
+
+
+async def _session(request: Request) -> Response:
+    """Exchange a one-time ticket (made by the sign-in form) for the session cookie."""
+    ticket = (await request.body()).decode("ascii", "replace").strip()
+    value = session.redeem(ticket)
+    if value is None:
+        return Response("unknown or expired ticket\n", status_code=403, media_type="text/plain")
+    response = Response(status_code=204)
+    response.set_cookie(
+        session.COOKIE,
+        value,
+        max_age=session.MAX_AGE_S,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+async def _signout(request: Request) -> Response:
+    """Revoke the session on the server and clear the cookie."""
+    value = request.cookies.get(session.COOKIE, "")
+    settings = load_settings()
+    if session.read(session.signing_key(settings.secrets_file), value):
+        session.revoke(settings.secrets_file, session.nonce_of(value))
+    response = Response(status_code=204)
+    response.delete_cookie(session.COOKIE, path="/", httponly=True, samesite="strict")
+    return response
+
+
+ROUTES = [Route(SESSION_PATH, _session, methods=["POST"]), Route(SIGNOUT_PATH, _signout, methods=["POST"])]

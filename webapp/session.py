@@ -1,0 +1,133 @@
+"""A coordinator's sign-in that survives a reload: a signed, expiring session value kept by the browser in
+an HttpOnly cookie. The signing key is made on first start and kept beside the secrets file (var/, never
+in the repository); a sign-out revokes the session on the server as well as clearing the cookie.
+
+Nothing here imports streamlit: the cookie routes (webapp/routes.py) and the pages share it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+import threading
+import time
+from pathlib import Path
+
+COOKIE = "kb_session"
+MAX_AGE_S = 8 * 3600  # a working day
+TICKET_TTL_S = 120
+_lock = threading.Lock()
+_tickets: dict[str, tuple[str, float]] = {}  # one-time ticket → (cookie value, expiry)
+
+
+def key_file(secrets_file: Path) -> Path:
+    return secrets_file.parent / "session.key"
+
+
+def signing_key(secrets_file: Path) -> bytes:
+    """The signing key, made (0600, atomically) on first use."""
+    path = key_file(secrets_file)
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(fresh + "\n")
+    return bytes.fromhex(fresh)
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _sign(key: bytes, payload: str) -> str:
+    return _b64(hmac.new(key, payload.encode("ascii"), hashlib.sha256).digest())
+
+
+def issue(key: bytes, name: str, now: float | None = None) -> str:
+    """A session value for `name`, valid for MAX_AGE_S: name.expiry.nonce.signature."""
+    expires = int((now if now is not None else time.time()) + MAX_AGE_S)
+    payload = f"{_b64(name.encode('utf-8'))}.{expires}.{secrets.token_hex(8)}"
+    return f"{payload}.{_sign(key, payload)}"
+
+
+def read(key: bytes, value: str, now: float | None = None) -> tuple[str, str] | None:
+    """(name, nonce) of a valid, unexpired, correctly signed session value; None otherwise."""
+    parts = (value or "").split(".")
+    if len(parts) != 4:
+        return None
+    payload, signature = ".".join(parts[:3]), parts[3]
+    if not hmac.compare_digest(_sign(key, payload), signature):
+        return None
+    try:
+        name, expires = _unb64(parts[0]).decode("utf-8"), int(parts[1])
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if expires < (now if now is not None else time.time()):
+        return None
+    return name, parts[2]
+
+
+def nonce_of(value: str) -> str:
+    parts = (value or "").split(".")
+    return parts[2] if len(parts) == 4 else ""
+
+
+def _revoked_file(secrets_file: Path) -> Path:
+    return secrets_file.parent / "revoked-sessions"
+
+
+def revoke(secrets_file: Path, nonce: str) -> None:
+    """End a session everywhere (kept until the session would have expired anyway)."""
+    if not nonce:
+        return
+    path = _revoked_file(secrets_file)
+    now = time.time()
+    with _lock:
+        kept = [line for line in _lines(path) if float(line.split()[1]) > now]
+        kept.append(f"{nonce} {now + MAX_AGE_S:.0f}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text("\n".join(kept) + "\n", encoding="ascii")
+        tmp.replace(path)
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return [line for line in path.read_text(encoding="ascii").splitlines() if len(line.split()) == 2]
+    except FileNotFoundError:
+        return []
+
+
+def revoked(secrets_file: Path, nonce: str) -> bool:
+    return any(line.split()[0] == nonce for line in _lines(_revoked_file(secrets_file)))
+
+
+def new_ticket(value: str) -> str:
+    """A one-time ticket the browser exchanges for the cookie (the value itself never reaches the page)."""
+    ticket = secrets.token_urlsafe(24)
+    now = time.time()
+    with _lock:
+        for old in [t for t, (_, exp) in _tickets.items() if exp < now]:
+            del _tickets[old]
+        _tickets[ticket] = (value, now + TICKET_TTL_S)
+    return ticket
+
+
+def redeem(ticket: str) -> str | None:
+    with _lock:
+        value, expires = _tickets.pop(ticket, ("", 0.0))
+    return value if value and expires >= time.time() else None
