@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from apphelpers import COORDINATOR, app, errors, make_env, page
+from apphelpers import COORDINATOR, app, errors, html_of, make_env, page
 
 from archive.access import add_coordinator
 from archive.service import read_audit
@@ -53,6 +53,8 @@ def test_admin_rebuild_says_what_it_will_do_and_asks_before_shrinking(env):
     assert errors(at) == []
     assert at.success[0].value == f"Index rebuilt: {int(documents) - 1} documents (before: {documents})."
     assert at.metric[0].value == str(int(documents) - 1)  # the counter shows the rebuilt index
+    n = int(documents)
+    assert f"<td>Index rebuilt</td><td></td><td>documents: {n} before, {n - 1} after</td>" in html_of(at)
     (entry,) = read_audit(load_settings())
     assert (entry["user"], entry["action"]) == (COORDINATOR[0], "rebuild")
     assert (entry["details"]["before"], entry["details"]["after"]) == (int(documents), int(documents) - 1)

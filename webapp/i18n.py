@@ -272,6 +272,17 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
     "audit.edit": ("Metadata corrected", "Metadaten korrigiert", "Metadata rettet"),
     "audit.delete": ("Deleted", "Gelöscht", "Slettet"),
     "audit.rebuild": ("Index rebuilt", "Index neu aufgebaut", "Indeks genopbygget"),
+    "audit.import": ("Imported", "Importiert", "Importeret"),
+    "audit.rebuild_counts": (
+        "documents: {before} before, {after} after",
+        "Dokumente: vorher {before}, nachher {after}",
+        "dokumenter: {before} før, {after} efter",
+    ),
+    "audit.import_files": (
+        "{n} files from {source}",
+        "{n} Dateien aus {source}",
+        "{n} filer fra {source}",
+    ),
     "error.kb": (
         "The archive cannot answer: {error}",
         "Das Archiv antwortet nicht: {error}",

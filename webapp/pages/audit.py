@@ -16,7 +16,7 @@ from webapp import i18n, render, state
 from webapp.i18n import t
 from webapp.pages.common import value_label
 
-ACTIONS = ("upload", "edit", "delete", "rebuild", "add")
+ACTIONS = ("upload", "edit", "delete", "import", "rebuild", "add")
 _FIELDS = {
     "title": "meta.title",
     "date": "doc.date",
@@ -61,6 +61,13 @@ def _details(vocab: Vocabulary, action: str, details: dict) -> str:
         return "; ".join(parts)
     if action in ("upload", "delete", "add") and details.get("source"):
         return f"{t('doc.source')}: {details['source']}"
+    if action == "rebuild" and details.get("after") is not None:
+        before = "–" if details.get("before") is None else details["before"]
+        return t("audit.rebuild_counts", before=before, after=details["after"])
+    if action == "import" and details.get("files") is not None:
+        return t(
+            "audit.import_files", n=details["files"], source=", ".join(map(str, details.get("from") or []))
+        )
     return ""
 
 
