@@ -265,7 +265,7 @@ def test_front_matter_with_a_bad_date_is_that_files_failure(run_cli, settings):
     result = run_cli("ingest", "--json", settings.corpus_dir / "note.md")
     assert result.code == 1
     assert result.json["message"].startswith(
-        "note.md: front matter: date 'im Frühjahr' is not a date; accepted forms: 2020-12-31, "
+        "note.md: front matter: date 'im Frühjahr' is not a date; accepted forms: 2020-12-31; "
     )
 
 

@@ -20,8 +20,8 @@ from kb.models import DOCTYPES
 from kb.vocabulary import Vocabulary
 
 DATE_FORMS = (
-    "2020-12-31, 2020-12, 2020, 31.12.2020, 31. Dezember 2020, 3. marts 2015, "
-    "31 december 2020, December 31, 2020, Dezember 2020"
+    "2020-12-31; 2020-12; 2020; 31.12.2020; 31. Dezember 2020; 3. marts 2015; "
+    "31 december 2020; December 31, 2020; Dezember 2020"
 )
 FACETS = ("networks", "regions", "topics")
 FIELD_NAMES = {"networks": "network", "regions": "region", "topics": "topic"}
