@@ -28,11 +28,11 @@ def test_short_or_unfinished_paragraphs_of_our_reader_are_not_added() -> None:
     assert combine("Erster Absatz des Artikels.", ours) == "Erster Absatz des Artikels."
 
 
-def test_a_short_sentence_next_to_kept_text_comes_back() -> None:
+def test_a_short_sentence_trafilatura_dropped_stays_out() -> None:
+    # tried: short sentences next to kept text; on the tune half it found one more article snippet and
+    # on the report half it let two boilerplate snippets in, so it is not shipped
     ours = "Erster Absatz des Artikels.\n\nDer Bericht wurde einstimmig angenommen.\n\nZurück"
-    assert combine("Erster Absatz des Artikels.", ours) == (
-        "Erster Absatz des Artikels.\n\nDer Bericht wurde einstimmig angenommen."
-    )
+    assert combine("Erster Absatz des Artikels.", ours) == "Erster Absatz des Artikels."
 
 
 def test_without_trafilatura_text_our_reader_is_used() -> None:

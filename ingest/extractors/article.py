@@ -4,7 +4,7 @@ Measured on ../shared/data/html-de-dev (bench/html_extraction.py; tuned on the "
 on the other): trafilatura with `favor_precision` and without comments leaves out more boilerplate
 than its defaults, and loses some article paragraphs; a paragraph our reader (main_text.py) keeps
 that trafilatura dropped comes back when it is long prose (>= GAP_MIN_CHARS, ending like a
-sentence), and so does a shorter sentence right next to text trafilatura kept. Short lines that are page chrome ("Kontakt:", "Quelle: …", "Mehr zum Thema …",
+sentence). Short lines that are page chrome ("Kontakt:", "Quelle: …", "Mehr zum Thema …",
 "Der Beitrag wurde am … veröffentlicht") are dropped from the result.
 """
 
@@ -16,12 +16,10 @@ import re
 log = logging.getLogger(__name__)
 
 GAP_MIN_CHARS = 160
-SENTENCE_MIN_WORDS = 5  # a shorter paragraph comes back when it is a sentence next to kept text
 CHROME_MAX_CHARS = 60
 TRAFILATURA_OPTIONS = {"favor_precision": True, "include_comments": False}
 
 _SENTENCE_END = re.compile(r"[.!?\"“”»«)]$")
-_SENTENCE = re.compile(r"^[\"„“»«]?[A-ZÄÖÜÆØÅ].*[.!?]$", re.S)
 _SPACES = re.compile(r"\s+")
 _CHROME_LABEL = re.compile(
     r"^\W*(?:anzeige|werbung|advertisement|annonce|advertentie|kontakt|kontaktdaten|pressekontakt|contact|"
@@ -69,19 +67,14 @@ def combine(primary: str, fallback: str) -> str:
         return "\n\n".join(p for p in fallback.split("\n\n") if not is_chrome_line(p))
     known = [_norm(p) for p in paragraphs]
     everything = " ".join(known)
-    ours = [p.strip() for p in fallback.split("\n\n") if _norm(p)]
-    kept = [_norm(p) in everything for p in ours]
     inserts: dict[int, list[str]] = {}
     anchor = -1
-    for index, paragraph in enumerate(ours):
+    for paragraph in (p.strip() for p in fallback.split("\n\n") if _norm(p)):
         key = _norm(paragraph)
-        if kept[index]:
+        if key in everything:
             anchor = next((i for i, k in enumerate(known) if key in k or k in key), anchor)
             continue
-        beside_kept = (index > 0 and kept[index - 1]) or (index + 1 < len(ours) and kept[index + 1])
-        if (len(paragraph) >= GAP_MIN_CHARS and _SENTENCE_END.search(paragraph)) or (
-            beside_kept and len(paragraph.split()) >= SENTENCE_MIN_WORDS and _SENTENCE.match(paragraph)
-        ):
+        if len(paragraph) >= GAP_MIN_CHARS and _SENTENCE_END.search(paragraph):
             inserts.setdefault(anchor, []).append(paragraph)
     result = list(inserts.get(-1, []))
     for index, paragraph in enumerate(paragraphs):
