@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: install run index test test-slow test-all lint format bench eval clean screenshots
+.PHONY: install run index test test-slow test-all lint format bench bench-html eval clean screenshots
 
 install: $(VENV)/.installed
 
@@ -38,6 +38,10 @@ test-all: lint
 
 bench: install
 	$(BIN)/python -m bench.run --readme README.md
+
+# web-page text: ours, trafilatura's defaults and the combination shipped, on ../shared/data/html-de-dev and html/
+bench-html: install
+	$(BIN)/python -m bench.html_extraction --all
 
 eval: install
 	$(BIN)/python -m eval.run

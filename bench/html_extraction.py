@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from ingest.extractors.article import article_text, trafilatura_text
+from ingest.extractors.article import trafilatura_text
 from ingest.extractors.html import parse_html
 from ingest.extractors.main_text import main_text
 
@@ -47,7 +47,10 @@ def trafilatura_defaults(data: bytes) -> str:
 
 
 def shipped(data: bytes) -> str:
-    return article_text(data, ours(data))
+    from ingest.extractors import extract
+    from ingest.source import Source
+
+    return extract(Source("page.html", data)).text
 
 
 READERS: dict[str, Callable[[bytes], str]] = {

@@ -55,13 +55,7 @@ class KnowledgeBase:
         return load_vocabulary(self.corpus_dir)
 
     def _protect_vocabulary_words(self) -> None:
-        vocab = self.vocabulary
-        words = []
-        for kind in ("networks", "regions", "topics", "concepts"):
-            for entry in vocab.entries(kind):
-                for name in (*entry.names(), *(t for ts in entry.terms.values() for t in ts)):
-                    words.extend(name.replace("-", " ").split())
-        compound.set_protected_words(words)
+        compound.set_protected_words(self.vocabulary.compound_words())
 
     def session(self) -> SearchSession:
         """The current search session, reopened when the index or the vocabulary changed."""

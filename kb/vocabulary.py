@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -36,6 +36,7 @@ class Entry:
     aliases: tuple[str, ...] = ()
     terms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     regions: tuple[str, ...] = ()  # networks: the ids of the regions they belong to
+    builtin: bool = False  # from the vocabulary shipped with the package
 
     def label(self, language: str = "en") -> str:
         """The label in a language, falling back to English, then the canonical name."""
@@ -85,6 +86,19 @@ class Vocabulary:
         entry = self.resolve(kind, value)
         return entry.label(language) if entry else value
 
+    def compound_words(self) -> tuple[str, ...]:
+        """Words the compound splitter protects: every word of a corpus entry's names and terms; of a
+        built-in entry only its one-word names and terms (so "het werk" in a phrase does not make
+        "Netzwerk" split into netz + werk)."""
+        words: list[str] = []
+        for kind in KINDS:
+            for entry in self.entries(kind):
+                for name in (*entry.names(), *(t for ts in entry.terms.values() for t in ts)):
+                    parts = name.replace("-", " ").split()
+                    if not entry.builtin or len(parts) == 1:
+                        words.extend(parts)
+        return tuple(words)
+
     def linked_terms(self) -> tuple[tuple[str, Mapping[str, tuple[str, ...]]], ...]:
         """(concept id, terms per language) for every topic and concept that has terms."""
         return tuple((e.id, e.terms) for e in (*self.topics, *self.concepts) if e.terms)
@@ -120,7 +134,10 @@ def builtin_vocabulary() -> Vocabulary:
     """The vocabulary shipped with the package: general topics and concepts, no networks or regions."""
     source = resources.files("kb").joinpath(BUILTIN_FILE)
     data = json.loads(source.read_text(encoding="utf-8"))
-    return parse_vocabulary(data, Path(f"kb/{BUILTIN_FILE}"))
+    parsed = parse_vocabulary(data, Path(f"kb/{BUILTIN_FILE}"))
+    return Vocabulary(
+        **{kind: tuple(replace(e, builtin=True) for e in parsed.entries(kind)) for kind in KINDS}
+    )
 
 
 def merge_vocabularies(builtin: Vocabulary, own: Vocabulary) -> Vocabulary:

@@ -21,8 +21,18 @@ def test_a_long_prose_paragraph_trafilatura_missed_comes_back_in_reading_order()
 
 
 def test_short_or_unfinished_paragraphs_of_our_reader_are_not_added() -> None:
-    ours = "Erster Absatz.\n\nMehr aus der Region und weitere Meldungen aus dem Landkreis " * 3
-    assert combine("Erster Absatz.", ours) == "Erster Absatz."
+    ours = (
+        "Erster Absatz des Artikels.\n\nMehr aus der Region und weitere Meldungen aus dem Landkreis\n\n"
+        "Alle Termine.\n\n" + "Weitere Meldungen aus dem Landkreis und der Stadt " * 5
+    )
+    assert combine("Erster Absatz des Artikels.", ours) == "Erster Absatz des Artikels."
+
+
+def test_a_short_sentence_trafilatura_dropped_stays_out() -> None:
+    # tried: short sentences next to kept text; on the tune half it found one more article snippet and
+    # on the report half it let two boilerplate snippets in, so it is not shipped
+    ours = "Erster Absatz des Artikels.\n\nDer Bericht wurde einstimmig angenommen.\n\nZurück"
+    assert combine("Erster Absatz des Artikels.", ours) == "Erster Absatz des Artikels."
 
 
 def test_without_trafilatura_text_our_reader_is_used() -> None:

@@ -92,3 +92,65 @@ def test_unclear_documents_are_other(title, text):
 @given(text=st.text(max_size=400), title=st.one_of(st.none(), st.text(max_size=60)))
 def test_classify_doctype_never_raises(text, title):
     assert classify_doctype(text, title) in DOCTYPES
+
+
+# -- documents of other kinds stay "other", even when they talk about meetings, projects or the press ----
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (  # association statutes: a general assembly with an agenda and minutes is not a meeting's minutes
+            "DDSC vedtægter",
+            "§ 1 Navn og hjemsted. Foreningens navn er DDSC.\n§ 5 Generalforsamling. Dagsorden for den ordinære "
+            "generalforsamling: 1. Valg af dirigent. 2. Beretning. Der føres referat, som underskrives af "
+            "dirigenten. Deltagere har stemmeret.",
+        ),
+        (
+            "Satzung des Kunststoffnetzwerks e. V.",
+            "§ 1 Name und Sitz\n§ 7 Mitgliederversammlung. Die Tagesordnung wird mit der Einladung versandt. "
+            "Über die Versammlung ist ein Protokoll zu fertigen. Teilnehmer sind alle Mitglieder.",
+        ),
+        (
+            "Antrag auf Förderung eines Kooperationsprojekts",
+            "Antragsteller: Name, Anschrift. Projekt: Titel. Ziel des Projekts: bitte beschreiben. Laufzeit: "
+            "von – bis. Maßnahmen: … Zutreffendes ankreuzen. Datum, Unterschrift",
+        ),
+        (
+            "Einladung",
+            "Sehr geehrte Damen und Herren, wir laden Sie zum Projekttreffen ein. Das Projekt stellt seine Ziele "
+            "vor. Mit freundlichen Grüßen, Ihr Netzwerkteam",
+        ),
+        ("Jahresbericht 2022", "Das Netzwerk hat im Projekt Lernfabrik seine Ziele erreicht. Projekte: 4."),
+        ("Lebenslauf", "Persönliche Daten. Berufserfahrung: Projektleiter im Netzwerk. Ziele: Führung."),
+        ("TIME", "TIME returns the current time value from values for hours, minutes and seconds."),
+        (
+            "Agenda Wizard - Names",
+            "Specifies the names to be printed on the agenda. Choose File - Wizards - Agenda - Names. "
+            "Click to select the meeting type.",
+        ),
+        (
+            "Rahmenvertrag",
+            "Vertragspartner: Auftraggeber und Auftragnehmer. Gegenstand des Vertrags ist das Projekt.",
+        ),
+        ("Merkblatt über Gebühren", "Gebührenverzeichnis. Die Gebühr für den Antrag beträgt 40 Euro."),
+    ],
+)
+def test_statutes_forms_letters_reports_and_help_pages_are_other(title, text):
+    assert classify_doctype(text, title) == "other"
+
+
+def test_minutes_that_mention_statutes_and_an_application_are_still_minutes():
+    text = (
+        "Teilnehmer: Vorstand und 23 Mitglieder.\nTOP 1 Begrüßung\nTOP 2 Bericht des Vorstands\n"
+        "TOP 3 Antrag auf Änderung der Satzung: angenommen.\nNächstes Treffen im Herbst."
+    )
+    assert classify_doctype(text, "Protokoll der Mitgliederversammlung") == "minutes"
+
+
+def test_a_news_text_without_a_strong_cue_is_other():
+    text = (
+        "Die Zahl der Auszubildenden in der Region ist gestiegen. Die Betriebe melden mehr Ausbildungsplätze. "
+        "Im Projekt Lernfabrik arbeiten Schulen mit."
+    )
+    assert classify_doctype(text, "Mehr Ausbildungsplätze in der Region") == "other"

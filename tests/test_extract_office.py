@@ -172,3 +172,11 @@ def test_every_office_type_is_supported() -> None:
 
 def test_antiword_presence_is_detected_not_assumed() -> None:
     assert (doc_reader() is not None) == bool(shutil.which("antiword") or shutil.which("catdoc"))
+
+
+def test_a_docx_that_unpacks_to_more_than_the_limit_is_refused_before_unpacking(monkeypatch) -> None:
+    from ingest.extractors import office_common
+
+    monkeypatch.setattr(office_common, "MAX_UNZIPPED_BYTES", 1000)
+    with pytest.raises(ExtractionFailed, match=r"unpacks to more than"):
+        extract(Source("gross.docx", make.docx_bytes()))

@@ -69,10 +69,8 @@ def combine(primary: str, fallback: str) -> str:
     everything = " ".join(known)
     inserts: dict[int, list[str]] = {}
     anchor = -1
-    for paragraph in (p.strip() for p in fallback.split("\n\n")):
+    for paragraph in (p.strip() for p in fallback.split("\n\n") if _norm(p)):
         key = _norm(paragraph)
-        if not key:
-            continue
         if key in everything:
             anchor = next((i for i, k in enumerate(known) if key in k or k in key), anchor)
             continue
@@ -85,6 +83,14 @@ def combine(primary: str, fallback: str) -> str:
     return "\n\n".join(p for p in result if not is_chrome_line(p))
 
 
-def article_text(data: bytes, ours: str) -> str:
-    """The article text of a page: trafilatura's, completed by our reader's text `ours`."""
-    return combine(trafilatura_text(data), ours)
+def article_text(data: bytes, ours: str, headline: str | None = None) -> str:
+    """The article text of a page: trafilatura's, completed by our reader's text `ours`.
+
+    trafilatura leaves the page's headline out of the text; the first <h1> comes back at the top when
+    our reader kept it as part of the article.
+    """
+    text = combine(trafilatura_text(data), ours)
+    head = " ".join((headline or "").split())
+    if head and len(head) <= 300 and _norm(head) in _norm(ours) and _norm(head) not in _norm(text):
+        return f"{head}\n\n{text}" if text else head
+    return text

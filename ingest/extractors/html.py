@@ -47,7 +47,9 @@ def read(source: Source, detected: str, options: Options) -> Extracted:
     language = _language(soup, metas)
     author = next((clean_title(metas[k]) for k in _AUTHOR_METAS if clean_title(metas.get(k))), None)
     author = author or clean_title(ld.get("author"))
-    text = article_text(source.data, main_text(soup))
+    h1 = soup.find("h1")
+    headline = h1.get_text(" ") if isinstance(h1, Tag) else None
+    text = article_text(source.data, main_text(soup), headline)
     found_warnings = () if text else ("no main text found",)
     return Extracted(
         text=text, format="html", title=title, date=date, language=language, author=author,

@@ -43,14 +43,15 @@ def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     """The file's zip container, checked for being whole and not unpacking to more than the limit."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
+            raise ExtractionFailed(
+                f"the {label(kind)} file unpacks to more than {MAX_UNZIPPED_BYTES >> 20} MB"
+            )
         bad = archive.testzip() if len(data) < 20 * 1024 * 1024 else None
     except _ZIP_ERRORS as exc:
         raise broken(kind, f"not a readable zip archive ({type(exc).__name__}: {exc})") from exc
     if bad is not None:
         raise broken(kind, f"the part {bad} is damaged")
-    if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
-        raise ExtractionFailed(f"the {label(kind)} file unpacks to more than {MAX_UNZIPPED_BYTES >> 20} MB")
     return archive
 
 

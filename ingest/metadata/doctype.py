@@ -2,7 +2,12 @@
 
 Each kind has weighted cues; a cue counts at most three times, and a cue in the title counts
 twice as much. The best kind wins when it scores at least 3 and at least 1 more than the
-runner-up; otherwise (nothing clear, or a tie) the document is "other".
+runner-up, and only on a strong cue of its own (an anchor: "Protokoll", "Referat", "Notulen" or an
+agenda with attendees for minutes; "Pressemitteilung", a dateline or quoted speakers for a press
+release; "Projektbeschreibung", aims of a project, or a project, initiative or network named at the
+top for a project description). Documents of other kinds are "other": statutes, forms,
+applications, contracts, letters, reports, CVs and help pages, recognised by their own cues in the
+title or head (which always make them "other") or in the body (when these outweigh the best kind).
 """
 
 from __future__ import annotations
@@ -69,6 +74,77 @@ _DATELINE = re.compile(
 )
 
 
+HEAD_CHARS = 400  # the title and the start of the text: where a document names its kind
+_ANCHORS: dict[str, re.Pattern[str]] = {
+    "minutes": re.compile(
+        r"(?<!\w)(?:\w*protokoll\w*|niederschrift|zusammenfassung des (?:\w+ )?treffens|\w*referat|notulen|"
+        r"minutes of|meeting minutes|^ minutes|verslag van de (?:\w+ )?vergadering|besluitenlijst)(?!\w)"
+    ),
+    "press-release": re.compile(
+        r"(?<!\w)(?:pressemitteilung\w*|pressemeddelelse\w*|persbericht\w*|press releases?|presseinformation|"
+        r"pressemeldung|for immediate release|news release)(?!\w)"
+    ),
+    "project-description": re.compile(
+        r"(?<!\w)(?:projektbeschreibung|projektskizze|projektsteckbrief|projektprofil|projektbeskrivelse|"
+        r"projectbeschrijving|projectplan|project description|project profile|project outline|"
+        r"ziele? des projekt\w*|projektziel\w*|formalet med projektet|doel van het project|the project aims)(?!\w)"
+    ),
+}
+_MINUTES_STRUCTURE = (
+    re.compile(r"(?<!\w)(?:tagesordnung|top \d{1,2}|dagsorden|agenda|agendapunt\w*)(?!\w)"),
+    re.compile(
+        r"(?<!\w)(?:teilnehmer\w*|anwesend\w*|deltagere|fremmodte|afbud|aanwezig|afwezig|attendees|apologies)(?!\w)"
+    ),
+)
+_PROJECT_AT_TOP = re.compile(
+    r"(?<!\w)\w*(?:projekt|project|initiativ|netzwerk|netvaerk|netwerk|network|vorhaben|programm)\w*(?!\w)"
+)
+# Kinds that are "other": statutes, forms and applications, contracts, letters, reports, CVs, help pages.
+_OTHER_KINDS = _cues(
+    (r"satzung|vereinssatzung|statuten?|vedtaegter|vedtaegt|statuut|articles of association|bylaws|by laws", 4),
+    (r"name und sitz|navn og hjemsted|naam en zetel|name and seat|zweck des vereins|foreningens formal", 3),
+    (r"antrag|antragsteller\w*|formular|ansogning\w*|ansogningsskema|aanvraag\w*|aanvraagformulier|"
+     r"application form|applicant", 2),
+    (r"bitte ankreuzen|zutreffendes ankreuzen|unterschrift|underskrift|handtekening|signature|datum unterschrift", 2),
+    (r"vertrag|vertragspartner\w*|rahmenvertrag|kontrakt|overeenkomst|agreement|contract", 2),
+    (r"sehr geehrte\w*|mit freundlichen grussen|kaere|med venlig hilsen|geachte|met vriendelijke groet|"
+     r"dear (?:sir|madam|mr|ms)|yours sincerely|yours faithfully", 2),
+    (r"jahresbericht|geschaftsbericht|tatigkeitsbericht|arsrapport|arsberetning|jaarverslag|annual report", 4),
+    (r"lebenslauf|curriculum vitae|cv", 4),
+    (r"klicken sie|wahlen sie|menu|dialogfeld|tastenkombination|klik op|kies|vaelg|klik pa|click|choose|"
+     r"dialog box|keyboard shortcut|shortcut keys", 1),
+    (r"merkblatt|gebuhren|gebuhrenverzeichnis|leaflet|faq", 2),
+)  # fmt: skip
+OTHER_KIND_MIN_SCORE = 4.0
+OTHER_HEAD_CHARS = 150  # the title and first line, where statutes, forms and reports name themselves
+
+
+def _has_anchor(kind: str, body: str, head: str, text: str) -> bool:
+    """A strong cue of a kind: its name at the top, or the structure only that kind has."""
+    top = head + " " + body[:HEAD_CHARS]
+    if _ANCHORS[kind].search(top):
+        return True
+    if kind == "minutes":
+        return all(pattern.search(body) for pattern in _MINUTES_STRUCTURE)
+    if kind == "press-release":
+        return _hits(_DATELINE, text[:HEAD_CHARS], 1) > 0 or _hits(_QUOTE_ATTRIBUTION, text, 2) > 0
+    return bool(_ANCHORS[kind].search(body) or _PROJECT_AT_TOP.search(head if head.strip() else body[:120]))
+
+
+def other_kind_score(text: str, title: str | None, titled: bool = False) -> tuple[float, float]:
+    """(score at the top, score in the whole text) of the cues of kinds that are "other".
+
+    The top is the title and the first line; only the title when it names the best kind (`titled`).
+    """
+    body, head = normalize(text), normalize(title or "")
+    top = head if titled else head + " " + body[:OTHER_HEAD_CHARS]
+    at_top = sum(w * _hits(p, top, 1) for p, w in _OTHER_KINDS)
+    overall = sum(w * _hits(p, body, MAX_HITS_PER_CUE) for p, w in _OTHER_KINDS) + TITLE_FACTOR * sum(
+        w * _hits(p, head, 1) for p, w in _OTHER_KINDS
+    )
+    return at_top, overall
+
+
 def score_doctypes(text: str, title: str | None) -> dict[str, float]:
     """The cue score of every document kind."""
     body, head = normalize(text), normalize(title or "")
@@ -93,6 +169,10 @@ def classify_doctype(text: str, title: str | None) -> str:
     """One of "press-release", "minutes", "project-description" or "other"."""
     ranked = sorted(score_doctypes(text, title).items(), key=lambda item: -item[1])
     (best, top), (_, second) = ranked[0], ranked[1]
-    if top >= MIN_SCORE and top - second >= MIN_MARGIN:
-        return best
-    return OTHER
+    if top < MIN_SCORE or top - second < MIN_MARGIN:
+        return OTHER
+    body, head = normalize(text), normalize(title or "")
+    at_top, overall = other_kind_score(text, title, titled=bool(_ANCHORS[best].search(head)))
+    if at_top >= OTHER_KIND_MIN_SCORE or (overall >= OTHER_KIND_MIN_SCORE and overall >= top):
+        return OTHER
+    return best if _has_anchor(best, body, head, text) else OTHER
