@@ -135,11 +135,13 @@ def serve(corpus: Path, index: Path, secrets: Path, log: Path, timeout_s: float 
 
 
 def settled(page) -> None:
-    """Connected, and the script has finished (twice, a moment apart: callbacks rerun it)."""
+    """Connected, and the script has finished (checked again a moment later: a click's rerun starts late)."""
     page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]", timeout=60_000)
-    for _ in range(2):
-        page.wait_for_selector("[data-test-script-state=notRunning]", timeout=60_000)
-        page.wait_for_timeout(350)
+    page.wait_for_selector(
+        "[data-testid=stMainBlockContainer] [data-testid=stElementContainer]", timeout=60_000
+    )
+    page.wait_for_selector("[data-test-script-state=notRunning]", timeout=60_000)
+    page.wait_for_timeout(250)
     page.wait_for_selector("[data-test-script-state=notRunning]", timeout=60_000)
 
 
@@ -159,7 +161,7 @@ def screenshot(page, path: Path) -> None:
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": size["width"], "height": min(max(size["height"], height), 12_000)})
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(100)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
 

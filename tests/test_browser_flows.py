@@ -11,7 +11,7 @@ import sys
 
 import pytest
 from apphelpers import COORDINATOR, build_corpus
-from browserkit import ROOT, WIDE, check, launch, require_chromium, serve, settled
+from browserkit import NARROW, ROOT, WIDE, check, launch, require_chromium, serve, settled
 
 from archive.access import add_coordinator
 
@@ -106,6 +106,29 @@ def test_a_new_query_starts_on_page_one(site):
             browser.close()
 
 
+def test_the_next_page_of_results_starts_at_its_top(site):
+    from playwright.sync_api import sync_playwright
+
+    url, _ = site
+    scroll = "() => document.querySelector('[data-testid=stMain]').scrollTop"
+    with sync_playwright() as p:
+        browser, context = launch(p, viewport=NARROW)
+        try:
+            page = context.new_page()
+            page.goto(f"{url}/?q=Netzwerk")
+            settled(page)
+            pager = page.get_by_role("button", name="Page 2", exact=True)
+            pager.scroll_into_view_if_needed()
+            assert page.evaluate(scroll) > 500
+            pager.click()
+            settled(page)
+            assert "page=2" in page.url
+            page.wait_for_timeout(300)
+            assert page.evaluate(scroll) < 50
+        finally:
+            browser.close()
+
+
 def test_reload_keeps_search_language_and_sign_in_until_sign_out(site, out):
     from playwright.sync_api import expect, sync_playwright
 
@@ -132,7 +155,7 @@ def test_reload_keeps_search_language_and_sign_in_until_sign_out(site, out):
             page.reload()
             settled(page)
             expect(page.get_by_role("heading", name="Suche")).to_be_visible()
-            assert page.get_by_label("Archiv durchsuchen", exact=True).input_value() == "Ausbildung"
+            expect(page.get_by_label("Archiv durchsuchen", exact=True)).to_have_value("Ausbildung")
             expect(page.get_by_text(f"Angemeldet als {COORDINATOR[0]}")).to_be_visible()
             check(page, out / "reloaded.png")
             # a new tab of the same browser: still signed in

@@ -108,7 +108,9 @@ def test_every_page_on_the_seed_corpus(seeded, tmp_path, request):
     corpus, index, secrets = seeded
     out = _output(request)
     with serve(corpus, index, secrets, tmp_path / "server.log") as url:
-        networks = [n for n, _ in _networks(index, corpus)]
+        nets = _networks(index, corpus)
+        assert any(m for _, m in nets) and any(not m for _, m in nets), "networks with and without minutes"
+        networks = [n for n, _ in nets]
         for label, viewport in (("wide", WIDE), ("narrow", NARROW)):
             _tour(url, out / label, viewport, _searches([]), list(SEED_DOCS), networks)
 

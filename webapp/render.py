@@ -15,7 +15,7 @@ STYLE = """<style>
 .kb-title{font-size:1.08rem;font-weight:600;margin:0 0 .25rem 0}
 [class*="st-key-hit-"] [data-testid="stPageLink"] p{font-size:1.1rem;font-weight:600;line-height:1.35;
   white-space:normal;overflow:visible;text-overflow:clip}
-[class*="st-key-hit-"] [data-testid="stPageLink"] a{height:auto;max-width:100%}
+[class*="st-key-hit-"] [data-testid="stPageLink"] a{height:auto;max-width:100%;background:transparent}
 .kb-badges{margin:.1rem 0 .35rem 0;line-height:1.9}
 .kb-badge{display:inline-block;padding:0 .5rem;margin-right:.3rem;border-radius:.7rem;
   font-size:.78rem;background:#eef2f7;color:#24364b;border:1px solid #d5dde8}
@@ -31,9 +31,9 @@ mark{background:#ffe58a;padding:0 .08em;border-radius:.15em}
 
 # the app's own layout: a tighter top on every page, smaller headings on a phone
 PAGE_STYLE = """<style>
-[data-testid="stMainBlockContainer"]{padding-top:3rem}
+[data-testid="stMainBlockContainer"]{padding-top:4.5rem}
 @media (max-width: 640px){
-  [data-testid="stMainBlockContainer"]{padding-top:2.2rem}
+  [data-testid="stMainBlockContainer"]{padding-top:4.25rem}
   h1{font-size:1.9rem !important;padding-bottom:.3rem !important}
 }
 </style>"""
@@ -48,7 +48,8 @@ def md_escape(text: str) -> str:
 # Markdown syntax that reads as noise in a snippet: links and images (their label is kept), heading
 # markers, runs of #, emphasis markers, code ticks, quote markers.
 _MARKUP = re.compile(
-    r"!?\[(?P<label>[^\]\n]{0,200})\]\([^)\n]{0,500}\)"
+    r"\\(?P<esc>[\\`*_{}\[\]()#+\-.!])"
+    r"|!?\[(?P<label>[^\]\n]{0,200})\]\([^)\n]{0,500}\)"
     r"|(?m:^[ \t]*#{1,6}[ \t]*)"
     r"|#{2,}[ \t]*"
     r"|\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`+"
@@ -60,7 +61,8 @@ def plain(fragment: Fragment) -> Fragment:
     """The fragment without Markdown syntax, its match spans moved along with the text."""
     keep = [True] * len(fragment.text)
     for m in _MARKUP.finditer(fragment.text):
-        label = m.span("label") if m.group("label") is not None else (m.end(), m.end())
+        kept = "esc" if m.group("esc") is not None else "label" if m.group("label") is not None else ""
+        label = m.span(kept) if kept else (m.end(), m.end())
         for i in (*range(m.start(), label[0]), *range(label[1], m.end())):
             keep[i] = False
     if all(keep):
@@ -137,8 +139,9 @@ def title(text: str) -> str:
 
 
 def full_text(fragment: Fragment) -> str:
-    """A document's whole text, highlighted, in a scrolling box that keeps line breaks."""
-    return STYLE + f'<div class="kb-text">{marked(fragment)}</div>'
+    """A document's whole text (Markdown syntax left out), highlighted, in a scrolling box that keeps
+    line breaks."""
+    return STYLE + f'<div class="kb-text">{marked(plain(fragment))}</div>'
 
 
 def plain_text(text: str, limit: int = 20_000) -> str:
