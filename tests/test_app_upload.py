@@ -76,10 +76,10 @@ def test_duplicate_upload_is_warned(env):
     assert errors(at) == []
     assert "already in the archive" in at.warning[0].value
     assert any("Protokoll" in p.proto.label for p in at.get("page_link"))
-    # the existing document is offered; a second copy only on purpose
+    # the existing document is offered; the archive keeps each file once, so nothing to store
     assert not any(b.label == "Store and index" for b in at.button)
-    at.checkbox(key=next(c.key for c in at.checkbox if c.key.startswith("again_"))).check().run()
-    assert any(b.label == "Store and index" for b in at.button)
+    assert any("keeps each file once" in c.value for c in at.caption)
+    assert not list((env.corpus / "uploads").rglob("copy.txt"))
 
 
 def test_unreadable_file_gives_one_message(env):

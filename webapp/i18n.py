@@ -160,9 +160,9 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
         "Kun koordinatorer kan uploade dokumenter. Log venligst ind.",
     ),
     "upload.files": (
-        "Files to add (PDF, HTML, Markdown, text)",
-        "Dateien hinzufügen (PDF, HTML, Markdown, Text)",
-        "Filer der skal tilføjes (PDF, HTML, Markdown, tekst)",
+        "Files to add (PDF, Word, LibreOffice, PowerPoint, Excel, RTF, HTML, Markdown, text)",
+        "Dateien hinzufügen (PDF, Word, LibreOffice, PowerPoint, Excel, RTF, HTML, Markdown, Text)",
+        "Filer der skal tilføjes (PDF, Word, LibreOffice, PowerPoint, Excel, RTF, HTML, Markdown, tekst)",
     ),
     "upload.detected": ("Detected language: {lang}", "Erkannte Sprache: {lang}", "Genkendt sprog: {lang}"),
     "upload.extracted": ("Extracted text", "Extrahierter Text", "Udtrukket tekst"),
@@ -171,10 +171,10 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
         "Diese Datei ist schon im Archiv:",
         "Denne fil findes allerede i arkivet:",
     ),
-    "upload.again": (
-        "Store a second copy anyway",
-        "Trotzdem eine zweite Kopie speichern",
-        "Gem alligevel en kopi til",
+    "upload.once": (
+        "The archive keeps each file once: open it above to read it or correct its details.",
+        "Das Archiv bewahrt jede Datei einmal auf: Öffnen Sie sie oben, um sie zu lesen oder ihre Angaben zu korrigieren.",
+        "Arkivet gemmer hver fil én gang: åbn den ovenfor for at læse den eller rette dens oplysninger.",
     ),
     "upload.reading": ("Reading {name} …", "{name} wird gelesen …", "Læser {name} …"),
     "upload.store": ("Store and index", "Speichern und indexieren", "Gem og indeksér"),

@@ -81,9 +81,9 @@ def _one_file(name: str, data: bytes, user: str) -> None:
             query_params={"id": duplicate},
             icon=":material/description:",
         )
-        # storing a second copy only on purpose
-        if not st.checkbox(t("upload.again"), key=f"again_{key}"):
-            return
+        # the archive keeps each file once (a rebuild would index one copy only): correct the stored one
+        st.caption(t("upload.once"))
+        return
     st.caption(t("upload.detected", lang=i18n.language_name(doc.language)))
     with st.expander(t("upload.extracted")):
         st.html(render.plain_text(doc.text))
