@@ -290,6 +290,10 @@ def index_fields(doc: Document) -> dict:
         "network": ",".join(doc.networks),
         "region": ",".join(doc.regions),
         "topic": ",".join(doc.topics),
+        # stored as JSON lists: a value may itself hold a comma ("Fachausschuss Finanzen, Wirtschaft")
+        "_stored_network": json.dumps(doc.networks, ensure_ascii=False),
+        "_stored_region": json.dumps(doc.regions, ensure_ascii=False),
+        "_stored_topic": json.dumps(doc.topics, ensure_ascii=False),
         "checksum": doc.checksum,
         "added_by": doc.added_by,
         "added_at": doc.added_at,
@@ -314,7 +318,9 @@ def document_from_fields(fields: dict) -> Document:
     """A Document from stored fields."""
 
     def split(value: str | None) -> tuple[str, ...]:
-        return tuple(v for v in (value or "").split(",") if v)
+        if value and value.startswith("["):
+            return tuple(json.loads(value))
+        return tuple(v for v in (value or "").split(",") if v)  # indexes written before JSON lists
 
     return Document(
         id=fields["id"],

@@ -47,6 +47,15 @@ def test_every_document_field_survives_the_round_trip(kb_empty):
     assert kb_empty.get("full") == original
 
 
+def test_a_value_holding_a_comma_comes_back_whole(kb_empty):
+    committee = "Fachausschuss Finanzen, Wirtschaftsförderung, Tourismus"
+    original = doc("c", "Sitzung", language="de", networks=(committee, "DIMA"), regions=("Ems-Achse",))
+    kb_empty.write([original])
+    assert kb_empty.get("c").networks == (committee, "DIMA")
+    hit = kb_empty.search(SearchRequest(text="Sitzung")).hits[0]
+    assert hit.networks == (committee, "DIMA")
+
+
 def test_writing_the_same_documents_twice_leaves_one_copy_each(kb_empty):
     docs = [doc("a", "Eins", language="de"), doc("b", "Zwei", language="de")]
     kb_empty.write(docs)
