@@ -161,7 +161,9 @@ def screenshot(page, path: Path) -> None:
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": size["width"], "height": min(max(size["height"], height), 12_000)})
-    page.wait_for_timeout(100)
+    page.wait_for_timeout(300)  # a resize can start a rerun: take the picture once it is done
+    page.wait_for_selector("[data-test-script-state=notRunning]", timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]')", timeout=10_000)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
 
