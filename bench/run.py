@@ -86,6 +86,7 @@ def child_ingest(corpus: Path, index: Path, workers: int | None) -> dict:
         "docs_per_s": round(indexed / seconds, 1) if seconds else 0.0,
         "index_mb": dir_size_mb(index),
         "peak_mb": peak_memory_mb(),
+        "commit": _commit(),
     }
 
 
@@ -145,9 +146,12 @@ def _timed(page, queries: list[dict], cls: str, profiler=None) -> dict:
     return {**summary(times), "mean_total": round(sum(totals) / max(1, len(totals)), 1), "empty": empty}
 
 
-def child_serve(engine: str, corpus: Path, index: Path, queries_file: Path, profile: str | None) -> dict:
+def child_serve(
+    engine: str, corpus: Path, index: Path, queries_file: Path, profile: str | None, only: str | None = None
+) -> dict:
+    """Time every class (or only one, e.g. no-vocabulary) in this process, after the warm-up queries."""
     queries = json.loads(queries_file.read_text())
-    extra = {}
+    extra: dict = {}
     if engine == "whoosh":
         from kb.api import KnowledgeBase
 
@@ -173,18 +177,11 @@ def child_serve(engine: str, corpus: Path, index: Path, queries_file: Path, prof
         import cProfile
 
         profiler = cProfile.Profile()
-    result = {cls: _timed(page, queries[cls], cls, profiler if cls == profile else None) for cls in CLASSES}
+    classes = (only,) if only else CLASSES
+    result = {cls: _timed(page, queries[cls], cls, profiler if cls == profile else None) for cls in classes}
     if profiler:
         profiler.dump_stats(str(queries_file.with_suffix(f".{engine}.{profile}.prof")))
     rss = current_rss_mb()
-    if engine == "whoosh" and queries.get(NO_VOCABULARY_CLASS):
-        # The same index served from a corpus folder without vocabulary.json (a fresh folder).
-        with tempfile.TemporaryDirectory() as bare:
-            kb = KnowledgeBase(index, Path(bare))
-            for q in queries[WARMUP_CLASS]:
-                page(q, "one-word")
-            extra["no_vocabulary"] = _timed(page, queries[NO_VOCABULARY_CLASS], "one-word")
-            kb.close()
     return {"classes": result, "rss_mb": rss, "peak_mb": peak_memory_mb()["self"], **extra}
 
 
@@ -264,6 +261,20 @@ def bench_size(
     load.append(_load())
     whoosh, _ = _child(["serve", "--engine", "whoosh", "--index", str(index), *serve_args])
     log(f"whoosh rss {whoosh['rss_mb']} MB")
+    with tempfile.TemporaryDirectory() as bare:  # the same index, a corpus folder without vocabulary.json
+        args = [
+            "serve",
+            "--engine",
+            "whoosh",
+            "--index",
+            str(index),
+            "--corpus",
+            bare,
+            "--queries-file",
+            str(qfile),
+        ]
+        bare_run, _ = _child([*args, "--only", NO_VOCABULARY_CLASS])
+    whoosh["no_vocabulary"] = bare_run["classes"][NO_VOCABULARY_CLASS]
     load.append(_load())
     sqlite, _ = _child(["serve", "--engine", "fts5", "--index", str(db), *serve_args])
     log(f"fts5 rss {sqlite['rss_mb']} MB")
@@ -302,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--word")
     p.add_argument("--engine", choices=("whoosh", "fts5"))
     p.add_argument("--queries-file", type=Path)
+    p.add_argument("--only", help="serve: time only this class")
     p.add_argument("--profile", default=os.environ.get("BENCH_PROFILE"), help="cProfile one query class")
     a = p.parse_args(argv)
 
@@ -312,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         _emit(child_cold(a.corpus, a.index, a.word))
         return 0
     if a.child == "serve":
-        _emit(child_serve(a.engine, a.corpus, a.index, a.queries_file, a.profile))
+        _emit(child_serve(a.engine, a.corpus, a.index, a.queries_file, a.profile, a.only))
         return 0
 
     if not a.data.is_dir() and not a.synthetic:
