@@ -126,3 +126,15 @@ def test_the_fast_matcher_finds_exactly_what_the_analyzer_chains_find(text, lang
         for field, values in available.items()
     }
     assert match_spans(text, terms, language) == _spans_by_tokens(text, terms, language)
+
+
+def test_a_cognate_keys_first_letter_comes_from_the_words_first_letter():
+    """The span finder gives a word a key only when its first folded letter can begin the key."""
+    from kb.folding import cognate_key, fold
+    from kb.snippets import _KEY_HEAD_SOURCES
+
+    extra = ["Xylophon", "Qualität", "Phase", "Chemie", "Cykel", "Zentrum", "Yacht", "Wasser", "Thema"]
+    for word in [*_SEED_WORDS, *extra]:
+        key = cognate_key(word)
+        if key:
+            assert fold(word)[:1] in _KEY_HEAD_SOURCES.get(key[0], key[0]), word
