@@ -142,7 +142,12 @@ class SpanFinder:
         if self.other and not self.other.isdisjoint(_fold_forms(word)):
             return True
         needle = self.needle
-        if needle is None or not (needle.search(fold(word)) or needle.search(transliterate(word))):
+        if needle is None:
+            return False
+        if word.isascii():  # folded and transliterated, a lower-case ASCII word is itself
+            if not needle.search(word):
+                return False
+        elif not (needle.search(fold(word)) or needle.search(transliterate(word))):
             return False
         return not self.plain.isdisjoint(_fold_forms(word))
 
