@@ -91,7 +91,10 @@ class SpanFinder:
         self.plain = {t for t in folded if _PLAIN.match(t)}
         self.keys = {t for t in folded if t.startswith(COGNATE_MARK)}
         self.other = folded - self.plain - self.keys
-        self.needle = _alternation(self.plain) if self.plain else None
+        # A word containing a term contains the term's beginning: a prefix's thousand completions
+        # make a needle of their few beginnings (the exact check follows).
+        heads = self.plain if len(self.plain) <= _NEEDLE_TERMS else {t[:_NEEDLE_HEAD] for t in self.plain}
+        self.needle = _alternation(heads) if heads else None
         # A cognate key begins with its word's first folded letter or the sound it spells (ph → f …):
         # only words beginning with one of these letters are given a key.
         self.key_heads = set("".join(_KEY_HEAD_SOURCES.get(k[1:2], k[1:2]) for k in self.keys))
@@ -173,6 +176,8 @@ class SpanFinder:
 _WORD = re.compile(WORD_PATTERN)
 _PLAIN = re.compile(rf"{WORD_PATTERN}$")
 _STEM_HEAD = 3
+_NEEDLE_TERMS = 32  # more folded terms than this: the needle searches for their beginnings
+_NEEDLE_HEAD = 4
 #: A cognate key's first letter → the first letters of the folded words whose key begins so
 #: (kb.folding: soft c and z → s; c, ch, ck, qu and x → k…; ph → f; w → v; y → i).
 _KEY_HEAD_SOURCES = {"s": "szc", "k": "kcqx", "f": "fp", "v": "vw", "i": "iy"}
