@@ -23,14 +23,16 @@ def _ok(flag: bool) -> str:
     return "✅" if flag else "❌"
 
 
-def header(meta: dict, sizes: list[int]) -> list[str]:
+def provenance(r: dict) -> list[str]:
+    """When, where and at which commit one size was measured, and how busy the machine was."""
+    meta = r["meta"]
     m = meta["machine"]
     load = meta.get("load", {})
     lines = [
         f"Measured {meta['date']} at commit `{meta['commit']}` on {m['cores']} cores ({m.get('cpu', '?')}), "
-        f"{m['ram_gb']} GB RAM, Python {m['python']}: `python -m bench.run --sizes "
-        f"{','.join(str(s) for s in sizes)} --queries {meta['queries']} --query-seed {meta['query_seed']}` "
-        f"(corpus seed {meta['seed']}; the query seed is new each run).",
+        f"{m['ram_gb']} GB RAM, Python {m['python']}: `python -m bench.run --sizes {r['size']} --queries "
+        f"{meta['queries']} --query-seed {meta['query_seed']}` (corpus seed {meta['seed']}; the query seed is "
+        "new each run).",
         "",
     ]
     if load:
@@ -48,13 +50,15 @@ def header(meta: dict, sizes: list[int]) -> list[str]:
     return lines
 
 
-def size_tables(r: dict, commit: str = "") -> list[str]:
+def size_tables(r: dict) -> list[str]:
     n = r["size"]
+    commit = r["meta"]["commit"]
     ing, cold, w, f = r["ingest"], r["cold"], r["whoosh"], r["fts5"]
     langs = ", ".join(f"{k} {v}" for k, v in sorted(r["languages"].items(), key=lambda kv: -kv[1]))
     lines = [
         f"#### {n:,} documents ({langs})",
         "",
+        *provenance(r),
         "Results page = one `KnowledgeBase.search`: top 10 with snippets and all six facet counts; "
         f"FTS5 = top 10 by bm25 with snippet() and six GROUP BY counts. ms, {r['queries_per_class']} "
         "queries per class, each new to the serving process, after five warm-up queries.",
@@ -107,11 +111,11 @@ def size_tables(r: dict, commit: str = "") -> list[str]:
     return lines
 
 
-def render(results: list[dict], meta: dict) -> str:
-    """The markdown the README keeps: the run's header and every size's tables."""
-    lines = header(meta, [r["size"] for r in results])
+def render(results: list[dict]) -> str:
+    """The markdown the README keeps: every size's provenance and tables."""
+    lines: list[str] = []
     for r in results:
-        lines += size_tables(r, meta.get("commit", ""))
+        lines += size_tables(r)
     return "\n".join(lines)
 
 

@@ -185,6 +185,14 @@ def child_serve(
     return {"classes": result, "rss_mb": rss, "peak_mb": peak_memory_mb()["self"], **extra}
 
 
+def _previous(path: Path) -> list[dict]:
+    """The per-size results of the last run (with their own meta), or none."""
+    try:
+        return [r for r in json.loads(path.read_text())["results"] if "meta" in r]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
 def _load() -> float:
     try:
         return os.getloadavg()[0]
@@ -302,6 +310,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--query-seed", type=int, default=None, help="query seed (default: a new one each run)")
     p.add_argument("--readme", type=Path, default=None, help="write the figures into this README's block")
     p.add_argument("--reuse-index", action="store_true", help="keep an index this corpus was ingested into")
+    p.add_argument(
+        "--keep-sizes",
+        action="store_true",
+        help="keep the latest figures of the sizes this run does not measure",
+    )
     p.add_argument("--workers", type=int, default=None, help="ingest worker processes (default: cores)")
     p.add_argument("--out", type=Path, default=bench_corpus.OUT_DIR)
     p.add_argument("--data", type=Path, default=bench_corpus.DATA_DIR)
@@ -342,17 +355,21 @@ def main(argv: list[str] | None = None) -> int:
         "query_seed": query_seed,
         "data": "real" if a.data.is_dir() else "synthetic",
     }
-    results = []
-    load: list[float] = []
+    # Sizes this run does not measure keep their latest figures (each size says when it was measured).
+    kept = [r for r in _previous(a.out / "results.json") if r["size"] not in sizes] if a.keep_sizes else []
+    results: list[dict] = []
     for size in sizes:
-        results.append(
-            bench_size(size, a.queries, a.seed, query_seed, a.out, a.data, a.workers, load, a.reuse_index)
+        load: list[float] = []
+        result = bench_size(
+            size, a.queries, a.seed, query_seed, a.out, a.data, a.workers, load, a.reuse_index
         )
-        meta["load"] = {"min": min(load), "max": max(load)}
+        result["meta"] = {**meta, "load": {"min": min(load), "max": max(load)}}
+        results.append(result)
         # Write after every size, so a long run leaves its first tables behind.
-        table = render(results, meta)
+        shown = sorted(kept + results, key=lambda r: r["size"])
+        table = render(shown)
         (a.out / "results.md").write_text(table + "\n", encoding="utf-8")
-        (a.out / "results.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2))
+        (a.out / "results.json").write_text(json.dumps({"results": shown}, indent=2))
         if a.readme:
             write_readme(a.readme, table)
     print(table)
