@@ -91,6 +91,7 @@ def size_tables(r: dict) -> list[str]:
         f"| index size | {ing['index_mb']:,.0f} MB (FTS5 database {r['fts5_build']['size_mb']:,.0f} MB, "
         f"built in {r['fts5_build']['seconds']:,.0f} s) | |",
         f"| ingest peak memory | main {peak['self']:,.0f} MB, largest worker {peak['children']:,.0f} MB | |",
+        *_ingest_cpu(ing, r["meta"]["machine"]["cores"] or 1),
         f"| cold start: open index + first page (in process) | {cold['open_s'] + cold['first_page_s']:.2f} s "
         f"(imports {cold['import_s']:.2f} s, first query after it {cold['first_query_s'] * 1000:.0f} ms) | |",
         f"| fresh process start → first page | {cold['process_to_first_page_s']:.2f} s "
@@ -109,6 +110,17 @@ def size_tables(r: dict) -> list[str]:
     if ing["statuses"].get("failed") or ing["statuses"].get("duplicate"):
         lines += [f"Ingest outcomes: {ing['statuses']}", ""]
     return lines
+
+
+def _ingest_cpu(ing: dict, cores: int) -> list[str]:
+    cpu = ing.get("cpu_ms_per_doc")
+    if not cpu:
+        return []
+    total = cpu["main"] + cpu["children"]
+    return [
+        f"| ingest CPU per document | {total:.1f} ms (main process {cpu['main']:.1f}, readers and writers "
+        f"{cpu['children']:.1f}): at most {cores * 1000 / total:,.0f} docs/s on {cores} idle cores | |"
+    ]
 
 
 def render(results: list[dict]) -> str:
