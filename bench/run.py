@@ -14,12 +14,10 @@ Queries come from bench/queries.py with a new seed each run (`--query-seed` repe
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,8 +25,9 @@ import time
 from pathlib import Path
 
 from bench import corpus as bench_corpus
-from bench.measure import current_rss_mb, dir_size_mb, machine, peak_memory_mb, summary
-from bench.queries import CLASSES, NO_VOCABULARY_CLASS, WARMUP_CLASS, base_class, is_semantic, make_queries
+from bench.children import child_cold, child_ingest, child_serve
+from bench.measure import git_commit, machine
+from bench.queries import NO_VOCABULARY_CLASS, make_queries
 from bench.report import render, write_readme
 
 RESULT_TAG = "BENCH-RESULT "
@@ -60,140 +59,6 @@ def _child(args: list[str], timeout: float | None = None) -> tuple[dict, float]:
     raise RuntimeError(f"child {args[0]} printed no result:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
 
 
-def child_ingest(corpus: Path, index: Path, workers: int | None) -> dict:
-    import logging
-
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    from ingest.pipeline import run
-    from ingest.worker import Limits
-    from kb.api import KnowledgeBase
-
-    if index.exists():
-        shutil.rmtree(index)
-    commit = _commit()  # the code that ingests (the work tree may change while it runs)
-    start, cpu = time.perf_counter(), os.times()
-    kb = KnowledgeBase(index, corpus)
-    outcomes = run(kb, [corpus], limits=Limits(), workers=workers)
-    seconds = time.perf_counter() - start
-    kb.close()
-    used = os.times()  # children: the reading and writing processes, all reaped by now
-    cpu_main = used.user + used.system - cpu.user - cpu.system
-    cpu_children = used.children_user + used.children_system - cpu.children_user - cpu.children_system
-    statuses: dict[str, int] = {}
-    for o in outcomes:
-        statuses[o.status] = statuses.get(o.status, 0) + 1
-    indexed = statuses.get("indexed", 0) + statuses.get("updated", 0)
-    return {
-        "files": len(outcomes),
-        "statuses": statuses,
-        "seconds": round(seconds, 2),
-        "docs_per_s": round(indexed / seconds, 1) if seconds else 0.0,
-        "index_mb": dir_size_mb(index),
-        "peak_mb": peak_memory_mb(),
-        "commit": commit,
-        # CPU per document, which a shared machine disturbs less than the wall time
-        "cpu_ms_per_doc": {
-            "main": round(cpu_main * 1000 / max(1, indexed), 2),
-            "children": round(cpu_children * 1000 / max(1, indexed), 2),
-        },
-    }
-
-
-def child_cold(corpus: Path, index: Path, word: str) -> dict:
-    t0 = time.perf_counter()
-    from kb.api import KnowledgeBase
-    from kb.models import SearchRequest
-
-    t1 = time.perf_counter()
-    kb = KnowledgeBase(index, corpus)
-    t2 = time.perf_counter()
-    page = kb.search(SearchRequest())
-    t3 = time.perf_counter()
-    kb.search(SearchRequest(text=word))
-    t4 = time.perf_counter()
-    return {
-        "import_s": round(t1 - t0, 3),
-        "open_s": round(t2 - t1, 3),
-        "first_page_s": round(t3 - t2, 3),
-        "first_query_s": round(t4 - t3, 3),
-        "documents": page.total,
-        "rss_mb": current_rss_mb(),
-    }
-
-
-def _request(q: dict, cls: str):
-    from kb.models import SearchRequest
-
-    f = q.get("filters", {})
-    request = SearchRequest(
-        text=q["text"],
-        regions=tuple(f.get("region", ())),
-        networks=tuple(f.get("network", ())),
-        years=tuple(f.get("year", ())),
-        topics=tuple(f.get("topic", ())),
-        doctypes=tuple(f.get("doctype", ())),
-        languages=tuple(f.get("language", ())),
-        sort="relevance" if q["text"] else "newest",
-    )
-    if is_semantic(cls):  # the semantic channel's switch (see bench.queries.SEMANTIC_CLASSES)
-        request = dataclasses.replace(request, semantic=True)
-    return request
-
-
-def _timed(page, queries: list[dict], cls: str, profiler=None) -> dict:
-    times, totals, empty = [], [], 0
-    for q in queries:
-        if profiler:
-            profiler.enable()
-        start = time.perf_counter()
-        total, shown = page(q, cls)
-        times.append((time.perf_counter() - start) * 1000)
-        if profiler:
-            profiler.disable()
-        totals.append(total)
-        empty += shown == 0
-    return {**summary(times), "mean_total": round(sum(totals) / max(1, len(totals)), 1), "empty": empty}
-
-
-def child_serve(
-    engine: str, corpus: Path, index: Path, queries_file: Path, profile: str | None, only: str | None = None
-) -> dict:
-    """Time every class (or only one, e.g. no-vocabulary) in this process, after the warm-up queries."""
-    queries = json.loads(queries_file.read_text())
-    extra: dict = {}
-    if engine == "whoosh":
-        from kb.api import KnowledgeBase
-
-        kb = KnowledgeBase(index, corpus)
-
-        def page(q: dict, cls: str) -> tuple[int, int]:
-            p = kb.search(_request(q, cls))
-            return p.total, len(p.hits)
-    else:
-        from bench.fts5 import Fts5
-
-        db = Fts5(index)
-
-        def page(q: dict, cls: str) -> tuple[int, int]:
-            # a question is a few words of which a document has most, not all: OR them, ranked by bm25
-            p = db.search(q["text"], q.get("filters"), any_word=base_class(cls) == "question")
-            return p["total"], len(p["hits"])
-
-    for q in queries[WARMUP_CLASS]:
-        page(q, "one-word")
-    profiler = None
-    if profile:
-        import cProfile
-
-        profiler = cProfile.Profile()
-    classes = (only,) if only else CLASSES
-    result = {cls: _timed(page, queries[cls], cls, profiler if cls == profile else None) for cls in classes}
-    if profiler:
-        profiler.dump_stats(str(queries_file.with_suffix(f".{engine}.{profile}.prof")))
-    rss = current_rss_mb()
-    return {"classes": result, "rss_mb": rss, "peak_mb": peak_memory_mb()["self"], **extra}
-
-
 def _previous(path: Path) -> list[dict]:
     """The per-size results of the last run (with their own meta), or none."""
     try:
@@ -207,23 +72,6 @@ def _load() -> float:
         return os.getloadavg()[0]
     except OSError:
         return 0.0
-
-
-def _commit() -> str:
-    """The commit measured (with +changes when the work tree differs from it)."""
-    try:
-        rev = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=bench_corpus.ROOT
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            cwd=bench_corpus.ROOT,
-        ).stdout.strip()
-    except OSError:
-        return "unknown"
-    return (rev or "unknown") + ("+changes" if dirty else "")
 
 
 # -- the run ---------------------------------------------------------------------------------------
@@ -358,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
-        "commit": _commit(),
+        "commit": git_commit(),
         "queries": a.queries,
         "seed": a.seed,
         "query_seed": query_seed,
