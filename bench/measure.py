@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import resource
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -99,3 +100,23 @@ def machine() -> dict[str, object]:
         "python": sys.version.split()[0],
         "platform": sys.platform,
     }
+
+
+_ROOT = Path(__file__).resolve().parents[1]
+
+
+def git_commit() -> str:
+    """The commit measured (with +changes when the work tree differs from it)."""
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=_ROOT
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            cwd=_ROOT,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return (rev or "unknown") + ("+changes" if dirty else "")

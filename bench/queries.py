@@ -35,7 +35,7 @@ SEMANTIC_CLASSES: tuple[str, ...] = ()
 SEMANTIC_SUFFIX = "+semantic"
 CLASSES: tuple[str, ...] = LEXICAL_CLASSES + SEMANTIC_CLASSES
 WARMUP_CLASS = "warm-up"
-NO_VOCABULARY_CLASS = "no-vocabulary"  # one-word queries on a corpus folder without vocabulary.json
+NO_VOCABULARY_CLASS = "no-vocabulary"  # one-word queries served from a corpus folder without vocabulary.json
 PREFIX_LETTERS = 4
 
 _TOKEN = re.compile(r"\w+", re.U)
@@ -128,7 +128,7 @@ class _Drawer:
 
 
 def make_queries(
-    records: list[Record], n: int, seed: int, warmup: int = 5, no_vocabulary: int = 30
+    records: list[Record], n: int, seed: int, warmup: int = 5, no_vocabulary: int | None = None
 ) -> dict[str, list[dict]]:
     """n queries per class (and `warmup` and `no_vocabulary` one-word ones), all different, the same for a seed."""
     rng = random.Random(f"queries:{seed}")
@@ -161,5 +161,7 @@ def make_queries(
             out[cls] = [{"text": ""} for _ in range(n)]
         else:
             out[cls] = [fresh(kinds[base]) for _ in range(n)]
-    out[NO_VOCABULARY_CLASS] = [fresh(draw.one_word) for _ in range(no_vocabulary)]
+    out[NO_VOCABULARY_CLASS] = [
+        fresh(draw.one_word) for _ in range(n if no_vocabulary is None else no_vocabulary)
+    ]
     return out

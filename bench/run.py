@@ -14,12 +14,10 @@ Queries come from bench/queries.py with a new seed each run (`--query-seed` repe
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,8 +25,9 @@ import time
 from pathlib import Path
 
 from bench import corpus as bench_corpus
-from bench.measure import current_rss_mb, dir_size_mb, machine, peak_memory_mb, summary
-from bench.queries import CLASSES, NO_VOCABULARY_CLASS, WARMUP_CLASS, base_class, is_semantic, make_queries
+from bench.children import child_cold, child_ingest, child_serve
+from bench.measure import git_commit, machine
+from bench.queries import NO_VOCABULARY_CLASS, make_queries
 from bench.report import render, write_readme
 
 RESULT_TAG = "BENCH-RESULT "
@@ -60,132 +59,12 @@ def _child(args: list[str], timeout: float | None = None) -> tuple[dict, float]:
     raise RuntimeError(f"child {args[0]} printed no result:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
 
 
-def child_ingest(corpus: Path, index: Path, workers: int | None) -> dict:
-    import logging
-
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    from ingest.pipeline import run
-    from ingest.worker import Limits
-    from kb.api import KnowledgeBase
-
-    if index.exists():
-        shutil.rmtree(index)
-    start = time.perf_counter()
-    kb = KnowledgeBase(index, corpus)
-    outcomes = run(kb, [corpus], limits=Limits(), workers=workers)
-    seconds = time.perf_counter() - start
-    kb.close()
-    statuses: dict[str, int] = {}
-    for o in outcomes:
-        statuses[o.status] = statuses.get(o.status, 0) + 1
-    indexed = statuses.get("indexed", 0) + statuses.get("updated", 0)
-    return {
-        "files": len(outcomes),
-        "statuses": statuses,
-        "seconds": round(seconds, 2),
-        "docs_per_s": round(indexed / seconds, 1) if seconds else 0.0,
-        "index_mb": dir_size_mb(index),
-        "peak_mb": peak_memory_mb(),
-    }
-
-
-def child_cold(corpus: Path, index: Path, word: str) -> dict:
-    t0 = time.perf_counter()
-    from kb.api import KnowledgeBase
-    from kb.models import SearchRequest
-
-    t1 = time.perf_counter()
-    kb = KnowledgeBase(index, corpus)
-    t2 = time.perf_counter()
-    page = kb.search(SearchRequest())
-    t3 = time.perf_counter()
-    kb.search(SearchRequest(text=word))
-    t4 = time.perf_counter()
-    return {
-        "import_s": round(t1 - t0, 3),
-        "open_s": round(t2 - t1, 3),
-        "first_page_s": round(t3 - t2, 3),
-        "first_query_s": round(t4 - t3, 3),
-        "documents": page.total,
-        "rss_mb": current_rss_mb(),
-    }
-
-
-def _request(q: dict, cls: str):
-    from kb.models import SearchRequest
-
-    f = q.get("filters", {})
-    request = SearchRequest(
-        text=q["text"],
-        regions=tuple(f.get("region", ())),
-        networks=tuple(f.get("network", ())),
-        years=tuple(f.get("year", ())),
-        topics=tuple(f.get("topic", ())),
-        doctypes=tuple(f.get("doctype", ())),
-        languages=tuple(f.get("language", ())),
-        sort="relevance" if q["text"] else "newest",
-    )
-    if is_semantic(cls):  # the semantic channel's switch (see bench.queries.SEMANTIC_CLASSES)
-        request = dataclasses.replace(request, semantic=True)
-    return request
-
-
-def _timed(page, queries: list[dict], cls: str, profiler=None) -> dict:
-    times, totals, empty = [], [], 0
-    for q in queries:
-        if profiler:
-            profiler.enable()
-        start = time.perf_counter()
-        total, shown = page(q, cls)
-        times.append((time.perf_counter() - start) * 1000)
-        if profiler:
-            profiler.disable()
-        totals.append(total)
-        empty += shown == 0
-    return {**summary(times), "mean_total": round(sum(totals) / max(1, len(totals)), 1), "empty": empty}
-
-
-def child_serve(engine: str, corpus: Path, index: Path, queries_file: Path, profile: str | None) -> dict:
-    queries = json.loads(queries_file.read_text())
-    extra = {}
-    if engine == "whoosh":
-        from kb.api import KnowledgeBase
-
-        kb = KnowledgeBase(index, corpus)
-
-        def page(q: dict, cls: str) -> tuple[int, int]:
-            p = kb.search(_request(q, cls))
-            return p.total, len(p.hits)
-    else:
-        from bench.fts5 import Fts5
-
-        db = Fts5(index)
-
-        def page(q: dict, cls: str) -> tuple[int, int]:
-            # a question is a few words of which a document has most, not all: OR them, ranked by bm25
-            p = db.search(q["text"], q.get("filters"), any_word=base_class(cls) == "question")
-            return p["total"], len(p["hits"])
-
-    for q in queries[WARMUP_CLASS]:
-        page(q, "one-word")
-    profiler = None
-    if profile:
-        import cProfile
-
-        profiler = cProfile.Profile()
-    result = {cls: _timed(page, queries[cls], cls, profiler if cls == profile else None) for cls in CLASSES}
-    if profiler:
-        profiler.dump_stats(str(queries_file.with_suffix(f".{engine}.{profile}.prof")))
-    rss = current_rss_mb()
-    if engine == "whoosh" and queries.get(NO_VOCABULARY_CLASS):
-        # The same index served from a corpus folder without vocabulary.json (a fresh folder).
-        with tempfile.TemporaryDirectory() as bare:
-            kb = KnowledgeBase(index, Path(bare))
-            for q in queries[WARMUP_CLASS]:
-                page(q, "one-word")
-            extra["no_vocabulary"] = _timed(page, queries[NO_VOCABULARY_CLASS], "one-word")
-            kb.close()
-    return {"classes": result, "rss_mb": rss, "peak_mb": peak_memory_mb()["self"], **extra}
+def _previous(path: Path) -> list[dict]:
+    """The per-size results of the last run (with their own meta), or none."""
+    try:
+        return [r for r in json.loads(path.read_text())["results"] if "meta" in r]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
 
 
 def _load() -> float:
@@ -193,23 +72,6 @@ def _load() -> float:
         return os.getloadavg()[0]
     except OSError:
         return 0.0
-
-
-def _commit() -> str:
-    """The commit measured (with +changes when the work tree differs from it)."""
-    try:
-        rev = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=bench_corpus.ROOT
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            cwd=bench_corpus.ROOT,
-        ).stdout.strip()
-    except OSError:
-        return "unknown"
-    return (rev or "unknown") + ("+changes" if dirty else "")
 
 
 # -- the run ---------------------------------------------------------------------------------------
@@ -264,6 +126,20 @@ def bench_size(
     load.append(_load())
     whoosh, _ = _child(["serve", "--engine", "whoosh", "--index", str(index), *serve_args])
     log(f"whoosh rss {whoosh['rss_mb']} MB")
+    with tempfile.TemporaryDirectory() as bare:  # the same index, a corpus folder without vocabulary.json
+        args = [
+            "serve",
+            "--engine",
+            "whoosh",
+            "--index",
+            str(index),
+            "--corpus",
+            bare,
+            "--queries-file",
+            str(qfile),
+        ]
+        bare_run, _ = _child([*args, "--only", NO_VOCABULARY_CLASS])
+    whoosh["no_vocabulary"] = bare_run["classes"][NO_VOCABULARY_CLASS]
     load.append(_load())
     sqlite, _ = _child(["serve", "--engine", "fts5", "--index", str(db), *serve_args])
     log(f"fts5 rss {sqlite['rss_mb']} MB")
@@ -291,6 +167,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--query-seed", type=int, default=None, help="query seed (default: a new one each run)")
     p.add_argument("--readme", type=Path, default=None, help="write the figures into this README's block")
     p.add_argument("--reuse-index", action="store_true", help="keep an index this corpus was ingested into")
+    p.add_argument(
+        "--keep-sizes",
+        action="store_true",
+        help="keep the latest figures of the sizes this run does not measure",
+    )
     p.add_argument("--workers", type=int, default=None, help="ingest worker processes (default: cores)")
     p.add_argument("--out", type=Path, default=bench_corpus.OUT_DIR)
     p.add_argument("--data", type=Path, default=bench_corpus.DATA_DIR)
@@ -302,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--word")
     p.add_argument("--engine", choices=("whoosh", "fts5"))
     p.add_argument("--queries-file", type=Path)
+    p.add_argument("--only", help="serve: time only this class")
     p.add_argument("--profile", default=os.environ.get("BENCH_PROFILE"), help="cProfile one query class")
     a = p.parse_args(argv)
 
@@ -312,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         _emit(child_cold(a.corpus, a.index, a.word))
         return 0
     if a.child == "serve":
-        _emit(child_serve(a.engine, a.corpus, a.index, a.queries_file, a.profile))
+        _emit(child_serve(a.engine, a.corpus, a.index, a.queries_file, a.profile, a.only))
         return 0
 
     if not a.data.is_dir() and not a.synthetic:
@@ -324,23 +206,27 @@ def main(argv: list[str] | None = None) -> int:
     meta = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
-        "commit": _commit(),
+        "commit": git_commit(),
         "queries": a.queries,
         "seed": a.seed,
         "query_seed": query_seed,
         "data": "real" if a.data.is_dir() else "synthetic",
     }
-    results = []
-    load: list[float] = []
+    # Sizes this run does not measure keep their latest figures (each size says when it was measured).
+    kept = [r for r in _previous(a.out / "results.json") if r["size"] not in sizes] if a.keep_sizes else []
+    results: list[dict] = []
     for size in sizes:
-        results.append(
-            bench_size(size, a.queries, a.seed, query_seed, a.out, a.data, a.workers, load, a.reuse_index)
+        load: list[float] = []
+        result = bench_size(
+            size, a.queries, a.seed, query_seed, a.out, a.data, a.workers, load, a.reuse_index
         )
-        meta["load"] = {"min": min(load), "max": max(load)}
+        result["meta"] = {**meta, "load": {"min": min(load), "max": max(load)}}
+        results.append(result)
         # Write after every size, so a long run leaves its first tables behind.
-        table = render(results, meta)
+        shown = sorted(kept + results, key=lambda r: r["size"])
+        table = render(shown)
         (a.out / "results.md").write_text(table + "\n", encoding="utf-8")
-        (a.out / "results.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2))
+        (a.out / "results.json").write_text(json.dumps({"results": shown}, indent=2))
         if a.readme:
             write_readme(a.readme, table)
     print(table)

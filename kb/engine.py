@@ -20,10 +20,9 @@ from math import log
 
 import numpy as np
 from whoosh import query as Q
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3TermInfo
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
+
+from kb.postings import postings_from_info, read_postings, segment_lengths, unwrapped
 
 K1 = 1.2  # whoosh BM25F defaults
 B = 0.75
@@ -31,7 +30,6 @@ POSTINGS_CACHE = 4_000_000  # postings kept across requests (ids and weights: 8 
 RERANK_DEPTH = 200  # candidates a proximity bonus is checked for, at least
 _NO_IDS = np.zeros(0, dtype=np.int64)
 _NO_SCORES = np.zeros(0, dtype=np.float64)
-_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
 @dataclass
@@ -239,7 +237,7 @@ class Engine:
             )
             if not len(local):
                 continue
-            matchers = [_unwrapped(reader.postings(field, w)) for w in words]
+            matchers = [unwrapped(reader.postings(field, w)) for w in words]
             for docnum in local.tolist():
                 positions = []
                 for m in matchers:
@@ -283,7 +281,7 @@ class Engine:
                 matcher = reader.postings(field, btext)
             except TermNotFound:
                 continue
-            ids, weights = _read_postings(_unwrapped(matcher))
+            ids, weights = read_postings(unwrapped(matcher))
             ids_parts.append(ids + offset)
             weight_parts.append(weights)
         if ids_parts:
@@ -318,7 +316,7 @@ class Engine:
             ids_parts, weight_parts = [], []
             fmt = self.schema[field].format
             for segment, info in infos:
-                ids, weights = _postings_from_info(segment, field, btext, info, fmt)
+                ids, weights = postings_from_info(segment, field, btext, info, fmt)
                 ids_parts.append(ids + offsets[id(segment)])
                 weight_parts.append(weights)
             self._store(key, (np.concatenate(ids_parts), np.concatenate(weight_parts)))
@@ -333,7 +331,7 @@ class Engine:
         if found is None:
             parts = []
             for reader, _ in self.segments:
-                parts.append(_segment_lengths(reader, field))
+                parts.append(segment_lengths(reader, field))
             found = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
             self._lengths[field] = found
         return found
@@ -370,54 +368,3 @@ def _in_order(positions: list, slop: int) -> bool:
         if not current:
             return False
     return True
-
-
-def _unwrapped(m):
-    """The postings matcher under whoosh's deleted-documents filter (deleted documents are masked by `live`)."""
-    return m.child if isinstance(m, FilterMatcher) else m
-
-
-def _read_postings(m) -> tuple[np.ndarray, np.ndarray]:
-    """All (ids, weights) of a leaf matcher, a block at a time for whoosh's on-disk postings."""
-    if isinstance(m, W3LeafMatcher) and not m._byteids:
-        ids_parts, weight_parts = [], []
-        while m.is_active():
-            if m._data is None:
-                m._read_data()
-            ids_parts.append(np.cumsum(np.asarray(m._data[0], dtype=np.int64)))
-            m._read_weights()
-            weight_parts.append(np.asarray(m._weights, dtype=np.float32))
-            m._next_block()
-        if ids_parts:
-            return np.concatenate(ids_parts), np.concatenate(weight_parts)
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    ids, weights = [], []
-    while m.is_active():
-        ids.append(m.id())
-        weights.append(m.weight())
-        m.next()
-    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
-
-
-def _postings_from_info(segment, field: str, btext: bytes, info: bytes, fmt) -> tuple[np.ndarray, np.ndarray]:
-    """A segment's (ids, weights) of a term from its term info bytes (inlined, or where in the postings file)."""
-    terminfo = W3TermInfo.from_bytes(info)
-    if terminfo.is_inlined():
-        ids, weights, _ = terminfo.inlined_postings()
-        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
-    terms = segment._terms
-    m = terms._codec.postings_reader(terms._postfile, terminfo, fmt, term=(field, btext))
-    return _read_postings(m)
-
-
-def _segment_lengths(reader, field: str) -> np.ndarray:
-    """A segment's field lengths from its length column (a byte per document)."""
-    count = reader.doc_count_all()
-    raw = np.zeros(count, dtype=np.uint8)
-    column = reader._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
-    if column is not None:
-        n = min(column._count, count)
-        raw[:n] = np.frombuffer(column._dbfile.get(column._basepos, n), dtype=np.uint8)
-    lengths = _BYTE_TO_LENGTH[raw]
-    lengths[raw == 0] = 1.0  # whoosh's scorer reads a missing length as 1
-    return lengths

@@ -91,7 +91,13 @@ class SpanFinder:
         self.plain = {t for t in folded if _PLAIN.match(t)}
         self.keys = {t for t in folded if t.startswith(COGNATE_MARK)}
         self.other = folded - self.plain - self.keys
-        self.needle = _alternation(self.plain) if self.plain else None
+        # A word containing a term contains the term's beginning: a prefix's thousand completions
+        # make a needle of their few beginnings (the exact check follows).
+        heads = self.plain if len(self.plain) <= _NEEDLE_TERMS else {t[:_NEEDLE_HEAD] for t in self.plain}
+        self.needle = _alternation(heads) if heads else None
+        # A cognate key begins with its word's first folded letter or the sound it spells (ph → f …):
+        # only words beginning with one of these letters are given a key.
+        self.key_heads = set("".join(_KEY_HEAD_SOURCES.get(k[1:2], k[1:2]) for k in self.keys))
         self._judged: dict[str, bool] = {}
         self._stems: dict[tuple[str, str], bool] = {}
 
@@ -100,20 +106,29 @@ class SpanFinder:
         lower = text.lower()
         if len(lower) != len(text):  # a few characters change length when lower-cased: keep offsets exact
             return _spans_by_tokens(text, self.terms, language)
-        spans: list[tuple[int, int]] = []
-        if self.exact or self.plain or self.keys or self.other:
-            judged, wanted = self._judged, self._wanted
-            for m in _WORD.finditer(lower):
-                word = m.group()
-                hit = judged.get(word)
-                if hit is None:
-                    hit = judged[word] = wanted(word)
-                if hit:
-                    spans.append(m.span())
         stem = stem_field(language) if language in STEM_LANGUAGES else None
         wanted_stem = self.terms.get(stem, set()) if stem else set()
-        if wanted_stem:  # the stemming analyzers split words at apostrophes: their own tokens
-            spans += self._stem_spans(lower, language, wanted_stem)
+        folded = bool(self.exact or self.plain or self.keys or self.other)
+        spans: list[tuple[int, int]] = []
+        # The stemming analyzers split words at apostrophes; without any, their tokens are these.
+        together = wanted_stem and "'" not in lower and "’" not in lower
+        if folded or together:
+            judged, wanted = self._judged, self._wanted
+            stemmed = self._stemmed(language, wanted_stem) if together else None
+            for m in _WORD.finditer(lower):
+                word = m.group()
+                hit = False
+                if folded:
+                    hit = judged.get(word)
+                    if hit is None:
+                        hit = judged[word] = wanted(word)
+                if not hit and stemmed is not None:
+                    hit = stemmed(word)
+                if hit:
+                    spans.append(m.span())
+        if wanted_stem and not together:
+            stemmed = self._stemmed(language, wanted_stem)
+            spans += [m.span() for m in _STEM_WORD.finditer(lower) if stemmed(m.group())]
         return _merged(spans)
 
     def _wanted(self, word: str) -> bool:
@@ -123,37 +138,49 @@ class SpanFinder:
         those), so only words containing such a term are analyzed (compound splitting is costly); a
         cognate key is compared with the word's key. Other kinds of term need every word analyzed.
         """
-        if word in self.exact or (self.keys and cognate_term(word) in self.keys):
+        if word in self.exact:
+            return True
+        if self.keys and fold(word)[:1] in self.key_heads and cognate_term(word) in self.keys:
             return True
         if self.other and not self.other.isdisjoint(_fold_forms(word)):
             return True
         needle = self.needle
-        if needle is None or not (needle.search(fold(word)) or needle.search(transliterate(word))):
+        if needle is None:
+            return False
+        if word.isascii():  # folded and transliterated, a lower-case ASCII word is itself
+            if not needle.search(word):
+                return False
+        elif not (needle.search(fold(word)) or needle.search(transliterate(word))):
             return False
         return not self.plain.isdisjoint(_fold_forms(word))
 
-    def _stem_spans(self, lower: str, language: str, wanted: set[str]) -> list[tuple[int, int]]:
+    def _stemmed(self, language: str, wanted: set[str]):
+        """A test whether a word's stem is wanted, judged once per word and query."""
         # A stem begins as its word begins (folded): only words sharing a stem's first letters are stemmed.
         heads = {fold(t)[:_STEM_HEAD] for t in wanted}
         any_head = any(len(h) < _STEM_HEAD for h in heads)
         judged = self._stems
-        out = []
-        for m in _STEM_WORD.finditer(lower):
-            word = m.group()
+
+        def stemmed(word: str) -> bool:
             key = (language, word)
             hit = judged.get(key)
             if hit is None:
                 hit = judged[key] = (any_head or fold(word)[:_STEM_HEAD] in heads) and _stem_form(
                     language, word
                 ) in wanted
-            if hit:
-                out.append(m.span())
-        return out
+            return hit
+
+        return stemmed
 
 
 _WORD = re.compile(WORD_PATTERN)
 _PLAIN = re.compile(rf"{WORD_PATTERN}$")
 _STEM_HEAD = 3
+_NEEDLE_TERMS = 32  # more folded terms than this: the needle searches for their beginnings
+_NEEDLE_HEAD = 4
+#: A cognate key's first letter → the first letters of the folded words whose key begins so
+#: (kb.folding: soft c and z → s; c, ch, ck, qu and x → k…; ph → f; w → v; y → i).
+_KEY_HEAD_SOURCES = {"s": "szc", "k": "kcqx", "f": "fp", "v": "vw", "i": "iy"}
 
 
 _STEM_WORD = re.compile(r"\w+(?:\.?\w+)*")  # whoosh's default tokenizer, which LanguageAnalyzer uses

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import corpus, run
+from bench import corpus, queries, run
 
 pytestmark = pytest.mark.slow
 
@@ -24,14 +24,14 @@ def test_harness_end_to_end_at_a_tiny_size(tmp_path: Path, capsys) -> None:
     table = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert table.strip() in capsys.readouterr().out
     rows = {line.split("|")[1].strip(): line for line in table.splitlines() if line.startswith("| ")}
-    for cls in run.CLASSES:
+    for cls in queries.CLASSES:
         cells = [c.strip() for c in rows[cls].split("|")[2:-1]]
         # Whoosh p50/p95/p99 and FTS5 p50/p95/p99 are all numbers.
         assert all(float(c) >= 0 for c in cells[:6]), rows[cls]
     results = json.loads((tmp_path / "results.json").read_text())["results"][0]
     assert results["ingest"]["statuses"] == {"indexed": 120}
     for engine in ("whoosh", "fts5"):
-        assert set(results[engine]["classes"]) == set(run.CLASSES)
+        assert set(results[engine]["classes"]) == set(queries.CLASSES)
     assert results["cold"]["documents"] == 120
 
 

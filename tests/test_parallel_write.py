@@ -56,7 +56,7 @@ def test_segment_files_are_byte_identical_with_whooshs_own_length_lookups(tmp_pa
     """kb.index reads each field's lengths once while flushing a segment: the files stay the same."""
     from whoosh.writing import SegmentWriter
 
-    from kb import index as kb_index
+    from kb import segment_flush as kb_index
 
     def build(folder, flush):
         SegmentWriter._flush_segment = flush

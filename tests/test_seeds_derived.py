@@ -117,3 +117,26 @@ def test_derive_never_raises_on_arbitrary_text(text, title):
     assert result.doctype in DOCTYPES
     assert result.year is None or result.year >= 1950
     assert all(isinstance(v, str) for v in (*result.networks, *result.regions, *result.topics))
+
+
+_CONFIRMED_SUBSETS = [
+    {},
+    {"date": "2019-05-01"},
+    {"networks": ["DIMA"], "regions": "Ems-Achse"},
+    {"topics": ["recycling"], "doctype": "minutes", "language": "de"},
+    {"date": "no date", "doctype": "nonsense", "networks": 7},  # invalid: derived as without them
+    {"title": "T", "date": 2020, "networks": [], "regions": [], "topics": [], "doctype": "other"},
+]
+
+
+@pytest.mark.parametrize("prefix", [e[0] for e in EXPECTED])
+@pytest.mark.parametrize("confirmed", _CONFIRMED_SUBSETS)
+def test_confirmed_fields_are_not_derived_and_the_result_is_the_same(prefix, confirmed):
+    """derive skips what is validly confirmed; with the confirmed values applied nothing changes."""
+    path, _ = seed(prefix)
+    extracted = Extracted(text=path.read_text(encoding="utf-8"), format="text")
+    fast = apply_confirmed(
+        derive(extracted, VOCABULARY, path.name, confirmed=confirmed), confirmed, VOCABULARY
+    )
+    full = apply_confirmed(derive(extracted, VOCABULARY, path.name), confirmed, VOCABULARY)
+    assert fast == full

@@ -126,3 +126,24 @@ def test_the_fast_matcher_finds_exactly_what_the_analyzer_chains_find(text, lang
         for field, values in available.items()
     }
     assert match_spans(text, terms, language) == _spans_by_tokens(text, terms, language)
+
+
+def test_a_cognate_keys_first_letter_comes_from_the_words_first_letter():
+    """The span finder gives a word a key only when its first folded letter can begin the key."""
+    from kb.folding import cognate_key, fold
+    from kb.snippets import _KEY_HEAD_SOURCES
+
+    extra = ["Xylophon", "Qualität", "Phase", "Chemie", "Cykel", "Zentrum", "Yacht", "Wasser", "Thema"]
+    for word in [*_SEED_WORDS, *extra]:
+        key = cognate_key(word)
+        if key:
+            assert fold(word)[:1] in _KEY_HEAD_SOURCES.get(key[0], key[0]), word
+
+
+def test_many_folded_terms_find_what_the_analyzer_chains_find():
+    """A prefix brings hundreds of folded terms: the needle of their beginnings misses none."""
+    text = " ".join(_SEED_WORDS[:400])
+    available = index_terms(text, "de")
+    terms = {"fold": set(sorted(available["fold"])[::3])}
+    assert len(terms["fold"]) > 32
+    assert match_spans(text, terms, "de") == _spans_by_tokens(text, terms, "de")

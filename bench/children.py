@@ -1,0 +1,151 @@
+"""What the benchmark's child processes do: ingest a corpus, open the index cold, serve the queries.
+
+`python -m bench.run --child ingest|cold|serve ...` runs one of these in a fresh process and prints
+its result as one tagged JSON line (bench/run.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+from bench.measure import current_rss_mb, dir_size_mb, git_commit, peak_memory_mb, summary
+from bench.queries import CLASSES, WARMUP_CLASS, base_class, is_semantic
+
+
+def child_ingest(corpus: Path, index: Path, workers: int | None) -> dict:
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from ingest.pipeline import run
+    from ingest.worker import Limits
+    from kb.api import KnowledgeBase
+
+    if index.exists():
+        shutil.rmtree(index)
+    commit = git_commit()  # the code that ingests (the work tree may change while it runs)
+    start, cpu = time.perf_counter(), os.times()
+    kb = KnowledgeBase(index, corpus)
+    outcomes = run(kb, [corpus], limits=Limits(), workers=workers)
+    seconds = time.perf_counter() - start
+    kb.close()
+    used = os.times()  # children: the reading and writing processes, all reaped by now
+    cpu_main = used.user + used.system - cpu.user - cpu.system
+    cpu_children = used.children_user + used.children_system - cpu.children_user - cpu.children_system
+    statuses: dict[str, int] = {}
+    for o in outcomes:
+        statuses[o.status] = statuses.get(o.status, 0) + 1
+    indexed = statuses.get("indexed", 0) + statuses.get("updated", 0)
+    return {
+        "files": len(outcomes),
+        "statuses": statuses,
+        "seconds": round(seconds, 2),
+        "docs_per_s": round(indexed / seconds, 1) if seconds else 0.0,
+        "index_mb": dir_size_mb(index),
+        "peak_mb": peak_memory_mb(),
+        "commit": commit,
+        # CPU per document, which a shared machine disturbs less than the wall time
+        "cpu_ms_per_doc": {
+            "main": round(cpu_main * 1000 / max(1, indexed), 2),
+            "children": round(cpu_children * 1000 / max(1, indexed), 2),
+        },
+    }
+
+
+def child_cold(corpus: Path, index: Path, word: str) -> dict:
+    t0 = time.perf_counter()
+    from kb.api import KnowledgeBase
+    from kb.models import SearchRequest
+
+    t1 = time.perf_counter()
+    kb = KnowledgeBase(index, corpus)
+    t2 = time.perf_counter()
+    page = kb.search(SearchRequest())
+    t3 = time.perf_counter()
+    kb.search(SearchRequest(text=word))
+    t4 = time.perf_counter()
+    return {
+        "import_s": round(t1 - t0, 3),
+        "open_s": round(t2 - t1, 3),
+        "first_page_s": round(t3 - t2, 3),
+        "first_query_s": round(t4 - t3, 3),
+        "documents": page.total,
+        "rss_mb": current_rss_mb(),
+    }
+
+
+def _request(q: dict, cls: str):
+    from kb.models import SearchRequest
+
+    f = q.get("filters", {})
+    request = SearchRequest(
+        text=q["text"],
+        regions=tuple(f.get("region", ())),
+        networks=tuple(f.get("network", ())),
+        years=tuple(f.get("year", ())),
+        topics=tuple(f.get("topic", ())),
+        doctypes=tuple(f.get("doctype", ())),
+        languages=tuple(f.get("language", ())),
+        sort="relevance" if q["text"] else "newest",
+    )
+    if is_semantic(cls):  # the semantic channel's switch (see bench.queries.SEMANTIC_CLASSES)
+        request = dataclasses.replace(request, semantic=True)
+    return request
+
+
+def _timed(page, queries: list[dict], cls: str, profiler=None) -> dict:
+    times, totals, empty = [], [], 0
+    for q in queries:
+        if profiler:
+            profiler.enable()
+        start = time.perf_counter()
+        total, shown = page(q, cls)
+        times.append((time.perf_counter() - start) * 1000)
+        if profiler:
+            profiler.disable()
+        totals.append(total)
+        empty += shown == 0
+    return {**summary(times), "mean_total": round(sum(totals) / max(1, len(totals)), 1), "empty": empty}
+
+
+def child_serve(
+    engine: str, corpus: Path, index: Path, queries_file: Path, profile: str | None, only: str | None = None
+) -> dict:
+    """Time every class (or only one, e.g. no-vocabulary) in this process, after the warm-up queries."""
+    queries = json.loads(queries_file.read_text())
+    extra: dict = {}
+    if engine == "whoosh":
+        from kb.api import KnowledgeBase
+
+        kb = KnowledgeBase(index, corpus)
+
+        def page(q: dict, cls: str) -> tuple[int, int]:
+            p = kb.search(_request(q, cls))
+            return p.total, len(p.hits)
+    else:
+        from bench.fts5 import Fts5
+
+        db = Fts5(index)
+
+        def page(q: dict, cls: str) -> tuple[int, int]:
+            # a question is a few words of which a document has most, not all: OR them, ranked by bm25
+            p = db.search(q["text"], q.get("filters"), any_word=base_class(cls) == "question")
+            return p["total"], len(p["hits"])
+
+    for q in queries[WARMUP_CLASS]:
+        page(q, "one-word")
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+    classes = (only,) if only else CLASSES
+    result = {cls: _timed(page, queries[cls], cls, profiler if cls == profile else None) for cls in classes}
+    if profiler:
+        profiler.dump_stats(str(queries_file.with_suffix(f".{engine}.{profile}.prof")))
+    rss = current_rss_mb()
+    return {"classes": result, "rss_mb": rss, "peak_mb": peak_memory_mb()["self"], **extra}
