@@ -92,7 +92,9 @@ def _remove_boilerplate(root: Tag) -> None:
     for comment in root.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     for tag in list(root.find_all(True)):
-        if tag.decomposed or tag.parent is None:
+        # not tag.decomposed: on a tag without the flag, bs4 looks "_decomposed" up as a child tag name,
+        # a search of the whole subtree for every tag (quadratic on deeply nested pages)
+        if tag.__dict__.get("_decomposed") or tag.parent is None:
             continue
         if _is_boilerplate(tag):
             tag.decompose()
