@@ -56,7 +56,9 @@ def time_limit(seconds: float, what: str):
         raise ExtractionFailed(f"reading took longer than {seconds:g} s and was stopped")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # then again every half second: a library that swallows the first exception (bs4 did, in a
+    # getattr with a default) is interrupted again until the reader gives up
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
     try:
         yield
     finally:

@@ -184,3 +184,25 @@ def test_a_batch_commits_whenever_its_waiting_text_reaches_the_limit(kb, setting
     assert statuses(outcomes) == dict.fromkeys(SEED_IDS, "indexed")
     assert kb._ix.latest_generation() - before == len(SEED_IDS)  # one commit per document
     assert all_ids(kb) == sorted(SEED_IDS)
+
+
+def test_the_time_limit_fires_again_when_a_library_swallows_it():
+    # bs4 swallowed the first alarm's exception inside a getattr, and a hostile page read on forever
+    import time
+
+    from ingest.errors import ExtractionFailed
+    from ingest.worker import time_limit
+
+    def busy(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            pass
+
+    start = time.monotonic()
+    with pytest.raises(ExtractionFailed), time_limit(0.2, "stubborn.html"):
+        try:
+            busy(5)
+        except ExtractionFailed:
+            pass  # what the library did
+        busy(5)
+    assert time.monotonic() - start < 4
