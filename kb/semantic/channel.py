@@ -18,7 +18,7 @@ from kb.semantic.store import VectorStore
 
 RRF_K = 10
 WEIGHT_STRICT = 1.0  # lexical channel, every word matched
-WEIGHT_RELAXED = 0.6  # lexical channel, most of the words
+WEIGHT_RELAXED = 0.3  # lexical channel, most of the words
 WEIGHT_MEANING = 1.0  # semantic channel
 MEANING_DEPTH = 20  # meaning-only candidates taken at most
 MEANING_MARGIN = 0.1  # ... within this cosine of the best one
