@@ -34,8 +34,16 @@ TRANSLATION_COSINE = 0.93
 class KnowledgeBase:
     """An opened index with its corpus: search, read, write. Safe to share across threads."""
 
-    def __init__(self, index_dir: Path, corpus_dir: Path, semantic: bool | None = None) -> None:
-        """semantic: the meaning layer on or off (None: KB_SEMANTIC, on unless "off")."""
+    def __init__(
+        self,
+        index_dir: Path,
+        corpus_dir: Path,
+        semantic: bool | None = None,
+        passage_chars: int | None = None,
+        passages: int | None = None,
+    ) -> None:
+        """semantic: the meaning layer on or off (None: KB_SEMANTIC, on unless "off"); passage_chars and
+        passages: how documents are cut for it (None: KB_SEMANTIC_PASSAGE_CHARS, KB_SEMANTIC_PASSAGES)."""
         self.index_dir = Path(index_dir)
         self.corpus_dir = Path(corpus_dir)
         self._ix, self.created = open_index(self.index_dir)
@@ -46,7 +54,7 @@ class KnowledgeBase:
         if enabled_by_default() if semantic is None else semantic:
             from kb.semantic.embedder import SemanticLayer
 
-            self.semantic = SemanticLayer(self.index_dir)
+            self.semantic = SemanticLayer(self.index_dir, passage_chars, passages)
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -54,7 +54,7 @@ _VOCAB_KIND = {"network": "networks", "region": "regions", "topic": "topics"}
 _MINUS = re.compile(r"(^|[\s(])-(?=[\w\"(])")
 _PLUS = re.compile(r"(^|[\s(])\+(?=[\w\"(])")
 # A question mark ending a word ends a question ("Wer sang die Nationalhymne?"): it is no wildcard.
-_QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s)]|$)")
+_QUESTION_MARK = re.compile(r"(?:(?<=\w)|(?<=\s)|^)\?+(?=[\s)]|$)")
 _LEADING_WILDCARD = re.compile(r"(?:^|[\s(:])[*?]")
 # What makes a text a query expression rather than plain words: operators, phrases, wildcards,
 # fuzzy marks, -/+ before a word, and a known field name before a colon.
@@ -330,7 +330,7 @@ def build_query(
     doc_count: int = 0,
 ) -> QueryPlan:
     """The engine query for a user's text; raises QuerySyntaxError for malformed text."""
-    text = text.strip()
+    text = _QUESTION_MARK.sub("", text).strip()
     check_syntax(text)
     # A cognate key is weak evidence: several plain words must first all match directly, and their
     # keys join the relaxed search that follows when none does (else they would keep it from running).

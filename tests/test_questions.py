@@ -21,6 +21,8 @@ def test_a_question_finds_the_document_with_its_last_word(kb_empty) -> None:
     )
     page = kb_empty.search(SearchRequest("Wer sang die Nationalhymne?"))
     assert [h.id for h in page.hits][0] == "anthem"
+    page = kb_empty.search(SearchRequest("Wer sang die Nationalhymne ?"))  # a lone mark, French style
+    assert [h.id for h in page.hits][0] == "anthem"
 
 
 def test_most_of_the_words_counts_rare_words_over_common_ones(kb_empty) -> None:

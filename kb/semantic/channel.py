@@ -17,8 +17,8 @@ import numpy as np
 from kb.semantic.store import VectorStore
 
 RRF_K = 10
-WEIGHT_STRICT = 1.0  # lexical channel, every word matched
-WEIGHT_RELAXED = 0.6  # lexical channel, most of the words
+WEIGHT_STRICT = 2.0  # lexical channel, every word matched (1.0–2.0 tie on xquad; 2 keeps exact matches first)
+WEIGHT_RELAXED = 0.3  # lexical channel, most of the words
 WEIGHT_MEANING = 1.0  # semantic channel
 MEANING_DEPTH = 20  # meaning-only candidates taken at most
 MEANING_MARGIN = 0.1  # ... within this cosine of the best one

