@@ -132,7 +132,8 @@ def test_hostile_files_fail_alone_while_good_ones_are_indexed(tmp_path, hostile_
         assert one_line(o.message), o.message
     assert outcomes["program.pdf"].status == outcomes["setup.pdf"].status == "unsupported"
     assert "more than the limit of 2000" in outcomes["many-pages.pdf"].message
-    assert "longer than 5 s" in outcomes["deep.html"].message
+    # 50,000 nested divs: refused as too deep (once it ran into the time limit: boilerplate removal was quadratic)
+    assert outcomes["deep.html"].message.endswith("the file is nested too deeply to read")
     assert "larger than the limit" in outcomes["oversized.txt"].message
     assert no_traceback_logged(caplog)
     assert elapsed < 120
