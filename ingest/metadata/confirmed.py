@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from ingest.errors import IngestError
 from ingest.language import UNDETERMINED, normalize_language
-from ingest.metadata.dates import MIN_YEAR
+from ingest.metadata.dates import MIN_YEAR, MONTHS
 from kb.models import DOCTYPES
 from kb.vocabulary import Vocabulary
 
@@ -27,21 +27,6 @@ FACETS = ("networks", "regions", "topics")
 FIELD_NAMES = {"networks": "network", "regions": "region", "topics": "topic"}
 LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")
 
-_MONTH_NAMES = (
-    "januar january januari jan",
-    "februar february februari feb",
-    "märz maerz marts maart march mär mrz mrt mar",
-    "april apr",
-    "mai maj mei may",
-    "juni june jun",
-    "juli july jul",
-    "august augustus aug",
-    "september sept sep",
-    "oktober october okt oct",
-    "november nov",
-    "dezember december dez dec",
-)
-MONTHS: dict[str, int] = {name: n for n, names in enumerate(_MONTH_NAMES, 1) for name in names.split()}
 _MONTH = r"(?P<month>[^\W\d_]+)\.?"
 _FORMS = (
     re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?"),  # ISO

@@ -38,7 +38,8 @@ MIN_SCORE = 2.0
 HEAD_LINES = 3
 TAIL_LINES = 3
 
-_MONTHS: dict[str, int] = {}
+#: month names and abbreviations in de/da/nl/en -> month number (also used for typed dates)
+MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     (
         "januar january januari jan",
@@ -57,9 +58,9 @@ for _number, _names in enumerate(
     start=1,
 ):
     for _name in _names.split():
-        _MONTHS[_name] = _number
+        MONTHS[_name] = _number
 
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<year>\d{4})"
 _DAY = r"(?P<day>\d{1,2})"
 _END = r"(?!\d)"
@@ -239,7 +240,7 @@ def _iso(match: re.Match[str], kind: str, head_year: str | None) -> str | None:
     if kind == "year":
         return f"{year:04d}"
     raw_month = groups["month"].lower().rstrip(".")
-    month = int(raw_month) if raw_month.isdigit() else _MONTHS[raw_month]
+    month = int(raw_month) if raw_month.isdigit() else MONTHS[raw_month]
     if kind == "month":
         return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else None
     try:
