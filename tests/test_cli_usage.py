@@ -5,6 +5,7 @@ file, a readable `kb stats`, and progress that stays out of the way of scripts."
 from __future__ import annotations
 
 import argparse
+import functools
 
 import pytest
 
@@ -116,3 +117,48 @@ def test_the_installed_command_adds_a_missing_file_with_one_clean_line(run_kb, t
     assert (
         result.err == f"failed: {tmp_path / 'missing.md'}: cannot read the file: no such file or directory\n"
     )
+
+
+def test_kb_embed_makes_waiting_documents_searchable_by_meaning(run_cli, tmp_path, monkeypatch):
+    import json
+
+    from kb.settings import load_settings
+
+    settings = load_settings(tmp_path / "fresh-index", tmp_path / "fresh-corpus")
+    settings.corpus_dir.mkdir()
+    (settings.corpus_dir / "treffen.txt").write_text(
+        "Netzwerktreffen zur Ausbildung\n\nDie Mitglieder sprachen über Lehrstellen.", encoding="utf-8"
+    )
+    assert run_cli("ingest", settings=settings).code == 0
+    monkeypatch.setenv("KB_SEMANTIC", "on")
+    run_cli = functools.partial(run_cli, settings=settings)
+    before = run_cli("stats", "--json")
+    assert json.loads(before.out)["embedding_pending"] == 1
+    result = run_cli("embed", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["embedded"] == json.loads(result.out)["documents"] == 1
+    assert json.loads(run_cli("stats", "--json").out)["embedding_pending"] == 0
+
+
+def test_kb_embed_says_when_the_meaning_layer_is_off(run_cli, monkeypatch):
+    monkeypatch.setenv("KB_SEMANTIC", "off")
+    result = run_cli("embed")
+    assert result.code == 2
+    assert result.err.strip() == "kb: error: the meaning layer is off (KB_SEMANTIC=off)"
+
+
+def test_a_closed_pipe_ends_the_output_quietly(run_kb, settings):
+    # `kb search … | head` used to end in a BrokenPipeError traceback
+    import subprocess
+
+    from tests.conftest import KB_EXECUTABLE, cli_env
+
+    proc = subprocess.Popen(
+        [str(KB_EXECUTABLE), "stats"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**__import__("os").environ, **cli_env(settings)},
+    )
+    proc.stdout.close()  # nobody reads
+    _, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from archive.cli.admin import cmd_audit, cmd_coordinator, cmd_serve
+from archive.cli.admin import cmd_audit, cmd_coordinator, cmd_embed, cmd_serve
 from archive.cli.changing import cmd_add, cmd_check, cmd_edit, cmd_ingest, cmd_rebuild, cmd_remove
 from archive.cli.output import document_json, page_json
 from archive.cli.parser import UsageError, build_parser
@@ -35,6 +35,7 @@ COMMANDS = {
     "coordinator": cmd_coordinator,
     "audit": cmd_audit,
     "check": cmd_check,
+    "embed": cmd_embed,
 }
 
 
@@ -45,7 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         settings = load_settings(args.index, args.corpus)
-        return COMMANDS[args.command](args, settings)
+        code = COMMANDS[args.command](args, settings)
+        sys.stdout.flush()  # inside the try: a closed pipe shows here for short outputs
+        return code
     except UsageError as exc:
         print(f"kb: error: {exc}", file=sys.stderr)
         return 2
@@ -55,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KBError, IngestError) as exc:  # an unknown document id, a busy index, an unreadable file …
         print(f"kb: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader went away (`kb search … | head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("kb: interrupted", file=sys.stderr)
         return 130

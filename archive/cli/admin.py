@@ -65,6 +65,31 @@ def cmd_coordinator(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_embed(args, settings: Settings) -> int:
+    """Embed what waits for the meaning layer, in the foreground; says how far it got."""
+    if args.seconds is not None and args.seconds <= 0:
+        raise UsageError(f"--seconds {args.seconds:g}: must be more than 0")
+    kb = open_kb(settings)
+    if kb.embedding_progress() is None:
+        raise UsageError("the meaning layer is off (KB_SEMANTIC=off)")
+    import time
+
+    deadline = None if args.seconds is None else time.monotonic() + args.seconds
+    done = 0
+    while True:  # embed here; while another thread or process holds the store, wait for it
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        done += kb.embed_pending(left)
+        embedded, total = kb.embedding_progress()
+        if embedded >= total or (deadline is not None and time.monotonic() >= deadline):
+            break
+        time.sleep(0.5)
+    if args.json:
+        emit({"embedded_now": done, "embedded": embedded, "documents": total})
+    else:
+        print(f"embedded {done} documents now; {embedded} of {total} searchable by meaning")
+    return 0
+
+
 def cmd_audit(args, settings: Settings) -> int:
     from archive.service import read_audit
 

@@ -169,6 +169,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
     sub.add_parser("audit", parents=[shared], help="the audit log, newest first")
+    p = sub.add_parser(
+        "embed",
+        parents=[shared],
+        help="make waiting documents searchable by meaning now",
+        description="Embed the passages of documents not yet searchable by meaning, in this process "
+        "(the app does it in the background). Off with KB_SEMANTIC=off.",
+    )
+    p.add_argument("--seconds", type=float, help="stop after about this many seconds (default: all)")
     p = sub.add_parser("check", parents=[shared], help="compare the index with the corpus")
     p.add_argument(
         "--repair", action="store_true", help="index what is missing or stale, drop what is orphaned"
