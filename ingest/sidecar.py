@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from ingest.errors import IngestError
+from kb.files import atomic_write  # noqa: F401  (archive/ writes through it too)
 
 SUFFIX = ".meta.json"
 
@@ -37,29 +36,6 @@ def read_sidecar(path: Path) -> dict[str, object]:
     if not isinstance(data, dict):
         raise IngestError(f"{meta}: the metadata file must hold a JSON object")
     return data
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write a file so that readers see the old content or the new, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError:
-        pass
 
 
 def write_sidecar(path: Path, metadata: Mapping[str, object]) -> None:

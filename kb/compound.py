@@ -13,12 +13,12 @@ import logging
 import marshal
 import math
 import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from kb.files import atomic_write
 from kb.folding import fold
 
 log = logging.getLogger(__name__)
@@ -122,17 +122,9 @@ def _cached_lexicon() -> dict[str, float]:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename; a failure only costs the cache."""
+    """Write the cache file atomically; a failure only costs the cache."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(path, data)
     except OSError as exc:
         log.warning("cannot cache the lexicon at %s: %s", path, exc)
 

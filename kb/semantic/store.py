@@ -17,7 +17,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -25,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from kb.files import atomic_write
 
 META = "meta.json"
 QUEUE = "queue"
@@ -42,19 +43,6 @@ class Shard:
     keys: list[str]
     vectors: np.ndarray  # int8 memmap (n, dim)
     scale: np.ndarray  # float32 (n,)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _npy_bytes(array: np.ndarray) -> bytes:
@@ -94,7 +82,7 @@ class VectorStore:
             return True
         for p in self.folder.glob("s-*"):
             p.unlink(missing_ok=True)
-        _atomic_write(path, json.dumps(self.meta).encode())
+        atomic_write(path, json.dumps(self.meta).encode())
         return current is None
 
     # -- the queue --------------------------------------------------------------------------------
@@ -104,7 +92,7 @@ class VectorStore:
         if not pairs:
             return None
         path = self.folder / QUEUE / f"q-{time.time_ns():020d}-{os.getpid()}.json"
-        _atomic_write(path, json.dumps(pairs).encode())
+        atomic_write(path, json.dumps(pairs).encode())
         return path
 
     def has_queue(self) -> bool:
@@ -149,10 +137,10 @@ class VectorStore:
         seqs = [int(p.name.split("-")[1].split(".")[0]) for p in self.folder.glob("s-*.npy")]
         seq = max(seqs, default=0) + 1
         q, scale = quantize(vectors)
-        _atomic_write(self.folder / f"s-{seq:08d}.vec.npy", _npy_bytes(q))
-        _atomic_write(self.folder / f"s-{seq:08d}.scale.npy", _npy_bytes(scale))
+        atomic_write(self.folder / f"s-{seq:08d}.vec.npy", _npy_bytes(q))
+        atomic_write(self.folder / f"s-{seq:08d}.scale.npy", _npy_bytes(scale))
         rows = [[i, k] for i, k in zip(ids, keys, strict=True)]
-        _atomic_write(self.folder / f"s-{seq:08d}.rows.json", json.dumps(rows).encode())
+        atomic_write(self.folder / f"s-{seq:08d}.rows.json", json.dumps(rows).encode())
         return seq
 
     def current(self) -> dict[str, tuple[int, str]]:
