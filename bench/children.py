@@ -58,6 +58,59 @@ def child_ingest(corpus: Path, index: Path, workers: int | None) -> dict:
     }
 
 
+def child_vectors(corpus: Path, index: Path, seed: int) -> dict:
+    """Fill the index's vector store for the semantic classes: as many rows per document as the
+    embedder would write (its passages), with the embedder's content keys, but random unit vectors.
+
+    The cost of a results page with meaning on is the query's embedding (real, each query new), one
+    cosine pass over every row, fusion, facets and snippets: none of it depends on what the rows hold.
+    Embedding the benchmark corpus for real takes hours on 2 cores (README "Search by meaning").
+    """
+    import numpy as np
+
+    from kb.api import KnowledgeBase
+    from kb.semantic import passages
+    from kb.semantic.store import store_dir
+
+    shutil.rmtree(store_dir(index), ignore_errors=True)
+    start = time.perf_counter()
+    kb = KnowledgeBase(index, corpus, semantic=True)
+    layer = kb.semantic
+    rng = np.random.default_rng(seed)
+    ids, keys, rows, docs = [], [], 0, 0
+    with layer.store.embed_lock():
+        for doc_id in kb._live_ids():
+            doc = kb.get(doc_id)
+            count = len(passages.split(doc.title, doc.text, layer.chars, layer.limit)) or 1
+            ids += [doc_id] * count
+            keys += [layer.key(doc)] * count
+            docs += 1
+            if len(ids) >= 65536:
+                rows += _random_shard(layer.store, ids, keys, rng)
+                ids, keys = [], []
+        if ids:
+            rows += _random_shard(layer.store, ids, keys, rng)
+    pending = len(layer.pending(kb._live_ids()))
+    kb.close()
+    if pending:
+        raise RuntimeError(f"{pending} documents still wait for vectors after the fill")
+    return {
+        "documents": docs,
+        "rows": rows,
+        "store_mb": round(layer.store.size_bytes() / 2**20, 1),
+        "seconds": round(time.perf_counter() - start, 1),
+    }
+
+
+def _random_shard(store, ids: list[str], keys: list[str], rng) -> int:
+    import numpy as np
+
+    vectors = rng.standard_normal((len(ids), 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    store.write_shard(ids, keys, vectors)
+    return len(ids)
+
+
 def child_cold(corpus: Path, index: Path, word: str) -> dict:
     t0 = time.perf_counter()
     from kb.api import KnowledgeBase
@@ -94,9 +147,8 @@ def _request(q: dict, cls: str):
         languages=tuple(f.get("language", ())),
         sort="relevance" if q["text"] else "newest",
     )
-    if is_semantic(cls):  # the semantic channel's switch (see bench.queries.SEMANTIC_CLASSES)
-        request = dataclasses.replace(request, semantic=True)
-    return request
+    # the semantic channel only for its own classes (see bench.queries.SEMANTIC_CLASSES)
+    return dataclasses.replace(request, semantic=is_semantic(cls))
 
 
 def _timed(page, queries: list[dict], cls: str, profiler=None) -> dict:
@@ -120,12 +172,16 @@ def child_serve(
     """Time every class (or only one, e.g. no-vocabulary) in this process, after the warm-up queries."""
     queries = json.loads(queries_file.read_text())
     extra: dict = {}
+    semantic = False
     if engine == "whoosh":
         from kb.api import KnowledgeBase
 
         # the meaning layer only when a semantic class is measured: otherwise its background embedding
         # of the whole benchmark corpus would share the cores with the queries being timed
-        kb = KnowledgeBase(index, corpus, semantic=bool(SEMANTIC_CLASSES))
+        semantic = is_semantic(only) if only else bool(SEMANTIC_CLASSES)
+        kb = KnowledgeBase(index, corpus, semantic=semantic)
+        if semantic and kb.semantic.pending(kb._live_ids()):
+            raise RuntimeError("the benchmark index has documents without vectors (run the vectors step)")
 
         def page(q: dict, cls: str) -> tuple[int, int]:
             p = kb.search(_request(q, cls))
@@ -142,6 +198,8 @@ def child_serve(
 
     for q in queries[WARMUP_CLASS]:
         page(q, "one-word")
+    if engine == "whoosh" and semantic:  # the model loads once per process, before the timed queries
+        page(queries[WARMUP_CLASS][0], "one-word+semantic")
     profiler = None
     if profile:
         import cProfile

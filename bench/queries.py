@@ -5,9 +5,10 @@ Classes: one word, two words, a natural-language question built from a sentence 
 two-word phrase, a four-letter prefix, one to three facet filters, browse-all and a misspelled word.
 No query text occurs twice in a run (warm-up included), so every query is new to the serving process.
 
-`SEMANTIC_CLASSES` is the hook for the semantic channel: a class named `<lexical class>+semantic`
-gets fresh queries of its lexical class and is sent with `SearchRequest(semantic=True)` (the FTS5
-baseline answers it lexically). Add the names here once the request has that switch.
+`SEMANTIC_CLASSES` are the text classes again with the meaning channel on: a class named
+`<lexical class>+semantic` gets fresh queries of its lexical class and is sent with
+`SearchRequest(semantic=True)` (the FTS5 baseline answers it lexically); the lexical classes are sent
+with `semantic=False`.
 """
 
 from __future__ import annotations
@@ -30,8 +31,11 @@ LEXICAL_CLASSES: tuple[str, ...] = (
     "browse-all",
     "misspelled",
 )
-#: e.g. ("one-word+semantic", "question+semantic"), once SearchRequest has `semantic`.
-SEMANTIC_CLASSES: tuple[str, ...] = ()
+#: the text classes again with the meaning channel on (a phrase, a prefix and browse-all take none)
+SEMANTIC_CLASSES: tuple[str, ...] = tuple(
+    f"{c}+semantic"
+    for c in ("one-word", "two-words", "question", "filter-1", "filter-2", "filter-3", "misspelled")
+)
 SEMANTIC_SUFFIX = "+semantic"
 CLASSES: tuple[str, ...] = LEXICAL_CLASSES + SEMANTIC_CLASSES
 WARMUP_CLASS = "warm-up"

@@ -25,9 +25,9 @@ import time
 from pathlib import Path
 
 from bench import corpus as bench_corpus
-from bench.children import child_cold, child_ingest, child_serve
+from bench.children import child_cold, child_ingest, child_serve, child_vectors
 from bench.measure import git_commit, machine
-from bench.queries import NO_VOCABULARY_CLASS, make_queries
+from bench.queries import NO_VOCABULARY_CLASS, SEMANTIC_CLASSES, make_queries
 from bench.report import render, write_readme
 
 RESULT_TAG = "BENCH-RESULT "
@@ -103,6 +103,10 @@ def bench_size(
         ingest, _ = _child(["ingest", "--corpus", str(folder), "--index", str(index), *wargs])
         done.write_text(json.dumps(ingest))
     log(f"ingest {ingest}")
+    vectors = None
+    if SEMANTIC_CLASSES:
+        vectors, _ = _child(["vectors", "--corpus", str(folder), "--index", str(index)])
+        log(f"vectors {vectors}")
 
     from bench import fts5
 
@@ -155,6 +159,7 @@ def bench_size(
         "cold": cold,
         "whoosh": whoosh,
         "fts5": sqlite,
+        "vectors": vectors,
         "queries_per_class": n_queries,
     }
 
@@ -177,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", type=Path, default=bench_corpus.DATA_DIR)
     p.add_argument("--synthetic", action="store_true", help="synthetic text when the data folder is absent")
     # child-process modes
-    p.add_argument("--child", choices=("ingest", "cold", "serve"))
+    p.add_argument("--child", choices=("ingest", "vectors", "cold", "serve"))
     p.add_argument("--corpus", type=Path)
     p.add_argument("--index", type=Path)
     p.add_argument("--word")
@@ -189,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if a.child == "ingest":
         _emit(child_ingest(a.corpus, a.index, a.workers))
+        return 0
+    if a.child == "vectors":
+        _emit(child_vectors(a.corpus, a.index, a.seed))
         return 0
     if a.child == "cold":
         _emit(child_cold(a.corpus, a.index, a.word))

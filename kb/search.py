@@ -99,10 +99,10 @@ class SearchSession:
         allowed = reduce(np.logical_and, masks.values()) if masks else None
         plan, relaxed, ranked = None, False, None
         matched = self.table.live
-        meaning_scores = None
+        pending = None  # the meaning channel runs in a worker thread while the words are searched
         if text and self.meaning is not None and request.semantic and is_plain(text):
-            meaning_scores = self.meaning.scores(text)
-        depth = max(page * size, LEXICAL_DEPTH) if meaning_scores is not None else page * size
+            pending = self.meaning.submit(text)
+        depth = max(page * size, LEXICAL_DEPTH) if pending is not None else page * size
         if text:
             plan = self.plan(text, request)
             matched, ranked = self.run(plan.query, allowed, depth)
@@ -111,6 +111,7 @@ class SearchSession:
                 plan, relaxed = self.plan(text, request, relaxed=True), True
                 matched, ranked = self.run(plan.query, allowed, depth)
         lexical, meant = matched, None
+        meaning_scores = pending.result() if pending is not None else None
         if meaning_scores is not None and ranked is not None:
             matched, ranked, meant = self._with_meaning(
                 meaning_scores, matched, allowed, ranked, request, relaxed
@@ -125,7 +126,7 @@ class SearchSession:
         terms = query_terms(plan.query, self.searcher.reader(), self.engine.has) if plan else {}
         finder = SpanFinder(terms) if terms else None  # one per page: words met in several hits judged once
         hits = tuple(
-            self.hit(docnum, score, finder, _via(docnum, lexical, meant)) for docnum, score in window
+            self.hit(docnum, score, finder, _via(docnum, lexical, meant), text) for docnum, score in window
         )
         suggestion = self.suggest(text, plan, request, allowed) if plan else None
         return SearchPage(
@@ -185,15 +186,22 @@ class SearchSession:
             order = np.lexsort((docs, -keys))
         return [(int(d), 0.0) for d in docs[order[:limit]]]
 
-    def hit(self, docnum: int, score: float, finder: SpanFinder | None = None, via: str = "words") -> Hit:
+    def hit(
+        self, docnum: int, score: float, finder: SpanFinder | None = None, via: str = "words", query: str = ""
+    ) -> Hit:
         doc = document_from_fields(self.searcher.stored_fields(docnum))
-        spans = finder.spans(doc.text, doc.language, SNIPPET_CHARS) if finder else []
+        if via == "meaning":  # none of the words is in it: its snippet is the passage closest in meaning
+            passage = self.meaning.passage(docnum, query, doc) if self.meaning and query else None
+            shown = fragments(passage, []) if passage else fragments(doc.text, [])
+        else:
+            spans = finder.spans(doc.text, doc.language, SNIPPET_CHARS) if finder else []
+            shown = fragments(doc.text, spans)
         return Hit(
             id=doc.id,
             title=doc.title,
             source=doc.source,
             score=round(score, 4),
-            fragments=fragments(doc.text, spans),
+            fragments=shown,
             language=doc.language,
             date=doc.date,
             year=doc.year,

@@ -33,6 +33,9 @@ def test_harness_end_to_end_at_a_tiny_size(tmp_path: Path, capsys) -> None:
     for engine in ("whoosh", "fts5"):
         assert set(results[engine]["classes"]) == set(queries.CLASSES)
     assert results["cold"]["documents"] == 120
+    # every document got the rows the embedder would write (at least one each) before the meaning classes
+    assert results["vectors"]["documents"] == 120 and results["vectors"]["rows"] >= 120
+    assert "random unit vectors" in table
 
 
 def test_corpus_is_deterministic_and_reused(tmp_path: Path) -> None:

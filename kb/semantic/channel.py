@@ -10,10 +10,13 @@ meaning leads. The constants were tuned on the tuning half of xquad-dev and the 
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
+from kb.semantic import passages
 from kb.semantic.store import VectorStore
 
 RRF_K = 10
@@ -23,7 +26,8 @@ WEIGHT_MEANING = 1.0  # semantic channel
 MEANING_DEPTH = 20  # meaning-only candidates taken at most
 MEANING_MARGIN = 0.1  # ... within this cosine of the best one
 LEXICAL_DEPTH = 100  # lexical ranks fused (later matches keep their lexical order after them)
-BLOCK_ROWS = 16384  # rows scored at once (the int8 rows are upcast block by block)
+EXACT_ROWS = 300_000  # rows kept as float32 in memory (460 MB at most): one product scores them
+BLOCK_ROWS = 16384  # above that, int8 rows are upcast and scored block by block
 
 
 @dataclass(frozen=True)
@@ -33,14 +37,19 @@ class Fused:
 
 
 class SemanticIndex:
-    """The current vectors of a searcher's documents (memory-mapped shards, rows mapped to doc numbers)."""
+    """The current vectors of a searcher's documents, rows mapped to doc numbers, ready to score.
 
-    def __init__(self, store: VectorStore, ids: list[str | None]) -> None:
+    Up to `exact_rows` rows (EXACT_ROWS: 460 MB, about 100,000 documents of three passages) are kept
+    dequantised (float32) in memory, so one matrix-vector product scores them all; a larger store is
+    scored block by block from its memory-mapped int8 shards (exact, about three times slower).
+    """
+
+    def __init__(self, store: VectorStore, ids: list[str | None], exact_rows: int = EXACT_ROWS) -> None:
         self.names = store.names()
         self.size = len(ids)
         docnum = {doc_id: n for n, doc_id in enumerate(ids) if doc_id is not None}
         latest = store.current()
-        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (int8 rows, scales, doc numbers)
         self.embedded = np.zeros(self.size, dtype=bool)
         for shard in store.shards():
             rowdoc = np.fromiter(
@@ -48,23 +57,45 @@ class SemanticIndex:
                 dtype=np.int64,
                 count=len(shard.ids),
             )
-            if (rowdoc >= 0).any():
-                self.parts.append((shard.vectors, shard.scale, rowdoc))
-                self.embedded[rowdoc[rowdoc >= 0]] = True
+            rows = np.flatnonzero(rowdoc >= 0)
+            if len(rows):
+                whole = len(rows) == len(rowdoc)
+                vectors = shard.vectors if whole else shard.vectors[rows]
+                kept.append((vectors, shard.scale[rows], rowdoc[rows]))
+                self.embedded[rowdoc[rows]] = True
         self.missing = any(d is not None and not self.embedded[n] for n, d in enumerate(ids))
+        self.parts = kept
+        self.rows = sum(len(r) for _, _, r in kept)
+        self.rowdoc = np.concatenate([r for _, _, r in kept]) if kept else np.zeros(0, dtype=np.int64)
+        self._exact: np.ndarray | None = None
+        if kept and self.rows <= exact_rows:
+            self._exact = np.concatenate([np.asarray(v, dtype=np.float32) * s[:, None] for v, s, _ in kept])
 
     def scores(self, query: np.ndarray) -> np.ndarray:
         """Each document's best passage cosine (−inf without vectors)."""
         best = np.full(self.size, -np.inf, dtype=np.float32)
-        q = query.astype(np.float32)
-        for vectors, scale, rowdoc in self.parts:
-            for start in range(0, len(rowdoc), BLOCK_ROWS):
-                stop = start + BLOCK_ROWS
-                docs = rowdoc[start:stop]
-                s = (np.asarray(vectors[start:stop], dtype=np.float32) @ q) * scale[start:stop]
-                ok = docs >= 0
-                np.maximum.at(best, docs[ok], s[ok])
+        if self.rows:
+            np.maximum.at(best, self.rowdoc, self.row_scores(None, np.asarray(query, dtype=np.float32)))
         return best
+
+    def row_scores(self, rows: np.ndarray | None, q: np.ndarray) -> np.ndarray:
+        """Cosines of some rows (sorted row numbers; None: all) with the query."""
+        if self._exact is not None:
+            return self._exact @ q if rows is None else self._exact[rows] @ q
+        out, start = [], 0
+        for vectors, scale, rowdoc in self.parts:
+            stop = start + len(rowdoc)
+            if rows is None:
+                for a in range(0, len(rowdoc), BLOCK_ROWS):
+                    block = slice(a, a + BLOCK_ROWS)
+                    out.append((np.asarray(vectors[block], dtype=np.float32) @ q) * scale[block])
+            else:
+                lo, hi = np.searchsorted(rows, [start, stop])
+                local = rows[lo:hi] - start
+                if len(local):
+                    out.append((np.asarray(vectors[local], dtype=np.float32) @ q) * scale[local])
+            start = stop
+        return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
 
 
 def meaning_candidates(scores: np.ndarray, scope: np.ndarray, depth: int = MEANING_DEPTH) -> np.ndarray:
@@ -94,6 +125,19 @@ def fuse(
     return [(d, round(s, 6)) for d, s in order + rest][:limit]
 
 
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _worker() -> ThreadPoolExecutor:
+    """The process's one thread for query meaning (queries are embedded one at a time anyway)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-meaning")
+        return _pool
+
+
 class SessionMeaning:
     """The semantic channel for one searcher: its index built on first use, rebuilt when shards change."""
 
@@ -117,10 +161,35 @@ class SessionMeaning:
 
     def scores(self, text: str) -> np.ndarray | None:
         """Cosines of the query with every document (None when nothing is embedded yet)."""
+        pending = self.submit(text)
+        return pending.result() if pending is not None else None
+
+    def submit(self, text: str) -> Future | None:
+        """The query's scores, computed in a worker thread while the caller searches by words.
+
+        The model and numpy release the GIL, so the words and the meaning use both cores; the index is
+        built here, in the caller's thread (it reads the searcher, which is not shared across threads).
+        """
         index = self.index()
-        if not index.parts:
+        if not index.rows:
             return None
-        return index.scores(self.layer.queries.query(text))
+        return _worker().submit(lambda: index.scores(self.layer.queries.query(text)))
+
+    def passage(self, docnum: int, text: str, document) -> str | None:
+        """The passage of a document closest in meaning to the query (its snippet when found by meaning)."""
+        index = self.index()
+        rows = np.flatnonzero(index.rowdoc == docnum)
+        if not len(rows):
+            return None
+        q = self.layer.queries.query(text)
+        s = index.row_scores(rows, q)
+        pieces = passages.split(document.title, document.text, self.layer.chars, self.layer.limit)
+        best = int(np.argmax(s))
+        if best >= len(pieces):
+            return None
+        title = " ".join(document.title.split())
+        piece = pieces[best]
+        return piece[len(title) + 1 :] if title and piece.startswith(title + "\n") else piece
 
     def vector(self, docnum: int) -> np.ndarray | None:
         """A document's mean passage vector, normalised (None without vectors)."""

