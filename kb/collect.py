@@ -75,7 +75,29 @@ def expand_terms(q: Q.Query, reader, lexicon: Lexicon | None = None, sink: Sink 
         return _either(q.fieldname, texts, q.boost)
     if q.is_leaf():
         return q
-    return q.apply(lambda child: expand_terms(child, reader, lexicon, sink))
+    return _merged(q.apply(lambda child: expand_terms(child, reader, lexicon, sink)))
+
+
+def _merged(q: Q.Query) -> Q.Query:
+    """An AND or OR with its children of the same kind that hold only terms merged into it.
+
+    What whoosh's normalize does next, but with new terms: normalize copies each merged term with
+    deepcopy, which for a prefix's thousands of completions cost more than reading their postings.
+    """
+    kind = type(q)
+    if kind not in (Q.Or, Q.And) or not any(_only_terms(s, kind) for s in q.subqueries):
+        return q
+    subqueries: list[Q.Query] = []
+    for s in q.subqueries:
+        if _only_terms(s, kind):
+            subqueries += [Q.Term(t.fieldname, t.text, boost=t.boost * s.boost) for t in s.subqueries]
+        else:
+            subqueries.append(s)
+    return kind(subqueries, boost=q.boost)
+
+
+def _only_terms(q: Q.Query, kind: type) -> bool:
+    return type(q) is kind and bool(q.subqueries) and all(type(t) is Q.Term for t in q.subqueries)
 
 
 def _most_frequent_completions(reader, field: str, prefix: str, sink: Sink | None = None) -> list[str]:

@@ -22,7 +22,15 @@ import numpy as np
 from whoosh import query as Q
 from whoosh.reading import TermNotFound
 
-from kb.postings import postings_from_info, read_postings, segment_lengths, unwrapped
+from kb.postings import (
+    decode_postings,
+    postings_extent,
+    postings_from_info,
+    read_extents,
+    read_postings,
+    segment_lengths,
+    unwrapped,
+)
 
 K1 = 1.2  # whoosh BM25F defaults
 B = 0.75
@@ -127,7 +135,8 @@ class Engine:
         The same float32 operations per posting as term_postings, and bincount adds each document's
         scores in the order of the terms, as the term-by-term loop does: the scores are identical.
         """
-        ids_parts, tf_parts, idf_parts, boost_parts, len_parts, avg_parts = [], [], [], [], [], []
+        ids_parts, tf_parts, len_parts, idfs, boosts, avgs, counts = [], [], [], [], [], [], []
+        averages: dict[str, float] = {}
         for sub in terms:
             field = sub.fieldname
             if field not in self.schema:
@@ -139,23 +148,26 @@ class Engine:
             ids, weights = self.postings(field, btext)
             if not len(ids):
                 continue
-            ids_parts.append(ids)
-            n = len(ids)
-            if self.schema[field].scorable:
-                tf_parts.append(weights)
-                idf_parts.append(np.full(n, self._idf_of(field, btext), dtype=np.float32))
-                len_parts.append(self.lengths(field)[ids])
-                avg_parts.append(np.full(n, self.searcher.avg_field_length(field) or 1, dtype=np.float32))
-            else:  # unscored fields count their weight: tf 1 with a zero K1 term gives weight * idf 1
+            if not self.schema[field].scorable:
+                # unscored fields count their weight: tf 1 with a zero K1 term gives weight * idf 1
                 return self._or_terms_one_by_one(terms, boost)
-            boost_parts.append(np.full(n, boost * sub.boost, dtype=np.float32))
+            ids_parts.append(ids)
+            tf_parts.append(weights)
+            len_parts.append(self.lengths(field)[ids])
+            idfs.append(self._idf_of(field, btext))
+            if field not in averages:
+                averages[field] = self.searcher.avg_field_length(field) or 1
+            avgs.append(averages[field])
+            boosts.append(boost * sub.boost)
+            counts.append(len(ids))
         mask = np.zeros(self.size, dtype=bool)
         if not ids_parts:
             return Matches(mask, self._zeros())
         ids = np.concatenate(ids_parts)
         tf, length = np.concatenate(tf_parts), np.concatenate(len_parts)
-        idf, avg = np.concatenate(idf_parts), np.concatenate(avg_parts)
-        scores = np.concatenate(boost_parts) * (
+        idf = np.repeat(np.asarray(idfs, dtype=np.float32), counts)
+        avg = np.repeat(np.asarray(avgs, dtype=np.float32), counts)
+        scores = np.repeat(np.asarray(boosts, dtype=np.float32), counts) * (
             idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / avg)))
         )
         mask[ids] = True
@@ -302,10 +314,12 @@ class Engine:
         """Postings and idf of terms whose term infos were read already (a prefix's completions).
 
         `found` holds (term, document frequency over all segments, [(segment reader, term info bytes)]);
-        reading the postings from the term infos saves a term lookup per term and segment.
+        reading the postings from the term infos saves a term lookup per term and segment, and the
+        completions' postings, which lie one after the other, are read with one read per segment.
         """
         offsets = {id(reader): offset for reader, offset in self.segments}
         count = self.searcher.doc_count_all()
+        wanted: list[tuple[bytes, list[tuple[object, bytes | None]]]] = []
         for btext, df, infos in found:
             key = (field, btext)
             self._idf.setdefault(key, log(count / (df + 1)) + 1)  # whoosh's idf
@@ -313,13 +327,34 @@ class Engine:
                 continue
             if any(info is None or id(segment) not in offsets for segment, info in infos):
                 continue  # read the general way when asked
-            ids_parts, weight_parts = [], []
-            fmt = self.schema[field].format
+            wanted.append((btext, infos))
+        if not wanted:
+            return
+        fmt = self.schema[field].format
+        by_segment: dict[int, dict[bytes, tuple[int, int]]] = {}
+        for btext, infos in wanted:
             for segment, info in infos:
-                ids, weights = postings_from_info(segment, field, btext, info, fmt)
+                extent = postings_extent(info)
+                if extent is not None:
+                    by_segment.setdefault(id(segment), {})[btext] = extent
+        read = {}
+        for segment, _ in self.segments:
+            extents = by_segment.get(id(segment))
+            if extents:
+                read[id(segment)] = (extents, read_extents(segment, list(extents.values())))
+        for btext, infos in wanted:
+            ids_parts, weight_parts = [], []
+            for segment, info in infos:
+                extents, buffers = read.get(id(segment), ({}, {}))
+                extent = extents.get(btext)
+                if extent is None:
+                    ids, weights = postings_from_info(segment, field, btext, info, fmt)
+                else:
+                    buf, at = buffers[extent[0]]
+                    ids, weights = decode_postings(buf, at, extent[1])
                 ids_parts.append(ids + offsets[id(segment)])
                 weight_parts.append(weights)
-            self._store(key, (np.concatenate(ids_parts), np.concatenate(weight_parts)))
+            self._store((field, btext), (np.concatenate(ids_parts), np.concatenate(weight_parts)))
 
     def has(self, field: str, btext: bytes) -> bool:
         """Whether a term is in the index (from the postings cache once it has been read)."""

@@ -7,8 +7,13 @@ straight from its length column.
 
 from __future__ import annotations
 
+import pickle
+import struct
+import zlib
+from io import BytesIO
+
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3TermInfo
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3TermInfo
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
@@ -51,6 +56,79 @@ def postings_from_info(segment, field: str, btext: bytes, info: bytes, fmt) -> t
     terms = segment._terms
     m = terms._codec.postings_reader(terms._postfile, terminfo, fmt, term=(field, btext))
     return read_postings(m)
+
+
+_TERM_INFO = struct.Struct("!BfIBBfII")  # whoosh 3: flags, weight, df, lengths, max weight, ids
+_EXTENT = struct.Struct("!qi")  # after it, for postings kept in the postings file: offset, length
+_BLOCK_LENGTH = struct.Struct("!i")  # before each block; negative for the last block
+READ_GAP = 1 << 16  # postings at most this many bytes apart are read together
+
+
+def postings_extent(info: bytes) -> tuple[int, int] | None:
+    """(offset, length) of a term's postings in its segment's postings file; None when inlined."""
+    if info[0]:
+        return None
+    return _EXTENT.unpack_from(info, _TERM_INFO.size)
+
+
+def read_extents(segment, extents: list[tuple[int, int]]) -> dict[int, tuple[bytes, int]]:
+    """For each extent's offset: (bytes holding its postings, where they start in those bytes).
+
+    A prefix's completions follow each other in the term dictionary and their postings follow each
+    other in the postings file: extents at most READ_GAP bytes apart share one read, instead of a
+    seek and several reads per term and block.
+    """
+    postfile = segment._terms._postfile
+    found: dict[int, tuple[bytes, int]] = {}
+    group: list[int] = []
+    start = end = 0
+    for offset, length in sorted(set(extents)) + [(-1, 0)]:
+        if group and (offset < 0 or offset - end > READ_GAP):
+            buf = postfile.get(start, end - start)
+            for at in group:
+                found[at] = (buf, at - start)
+            group = []
+        if offset < 0:
+            break
+        if not group:
+            start = end = offset
+        group.append(offset)
+        end = max(end, offset + length)
+    return found
+
+
+def decode_postings(buf: bytes, at: int, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, weights) of one term's postings, `length` bytes of `buf` from `at` (whoosh 3's layout).
+
+    The header tag, then blocks: a signed length, the pickled block info (count, last id, max
+    weight, compression, min and max length) and the (compressed) pickled (id deltas, weights,
+    values). What W3LeafMatcher reads through a seek and a read per step, decoded in place.
+    """
+    if buf[at : at + 4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"not a whoosh 3 posting list at byte {at}")
+    stream = BytesIO(buf)
+    pos, end = at + 4, at + length
+    ids_parts, weight_parts = [], []
+    while pos < end:
+        size = _BLOCK_LENGTH.unpack_from(buf, pos)[0]
+        block_end = pos + _BLOCK_LENGTH.size + abs(size)
+        stream.seek(pos + _BLOCK_LENGTH.size)
+        count, _, _, compression, _, _ = pickle.load(stream)
+        data = buf[stream.tell() : block_end]
+        deltas, weights, _ = pickle.loads(zlib.decompress(data) if compression else data)
+        ids_parts.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
+        if weights is None:
+            weight_parts.append(np.ones(count, dtype=np.float32))
+        elif isinstance(weights, float):
+            weight_parts.append(np.full(count, weights, dtype=np.float32))
+        else:
+            weight_parts.append(np.asarray(weights, dtype=np.float32))
+        pos = block_end
+        if size < 0:
+            break
+    if len(ids_parts) == 1:
+        return ids_parts[0], weight_parts[0]
+    return np.concatenate(ids_parts), np.concatenate(weight_parts)
 
 
 def segment_lengths(reader, field: str) -> np.ndarray:
