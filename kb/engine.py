@@ -23,9 +23,8 @@ from whoosh import query as Q
 from whoosh.reading import TermNotFound
 
 from kb.postings import (
-    decode_postings,
+    decode_many,
     postings_extent,
-    postings_from_info,
     read_extents,
     read_postings,
     segment_lengths,
@@ -319,42 +318,36 @@ class Engine:
         """
         offsets = {id(reader): offset for reader, offset in self.segments}
         count = self.searcher.doc_count_all()
-        wanted: list[tuple[bytes, list[tuple[object, bytes | None]]]] = []
+        idf, cached = self._idf, self._postings
+        wanted: list[tuple[bytes, list[tuple[object, tuple[int, int]]]]] = []
         for btext, df, infos in found:
             key = (field, btext)
-            self._idf.setdefault(key, log(count / (df + 1)) + 1)  # whoosh's idf
-            if key in self._postings or field not in self.schema:
+            if key not in idf:
+                idf[key] = log(count / (df + 1)) + 1  # whoosh's idf
+            if key in cached or field not in self.schema:
                 continue
-            if any(info is None or id(segment) not in offsets for segment, info in infos):
-                continue  # read the general way when asked
-            wanted.append((btext, infos))
-        if not wanted:
-            return
-        fmt = self.schema[field].format
-        by_segment: dict[int, dict[bytes, tuple[int, int]]] = {}
-        for btext, infos in wanted:
+            located = []
             for segment, info in infos:
-                extent = postings_extent(info)
-                if extent is not None:
-                    by_segment.setdefault(id(segment), {})[btext] = extent
-        read = {}
-        for segment, _ in self.segments:
-            extents = by_segment.get(id(segment))
-            if extents:
-                read[id(segment)] = (extents, read_extents(segment, list(extents.values())))
-        for btext, infos in wanted:
-            ids_parts, weight_parts = [], []
-            for segment, info in infos:
-                extents, buffers = read.get(id(segment), ({}, {}))
-                extent = extents.get(btext)
+                extent = postings_extent(info) if info is not None and id(segment) in offsets else None
                 if extent is None:
-                    ids, weights = postings_from_info(segment, field, btext, info, fmt)
-                else:
-                    buf, at = buffers[extent[0]]
-                    ids, weights = decode_postings(buf, at, extent[1])
-                ids_parts.append(ids + offsets[id(segment)])
-                weight_parts.append(weights)
-            self._store((field, btext), (np.concatenate(ids_parts), np.concatenate(weight_parts)))
+                    break  # read the general way when asked
+                located.append((segment, extent))
+            else:
+                wanted.append((btext, located))
+        by_segment: dict[int, list[tuple[int, int]]] = {}
+        for _, located in wanted:
+            for segment, extent in located:
+                by_segment.setdefault(id(segment), []).append(extent)
+        buffers = {}
+        for segment, _ in self.segments:
+            if id(segment) in by_segment:
+                buffers[id(segment)] = read_extents(segment, by_segment[id(segment)])
+        extents = [
+            [(*buffers[id(segment)][at], length, offsets[id(segment)]) for segment, (at, length) in located]
+            for _, located in wanted
+        ]
+        for (btext, _), postings in zip(wanted, decode_many(extents), strict=True):
+            self._store((field, btext), postings)
 
     def has(self, field: str, btext: bytes) -> bool:
         """Whether a term is in the index (from the postings cache once it has been read)."""

@@ -11,9 +11,10 @@ import pickle
 import struct
 import zlib
 from io import BytesIO
+from itertools import accumulate, islice
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3TermInfo
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
@@ -45,17 +46,6 @@ def read_postings(m) -> tuple[np.ndarray, np.ndarray]:
         weights.append(m.weight())
         m.next()
     return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
-
-
-def postings_from_info(segment, field: str, btext: bytes, info: bytes, fmt) -> tuple[np.ndarray, np.ndarray]:
-    """A segment's (ids, weights) of a term from its term info bytes (inlined, or where in the postings file)."""
-    terminfo = W3TermInfo.from_bytes(info)
-    if terminfo.is_inlined():
-        ids, weights, _ = terminfo.inlined_postings()
-        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
-    terms = segment._terms
-    m = terms._codec.postings_reader(terms._postfile, terminfo, fmt, term=(field, btext))
-    return read_postings(m)
 
 
 _TERM_INFO = struct.Struct("!BfIBBfII")  # whoosh 3: flags, weight, df, lengths, max weight, ids
@@ -98,37 +88,55 @@ def read_extents(segment, extents: list[tuple[int, int]]) -> dict[int, tuple[byt
 
 
 def decode_postings(buf: bytes, at: int, length: int) -> tuple[np.ndarray, np.ndarray]:
-    """(ids, weights) of one term's postings, `length` bytes of `buf` from `at` (whoosh 3's layout).
+    """(ids, weights) of one term's postings, `length` bytes of `buf` from `at` (see decode_many)."""
+    return decode_many([[(buf, at, length, 0)]])[0]
 
-    The header tag, then blocks: a signed length, the pickled block info (count, last id, max
-    weight, compression, min and max length) and the (compressed) pickled (id deltas, weights,
-    values). What W3LeafMatcher reads through a seek and a read per step, decoded in place.
+
+#: Where a term's postings are in one segment: (bytes, position, length, the segment's first document number)
+Extent = tuple[bytes, int, int, int]
+
+
+def decode_many(terms: list[list[Extent]]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(ids, weights) of each term, whose postings are given per segment in segment order.
+
+    A posting list is the header tag, then blocks: a signed length (negative for the last block),
+    the pickled block info (count, last id, max weight, compression, min and max length) and the
+    (compressed) pickled (id deltas, weights, values). What W3LeafMatcher reads through a seek and
+    a read per step is decoded in place here, into one list for all terms (a prefix's completions
+    are mostly rare words with a posting or two): each term's arrays are views of one array.
     """
-    if buf[at : at + 4] != WHOOSH3_HEADER_MAGIC:
-        raise ValueError(f"not a whoosh 3 posting list at byte {at}")
-    stream = BytesIO(buf)
-    pos, end = at + 4, at + length
-    ids_parts, weight_parts = [], []
-    while pos < end:
-        size = _BLOCK_LENGTH.unpack_from(buf, pos)[0]
-        block_end = pos + _BLOCK_LENGTH.size + abs(size)
-        stream.seek(pos + _BLOCK_LENGTH.size)
-        count, _, _, compression, _, _ = pickle.load(stream)
-        data = buf[stream.tell() : block_end]
-        deltas, weights, _ = pickle.loads(zlib.decompress(data) if compression else data)
-        ids_parts.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
-        if weights is None:
-            weight_parts.append(np.ones(count, dtype=np.float32))
-        elif isinstance(weights, float):
-            weight_parts.append(np.full(count, weights, dtype=np.float32))
-        else:
-            weight_parts.append(np.asarray(weights, dtype=np.float32))
-        pos = block_end
-        if size < 0:
-            break
-    if len(ids_parts) == 1:
-        return ids_parts[0], weight_parts[0]
-    return np.concatenate(ids_parts), np.concatenate(weight_parts)
+    ids: list[int] = []
+    weights: list[float] = []
+    bounds = [0]
+    stream, streamed = None, None
+    for extents in terms:
+        for buf, at, length, offset in extents:
+            if buf is not streamed:
+                stream, streamed = BytesIO(buf), buf
+            if buf[at : at + 4] != WHOOSH3_HEADER_MAGIC:
+                raise ValueError(f"not a whoosh 3 posting list at byte {at}")
+            pos, end = at + 4, at + length
+            while pos < end:
+                size = _BLOCK_LENGTH.unpack_from(buf, pos)[0]
+                block_end = pos + _BLOCK_LENGTH.size + abs(size)
+                stream.seek(pos + _BLOCK_LENGTH.size)
+                count, _, _, compression, _, _ = pickle.load(stream)
+                data = buf[stream.tell() : block_end]
+                deltas, block_weights, _ = pickle.loads(zlib.decompress(data) if compression else data)
+                ids += islice(accumulate(deltas, initial=offset), 1, None)
+                if block_weights is None:
+                    weights += [1.0] * count
+                elif isinstance(block_weights, float):
+                    weights += [block_weights] * count
+                else:
+                    weights += block_weights
+                pos = block_end
+                if size < 0:
+                    break
+        bounds.append(len(ids))
+    all_ids = np.array(ids, dtype=np.int64)
+    all_weights = np.array(weights, dtype=np.float32)
+    return [(all_ids[a:b], all_weights[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def segment_lengths(reader, field: str) -> np.ndarray:
