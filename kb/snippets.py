@@ -113,10 +113,11 @@ class SpanFinder:
         # The stemming analyzers split words at apostrophes; without any, their tokens are these.
         together = wanted_stem and "'" not in lower and "’" not in lower
         if folded or together:
+            # Each distinct word is judged (once per query), then the wanted ones are found in C.
             judged, wanted = self._judged, self._wanted
             stemmed = self._stemmed(language, wanted_stem) if together else None
-            for m in _WORD.finditer(lower):
-                word = m.group()
+            hits = []
+            for word in set(_WORD.findall(lower)):
                 hit = False
                 if folded:
                     hit = judged.get(word)
@@ -125,7 +126,9 @@ class SpanFinder:
                 if not hit and stemmed is not None:
                     hit = stemmed(word)
                 if hit:
-                    spans.append(m.span())
+                    hits.append(word)
+            if hits:
+                spans += [m.span() for m in _tokens_among(hits).finditer(lower)]
         if wanted_stem and not together:
             stemmed = self._stemmed(language, wanted_stem)
             spans += [m.span() for m in _STEM_WORD.finditer(lower) if stemmed(m.group())]
@@ -186,6 +189,20 @@ _KEY_HEAD_SOURCES = {"s": "szc", "k": "kcqx", "f": "fp", "v": "vw", "i": "iy"}
 _STEM_WORD = re.compile(r"\w+(?:\.?\w+)*")  # whoosh's default tokenizer, which LanguageAnalyzer uses
 
 
+def _tokens_among(words: list[str]) -> re.Pattern:
+    """A pattern finding exactly the tokens of _WORD that are one of the words (in any text).
+
+    A token starts where a word character follows neither a word character nor a word character and
+    one of . ' ’ (which join word characters into one token), and ends where the same holds after it.
+    """
+    return _token_pattern("|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))))
+
+
+@lru_cache(maxsize=4096)
+def _token_pattern(alternation: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w)(?<!\w[.'’])(?:{alternation})(?!\w)(?![.'’]\w)")
+
+
 def _alternation(words) -> re.Pattern:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
@@ -232,22 +249,34 @@ def _spans_by_tokens(text: str, terms: Mapping[str, set[str]], language: str) ->
     return _merged(spans)
 
 
-def _window(text: str, spans: list[tuple[int, int]], start_span: int, size: int) -> tuple[int, int, int]:
-    """(start, end, distinct words matched) of a window that begins a little before one span."""
+def _window(
+    text: str, spans: list[tuple[int, int]], start_span: int, size: int, n: int
+) -> tuple[int, int, int]:
+    """(start, end, distinct words matched) of a window that begins a little before one span.
+
+    `n` is the length of the text considered; spans are sorted and do not overlap, so the spans
+    inside the window are those from `start_span` up to the first that ends beyond it.
+    """
     a = spans[start_span][0] - size // 5
     a = 0 if a < size // 5 else a  # near the start: show the start
-    b = min(len(text), a + size)
-    words = {text[s:e].casefold() for s, e in spans[start_span:] if s >= a and e <= b}
+    b = min(n, a + size)
+    words = set()
+    for s, e in spans[start_span:]:
+        if e > b:
+            break
+        words.add(text[s:e].casefold())
     return a, b, len(words)
 
 
-def _snap(text: str, a: int, b: int) -> tuple[int, int]:
-    """Move window edges to word boundaries."""
+def _snap(text: str, a: int, b: int, n: int) -> tuple[int, int]:
+    """Move window edges to word boundaries (a space or any other white space, within the first n characters)."""
     if a > 0:
-        space = text.find(" ", a, a + 30)
-        a = space + 1 if space != -1 else a
-    if b < len(text):
-        space = text.rfind(" ", b - 30, b)
+        space = text[a : min(a + 30, n)].translate(_WS).find(" ")
+        a = a + space + 1 if space != -1 else a
+    if b < n:
+        lo = b - 30 if b >= 30 else max(0, n + b - 30)  # as str.rfind reads a negative start
+        space = text[lo:b].translate(_WS).rfind(" ") if lo < b else -1
+        space = lo + space if space != -1 else -1
         b = space if space > a else b
     return a, b
 
@@ -256,24 +285,25 @@ def fragments(
     text: str, spans: list[tuple[int, int]], size: int = FRAGMENT_CHARS, count: int = FRAGMENTS
 ) -> tuple[Fragment, ...]:
     """Up to `count` windows with the most distinct matched words; the opening when nothing matched."""
-    # Only the text up to the last span and a window beyond is flattened (texts can be megabytes).
-    flat = text[: max((e for _, e in spans), default=0) + size + 64].translate(_WS)
+    # Only the text up to the last span and a window beyond counts (texts can be megabytes), and
+    # only the shown windows are flattened (line breaks and tabs become spaces).
+    n = min(len(text), max((e for _, e in spans), default=0) + size + 64)
     if not spans:
-        a, b = _snap(flat, 0, min(len(flat), size))
-        return (Fragment(" ".join(flat[a:b].split()) + ("…" if b < len(text) else "")),)
+        a, b = _snap(text, 0, min(n, size), n)
+        return (Fragment(" ".join(text[a:b].translate(_WS).split()) + ("…" if b < len(text) else "")),)
     chosen: list[tuple[int, int]] = []
     candidates = sorted(
-        (_window(flat, spans, i, size) for i in range(len(spans))), key=lambda w: (-w[2], w[0])
+        (_window(text, spans, i, size, n) for i in range(len(spans))), key=lambda w: (-w[2], w[0])
     )
     for a, b, _ in candidates:
         if len(chosen) == count:
             break
         if all(b <= c or a >= d for c, d in chosen):
-            chosen.append(_snap(flat, a, b))
+            chosen.append(_snap(text, a, b, n))
     out = []
     for a, b in sorted(chosen):
         inside = tuple((s - a, e - a) for s, e in spans if s >= a and e <= b)
-        out.append(Fragment(flat[a:b], inside))
+        out.append(Fragment(text[a:b].translate(_WS), inside))
     return tuple(out)
 
 
