@@ -100,6 +100,7 @@ class SpanFinder:
         self.key_heads = set("".join(_KEY_HEAD_SOURCES.get(k[1:2], k[1:2]) for k in self.keys))
         self._judged: dict[str, bool] = {}
         self._stems: dict[tuple[str, str], bool] = {}
+        self._by_language: dict[str | None, _Verdicts] = {}
 
     def spans(self, text: str, language: str, limit: int = MAX_ANALYZED_CHARS) -> list[tuple[int, int]]:
         text = text[:limit]
@@ -113,11 +114,22 @@ class SpanFinder:
         # The stemming analyzers split words at apostrophes; without any, their tokens are these.
         together = wanted_stem and "'" not in lower and "’" not in lower
         if folded or together:
-            # Each distinct word is judged (once per query), then the wanted ones are found in C.
+            verdicts = self._verdicts(language if together else None, folded, wanted_stem)
+            spans = [m.span() for m in _WORD.finditer(lower) if verdicts[m.group()]]
+        if wanted_stem and not together:
+            stemmed = self._stemmed(language, wanted_stem)
+            spans += [m.span() for m in _STEM_WORD.finditer(lower) if stemmed(m.group())]
+        return _merged(spans)
+
+    def _verdicts(self, language: str | None, folded: bool, wanted_stem: set[str]) -> _Verdicts:
+        """Whether each word is wanted (folded forms, and its stem in the language when given), judged
+        once per word and query: a dict that judges the words it does not know yet."""
+        found = self._by_language.get(language)
+        if found is None:
             judged, wanted = self._judged, self._wanted
-            stemmed = self._stemmed(language, wanted_stem) if together else None
-            hits = []
-            for word in set(_WORD.findall(lower)):
+            stemmed = self._stemmed(language, wanted_stem) if language is not None else None
+
+            def judge(word: str) -> bool:
                 hit = False
                 if folded:
                     hit = judged.get(word)
@@ -125,14 +137,10 @@ class SpanFinder:
                         hit = judged[word] = wanted(word)
                 if not hit and stemmed is not None:
                     hit = stemmed(word)
-                if hit:
-                    hits.append(word)
-            if hits:
-                spans += [m.span() for m in _tokens_among(hits).finditer(lower)]
-        if wanted_stem and not together:
-            stemmed = self._stemmed(language, wanted_stem)
-            spans += [m.span() for m in _STEM_WORD.finditer(lower) if stemmed(m.group())]
-        return _merged(spans)
+                return hit
+
+            found = self._by_language[language] = _Verdicts(judge)
+        return found
 
     def _wanted(self, word: str) -> bool:
         """Whether a word is an exact term or has a wanted form in the folded field.
@@ -189,18 +197,16 @@ _KEY_HEAD_SOURCES = {"s": "szc", "k": "kcqx", "f": "fp", "v": "vw", "i": "iy"}
 _STEM_WORD = re.compile(r"\w+(?:\.?\w+)*")  # whoosh's default tokenizer, which LanguageAnalyzer uses
 
 
-def _tokens_among(words: list[str]) -> re.Pattern:
-    """A pattern finding exactly the tokens of _WORD that are one of the words (in any text).
+class _Verdicts(dict):
+    """word → whether it is wanted, judged by `judge` the first time a word is looked up."""
 
-    A token starts where a word character follows neither a word character nor a word character and
-    one of . ' ’ (which join word characters into one token), and ends where the same holds after it.
-    """
-    return _token_pattern("|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))))
+    def __init__(self, judge) -> None:
+        super().__init__()
+        self.judge = judge
 
-
-@lru_cache(maxsize=4096)
-def _token_pattern(alternation: str) -> re.Pattern:
-    return re.compile(rf"(?<!\w)(?<!\w[.'’])(?:{alternation})(?!\w)(?![.'’]\w)")
+    def __missing__(self, word: str) -> bool:
+        hit = self[word] = self.judge(word)
+        return hit
 
 
 def _alternation(words) -> re.Pattern:
