@@ -93,7 +93,11 @@ class SpanFinder:
         self.other = folded - self.plain - self.keys
         # A word containing a term contains the term's beginning: a prefix's thousand completions
         # make a needle of their few beginnings (the exact check follows).
-        heads = self.plain if len(self.plain) <= _NEEDLE_TERMS else {t[:_NEEDLE_HEAD] for t in self.plain}
+        # A compound part has at least MIN_PART letters: a shorter term can only be the word itself
+        # (folded or transliterated), which needs no compound splitting to see.
+        self.short = {t for t in self.plain if len(t) < compound.MIN_PART}
+        self.long = self.plain - self.short
+        heads = self.long if len(self.long) <= _NEEDLE_TERMS else {t[:_NEEDLE_HEAD] for t in self.long}
         self.needle = _alternation(heads) if heads else None
         # A cognate key begins with its word's first folded letter or the sound it spells (ph → f …):
         # only words beginning with one of these letters are given a key.
@@ -155,6 +159,8 @@ class SpanFinder:
             return True
         if self.other and not self.other.isdisjoint(_fold_forms(word)):
             return True
+        if self.short and (fold(word) in self.short or transliterate(word) in self.short):
+            return True
         needle = self.needle
         if needle is None:
             return False
@@ -163,7 +169,7 @@ class SpanFinder:
                 return False
         elif not (needle.search(fold(word)) or needle.search(transliterate(word))):
             return False
-        return not self.plain.isdisjoint(_fold_forms(word))
+        return not self.long.isdisjoint(_fold_forms(word))
 
     def _stemmed(self, language: str, wanted: set[str]):
         """A test whether a word's stem is wanted, judged once per word and query."""
