@@ -28,6 +28,7 @@ from kb.postings import (
     read_extents,
     read_postings,
     segment_lengths,
+    term_postings,
     unwrapped,
 )
 
@@ -289,12 +290,16 @@ class Engine:
         ids_parts, weight_parts = [], []
         for reader, offset in self.segments:
             try:  # one term lookup per segment (asking `in` first would make it two)
-                matcher = reader.postings(field, btext)
-            except TermNotFound:
+                read = term_postings(reader, field, btext)
+            except AttributeError:  # not a whoosh 3 segment: its matcher
+                try:
+                    read = read_postings(unwrapped(reader.postings(field, btext)))
+                except TermNotFound:
+                    read = None
+            if read is None:
                 continue
-            ids, weights = read_postings(unwrapped(matcher))
-            ids_parts.append(ids + offset)
-            weight_parts.append(weights)
+            ids_parts.append(read[0] + offset)
+            weight_parts.append(read[1])
         if ids_parts:
             found = (np.concatenate(ids_parts), np.concatenate(weight_parts))
         else:

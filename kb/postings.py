@@ -14,7 +14,7 @@ from io import BytesIO
 from itertools import accumulate, islice
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3TermInfo
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
@@ -85,6 +85,25 @@ def read_extents(segment, extents: list[tuple[int, int]]) -> dict[int, tuple[byt
         group.append(offset)
         end = max(end, offset + length)
     return found
+
+
+def term_postings(segment, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+    """A segment's (ids, weights) of a term from its term info and postings bytes; None without the term.
+
+    One hash lookup and one read, where whoosh's matcher seeks and reads for each step of each
+    block. Deleted documents are included (the engine masks them). Raises AttributeError for a
+    reader that is not a whoosh 3 segment.
+    """
+    terms = segment._terms
+    info = terms._tindex.get(terms._keycoder(field, btext))
+    if info is None:
+        return None
+    extent = postings_extent(info)
+    if extent is None:  # inlined in the term info
+        ids, weights, _ = W3TermInfo.from_bytes(info).inlined_postings()
+        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
+    offset, length = extent
+    return decode_many([[(terms._postfile.get(offset, length), 0, length, 0)]])[0]
 
 
 def decode_postings(buf: bytes, at: int, length: int) -> tuple[np.ndarray, np.ndarray]:
