@@ -24,6 +24,7 @@ from whoosh.reading import TermNotFound
 
 from kb.postings import (
     decode_many,
+    known_postings,
     postings_extent,
     read_extents,
     read_postings,
@@ -324,7 +325,7 @@ class Engine:
         offsets = {id(reader): offset for reader, offset in self.segments}
         count = self.searcher.doc_count_all()
         idf, cached = self._idf, self._postings
-        wanted: list[tuple[bytes, list[tuple[object, tuple[int, int]]]]] = []
+        wanted: list[tuple[bytes, list[tuple[object, tuple | None, tuple[int, int] | None]]]] = []
         for btext, df, infos in found:
             key = (field, btext)
             if key not in idf:
@@ -333,22 +334,31 @@ class Engine:
                 continue
             located = []
             for segment, info in infos:
-                extent = postings_extent(info) if info is not None and id(segment) in offsets else None
-                if extent is None:
+                if info is None or id(segment) not in offsets:
                     break  # read the general way when asked
-                located.append((segment, extent))
+                known = known_postings(info)
+                extent = postings_extent(info) if known is None else None
+                if known is None and extent is None:
+                    break
+                located.append((segment, known, extent))
             else:
                 wanted.append((btext, located))
         by_segment: dict[int, list[tuple[int, int]]] = {}
         for _, located in wanted:
-            for segment, extent in located:
-                by_segment.setdefault(id(segment), []).append(extent)
+            for segment, _, extent in located:
+                if extent is not None:
+                    by_segment.setdefault(id(segment), []).append(extent)
         buffers = {}
         for segment, _ in self.segments:
             if id(segment) in by_segment:
                 buffers[id(segment)] = read_extents(segment, by_segment[id(segment)])
         extents = [
-            [(*buffers[id(segment)][at], length, offsets[id(segment)]) for segment, (at, length) in located]
+            [
+                (None, *known, offsets[id(segment)])
+                if known is not None
+                else (*buffers[id(segment)][extent[0]], extent[1], offsets[id(segment)])
+                for segment, known, extent in located
+            ]
             for _, located in wanted
         ]
         for (btext, _), postings in zip(wanted, decode_many(extents), strict=True):

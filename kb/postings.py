@@ -61,6 +61,23 @@ def postings_extent(info: bytes) -> tuple[int, int] | None:
     return _EXTENT.unpack_from(info, _TERM_INFO.size)
 
 
+def known_postings(info: bytes) -> tuple[tuple[int, ...], tuple[float, ...]] | None:
+    """The postings a term info tells by itself, without reading the postings file, or None.
+
+    It holds the document frequency, the first and last document and the total and highest weight:
+    a term in one document is there entirely, and so is a term in two documents with the same
+    (whole-number) weight in both. Most of a prefix's completions are such rare words.
+    """
+    inlined, weight, df, _, _, top, first, last = _TERM_INFO.unpack_from(info)
+    if inlined:
+        return None
+    if df == 1:
+        return (first,), (weight,)
+    if df == 2 and weight == 2 * top and top.is_integer():
+        return (first, last), (top, top)
+    return None
+
+
 def read_extents(segment, extents: list[tuple[int, int]]) -> dict[int, tuple[bytes, int]]:
     """For each extent's offset: (bytes holding its postings, where they start in those bytes).
 
@@ -98,6 +115,9 @@ def term_postings(segment, field: str, btext: bytes) -> tuple[np.ndarray, np.nda
     info = terms._tindex.get(terms._keycoder(field, btext))
     if info is None:
         return None
+    known = known_postings(info)
+    if known is not None:
+        return np.asarray(known[0], dtype=np.int64), np.asarray(known[1], dtype=np.float32)
     extent = postings_extent(info)
     if extent is None:  # inlined in the term info
         ids, weights, _ = W3TermInfo.from_bytes(info).inlined_postings()
@@ -111,8 +131,9 @@ def decode_postings(buf: bytes, at: int, length: int) -> tuple[np.ndarray, np.nd
     return decode_many([[(buf, at, length, 0)]])[0]
 
 
-#: Where a term's postings are in one segment: (bytes, position, length, the segment's first document number)
-Extent = tuple[bytes, int, int, int]
+#: Where a term's postings are in one segment: (bytes, position, length, the segment's first document
+#: number), or (None, ids, weights, that number) for postings known already.
+Extent = tuple[bytes, int, int, int] | tuple[None, tuple[int, ...], tuple[float, ...], int]
 
 
 def decode_many(terms: list[list[Extent]]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -130,6 +151,10 @@ def decode_many(terms: list[list[Extent]]) -> list[tuple[np.ndarray, np.ndarray]
     stream, streamed = None, None
     for extents in terms:
         for buf, at, length, offset in extents:
+            if buf is None:  # (None, ids, weights, offset): postings known from the term info
+                ids += [i + offset for i in at]
+                weights += length
+                continue
             if buf is not streamed:
                 stream, streamed = BytesIO(buf), buf
             if buf[at : at + 4] != WHOOSH3_HEADER_MAGIC:
