@@ -136,36 +136,46 @@ class Engine:
         The same float32 operations per posting as term_postings, and bincount adds each document's
         scores in the order of the terms, as the term-by-term loop does: the scores are identical.
         """
-        ids_parts, tf_parts, len_parts, idfs, boosts, avgs, counts = [], [], [], [], [], [], []
-        averages: dict[str, float] = {}
+        ids_parts, tf_parts, idfs, boosts, avgs, counts, slots = [], [], [], [], [], [], []
+        fields: dict[str, tuple[object, int, float] | None] = {}  # field → (its object, slot, average length)
         for sub in terms:
             field = sub.fieldname
-            if field not in self.schema:
+            known = fields.get(field, False)
+            if known is False:
+                known = None
+                if field in self.schema:
+                    fieldobj = self.schema[field]
+                    if not fieldobj.scorable:
+                        # unscored fields count their weight: tf 1 with a zero K1 term gives weight * idf 1
+                        return self._or_terms_one_by_one(terms, boost)
+                    average = self.searcher.avg_field_length(field) or 1
+                    known = (fieldobj, sum(v is not None for v in fields.values()), average)
+                fields[field] = known
+            if known is None:
                 continue
             try:
-                btext = self.schema[field].to_bytes(sub.text)
+                btext = known[0].to_bytes(sub.text)
             except ValueError:
                 continue
             ids, weights = self.postings(field, btext)
             if not len(ids):
                 continue
-            if not self.schema[field].scorable:
-                # unscored fields count their weight: tf 1 with a zero K1 term gives weight * idf 1
-                return self._or_terms_one_by_one(terms, boost)
             ids_parts.append(ids)
             tf_parts.append(weights)
-            len_parts.append(self.lengths(field)[ids])
             idfs.append(self._idf_of(field, btext))
-            if field not in averages:
-                averages[field] = self.searcher.avg_field_length(field) or 1
-            avgs.append(averages[field])
+            avgs.append(known[2])
             boosts.append(boost * sub.boost)
             counts.append(len(ids))
+            slots.append(known[1])
         mask = np.zeros(self.size, dtype=bool)
         if not ids_parts:
             return Matches(mask, self._zeros())
-        ids = np.concatenate(ids_parts)
-        tf, length = np.concatenate(tf_parts), np.concatenate(len_parts)
+        ids, tf = np.concatenate(ids_parts), np.concatenate(tf_parts)
+        used = [f for f, v in fields.items() if v is not None]  # in slot order
+        if len(used) == 1:
+            length = self.lengths(used[0])[ids]
+        else:
+            length = np.stack([self.lengths(f) for f in used])[np.repeat(slots, counts), ids]
         idf = np.repeat(np.asarray(idfs, dtype=np.float32), counts)
         avg = np.repeat(np.asarray(avgs, dtype=np.float32), counts)
         scores = np.repeat(np.asarray(boosts, dtype=np.float32), counts) * (

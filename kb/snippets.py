@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+from whoosh import query as Q
+
 from kb import compound
 from kb.analysis import (
     COGNATE_MARK,
@@ -45,7 +47,18 @@ def query_terms(query, reader, exists=None) -> dict[str, set[str]]:
     """
     exists = exists or (lambda field, btext: (field, btext) in reader)
     terms: set[tuple[str, bytes | str]] = set()
+    schema = reader.schema
     for leaf in query.leaves():
+        if type(leaf) is Q.Term:  # most leaves (a prefix's completions): no generator, no second lookup
+            fieldobj = schema[leaf.fieldname] if leaf.fieldname in schema else None  # noqa: SIM401
+            if fieldobj is not None:
+                try:
+                    key = (leaf.fieldname, fieldobj.to_bytes(leaf.text))
+                except ValueError:
+                    continue
+                if exists(*key):
+                    terms.add(key)
+            continue
         for field, text in leaf.expanded_terms(reader, phrases=True):
             if field not in reader.schema:
                 continue
