@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import struct
 from collections.abc import Callable
 
@@ -11,6 +12,7 @@ from whoosh import query as Q
 
 MAX_FUZZY_TERMS = 20  # closest existing terms a typo-tolerant word expands to
 MAX_PREFIX_TERMS = 1024  # existing terms a prefix expands to (most frequent first)
+MAX_NEAR_MEMO = 10_000  # typo-tolerant words whose closest terms a lexicon remembers
 
 
 class Lexicon:
@@ -25,6 +27,9 @@ class Lexicon:
     def __init__(self, reader) -> None:
         self.reader = reader
         self._blocks: dict[tuple[str, str], list[str]] = {}
+        self._near: dict[
+            tuple[str, str, int, int, int], list[str]
+        ] = {}  # a question's strict and relaxed plans
 
     def block(self, field: str, prefix: str) -> list[str]:
         key = (field, prefix)
@@ -43,6 +48,15 @@ class Lexicon:
         """Existing terms within maxdist edits of the word (sharing its first letters), closest and most frequent first."""
         if len(word) < prefixlength:
             return []
+        key = (field, word, maxdist, prefixlength, limit)
+        found = self._near.get(key)
+        if found is None:
+            if len(self._near) >= MAX_NEAR_MEMO:
+                self._near.clear()
+            found = self._near[key] = self._nearest(field, word, maxdist, prefixlength, limit)
+        return list(found)
+
+    def _nearest(self, field: str, word: str, maxdist: int, prefixlength: int, limit: int) -> list[str]:
         block = self.block(field, word[:prefixlength])
         found = process.extract(word, block, scorer=OSA.distance, score_cutoff=maxdist, limit=None)
         if len(found) > limit:
@@ -78,6 +92,18 @@ def expand_terms(q: Q.Query, reader, lexicon: Lexicon | None = None, sink: Sink 
     return _merged(q.apply(lambda child: expand_terms(child, reader, lexicon, sink)))
 
 
+def merge_term_groups(q: Q.Query) -> Q.Query:
+    """The query with every AND/OR's children of its own kind that hold only terms merged into it
+    (see _merged), bottom up: what whoosh's normalize would do, without its copies."""
+    if type(q) not in (Q.Or, Q.And):
+        return q
+    children = [merge_term_groups(s) for s in q.subqueries]
+    if any(c is not s for c, s in zip(children, q.subqueries, strict=True)):
+        q = copy.copy(q)  # keeps an OR's minmatch and scale
+        q.subqueries = children
+    return _merged(q)
+
+
 def _merged(q: Q.Query) -> Q.Query:
     """An AND or OR with its children of the same kind that hold only terms merged into it.
 
@@ -93,7 +119,9 @@ def _merged(q: Q.Query) -> Q.Query:
             subqueries += [Q.Term(t.fieldname, t.text, boost=t.boost * s.boost) for t in s.subqueries]
         else:
             subqueries.append(s)
-    return kind(subqueries, boost=q.boost)
+    merged = copy.copy(q)  # keeps an OR's minmatch and scale
+    merged.subqueries = subqueries
+    return merged
 
 
 def _only_terms(q: Q.Query, kind: type) -> bool:
