@@ -162,6 +162,7 @@ def _boosted(term: Q.Term, boost: float) -> Q.Term:
 
 _RECORD = struct.Struct("!ii")  # whoosh's term file: key length, value length, then the key and value
 _CHUNK = 1 << 20
+_FIRST_CHUNK = 1 << 15
 #: The start of a whoosh 3 term info: flags (B), total weight (f), document frequency (I).
 _INFO_DF = struct.Struct("!BfI")
 
@@ -201,8 +202,10 @@ def segment_term_records(reader, field: str, prefix: bytes) -> list[tuple[bytes,
     if pos is None:
         return found
     skip = len(start) - len(prefix)  # the field number in front of each key
+    chunk = _FIRST_CHUNK  # most prefixes' terms fill a few kilobytes: read more only when they go on
     while pos < end:
-        buf = dbfile.get(pos, min(_CHUNK, end - pos))
+        buf = dbfile.get(pos, min(chunk, end - pos))
+        chunk = min(chunk * 4, _CHUNK)
         i = 0
         while i + _RECORD.size <= len(buf):
             keylen, datalen = _RECORD.unpack_from(buf, i)

@@ -161,3 +161,18 @@ def _terms(field, words, boost=1.0):
 def test_merging_term_groups_normalizes_to_what_whoosh_normalize_gives(query):
     """_merged does what whoosh's normalize does to nested ORs/ANDs of terms, without copying them."""
     assert _merged(query).normalize() == query.normalize()
+
+
+@pytest.mark.parametrize("first_chunk", [64, 1000, 1 << 15])
+def test_listing_completions_across_read_boundaries_equals_whooshs(kb, monkeypatch, first_chunk):
+    """The term file is read a growing chunk at a time: records cut by a chunk's end are read again."""
+    import kb.collect as collect
+
+    monkeypatch.setattr(collect, "_FIRST_CHUNK", first_chunk)
+    monkeypatch.setattr(collect, "_CHUNK", max(first_chunk, 4096))
+    session = kb.session()
+    for reader, _ in Engine(session.searcher, session.table.live).segments:
+        for field, prefix in [("fold", b"v"), ("content", b"verw"), ("fold", b""), ("title", b"t")]:
+            records = collect.segment_term_records(reader, field, prefix)
+            assert [t for t, _, _ in records] == list(reader.expand_prefix(field, prefix))
+            assert [df for _, df, _ in records] == [reader.doc_frequency(field, t) for t, _, _ in records]
