@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import struct
 from collections.abc import Callable
 
@@ -11,6 +12,7 @@ from whoosh import query as Q
 
 MAX_FUZZY_TERMS = 20  # closest existing terms a typo-tolerant word expands to
 MAX_PREFIX_TERMS = 1024  # existing terms a prefix expands to (most frequent first)
+MAX_NEAR_MEMO = 10_000  # typo-tolerant words whose closest terms a lexicon remembers
 
 
 class Lexicon:
@@ -25,6 +27,9 @@ class Lexicon:
     def __init__(self, reader) -> None:
         self.reader = reader
         self._blocks: dict[tuple[str, str], list[str]] = {}
+        self._near: dict[
+            tuple[str, str, int, int, int], list[str]
+        ] = {}  # a question's strict and relaxed plans
 
     def block(self, field: str, prefix: str) -> list[str]:
         key = (field, prefix)
@@ -43,6 +48,15 @@ class Lexicon:
         """Existing terms within maxdist edits of the word (sharing its first letters), closest and most frequent first."""
         if len(word) < prefixlength:
             return []
+        key = (field, word, maxdist, prefixlength, limit)
+        found = self._near.get(key)
+        if found is None:
+            if len(self._near) >= MAX_NEAR_MEMO:
+                self._near.clear()
+            found = self._near[key] = self._nearest(field, word, maxdist, prefixlength, limit)
+        return list(found)
+
+    def _nearest(self, field: str, word: str, maxdist: int, prefixlength: int, limit: int) -> list[str]:
         block = self.block(field, word[:prefixlength])
         found = process.extract(word, block, scorer=OSA.distance, score_cutoff=maxdist, limit=None)
         if len(found) > limit:
@@ -75,7 +89,43 @@ def expand_terms(q: Q.Query, reader, lexicon: Lexicon | None = None, sink: Sink 
         return _either(q.fieldname, texts, q.boost)
     if q.is_leaf():
         return q
-    return q.apply(lambda child: expand_terms(child, reader, lexicon, sink))
+    return _merged(q.apply(lambda child: expand_terms(child, reader, lexicon, sink)))
+
+
+def merge_term_groups(q: Q.Query) -> Q.Query:
+    """The query with every AND/OR's children of its own kind that hold only terms merged into it
+    (see _merged), bottom up: what whoosh's normalize would do, without its copies."""
+    if type(q) not in (Q.Or, Q.And):
+        return q
+    children = [merge_term_groups(s) for s in q.subqueries]
+    if any(c is not s for c, s in zip(children, q.subqueries, strict=True)):
+        q = copy.copy(q)  # keeps an OR's minmatch and scale
+        q.subqueries = children
+    return _merged(q)
+
+
+def _merged(q: Q.Query) -> Q.Query:
+    """An AND or OR with its children of the same kind that hold only terms merged into it.
+
+    What whoosh's normalize does next, but with new terms: normalize copies each merged term with
+    deepcopy, which for a prefix's thousands of completions cost more than reading their postings.
+    """
+    kind = type(q)
+    if kind not in (Q.Or, Q.And) or not any(_only_terms(s, kind) for s in q.subqueries):
+        return q
+    subqueries: list[Q.Query] = []
+    for s in q.subqueries:
+        if _only_terms(s, kind):
+            subqueries += [Q.Term(t.fieldname, t.text, boost=t.boost * s.boost) for t in s.subqueries]
+        else:
+            subqueries.append(s)
+    merged = copy.copy(q)  # keeps an OR's minmatch and scale
+    merged.subqueries = subqueries
+    return merged
+
+
+def _only_terms(q: Q.Query, kind: type) -> bool:
+    return type(q) is kind and bool(q.subqueries) and all(type(t) is Q.Term for t in q.subqueries)
 
 
 def _most_frequent_completions(reader, field: str, prefix: str, sink: Sink | None = None) -> list[str]:
@@ -112,6 +162,7 @@ def _boosted(term: Q.Term, boost: float) -> Q.Term:
 
 _RECORD = struct.Struct("!ii")  # whoosh's term file: key length, value length, then the key and value
 _CHUNK = 1 << 20
+_FIRST_CHUNK = 1 << 15
 #: The start of a whoosh 3 term info: flags (B), total weight (f), document frequency (I).
 _INFO_DF = struct.Struct("!BfI")
 
@@ -151,8 +202,10 @@ def segment_term_records(reader, field: str, prefix: bytes) -> list[tuple[bytes,
     if pos is None:
         return found
     skip = len(start) - len(prefix)  # the field number in front of each key
+    chunk = _FIRST_CHUNK  # most prefixes' terms fill a few kilobytes: read more only when they go on
     while pos < end:
-        buf = dbfile.get(pos, min(_CHUNK, end - pos))
+        buf = dbfile.get(pos, min(chunk, end - pos))
+        chunk = min(chunk * 4, _CHUNK)
         i = 0
         while i + _RECORD.size <= len(buf):
             keylen, datalen = _RECORD.unpack_from(buf, i)

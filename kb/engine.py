@@ -22,7 +22,16 @@ import numpy as np
 from whoosh import query as Q
 from whoosh.reading import TermNotFound
 
-from kb.postings import postings_from_info, read_postings, segment_lengths, unwrapped
+from kb.postings import (
+    decode_many,
+    known_postings,
+    postings_extent,
+    read_extents,
+    read_postings,
+    segment_lengths,
+    term_postings,
+    unwrapped,
+)
 
 K1 = 1.2  # whoosh BM25F defaults
 B = 0.75
@@ -127,35 +136,49 @@ class Engine:
         The same float32 operations per posting as term_postings, and bincount adds each document's
         scores in the order of the terms, as the term-by-term loop does: the scores are identical.
         """
-        ids_parts, tf_parts, idf_parts, boost_parts, len_parts, avg_parts = [], [], [], [], [], []
+        ids_parts, tf_parts, idfs, boosts, avgs, counts, slots = [], [], [], [], [], [], []
+        fields: dict[str, tuple[object, int, float] | None] = {}  # field → (its object, slot, average length)
         for sub in terms:
             field = sub.fieldname
-            if field not in self.schema:
+            known = fields.get(field, False)
+            if known is False:
+                known = None
+                if field in self.schema:
+                    fieldobj = self.schema[field]
+                    if not fieldobj.scorable:
+                        # unscored fields count their weight: tf 1 with a zero K1 term gives weight * idf 1
+                        return self._or_terms_one_by_one(terms, boost)
+                    average = self.searcher.avg_field_length(field) or 1
+                    known = (fieldobj, sum(v is not None for v in fields.values()), average)
+                fields[field] = known
+            if known is None:
                 continue
             try:
-                btext = self.schema[field].to_bytes(sub.text)
+                btext = known[0].to_bytes(sub.text)
             except ValueError:
                 continue
             ids, weights = self.postings(field, btext)
             if not len(ids):
                 continue
             ids_parts.append(ids)
-            n = len(ids)
-            if self.schema[field].scorable:
-                tf_parts.append(weights)
-                idf_parts.append(np.full(n, self._idf_of(field, btext), dtype=np.float32))
-                len_parts.append(self.lengths(field)[ids])
-                avg_parts.append(np.full(n, self.searcher.avg_field_length(field) or 1, dtype=np.float32))
-            else:  # unscored fields count their weight: tf 1 with a zero K1 term gives weight * idf 1
-                return self._or_terms_one_by_one(terms, boost)
-            boost_parts.append(np.full(n, boost * sub.boost, dtype=np.float32))
+            tf_parts.append(weights)
+            idfs.append(self._idf_of(field, btext))
+            avgs.append(known[2])
+            boosts.append(boost * sub.boost)
+            counts.append(len(ids))
+            slots.append(known[1])
         mask = np.zeros(self.size, dtype=bool)
         if not ids_parts:
             return Matches(mask, self._zeros())
-        ids = np.concatenate(ids_parts)
-        tf, length = np.concatenate(tf_parts), np.concatenate(len_parts)
-        idf, avg = np.concatenate(idf_parts), np.concatenate(avg_parts)
-        scores = np.concatenate(boost_parts) * (
+        ids, tf = np.concatenate(ids_parts), np.concatenate(tf_parts)
+        used = [f for f, v in fields.items() if v is not None]  # in slot order
+        if len(used) == 1:
+            length = self.lengths(used[0])[ids]
+        else:
+            length = np.stack([self.lengths(f) for f in used])[np.repeat(slots, counts), ids]
+        idf = np.repeat(np.asarray(idfs, dtype=np.float32), counts)
+        avg = np.repeat(np.asarray(avgs, dtype=np.float32), counts)
+        scores = np.repeat(np.asarray(boosts, dtype=np.float32), counts) * (
             idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / avg)))
         )
         mask[ids] = True
@@ -278,12 +301,16 @@ class Engine:
         ids_parts, weight_parts = [], []
         for reader, offset in self.segments:
             try:  # one term lookup per segment (asking `in` first would make it two)
-                matcher = reader.postings(field, btext)
-            except TermNotFound:
+                read = term_postings(reader, field, btext)
+            except AttributeError:  # not a whoosh 3 segment: its matcher
+                try:
+                    read = read_postings(unwrapped(reader.postings(field, btext)))
+                except TermNotFound:
+                    read = None
+            if read is None:
                 continue
-            ids, weights = read_postings(unwrapped(matcher))
-            ids_parts.append(ids + offset)
-            weight_parts.append(weights)
+            ids_parts.append(read[0] + offset)
+            weight_parts.append(read[1])
         if ids_parts:
             found = (np.concatenate(ids_parts), np.concatenate(weight_parts))
         else:
@@ -302,24 +329,50 @@ class Engine:
         """Postings and idf of terms whose term infos were read already (a prefix's completions).
 
         `found` holds (term, document frequency over all segments, [(segment reader, term info bytes)]);
-        reading the postings from the term infos saves a term lookup per term and segment.
+        reading the postings from the term infos saves a term lookup per term and segment, and the
+        completions' postings, which lie one after the other, are read with one read per segment.
         """
         offsets = {id(reader): offset for reader, offset in self.segments}
         count = self.searcher.doc_count_all()
+        idf, cached = self._idf, self._postings
+        wanted: list[tuple[bytes, list[tuple[object, tuple | None, tuple[int, int] | None]]]] = []
         for btext, df, infos in found:
             key = (field, btext)
-            self._idf.setdefault(key, log(count / (df + 1)) + 1)  # whoosh's idf
-            if key in self._postings or field not in self.schema:
+            if key not in idf:
+                idf[key] = log(count / (df + 1)) + 1  # whoosh's idf
+            if key in cached or field not in self.schema:
                 continue
-            if any(info is None or id(segment) not in offsets for segment, info in infos):
-                continue  # read the general way when asked
-            ids_parts, weight_parts = [], []
-            fmt = self.schema[field].format
+            located = []
             for segment, info in infos:
-                ids, weights = postings_from_info(segment, field, btext, info, fmt)
-                ids_parts.append(ids + offsets[id(segment)])
-                weight_parts.append(weights)
-            self._store(key, (np.concatenate(ids_parts), np.concatenate(weight_parts)))
+                if info is None or id(segment) not in offsets:
+                    break  # read the general way when asked
+                known = known_postings(info)
+                extent = postings_extent(info) if known is None else None
+                if known is None and extent is None:
+                    break
+                located.append((segment, known, extent))
+            else:
+                wanted.append((btext, located))
+        by_segment: dict[int, list[tuple[int, int]]] = {}
+        for _, located in wanted:
+            for segment, _, extent in located:
+                if extent is not None:
+                    by_segment.setdefault(id(segment), []).append(extent)
+        buffers = {}
+        for segment, _ in self.segments:
+            if id(segment) in by_segment:
+                buffers[id(segment)] = read_extents(segment, by_segment[id(segment)])
+        extents = [
+            [
+                (None, *known, offsets[id(segment)])
+                if known is not None
+                else (*buffers[id(segment)][extent[0]], extent[1], offsets[id(segment)])
+                for segment, known, extent in located
+            ]
+            for _, located in wanted
+        ]
+        for (btext, _), postings in zip(wanted, decode_many(extents), strict=True):
+            self._store((field, btext), postings)
 
     def has(self, field: str, btext: bytes) -> bool:
         """Whether a term is in the index (from the postings cache once it has been read)."""

@@ -12,12 +12,14 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from whoosh import qparser
 from whoosh import query as Q
 
 from kb import compound
 from kb.analysis import analyze, cognate_term, exact_analyzer, stem_analyzer
+from kb.collect import merge_term_groups
 from kb.errors import QuerySyntaxError
 from kb.folding import fold
 from kb.schema import CONTENT_BOOST, TITLE_BOOST, stem_field
@@ -102,6 +104,7 @@ class ConceptIndex:
         self.terms: dict[str, dict[str, tuple[str, ...]]] = {}
         self.keys: dict[str, set[str]] = {}
         self.aligned = frozenset(entry.id for entry in vocabulary.concepts)
+        self._other_terms: dict[str, tuple[tuple[str, str], ...]] = {}  # per word, for this vocabulary
         for concept, terms in vocabulary.linked_terms():
             self.terms[concept] = {lang: tuple(words) for lang, words in terms.items()}
             for lang, words in terms.items():
@@ -113,7 +116,7 @@ class ConceptIndex:
         keys = {fold(word)}
         for lang in languages:
             if lang in self.languages:
-                keys.update(fold(s) for s in analyze(stem_analyzer(lang), word))
+                keys.update(fold(s) for s in stems_of(lang, word))
         return {k for k in keys if k}
 
     def concepts(self, word: str) -> set[str]:
@@ -127,6 +130,14 @@ class ConceptIndex:
     def other_terms(self, word: str) -> list[tuple[str, str]]:
         """(language, term) of the concepts the word names, for the languages it did not match in:
         each language's head term and, for a concept, the term aligned with the one matched."""
+        found = self._other_terms.get(word)
+        if found is None:
+            if len(self._other_terms) >= 50_000:
+                self._other_terms.clear()
+            found = self._other_terms[word] = tuple(self._find_other_terms(word))
+        return list(found)
+
+    def _find_other_terms(self, word: str) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
         word_key = self._keys(word, self.languages)
         for concept in sorted(self.concepts(word)):
@@ -217,7 +228,7 @@ class _Builder:
             _seq("fold", folded, FOLD_BOOST),
         ]
         for lang in self.languages:
-            stems = analyze(stem_analyzer(lang), text)
+            stems = list(stems_of(lang, text))
             if stems and not _overstemmed(tokens, stems):
                 alts.append(_seq(stem_field(lang), stems, STEM_BOOST))
         if len(tokens) == 1:
@@ -266,7 +277,7 @@ class _Builder:
             self.expansions[f"{term} ({lang})"] = None
             alts.append(_seq("fold", [fold(t) for t in tokens], EXPANSION_BOOST))
             if lang in self.languages:
-                stems = analyze(stem_analyzer(lang), term)
+                stems = list(stems_of(lang, term))
                 if stems:
                     alts.append(_seq(stem_field(lang), stems, EXPANSION_BOOST))
         return alts
@@ -277,6 +288,12 @@ class _Builder:
         if not self.cognates or not terms:
             return []
         return [_seq("title_fold", terms, COGNATE_BOOST), _seq("fold", terms, COGNATE_BOOST)]
+
+
+@lru_cache(maxsize=50_000)
+def stems_of(language: str, text: str) -> tuple[str, ...]:
+    """The query-mode stems of a text in a language (a question's strict and relaxed plans ask twice)."""
+    return tuple(analyze(stem_analyzer(language), text))
 
 
 def compound_variants(folded: str) -> list[Q.Query]:
@@ -343,7 +360,7 @@ def build_query(
     if is_multiword(text):  # words near each other rank higher
         tokens = analyze(_EXACT, text)
         query = Q.AndMaybe(query, Q.Phrase("content", tokens, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST))
-    query = query.normalize()
+    query = merge_term_groups(query).normalize()
     return QueryPlan(query, tuple(builder.words), tuple(builder.expansions), tuple(builder.expanded_words))
 
 

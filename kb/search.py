@@ -37,6 +37,7 @@ class SearchSession:
         self.concepts = ConceptIndex(vocabulary)
         self.lexicon = Lexicon(self.searcher.reader())
         self.engine = Engine(self.searcher, self.table.live)
+        self._frequencies: dict[tuple[str, str], int] = {}
         self.meaning = SessionMeaning(semantic, self.doc_ids) if semantic is not None else None
 
     def doc_ids(self) -> list[str | None]:
@@ -57,7 +58,13 @@ class SearchSession:
         return self.searcher.up_to_date()
 
     def doc_frequency(self, field: str, word: str) -> int:
-        return self.searcher.doc_frequency(field, word)
+        key = (field, word)  # remembered: a question's strict and relaxed plans ask for the same words
+        found = self._frequencies.get(key)
+        if found is None:
+            if len(self._frequencies) >= 100_000:
+                self._frequencies.clear()
+            found = self._frequencies[key] = self.searcher.doc_frequency(field, word)
+        return found
 
     def plan(self, text: str, request: SearchRequest, relaxed: bool = False) -> QueryPlan:
         plan = self._build(text, request, relaxed)

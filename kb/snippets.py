@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+from whoosh import query as Q
+
 from kb import compound
 from kb.analysis import (
     COGNATE_MARK,
@@ -45,7 +47,18 @@ def query_terms(query, reader, exists=None) -> dict[str, set[str]]:
     """
     exists = exists or (lambda field, btext: (field, btext) in reader)
     terms: set[tuple[str, bytes | str]] = set()
+    schema = reader.schema
     for leaf in query.leaves():
+        if type(leaf) is Q.Term:  # most leaves (a prefix's completions): no generator, no second lookup
+            fieldobj = schema[leaf.fieldname] if leaf.fieldname in schema else None  # noqa: SIM401
+            if fieldobj is not None:
+                try:
+                    key = (leaf.fieldname, fieldobj.to_bytes(leaf.text))
+                except ValueError:
+                    continue
+                if exists(*key):
+                    terms.add(key)
+            continue
         for field, text in leaf.expanded_terms(reader, phrases=True):
             if field not in reader.schema:
                 continue
@@ -93,13 +106,18 @@ class SpanFinder:
         self.other = folded - self.plain - self.keys
         # A word containing a term contains the term's beginning: a prefix's thousand completions
         # make a needle of their few beginnings (the exact check follows).
-        heads = self.plain if len(self.plain) <= _NEEDLE_TERMS else {t[:_NEEDLE_HEAD] for t in self.plain}
+        # A compound part has at least MIN_PART letters: a shorter term can only be the word itself
+        # (folded or transliterated), which needs no compound splitting to see.
+        self.short = {t for t in self.plain if len(t) < compound.MIN_PART}
+        self.long = self.plain - self.short
+        heads = self.long if len(self.long) <= _NEEDLE_TERMS else {t[:_NEEDLE_HEAD] for t in self.long}
         self.needle = _alternation(heads) if heads else None
         # A cognate key begins with its word's first folded letter or the sound it spells (ph → f …):
         # only words beginning with one of these letters are given a key.
         self.key_heads = set("".join(_KEY_HEAD_SOURCES.get(k[1:2], k[1:2]) for k in self.keys))
         self._judged: dict[str, bool] = {}
         self._stems: dict[tuple[str, str], bool] = {}
+        self._by_language: dict[str | None, _Verdicts] = {}
 
     def spans(self, text: str, language: str, limit: int = MAX_ANALYZED_CHARS) -> list[tuple[int, int]]:
         text = text[:limit]
@@ -113,10 +131,22 @@ class SpanFinder:
         # The stemming analyzers split words at apostrophes; without any, their tokens are these.
         together = wanted_stem and "'" not in lower and "’" not in lower
         if folded or together:
+            verdicts = self._verdicts(language if together else None, folded, wanted_stem)
+            spans = [m.span() for m in _WORD.finditer(lower) if verdicts[m.group()]]
+        if wanted_stem and not together:
+            stemmed = self._stemmed(language, wanted_stem)
+            spans += [m.span() for m in _STEM_WORD.finditer(lower) if stemmed(m.group())]
+        return _merged(spans)
+
+    def _verdicts(self, language: str | None, folded: bool, wanted_stem: set[str]) -> _Verdicts:
+        """Whether each word is wanted (folded forms, and its stem in the language when given), judged
+        once per word and query: a dict that judges the words it does not know yet."""
+        found = self._by_language.get(language)
+        if found is None:
             judged, wanted = self._judged, self._wanted
-            stemmed = self._stemmed(language, wanted_stem) if together else None
-            for m in _WORD.finditer(lower):
-                word = m.group()
+            stemmed = self._stemmed(language, wanted_stem) if language is not None else None
+
+            def judge(word: str) -> bool:
                 hit = False
                 if folded:
                     hit = judged.get(word)
@@ -124,12 +154,10 @@ class SpanFinder:
                         hit = judged[word] = wanted(word)
                 if not hit and stemmed is not None:
                     hit = stemmed(word)
-                if hit:
-                    spans.append(m.span())
-        if wanted_stem and not together:
-            stemmed = self._stemmed(language, wanted_stem)
-            spans += [m.span() for m in _STEM_WORD.finditer(lower) if stemmed(m.group())]
-        return _merged(spans)
+                return hit
+
+            found = self._by_language[language] = _Verdicts(judge)
+        return found
 
     def _wanted(self, word: str) -> bool:
         """Whether a word is an exact term or has a wanted form in the folded field.
@@ -144,6 +172,8 @@ class SpanFinder:
             return True
         if self.other and not self.other.isdisjoint(_fold_forms(word)):
             return True
+        if self.short and (fold(word) in self.short or transliterate(word) in self.short):
+            return True
         needle = self.needle
         if needle is None:
             return False
@@ -152,7 +182,7 @@ class SpanFinder:
                 return False
         elif not (needle.search(fold(word)) or needle.search(transliterate(word))):
             return False
-        return not self.plain.isdisjoint(_fold_forms(word))
+        return not self.long.isdisjoint(_fold_forms(word))
 
     def _stemmed(self, language: str, wanted: set[str]):
         """A test whether a word's stem is wanted, judged once per word and query."""
@@ -184,6 +214,18 @@ _KEY_HEAD_SOURCES = {"s": "szc", "k": "kcqx", "f": "fp", "v": "vw", "i": "iy"}
 
 
 _STEM_WORD = re.compile(r"\w+(?:\.?\w+)*")  # whoosh's default tokenizer, which LanguageAnalyzer uses
+
+
+class _Verdicts(dict):
+    """word → whether it is wanted, judged by `judge` the first time a word is looked up."""
+
+    def __init__(self, judge) -> None:
+        super().__init__()
+        self.judge = judge
+
+    def __missing__(self, word: str) -> bool:
+        hit = self[word] = self.judge(word)
+        return hit
 
 
 def _alternation(words) -> re.Pattern:
@@ -232,22 +274,34 @@ def _spans_by_tokens(text: str, terms: Mapping[str, set[str]], language: str) ->
     return _merged(spans)
 
 
-def _window(text: str, spans: list[tuple[int, int]], start_span: int, size: int) -> tuple[int, int, int]:
-    """(start, end, distinct words matched) of a window that begins a little before one span."""
+def _window(
+    text: str, spans: list[tuple[int, int]], start_span: int, size: int, n: int
+) -> tuple[int, int, int]:
+    """(start, end, distinct words matched) of a window that begins a little before one span.
+
+    `n` is the length of the text considered; spans are sorted and do not overlap, so the spans
+    inside the window are those from `start_span` up to the first that ends beyond it.
+    """
     a = spans[start_span][0] - size // 5
     a = 0 if a < size // 5 else a  # near the start: show the start
-    b = min(len(text), a + size)
-    words = {text[s:e].casefold() for s, e in spans[start_span:] if s >= a and e <= b}
+    b = min(n, a + size)
+    words = set()
+    for s, e in spans[start_span:]:
+        if e > b:
+            break
+        words.add(text[s:e].casefold())
     return a, b, len(words)
 
 
-def _snap(text: str, a: int, b: int) -> tuple[int, int]:
-    """Move window edges to word boundaries."""
+def _snap(text: str, a: int, b: int, n: int) -> tuple[int, int]:
+    """Move window edges to word boundaries (a space or any other white space, within the first n characters)."""
     if a > 0:
-        space = text.find(" ", a, a + 30)
-        a = space + 1 if space != -1 else a
-    if b < len(text):
-        space = text.rfind(" ", b - 30, b)
+        space = text[a : min(a + 30, n)].translate(_WS).find(" ")
+        a = a + space + 1 if space != -1 else a
+    if b < n:
+        lo = b - 30 if b >= 30 else max(0, n + b - 30)  # as str.rfind reads a negative start
+        space = text[lo:b].translate(_WS).rfind(" ") if lo < b else -1
+        space = lo + space if space != -1 else -1
         b = space if space > a else b
     return a, b
 
@@ -256,24 +310,25 @@ def fragments(
     text: str, spans: list[tuple[int, int]], size: int = FRAGMENT_CHARS, count: int = FRAGMENTS
 ) -> tuple[Fragment, ...]:
     """Up to `count` windows with the most distinct matched words; the opening when nothing matched."""
-    # Only the text up to the last span and a window beyond is flattened (texts can be megabytes).
-    flat = text[: max((e for _, e in spans), default=0) + size + 64].translate(_WS)
+    # Only the text up to the last span and a window beyond counts (texts can be megabytes), and
+    # only the shown windows are flattened (line breaks and tabs become spaces).
+    n = min(len(text), max((e for _, e in spans), default=0) + size + 64)
     if not spans:
-        a, b = _snap(flat, 0, min(len(flat), size))
-        return (Fragment(" ".join(flat[a:b].split()) + ("…" if b < len(text) else "")),)
+        a, b = _snap(text, 0, min(n, size), n)
+        return (Fragment(" ".join(text[a:b].translate(_WS).split()) + ("…" if b < len(text) else "")),)
     chosen: list[tuple[int, int]] = []
     candidates = sorted(
-        (_window(flat, spans, i, size) for i in range(len(spans))), key=lambda w: (-w[2], w[0])
+        (_window(text, spans, i, size, n) for i in range(len(spans))), key=lambda w: (-w[2], w[0])
     )
     for a, b, _ in candidates:
         if len(chosen) == count:
             break
         if all(b <= c or a >= d for c, d in chosen):
-            chosen.append(_snap(flat, a, b))
+            chosen.append(_snap(text, a, b, n))
     out = []
     for a, b in sorted(chosen):
         inside = tuple((s - a, e - a) for s, e in spans if s >= a and e <= b)
-        out.append(Fragment(flat[a:b], inside))
+        out.append(Fragment(text[a:b].translate(_WS), inside))
     return tuple(out)
 
 
