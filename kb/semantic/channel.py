@@ -22,6 +22,7 @@ WEIGHT_RELAXED = 0.3  # lexical channel, most of the words
 WEIGHT_MEANING = 1.0  # semantic channel
 MEANING_DEPTH = 20  # meaning-only candidates taken at most
 MEANING_MARGIN = 0.1  # ... within this cosine of the best one
+TITLE_MARGIN = 0.02  # a title row counts this much below the passages (titles shared by many documents)
 LEXICAL_DEPTH = 100  # lexical ranks fused (later matches keep their lexical order after them)
 BLOCK_ROWS = 16384  # rows scored at once (the int8 rows are upcast block by block)
 
@@ -40,7 +41,7 @@ class SemanticIndex:
         self.size = len(ids)
         docnum = {doc_id: n for n, doc_id in enumerate(ids) if doc_id is not None}
         latest = store.current()
-        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         self.embedded = np.zeros(self.size, dtype=bool)
         for shard in store.shards():
             rowdoc = np.fromiter(
@@ -49,19 +50,21 @@ class SemanticIndex:
                 count=len(shard.ids),
             )
             if (rowdoc >= 0).any():
-                self.parts.append((shard.vectors, shard.scale, rowdoc))
+                offset = np.where(shard.titles, -TITLE_MARGIN, 0.0).astype(np.float32)
+                self.parts.append((shard.vectors, shard.scale, rowdoc, offset))
                 self.embedded[rowdoc[rowdoc >= 0]] = True
         self.missing = any(d is not None and not self.embedded[n] for n, d in enumerate(ids))
 
     def scores(self, query: np.ndarray) -> np.ndarray:
-        """Each document's best passage cosine (−inf without vectors)."""
+        """Each document's best row cosine (a title row's less TITLE_MARGIN; −inf without vectors)."""
         best = np.full(self.size, -np.inf, dtype=np.float32)
         q = query.astype(np.float32)
-        for vectors, scale, rowdoc in self.parts:
+        for vectors, scale, rowdoc, offset in self.parts:
             for start in range(0, len(rowdoc), BLOCK_ROWS):
                 stop = start + BLOCK_ROWS
                 docs = rowdoc[start:stop]
                 s = (np.asarray(vectors[start:stop], dtype=np.float32) @ q) * scale[start:stop]
+                s += offset[start:stop]
                 ok = docs >= 0
                 np.maximum.at(best, docs[ok], s[ok])
         return best
@@ -123,12 +126,12 @@ class SessionMeaning:
         return index.scores(self.layer.queries.query(text))
 
     def vector(self, docnum: int) -> np.ndarray | None:
-        """A document's mean passage vector, normalised (None without vectors)."""
+        """A document's mean passage vector (the title row left out), normalised (None without vectors)."""
         index = self.index()
         rows = [
-            np.asarray(v[rowdoc == docnum], dtype=np.float32) * s[rowdoc == docnum, None]
-            for v, s, rowdoc in index.parts
-            if (rowdoc == docnum).any()
+            np.asarray(v[mine], dtype=np.float32) * s[mine, None]
+            for v, s, rowdoc, offset in index.parts
+            if (mine := (rowdoc == docnum) & (offset == 0)).any()
         ]
         if not rows:
             return None
