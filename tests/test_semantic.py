@@ -203,3 +203,69 @@ def test_a_kill_while_embedding_loses_nothing_and_resumes(tmp_path: Path) -> Non
     shards = kb.semantic.store.shards()
     assert sorted(set(d for s in shards for d in s.ids)) == [f"d{i:02d}" for i in range(40)]
     kb.close()
+
+
+# -- the title row and the fusion's ranks ---------------------------------------------------------
+
+
+def test_a_document_has_its_title_alone_as_a_row_of_its_own() -> None:
+    rows = passages.rows("Tabellen drucken", "Erster Absatz.\n\nZweiter Absatz.", chars=20, limit=4)
+    assert rows[0] == ("Tabellen drucken", True)
+    assert [t for t, title in rows[1:] if title] == []
+    assert all(t.startswith("Tabellen drucken\n") for t, _ in rows[1:]) and len(rows) == 3
+    assert passages.rows("Nur ein Titel", "") == [("Nur ein Titel", False)]  # nothing else: a passage
+    assert passages.rows("", "Text ohne Titel.") == [("Text ohne Titel.", False)]
+
+
+def test_vectors_made_without_title_rows_are_embedded_again(tmp_path: Path) -> None:
+    chars, limit = passages.PASSAGE_CHARS, passages.MAX_PASSAGES
+    old = VectorStore(
+        store_dir(tmp_path / "index"), model.MODEL_ID, {"passage_chars": chars, "passages": limit}
+    )
+    old.check_model()  # a store of the layer before title rows: the same model, no "rows" setting
+    old.write_shard(["de-fair"], ["k"], np.ones((1, model.DIM), dtype=np.float32))
+    kb = _kb(tmp_path)
+    assert kb.semantic.store.meta["rows"] == passages.ROWS
+    assert kb.semantic.store.current() == {}  # emptied: everything is embedded again
+    assert passages.content_key("m", "T", "x", 100, 1) != passages.content_key("m", "T", "y", 100, 1)
+    kb.close()
+
+
+def test_title_rows_survive_compaction_and_count_below_the_passages(tmp_path: Path) -> None:
+    from kb.semantic.channel import TITLE_MARGIN, SemanticIndex
+
+    store = VectorStore(tmp_path / "v", "model-a", {})
+    store.check_model()
+    rows = np.eye(3, model.DIM, dtype=np.float32)
+    store.write_shard(["a", "a", "b"], ["k", "k", "k"], rows, [True, False, False])
+    store.write_shard(["c"], ["k"], rows[:1], [True])
+    store.compact({"a", "b", "c"})
+    (shard,) = store.shards()
+    assert list(zip(shard.ids, shard.titles.tolist(), strict=True)) == [
+        ("a", True),
+        ("a", False),
+        ("b", False),
+        ("c", True),
+    ]
+    index = SemanticIndex(store, ["a", "b", "c"])
+    scores = index.scores(rows[0])  # the query is a's (and c's) title row, exactly
+    assert scores[0] == pytest.approx(1 - TITLE_MARGIN, abs=0.01)
+    assert scores[2] == pytest.approx(1 - TITLE_MARGIN, abs=0.01)
+    assert scores[1] == pytest.approx(0, abs=0.01)
+    assert index.scores(rows[1])[0] == pytest.approx(1, abs=0.01)  # a's passage counts in full
+
+
+def test_meaning_brings_only_documents_that_stand_out_from_the_rest() -> None:
+    from kb.semantic import channel
+
+    scope = np.ones(5, dtype=bool)
+    crowd = np.array([0.792, 0.779, 0.801, 0.799, 0.803], dtype=np.float32)  # five similar documents
+    assert channel.meaning_candidates(crowd, scope).tolist() == []
+    lexical = [(0, 0.44), (4, 0.16), (3, 0.12)]  # every word matched, document 0 by far the best
+    fused = channel.fuse(lexical, channel.meaning_candidates(crowd, scope), True, 10)
+    assert [d for d, _ in fused] == [0, 4, 3]  # the meaning's order of a crowd overturns nothing
+    standout = crowd.copy()
+    standout[4] = 0.803 + channel.MEANING_LIFT + 0.01
+    assert channel.meaning_candidates(standout, scope).tolist() == [4]
+    relaxed = channel.fuse(lexical, channel.meaning_candidates(standout, scope), False, 10)
+    assert relaxed[0][0] == 4  # a clear meaning match leads "most of the words"

@@ -22,6 +22,7 @@ WEIGHT_RELAXED = 0.3  # lexical channel, most of the words
 WEIGHT_MEANING = 1.0  # semantic channel
 MEANING_DEPTH = 20  # meaning-only candidates taken at most
 MEANING_MARGIN = 0.1  # ... within this cosine of the best one
+MEANING_LIFT = 0.03  # ... and at least this cosine above the scope's median (standing out from the rest)
 TITLE_MARGIN = 0.02  # a title row counts this much below the passages (titles shared by many documents)
 LEXICAL_DEPTH = 100  # lexical ranks fused (later matches keep their lexical order after them)
 BLOCK_ROWS = 16384  # rows scored at once (the int8 rows are upcast block by block)
@@ -71,8 +72,19 @@ class SemanticIndex:
 
 
 def meaning_candidates(scores: np.ndarray, scope: np.ndarray, depth: int = MEANING_DEPTH) -> np.ndarray:
-    """The best documents by meaning within a scope, best first, within MEANING_MARGIN of the best."""
+    """The best documents by meaning within a scope, best first, within MEANING_MARGIN of the best and
+    MEANING_LIFT or more above the scope's median cosine.
+
+    The model's cosines are crowded (a query scores most documents 0.75–0.85): a document that does not
+    stand out from the rest of the scope is not found by meaning, however it ranks. Otherwise, in a
+    small or uniform collection, meaning's order among near-equal cosines (noise) would overturn what
+    the words found.
+    """
     docs = np.flatnonzero(scope & np.isfinite(scores))
+    if not len(docs):
+        return docs
+    floor = float(np.median(scores[docs])) + MEANING_LIFT
+    docs = docs[scores[docs] >= floor]
     if not len(docs):
         return docs
     if len(docs) > depth:
