@@ -231,28 +231,33 @@ def test_vectors_made_without_title_rows_are_embedded_again(tmp_path: Path) -> N
     kb.close()
 
 
-def test_title_rows_survive_compaction_and_count_below_the_passages(tmp_path: Path) -> None:
-    from kb.semantic.channel import TITLE_MARGIN, SemanticIndex
+def test_title_rows_survive_compaction_and_count_unless_shared_within_a_language(tmp_path: Path) -> None:
+    from kb.semantic.channel import SemanticIndex
 
     store = VectorStore(tmp_path / "v", "model-a", {})
     store.check_model()
-    rows = np.eye(3, model.DIM, dtype=np.float32)
-    store.write_shard(["a", "a", "b"], ["k", "k", "k"], rows, [True, False, False])
-    store.write_shard(["c"], ["k"], rows[:1], [True])
+    rows = np.eye(4, model.DIM, dtype=np.float32)
+    # a: title 0 + passage 1; b: title 0 (the same title, same language) + passage 2; c: title 0 in
+    # another language + passage 3
+    store.write_shard(["a", "a", "b", "b"], ["k"] * 4, rows[[0, 1, 0, 2]], [True, False, True, False])
+    store.write_shard(["c", "c"], ["k"] * 2, rows[[0, 3]], [True, False])
     store.compact({"a", "b", "c"})
     (shard,) = store.shards()
     assert list(zip(shard.ids, shard.titles.tolist(), strict=True)) == [
         ("a", True),
         ("a", False),
+        ("b", True),
         ("b", False),
         ("c", True),
+        ("c", False),
     ]
-    index = SemanticIndex(store, ["a", "b", "c"])
-    scores = index.scores(rows[0])  # the query is a's (and c's) title row, exactly
-    assert scores[0] == pytest.approx(1 - TITLE_MARGIN, abs=0.01)
-    assert scores[2] == pytest.approx(1 - TITLE_MARGIN, abs=0.01)
-    assert scores[1] == pytest.approx(0, abs=0.01)
+    index = SemanticIndex(store, ["a", "b", "c"], np.array([0, 0, 1]))
+    title = index.scores(rows[0])  # the query is exactly the title
+    assert title[2] == pytest.approx(1, abs=0.01)  # c's title is its own in its language
+    assert title[:2] == pytest.approx([0, 0], abs=0.01)  # a and b share theirs: it names neither
     assert index.scores(rows[1])[0] == pytest.approx(1, abs=0.01)  # a's passage counts in full
+    alone = SemanticIndex(store, ["a", None, "c"], np.array([0, 0, 1]))  # b deleted: a's title is a's
+    assert alone.scores(rows[0])[0] == pytest.approx(1, abs=0.01)
 
 
 def test_meaning_brings_only_documents_that_stand_out_from_the_rest() -> None:

@@ -23,9 +23,10 @@ WEIGHT_MEANING = 1.0  # semantic channel
 MEANING_DEPTH = 20  # meaning-only candidates taken at most
 MEANING_MARGIN = 0.1  # ... within this cosine of the best one
 MEANING_LIFT = 0.03  # ... and at least this cosine above the scope's median (standing out from the rest)
-TITLE_MARGIN = 0.02  # a title row counts this much below the passages (titles shared by many documents)
 LEXICAL_DEPTH = 100  # lexical ranks fused (later matches keep their lexical order after them)
 BLOCK_ROWS = 16384  # rows scored at once (the int8 rows are upcast block by block)
+HASH_ROWS = 4096  # title rows hashed at once
+_HASH = np.random.default_rng(20261127).integers(-(2**62), 2**62, size=384, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,15 @@ class Fused:
 
 
 class SemanticIndex:
-    """The current vectors of a searcher's documents (memory-mapped shards, rows mapped to doc numbers)."""
+    """The current vectors of a searcher's documents (memory-mapped shards, rows mapped to doc numbers).
 
-    def __init__(self, store: VectorStore, ids: list[str | None]) -> None:
+    A document's score is its best row: its title alone or a passage (each with the title). A title
+    row counts only while no other document of the same group (language) has the same title: a title
+    shared by many documents (an article's paragraphs, "Minutes") names none of them, and their passages
+    carry it anyway.
+    """
+
+    def __init__(self, store: VectorStore, ids: list[str | None], groups: np.ndarray | None = None) -> None:
         self.names = store.names()
         self.size = len(ids)
         docnum = {doc_id: n for n, doc_id in enumerate(ids) if doc_id is not None}
@@ -51,21 +58,41 @@ class SemanticIndex:
                 count=len(shard.ids),
             )
             if (rowdoc >= 0).any():
-                offset = np.where(shard.titles, -TITLE_MARGIN, 0.0).astype(np.float32)
-                self.parts.append((shard.vectors, shard.scale, rowdoc, offset))
+                self.parts.append((shard.vectors, shard.scale, rowdoc, shard.titles))
                 self.embedded[rowdoc[rowdoc >= 0]] = True
         self.missing = any(d is not None and not self.embedded[n] for n, d in enumerate(ids))
+        self._drop_shared_titles(groups)
+
+    def _drop_shared_titles(self, groups: np.ndarray | None) -> None:
+        """Title rows whose int8 vector another document of the same group has too stop counting."""
+        found: list[tuple[np.ndarray, int, np.ndarray]] = []  # (hash, part, row) of each title row
+        for n, (vectors, _, rowdoc, titles) in enumerate(self.parts):
+            rows = np.flatnonzero(titles & (rowdoc >= 0))
+            for start in range(0, len(rows), HASH_ROWS):
+                block = rows[start : start + HASH_ROWS]
+                h = np.asarray(vectors[block], dtype=np.int64) @ _HASH  # wraps: a 64-bit hash of the row
+                if groups is not None:
+                    h = h * 1_000_003 + groups[rowdoc[block]].astype(np.int64)
+                found.append((h, n, block))
+        if not found:
+            return
+        keys = np.concatenate([h for h, _, _ in found])
+        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        shared = counts[inverse] > 1
+        at = 0
+        for h, n, block in found:
+            self.parts[n][2][block[shared[at : at + len(h)]]] = -1  # that row no longer counts
+            at += len(h)
 
     def scores(self, query: np.ndarray) -> np.ndarray:
-        """Each document's best row cosine (a title row's less TITLE_MARGIN; −inf without vectors)."""
+        """Each document's best row cosine (−inf without vectors)."""
         best = np.full(self.size, -np.inf, dtype=np.float32)
         q = query.astype(np.float32)
-        for vectors, scale, rowdoc, offset in self.parts:
+        for vectors, scale, rowdoc, _ in self.parts:
             for start in range(0, len(rowdoc), BLOCK_ROWS):
                 stop = start + BLOCK_ROWS
                 docs = rowdoc[start:stop]
                 s = (np.asarray(vectors[start:stop], dtype=np.float32) @ q) * scale[start:stop]
-                s += offset[start:stop]
                 ok = docs >= 0
                 np.maximum.at(best, docs[ok], s[ok])
         return best
@@ -112,9 +139,10 @@ def fuse(
 class SessionMeaning:
     """The semantic channel for one searcher: its index built on first use, rebuilt when shards change."""
 
-    def __init__(self, layer, ids) -> None:
+    def __init__(self, layer, ids, groups: np.ndarray | None = None) -> None:
         self.layer = layer
         self._ids_source = ids  # a callable: doc id per document number (None for deleted ones)
+        self._groups = groups  # per document number: a title row counts when unique within its group
         self._ids: list[str | None] | None = None
         self._index: SemanticIndex | None = None
 
@@ -122,7 +150,7 @@ class SessionMeaning:
         if self._ids is None:
             self._ids = self._ids_source()
         if self._index is None or self._index.names != self.layer.store.names():
-            self._index = SemanticIndex(self.layer.store, self._ids)
+            self._index = SemanticIndex(self.layer.store, self._ids, self._groups)
         return self._index
 
     def incomplete(self) -> bool:
@@ -142,8 +170,8 @@ class SessionMeaning:
         index = self.index()
         rows = [
             np.asarray(v[mine], dtype=np.float32) * s[mine, None]
-            for v, s, rowdoc, offset in index.parts
-            if (mine := (rowdoc == docnum) & (offset == 0)).any()
+            for v, s, rowdoc, titles in index.parts
+            if (mine := (rowdoc == docnum) & ~titles).any()
         ]
         if not rows:
             return None
