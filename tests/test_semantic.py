@@ -274,3 +274,45 @@ def test_meaning_brings_only_documents_that_stand_out_from_the_rest() -> None:
     assert channel.meaning_candidates(standout, scope).tolist() == [4]
     relaxed = channel.fuse(lexical, channel.meaning_candidates(standout, scope), False, 10)
     assert relaxed[0][0] == 4  # a clear meaning match leads "most of the words"
+
+
+PRINT_PAGES = [  # LibreOffice-like help pages: the target's text says little of what its title does
+    Document(
+        "de-print",
+        "t/de-print.txt",
+        "Tabellen drucken",
+        "Wählen Sie im Dialog die Seiten, die Anzahl der Kopien und den Drucker. Weitere Einstellungen für"
+        " Zeilenköpfe, Gitternetzlinien und Notizen finden Sie unter Extras - Optionen - Calc - Drucken.",
+        "de",
+    ),
+    Document(
+        "de-preview",
+        "t/de-preview.txt",
+        "Seitenansicht",
+        "Bevor Sie eine Tabelle drucken, zeigt die Seitenansicht, wie die gedruckten Tabellen auf dem"
+        " Papier aussehen werden.",
+        "de",
+    ),
+    Document(
+        "de-chart",
+        "t/de-chart.txt",
+        "Diagramme einfügen",
+        "Markieren Sie die Zellen mit den Daten und wählen Sie Einfügen - Diagramm.",
+        "de",
+    ),
+    BEES_DE,
+]
+
+
+def test_a_title_in_another_language_finds_the_page_with_that_title(tmp_path: Path) -> None:
+    # By its passages (title and text) de-print scores below de-preview and de-chart for "Print tables"
+    # (0.83 against 0.84 and 0.82); by its title row alone it leads clearly (0.88).
+    kb = _kb(tmp_path)
+    kb.write(PRINT_PAGES)
+    kb.semantic.wait(120)
+    titles = [t for s in kb.semantic.store.shards() for t in s.titles.tolist()]
+    assert sum(titles) == len(PRINT_PAGES)  # one title row per document
+    page = kb.search(SearchRequest("Print tables", languages=("de",)))
+    assert _ids(page)[:1] == ["de-print"]
+    assert page.hits[0].via in ("meaning", "both")
+    kb.close()
