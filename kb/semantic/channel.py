@@ -64,7 +64,7 @@ class SemanticIndex:
         self._drop_shared_titles(groups)
 
     def _drop_shared_titles(self, groups: np.ndarray | None) -> None:
-        """Title rows whose int8 vector another document of the same group has too stop counting."""
+        """Title rows whose int8 vector another document of the same group has too: they stop counting."""
         found: list[tuple[np.ndarray, int, np.ndarray]] = []  # (hash, part, row) of each title row
         for n, (vectors, _, rowdoc, titles) in enumerate(self.parts):
             rows = np.flatnonzero(titles & (rowdoc >= 0))

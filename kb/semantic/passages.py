@@ -2,7 +2,8 @@
 title alone as a row of its own (a pure function).
 
 The title row lets a short query that names a document (a title in another language) meet the title
-without the text diluting it; the channel counts it a little below the passages (channel.TITLE_MARGIN).
+without the text diluting it; the channel counts it unless another document of the same language has
+the same title (channel.SemanticIndex).
 """
 
 from __future__ import annotations
