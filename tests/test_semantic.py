@@ -49,6 +49,30 @@ BEES_DE = Document(
     "de-bees", "t/de-bees.txt", "Imkerei", "Unsere Honigbienen sammeln Nektar im Schulgarten.", "de"
 )
 
+BACKGROUND = [  # a collection's other topics: meaning brings what stands out from them
+    Document(
+        "de-board",
+        "t/de-board.txt",
+        "Vorstandssitzung",
+        "Der Vorstand beschließt den Haushalt und die Mitgliedsbeiträge für das kommende Jahr.",
+        "de",
+    ),
+    Document(
+        "nl-tax",
+        "t/nl-tax.txt",
+        "Invoerrechten",
+        "De nieuwe tarieven voor invoerrechten gelden vanaf januari voor alle leden.",
+        "nl",
+    ),
+    Document(
+        "en-report",
+        "t/en-report.txt",
+        "Annual report",
+        "The association's accounts were audited and approved by the general assembly.",
+        "en",
+    ),
+]
+
 
 def _kb(tmp_path: Path, semantic: bool = True) -> KnowledgeBase:
     corpus = tmp_path / "corpus"
@@ -127,11 +151,11 @@ def test_vectors_follow_upsert_delete_and_rebuild(tmp_path: Path) -> None:
 
 def test_fusion_ranks_an_exact_match_above_a_meaning_only_one(tmp_path: Path) -> None:
     kb = _kb(tmp_path)
-    kb.write(DOCS)
+    kb.write(DOCS + BACKGROUND)
     kb.semantic.wait(120)
     kb.write([BEES_DE])
     kb.semantic.wait(120)
-    page = kb.search(SearchRequest("Honigbienen"))
+    page = kb.search(SearchRequest("Honigbienen Garten"))
     assert _ids(page)[0] == "de-bees"  # the exact word
     assert page.hits[0].via == "both"
     assert "en-bees" in _ids(page)  # the English text about honey bees, by meaning only
