@@ -59,8 +59,8 @@ def child_ingest(corpus: Path, index: Path, workers: int | None) -> dict:
 
 
 def child_vectors(corpus: Path, index: Path, seed: int) -> dict:
-    """Fill the index's vector store for the semantic classes: as many rows per document as the
-    embedder would write (its passages), with the embedder's content keys, but random unit vectors.
+    """Fill the index's vector store for the semantic classes: the rows the embedder would write for
+    each document (its title and its passages), with the embedder's content keys, but random unit vectors.
 
     The cost of a results page with meaning on is the query's embedding (real, each query new), one
     cosine pass over every row, fusion, facets and snippets: none of it depends on what the rows hold.
@@ -77,19 +77,20 @@ def child_vectors(corpus: Path, index: Path, seed: int) -> dict:
     kb = KnowledgeBase(index, corpus, semantic=True)
     layer = kb.semantic
     rng = np.random.default_rng(seed)
-    ids, keys, rows, docs = [], [], 0, 0
+    ids, keys, titles, rows, docs = [], [], [], 0, 0
     with layer.store.embed_lock():
         for doc_id in kb._live_ids():
             doc = kb.get(doc_id)
-            count = len(passages.split(doc.title, doc.text, layer.chars, layer.limit)) or 1
-            ids += [doc_id] * count
-            keys += [layer.key(doc)] * count
+            made = passages.rows(doc.title, doc.text, layer.chars, layer.limit) or [(doc.id, False)]
+            ids += [doc_id] * len(made)
+            keys += [layer.key(doc)] * len(made)
+            titles += [title for _, title in made]
             docs += 1
             if len(ids) >= 65536:
-                rows += _random_shard(layer.store, ids, keys, rng)
-                ids, keys = [], []
+                rows += _random_shard(layer.store, ids, keys, titles, rng)
+                ids, keys, titles = [], [], []
         if ids:
-            rows += _random_shard(layer.store, ids, keys, rng)
+            rows += _random_shard(layer.store, ids, keys, titles, rng)
     pending = len(layer.pending(kb._live_ids()))
     kb.close()
     if pending:
@@ -102,12 +103,12 @@ def child_vectors(corpus: Path, index: Path, seed: int) -> dict:
     }
 
 
-def _random_shard(store, ids: list[str], keys: list[str], rng) -> int:
+def _random_shard(store, ids: list[str], keys: list[str], titles: list[bool], rng) -> int:
     import numpy as np
 
     vectors = rng.standard_normal((len(ids), 384)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    store.write_shard(ids, keys, vectors)
+    store.write_shard(ids, keys, vectors, titles)
     return len(ids)
 
 

@@ -20,6 +20,7 @@ the one relevant document (known-item search):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import string
@@ -205,6 +206,14 @@ def libreoffice_queries(
         out.append(Judged(f"lo-ty-{n:03d}", "typo", lang, typo, same_title(lang, pid), note=title))
         n += 1
     return out
+
+
+def libreoffice_split(query: Judged) -> str:
+    """A stable half of the LibreOffice pages for tuning ("tune"), the other held out ("held-out"):
+    by a hash of the page id, so a page's queries of every kind fall in the same half."""
+    page = next(iter(query.relevant)).split("/", 1)[1]
+    digest = hashlib.sha256(f"libreoffice-page-{page}".encode()).digest()
+    return "tune" if digest[0] % 2 == 0 else "held-out"
 
 
 def by_kind(queries: Iterable[Judged]) -> dict[str, list[Judged]]:

@@ -38,7 +38,8 @@ class SearchSession:
         self.lexicon = Lexicon(self.searcher.reader())
         self.engine = Engine(self.searcher, self.table.live)
         self._frequencies: dict[tuple[str, str], int] = {}
-        self.meaning = SessionMeaning(semantic, self.doc_ids) if semantic is not None else None
+        languages = self.table.columns["language"].docs  # a title row counts when unique in its language
+        self.meaning = SessionMeaning(semantic, self.doc_ids, languages) if semantic is not None else None
 
     def doc_ids(self) -> list[str | None]:
         """The id of every document number (None for deleted ones), from the ledger column."""

@@ -49,6 +49,30 @@ BEES_DE = Document(
     "de-bees", "t/de-bees.txt", "Imkerei", "Unsere Honigbienen sammeln Nektar im Schulgarten.", "de"
 )
 
+BACKGROUND = [  # a collection's other topics: meaning brings what stands out from them
+    Document(
+        "de-board",
+        "t/de-board.txt",
+        "Vorstandssitzung",
+        "Der Vorstand beschließt den Haushalt und die Mitgliedsbeiträge für das kommende Jahr.",
+        "de",
+    ),
+    Document(
+        "nl-tax",
+        "t/nl-tax.txt",
+        "Invoerrechten",
+        "De nieuwe tarieven voor invoerrechten gelden vanaf januari voor alle leden.",
+        "nl",
+    ),
+    Document(
+        "en-report",
+        "t/en-report.txt",
+        "Annual report",
+        "The association's accounts were audited and approved by the general assembly.",
+        "en",
+    ),
+]
+
 
 def _kb(tmp_path: Path, semantic: bool = True) -> KnowledgeBase:
     corpus = tmp_path / "corpus"
@@ -127,11 +151,11 @@ def test_vectors_follow_upsert_delete_and_rebuild(tmp_path: Path) -> None:
 
 def test_fusion_ranks_an_exact_match_above_a_meaning_only_one(tmp_path: Path) -> None:
     kb = _kb(tmp_path)
-    kb.write(DOCS)
+    kb.write(DOCS + BACKGROUND)
     kb.semantic.wait(120)
     kb.write([BEES_DE])
     kb.semantic.wait(120)
-    page = kb.search(SearchRequest("Honigbienen"))
+    page = kb.search(SearchRequest("Honigbienen Garten"))
     assert _ids(page)[0] == "de-bees"  # the exact word
     assert page.hits[0].via == "both"
     assert "en-bees" in _ids(page)  # the English text about honey bees, by meaning only
@@ -202,4 +226,117 @@ def test_a_kill_while_embedding_loses_nothing_and_resumes(tmp_path: Path) -> Non
     assert not list((rows / "queue").glob("q-*.json"))
     shards = kb.semantic.store.shards()
     assert sorted(set(d for s in shards for d in s.ids)) == [f"d{i:02d}" for i in range(40)]
+    kb.close()
+
+
+# -- the title row and the fusion's ranks ---------------------------------------------------------
+
+
+def test_a_document_has_its_title_alone_as_a_row_of_its_own() -> None:
+    rows = passages.rows("Tabellen drucken", "Erster Absatz.\n\nZweiter Absatz.", chars=20, limit=4)
+    assert rows[0] == ("Tabellen drucken", True)
+    assert [t for t, title in rows[1:] if title] == []
+    assert all(t.startswith("Tabellen drucken\n") for t, _ in rows[1:]) and len(rows) == 3
+    assert passages.rows("Nur ein Titel", "") == [("Nur ein Titel", False)]  # nothing else: a passage
+    assert passages.rows("", "Text ohne Titel.") == [("Text ohne Titel.", False)]
+
+
+def test_vectors_made_without_title_rows_are_embedded_again(tmp_path: Path) -> None:
+    chars, limit = passages.PASSAGE_CHARS, passages.MAX_PASSAGES
+    old = VectorStore(
+        store_dir(tmp_path / "index"), model.MODEL_ID, {"passage_chars": chars, "passages": limit}
+    )
+    old.check_model()  # a store of the layer before title rows: the same model, no "rows" setting
+    old.write_shard(["de-fair"], ["k"], np.ones((1, model.DIM), dtype=np.float32))
+    kb = _kb(tmp_path)
+    assert kb.semantic.store.meta["rows"] == passages.ROWS
+    assert kb.semantic.store.current() == {}  # emptied: everything is embedded again
+    assert passages.content_key("m", "T", "x", 100, 1) != passages.content_key("m", "T", "y", 100, 1)
+    kb.close()
+
+
+def test_title_rows_survive_compaction_and_count_unless_shared_within_a_language(tmp_path: Path) -> None:
+    from kb.semantic.channel import SemanticIndex
+
+    store = VectorStore(tmp_path / "v", "model-a", {})
+    store.check_model()
+    rows = np.eye(4, model.DIM, dtype=np.float32)
+    # a: title 0 + passage 1; b: title 0 (the same title, same language) + passage 2; c: title 0 in
+    # another language + passage 3
+    store.write_shard(["a", "a", "b", "b"], ["k"] * 4, rows[[0, 1, 0, 2]], [True, False, True, False])
+    store.write_shard(["c", "c"], ["k"] * 2, rows[[0, 3]], [True, False])
+    store.compact({"a", "b", "c"})
+    (shard,) = store.shards()
+    assert list(zip(shard.ids, shard.titles.tolist(), strict=True)) == [
+        ("a", True),
+        ("a", False),
+        ("b", True),
+        ("b", False),
+        ("c", True),
+        ("c", False),
+    ]
+    index = SemanticIndex(store, ["a", "b", "c"], np.array([0, 0, 1]))
+    title = index.scores(rows[0])  # the query is exactly the title
+    assert title[2] == pytest.approx(1, abs=0.01)  # c's title is its own in its language
+    assert title[:2] == pytest.approx([0, 0], abs=0.01)  # a and b share theirs: it names neither
+    assert index.scores(rows[1])[0] == pytest.approx(1, abs=0.01)  # a's passage counts in full
+    alone = SemanticIndex(store, ["a", None, "c"], np.array([0, 0, 1]))  # b deleted: a's title is a's
+    assert alone.scores(rows[0])[0] == pytest.approx(1, abs=0.01)
+
+
+def test_meaning_brings_only_documents_that_stand_out_from_the_rest() -> None:
+    from kb.semantic import channel
+
+    scope = np.ones(5, dtype=bool)
+    crowd = np.array([0.792, 0.779, 0.801, 0.799, 0.803], dtype=np.float32)  # five similar documents
+    assert channel.meaning_candidates(crowd, scope).tolist() == []
+    lexical = [(0, 0.44), (4, 0.16), (3, 0.12)]  # every word matched, document 0 by far the best
+    fused = channel.fuse(lexical, channel.meaning_candidates(crowd, scope), True, 10)
+    assert [d for d, _ in fused] == [0, 4, 3]  # the meaning's order of a crowd overturns nothing
+    standout = crowd.copy()
+    standout[4] = 0.803 + channel.MEANING_LIFT + 0.01
+    assert channel.meaning_candidates(standout, scope).tolist() == [4]
+    relaxed = channel.fuse(lexical, channel.meaning_candidates(standout, scope), False, 10)
+    assert relaxed[0][0] == 4  # a clear meaning match leads "most of the words"
+
+
+PRINT_PAGES = [  # LibreOffice-like help pages: the target's text says little of what its title does
+    Document(
+        "de-print",
+        "t/de-print.txt",
+        "Tabellen drucken",
+        "Wählen Sie im Dialog die Seiten, die Anzahl der Kopien und den Drucker. Weitere Einstellungen für"
+        " Zeilenköpfe, Gitternetzlinien und Notizen finden Sie unter Extras - Optionen - Calc - Drucken.",
+        "de",
+    ),
+    Document(
+        "de-preview",
+        "t/de-preview.txt",
+        "Seitenansicht",
+        "Bevor Sie eine Tabelle drucken, zeigt die Seitenansicht, wie die gedruckten Tabellen auf dem"
+        " Papier aussehen werden.",
+        "de",
+    ),
+    Document(
+        "de-chart",
+        "t/de-chart.txt",
+        "Diagramme einfügen",
+        "Markieren Sie die Zellen mit den Daten und wählen Sie Einfügen - Diagramm.",
+        "de",
+    ),
+    BEES_DE,
+]
+
+
+def test_a_title_in_another_language_finds_the_page_with_that_title(tmp_path: Path) -> None:
+    # By its passages (title and text) de-print scores below de-preview and de-chart for "Print tables"
+    # (0.83 against 0.84 and 0.82); by its title row alone it leads clearly (0.88).
+    kb = _kb(tmp_path)
+    kb.write(PRINT_PAGES)
+    kb.semantic.wait(120)
+    titles = [t for s in kb.semantic.store.shards() for t in s.titles.tolist()]
+    assert sum(titles) == len(PRINT_PAGES)  # one title row per document
+    page = kb.search(SearchRequest("Print tables", languages=("de",)))
+    assert _ids(page)[:1] == ["de-print"]
+    assert page.hits[0].via in ("meaning", "both")
     kb.close()

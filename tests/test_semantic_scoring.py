@@ -60,14 +60,23 @@ def test_a_meaning_only_hit_shows_its_closest_passage(tmp_path: Path) -> None:
     garden = " ".join(["The school garden has new benches, a tool shed and a path of gravel."] * 14)
     bees = "Honey bees pollinate the flowers of the apple trees in spring and make honey in the hives."
     doc = Document("en-garden", "t/en-garden.txt", "Our school garden", f"{garden}\n\n{bees}", "en")
-    other = Document("de-press", "t/de-press.txt", "Messe", "Die Kunststoffmesse zeigt Maschinen.", "de")
+    others = [  # meaning brings only what stands out from the rest of the collection
+        Document("de-fair", "t/de.txt", "Messe", "Die Kunststoffmesse zeigt neue Spritzgussmaschinen.", "de"),
+        Document(
+            "nl-fee", "t/nl.txt", "Tarieven", "De tarieven voor het parkeren stijgen per januari.", "nl"
+        ),
+        Document("da-board", "t/da.txt", "Referat", "Bestyrelsen godkendte regnskabet og budgettet.", "da"),
+        Document("en-job", "t/en.txt", "Fair", "Young people met employers offering apprenticeships.", "en"),
+    ]
     corpus = tmp_path / "corpus"
     vocabulary_only_corpus(corpus)
     kb = KnowledgeBase(tmp_path / "index", corpus, semantic=True)
-    kb.write([doc, other])
+    kb.write([doc, *others])
     kb.semantic.wait(120)  # the background embedder started by the write
     kb.embed_pending()
-    page = kb.search(SearchRequest(text="Bienen bestäuben Obstbäume", semantic=True))
+    page = kb.search(
+        SearchRequest(text="Honigbienen bestäuben im Frühling die Blüten der Apfelbäume", semantic=True)
+    )
     hit = next(h for h in page.hits if h.id == "en-garden")
     assert hit.via == "meaning"
     assert "Honey bees pollinate" in hit.snippet and "benches" not in hit.snippet

@@ -25,9 +25,12 @@ WEIGHT_RELAXED = 0.3  # lexical channel, most of the words
 WEIGHT_MEANING = 1.0  # semantic channel
 MEANING_DEPTH = 20  # meaning-only candidates taken at most
 MEANING_MARGIN = 0.1  # ... within this cosine of the best one
+MEANING_LIFT = 0.03  # ... and at least this cosine above the scope's median (standing out from the rest)
 LEXICAL_DEPTH = 100  # lexical ranks fused (later matches keep their lexical order after them)
 EXACT_ROWS = 300_000  # rows kept as float32 in memory (460 MB at most): one product scores them
 BLOCK_ROWS = 16384  # above that, int8 rows are upcast and scored block by block
+HASH_ROWS = 4096  # title rows hashed at once
+_HASH = np.random.default_rng(20261127).integers(-(2**62), 2**62, size=384, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -42,37 +45,77 @@ class SemanticIndex:
     Up to `exact_rows` rows (EXACT_ROWS: 460 MB, about 100,000 documents of three passages) are kept
     dequantised (float32) in memory, so one matrix-vector product scores them all; a larger store is
     scored block by block from its memory-mapped int8 shards (exact, about three times slower).
+
+    A document's score is its best row: its title alone or a passage (each with the title). A title
+    row counts only while no other document of the same group (language) has the same title: a title
+    shared by many documents (an article's paragraphs, "Minutes") names none of them, and their passages
+    carry it anyway.
     """
 
-    def __init__(self, store: VectorStore, ids: list[str | None], exact_rows: int = EXACT_ROWS) -> None:
+    def __init__(
+        self,
+        store: VectorStore,
+        ids: list[str | None],
+        groups: np.ndarray | None = None,
+        exact_rows: int = EXACT_ROWS,
+    ) -> None:
         self.names = store.names()
         self.size = len(ids)
         docnum = {doc_id: n for n, doc_id in enumerate(ids) if doc_id is not None}
         latest = store.current()
-        kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (int8 rows, scales, doc numbers)
         self.embedded = np.zeros(self.size, dtype=bool)
+        # (int8 rows, scales, doc numbers, title flags) of each shard, then of the rows that count
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         for shard in store.shards():
             rowdoc = np.fromiter(
                 (docnum.get(d, -1) if latest[d][0] == shard.seq else -1 for d in shard.ids),
                 dtype=np.int64,
                 count=len(shard.ids),
             )
+            if (rowdoc >= 0).any():
+                self.parts.append((shard.vectors, shard.scale, rowdoc, shard.titles))
+                self.embedded[rowdoc[rowdoc >= 0]] = True
+        self.missing = any(d is not None and not self.embedded[n] for n, d in enumerate(ids))
+        self._drop_shared_titles(groups)
+        kept = []
+        for vectors, scale, rowdoc, titles in self.parts:
             rows = np.flatnonzero(rowdoc >= 0)
             if len(rows):
                 whole = len(rows) == len(rowdoc)
-                vectors = shard.vectors if whole else shard.vectors[rows]
-                kept.append((vectors, shard.scale[rows], rowdoc[rows]))
-                self.embedded[rowdoc[rows]] = True
-        self.missing = any(d is not None and not self.embedded[n] for n, d in enumerate(ids))
+                kept.append((vectors if whole else vectors[rows], scale[rows], rowdoc[rows], titles[rows]))
         self.parts = kept
-        self.rows = sum(len(r) for _, _, r in kept)
-        self.rowdoc = np.concatenate([r for _, _, r in kept]) if kept else np.zeros(0, dtype=np.int64)
+        self.rows = sum(len(r) for _, _, r, _ in kept)
+        self.rowdoc = np.concatenate([r for _, _, r, _ in kept]) if kept else np.zeros(0, dtype=np.int64)
+        self.titles = np.concatenate([t for _, _, _, t in kept]) if kept else np.zeros(0, dtype=bool)
         self._exact: np.ndarray | None = None
         if kept and self.rows <= exact_rows:
-            self._exact = np.concatenate([np.asarray(v, dtype=np.float32) * s[:, None] for v, s, _ in kept])
+            self._exact = np.concatenate(
+                [np.asarray(v, dtype=np.float32) * s[:, None] for v, s, _, _ in kept]
+            )
+
+    def _drop_shared_titles(self, groups: np.ndarray | None) -> None:
+        """Title rows whose int8 vector another document of the same group has too: they stop counting."""
+        found: list[tuple[np.ndarray, int, np.ndarray]] = []  # (hash, part, row) of each title row
+        for n, (vectors, _, rowdoc, titles) in enumerate(self.parts):
+            rows = np.flatnonzero(titles & (rowdoc >= 0))
+            for start in range(0, len(rows), HASH_ROWS):
+                block = rows[start : start + HASH_ROWS]
+                h = np.asarray(vectors[block], dtype=np.int64) @ _HASH  # wraps: a 64-bit hash of the row
+                if groups is not None:
+                    h = h * 1_000_003 + groups[rowdoc[block]].astype(np.int64)
+                found.append((h, n, block))
+        if not found:
+            return
+        keys = np.concatenate([h for h, _, _ in found])
+        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        shared = counts[inverse] > 1
+        at = 0
+        for h, n, block in found:
+            self.parts[n][2][block[shared[at : at + len(h)]]] = -1  # that row no longer counts
+            at += len(h)
 
     def scores(self, query: np.ndarray) -> np.ndarray:
-        """Each document's best passage cosine (−inf without vectors)."""
+        """Each document's best row cosine (−inf without vectors)."""
         best = np.full(self.size, -np.inf, dtype=np.float32)
         if self.rows:
             np.maximum.at(best, self.rowdoc, self.row_scores(None, np.asarray(query, dtype=np.float32)))
@@ -83,7 +126,7 @@ class SemanticIndex:
         if self._exact is not None:
             return self._exact @ q if rows is None else self._exact[rows] @ q
         out, start = [], 0
-        for vectors, scale, rowdoc in self.parts:
+        for vectors, scale, rowdoc, _ in self.parts:
             stop = start + len(rowdoc)
             if rows is None:
                 for a in range(0, len(rowdoc), BLOCK_ROWS):
@@ -99,8 +142,19 @@ class SemanticIndex:
 
 
 def meaning_candidates(scores: np.ndarray, scope: np.ndarray, depth: int = MEANING_DEPTH) -> np.ndarray:
-    """The best documents by meaning within a scope, best first, within MEANING_MARGIN of the best."""
+    """The best documents by meaning within a scope, best first, within MEANING_MARGIN of the best and
+    MEANING_LIFT or more above the scope's median cosine.
+
+    The model's cosines are crowded (a query scores most documents 0.75–0.85): a document that does not
+    stand out from the rest of the scope is not found by meaning, however it ranks. Otherwise, in a
+    small or uniform collection, meaning's order among near-equal cosines (noise) would overturn what
+    the words found.
+    """
     docs = np.flatnonzero(scope & np.isfinite(scores))
+    if not len(docs):
+        return docs
+    floor = float(np.median(scores[docs])) + MEANING_LIFT
+    docs = docs[scores[docs] >= floor]
     if not len(docs):
         return docs
     if len(docs) > depth:
@@ -141,9 +195,10 @@ def _worker() -> ThreadPoolExecutor:
 class SessionMeaning:
     """The semantic channel for one searcher: its index built on first use, rebuilt when shards change."""
 
-    def __init__(self, layer, ids) -> None:
+    def __init__(self, layer, ids, groups: np.ndarray | None = None) -> None:
         self.layer = layer
         self._ids_source = ids  # a callable: doc id per document number (None for deleted ones)
+        self._groups = groups  # per document number: a title row counts when unique within its group
         self._ids: list[str | None] | None = None
         self._index: SemanticIndex | None = None
 
@@ -151,7 +206,7 @@ class SessionMeaning:
         if self._ids is None:
             self._ids = self._ids_source()
         if self._index is None or self._index.names != self.layer.store.names():
-            self._index = SemanticIndex(self.layer.store, self._ids)
+            self._index = SemanticIndex(self.layer.store, self._ids, self._groups)
         return self._index
 
     def incomplete(self) -> bool:
@@ -178,7 +233,7 @@ class SessionMeaning:
     def passage(self, docnum: int, text: str, document) -> str | None:
         """The passage of a document closest in meaning to the query (its snippet when found by meaning)."""
         index = self.index()
-        rows = np.flatnonzero(index.rowdoc == docnum)
+        rows = np.flatnonzero((index.rowdoc == docnum) & ~index.titles)  # its passages, in order
         if not len(rows):
             return None
         q = self.layer.queries.query(text)
@@ -192,12 +247,12 @@ class SessionMeaning:
         return piece[len(title) + 1 :] if title and piece.startswith(title + "\n") else piece
 
     def vector(self, docnum: int) -> np.ndarray | None:
-        """A document's mean passage vector, normalised (None without vectors)."""
+        """A document's mean passage vector (the title row left out), normalised (None without vectors)."""
         index = self.index()
         rows = [
-            np.asarray(v[rowdoc == docnum], dtype=np.float32) * s[rowdoc == docnum, None]
-            for v, s, rowdoc in index.parts
-            if (rowdoc == docnum).any()
+            np.asarray(v[mine], dtype=np.float32) * s[mine, None]
+            for v, s, rowdoc, titles in index.parts
+            if (mine := (rowdoc == docnum) & ~titles).any()
         ]
         if not rows:
             return None

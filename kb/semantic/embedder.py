@@ -41,7 +41,9 @@ class SemanticLayer:
         self.chars = chars or int(os.environ.get("KB_SEMANTIC_PASSAGE_CHARS", passages.PASSAGE_CHARS))
         self.limit = limit or int(os.environ.get("KB_SEMANTIC_PASSAGES", passages.MAX_PASSAGES))
         self.store = VectorStore(
-            store_dir(index_dir), model.MODEL_ID, {"passage_chars": self.chars, "passages": self.limit}
+            store_dir(index_dir),
+            model.MODEL_ID,
+            {"passage_chars": self.chars, "passages": self.limit, "rows": passages.ROWS},
         )
         self.store.check_model()
         self.queries = model.query_embedder()
@@ -119,6 +121,7 @@ class SemanticLayer:
         batch_ids: list[str] = []
         batch_keys: list[str] = []
         batch_texts: list[str] = []
+        batch_titles: list[bool] = []
         done = 0
         for doc_id in todo:
             if self._stop.is_set() or (deadline is not None and time.monotonic() >= deadline):
@@ -129,23 +132,24 @@ class SemanticLayer:
             key = self.key(doc)
             if current.get(doc_id, (0, None))[1] == key:
                 continue
-            texts = passages.split(doc.title, doc.text, self.chars, self.limit) or [doc.id]
-            batch_ids += [doc_id] * len(texts)
-            batch_keys += [key] * len(texts)
-            batch_texts += texts
+            rows = passages.rows(doc.title, doc.text, self.chars, self.limit) or [(doc.id, False)]
+            batch_ids += [doc_id] * len(rows)
+            batch_keys += [key] * len(rows)
+            batch_texts += [text for text, _ in rows]
+            batch_titles += [title for _, title in rows]
             done += 1
             if len(batch_texts) >= BATCH_PASSAGES:
-                self._write(batch_ids, batch_keys, batch_texts)
-                batch_ids, batch_keys, batch_texts = [], [], []
+                self._write(batch_ids, batch_keys, batch_texts, batch_titles)
+                batch_ids, batch_keys, batch_texts, batch_titles = [], [], [], []
         if batch_texts:
-            self._write(batch_ids, batch_keys, batch_texts)
+            self._write(batch_ids, batch_keys, batch_texts, batch_titles)
         return done
 
-    def _write(self, ids: list[str], keys: list[str], texts: list[str]) -> None:
+    def _write(self, ids: list[str], keys: list[str], texts: list[str], titles: list[bool]) -> None:
         if self._embedder is None:
             self._embedder = model.Embedder(threads=EMBED_THREADS)
         vectors = self._embedder.passages(texts)
-        self.store.write_shard(ids, keys, vectors)
+        self.store.write_shard(ids, keys, vectors, titles)
 
     def _compact(self, live: set[str]) -> None:
         """Merge the newest small shards once there are many; rewrite all when a third is dead rows."""

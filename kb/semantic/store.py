@@ -3,7 +3,8 @@
 A folder `<index>.semantic/` holds:
 - `meta.json`: the model id and the passage settings; another model empties the folder (re-embed);
 - `s-<seq>.vec.npy` (int8, n × dim) and `s-<seq>.scale.npy` (float32 per row: vector ≈ int8 × scale),
-  then `s-<seq>.rows.json` ([doc id, content key] per row), each written to a temporary file and
+  then `s-<seq>.rows.json` ([doc id, content key] per row, [doc id, content key, 1] for a document's
+  title row), each written to a temporary file and
   renamed, the rows file last: a shard exists once its rows file does, so a kill leaves whole shards;
 - `queue/q-*.json`: [doc id, content key] pairs written before each lexical commit and removed once
   embedded (a kill between the two leaves them for the next embedder).
@@ -43,6 +44,7 @@ class Shard:
     keys: list[str]
     vectors: np.ndarray  # int8 memmap (n, dim)
     scale: np.ndarray  # float32 (n,)
+    titles: np.ndarray  # bool (n,): the row is a document's title alone
 
 
 def _npy_bytes(array: np.ndarray) -> bytes:
@@ -127,19 +129,24 @@ class VectorStore:
                     scale = np.load(self.folder / f"s-{seq:08d}.scale.npy")
                 except (OSError, ValueError):  # removed by a compaction just now
                     continue
-                shard = Shard(seq, [r[0] for r in rows], [r[1] for r in rows], vec, scale)
+                titles = np.fromiter((len(r) > 2 and bool(r[2]) for r in rows), dtype=bool, count=len(rows))
+                shard = Shard(seq, [r[0] for r in rows], [r[1] for r in rows], vec, scale, titles)
                 self._shards[seq] = shard
             out.append(shard)
         return out
 
-    def write_shard(self, ids: list[str], keys: list[str], vectors: np.ndarray) -> int:
-        """A new shard after all others; returns its sequence number. Call with the embed lock held."""
+    def write_shard(
+        self, ids: list[str], keys: list[str], vectors: np.ndarray, titles: list[bool] | None = None
+    ) -> int:
+        """A new shard after all others (titles: which rows are title rows); returns its sequence number.
+        Call with the embed lock held."""
         seqs = [int(p.name.split("-")[1].split(".")[0]) for p in self.folder.glob("s-*.npy")]
         seq = max(seqs, default=0) + 1
         q, scale = quantize(vectors)
         atomic_write(self.folder / f"s-{seq:08d}.vec.npy", _npy_bytes(q))
         atomic_write(self.folder / f"s-{seq:08d}.scale.npy", _npy_bytes(scale))
-        rows = [[i, k] for i, k in zip(ids, keys, strict=True)]
+        flags = titles if titles is not None else [False] * len(ids)
+        rows = [[i, k, 1] if t else [i, k] for i, k, t in zip(ids, keys, flags, strict=True)]
         atomic_write(self.folder / f"s-{seq:08d}.rows.json", json.dumps(rows).encode())
         return seq
 
@@ -156,16 +163,17 @@ class VectorStore:
         given by `seqs` (a suffix of the sequence). Call with the embed lock held."""
         shards = [s for s in self.shards() if seqs is None or s.seq in seqs]
         latest = self.current()
-        ids, keys, parts = [], [], []
+        ids, keys, titles, parts = [], [], [], []
         for shard in shards:
             keep = [i for i, d in enumerate(shard.ids) if d in live_ids and latest[d][0] == shard.seq]
             if keep:
                 ids += [shard.ids[i] for i in keep]
                 keys += [shard.keys[i] for i in keep]
+                titles += [bool(shard.titles[i]) for i in keep]
                 parts.append(np.asarray(shard.vectors[keep], dtype=np.float32) * shard.scale[keep, None])
         old = [s.seq for s in shards]
         if parts:
-            self.write_shard(ids, keys, np.concatenate(parts))
+            self.write_shard(ids, keys, np.concatenate(parts), titles)
         for seq in old:  # rows first: a kill here leaves duplicates of current rows, never a loss
             for suffix in ("rows.json", "vec.npy", "scale.npy"):
                 (self.folder / f"s-{seq:08d}.{suffix}").unlink(missing_ok=True)
