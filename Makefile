@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: install run index test test-slow test-all lint format bench bench-html eval clean screenshots
+.PHONY: install run index test test-slow test-all lint format bench bench-embedding bench-html eval clean screenshots
 
 install: $(VENV)/.installed
 
@@ -35,6 +35,9 @@ test-slow: install
 
 test-all: lint
 	$(BIN)/python -m pytest -q
+
+bench-embedding: install
+	$(BIN)/python -m bench.embedding
 
 bench: install
 	$(BIN)/python -m bench.run --readme README.md

