@@ -109,7 +109,7 @@ class SearchSession:
         matched = self.table.live
         pending = None  # the meaning channel runs in a worker thread while the words are searched
         if text and self.meaning is not None and request.semantic and is_plain(text):
-            pending = self.meaning.submit(text)
+            pending = self.meaning.submit(text, allowed)
         depth = max(page * size, LEXICAL_DEPTH) if pending is not None else page * size
         if text:
             plan = self.plan(text, request)

@@ -28,7 +28,11 @@ MEANING_MARGIN = 0.1  # ... within this cosine of the best one
 MEANING_LIFT = 0.03  # ... and at least this cosine above the scope's median (standing out from the rest)
 LEXICAL_DEPTH = 100  # lexical ranks fused (later matches keep their lexical order after them)
 EXACT_ROWS = 300_000  # rows kept as float32 in memory (460 MB at most): one product scores them
-BLOCK_ROWS = 16384  # above that, int8 rows are upcast and scored block by block
+REDUCED_DIM = 128  # above that: a first pass over the rows projected to this many dimensions ...
+CANDIDATE_ROWS = 4096  # ... then the best rows of that pass (this many, or a twentieth of the rows if
+CANDIDATE_SHARE = 20  # more) scored exactly from the int8 shards: LibreOffice titles as at full scan
+SAMPLE_ROWS = 20_000  # rows the projection is learnt from
+BLOCK_ROWS = 16384  # int8 rows upcast at once
 HASH_ROWS = 4096  # title rows hashed at once
 _HASH = np.random.default_rng(20261127).integers(-(2**62), 2**62, size=384, dtype=np.int64)
 
@@ -43,8 +47,10 @@ class SemanticIndex:
     """The current vectors of a searcher's documents, rows mapped to doc numbers, ready to score.
 
     Up to `exact_rows` rows (EXACT_ROWS: 460 MB, about 100,000 documents of three passages) are kept
-    dequantised (float32) in memory, so one matrix-vector product scores them all; a larger store is
-    scored block by block from its memory-mapped int8 shards (exact, about three times slower).
+    dequantised (float32) in memory, so one matrix-vector product scores them all. A larger store keeps
+    its rows projected on their 128 main directions (150 MB at 300,000 rows): a first pass over that
+    copy picks the best rows (a twentieth of them, overall and within the search's filters), which are
+    scored exactly from the memory-mapped int8 shards.
 
     A document's score is its best row: its title alone or a passage (each with the title). A title
     row counts only while no other document of the same group (language) has the same title: a title
@@ -57,8 +63,11 @@ class SemanticIndex:
         store: VectorStore,
         ids: list[str | None],
         groups: np.ndarray | None = None,
-        exact_rows: int = EXACT_ROWS,
+        exact_rows: int | None = None,
+        candidate_rows: int | None = None,
     ) -> None:
+        exact_rows = EXACT_ROWS if exact_rows is None else exact_rows
+        self._candidate_rows = candidate_rows
         self.names = store.names()
         self.size = len(ids)
         docnum = {doc_id: n for n, doc_id in enumerate(ids) if doc_id is not None}
@@ -88,10 +97,40 @@ class SemanticIndex:
         self.rowdoc = np.concatenate([r for _, _, r, _ in kept]) if kept else np.zeros(0, dtype=np.int64)
         self.titles = np.concatenate([t for _, _, _, t in kept]) if kept else np.zeros(0, dtype=bool)
         self._exact: np.ndarray | None = None
+        self._basis: np.ndarray | None = None
+        self._reduced: np.ndarray | None = None
         if kept and self.rows <= exact_rows:
             self._exact = np.concatenate(
                 [np.asarray(v, dtype=np.float32) * s[:, None] for v, s, _, _ in kept]
             )
+        elif kept:
+            self._reduce()
+        self.candidate_rows = self._candidate_rows or max(CANDIDATE_ROWS, self.rows // CANDIDATE_SHARE)
+
+    def _reduce(self) -> None:
+        """The rows projected on their REDUCED_DIM main directions (learnt from a sample of rows)."""
+        picked = np.linspace(0, self.rows - 1, min(self.rows, SAMPLE_ROWS)).astype(np.int64)
+        sample = self.row_vectors(np.unique(picked))
+        _, _, vt = np.linalg.svd(sample, full_matrices=False)  # uncentred: it keeps dot products
+        self._basis = np.ascontiguousarray(vt[:REDUCED_DIM].T.astype(np.float32))
+        out = []
+        for vectors, scale, _, _ in self.parts:
+            for a in range(0, len(scale), BLOCK_ROWS):
+                block = slice(a, a + BLOCK_ROWS)
+                out.append((np.asarray(vectors[block], dtype=np.float32) * scale[block, None]) @ self._basis)
+        self._reduced = np.concatenate(out)
+
+    def row_vectors(self, rows: np.ndarray) -> np.ndarray:
+        """Some rows (sorted row numbers), dequantised."""
+        out, start = [], 0
+        for vectors, scale, rowdoc, _ in self.parts:
+            stop = start + len(rowdoc)
+            lo, hi = np.searchsorted(rows, [start, stop])
+            local = rows[lo:hi] - start
+            if len(local):
+                out.append(np.asarray(vectors[local], dtype=np.float32) * scale[local, None])
+            start = stop
+        return np.concatenate(out) if out else np.zeros((0, self.parts[0][0].shape[1]), dtype=np.float32)
 
     def _drop_shared_titles(self, groups: np.ndarray | None) -> None:
         """Title rows whose int8 vector another document of the same group has too: they stop counting."""
@@ -114,11 +153,24 @@ class SemanticIndex:
             self.parts[n][2][block[shared[at : at + len(h)]]] = -1  # that row no longer counts
             at += len(h)
 
-    def scores(self, query: np.ndarray) -> np.ndarray:
-        """Each document's best row cosine (−inf without vectors)."""
+    def scores(self, query: np.ndarray, within: np.ndarray | None = None) -> np.ndarray:
+        """Each document's best row cosine (−inf without vectors, or, in a large store, for documents
+        none of whose rows is among the first pass's best `candidate_rows`, overall or `within` a mask
+        of documents: the filters of the search)."""
         best = np.full(self.size, -np.inf, dtype=np.float32)
-        if self.rows:
-            np.maximum.at(best, self.rowdoc, self.row_scores(None, np.asarray(query, dtype=np.float32)))
+        if not self.rows:
+            return best
+        q = np.asarray(query, dtype=np.float32)
+        if self._reduced is None:
+            np.maximum.at(best, self.rowdoc, self.row_scores(None, q))
+            return best
+        rough = self._reduced @ (q @ self._basis)
+        picked = _best_rows(rough, self.candidate_rows)
+        if within is not None:
+            inside = np.where(within[self.rowdoc], rough, -np.inf)
+            picked = np.union1d(picked, _best_rows(inside, self.candidate_rows))
+            picked = picked[np.isfinite(rough[picked])]
+        np.maximum.at(best, self.rowdoc[picked], self.row_scores(picked, q))
         return best
 
     def row_scores(self, rows: np.ndarray | None, q: np.ndarray) -> np.ndarray:
@@ -139,6 +191,12 @@ class SemanticIndex:
                     out.append((np.asarray(vectors[local], dtype=np.float32) @ q) * scale[local])
             start = stop
         return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
+
+
+def _best_rows(rough: np.ndarray, count: int) -> np.ndarray:
+    """The row numbers of the `count` highest values that are finite, sorted."""
+    rows = np.argpartition(-rough, count - 1)[:count] if len(rough) > count else np.arange(len(rough))
+    return np.sort(rows[np.isfinite(rough[rows])])
 
 
 def meaning_candidates(scores: np.ndarray, scope: np.ndarray, depth: int = MEANING_DEPTH) -> np.ndarray:
@@ -219,7 +277,7 @@ class SessionMeaning:
         pending = self.submit(text)
         return pending.result() if pending is not None else None
 
-    def submit(self, text: str) -> Future | None:
+    def submit(self, text: str, within: np.ndarray | None = None) -> Future | None:
         """The query's scores, computed in a worker thread while the caller searches by words.
 
         The model and numpy release the GIL, so the words and the meaning use both cores; the index is
@@ -228,7 +286,7 @@ class SessionMeaning:
         index = self.index()
         if not index.rows:
             return None
-        return _worker().submit(lambda: index.scores(self.layer.queries.query(text)))
+        return _worker().submit(lambda: index.scores(self.layer.queries.query(text), within))
 
     def passage(self, docnum: int, text: str, document) -> str | None:
         """The passage of a document closest in meaning to the query (its snippet when found by meaning)."""
