@@ -52,6 +52,11 @@ def test_a_large_store_finds_the_best_documents_through_its_reduced_copy(tmp_pat
         assert abs(b.max() - a.max()) < 1e-5
         assert kept.sum() < 4000  # and only the candidates
     assert found >= 0.9 * 300, found
+    within = np.zeros(4000, dtype=bool)
+    within[::7] = True  # a filter: the query's own document is outside it
+    q = vectors[3]
+    a, b = memory.scores(q), large.scores(q, within)
+    assert b[within].argmax() == a[within].argmax()  # the best document inside the filter is found
 
 
 def test_a_deleted_document_is_never_scored(tmp_path: Path) -> None:

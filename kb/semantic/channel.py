@@ -174,23 +174,10 @@ class SemanticIndex:
         return best
 
     def row_scores(self, rows: np.ndarray | None, q: np.ndarray) -> np.ndarray:
-        """Cosines of some rows (sorted row numbers; None: all) with the query."""
+        """Cosines of some rows (sorted row numbers; None: all, held in memory) with the query."""
         if self._exact is not None:
             return self._exact @ q if rows is None else self._exact[rows] @ q
-        out, start = [], 0
-        for vectors, scale, rowdoc, _ in self.parts:
-            stop = start + len(rowdoc)
-            if rows is None:
-                for a in range(0, len(rowdoc), BLOCK_ROWS):
-                    block = slice(a, a + BLOCK_ROWS)
-                    out.append((np.asarray(vectors[block], dtype=np.float32) @ q) * scale[block])
-            else:
-                lo, hi = np.searchsorted(rows, [start, stop])
-                local = rows[lo:hi] - start
-                if len(local):
-                    out.append((np.asarray(vectors[local], dtype=np.float32) @ q) * scale[local])
-            start = stop
-        return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
+        return self.row_vectors(rows) @ q
 
 
 def _best_rows(rough: np.ndarray, count: int) -> np.ndarray:
@@ -271,11 +258,6 @@ class SessionMeaning:
         """Whether a live document has no vectors or a write is queued (work for the embedder)."""
         index = self.index()
         return bool(index.missing or self.layer.store.has_queue())
-
-    def scores(self, text: str) -> np.ndarray | None:
-        """Cosines of the query with every document (None when nothing is embedded yet)."""
-        pending = self.submit(text)
-        return pending.result() if pending is not None else None
 
     def submit(self, text: str, within: np.ndarray | None = None) -> Future | None:
         """The query's scores, computed in a worker thread while the caller searches by words.
