@@ -54,6 +54,10 @@ FIELD_ALIASES: dict[str, str] = {
 }
 _VOCAB_KIND = {"network": "networks", "region": "regions", "topic": "topics"}
 _MINUS = re.compile(r"(^|[\s(])-(?=[\w\"(])")
+# "Sicherheitsoptionen und -warnungen", "indstillinger og -advarsler": a hyphen that begins a word
+# right after "and"/"or" in one of the four languages stands for the compound's shared part (a
+# suspended compound); it excludes nothing.
+_SUSPENDED = re.compile(r"(?i)(\b(?:und|oder|sowie|bzw\.?|og|eller|samt|en|of|and|or)\s+)-(?=\w)")
 _PLUS = re.compile(r"(^|[\s(])\+(?=[\w\"(])")
 # A question mark ending a word ends a question ("Wer sang die Nationalhymne?"): it is no wildcard.
 _QUESTION_MARK = re.compile(r"(?:(?<=\w)|(?<=\s)|^)\?+(?=[\s)]|$)")
@@ -73,6 +77,11 @@ class QueryPlan:
     words: tuple[str, ...]  # the plain words of the text, for suggestions
     expansions: tuple[str, ...]  # "netværk (da)": other-language terms that were added
     expanded_words: tuple[str, ...] = ()  # the words those terms were added for
+
+
+def suspended_hyphens(text: str) -> str:
+    """The text with the hyphens of suspended compounds ("und -warnungen") dropped: they are no NOT."""
+    return _SUSPENDED.sub(r"\1", text)
 
 
 def check_syntax(text: str) -> None:
@@ -347,7 +356,7 @@ def build_query(
     doc_count: int = 0,
 ) -> QueryPlan:
     """The engine query for a user's text; raises QuerySyntaxError for malformed text."""
-    text = _QUESTION_MARK.sub("", text).strip()
+    text = suspended_hyphens(_QUESTION_MARK.sub("", text)).strip()
     check_syntax(text)
     # A cognate key is weak evidence: several plain words must first all match directly, and their
     # keys join the relaxed search that follows when none does (else they would keep it from running).
@@ -366,6 +375,7 @@ def build_query(
 
 def is_plain(text: str) -> bool:
     """Whether the text is plain words (no operators, phrases, wildcards or fields): what meaning can answer."""
+    text = suspended_hyphens(text)
     return bool(text.strip()) and not _OPERATORS.search(text) and not _FIELD_PREFIX.search(text)
 
 
@@ -375,4 +385,5 @@ def is_multiword(text: str) -> bool:
     Parentheses, colons and slashes are punctuation in plain text such as titles ("Entries (index
     of tables)", "Python : Programming with Python"): only operators and field names make syntax.
     """
+    text = suspended_hyphens(text)
     return len(text.split()) > 1 and not (_OPERATORS.search(text) or _FIELD_PREFIX.search(text))

@@ -119,6 +119,11 @@ def test_an_unknown_field_is_read_as_two_words():
         ("Gruppeelementguide: Feltværdier", True),
         ("New Address Block / Edit Address Block", True),
         ("Protokoll:RB Sitzung", True),
+        ("Sicherheitsoptionen und -warnungen", True),
+        ("Sikkerhedsindstillinger og -advarsler", True),
+        ("Beveiligingsopties en -waarschuwingen", True),
+        ("Netzwerk und -Kunststoff", True),
+        ("Netzwerk und Kunststoff -Recycling", False),
     ],
 )
 def test_only_plain_several_word_queries_are_multiword(text, multiword):
@@ -195,6 +200,17 @@ def test_a_leading_minus_excludes_and_a_hyphen_inside_a_word_does_not(kb_seeded)
     assert without  # the seeds have Netzwerk documents without Kunststoff
     hyphen = kb_seeded.search(SearchRequest(text="Ems-Achse")).total
     assert hyphen == 2
+
+
+def test_a_hyphen_after_and_or_is_a_suspended_compound_not_an_exclusion(kb_seeded):
+    """ "Netzwerk und -Kunststoff" is how German writes "Netzwerk and Kunststoff[netzwerk]"."""
+    plain = {h.id for h in kb_seeded.search(SearchRequest(text="Netzwerk und Kunststoff", page_size=20)).hits}
+    suspended = {
+        h.id for h in kb_seeded.search(SearchRequest(text="Netzwerk und -Kunststoff", page_size=20)).hits
+    }
+    assert suspended and suspended == plain
+    excluded = {h.id for h in kb_seeded.search(SearchRequest(text="Netzwerk -Kunststoff", page_size=20)).hits}
+    assert not excluded & suspended
 
 
 def test_a_leading_plus_is_the_same_as_plain_and(kb_seeded):
