@@ -405,7 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="held-out",
         help="XQuAD articles, LibreOffice pages: the tuning or the held-out half",
     )
-    parser.add_argument("--per-kind", type=int, default=100, help="LibreOffice queries per kind")
+    parser.add_argument("--per-kind", type=int, default=400, help="LibreOffice queries per kind")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the LibreOffice index")
     args = parser.parse_args(argv)
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731

@@ -94,3 +94,16 @@ def test_a_meaning_only_hit_shows_its_closest_passage(tmp_path: Path) -> None:
     assert hit.via == "meaning"
     assert "Honey bees pollinate" in hit.snippet and "benches" not in hit.snippet
     kb.close()
+
+
+def test_fusion_keeps_every_word_matched_first_and_lets_meaning_pass_most_of_the_words() -> None:
+    """The words' first hit (every word matched) stays above meaning's first hit; a document both
+    channels found rises above both; after the relaxed "most of the words", meaning's first hit passes the words' first."""
+    from kb.semantic.channel import fuse
+
+    lexical = [(1, 9.0), (2, 8.0), (4, 7.0)]
+    meaning = np.array([3, 2])
+    strict = [doc for doc, _ in fuse(lexical, meaning, strict=True, limit=10)]
+    assert strict == [2, 1, 3, 4]
+    relaxed = [doc for doc, _ in fuse(lexical, meaning, strict=False, limit=10)]
+    assert relaxed == [2, 3, 1, 4]

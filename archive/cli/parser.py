@@ -24,6 +24,7 @@ query syntax:
   Ems-Achse Ausbildung      words are ANDed; when no document has every word, the documents
                             with most of them are shown and the output says so
   Recycling OR Kreislauf    either word        Kunststoff NOT Verpackung   without a word
+                                               Kunststoff -Verpackung      the same
   (a OR b) c                grouping           "exact phrase"              words in this order
   Netzw*                    prefix             Kunststofmese~              typo-tolerant
   title:Messe  network:Plastindustrien  region:Danmark  topic:recycling  type:minutes  lang:da  year:2020
