@@ -315,7 +315,8 @@ def fragments(
     n = min(len(text), max((e for _, e in spans), default=0) + size + 64)
     if not spans:
         a, b = _snap(text, 0, min(n, size), n)
-        return (Fragment(" ".join(text[a:b].translate(_WS).split()) + ("…" if b < len(text) else "")),)
+        opening = " ".join(text[a:b].translate(_WS).split()) + ("…" if b < len(text) else "")
+        return (plain(Fragment(opening)),)
     chosen: list[tuple[int, int]] = []
     candidates = sorted(
         (_window(text, spans, i, size, n) for i in range(len(spans))), key=lambda w: (-w[2], w[0])
@@ -328,8 +329,40 @@ def fragments(
     out = []
     for a, b in sorted(chosen):
         inside = tuple((s - a, e - a) for s, e in spans if s >= a and e <= b)
-        out.append(Fragment(text[a:b].translate(_WS), inside))
+        out.append(plain(Fragment(text[a:b].translate(_WS), inside)))
     return tuple(out)
+
+
+# Markdown syntax that reads as noise in a snippet: links and images (their label is kept), heading
+# markers, runs of #, emphasis markers, code ticks, quote markers.
+_MARKUP = re.compile(
+    r"\\(?P<esc>[\\`*_{}\[\]()#+\-.!])"
+    r"|!?\[(?P<label>[^\]\n]{0,200})\]\([^)\n]{0,500}\)"
+    r"|(?m:^[ \t]*#{1,6}[ \t]*)"
+    r"|#{2,}[ \t]*"
+    r"|\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`+"
+    r"|(?m:^[ \t]*>[ \t]?)"
+)
+
+
+def plain(fragment: Fragment) -> Fragment:
+    """The fragment without Markdown syntax, its match spans moved along with the text."""
+    keep = [True] * len(fragment.text)
+    for m in _MARKUP.finditer(fragment.text):
+        kept = "esc" if m.group("esc") is not None else "label" if m.group("label") is not None else ""
+        label = m.span(kept) if kept else (m.end(), m.end())
+        for i in (*range(m.start(), label[0]), *range(label[1], m.end())):
+            keep[i] = False
+    if all(keep):
+        return fragment
+    position, new = [], 0
+    for flag in keep:
+        position.append(new)
+        new += flag
+    position.append(new)
+    text = "".join(ch for ch, flag in zip(fragment.text, keep, strict=True) if flag)
+    matches = tuple((position[a], position[b]) for a, b in fragment.matches if position[a] < position[b])
+    return Fragment(text, matches)
 
 
 def highlight(text: str, spans: list[tuple[int, int]]) -> Fragment:

@@ -113,6 +113,17 @@ def test_search_lang_da_returns_the_danish_seeds_and_counts_the_german_ones(seed
     assert page["facets"]["language"] == [{"value": "da", "count": 2}, {"value": "de", "count": 3}]
 
 
+def test_a_snippet_shows_a_markdown_link_as_its_label_on_a_terminal_and_in_json(seeded_cli):
+    """Seed 002 writes "[Plastics Innovation Center](#)": a snippet shows the words, not the syntax."""
+    page = seeded_cli("search", "--json", "Plastics Innovation Center").json
+    snippet = page["hits"][0]["snippet"]
+    assert "«Plastics» «Innovation» «Center» (mehr dazu" in snippet
+    assert "](#)" not in snippet and "[«" not in snippet
+    terminal = seeded_cli("search", "Plastics Innovation Center")
+    assert "ein «Plastics» «Innovation» «Center» (mehr" in terminal.out
+    assert "](#)" not in terminal.out
+
+
 def test_search_trekantomraadet_without_a_ring(seeded_cli):
     page = seeded_cli("search", "--json", "Trekantomraadet").json
     assert [h["id"] for h in page["hits"]] == ["documents/004_a376ae4560a2eac7"]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import html
-import re
 import string
 
 from kb.models import Fragment, Hit
+from kb.snippets import plain
 
 _MD_SPECIAL = set(string.punctuation)
 
@@ -43,38 +43,6 @@ def md_escape(text: str) -> str:
     """Plain text made literal for Markdown labels (st.page_link): every punctuation mark escaped."""
     text = " ".join(text.split())
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
-
-
-# Markdown syntax that reads as noise in a snippet: links and images (their label is kept), heading
-# markers, runs of #, emphasis markers, code ticks, quote markers.
-_MARKUP = re.compile(
-    r"\\(?P<esc>[\\`*_{}\[\]()#+\-.!])"
-    r"|!?\[(?P<label>[^\]\n]{0,200})\]\([^)\n]{0,500}\)"
-    r"|(?m:^[ \t]*#{1,6}[ \t]*)"
-    r"|#{2,}[ \t]*"
-    r"|\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`+"
-    r"|(?m:^[ \t]*>[ \t]?)"
-)
-
-
-def plain(fragment: Fragment) -> Fragment:
-    """The fragment without Markdown syntax, its match spans moved along with the text."""
-    keep = [True] * len(fragment.text)
-    for m in _MARKUP.finditer(fragment.text):
-        kept = "esc" if m.group("esc") is not None else "label" if m.group("label") is not None else ""
-        label = m.span(kept) if kept else (m.end(), m.end())
-        for i in (*range(m.start(), label[0]), *range(label[1], m.end())):
-            keep[i] = False
-    if all(keep):
-        return fragment
-    position, new = [], 0
-    for flag in keep:
-        position.append(new)
-        new += flag
-    position.append(new)
-    text = "".join(ch for ch, flag in zip(fragment.text, keep, strict=True) if flag)
-    matches = tuple((position[a], position[b]) for a, b in fragment.matches if position[a] < position[b])
-    return Fragment(text, matches)
 
 
 def without_title(fragment: Fragment, title: str) -> Fragment:

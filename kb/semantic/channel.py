@@ -22,7 +22,7 @@ from kb.semantic.store import VectorStore
 RRF_K = 10
 WEIGHT_STRICT = 2.0  # lexical channel, every word matched (1.0–2.0 tie on xquad; 2 keeps exact matches first)
 WEIGHT_RELAXED = 0.3  # lexical channel, most of the words
-WEIGHT_MEANING = 1.9  # semantic channel: a hair under the strict words, so an exact match keeps a tie of ranks
+WEIGHT_MEANING = 1.9  # semantic channel: under the strict words, so they win a tie of ranks
 MEANING_DEPTH = 20  # meaning-only candidates taken at most
 MEANING_MARGIN = 0.1  # ... within this cosine of the best one
 MEANING_LIFT = 0.03  # ... and at least this cosine above the scope's median (standing out from the rest)
