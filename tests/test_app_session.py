@@ -78,13 +78,14 @@ def test_a_snippet_does_not_repeat_the_title():
 
 def test_a_hit_shows_escaped_text_without_markdown():
     from kb.models import Hit
+    from kb.snippets import fragments
 
     hit = Hit(
         id="x",
         title="T",
         source="x.md",
         score=1.0,
-        fragments=(Fragment("**<b>fett</b>** [Link](http://x)", ()),),
+        fragments=fragments("**<b>fett</b>** [Link](http://x)", []),  # as the search makes them
         language="de",
         date=None,
         year=None,

@@ -92,7 +92,7 @@ def hit_details(hit: Hit, badge_items: list[tuple[str, str]], with_title: bool =
     if with_title:
         parts.append(f'<div class="kb-title">{html.escape(hit.title)}</div>')
     parts.append(badges(badge_items))
-    pieces = [plain(f) for f in hit.fragments]
+    pieces = list(hit.fragments)  # already plain text (kb.snippets.fragments)
     if pieces:
         pieces[0] = without_title(pieces[0], hit.title)
     snippet = " … ".join(marked(f) for f in pieces if f.text.strip())

@@ -67,7 +67,6 @@ class SemanticIndex:
         candidate_rows: int | None = None,
     ) -> None:
         exact_rows = EXACT_ROWS if exact_rows is None else exact_rows
-        self._candidate_rows = candidate_rows
         self.names = store.names()
         self.size = len(ids)
         docnum = {doc_id: n for n, doc_id in enumerate(ids) if doc_id is not None}
@@ -105,7 +104,7 @@ class SemanticIndex:
             )
         elif kept:
             self._reduce()
-        self.candidate_rows = self._candidate_rows or max(CANDIDATE_ROWS, self.rows // CANDIDATE_SHARE)
+        self.candidate_rows = candidate_rows or max(CANDIDATE_ROWS, self.rows // CANDIDATE_SHARE)
 
     def _reduce(self) -> None:
         """The rows projected on their REDUCED_DIM main directions (learnt from a sample of rows)."""
