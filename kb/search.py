@@ -17,7 +17,7 @@ from kb.facets import FacetTable, read_table
 from kb.index import column_rows, document_from_fields
 from kb.models import FACETS, Facet, FacetValue, Hit, SearchPage, SearchRequest
 from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword, is_plain
-from kb.semantic.channel import LEXICAL_DEPTH, SessionMeaning, fuse, meaning_candidates
+from kb.semantic.channel import BRIDGE_WEIGHT, BRIDGES, LEXICAL_DEPTH, MEANING_DEPTH, SessionMeaning, fuse, meaning_candidates
 from kb.snippets import SNIPPET_CHARS, SpanFinder, fragments, query_terms
 from kb.suggest import suggest
 from kb.vocabulary import Vocabulary
@@ -114,6 +114,7 @@ class SearchSession:
         if text:
             plan = self.plan(text, request)
             matched, ranked = self.run(plan.query, allowed, depth)
+            strict_plan, strict_matched = plan, matched
             passed = matched & allowed if allowed is not None else matched
             if not passed.any() and is_multiword(text):  # decided within the filters
                 plan, relaxed = self.plan(text, request, relaxed=True), True
@@ -121,8 +122,9 @@ class SearchSession:
         lexical, meant = matched, None
         meaning_scores = pending.result() if pending is not None else None
         if meaning_scores is not None and ranked is not None:
+            bridges = self._bridges(strict_plan, strict_matched, masks, request)
             matched, ranked, meant = self._with_meaning(
-                meaning_scores, matched, allowed, ranked, request, relaxed
+                meaning_scores, matched, allowed, ranked, request, relaxed, bridges
             )
             ranked = ranked[: page * size]
         final = matched & allowed if allowed is not None else matched
@@ -149,14 +151,36 @@ class SearchSession:
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )
 
-    def _with_meaning(self, scores, matched, allowed, ranked, request: SearchRequest, relaxed: bool):
+    def _bridges(
+        self, plan: QueryPlan, matched: np.ndarray, masks: dict[str, np.ndarray], request: SearchRequest
+    ) -> list[int]:
+        """The documents that bridge a language filter: the best with every word of the query in a
+        language outside the filter (and within the other filters). Their counterparts in the chosen
+        languages are near them in meaning (see SessionMeaning.bridged)."""
+        language = masks.get("language")
+        if language is None or not request.expand:
+            return []
+        outside = reduce(np.logical_and, [m for f, m in masks.items() if f != "language"], ~language)
+        if not (matched & outside).any():
+            return []
+        return [d for d, _ in self.engine.run(plan.query, outside, BRIDGES)[1]]
+
+    def _with_meaning(
+        self, scores, matched, allowed, ranked, request: SearchRequest, relaxed: bool, bridges: list[int]
+    ):
         """(matches with the meaning candidates, the fused ranking, the mask of meaning candidates).
 
         Without cross-language expansion, meaning only reorders what the words found.
         """
         live = self.table.live
         scope = live if request.expand else matched & live
-        chosen = meaning_candidates(scores, scope & allowed if allowed is not None else scope)
+        within = scope & allowed if allowed is not None else scope
+        chosen = meaning_candidates(scores, within)
+        if bridges:  # they add candidates and reorder them, and never drop one the query's meaning found
+            bridged = self.meaning.bridged(scores, bridges, within)
+            more = meaning_candidates(bridged, within, scale=1.0 + BRIDGE_WEIGHT)
+            chosen = np.union1d(chosen, more)
+            chosen = chosen[np.lexsort((chosen, -bridged[chosen]))][:MEANING_DEPTH]
         meant = np.zeros(len(live), dtype=bool)
         meant[chosen] = True
         if allowed is not None:  # the facets count meaning candidates outside the filters too

@@ -26,6 +26,9 @@ WEIGHT_MEANING = 1.9  # semantic channel: under the strict words, so they win a 
 MEANING_DEPTH = 20  # meaning-only candidates taken at most
 MEANING_MARGIN = 0.1  # ... within this cosine of the best one
 MEANING_LIFT = 0.03  # ... and at least this cosine above the scope's median (standing out from the rest)
+BRIDGES = 1  # documents bridging a language filter: the best by words outside it (see bridged)
+BRIDGE_WEIGHT = 1.0  # a bridge's cosine counts as much as the query's (0.5–1.5 alike on the tuning half)
+BRIDGE_POOL = 100  # the documents best by the query's meaning that a bridge re-scores
 LEXICAL_DEPTH = 100  # lexical ranks fused (later matches keep their lexical order after them)
 EXACT_ROWS = 300_000  # rows kept as float32 in memory (460 MB at most): one product scores them
 REDUCED_DIM = 128  # above that: a first pass over the rows projected to this many dimensions ...
@@ -185,7 +188,9 @@ def _best_rows(rough: np.ndarray, count: int) -> np.ndarray:
     return np.sort(rows[np.isfinite(rough[rows])])
 
 
-def meaning_candidates(scores: np.ndarray, scope: np.ndarray, depth: int = MEANING_DEPTH) -> np.ndarray:
+def meaning_candidates(
+    scores: np.ndarray, scope: np.ndarray, depth: int = MEANING_DEPTH, scale: float = 1.0
+) -> np.ndarray:
     """The best documents by meaning within a scope, best first, within MEANING_MARGIN of the best and
     MEANING_LIFT or more above the scope's median cosine.
 
@@ -197,14 +202,14 @@ def meaning_candidates(scores: np.ndarray, scope: np.ndarray, depth: int = MEANI
     docs = np.flatnonzero(scope & np.isfinite(scores))
     if not len(docs):
         return docs
-    floor = float(np.median(scores[docs])) + MEANING_LIFT
+    floor = float(np.median(scores[docs])) + MEANING_LIFT * scale
     docs = docs[scores[docs] >= floor]
     if not len(docs):
         return docs
     if len(docs) > depth:
         docs = docs[np.argpartition(-scores[docs], depth - 1)[:depth]]
     docs = docs[np.lexsort((docs, -scores[docs]))]
-    return docs[scores[docs] >= scores[docs[0]] - MEANING_MARGIN]
+    return docs[scores[docs] >= scores[docs[0]] - MEANING_MARGIN * scale]
 
 
 def fuse(
@@ -284,6 +289,32 @@ class SessionMeaning:
         title = " ".join(document.title.split())
         piece = pieces[best]
         return piece[len(title) + 1 :] if title and piece.startswith(title + "\n") else piece
+
+    def bridged(self, scores: np.ndarray, bridges: list[int], scope: np.ndarray) -> np.ndarray:
+        """The scores with the bridges' meaning added: for the BRIDGE_POOL best documents of the scope,
+        BRIDGE_WEIGHT × their best row's cosine with the bridges' mean passage vector."""
+        vectors = [v for d in bridges if (v := self.vector(d)) is not None]
+        docs = np.flatnonzero(scope & np.isfinite(scores))
+        if not vectors or not len(docs):
+            return scores
+        pivot = np.mean(vectors, axis=0)
+        pivot /= float(np.linalg.norm(pivot)) or 1.0
+        if len(docs) > BRIDGE_POOL:
+            docs = docs[np.argpartition(-scores[docs], BRIDGE_POOL - 1)[:BRIDGE_POOL]]
+        index = self.index()
+        pool = np.zeros(self.size, dtype=bool)
+        pool[docs] = True
+        rows = np.flatnonzero(pool[index.rowdoc])
+        near = np.full(self.size, -np.inf, dtype=np.float32)
+        np.maximum.at(near, index.rowdoc[rows], index.row_scores(rows, pivot.astype(np.float32)))
+        floor = float(near[docs].min())
+        out = scores + BRIDGE_WEIGHT * floor
+        out[docs] = scores[docs] + BRIDGE_WEIGHT * near[docs]
+        return out
+
+    @property
+    def size(self) -> int:
+        return self.index().size
 
     def vector(self, docnum: int) -> np.ndarray | None:
         """A document's mean passage vector (the title row left out), normalised (None without vectors)."""
