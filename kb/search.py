@@ -17,7 +17,14 @@ from kb.facets import FacetTable, read_table
 from kb.index import column_rows, document_from_fields
 from kb.models import FACETS, Facet, FacetValue, Hit, SearchPage, SearchRequest
 from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword, is_plain
-from kb.semantic.channel import BRIDGE_WEIGHT, BRIDGES, LEXICAL_DEPTH, MEANING_DEPTH, SessionMeaning, fuse, meaning_candidates
+from kb.semantic.channel import (
+    BRIDGES,
+    LEXICAL_DEPTH,
+    SessionMeaning,
+    bridged_candidates,
+    fuse,
+    meaning_candidates,
+)
 from kb.snippets import SNIPPET_CHARS, SpanFinder, fragments, query_terms
 from kb.suggest import suggest
 from kb.vocabulary import Vocabulary
@@ -176,11 +183,8 @@ class SearchSession:
         scope = live if request.expand else matched & live
         within = scope & allowed if allowed is not None else scope
         chosen = meaning_candidates(scores, within)
-        if bridges:  # they add candidates and reorder them, and never drop one the query's meaning found
-            bridged = self.meaning.bridged(scores, bridges, within)
-            more = meaning_candidates(bridged, within, scale=1.0 + BRIDGE_WEIGHT)
-            chosen = np.union1d(chosen, more)
-            chosen = chosen[np.lexsort((chosen, -bridged[chosen]))][:MEANING_DEPTH]
+        if bridges:
+            chosen = bridged_candidates(chosen, self.meaning.bridged(scores, bridges, within), within)
         meant = np.zeros(len(live), dtype=bool)
         meant[chosen] = True
         if allowed is not None:  # the facets count meaning candidates outside the filters too

@@ -4,8 +4,6 @@ query's own meaning found."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
