@@ -74,11 +74,14 @@ class Engine:
         mask = found.mask & self.live
         ranked_mask = mask & allowed if allowed is not None else mask
         score = found.score
-        if bonus is not None:
+        if bonus:
             depth = max(RERANK_DEPTH, limit * 3)
             candidates = _top(ranked_mask, score, depth)
-            extra = self.phrase(bonus, boost=bonus.boost, within=candidates)
-            score = score + np.where(extra.mask, extra.score, 0.0)
+            extra = np.zeros(self.size)
+            for phrase in bonus:  # one phrase, or its spellings (kb.collect): the best that matched
+                found = self.phrase(phrase, boost=phrase.boost, within=candidates)
+                extra = np.maximum(extra, np.where(found.mask, found.score, 0.0))
+            score = score + extra
             ranked_mask = np.zeros(self.size, dtype=bool)
             ranked_mask[candidates] = True
         docs = _top(ranked_mask, score, limit)
@@ -393,11 +396,15 @@ class Engine:
         return np.zeros(self.size, dtype=np.float64)
 
 
-def _split_bonus(q: Q.Query) -> tuple[Q.Query, Q.Phrase | None]:
-    """A query whose top is `required ANDMAYBE phrase` as (required, phrase); else (query, None)."""
-    if type(q) is Q.AndMaybe and type(q.b) is Q.Phrase and q.boost == 1.0:
-        return q.a, q.b
-    return q, None
+def _split_bonus(q: Q.Query) -> tuple[Q.Query, list[Q.Phrase]]:
+    """A query whose top is `required ANDMAYBE phrase` (or an OR of a phrase's spellings) as
+    (required, phrases); else (query, [])."""
+    if type(q) is Q.AndMaybe and q.boost == 1.0:
+        if type(q.b) is Q.Phrase:
+            return q.a, [q.b]
+        if type(q.b) is Q.Or and q.b.boost == 1.0 and all(type(p) is Q.Phrase for p in q.b.subqueries):
+            return q.a, list(q.b.subqueries)
+    return q, []
 
 
 def _top(mask: np.ndarray, score: np.ndarray, limit: int) -> np.ndarray:

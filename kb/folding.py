@@ -70,6 +70,34 @@ def variants(word: str) -> tuple[str, ...]:
     return (a,) if a == b else (a, b)
 
 
+# A word typed without its letters, spelt with them again: transliterations first, then dropped marks.
+_RESTORE: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ae", ("ä", "æ")),
+    ("oe", ("ö", "ø")),
+    ("ue", ("ü",)),
+    ("aa", ("å",)),
+    ("ss", ("ß",)),
+    ("a", ("ä", "å")),
+    ("o", ("ö", "ø")),
+    ("u", ("ü",)),
+)
+MAX_SPELLINGS = 256
+
+
+def spellings(word: str) -> list[str]:
+    """The spellings of a lower-case word with umlauts and æ/ø/å/ß put back where its letters could
+    stand for them (saeulen → säulen, fur → für, vaerdi → værdi), the word itself first; at most
+    MAX_SPELLINGS (for a word with many vowels, those that change its first letters are left out)."""
+    tails: list[list[str]] = [[""] for _ in range(len(word) + 1)]  # spellings of word[i:]
+    for i in range(len(word) - 1, -1, -1):
+        found = [word[i] + t for t in tails[i + 1]]
+        for letters, restored in _RESTORE:
+            if word.startswith(letters, i):
+                found += [r + t for r in restored for t in tails[i + len(letters)]]
+        tails[i] = found[:MAX_SPELLINGS]
+    return list(dict.fromkeys(tails[0]))
+
+
 @lru_cache(maxsize=200_000)
 def cognate_key(word: str) -> str | None:
     """The first COGNATE_LETTERS letters of a word spelt alike across de/da/nl/en, or None when shorter.
