@@ -101,7 +101,7 @@ def _respelt(q: Q.Phrase, reader) -> Q.Query:
     """A phrase whose words are not in its field as typed, with the spellings of them with umlauts,
     æ/ø/å or ß that are: "Saeulen und Balken" finds "Säulen und Balken" (the folded fields keep no
     positions). An OR of at most MAX_PHRASE_SPELLINGS phrases. A word that is in the field as typed
-    stays as it is ("fur" is not also "für": looking every word up costs a question 8 ms at 100k)."""
+    stays as it is ("fur" is not also "für": looking every word up cost a question's plan up to 8 ms more at 100k)."""
     options = [
         [w]
         if (q.fieldname, w) in reader
