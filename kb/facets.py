@@ -113,10 +113,14 @@ class FacetTable:
         counted = (
             np.bincount(codes, minlength=len(col.values)) if codes.size else np.zeros(len(col.values), int)
         )
-        result = [(col.values[i], int(c)) for i, c in enumerate(counted) if c]
+        return self.ordered(facet, [(col.values[i], int(c)) for i, c in enumerate(counted) if c])
+
+    @staticmethod
+    def ordered(facet: str, counts: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        """Years newest first, other values most frequent first."""
         if facet == "year":
-            return sorted(result, key=lambda vc: vc[0], reverse=True)
-        return sorted(result, key=lambda vc: (-vc[1], vc[0]))
+            return sorted(counts, key=lambda vc: vc[0], reverse=True)
+        return sorted(counts, key=lambda vc: (-vc[1], vc[0]))
 
 
 def _date_key(date: str) -> int:

@@ -135,7 +135,10 @@ class SearchSession:
             )
             ranked = ranked[: page * size]
         final = matched & allowed if allowed is not None else matched
-        facets = tuple(self._facet(f, matched, masks, request, language) for f in FACETS)
+        strict = None  # a relaxed search: a facet value that has documents with every word counts those
+        if relaxed:
+            strict = strict_matched | meant if meant is not None else strict_matched
+        facets = tuple(self._facet(f, matched, masks, request, language, strict) for f in FACETS)
         total = int(final.sum())
         if ranked is None or request.sort in ("newest", "oldest"):  # an unknown sort ranks by relevance
             ranked = self._by_date(request.sort, final, page * size)
@@ -198,10 +201,15 @@ class SearchSession:
         """(every matching document as a mask, the top `limit` allowed ones with scores) in one pass."""
         return self.engine.run(q, allowed, limit)
 
-    def _facet(self, facet, matched, masks, request, language) -> Facet:
+    def _facet(self, facet, matched, masks, request, language, strict=None) -> Facet:
+        """A facet's values and counts within the other facets' filters. After a relaxed search, a
+        value under which some document has every word counts those: selecting it runs the search
+        with every word there (the relaxing is decided within the filters)."""
         others = [m for f, m in masks.items() if f != facet]
-        scope = reduce(np.logical_and, others, matched)
-        counts = dict(self.table.counts(facet, scope))
+        counts = dict(self.table.counts(facet, reduce(np.logical_and, others, matched)))
+        if strict is not None:
+            exact = dict(self.table.counts(facet, reduce(np.logical_and, others, strict)))
+            counts = dict(self.table.ordered(facet, [(v, exact.get(v) or n) for v, n in counts.items()]))
         selected = request.selected(facet)
         for value in selected:
             counts.setdefault(value, 0)

@@ -174,3 +174,19 @@ def test_facet_counts_add_up_to_the_total_for_single_valued_facets(kb_synthetic)
     assert sum(counts(page, "doctype").values()) == 5
     # two t-train documents are undated
     assert counts(page, "year") == {"2019": 2, "2020": 1, "2021": 1}
+
+
+def test_after_a_relaxed_search_a_value_counts_what_selecting_it_shows(kb_seeded):
+    """Filtered to Danish, no document has every word, so the search relaxes; under German one does.
+    The German count is what selecting German shows (every word), not the "most of the words" matches."""
+    text = "Kunststoffnetzwerk Ems-Achse"
+    page = kb_seeded.search(SearchRequest(text=text, languages=("da",)))
+    assert page.relaxed
+    german = counts(page, "language")["de"]
+    chosen = kb_seeded.search(SearchRequest(text=text, languages=("da", "de")))
+    assert not chosen.relaxed and chosen.total == german == 1
+    for facet in ("network", "year"):  # every facet: its values count the search selecting them shows
+        for value, n in counts(page, facet).items():
+            field = {"network": "networks", "year": "years"}[facet]
+            picked = kb_seeded.search(SearchRequest(text=text, languages=("da",), **{field: (value,)}))
+            assert picked.total == n, (facet, value)
