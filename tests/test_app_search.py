@@ -112,6 +112,15 @@ def test_nothing_found_explains_which_filter_to_drop(env):
     assert not any("Nothing found" in w.value for w in at.warning)
 
 
+def test_an_empty_relaxed_search_says_nothing_was_found_and_nothing_else(env):
+    at = app(q="Kunststoffnetzwerk Ems-Achse", lang="da")  # no Danish document has most of the words
+    assert errors(at) == []
+    assert any("Nothing found" in w.value for w in at.warning)
+    assert not any("most of them" in i.value for i in at.info)
+    at = app(q="Kunststoffnetzwerk Vejle")  # relaxed, with results: it says so
+    assert any("most of them" in i.value for i in at.info)
+
+
 def test_interface_language_switch(env):
     at = app(q="Ausbildung")
     at.selectbox(key="ui_language_select").select("de").run()

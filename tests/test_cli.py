@@ -86,6 +86,9 @@ def test_search_json_has_every_field_of_the_contract(seeded_cli):
     assert page["total"] == 2
     assert isinstance(page["took_ms"], float) and page["took_ms"] >= 0
     assert page["suggestion"] is None
+    assert page["relaxed"] is False and page["meaning"] is False  # every word matched; tests run words only
+    relaxed = seeded_cli("search", "--json", "Kunststoffnetzwerk Vejle").json
+    assert relaxed["relaxed"] is True and relaxed["total"] == 2
     assert list(page["facets"]) == FACET_NAMES
     first = page["hits"][0]
     assert list(first) == HIT_KEYS

@@ -40,6 +40,8 @@ def page_json(page: SearchPage) -> dict:
         "facets": {f.name: [{"value": v.value, "count": v.count} for v in f.values] for f in page.facets},
         "suggestion": page.suggestion,
         "expansions": list(page.expansions),
+        "relaxed": page.relaxed,  # no document had every word: these have most of them
+        "meaning": page.meaning,  # the meaning channel took part
         "page": page.request.page,
         "pages": page.pages,
     }

@@ -59,7 +59,7 @@ def _hints(page: SearchPage, bounds: ss.Bounds) -> None:
             key="did_you_mean",
             type="tertiary",
         )
-    if page.relaxed:
+    if page.relaxed and page.total:  # "showing documents with most of them" only when there are some
         st.info(t("search.relaxed"))
     progress = state.knowledge_base().embedding_progress() if page.meaning else None
     if progress and progress[0] < progress[1]:
