@@ -79,8 +79,8 @@ class Engine:
             candidates = _top(ranked_mask, score, depth)
             extra = np.zeros(self.size)
             for phrase in bonus:  # one phrase, or its spellings (kb.collect): the best that matched
-                found = self.phrase(phrase, boost=phrase.boost, within=candidates)
-                extra = np.maximum(extra, np.where(found.mask, found.score, 0.0))
+                near = self.phrase(phrase, boost=phrase.boost, within=candidates)
+                extra = np.maximum(extra, np.where(near.mask, near.score, 0.0))
             score = score + extra
             ranked_mask = np.zeros(self.size, dtype=bool)
             ranked_mask[candidates] = True

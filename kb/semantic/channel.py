@@ -323,19 +323,15 @@ class SessionMeaning:
         if len(docs) > BRIDGE_POOL:
             docs = docs[np.argpartition(-scores[docs], BRIDGE_POOL - 1)[:BRIDGE_POOL]]
         index = self.index()
-        pool = np.zeros(self.size, dtype=bool)
+        pool = np.zeros(index.size, dtype=bool)
         pool[docs] = True
         rows = np.flatnonzero(pool[index.rowdoc])
-        near = np.full(self.size, -np.inf, dtype=np.float32)
+        near = np.full(index.size, -np.inf, dtype=np.float32)
         np.maximum.at(near, index.rowdoc[rows], index.row_scores(rows, pivot.astype(np.float32)))
         floor = float(near[docs].min())
         out = scores + BRIDGE_WEIGHT * floor
         out[docs] = scores[docs] + BRIDGE_WEIGHT * near[docs]
         return out
-
-    @property
-    def size(self) -> int:
-        return self.index().size
 
     def vector(self, docnum: int) -> np.ndarray | None:
         """A document's mean passage vector (the title row left out), normalised (None without vectors)."""
