@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bench.measure import current_rss_mb, dir_size_mb, git_commit, peak_memory_mb, summary
 from bench.queries import CLASSES, SEMANTIC_CLASSES, WARMUP_CLASS, base_class, is_semantic
+from kb import superseded
 
 
 def child_ingest(corpus: Path, index: Path, workers: int | None) -> dict:
@@ -47,7 +48,7 @@ def child_ingest(corpus: Path, index: Path, workers: int | None) -> dict:
         "statuses": statuses,
         "seconds": round(seconds, 2),
         "docs_per_s": round(indexed / seconds, 1) if seconds else 0.0,
-        "index_mb": dir_size_mb(index),
+        "index_mb": dir_size_mb(index, skip=superseded.noted(index)),  # not what merges replaced
         "peak_mb": peak_memory_mb(),
         "commit": commit,
         # CPU per document, which a shared machine disturbs less than the wall time

@@ -8,7 +8,7 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
 
@@ -67,11 +67,13 @@ def current_rss_mb() -> float:
     return round(_maxrss_mb(resource.RUSAGE_SELF), 1)
 
 
-def dir_size_mb(path: Path) -> float:
-    """The total size of the files below a folder, in MB."""
+def dir_size_mb(path: Path, skip: Collection[str] = ()) -> float:
+    """The total size of the files below a folder, in MB, without the files of its own named in `skip`."""
     total = 0
     for dirpath, _, files in os.walk(path):
         for name in files:
+            if name in skip and Path(dirpath) == path:
+                continue
             try:
                 total += os.path.getsize(os.path.join(dirpath, name))
             except OSError:

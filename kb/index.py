@@ -19,7 +19,10 @@ from whoosh import index as whoosh_index
 from whoosh.index import FileIndex, LockError
 from whoosh.writing import SegmentWriter
 
-from kb import segment_flush  # noqa: F401  (patches whoosh's segment writer on import)
+from kb import (
+    segment_flush,  # noqa: F401  (patches whoosh's segment writer on import)
+    superseded,  # noqa: F401  (patches whoosh's commit: replaced files stay a while)
+)
 from kb.analysis import STEM_LANGUAGES
 from kb.errors import IndexBusyError, IndexDamagedError
 from kb.models import Document
