@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from whoosh import query as Q
+from whoosh.lang.stopwords import stoplists
 
 from kb import compound
 from kb.analysis import (
@@ -118,12 +119,17 @@ class SpanFinder:
         self._judged: dict[str, bool] = {}
         self._stems: dict[tuple[str, str], bool] = {}
         self._by_language: dict[str | None, _Verdicts] = {}
+        # A query of stop words alone ("to be or not to be") has them highlighted; any other query
+        # does not, in a text of a language that has them as stop words ("der" in German).
+        words = self.exact | self.plain
+        self.stops_too = bool(words) and all(w in _ANY_STOP for w in words)
 
     def spans(self, text: str, language: str, limit: int = MAX_ANALYZED_CHARS) -> list[tuple[int, int]]:
         text = text[:limit]
         lower = text.lower()
         if len(lower) != len(text):  # a few characters change length when lower-cased: keep offsets exact
-            return _spans_by_tokens(text, self.terms, language)
+            spans = _spans_by_tokens(text, self.terms, language)
+            return spans if self.stops_too else content_spans(text, spans, language)
         stem = stem_field(language) if language in STEM_LANGUAGES else None
         wanted_stem = self.terms.get(stem, set()) if stem else set()
         folded = bool(self.exact or self.plain or self.keys or self.other)
@@ -136,7 +142,8 @@ class SpanFinder:
         if wanted_stem and not together:
             stemmed = self._stemmed(language, wanted_stem)
             spans += [m.span() for m in _STEM_WORD.finditer(lower) if stemmed(m.group())]
-        return _merged(spans)
+        spans = _merged(spans)
+        return spans if self.stops_too else content_spans(text, spans, language)
 
     def _verdicts(self, language: str | None, folded: bool, wanted_stem: set[str]) -> _Verdicts:
         """Whether each word is wanted (folded forms, and its stem in the language when given), judged
@@ -204,6 +211,8 @@ class SpanFinder:
 
 
 _WORD = re.compile(WORD_PATTERN)
+_STOPS = {language: frozenset(stoplists[language]) for language in ("de", "da", "nl", "en")}
+_ANY_STOP = frozenset().union(*_STOPS.values())
 _PLAIN = re.compile(rf"{WORD_PATTERN}$")
 _STEM_HEAD = 3
 _NEEDLE_TERMS = 32  # more folded terms than this: the needle searches for their beginnings
@@ -256,6 +265,19 @@ compound.on_protected_words_change(_fold_forms.cache_clear)
 def _stem_form(language: str, word: str) -> str | None:
     tokens = [t.text for t in stem_analyzer(language)(word, mode="index", removestops=False)]
     return tokens[0] if len(tokens) == 1 else None
+
+
+def content_spans(text: str, spans: list[tuple[int, int]], language: str) -> list[tuple[int, int]]:
+    """The spans that are not stop words of the text's language (an acronym in capitals, "IT", is none)."""
+    stops = _STOPS.get(language)
+    if not stops:
+        return spans
+    kept = []
+    for a, b in spans:
+        word = text[a:b]
+        if word.lower() not in stops or (len(word) > 1 and word.isupper()):
+            kept.append((a, b))
+    return kept
 
 
 def _spans_by_tokens(text: str, terms: Mapping[str, set[str]], language: str) -> list[tuple[int, int]]:

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.analysis import exact_analyzer, fold_analyzer, stem_analyzer
-from kb.snippets import _spans_by_tokens, match_spans
+from kb.snippets import SpanFinder, _spans_by_tokens, content_spans, match_spans
 
 _EXACT, _FOLD = exact_analyzer(), fold_analyzer()
 
@@ -66,6 +66,30 @@ def test_a_text_whose_length_changes_when_lower_cased_keeps_exact_offsets():
 
 def test_nothing_matched_gives_no_spans():
     assert match_spans("Nichts hier.", {"content": {"frist"}}, "de") == []
+
+
+def test_stop_words_of_the_texts_language_are_not_marked_beside_other_words():
+    terms = {"content": {"treffen", "der", "netzwerke", "in"}}
+    text = "Das Treffen der Netzwerke in der Stadt."
+    assert words_at(text, match_spans(text, terms, "de")) == ["Treffen", "Netzwerke"]
+
+
+def test_a_stop_word_of_another_language_is_marked():
+    text = "The die for the casting was made in Kiel."
+    assert words_at(text, match_spans(text, {"content": {"die", "casting"}}, "en")) == ["die", "casting"]
+    text = "Die Form für den Guss."
+    assert words_at(text, match_spans(text, {"content": {"die", "form"}}, "de")) == ["Form"]
+
+
+def test_an_acronym_in_capitals_is_no_stop_word():
+    text = "IT training: it starts in May."
+    assert words_at(text, match_spans(text, {"content": {"it", "training"}}, "en")) == ["IT", "training"]
+
+
+def test_a_query_of_stop_words_alone_marks_them():
+    text = "To be or not to be."
+    spans = match_spans(text, {"content": {"to", "be", "or", "not"}}, "en")
+    assert words_at(text, spans) == ["To", "be", "or", "not", "to", "be"]
 
 
 _ALPHABET = "abcdeäöüßæøå.'’ -\nKSTNRZ"
@@ -125,7 +149,10 @@ def test_the_fast_matcher_finds_exactly_what_the_analyzer_chains_find(text, lang
         field: set(data.draw(st.lists(st.sampled_from(sorted(values)), max_size=3))) if values else set()
         for field, values in available.items()
     }
-    assert match_spans(text, terms, language) == _spans_by_tokens(text, terms, language)
+    expected = _spans_by_tokens(text, terms, language)
+    if not SpanFinder(terms).stops_too:  # the same rule for stop words on both sides
+        expected = content_spans(text, expected, language)
+    assert match_spans(text, terms, language) == expected
 
 
 def test_a_cognate_keys_first_letter_comes_from_the_words_first_letter():
@@ -146,4 +173,4 @@ def test_many_folded_terms_find_what_the_analyzer_chains_find():
     available = index_terms(text, "de")
     terms = {"fold": set(sorted(available["fold"])[::3])}
     assert len(terms["fold"]) > 32
-    assert match_spans(text, terms, "de") == _spans_by_tokens(text, terms, "de")
+    assert match_spans(text, terms, "de") == content_spans(text, _spans_by_tokens(text, terms, "de"), "de")
