@@ -356,9 +356,11 @@ def fragments(
 
 
 # Markdown syntax that reads as noise in a snippet: links and images (their label is kept), heading
-# markers, runs of #, emphasis markers, code ticks, quote markers.
+# markers, runs of #, emphasis markers, code ticks, quote markers; and the letter "o" that a word
+# processor's second-level bullet leaves after a list marker when saved as text ("- o Peter").
 _MARKUP = re.compile(
-    r"\\(?P<esc>[\\`*_{}\[\]()#+\-.!])"
+    r"(?<!\S)(?P<bullet>[-*][ \t]+)o[ \t]+(?=\w)"
+    r"|\\(?P<esc>[\\`*_{}\[\]()#+\-.!])"
     r"|!?\[(?P<label>[^\]\n]{0,200})\]\([^)\n]{0,500}\)"
     r"|(?m:^[ \t]*#{1,6}[ \t]*)"
     r"|#{2,}[ \t]*"
@@ -371,7 +373,7 @@ def plain(fragment: Fragment) -> Fragment:
     """The fragment without Markdown syntax, its match spans moved along with the text."""
     keep = [True] * len(fragment.text)
     for m in _MARKUP.finditer(fragment.text):
-        kept = "esc" if m.group("esc") is not None else "label" if m.group("label") is not None else ""
+        kept = next((g for g in ("esc", "label", "bullet") if m.group(g) is not None), "")
         label = m.span(kept) if kept else (m.end(), m.end())
         for i in (*range(m.start(), label[0]), *range(label[1], m.end())):
             keep[i] = False

@@ -64,6 +64,15 @@ def test_markdown_syntax_leaves_the_snippet_and_highlights_follow_their_words():
     assert fragment.text[a:b] == "Innovation"
 
 
+def test_a_word_processors_o_bullet_leaves_the_text_and_highlights_follow():
+    text = "Teilnehmer:\n  - o Peter Albrecht\n  - o Sabine Fischer\nKontakt o Peter, - o"
+    start = text.index("Sabine")
+    fragment = render.plain(Fragment(text, ((start, start + len("Sabine")),)))
+    assert fragment.text == "Teilnehmer:\n  - Peter Albrecht\n  - Sabine Fischer\nKontakt o Peter, - o"
+    ((a, b),) = fragment.matches
+    assert fragment.text[a:b] == "Sabine"
+
+
 def test_a_snippet_does_not_repeat_the_title():
     text = "## 9. Haushaltsplan 2024\n\n**Sitzung:** Rat Haushaltsplan"
     start = text.rindex("Haushaltsplan")
