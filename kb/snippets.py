@@ -356,12 +356,15 @@ def fragments(
 
 
 # Markdown syntax that reads as noise in a snippet: links and images (their label is kept), heading
-# markers, runs of #, emphasis markers, code ticks, quote markers; and the letter "o" that a word
-# processor's second-level bullet leaves after a list marker when saved as text ("- o Peter").
+# markers, runs of #, emphasis markers, code ticks, quote markers (also a link cut by the window's
+# edge); and the letter "o" that a word processor's second-level bullet leaves after a list marker
+# when saved as text ("- o Peter").
 _MARKUP = re.compile(
     r"(?<!\S)(?P<bullet>[-*][ \t]+)o[ \t]+(?=\w)"
     r"|\\(?P<esc>[\\`*_{}\[\]()#+\-.!])"
     r"|!?\[(?P<label>[^\]\n]{0,200})\]\([^)\n]{0,500}\)"
+    r"|(?<=\w)\]\([^()\s]{0,500}\)"  # the end of a link whose label began before the window
+    r"|!?\[(?=[^\[\]\n]{1,200}\Z)"  # the start of a link whose label ends after it
     r"|(?m:^[ \t]*#{1,6}[ \t]*)"
     r"|#{2,}[ \t]*"
     r"|\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`+"

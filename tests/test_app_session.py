@@ -64,6 +64,16 @@ def test_markdown_syntax_leaves_the_snippet_and_highlights_follow_their_words():
     assert fragment.text[a:b] == "Innovation"
 
 
+def test_a_link_cut_by_the_snippets_edge_leaves_no_syntax():
+    text = "Innovation Center](#) (mehr dazu) und [Plastics Innovation"
+    start = text.rindex("Innovation")
+    fragment = render.plain(Fragment(text, ((start, start + len("Innovation")),)))
+    assert fragment.text == "Innovation Center (mehr dazu) und Plastics Innovation"
+    ((a, b),) = fragment.matches
+    assert (fragment.text[a:b], a) == ("Innovation", fragment.text.rindex("Innovation"))
+    assert render.plain(Fragment("Liste [1] und f(x) [sic] y", ())).text == "Liste [1] und f(x) [sic] y"
+
+
 def test_a_word_processors_o_bullet_leaves_the_text_and_highlights_follow():
     text = "Teilnehmer:\n  - o Peter Albrecht\n  - o Sabine Fischer\nKontakt o Peter, - o"
     start = text.index("Sabine")
