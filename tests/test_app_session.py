@@ -75,10 +75,10 @@ def test_a_link_cut_by_the_snippets_edge_leaves_no_syntax():
 
 
 def test_a_word_processors_o_bullet_leaves_the_text_and_highlights_follow():
-    text = "Teilnehmer:\n  - o Peter Albrecht\n  - o Sabine Fischer\nKontakt o Peter, - o"
+    text = "Teilnehmer:\n  - o Peter Albrecht\n  - o Sabine Fischer\nKontakt o Peter, - o. Dann - o"
     start = text.index("Sabine")
     fragment = render.plain(Fragment(text, ((start, start + len("Sabine")),)))
-    assert fragment.text == "Teilnehmer:\n  - Peter Albrecht\n  - Sabine Fischer\nKontakt o Peter, - o"
+    assert fragment.text == "Teilnehmer:\n  - Peter Albrecht\n  - Sabine Fischer\nKontakt o Peter, - o. Dann "
     ((a, b),) = fragment.matches
     assert fragment.text[a:b] == "Sabine"
 
