@@ -81,6 +81,8 @@ def test_a_word_processors_o_bullet_leaves_the_text_and_highlights_follow():
     assert fragment.text == "Teilnehmer:\n  - Peter Albrecht\n  - Sabine Fischer\nKontakt o Peter, - o. Dann "
     ((a, b),) = fragment.matches
     assert fragment.text[a:b] == "Sabine"
+    assert render.plain(Fragment("Anfrage bei Otto Bock -", ())).text == "Anfrage bei Otto Bock "
+    assert render.plain(Fragment("Kunststoff- und -", ())).text == "Kunststoff- und "
 
 
 def test_a_snippet_does_not_repeat_the_title():
