@@ -38,11 +38,15 @@ class FacetTable:
     def __init__(self, rows: list[bytes | None], live: np.ndarray) -> None:
         self.size = len(rows)
         self.live = live
-        decoded = [json.loads(r) if r else None for r in rows]
+        decoded = _decoded(rows)
         self.date_key = np.zeros(self.size, dtype=np.int64)
+        keys: dict[str, int] = {}  # dates repeat: each distinct one is parsed once
         for i, row in enumerate(decoded):
             if row and row[3]:
-                self.date_key[i] = _date_key(row[3])
+                key = keys.get(row[3])
+                if key is None:
+                    key = keys[row[3]] = _date_key(row[3])
+                self.date_key[i] = key
             elif row and row[2]:
                 self.date_key[i] = int(row[2]) * 10000
         self.columns: dict[str, _Column] = {}
@@ -123,6 +127,22 @@ class FacetTable:
         return sorted(counts, key=lambda vc: (-vc[1], vc[0]))
 
 
+def _decoded(rows: list[bytes | None]) -> list:
+    """The rows' JSON values (None for a missing row), in one parse: a hundred thousand calls of
+    json.loads took most of the first page at 100,000 documents."""
+    try:
+        return json.loads(b"[" + b",".join(r or b"null" for r in rows) + b"]")
+    except ValueError:  # a damaged row: each on its own, the damaged one as missing
+        return [_loaded(r) for r in rows]
+
+
+def _loaded(row: bytes | None):
+    try:
+        return json.loads(row) if row else None
+    except ValueError:
+        return None
+
+
 def _date_key(date: str) -> int:
     """20200331 for 2020-03-31, 20200300 for 2020-03, 20200000 for 2020."""
     parts = [int(p) for p in date.split("-")[:3] if p.isdigit()]
@@ -135,9 +155,11 @@ def read_table(searcher) -> FacetTable:
     reader = searcher.reader()
     size = reader.doc_count_all()
     rows = column_rows(reader, "facetrow")
-    live = np.zeros(size, dtype=bool)
-    ids = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
-    live[ids] = True
+    live = np.ones(size, dtype=bool)
+    for segment, base in reader.leaf_readers() if size else ():
+        if segment.has_deletions():
+            deleted = np.fromiter(segment.deleted_docs_set, dtype=np.int64)  # a cached property
+            live[deleted + base] = False
     return FacetTable(rows, live)
 
 

@@ -217,8 +217,27 @@ def column_rows(reader, name: str) -> list[bytes | None]:
     rows: list[bytes | None] = []
     for segment, _ in reader.leaf_readers() if reader.doc_count_all() else ():
         count = segment.doc_count_all()
-        rows += segment.column_reader(name) if segment.has_column(name) else [None] * count
+        rows += (
+            _values(segment.column_reader(name, translate=False))
+            if segment.has_column(name)
+            else [None] * count
+        )
     return rows
+
+
+def _values(column) -> list[bytes]:
+    """Every value of a column of byte strings, read in one piece when it is whoosh's VarBytesColumn
+    (its own iterator reads the file once per document: a third of the first page at 100,000)."""
+    try:
+        lengths, read, start = column._lengths, column._dbfile.get, column._basepos
+    except AttributeError:  # another kind of column
+        return list(column)
+    data = read(start, sum(lengths))
+    values, position = [], 0
+    for length in lengths:
+        values.append(data[position : position + length])
+        position += length
+    return values
 
 
 def facet_row(doc: Document) -> bytes:

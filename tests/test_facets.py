@@ -190,3 +190,33 @@ def test_after_a_relaxed_search_a_value_counts_what_selecting_it_shows(kb_seeded
             field = {"network": "networks", "year": "years"}[facet]
             picked = kb_seeded.search(SearchRequest(text=text, languages=("da",), **{field: (value,)}))
             assert picked.total == n, (facet, value)
+
+
+def test_a_damaged_facet_row_leaves_that_document_without_facets_and_the_others_whole():
+    import numpy as np
+
+    from kb.facets import FacetTable
+
+    rows = [
+        b'["de","minutes",2020,"2020-03-31",["N-A"],["R"],["t1"]]',
+        b'["da","other",2019,"",["N-B"],[],[]]',
+        b'["nl", broken',
+        None,
+    ]
+    table = FacetTable(rows, np.ones(4, dtype=bool))
+    everything = np.ones(4, dtype=bool)
+    assert table.counts("language", everything) == [("da", 1), ("de", 1)]
+    assert table.counts("network", everything) == [("N-A", 1), ("N-B", 1)]
+    assert table.date_key.tolist() == [20200331, 20190000, 0, 0]
+
+
+def test_deleted_documents_are_not_live_and_not_counted(kb_empty):
+    from tests.conftest import doc
+
+    kb_empty.write([doc(f"d{n}", f"Text {n}", language="de", year=2020 + n % 2) for n in range(6)])
+    kb_empty.write([], delete=["d1", "d4"])
+    table = kb_empty.session().table
+    assert int(table.live.sum()) == 4 and table.size == 6
+    page = browse(kb_empty)
+    assert ids(page) == ["d0", "d2", "d3", "d5"]
+    assert counts(page, "year") == {"2020": 2, "2021": 2}
