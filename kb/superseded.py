@@ -34,12 +34,9 @@ def replaced_files(folder: Path, indexname: str, generation: int, segments) -> s
     for name in os.listdir(folder):
         if name.startswith("."):
             continue
-        if (
-            (m := toc.match(name))
-            and int(m.group(1)) != generation
-            or (m := seg.match(name))
-            and m.group(1) not in current
-        ):
+        old_toc = (m := toc.match(name)) is not None and int(m.group(1)) != generation
+        old_segment = (m := seg.match(name)) is not None and m.group(1) not in current
+        if old_toc or old_segment:
             found.add(name)
     return found
 
