@@ -362,6 +362,7 @@ def fragments(
 _MARKUP = re.compile(
     r"(?<!\S)(?P<bullet>[-*][ \t]+)o[ \t]+(?=\w)"
     r"|(?<!\S)[-*](?:[ \t]+o)?[ \t]*\Z"  # a list marker the window's end cut from its item
+    r"|\A[ \t]*o[ \t]+(?=[A-ZÄÖÜÆØÅ])"  # that letter, its list marker cut off by the window's start
     r"|\\(?P<esc>[\\`*_{}\[\]()#+\-.!])"
     r"|!?\[(?P<label>[^\]\n]{0,200})\]\([^)\n]{0,500}\)"
     r"|(?<=\w)\]\([^()\s]{0,500}\)"  # the end of a link whose label began before the window

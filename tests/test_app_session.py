@@ -83,6 +83,8 @@ def test_a_word_processors_o_bullet_leaves_the_text_and_highlights_follow():
     assert fragment.text[a:b] == "Sabine"
     assert render.plain(Fragment("Anfrage bei Otto Bock -", ())).text == "Anfrage bei Otto Bock "
     assert render.plain(Fragment("Kunststoff- und -", ())).text == "Kunststoff- und "
+    assert render.plain(Fragment("o Unterstützung bei", ())).text == "Unterstützung bei"
+    assert render.plain(Fragment("o ja, sagte er", ())).text == "o ja, sagte er"
 
 
 def test_a_snippet_does_not_repeat_the_title():
