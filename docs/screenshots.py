@@ -92,6 +92,9 @@ def main() -> int:
                         page.get_by_role("button", name="Sign in").click()
                         settled(page)
                     target = OUT / f"{name}.png"
+                    # the first page's hit titles can still be placeholders when the script is done
+                    page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]')")
+                    page.evaluate("() => document.fonts.ready.then(() => true)")
                     page.screenshot(path=str(target))
                     _small(target)
                     print(f"{target.relative_to(ROOT)}: {target.stat().st_size // 1024} KB")
