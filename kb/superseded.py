@@ -68,6 +68,8 @@ def remove_replaced(folder: Path, replaced: set[str], now: float | None = None) 
             except OSError:
                 pass  # kept, and tried again on the next commit
         keep[name] = since
+    if keep == earlier:  # nothing newly replaced or removed: the note stands
+        return deleted
     fd, tmp = tempfile.mkstemp(prefix=f"{LEDGER}.", dir=folder)
     with os.fdopen(fd, "w") as fh:
         json.dump(keep, fh)

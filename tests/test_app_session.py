@@ -55,32 +55,33 @@ def test_a_ticket_is_good_once():
     assert session.redeem("made-up") is None
 
 
+def plain_with_match(text: str, start: int, word: str) -> tuple[str, str, int]:
+    """A text with one match at `start` made plain: (its plain text, the matched text, where it begins)."""
+    fragment = render.plain(Fragment(text, ((start, start + len(word)),)))
+    ((a, b),) = fragment.matches
+    return fragment.text, fragment.text[a:b], a
+
+
 def test_markdown_syntax_leaves_the_snippet_and_highlights_follow_their_words():
     text = "## 19. Treffen ### **Ort:** [Plastics Innovation Center](#) und `Code`"
-    start = text.index("Innovation")
-    fragment = render.plain(Fragment(text, ((start, start + len("Innovation")),)))
-    assert fragment.text == "19. Treffen Ort: Plastics Innovation Center und Code"
-    ((a, b),) = fragment.matches
-    assert fragment.text[a:b] == "Innovation"
+    plain, matched, _ = plain_with_match(text, text.index("Innovation"), "Innovation")
+    assert plain == "19. Treffen Ort: Plastics Innovation Center und Code"
+    assert matched == "Innovation"
 
 
 def test_a_link_cut_by_the_snippets_edge_leaves_no_syntax():
     text = "Innovation Center](#) (mehr dazu) und [Plastics Innovation"
-    start = text.rindex("Innovation")
-    fragment = render.plain(Fragment(text, ((start, start + len("Innovation")),)))
-    assert fragment.text == "Innovation Center (mehr dazu) und Plastics Innovation"
-    ((a, b),) = fragment.matches
-    assert (fragment.text[a:b], a) == ("Innovation", fragment.text.rindex("Innovation"))
+    plain, matched, at = plain_with_match(text, text.rindex("Innovation"), "Innovation")
+    assert plain == "Innovation Center (mehr dazu) und Plastics Innovation"
+    assert (matched, at) == ("Innovation", plain.rindex("Innovation"))
     assert render.plain(Fragment("Liste [1] und f(x) [sic] y", ())).text == "Liste [1] und f(x) [sic] y"
 
 
 def test_a_word_processors_o_bullet_leaves_the_text_and_highlights_follow():
     text = "Teilnehmer:\n  - o Peter Albrecht\n  - o Sabine Fischer\nKontakt o Peter, - o. Dann - o"
-    start = text.index("Sabine")
-    fragment = render.plain(Fragment(text, ((start, start + len("Sabine")),)))
-    assert fragment.text == "Teilnehmer:\n  - Peter Albrecht\n  - Sabine Fischer\nKontakt o Peter, - o. Dann "
-    ((a, b),) = fragment.matches
-    assert fragment.text[a:b] == "Sabine"
+    plain, matched, _ = plain_with_match(text, text.index("Sabine"), "Sabine")
+    assert plain == "Teilnehmer:\n  - Peter Albrecht\n  - Sabine Fischer\nKontakt o Peter, - o. Dann "
+    assert matched == "Sabine"
     assert render.plain(Fragment("Anfrage bei Otto Bock -", ())).text == "Anfrage bei Otto Bock "
     assert render.plain(Fragment("Kunststoff- und -", ())).text == "Kunststoff- und "
     assert render.plain(Fragment("o Unterstützung bei", ())).text == "Unterstützung bei"
