@@ -40,7 +40,7 @@ bench-embedding: install
 	$(BIN)/python -m bench.embedding
 
 bench: install
-	$(BIN)/python -m bench.run --readme README.md
+	$(BIN)/python -m bench.run --doc docs/benchmarks.md
 
 # web-page text: ours, trafilatura's defaults and the combination shipped, on ../shared/data/html-de-dev and html/
 bench-html: install
@@ -49,7 +49,7 @@ bench-html: install
 eval: install
 	$(BIN)/python -m eval.run
 
-# the README's pictures of the main pages (system Chromium, seed corpus)
+# the docs' pictures of the main pages (system Chromium, seed corpus)
 screenshots: install
 	$(BIN)/python docs/screenshots.py
 

@@ -65,7 +65,7 @@ def child_vectors(corpus: Path, index: Path, seed: int) -> dict:
 
     The cost of a results page with meaning on is the query's embedding (real, each query new), one
     cosine pass over every row, fusion, facets and snippets: none of it depends on what the rows hold.
-    Embedding the benchmark corpus for real takes hours on 2 cores (README "Search by meaning").
+    Embedding the benchmark corpus for real takes hours on 2 cores (docs/meaning.md).
     """
     import numpy as np
 

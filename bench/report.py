@@ -1,6 +1,6 @@
-"""The benchmark's markdown: one table of result pages and one of measures per size, and the README block.
+"""The benchmark's markdown: one table of result pages and one of measures per size, and the block of docs/benchmarks.md.
 
-The README keeps the latest figures between BEGIN and END markers; `write_readme` replaces what is
+docs/benchmarks.md keeps the latest figures between BEGIN and END markers; `write_block` replaces what is
 between them, so the figures are never edited by hand.
 """
 
@@ -142,20 +142,20 @@ def _ingest_cpu(ing: dict, cores: int) -> list[str]:
 
 
 def render(results: list[dict]) -> str:
-    """The markdown the README keeps: every size's provenance and tables."""
+    """The markdown docs/benchmarks.md keeps: every size's provenance and tables."""
     lines: list[str] = []
     for r in results:
         lines += size_tables(r)
     return "\n".join(lines)
 
 
-def write_readme(readme: Path, table: str) -> None:
-    """Replace the block between the markers (appended under a heading when the README has none)."""
-    text = readme.read_text(encoding="utf-8")
+def write_block(page: Path, table: str) -> None:
+    """Replace the block between the markers (appended under a heading when the page has none)."""
+    text = page.read_text(encoding="utf-8")
     block = f"{BEGIN}\n\n{table.strip()}\n\n{END}"
     pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
     if pattern.search(text):
         text = pattern.sub(lambda _: block, text, count=1)
     else:
         text = text.rstrip() + "\n\n### Latest benchmark figures\n\n" + block + "\n"
-    readme.write_text(text, encoding="utf-8")
+    page.write_text(text, encoding="utf-8")

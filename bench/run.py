@@ -6,7 +6,7 @@ the first page in another fresh process (cold start), then time the results page
 KnowledgeBase.search call: top 10 with snippets and all six facets — per query class in a
 serving process (p50/p95/p99 and its RSS afterwards), and the same pages on SQLite FTS5 over the
 same texts (bench/fts5.py). Prints a markdown table and writes bench/out/results.{md,json};
-`--readme README.md` (what `make bench` passes) also replaces the README's figures between its
+`--doc docs/benchmarks.md` (what `make bench` passes) also replaces that page's figures between its
 markers, with the date, the machine, the commit and the load average (a shared machine is named).
 Queries come from bench/queries.py with a new seed each run (`--query-seed` repeats a run).
 """
@@ -28,7 +28,7 @@ from bench import corpus as bench_corpus
 from bench.children import child_cold, child_ingest, child_serve, child_vectors
 from bench.measure import git_commit, machine
 from bench.queries import NO_VOCABULARY_CLASS, SEMANTIC_CLASSES, make_queries
-from bench.report import render, write_readme
+from bench.report import render, write_block
 
 RESULT_TAG = "BENCH-RESULT "
 
@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--queries", type=int, default=100, help="queries per class")
     p.add_argument("--seed", type=int, default=42, help="corpus seed (the same corpus every run)")
     p.add_argument("--query-seed", type=int, default=None, help="query seed (default: a new one each run)")
-    p.add_argument("--readme", type=Path, default=None, help="write the figures into this README's block")
+    p.add_argument("--doc", type=Path, default=None, help="write the figures into this page's block")
     p.add_argument("--reuse-index", action="store_true", help="keep an index this corpus was ingested into")
     p.add_argument(
         "--keep-sizes",
@@ -235,8 +235,8 @@ def main(argv: list[str] | None = None) -> int:
         table = render(shown)
         (a.out / "results.md").write_text(table + "\n", encoding="utf-8")
         (a.out / "results.json").write_text(json.dumps({"results": shown}, indent=2))
-        if a.readme:
-            write_readme(a.readme, table)
+        if a.doc:
+            write_block(a.doc, table)
     print(table)
     return 0
 

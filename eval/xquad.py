@@ -3,7 +3,7 @@
 The 120 paragraphs of each language (24 Wikipedia articles × 5) are indexed together; a question is
 asked with a language filter on the paragraph's language, in four kinds: de→de, en→en (same
 language), en→de and de→en (across). The articles are split by a stable hash of their number into a
-tuning half (what the fusion constants were chosen on) and a held-out half (what the README reports).
+tuning half (what the fusion constants were chosen on) and a held-out half (what docs/relevance.md and docs/meaning.md report).
 """
 
 from __future__ import annotations

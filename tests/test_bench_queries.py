@@ -1,4 +1,4 @@
-"""The benchmark's query mix and its README block (no index: these are quick)."""
+"""The benchmark's query mix and its docs/benchmarks.md block (no index: these are quick)."""
 
 from __future__ import annotations
 
@@ -49,11 +49,11 @@ def test_semantic_classes_reuse_their_lexical_kind() -> None:
     assert all(queries.base_class(c) in queries.LEXICAL_CLASSES for c in queries.SEMANTIC_CLASSES)
 
 
-def test_the_readme_block_is_replaced_between_its_markers(tmp_path: Path) -> None:
+def test_the_benchmark_block_is_replaced_between_its_markers(tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_text("# x\n\nbefore\n", encoding="utf-8")
-    report.write_readme(readme, "figures one")
-    report.write_readme(readme, "figures two")
+    report.write_block(readme, "figures one")
+    report.write_block(readme, "figures two")
     text = readme.read_text(encoding="utf-8")
     assert text.startswith("# x\n\nbefore\n")
     assert "figures two" in text and "figures one" not in text

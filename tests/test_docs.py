@@ -1,0 +1,118 @@
+"""The README and docs/ checked against the code, so they cannot drift from it."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from archive.cli.parser import build_parser
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+DOCS = sorted((ROOT / "docs").glob("*.md"))
+CODE = [*(ROOT / d for d in ("kb", "ingest", "archive", "webapp")), ROOT / "app.py", ROOT / "asgi.py"]
+README_MAX_LINES = 200
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+_SETTING = re.compile(r"\bKB_[A-Z][A-Z0-9_]*\b")
+
+
+def _python_files() -> list[Path]:
+    files: list[Path] = []
+    for place in CODE:
+        files += sorted(place.rglob("*.py")) if place.is_dir() else [place]
+    return files
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor for a heading."""
+    text = re.sub(r"[`*_\[\]()]", "", heading.strip().lower())
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.replace(" ", "-")
+
+
+def _anchors(page: Path) -> set[str]:
+    return {
+        _slug(line.lstrip("#"))
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if line.startswith("#")
+    }
+
+
+def _table_rows(text: str, heading: str) -> list[str]:
+    """The first cell of every row of the first table under a heading."""
+    section = text.split(heading, 1)[1]
+    rows = []
+    for line in section.split("\n## ", 1)[0].splitlines():
+        if line.startswith("| ") and not line.startswith("|---"):
+            rows.append(line.split("|")[1].strip())
+    return rows[1:]  # the header row
+
+
+def test_the_readme_is_a_page_a_newcomer_reads() -> None:
+    lines = README.read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= README_MAX_LINES, f"README.md has {len(lines)} lines; move details to docs/"
+    text = "\n".join(lines)
+    for must in (
+        "## Prerequisites",
+        "make run",
+        "make test",
+        "kb search",
+        ".meta.json",
+        "vocabulary.json",
+        "---",
+    ):
+        assert must in text, must
+
+
+def test_every_relative_link_in_the_docs_resolves() -> None:
+    broken = []
+    for page in [README, *DOCS]:
+        for target in _LINK.findall(page.read_text(encoding="utf-8")):
+            if target.startswith(("http://", "https://", "mailto:")):
+                continue
+            path, _, anchor = target.partition("#")
+            dest = (page.parent / path).resolve() if path else page
+            if not dest.exists():
+                broken.append(f"{page.name}: {target}")
+            elif anchor and dest.suffix == ".md" and anchor not in _anchors(dest):
+                broken.append(f"{page.name}: {target} (no such heading)")
+    assert broken == []
+
+
+def test_every_doc_page_is_listed_in_the_readme() -> None:
+    text = README.read_text(encoding="utf-8")
+    unlisted = [p.name for p in DOCS if f"(docs/{p.name})" not in text]
+    assert unlisted == []
+
+
+def test_the_settings_table_names_every_setting_the_code_reads_and_no_other() -> None:
+    read = set()
+    for path in _python_files():
+        read |= set(_SETTING.findall(path.read_text(encoding="utf-8")))
+    listed = {row.strip("`") for row in _table_rows(README.read_text(encoding="utf-8"), "## Settings")}
+    assert read - listed == set(), "settings read by the code but not in the README's table"
+    assert {s for s in listed if s.startswith("KB_")} - read == set(), (
+        "settings in the table the code never reads"
+    )
+
+
+def test_every_command_has_a_row_in_the_cli_page() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    commands = set(sub.choices)
+    page = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `kb (\w+)", page, re.M))
+    assert commands - documented == set(), "commands without a row in docs/cli.md"
+    assert documented - commands == set(), "rows in docs/cli.md for commands that do not exist"
+    for name, command in sub.choices.items():
+        assert command.format_help().strip(), name
+
+
+def test_benchmark_figures_live_only_between_the_markers_make_bench_writes() -> None:
+    from bench.report import BEGIN, END
+
+    page = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    assert page.count(BEGIN) == 1 and page.count(END) == 1
+    assert BEGIN not in README.read_text(encoding="utf-8")
+    assert "docs/benchmarks.md" in (ROOT / "Makefile").read_text(encoding="utf-8")
