@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-
-from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-from langdetect.lang_detect_exception import LangDetectException
+from functools import cache
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +50,16 @@ _ISO_639_1_TABLE = (
 )
 _ISO_639_1 = frozenset(_ISO_639_1_TABLE.split())
 
-# A private factory (fixed seed) so detection is deterministic whatever other code does to langdetect's.
-_factory = DetectorFactory()
-_factory.load_profile(PROFILES_DIRECTORY)
-_factory.seed = 0
+@cache
+def _factory():
+    """A private factory (fixed seed), so detection is deterministic whatever other code does to
+    langdetect's; loaded on first use (its profiles take 0.3 s, which `kb --help` need not pay)."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.seed = 0
+    return factory
 
 
 def normalize_language(code: str | None) -> str | None:
@@ -84,7 +88,9 @@ def detect_language(text: str, declared: str | None = None) -> str:
     sample = _sample(text)
     if len(_LETTER.findall(sample)) < MIN_LETTERS:
         return UNDETERMINED
-    detector = _factory.create()
+    from langdetect.lang_detect_exception import LangDetectException
+
+    detector = _factory().create()
     detector.append(sample)
     try:
         best = detector.get_probabilities()
