@@ -3,7 +3,9 @@
 The secrets file (KB_SECRETS_FILE, default var/coordinators.json, never in the repository) maps a
 name to "scrypt$n$r$p$salt$hash". KB_COORDINATORS may hold the same JSON object instead, for
 deployments that keep secrets in the environment. Comparison is constant-time, and every failed
-attempt costs a delay that grows with the failures for that name.
+attempt costs a delay that grows with the failures for that name. Sign-ins from the app go through
+`sign_in`, which also limits the tries per name and per client address across sessions and processes
+(archive/throttle.py).
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 import os
 import secrets
 import threading
 import time
 from pathlib import Path
+
+from archive import throttle
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_CHARS = 8
@@ -29,7 +34,16 @@ _failures_lock = threading.Lock()
 
 
 class AuthError(Exception):
-    """A coordinator account cannot be created or changed."""
+    """A coordinator account cannot be created or changed, or cannot sign in now."""
+
+
+class TooManyFailures(AuthError):
+    """Sign-ins for a name (or, when `name` is "", from a client) are refused for `minutes`."""
+
+    def __init__(self, name: str, minutes: int) -> None:
+        who = f"for {name}" if name else "from this address"
+        super().__init__(f"too many failed sign-ins {who}; try again in {minutes} minutes")
+        self.name, self.minutes = name, minutes
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
@@ -90,6 +104,19 @@ def verify(secrets_file: Path, name: str, password: str) -> bool:
     return ok
 
 
+def sign_in(secrets_file: Path, name: str, password: str, client: str = "") -> bool:
+    """`verify`, within the limits on failed tries per name and per client address (TooManyFailures
+    beyond them); a try counts before the password is checked."""
+    name = name.strip()
+    wait_s, key = throttle.reserve(secrets_file, [throttle.name_key(name), throttle.client_key(client)])
+    if wait_s > 0:
+        raise TooManyFailures(name if key.startswith("name:") else "", max(1, math.ceil(wait_s / 60)))
+    ok = verify(secrets_file, name, password)
+    if ok:
+        throttle.succeeded(secrets_file, name, client)
+    return ok
+
+
 def add_coordinator(secrets_file: Path, name: str, password: str) -> None:
     """Create or replace a coordinator in the secrets file (written atomically, readable by the owner only)."""
     name = name.strip()
@@ -99,13 +126,14 @@ def add_coordinator(secrets_file: Path, name: str, password: str) -> None:
         raise AuthError(f"the password must have at least {MIN_PASSWORD_CHARS} characters")
     path = Path(secrets_file)
     data = load_coordinators(path) if path.exists() else {}
-    data[name] = hash_password(password)
+    data[name] = hash_password(password)  # a new hash: the sessions signed under the old one end
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(data, fh, indent=2)
     os.replace(tmp, path)
+    throttle.forget(path, name)  # whoever set the password lifts a lock on the name
 
 
 def remove_coordinator(secrets_file: Path, name: str) -> bool:

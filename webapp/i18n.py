@@ -152,6 +152,16 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
         "Name oder Passwort ist falsch.",
         "Navn eller adgangskode er forkert.",
     ),
+    "signin.locked": (
+        "Too many failed sign-ins for {name}; try again in {minutes} minutes.",
+        "Zu viele fehlgeschlagene Anmeldungen für {name}; versuchen Sie es in {minutes} Minuten wieder.",
+        "For mange mislykkede logins for {name}; prøv igen om {minutes} minutter.",
+    ),
+    "signin.locked_here": (
+        "Too many failed sign-ins from this address; try again in {minutes} minutes.",
+        "Zu viele fehlgeschlagene Anmeldungen von dieser Adresse; versuchen Sie es in {minutes} Minuten wieder.",
+        "For mange mislykkede logins fra denne adresse; prøv igen om {minutes} minutter.",
+    ),
     "signin.as": ("Signed in as {name}", "Angemeldet als {name}", "Logget ind som {name}"),
     "signin.out": ("Sign out", "Abmelden", "Log ud"),
     "signin.needed": (

@@ -1,5 +1,6 @@
 """Two small HTTP routes beside the Streamlit app (served by asgi.py): they set and clear the HttpOnly
-session cookie, which a Streamlit script cannot do itself."""
+session cookie, which a Streamlit script cannot do itself. Requests from another origin never reach them
+(webapp/guard.py)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ async def _signout(request: Request) -> Response:
     """Revoke the session on the server and clear the cookie."""
     value = request.cookies.get(session.COOKIE, "")
     settings = load_settings()
-    if session.read(session.signing_key(settings.secrets_file), value):
+    if session.current(settings.secrets_file, value):
         session.revoke(settings.secrets_file, session.nonce_of(value))
     response = Response(status_code=204)
     response.delete_cookie(session.COOKIE, path="/", httponly=True, samesite="strict")

@@ -14,7 +14,10 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
+
+from archive.access import load_coordinators
 
 COOKIE = "kb_session"
 MAX_AGE_S = 8 * 3600  # a working day
@@ -54,31 +57,49 @@ def _unb64(text: str) -> bytes:
 
 
 def _sign(key: bytes, payload: str) -> str:
-    return _b64(hmac.new(key, payload.encode("ascii"), hashlib.sha256).digest())
+    return _b64(hmac.new(key, payload.encode("utf-8"), hashlib.sha256).digest())
 
 
-def issue(key: bytes, name: str, now: float | None = None) -> str:
-    """A session value for `name`, valid for MAX_AGE_S: name.expiry.nonce.signature."""
+def issue(key: bytes, name: str, stamp: str = "", now: float | None = None) -> str:
+    """A session value for `name`, valid for MAX_AGE_S: name.expiry.nonce.signature.
+
+    The signature also covers `stamp` (the coordinator's stored password hash), so a changed password or
+    a removed coordinator ends every session issued before."""
     expires = int((now if now is not None else time.time()) + MAX_AGE_S)
     payload = f"{_b64(name.encode('utf-8'))}.{expires}.{secrets.token_hex(8)}"
-    return f"{payload}.{_sign(key, payload)}"
+    return payload + "." + _sign(key, payload + "\n" + stamp)
 
 
-def read(key: bytes, value: str, now: float | None = None) -> tuple[str, str] | None:
-    """(name, nonce) of a valid, unexpired, correctly signed session value; None otherwise."""
+def read(
+    key: bytes, value: str, now: float | None = None, stamps: Mapping[str, str] | None = None
+) -> tuple[str, str] | None:
+    """(name, nonce) of a valid, unexpired, correctly signed session value; None otherwise.
+
+    With `stamps` (name → stored hash), the name must still be among them with the hash it was issued
+    under."""
     parts = (value or "").split(".")
     if len(parts) != 4:
         return None
     payload, signature = ".".join(parts[:3]), parts[3]
-    if not hmac.compare_digest(_sign(key, payload), signature):
-        return None
     try:
         name, expires = _unb64(parts[0]).decode("utf-8"), int(parts[1])
     except (ValueError, UnicodeDecodeError):
         return None
+    stamp = "" if stamps is None else stamps.get(name)
+    if stamp is None or not hmac.compare_digest(_sign(key, payload + "\n" + stamp), signature):
+        return None
     if expires < (now if now is not None else time.time()):
         return None
     return name, parts[2]
+
+
+def current(secrets_file: Path, value: str) -> tuple[str, str] | None:
+    """(name, nonce) of a session value that still holds: signed, unexpired, not revoked, and issued
+    under the coordinator's present password."""
+    found = read(signing_key(secrets_file), value, stamps=load_coordinators(secrets_file)) if value else None
+    if found is None or revoked(secrets_file, found[1]):
+        return None
+    return found
 
 
 def nonce_of(value: str) -> str:

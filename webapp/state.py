@@ -13,8 +13,7 @@ from kb.settings import Settings, load_settings
 from webapp import session
 from webapp.routes import SESSION_PATH, SIGNOUT_PATH
 
-_USER_KEY = "_coordinator"
-_NONCE_KEY = "_session_nonce"
+_VALUE_KEY = "_session_value"  # the signed session value (as in the cookie)
 _SCRIPTS_KEY = "_pending_scripts"
 
 
@@ -41,27 +40,18 @@ def refresh() -> None:
 
 
 def user() -> str | None:
-    """The signed-in coordinator's name, or None: from this session, or from a valid session cookie."""
-    s = settings()
-    name = st.session_state.get(_USER_KEY)
-    if name:
-        nonce = st.session_state.get(_NONCE_KEY)
-        if nonce and session.revoked(s.secrets_file, nonce):  # signed out in another tab
-            _forget()
-            return None
-        return name
-    if st.session_state.get("_signed_out"):  # the cookie this page was loaded with is gone
+    """The signed-in coordinator's name, or None. Checked on every run against the session value kept in
+    this session or the browser's cookie: signed out elsewhere, a changed password or a removed
+    coordinator end it here too."""
+    value = st.session_state.get(_VALUE_KEY)
+    if not value and not st.session_state.get("_signed_out"):  # else the page's cookie is gone
+        value = _cookie(session.COOKIE)
+    found = session.current(settings().secrets_file, value) if value else None
+    if found is None:
+        _forget()
         return None
-    value = _cookie(session.COOKIE)
-    found = session.read(session.signing_key(s.secrets_file), value) if value else None
-    if (
-        found
-        and not session.revoked(s.secrets_file, found[1])
-        and found[0] in auth.load_coordinators(s.secrets_file)
-    ):
-        st.session_state[_USER_KEY], st.session_state[_NONCE_KEY] = found
-        return found[0]
-    return None
+    st.session_state[_VALUE_KEY] = value
+    return found[0]
 
 
 def _cookie(name: str) -> str:
@@ -72,28 +62,37 @@ def _cookie(name: str) -> str:
 
 
 def sign_in(name: str, password: str) -> bool:
-    """Check a coordinator's name and password; when right, remember the name in this session and have
-    the browser keep a signed session cookie (exchanged for a one-time ticket)."""
+    """Check a coordinator's name and password; when right, remember the session here and have the
+    browser keep it in a signed cookie (exchanged for a one-time ticket). Raises auth.TooManyFailures
+    after repeated failures for the name or from this client."""
     s = settings()
-    if name.strip() and password and auth.verify(s.secrets_file, name, password):
-        value = session.issue(session.signing_key(s.secrets_file), name.strip())
-        st.session_state[_USER_KEY] = name.strip()
-        st.session_state[_NONCE_KEY] = session.nonce_of(value)
-        st.session_state.pop("_signed_out", None)
-        ticket = session.new_ticket(value)
-        run_in_browser(f"fetch({json.dumps(SESSION_PATH)}, {{method: 'POST', body: {json.dumps(ticket)}}});")
-        return True
-    return False
+    name = name.strip()
+    if not (name and password and auth.sign_in(s.secrets_file, name, password, _client())):
+        return False
+    stamp = auth.load_coordinators(s.secrets_file).get(name, "")
+    value = session.issue(session.signing_key(s.secrets_file), name, stamp)
+    st.session_state[_VALUE_KEY] = value
+    st.session_state.pop("_signed_out", None)
+    ticket = session.new_ticket(value)
+    run_in_browser(f"fetch({json.dumps(SESSION_PATH)}, {{method: 'POST', body: {json.dumps(ticket)}}});")
+    return True
+
+
+def _client() -> str:
+    """The browser's address ("" on this machine or without a browser)."""
+    try:
+        return str(st.context.ip_address or "")
+    except (AttributeError, RuntimeError):
+        return ""
 
 
 def _forget() -> None:
-    st.session_state.pop(_USER_KEY, None)
-    st.session_state.pop(_NONCE_KEY, None)
+    st.session_state.pop(_VALUE_KEY, None)
 
 
 def sign_out() -> None:
     """End the session here, on the server (revoked) and in the browser (cookie cleared)."""
-    nonce = st.session_state.get(_NONCE_KEY)
+    nonce = session.nonce_of(st.session_state.get(_VALUE_KEY, ""))
     if nonce:
         session.revoke(settings().secrets_file, nonce)
     _forget()

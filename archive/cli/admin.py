@@ -32,7 +32,7 @@ def cmd_serve(args, settings: Settings) -> int:
         "--server.fileWatcherType",
         "none",
         "--server.maxUploadSize",
-        str(max(1, settings.max_upload_bytes // (1024 * 1024))),
+        str(max(1, -(-settings.max_upload_bytes // (1024 * 1024)))),  # MB, rounded up
     ]
     os.execvpe(cmd[0], cmd, env)
     return 0  # pragma: no cover
@@ -49,7 +49,7 @@ def cmd_coordinator(args, settings: Settings) -> int:
         raise UsageError(f"coordinator {args.action} needs a NAME")
     if args.action == "remove":
         removed = remove_coordinator(settings.secrets_file, args.name)
-        print("removed" if removed else f"no coordinator named {args.name}")
+        print("removed (their sessions end)" if removed else f"no coordinator named {args.name}")
         return 0 if removed else 1
     if args.password_stdin or not sys.stdin.isatty():
         password = sys.stdin.readline().rstrip("\n")
