@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 
 MIN_PART = 4
 MIN_WORD = 8  # shorter words are not split
+#: Longer words are not split: the longest split in 6,000 German federal laws has 42 letters
+#: ("unfallversicherungsmodernisierungsgesetzes"), and parts are at most 30 letters.
+MAX_WORD = 64
 LEXICON_WORDS_PER_LANGUAGE = 60_000
 MIN_ZIPF = 2.5  # parts must be at least this common (zipf scale) unless the vocabulary has them
 LINKS: tuple[str, ...] = ("", "s", "es", "n", "en", "e", "er")
@@ -138,7 +141,7 @@ def _zipf(part: str) -> float:
 @lru_cache(maxsize=100_000)
 def split(word: str) -> tuple[str, ...]:
     """The parts of a folded compound word, or () when it is not a compound."""
-    if len(word) < MIN_WORD or not word.isalpha():
+    if not MIN_WORD <= len(word) <= MAX_WORD or not word.isalpha():
         return ()
     best = _best_split(word)
     if best is None:
@@ -178,38 +181,45 @@ def _best_split(word: str) -> tuple[tuple[str, ...], float] | None:
 
     A linking element may stand between parts; an inflection ending (s, es, n, en, e, er) may
     follow the last part at a small cost, so "kunststoffnetzwerks" → kunststoff + netzwerk.
+    No recursion: the known parts are found from the start (only where a part can begin), then the
+    best few splits of each such tail from the end.
     """
     n = len(word)
-    memo: dict[int, list[tuple[tuple[str, ...], float]]] = {n: [((), 0.0)]}
-
-    def splits(i: int) -> list[tuple[tuple[str, ...], float]]:
-        if i in memo:
-            return memo[i]
-        found: list[tuple[tuple[str, ...], float]] = []
+    known: dict[int, list[tuple[int, float]]] = {}  # where a part can begin → (its end, its zipf)
+    reachable = [True] + [False] * n
+    for i in range(n):
+        if not reachable[i]:
+            continue
+        ends = known[i] = []
         for j in range(i + MIN_PART, n + 1):
             z = _zipf(word[i:j])
-            if not z:
-                continue
+            if z:
+                ends.append((j, z))
+                for link in LINKS:
+                    k = j + len(link)
+                    if k < n and word.startswith(link, j):
+                        reachable[k] = True
+    best: dict[int, list[tuple[tuple[str, ...], float]]] = {n: [((), 0.0)]}
+    for i in sorted(known, reverse=True):
+        found: list[tuple[tuple[str, ...], float]] = []
+        for j, z in known[i]:
             if j == n:
                 found.append(((word[i:j],), z))
                 continue
-            tail = word[j:]
-            if tail in LINKS and i > 0:
+            if i > 0 and word[j:] in LINKS:
                 found.append(((word[i:j],), z - _INFLECTION_COST))
             for link in LINKS:
                 k = j + len(link)
                 if word.startswith(link, j) and k < n:
-                    for parts, total in splits(k):
+                    for parts, total in best[k]:
                         if len(parts) < MAX_PARTS:
                             found.append(((word[i:j], *parts), z + total))
         found.sort(key=lambda c: (len(c[0]), -c[1] / len(c[0])))
-        memo[i] = found[:4]
-        return memo[i]
-
-    best = [c for c in splits(0) if len(c[0]) >= 2]
-    if not best:
+        best[i] = found[:4]
+    splits = [c for c in best[0] if len(c[0]) >= 2]
+    if not splits:
         return None
-    parts, total = best[0]
+    parts, total = splits[0]
     return parts, total / len(parts)
 
 
