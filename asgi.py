@@ -9,6 +9,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from webapp.guard import Guard
+from webapp.pages.common import unexpected
 from webapp.routes import ROUTES
 
-app = st.App("app.py", routes=ROUTES, middleware=[Middleware(Guard)])
+app = st.App("app.py", routes=ROUTES, middleware=[Middleware(Guard)], on_script_error=unexpected)

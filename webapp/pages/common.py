@@ -44,6 +44,13 @@ def fail(exc: Exception) -> None:
     st.error(t("error.kb", error=str(exc) or type(exc).__name__))
 
 
+def unexpected(exc: Exception) -> bool:
+    """An error no page caught (a forged widget value, a bug), already logged in full by Streamlit: one
+    line with its type only, never its message or traceback (the served app's on_script_error)."""
+    st.error(t("error.kb", error=type(exc).__name__))
+    return True  # Streamlit shows nothing more
+
+
 def value_label(vocab: Vocabulary, facet: str, value: str) -> str:
     """A facet value as people read it, in the interface language."""
     if facet == "doctype":
