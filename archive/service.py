@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -158,15 +159,19 @@ def rebuild(
 ) -> list[Outcome]:
     """Recreate the index from corpus/ alone; written to the audit log with both counts.
 
-    Callers show `rebuild_plan` first and ask for confirmation when it shrinks the index.
+    The new index is built beside the live one and replaces it in one commit once complete, so
+    searches meanwhile (and after a kill) find every document the live index had. Callers show
+    `rebuild_plan` first and ask for confirmation when it shrinks the index.
     """
     plan = plan or rebuild_plan(kb, settings)
     # The files of the documents indexed now come first, so that of two byte-identical files the
     # one that was indexed keeps its id (the other stays a duplicate).
     first = [p for p in (_inside_corpus(settings, src) for _, src in kb.checksums().values()) if p]
-    kb.clear()
     paths = [*sorted(first), settings.corpus_dir]
-    outcomes = run(kb, paths, limits=limits_from(settings), progress=progress)
+    started = time.time()
+    with kb.rebuilding() as new:
+        outcomes = run(new, paths, limits=limits_from(settings), progress=progress)
+    outcomes += _catch_up(kb, settings, started)
     after = kb.stats().documents
     failed = sum(1 for o in outcomes if o.status == "failed")
     audit(
@@ -176,6 +181,28 @@ def rebuild(
         "",
         {"before": plan.documents, "after": after, "files": plan.files, "failed": failed},
     )
+    return outcomes
+
+
+def _catch_up(kb: KnowledgeBase, settings: Settings, started: float) -> list[Outcome]:
+    """Index what changed in corpus/ while the rebuild ran (an upload, a deletion): the live index
+    got it then, but the rebuild may have read the folder before."""
+    changed, seen = [], set()
+    for path in discover([settings.corpus_dir], skip=[kb.index_dir]):
+        seen.add(file_id(path, source_label(path, settings.corpus_dir)))
+        try:
+            if path.stat().st_mtime >= started - 2:  # a coarse file-system clock
+                changed.append(path)
+        except OSError:
+            continue
+    gone = [i for i, (_, src) in kb.checksums().items() if i not in seen and not Path(src).is_absolute()]
+    if gone:
+        kb.remove(gone)
+    outcomes = [Outcome(i, "removed", i, "the file is no longer in the corpus") for i in gone]
+    if changed:
+        outcomes += [
+            o for o in run(kb, changed, limits=limits_from(settings)) if o.status in ("indexed", "updated")
+        ]
     return outcomes
 
 

@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import json
 import logging
+import pickle
+import struct
 import threading
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 from whoosh.query import Every
 
 from kb import compound
-from kb.errors import UnknownDocumentError
-from kb.index import column_rows, document_from_fields, open_index, upsert, writer
+from kb.errors import IndexDamagedError, UnknownDocumentError
+from kb.index import adopt, column_rows, document_from_fields, open_index, upsert, validate, writer
+from kb.index_folder import building
 from kb.models import Document, Fragment, Hit, IndexStats, SearchPage, SearchRequest
 from kb.query import build_query
 from kb.schema import SCHEMA_VERSION
 from kb.search import SearchSession
 from kb.semantic import enabled_by_default
+from kb.settings import check_apart
 from kb.snippets import highlight, match_spans, query_terms
 from kb.vocabulary import Vocabulary, load_vocabulary
 
@@ -29,6 +35,18 @@ log = logging.getLogger(__name__)
 PARALLEL_WRITE_MIN = 1000
 #: Documents in another language at least this close in meaning are shown as translations of each other.
 TRANSLATION_COSINE = 0.93
+#: What whoosh raises reading a file that changed under it (a truncated postings file: "math domain
+#: error"); such an error while searching is checked against the recorded files (`_reading`).
+READ_ERRORS = (
+    ValueError,
+    OSError,
+    EOFError,
+    IndexError,
+    KeyError,
+    struct.error,
+    zlib.error,
+    pickle.UnpicklingError,
+)
 
 
 class KnowledgeBase:
@@ -46,7 +64,11 @@ class KnowledgeBase:
         passages: how documents are cut for it (None: KB_SEMANTIC_PASSAGE_CHARS, KB_SEMANTIC_PASSAGES)."""
         self.index_dir = Path(index_dir)
         self.corpus_dir = Path(corpus_dir)
+        check_apart(self.index_dir, self.corpus_dir)
         self._ix, self.created = open_index(self.index_dir)
+        #: Why the index was found damaged while in use (None: it was not); reopen to rebuild it.
+        self.damaged: str | None = None
+        self._meaning_queue = None  # a rebuild's index queues its documents for the live meaning layer
         self._lock = threading.RLock()
         self._session: SearchSession | None = None
         self._protect_vocabulary_words()
@@ -65,6 +87,23 @@ class KnowledgeBase:
     def _protect_vocabulary_words(self) -> None:
         compound.set_protected_words(self.vocabulary.compound_words())
 
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Turn an error reading damaged files into IndexDamagedError (any other error propagates)."""
+        try:
+            yield
+        except READ_ERRORS as exc:
+            try:
+                validate(self._ix, self.index_dir)
+            except IndexDamagedError as damage:
+                self.damaged = str(damage)
+                log.error("%s (while reading: %s: %s)", damage, type(exc).__name__, exc)
+                raise damage from exc
+            except Exception:  # the files are unreadable even to the check
+                self.damaged = f"index {self.index_dir} is damaged: {type(exc).__name__}: {exc}"
+                raise IndexDamagedError(self.damaged) from exc
+            raise
+
     def session(self) -> SearchSession:
         """The current search session, reopened when the index or the vocabulary changed."""
         with self._lock:
@@ -78,7 +117,7 @@ class KnowledgeBase:
 
     def search(self, request: SearchRequest, language: str = "en") -> SearchPage:
         """Results, facets and suggestion for a request (facet labels in `language`)."""
-        with self._lock:
+        with self._lock, self._reading():
             session = self.session()
             page = session.search(request, language)
         if self.semantic is not None and not self.semantic.busy() and session.meaning.incomplete():
@@ -87,7 +126,7 @@ class KnowledgeBase:
 
     def get(self, doc_id: str) -> Document:
         """One whole document; raises UnknownDocumentError."""
-        with self._lock:
+        with self._lock, self._reading():
             fields = self.session().searcher.document(id=doc_id)
         if fields is None:
             raise UnknownDocumentError(f"no document with id {doc_id!r}")
@@ -187,12 +226,12 @@ class KnowledgeBase:
 
     def contains(self, doc_id: str) -> bool:
         """Whether a document with this id is indexed (one term lookup)."""
-        with self._lock:
+        with self._lock, self._reading():
             return self.session().searcher.document_number(id=doc_id) is not None
 
     def checksums(self) -> dict[str, tuple[str, str]]:
         """id → (checksum, source) of every indexed document."""
-        with self._lock:
+        with self._lock, self._reading():
             session = self.session()
             reader, live = session.searcher.reader(), session.table.live
             found = {}
@@ -228,8 +267,9 @@ class KnowledgeBase:
         starts with a fork and writes a segment of its own).
         """
         latest = {doc.id: doc for doc in docs}  # the engine replaces committed documents only
-        if self.semantic is not None:  # queued before the commit: a kill between cannot lose them
-            self.semantic.enqueue(latest.values())
+        queue = self.semantic or self._meaning_queue
+        if queue is not None:  # queued before the commit: a kill between cannot lose them
+            queue.enqueue(latest.values())
         with writer(self._ix, procs=procs if len(latest) >= PARALLEL_WRITE_MIN else 1) as w:
             for doc_id in delete:
                 w.delete_by_term("id", doc_id)
@@ -246,6 +286,24 @@ class KnowledgeBase:
         """Delete every document (the corpus is untouched)."""
         with writer(self._ix) as w:
             w.delete_by_query(Every())
+
+    @contextmanager
+    def rebuilding(self) -> Iterator[KnowledgeBase]:
+        """A new, empty index beside this one for a rebuild; when the block ends without an error its
+        documents replace this index's in one commit (readers see the old index or the new one).
+
+        A kill or an error in the block leaves this index as it was; the folder is removed either way
+        (and one a killed rebuild left, by the next rebuild or open).
+        """
+        with building(self.index_dir) as folder:
+            new = KnowledgeBase(folder, self.corpus_dir, semantic=False)
+            new._meaning_queue = self.semantic
+            try:
+                yield new
+            finally:
+                new.close()
+            adopt(self._ix, folder)
+        self.embed_in_background()
 
     def close(self) -> None:
         if self.semantic is not None:

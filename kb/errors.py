@@ -23,3 +23,11 @@ class UnknownDocumentError(KBError):
 
 class VocabularyError(KBError):
     """The vocabulary file is missing or malformed."""
+
+
+class IndexFolderError(KBError):
+    """The index folder is refused: another program's folder, or the corpus (or a folder around it)."""
+
+
+class IndexWriteError(KBError):
+    """The index files cannot be written (the disk is full, no permission)."""

@@ -17,21 +17,32 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import FileIndex, LockError
+from whoosh.multiproc import MpWriter
 from whoosh.writing import SegmentWriter
 
 from kb import (
+    document_add,  # noqa: F401  (patches whoosh's writer: a document is added whole or not at all)
     segment_flush,  # noqa: F401  (patches whoosh's segment writer on import)
     superseded,  # noqa: F401  (patches whoosh's commit: replaced files stay a while)
 )
 from kb.analysis import STEM_LANGUAGES
-from kb.errors import IndexBusyError, IndexDamagedError
+from kb.document_add import DocumentRejected
+from kb.errors import IndexBusyError, IndexDamagedError, IndexWriteError
+from kb.index_folder import (
+    INDEX_NAME,
+    STAMP_FILE,
+    claim,
+    clear,
+    mark,
+    remove_stale_building,
+    remove_stale_temp,
+)
 from kb.models import Document
 from kb.schema import SCHEMA_VERSION, build_schema, stem_field
 
 log = logging.getLogger(__name__)
 
-STAMP_FILE = "kb_schema.json"
-INDEX_NAME = "MAIN"
+__all__ = ["INDEX_NAME", "STAMP_FILE"]  # and the functions below
 WRITE_WAIT_S = 60.0  # how long a writer waits for the lock before it reports the index busy
 WRITER_MEMORY_MB = 256
 
@@ -44,19 +55,33 @@ def _stamp(index_dir: Path) -> int | None:
 
 
 def create_index(index_dir: Path) -> FileIndex:
-    """A new, empty index (any old one in the folder is removed first)."""
+    """A new, empty index (the files of an old one in the folder are removed first).
+
+    Raises IndexFolderError for a folder that is neither empty nor one of our indexes.
+    """
     index_dir = Path(index_dir)
-    if index_dir.exists():
-        shutil.rmtree(index_dir)
-    index_dir.mkdir(parents=True)
-    ix = whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
-    record_files(index_dir, ix)
+    clear(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    mark(index_dir)
+    try:
+        ix = whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
+        record_files(index_dir, ix)
+    except OSError as exc:
+        raise IndexWriteError(f"cannot write the index at {index_dir}: {exc.strerror or exc}") from exc
     return ix
 
 
 def open_index(index_dir: Path) -> tuple[FileIndex, bool]:
-    """The index in a folder and whether it was (re)created empty: missing, other schema version, or damaged."""
+    """The index in a folder and whether it was (re)created empty: missing, other schema version, or damaged.
+
+    Raises IndexFolderError for a folder that is neither empty nor one of our indexes (nothing in it
+    is touched), IndexDamagedError for damaged files.
+    """
     index_dir = Path(index_dir)
+    claim(index_dir)
+    remove_stale_building(index_dir)
+    if index_dir.is_dir():
+        remove_stale_temp(index_dir)
     created = False
     if not _exists(index_dir) or _stamp(index_dir) != SCHEMA_VERSION:
         with _creation_lock(index_dir):  # another process may be creating it right now: one at a time
@@ -79,6 +104,8 @@ def open_index(index_dir: Path) -> tuple[FileIndex, bool]:
         raise
     except Exception as exc:  # whoosh raises many kinds for damaged files
         raise IndexDamagedError(f"index {index_dir} is damaged: {type(exc).__name__}: {exc}") from exc
+    if not created:
+        mark(index_dir)  # an index made by an earlier version
     return ix, created
 
 
@@ -136,6 +163,7 @@ def record_files(index_dir: Path, ix: FileIndex) -> None:
     Only the segments of the latest table of contents count: another writer may already be writing
     the files of its next segment, and those are not complete yet.
     """
+    generation = ix.latest_generation()
     current = tuple(f"{INDEX_NAME}_{seg.segid}." for seg in ix._segments())
     files = {name: size for name, size in _segment_files(index_dir).items() if name.startswith(current)}
     old = _recorded(index_dir)
@@ -144,7 +172,9 @@ def record_files(index_dir: Path, ix: FileIndex) -> None:
         name: old_crcs[name] if name in old_crcs and old_sizes.get(name) == size else _crc(index_dir / name)
         for name, size in files.items()
     }
-    data = json.dumps({"schema_version": SCHEMA_VERSION, "files": files, "crc": crcs})
+    data = json.dumps(
+        {"schema_version": SCHEMA_VERSION, "generation": generation, "files": files, "crc": crcs}
+    )
     fd, tmp = tempfile.mkstemp(prefix=f".{STAMP_FILE}.", dir=index_dir)  # unique: writers may race here
     with os.fdopen(fd, "w") as fh:
         fh.write(data)
@@ -155,9 +185,16 @@ def validate(ix: FileIndex, index_dir: Path) -> None:
     """Raise IndexDamagedError when the index's files are not what the commits wrote.
 
     Segment files never change once written, so a recorded file of a current segment with another
-    size is damage. Files not recorded yet (another process just committed) are not judged.
+    size is damage. Files not recorded yet (another process just committed) are not judged. A table
+    of contents older than the last commit recorded means the newest one is gone (whoosh would
+    quietly open the older one it finds).
     """
     stamp = _recorded(index_dir)
+    latest, generation = stamp.get("generation"), ix.latest_generation()
+    if isinstance(latest, int) and generation < latest:
+        raise IndexDamagedError(
+            f"index {index_dir} is damaged: its newest table of contents _{INDEX_NAME}_{latest}.toc is missing"
+        )
     recorded, crcs = stamp.get("files") or {}, stamp.get("crc") or {}
     on_disk = _segment_files(index_dir)
     current = tuple(f"{INDEX_NAME}_{seg.segid}" for seg in ix._segments())
@@ -185,13 +222,30 @@ def writer(ix: FileIndex, wait_s: float = WRITE_WAIT_S, procs: int = 1) -> Itera
     With procs > 1, whoosh's multiprocessing writer: documents are analyzed in that many processes,
     each writing its own segment (kept as it is, not merged into one), for large batches.
     """
+    folder = Path(ix.storage.folder)
+    w = _locked_writer(ix, wait_s, procs)
+    try:
+        yield w
+    except BaseException as exc:
+        _cancel(w)
+        if isinstance(exc, OSError):
+            raise _write_error(folder, exc) from exc
+        raise
+    try:
+        w.commit()
+        record_files(folder, ix)
+    except OSError as exc:  # the disk is full: the last committed index stays as it was
+        _cancel(w)
+        raise _write_error(folder, exc) from exc
+
+
+def _locked_writer(ix: FileIndex, wait_s: float, procs: int = 1) -> SegmentWriter:
     deadline = time.monotonic() + wait_s
     delay = 0.05
     parallel = {"procs": procs, "multisegment": True} if procs > 1 else {}
     while True:
         try:
-            w = ix.writer(limitmb=WRITER_MEMORY_MB, compound=False, **parallel)
-            break
+            return ix.writer(limitmb=WRITER_MEMORY_MB, compound=False, **parallel)
         except LockError as exc:
             if time.monotonic() >= deadline:
                 raise IndexBusyError(
@@ -199,13 +253,63 @@ def writer(ix: FileIndex, wait_s: float = WRITE_WAIT_S, procs: int = 1) -> Itera
                 ) from exc
             time.sleep(delay * (1 + random.random()))
             delay = min(delay * 2, 1.0)
+        except OSError as exc:  # no room even for the writer's first files
+            raise _write_error(Path(ix.storage.folder), exc) from exc
+
+
+def _write_error(folder: Path, exc: OSError) -> IndexWriteError:
+    return IndexWriteError(f"cannot write the index at {folder}: {exc.strerror or exc}")
+
+
+def _cancel(w: SegmentWriter) -> None:
+    """Cancel a writer that failed; its lock is released even when closing its files fails again."""
+    if w.is_closed:
+        return
     try:
-        yield w
-    except BaseException:
         w.cancel()
+    except Exception as exc:  # the disk is still full: whoosh could not close the segment's files
+        log.warning("cancelling the write failed too: %s", exc)
+        try:
+            w._finish()  # removes the temporary folder and releases the lock
+        except Exception:
+            if w.writelock:
+                w.writelock.release()
+
+
+def adopt(ix: FileIndex, source: Path, wait_s: float = WRITE_WAIT_S) -> None:
+    """Replace every segment of the index with those of the complete index in `source`, in one commit.
+
+    The segment files are hard-linked (copied where links are impossible) into the index folder, then
+    one new table of contents lists them: a reader sees the old index or the new one, never a part,
+    and one that opened before keeps the old files (kb/superseded.py removes them later).
+    """
+    folder = Path(ix.storage.folder)
+    new = whoosh_index.open_dir(str(source), indexname=INDEX_NAME)
+    segments = new._segments()
+    names = [
+        p.name
+        for p in Path(source).iterdir()
+        if p.name.startswith(tuple(f"{INDEX_NAME}_{s.segid}." for s in segments))
+    ]
+    w = _locked_writer(ix, wait_s)
+    try:
+        for name in names:
+            target = folder / name
+            target.unlink(missing_ok=True)  # a file of an earlier adoption that was interrupted
+            try:
+                os.link(Path(source) / name, target)
+            except OSError:
+                shutil.copy2(Path(source) / name, target)
+        w._close_segment()  # the writer's own (empty) segment is never listed
+        w.schema = new.schema
+        w._commit_toc(segments)
+        w._finish()
+        record_files(folder, ix)
+    except BaseException as exc:
+        _cancel(w)
+        if isinstance(exc, OSError):
+            raise _write_error(folder, exc) from exc
         raise
-    w.commit()
-    record_files(Path(ix.storage.folder), ix)
 
 
 def column_rows(reader, name: str) -> list[bytes | None]:
@@ -278,11 +382,28 @@ def index_fields(doc: Document) -> dict:
     return fields
 
 
-def upsert(w: SegmentWriter, docs: Iterable[Document]) -> int:
-    """Add or replace documents by id; returns how many were written."""
+def upsert(w: SegmentWriter, docs: Iterable[Document], failed: dict[str, str] | None = None) -> int:
+    """Add or replace documents by id; returns how many were written.
+
+    A document that cannot be indexed (DocumentRejected) is left out and its indexed version kept;
+    with `failed`, why goes there (id → one line) and the others are written. The writer's processes
+    (procs > 1) leave such a document out unseen: KnowledgeBase.write looks for it after the commit.
+    """
     n = 0
     for doc in docs:
-        w.update_document(**index_fields(doc))
+        fields = index_fields(doc)
+        if isinstance(w, MpWriter):
+            w.update_document(**fields)
+            n += 1
+            continue
+        try:
+            w.add_document(**fields)  # before the old version is deleted, which a failure keeps
+        except DocumentRejected as exc:
+            if failed is None:
+                raise
+            failed[doc.id] = str(exc)
+            continue
+        w.delete_by_term("id", doc.id)  # the committed documents only: not the one just added
         n += 1
     return n
 

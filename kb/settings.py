@@ -27,8 +27,8 @@ def load_settings(index_dir: str | Path | None = None, corpus_dir: str | Path | 
     env = os.environ
     corpus = Path(corpus_dir or env.get("KB_CORPUS_DIR") or PROJECT_ROOT / "corpus")
     index = Path(index_dir or env.get("KB_INDEX_DIR") or PROJECT_ROOT / "var" / "index")
-    option = "--index" if index_dir else "KB_INDEX_DIR" if env.get("KB_INDEX_DIR") else "the index folder"
-    check_apart(index, corpus, f"{option} {index}")
+    name = f"--index {index}" if index_dir else f"KB_INDEX_DIR={index}" if env.get("KB_INDEX_DIR") else ""
+    check_apart(index, corpus, name)
     return Settings(
         index_dir=index,
         corpus_dir=corpus,

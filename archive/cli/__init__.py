@@ -1,11 +1,12 @@
 """The `kb` command: everything the app does, with --json for scripts.
 
-Exit codes: 0 success, 1 a file or document failed, 2 a usage error (always one line on stderr,
-never a traceback).
+Exit codes: 0 success, 1 a file or document failed (or the disk is full), 2 a usage error (a
+refused index folder too; always one line on stderr, never a traceback).
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import sys
@@ -17,7 +18,7 @@ from archive.cli.output import document_json, page_json
 from archive.cli.parser import UsageError, build_parser
 from archive.cli.reading import cmd_search, cmd_show, cmd_stats
 from ingest.errors import IngestError
-from kb.errors import KBError, QuerySyntaxError
+from kb.errors import IndexFolderError, KBError, QuerySyntaxError
 from kb.settings import load_settings
 
 __all__ = ["COMMANDS", "UsageError", "build_parser", "document_json", "main", "page_json"]
@@ -55,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QuerySyntaxError as exc:
         print(f"kb: error: invalid query: {exc}", file=sys.stderr)
         return 2
+    except IndexFolderError as exc:  # --index names a folder of documents, or the corpus
+        print(f"kb: error: {exc}", file=sys.stderr)
+        return 2
     except (KBError, IngestError) as exc:  # an unknown document id, a busy index, an unreadable file …
         print(f"kb: error: {exc}", file=sys.stderr)
         return 1
@@ -62,6 +66,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:  # the disk filled while writing the corpus (the index says so itself)
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS):
+            raise
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"kb: error: cannot write{where}: {exc.strerror}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("kb: interrupted", file=sys.stderr)
         return 130
