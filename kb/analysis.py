@@ -7,12 +7,17 @@ the compound lexicon is loaded lazily per process.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache, lru_cache
 
-from whoosh.analysis import Filter, LanguageAnalyzer, LowercaseFilter, RegexTokenizer
+from whoosh.analysis import CompositeAnalyzer, Filter, LanguageAnalyzer, LowercaseFilter, RegexTokenizer
 from whoosh.lang import languages as _whoosh_languages
 
 from kb import compound
+from kb.errors import AnalysisTimeoutError
 from kb.folding import cognate_key, fold, variants
 
 WORD_PATTERN = r"\w+(?:[.'’]\w+)*"
@@ -22,6 +27,13 @@ STEM_LANGUAGES: tuple[str, ...] = tuple(sorted(set(_whoosh_languages)))
 COMPOUND_LANGUAGES: tuple[str, ...] = ("de", "da", "nl")
 #: Marks a cognate key in the folded fields; words never contain it, so keys never meet words.
 COGNATE_MARK = "#"
+#: Longer words are cut to their first MAX_WORD_CHARS characters, indexed and searched alike: the
+#: longest word in 6,000 German federal laws has 61 letters, and every later step of the analysis
+#: (folding, compound parts, cognate keys, stems, memos) stays small on a file of one giant "word".
+MAX_WORD_CHARS = 100
+#: Words between two looks at the clock of an analysis deadline.
+_CLOCK_EVERY = 1024
+_deadline = threading.local()  # per thread: queries analysed in other threads have none
 
 
 class _StatelessFilter(Filter):
@@ -32,6 +44,32 @@ class _StatelessFilter(Filter):
 
     def __hash__(self) -> int:
         return hash(type(self))
+
+
+class TruncateFilter(_StatelessFilter):
+    """Index and query: a word longer than MAX_WORD_CHARS is cut to that length.
+
+    First in every analyzer, it also keeps the thread's analysis deadline (`analysis_deadline`).
+    """
+
+    def __call__(self, tokens):
+        until = getattr(_deadline, "at", None)
+        for n, t in enumerate(tokens):
+            if until is not None and not n % _CLOCK_EVERY and time.monotonic() > until:
+                raise AnalysisTimeoutError(f"analysing the text took longer than {_deadline.seconds:g} s")
+            if len(t.text) > MAX_WORD_CHARS:
+                t.text = t.text[:MAX_WORD_CHARS]
+            yield t
+
+
+@contextmanager
+def analysis_deadline(seconds: float) -> Iterator[None]:
+    """Within the block, an analyzer run in this thread raises AnalysisTimeoutError once `seconds` have passed."""
+    _deadline.at, _deadline.seconds = time.monotonic() + seconds, seconds
+    try:
+        yield
+    finally:
+        _deadline.at = None
 
 
 class FoldFilter(_StatelessFilter):
@@ -81,8 +119,8 @@ def cognate_term(word: str) -> str | None:
 
 
 def exact_analyzer():
-    """Words lower-cased, nothing else: the exact field."""
-    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter()
+    """Words lower-cased (and cut to MAX_WORD_CHARS), nothing else: the exact field."""
+    return RegexTokenizer(WORD_PATTERN) | TruncateFilter() | LowercaseFilter()
 
 
 class FoldFormsFilter(_StatelessFilter):
@@ -120,20 +158,26 @@ compound.on_protected_words_change(index_forms.cache_clear)
 
 def fold_analyzer():
     """Words folded both ways, with cognate keys and compound parts at index time."""
-    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | FoldFormsFilter()
+    return RegexTokenizer(WORD_PATTERN) | TruncateFilter() | LowercaseFilter() | FoldFormsFilter()
 
 
 def chained_fold_analyzer():
     """fold_analyzer as three separate filters (indexes written before FoldFormsFilter; tests)."""
     return (
-        RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CognateFilter() | CompoundFilter() | FoldFilter()
+        RegexTokenizer(WORD_PATTERN)
+        | TruncateFilter()
+        | LowercaseFilter()
+        | CognateFilter()
+        | CompoundFilter()
+        | FoldFilter()
     )
 
 
 @cache
 def stem_analyzer(language: str):
-    """Stemming and stop words for one language."""
-    return LanguageAnalyzer(language)
+    """Stemming and stop words for one language (words cut to MAX_WORD_CHARS first)."""
+    tokenizer, *filters = LanguageAnalyzer(language).items
+    return CompositeAnalyzer(tokenizer, TruncateFilter(), *filters)
 
 
 def analyze(analyzer, text: str) -> list[str]:

@@ -8,7 +8,7 @@ import pickle
 import struct
 import threading
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,8 +16,18 @@ import numpy as np
 from whoosh.query import Every
 
 from kb import compound
-from kb.errors import IndexDamagedError, UnknownDocumentError
-from kb.index import adopt, column_rows, document_from_fields, open_index, upsert, validate, writer
+from kb.document_add import missing_ids, rejection
+from kb.errors import DocumentNotIndexedError, IndexDamagedError, UnknownDocumentError
+from kb.index import (
+    adopt,
+    column_rows,
+    document_from_fields,
+    index_fields,
+    open_index,
+    upsert,
+    validate,
+    writer,
+)
 from kb.index_folder import building
 from kb.models import Document, Fragment, Hit, IndexStats, SearchPage, SearchRequest
 from kb.query import build_query
@@ -260,22 +270,42 @@ class KnowledgeBase:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def write(self, docs: Iterable[Document], delete: Iterable[str] = (), procs: int = 1) -> int:
+    def write(
+        self,
+        docs: Iterable[Document],
+        delete: Iterable[str] = (),
+        procs: int = 1,
+        on_failure: Callable[[str, str], None] | None = None,
+    ) -> int:
         """Add or replace documents and delete ids in one commit; returns how many were written.
 
         procs > 1 analyzes the documents in that many processes (for large batches: each process
-        starts with a fork and writes a segment of its own).
+        starts with a fork and writes a segment of its own). A document that cannot be indexed (its
+        analysis fails, or takes longer than INDEX_DOCUMENT_S) is left out and the others are written;
+        then `on_failure(id, one-line reason)` is called for it, or without `on_failure`
+        DocumentNotIndexedError is raised after the commit.
         """
         latest = {doc.id: doc for doc in docs}  # the engine replaces committed documents only
         queue = self.semantic or self._meaning_queue
         if queue is not None:  # queued before the commit: a kill between cannot lose them
             queue.enqueue(latest.values())
-        with writer(self._ix, procs=procs if len(latest) >= PARALLEL_WRITE_MIN else 1) as w:
+        procs = procs if len(latest) >= PARALLEL_WRITE_MIN else 1
+        failed: dict[str, str] = {}
+        with writer(self._ix, procs=procs) as w:
             for doc_id in delete:
                 w.delete_by_term("id", doc_id)
-            written = upsert(w, latest.values())
+            written = upsert(w, latest.values(), failed)
+        if procs > 1:  # the writer's processes leave out what they cannot index without a word
+            for doc_id in missing_ids(self._ix, latest):
+                fields = index_fields(latest[doc_id])
+                failed[doc_id] = rejection(self._ix.schema, fields) or f"{doc_id}: the index writer lost it"
+                written -= 1
         if latest:
             self.embed_in_background()  # searchable by words now, by meaning a little later
+        if failed and on_failure is None:
+            raise DocumentNotIndexedError(failed)
+        for doc_id, reason in failed.items():
+            on_failure(doc_id, reason)
         return written
 
     def remove(self, doc_ids: Iterable[str]) -> None:

@@ -132,6 +132,12 @@ def _write_atomically(path: Path, data: bytes) -> None:
         log.warning("cannot cache the lexicon at %s: %s", path, exc)
 
 
+@lru_cache(maxsize=4)
+def _longest_part(lexicon_size: int, protected: frozenset[str]) -> int:
+    """The length of the longest known word: no longer part can be found."""
+    return max(map(len, (*lexicon(), *protected)), default=0)
+
+
 def _zipf(part: str) -> float:
     if part in _protected:
         return _VOCAB_ZIPF + _VOCAB_BONUS
@@ -185,13 +191,14 @@ def _best_split(word: str) -> tuple[tuple[str, ...], float] | None:
     best few splits of each such tail from the end.
     """
     n = len(word)
+    longest = _longest_part(len(lexicon()), _protected)
     known: dict[int, list[tuple[int, float]]] = {}  # where a part can begin → (its end, its zipf)
     reachable = [True] + [False] * n
     for i in range(n):
         if not reachable[i]:
             continue
         ends = known[i] = []
-        for j in range(i + MIN_PART, n + 1):
+        for j in range(i + MIN_PART, min(n, i + longest) + 1):
             z = _zipf(word[i:j])
             if z:
                 ends.append((j, z))

@@ -31,3 +31,15 @@ class IndexFolderError(KBError):
 
 class IndexWriteError(KBError):
     """The index files cannot be written (the disk is full, no permission)."""
+
+
+class AnalysisTimeoutError(KBError):
+    """Analysing one document's text for the index took longer than its deadline."""
+
+
+class DocumentNotIndexedError(KBError):
+    """Documents could not be indexed (their analysis failed or ran out of time); the others were."""
+
+    def __init__(self, failed: dict[str, str]) -> None:
+        super().__init__("; ".join(failed.values()))
+        self.failed = failed  # id → one line saying why

@@ -8,7 +8,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from kb.analysis import STEM_LANGUAGES, exact_analyzer, fold_analyzer, stem_analyzer
 
 #: Bump whenever fields or analysis change: an index with another version is rebuilt from corpus/.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 TITLE_BOOST = 4.0
 CONTENT_BOOST = 2.0
