@@ -24,6 +24,7 @@ from ingest.sidecar import atomic_write, read_sidecar, sidecar_path, write_sidec
 from ingest.source import Source
 from ingest.worker import Limits, init_worker, read_document
 from kb.api import KnowledgeBase
+from kb.errors import DocumentNotIndexedError
 from kb.models import Document
 from kb.settings import Settings
 
@@ -120,7 +121,8 @@ def store_upload(
     """Store an upload in corpus/ with its confirmed metadata, then index it (searchable at once).
 
     Refused (InvalidMetadata, DuplicateUpload, or any IngestError from reading) before anything is
-    written: corpus/ only ever receives files that are indexed.
+    written, and taken out of corpus/ again when the index refuses it (IngestError) or cannot be
+    written (KBError): corpus/ only ever receives files that are indexed.
     """
     meta = validate({k: metadata[k] for k in METADATA_KEYS if k in metadata}, kb.vocabulary)
     twin = find_duplicate(kb, data)
@@ -133,12 +135,30 @@ def store_upload(
     doc_id = file_id(path, label)
     meta.update(added_by=user, added_at=now())
     doc = read_in_worker(settings, name, data, doc_id=doc_id, label=label, confirmed=meta)
-    write_sidecar(path, meta)  # the metadata first: a file is never seen without its metadata
-    atomic_write(path, data)
-    kb.write([dataclasses.replace(doc, checksum=state_checksum(data, path))])
+    created = [f for f in (folder, *folder.parents) if inside(f, settings.corpus_dir) and not f.exists()]
+    try:
+        write_sidecar(path, meta)  # the metadata first: a file is never seen without its metadata
+        atomic_write(path, data)
+        kb.write([dataclasses.replace(doc, checksum=state_checksum(data, path))])
+    except BaseException as exc:
+        _unstore(path, created)
+        if isinstance(exc, DocumentNotIndexedError):
+            raise IngestError(f"{name}: {exc.failed[doc_id].removeprefix(f'{doc_id}: ')}") from exc
+        raise
     outcome = Outcome(label, "indexed", doc_id)
     audit(settings, user, "upload", doc_id, {"source": label, "status": outcome.status})
     return outcome
+
+
+def _unstore(path: Path, created: list[Path]) -> None:
+    """Take a stored upload out of corpus/ again: the file, its metadata and the folders made for it."""
+    path.unlink(missing_ok=True)  # the file first: a metadata file left alone is never read
+    sidecar_path(path).unlink(missing_ok=True)
+    for folder in created:  # deepest first
+        try:
+            folder.rmdir()
+        except OSError:  # another upload stored a file there meanwhile
+            break
 
 
 def _free_path(path: Path) -> Path:

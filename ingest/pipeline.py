@@ -167,6 +167,12 @@ def run(
         if progress:
             progress(outcome)
 
+    def refused(doc_id: str, reason: str) -> None:
+        """A document the index could not take: its file's outcome becomes "failed" (reported again)."""
+        at = max(n for n, o in enumerate(outcomes) if o.id == doc_id and o.status in ("indexed", "updated"))
+        label = outcomes.pop(at).source
+        report(Outcome(label, "failed", doc_id, f"{label}: {reason.removeprefix(f'{doc_id}: ')}"))
+
     jobs: list[_Job] = []
     seen_ids: set[str] = set()
     for path in discover(paths, skip=[kb.index_dir]):
@@ -226,10 +232,10 @@ def run(
             status, message = result
             report(Outcome(job.label, status, job.id, message))
         if len(pending) >= COMMIT_EVERY or pending_chars >= COMMIT_CHARS:
-            written += kb.write(pending, delete=superseded, procs=write_procs)
+            written += kb.write(pending, delete=superseded, procs=write_procs, on_failure=refused)
             pending, pending_chars, superseded = [], 0, []
     if pending:
-        written += kb.write(pending, delete=superseded, procs=write_procs)
+        written += kb.write(pending, delete=superseded, procs=write_procs, on_failure=refused)
 
     if prune:
         gone = [i for i, (_, src) in known.items() if i not in seen_ids and not _source_exists(src, corpus)]

@@ -281,7 +281,7 @@ class KnowledgeBase:
 
         procs > 1 analyzes the documents in that many processes (for large batches: each process
         starts with a fork and writes a segment of its own). A document that cannot be indexed (its
-        analysis fails, or takes longer than INDEX_DOCUMENT_S) is left out and the others are written;
+        analysis fails, or takes longer than KB_INDEX_TIMEOUT_S) is left out and the others are written;
         then `on_failure(id, one-line reason)` is called for it, or without `on_failure`
         DocumentNotIndexedError is raised after the commit.
         """

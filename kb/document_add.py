@@ -4,7 +4,7 @@ Whoosh adds a field's postings as soon as it has analysed the field, so a docume
 raises halfway leaves its earlier fields' postings behind, credited to the next document added, and
 an exception in one of the processes of its multiprocessing writer loses that process's whole
 segment without a word. Here every field of a document is analysed first, within
-INDEX_DOCUMENT_S; a document that fails raises DocumentRejected and the writer goes on as if it had
+INDEX_TIMEOUT_S; a document that fails raises DocumentRejected and the writer goes on as if it had
 never been given it. In the writer's processes such a document is left out and logged; the caller
 finds it missing after the commit (`missing_ids`) and asks `rejection` why.
 """
@@ -12,6 +12,7 @@ finds it missing after the commit (`missing_ids`) and asks `rejection` why.
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 
 from whoosh.multiproc import SubWriterTask
@@ -22,8 +23,9 @@ from kb.errors import KBError
 
 log = logging.getLogger(__name__)
 
-#: How long analysing one document for the index may take in the writer (a 5 MB text takes about 20 s).
-INDEX_DOCUMENT_S = 120.0
+#: How long analysing one document for the index may take in the writer, unless KB_INDEX_TIMEOUT_S
+#: says otherwise (a 5 MB text takes about 20 s).
+INDEX_TIMEOUT_S = 120.0
 _MESSAGE_CHARS = 200
 
 
@@ -39,7 +41,7 @@ def _analyzed(writer: SegmentWriter, fields: dict) -> list[tuple]:
     writer._check_fields(schema, names)
     out = []
     try:
-        with analysis_deadline(INDEX_DOCUMENT_S):
+        with analysis_deadline(index_timeout_s()):
             for name in names:
                 value = fields[name]
                 if value is None:
@@ -59,6 +61,11 @@ def _analyzed(writer: SegmentWriter, fields: dict) -> list[tuple]:
     except Exception as exc:  # whatever the analysis raises is this document's failure, not the batch's
         raise DocumentRejected(_one_line(fields.get("id"), exc)) from exc
     return out
+
+
+def index_timeout_s() -> float:
+    """The time one document's analysis may take in the writer (KB_INDEX_TIMEOUT_S, else INDEX_TIMEOUT_S)."""
+    return float(os.environ.get("KB_INDEX_TIMEOUT_S") or INDEX_TIMEOUT_S)
 
 
 def _one_line(doc_id: object, exc: Exception) -> str:
