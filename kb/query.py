@@ -22,7 +22,7 @@ from kb.analysis import analyze, cognate_term, exact_analyzer, stem_analyzer
 from kb.collect import merge_term_groups
 from kb.errors import QuerySyntaxError
 from kb.folding import fold
-from kb.schema import CONTENT_BOOST, TITLE_BOOST, stem_field
+from kb.schema import CONTENT_BOOST, TITLE_BOOST, build_schema, stem_field
 from kb.vocabulary import Vocabulary
 
 MAX_QUERY_CHARS = 1000
@@ -38,6 +38,7 @@ RELAXED_IDF_FLOOR = 0.02  # a word in most documents still counts a little (it i
 PROXIMITY_SLOP = 4  # words at most this far apart count as near
 PROXIMITY_BOOST = 1.5  # OR-group scale when no document has every word
 _DEFAULT = "_q"
+MAX_YEAR = 9999  # the largest year a query may name
 FIELD_ALIASES: dict[str, str] = {
     "title": "title",
     "network": "network",
@@ -190,6 +191,8 @@ class _Builder:
             return self.phrase(q.words, q.boost)
         if isinstance(q, Q.FuzzyTerm):
             return Q.FuzzyTerm("fold", fold(q.text), maxdist=q.maxdist, prefixlength=1, boost=q.boost)
+        if isinstance(q, Q.TermRange) and FIELD_ALIASES.get(q.fieldname.lower()) == "year":
+            return year_range(q)
         if isinstance(q, (Q.Prefix, Q.Wildcard)):
             cls = type(q)
             text = q.text.lower()
@@ -217,9 +220,8 @@ class _Builder:
             folded = [fold(t) for t in tokens]
             return Q.Or([_seq("title", tokens, TITLE_BOOST), _seq("title_fold", folded, FOLD_BOOST)])
         if field == "year":
-            if not text.isdigit():
-                raise QuerySyntaxError(f"year:{text} is not a year")
-            return Q.NumericRange("year", int(text), int(text))
+            year = year_value(text)
+            return Q.NumericRange("year", year, year)
         if field in _VOCAB_KIND:
             text = self.vocabulary.canonical(_VOCAB_KIND[field], text)
         return Q.Term(field, text.lower())
@@ -300,6 +302,35 @@ class _Builder:
 
 
 @lru_cache(maxsize=50_000)
+def year_value(text: str) -> int:
+    """A year typed in a query (year:2020, year:[2019 TO 2021]); QuerySyntaxError unless 0 to MAX_YEAR."""
+    shown = text if len(text) <= 20 else f"{text[:20]}…"
+    if not text.isdecimal():
+        raise QuerySyntaxError(f"year:{shown} is not a year")
+    if len(text.lstrip("0")) > len(str(MAX_YEAR)):  # int() of a long one would be slow, or refused
+        raise QuerySyntaxError(f"year:{shown} is out of range: a year is 0 to {MAX_YEAR}")
+    return int(text)
+
+
+def year_range(q: Q.TermRange) -> Q.Query:
+    """year:[2019 TO 2021] (either end may be left open) as a range of the year field's terms.
+
+    Over the full-precision terms only: whoosh's NumericRange finds wrong documents on an unsigned
+    field (0 to 2019 found 2020). An open start leaves out the documents of unknown year (0).
+    """
+    start = 1 if q.start is None else year_value(q.start)
+    end = MAX_YEAR if q.end is None else year_value(q.end)
+    field = _year_field()
+    return Q.TermRange(
+        "year", field.to_bytes(start), field.to_bytes(end), q.startexcl, q.endexcl, boost=q.boost
+    )
+
+
+@lru_cache(maxsize=1)
+def _year_field():
+    return build_schema()["year"]
+
+
 def stems_of(language: str, text: str) -> tuple[str, ...]:
     """The query-mode stems of a text in a language (a question's strict and relaxed plans ask twice)."""
     return tuple(analyze(stem_analyzer(language), text))

@@ -76,9 +76,9 @@ def group_terms(terms: set[tuple[str, bytes | str]]) -> dict[str, set[str]]:
     """Index terms grouped by the body field they match in."""
     grouped: dict[str, set[str]] = {}
     for field, text in terms:
-        word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
         target = _BODY_FIELD.get(field, field if field.startswith("stem_") else None)
-        if target:
+        if target:  # (a term of another field, such as a year, may be no text at all)
+            word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
             grouped.setdefault(target, set()).add(word)
     return grouped
 
