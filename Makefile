@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: install run index test test-slow test-all lint format bench bench-embedding bench-html eval clean screenshots
+.PHONY: install run index test test-browser test-fault test-slow test-all lint format bench bench-embedding bench-html eval clean screenshots
 
 install: $(VENV)/.installed
 
@@ -26,12 +26,23 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 
-test: lint
-	$(BIN)/python -m pytest -m "not slow" -q
+# The tiers: `make test` is the fast first one (pure, in-process and AppTest); browser, fault (real
+# processes killed, racing, served) and slow tests run in their own targets, and .ci/run runs them all.
+# Each tier writes its per-test durations to test-output/durations-TIER.xml (JUnit XML).
+PYTEST := $(BIN)/python -m pytest -q --durations=5
 
-# pytest exits 5 when no test is marked slow: that is not a failure.
+test: lint
+	$(PYTEST) -m "not slow and not browser and not fault" --junitxml=test-output/durations-fast.xml
+
+# pytest exits 5 when a tier selects no test: that is not a failure.
+test-browser: install
+	$(PYTEST) -m "browser and not slow" --junitxml=test-output/durations-browser.xml || [ $$? -eq 5 ]
+
+test-fault: install
+	$(PYTEST) -m "fault and not slow and not browser" --junitxml=test-output/durations-fault.xml || [ $$? -eq 5 ]
+
 test-slow: install
-	$(BIN)/python -m pytest -m slow -q || [ $$? -eq 5 ]
+	$(PYTEST) -m slow --junitxml=test-output/durations-slow.xml || [ $$? -eq 5 ]
 
 test-all: lint
 	$(BIN)/python -m pytest -q

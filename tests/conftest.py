@@ -230,3 +230,11 @@ def warm_readers(tmp_path_factory):
     compound.lexicon()
     path = SEED_CORPUS / "documents" / "000_29bb637916ff8d4d.txt"
     prepare(path, "warm.txt", "warm", "", SEED_CORPUS, Limits(memory_mb=0))
+
+
+def shared_data_missing(what: str) -> None:
+    """../shared/data (or a part of it) is absent: skipped on a developer's machine, a failure under CI."""
+    message = f"{what} is not present (../shared/data beside the checkout)"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}: CI runs with ../shared beside the clone")
+    pytest.skip(message)

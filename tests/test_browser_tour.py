@@ -15,6 +15,7 @@ from browserkit import NARROW, ROOT, WIDE, check, launch, require_chromium, serv
 from archive.access import add_coordinator
 from archive.service import open_knowledge_base
 from kb.settings import load_settings
+from tests.conftest import shared_data_missing
 
 pytestmark = [pytest.mark.browser]
 SEED_DOCS = (
@@ -118,7 +119,7 @@ def test_every_page_on_the_seed_corpus(seeded, tmp_path, request):
 @pytest.mark.slow
 def test_every_page_on_real_documents(seeded, tmp_path, request):
     if not realcorpus.available():
-        pytest.skip("../shared/data is not here")
+        shared_data_missing("../shared/data")
     corpus, index, secrets = seeded
     folder = corpus / "documents"
     written = realcorpus.write_libreoffice(folder, 500) + realcorpus.write_nordstemmen(folder, 2500)

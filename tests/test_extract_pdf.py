@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from ingest.errors import ExtractionFailed, IngestError, NoTextLayer, PasswordProtected, UnsupportedFile
 from ingest.extractors import extract
 from ingest.source import Extracted, Source
+from tests.conftest import shared_data_missing
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 SHARED_PDF = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pdf"
@@ -135,7 +136,7 @@ def test_shared_pdfs_give_text_or_the_right_failure(entry: dict) -> None:
 
 def test_shared_pdf_folder_present_or_skipped() -> None:
     if not _manifest():
-        pytest.skip("../shared/data/pdf not present")
+        shared_data_missing("../shared/data/pdf")
     assert len(_manifest()) == 12
 
 

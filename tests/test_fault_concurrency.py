@@ -24,6 +24,8 @@ from kb.index import writer
 from kb.models import SearchRequest
 from tests.conftest import KB_EXECUTABLE, cli_env, doc, make_settings, vocabulary_only_corpus
 
+pytestmark = pytest.mark.fault  # real processes: make test-fault
+
 READER = """
 import json, sys, time
 from pathlib import Path

@@ -23,6 +23,8 @@ from kb.api import KnowledgeBase
 from kb.models import SearchRequest
 from tests.conftest import KB_EXECUTABLE, cli_env, make_settings, vocabulary_only_corpus
 
+pytestmark = pytest.mark.fault  # real processes: make test-fault
+
 SEED = 20240521
 #: `kb ingest` with a commit every few files, so that kills also land inside commits.
 SMALL_COMMITS = (

@@ -11,7 +11,7 @@ import pytest
 from archive.service import ingest, open_knowledge_base
 from ingest.extractors.legacy import doc_reader
 from ingest.metadata.title import is_junk_title
-from tests.conftest import make_settings, vocabulary_only_corpus
+from tests.conftest import make_settings, shared_data_missing, vocabulary_only_corpus
 
 OFFICE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "office"
 LANGUAGES = {"de", "da", "nl", "en"}
@@ -26,7 +26,7 @@ def _manifest() -> list[dict]:
 @pytest.fixture(scope="module")
 def ingested(tmp_path_factory):
     if not _manifest():
-        pytest.skip("../shared/data/office not present")
+        shared_data_missing("../shared/data/office")
     root = tmp_path_factory.mktemp("office")
     settings = make_settings(root, vocabulary_only_corpus(root / "corpus"))
     kb = open_knowledge_base(settings)

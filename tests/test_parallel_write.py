@@ -9,6 +9,8 @@ from kb.index import open_index
 from kb.models import SearchRequest
 from tests.conftest import doc, empty_kb, synthetic_documents
 
+pytestmark = pytest.mark.fault  # real processes: make test-fault
+
 N = PARALLEL_WRITE_MIN + 200
 
 

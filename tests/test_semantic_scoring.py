@@ -31,6 +31,7 @@ def _store(tmp_path: Path, docs: int, rows_per_doc: int, seed: int) -> tuple[Vec
     return store, vectors
 
 
+@pytest.mark.slow
 def test_a_large_store_finds_the_best_documents_through_its_reduced_copy(tmp_path: Path) -> None:
     store, vectors = _store(tmp_path, docs=4000, rows_per_doc=3, seed=5)
     ids = [f"d{n:05d}" for n in range(4000)]
