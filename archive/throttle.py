@@ -53,7 +53,7 @@ def _change(secrets_file: Path, change) -> object:
             k: kept
             for k, times in records.items()
             if isinstance(times, list)
-            and (kept := [t for t in times if isinstance(t, int | float) and t > now - WINDOW_S])
+            and (kept := [t for t in times if isinstance(t, int | float) and now - WINDOW_S < t <= now + 1])
         }
         result = change(records, now)
         fh.seek(0)

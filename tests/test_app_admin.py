@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from apphelpers import COORDINATOR, app, errors, html_of, make_env, page
 
-from archive.access import add_coordinator
+from archive import access
+from archive.access import add_coordinator, remove_coordinator
 from archive.service import audit
 from kb.settings import load_settings
 
@@ -71,3 +72,36 @@ def test_the_audit_log_reads_as_sentences_with_titles(env):
     at.text_input(key="audit_filter").input("").run()
     at.get("button_group")[0].set_value(["edit"]).run()
     assert "Metadata corrected" in html_of(at) and "Altes Protokoll" not in html_of(at)
+
+
+def _shows_sign_in(at) -> bool:
+    return any(w.key == "signin_name" for w in at.text_input)
+
+
+def test_a_changed_password_or_a_removed_coordinator_signs_the_open_page_out(env):
+    at = _signed_in()
+    assert not _shows_sign_in(at) and at.get("metric")
+    add_coordinator(env.secrets, COORDINATOR[0], "a-new-password")  # as `kb coordinator add` does
+    at.run()
+    assert _shows_sign_in(at) and not at.get("metric")
+    at.text_input(key="signin_name").input(COORDINATOR[0])
+    at.text_input(key="signin_password").input("a-new-password")
+    at.button[-1].click().run()
+    assert not _shows_sign_in(at)
+    remove_coordinator(env.secrets, COORDINATOR[0])
+    at.run()
+    assert _shows_sign_in(at) and not at.get("metric")
+
+
+def test_repeated_failures_lock_the_name_with_one_line(env, monkeypatch):
+    monkeypatch.setattr(access, "FAILURE_DELAY_S", 0.0)  # the per-process delay is tested elsewhere
+    at = page(app(), ADMIN)
+    for n in range(6):
+        at.text_input(key="signin_name").input(COORDINATOR[0])
+        at.text_input(key="signin_password").input(f"wrong-password-{n}")
+        at.button[-1].click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Too many failed sign-ins for anna; try again in 15 minutes."]
+    at.text_input(key="signin_password").input(COORDINATOR[1])
+    at.button[-1].click().run()
+    assert _shows_sign_in(at) and len(at.error) == 1  # still locked

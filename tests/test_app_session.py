@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import stat
 
+from archive.access import add_coordinator, load_coordinators, remove_coordinator
 from kb.models import Fragment
 from webapp import render, session
 
@@ -46,6 +47,31 @@ def test_a_revoked_session_stays_revoked(tmp_path):
     session.revoke(secrets, nonce)
     assert session.revoked(secrets, nonce)
     assert not session.revoked(secrets, session.nonce_of(session.issue(key, "anna")))
+
+
+def test_a_session_holds_only_under_the_password_it_was_issued_with(tmp_path, monkeypatch):
+    monkeypatch.delenv("KB_COORDINATORS", raising=False)
+    secrets = tmp_path / "coordinators.json"
+    add_coordinator(secrets, "anna", "correct-horse-battery")
+    add_coordinator(secrets, "bert", "correct-horse-battery")
+    key = session.signing_key(secrets)
+
+    def cookie(name):
+        return session.issue(key, name, load_coordinators(secrets)[name])
+
+    anna, bert = cookie("anna"), cookie("bert")
+    assert session.current(secrets, anna)[0] == "anna"
+    assert session.current(secrets, session.issue(key, "anna")) is None  # not bound to her password
+    add_coordinator(secrets, "anna", "correct-horse-battery")  # the same password, a new hash
+    assert session.current(secrets, anna) is None
+    assert session.current(secrets, bert)[0] == "bert"
+    remove_coordinator(secrets, "bert")
+    assert session.current(secrets, bert) is None
+    add_coordinator(secrets, "bert", "correct-horse-battery")  # added again: the old session stays ended
+    assert session.current(secrets, bert) is None
+    fresh = cookie("bert")
+    session.revoke(secrets, session.nonce_of(fresh))
+    assert session.current(secrets, fresh) is None
 
 
 def test_a_ticket_is_good_once():

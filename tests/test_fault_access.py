@@ -249,3 +249,78 @@ def test_the_audit_log_is_opened_for_appending_only(settings, monkeypatch):
     monkeypatch.setattr(service.os, "open", spy)
     service.audit(settings, "anna", "edit", "x", {})
     assert flags and all(f & os.O_APPEND and not f & os.O_TRUNC for f in flags)
+
+
+# -- sign-in limits across sessions and processes --------------------------------------------------------
+
+ATTACKER = """
+import sys, threading
+from pathlib import Path
+from archive import access
+secrets, name, client, threads, tries = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+results = []
+def attack(k):
+    for n in range(tries):
+        try:
+            results.append("checked" if not access.sign_in(secrets, name or f"user{k}-{n}", f"guess-{k}-{n}", client or f"10.0.{k}.{n}") else "in")
+        except access.TooManyFailures as exc:
+            results.append(str(exc))
+workers = [threading.Thread(target=attack, args=(k,)) for k in range(threads)]
+[w.start() for w in workers]
+[w.join() for w in workers]
+print("\\n".join(results))
+"""
+
+
+def _attack(secrets: Path, name: str, client: str, processes: int, threads: int, tries: int) -> list[str]:
+    """Parallel wrong guesses from several processes and threads; what each try came to."""
+    root = Path(__file__).resolve().parents[1]
+    args = [str(secrets), name, client, str(threads), str(tries)]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", ATTACKER, *args], cwd=root, stdout=subprocess.PIPE, text=True)
+        for _ in range(processes)
+    ]
+    out = [p.communicate(timeout=300)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    return [line for text in out for line in text.splitlines()]
+
+
+def test_parallel_guesses_at_one_name_reach_the_password_check_at_most_the_limit(secrets):
+    """4 processes × 4 threads × 2 guesses, each from its own address: 5 are checked, 27 refused unchecked."""
+    started = time.monotonic()
+    results = _attack(secrets, "anna", "", processes=4, threads=4, tries=2)
+    elapsed = time.monotonic() - started
+    assert len(results) == 32
+    assert results.count("checked") == auth.throttle.MAX_FAILURES_PER_NAME == 5
+    assert set(results) - {"checked"} == {"too many failed sign-ins for anna; try again in 15 minutes"}
+    print(f"{results.count('checked')} of 32 guesses checked in {elapsed:.1f} s")
+    with pytest.raises(auth.TooManyFailures):
+        auth.sign_in(secrets, "anna", PASSWORD)  # locked: even the right password waits
+
+
+def test_parallel_guesses_from_one_address_at_many_names_are_limited(secrets):
+    results = _attack(secrets, "", "203.0.113.7", processes=3, threads=3, tries=3)
+    assert results.count("checked") == auth.throttle.MAX_FAILURES_PER_CLIENT == 20
+    assert set(results) - {"checked"} == {
+        "too many failed sign-ins from this address; try again in 15 minutes"
+    }
+
+
+def test_a_right_password_forgets_the_names_failures_and_setting_a_password_lifts_a_lock(secrets):
+    for n in range(auth.throttle.MAX_FAILURES_PER_NAME - 1):
+        assert not auth.sign_in(secrets, "anna", f"wrong-{n}", "198.51.100.1")
+    assert auth.sign_in(secrets, "anna", PASSWORD, "198.51.100.1")
+    for n in range(auth.throttle.MAX_FAILURES_PER_NAME):
+        assert not auth.sign_in(secrets, "anna", f"wrong-{n}", f"198.51.100.{n + 2}")
+    with pytest.raises(auth.TooManyFailures) as locked:
+        auth.sign_in(secrets, "anna", PASSWORD, "198.51.100.99")
+    assert (locked.value.name, locked.value.minutes) == ("anna", 15)
+    auth.add_coordinator(secrets, "anna", PASSWORD + "!")  # whoever runs the archive sets a new password
+    assert auth.sign_in(secrets, "anna", PASSWORD + "!", "198.51.100.99")
+
+
+def test_a_damaged_record_of_failures_locks_no_one_out(secrets):
+    auth.throttle.record_file(secrets).write_text("{not json")
+    assert auth.sign_in(secrets, "anna", PASSWORD)
+    auth.throttle.record_file(secrets).write_text('{"name:anna": "x", "client:local": [1e99, 1e99, "x"]}')
+    assert auth.sign_in(secrets, "anna", PASSWORD)
