@@ -32,7 +32,8 @@ from archive.uploads import (
     store_upload,
     update_metadata,
 )
-from ingest.pipeline import Outcome, content_checksum, discover, file_id, run, source_label, state_checksum
+from ingest.errors import IngestError
+from ingest.pipeline import Outcome, content_checksum, discover, file_id, file_state, run, source_label
 from kb.api import KnowledgeBase
 from kb.errors import IndexDamagedError
 from kb.settings import Settings
@@ -230,21 +231,24 @@ class CheckReport:
 def check(kb: KnowledgeBase, settings: Settings) -> CheckReport:
     """Compare the index with corpus/ without changing either."""
     known = kb.checksums()
+    indexed = {c.split("-")[0] for c, _ in known.values() if c}
+    max_bytes = limits_from(settings).max_bytes
     missing, stale, seen, content = [], [], set(), {}
+    # the files ingest reads (the same walk, the same refusals): a file ingest refuses is no document
     for path in discover([settings.corpus_dir], skip=[kb.index_dir]):
         label = source_label(path, settings.corpus_dir)
         doc_id = file_id(path, label)
         try:
-            checksum = state_checksum(path.read_bytes(), path)
-        except OSError:
+            checksum = file_state(path, max_bytes)
+        except (OSError, IngestError):
             continue
         seen.add(doc_id)
         if doc_id in known:
             if known[doc_id][0] != checksum:
                 stale.append(doc_id)
-        elif content.setdefault(checksum.split("-")[0], doc_id) == doc_id and not _is_duplicate(
-            known, checksum
-        ):
+            continue
+        bytes_sum = checksum.split("-")[0]
+        if content.setdefault(bytes_sum, doc_id) == doc_id and bytes_sum not in indexed:
             missing.append(doc_id)
     orphaned = [
         i
@@ -252,11 +256,6 @@ def check(kb: KnowledgeBase, settings: Settings) -> CheckReport:
         if i not in seen and not (Path(src).is_absolute() and Path(src).exists())
     ]
     return CheckReport(tuple(missing), tuple(stale), tuple(sorted(orphaned)))
-
-
-def _is_duplicate(known: dict[str, tuple[str, str]], checksum: str) -> bool:
-    content = checksum.split("-")[0]
-    return any(c.split("-")[0] == content for c, _ in known.values())
 
 
 def repair(kb: KnowledgeBase, settings: Settings) -> list[Outcome]:

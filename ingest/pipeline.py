@@ -11,6 +11,7 @@ import hashlib
 import logging
 import os
 import re
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import IngestError, UnsupportedFile
-from ingest.sidecar import is_sidecar, sidecar_path
+from ingest.reading import NotRegularFile, file_checksum, refusal
+from ingest.sidecar import SUFFIX as SIDECAR_SUFFIX
+from ingest.sidecar import sidecar_bytes
 from ingest.worker import Limits, prepare
 from kb.api import KnowledgeBase
 from kb.models import Document
@@ -34,7 +37,7 @@ WRITE_PROCS = 2  # processes analyzing a large batch for the index (beside the r
 COMMIT_CHARS = 100_000_000  # or sooner, when the documents waiting hold this much text (memory)
 IN_PROCESS_BELOW = 0  # batches smaller than this are read without worker processes (0: always workers)
 IN_FLIGHT_PER_WORKER = 64  # files submitted ahead per worker, so finished documents never pile up in memory
-STATUSES = ("indexed", "updated", "unchanged", "duplicate", "unsupported", "failed", "removed")
+STATUSES = ("indexed", "updated", "unchanged", "duplicate", "unsupported", "failed", "skipped", "removed")
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9._/-]+")
 
 
@@ -48,24 +51,66 @@ class Outcome:
     message: str = ""
 
 
-def discover(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[Path]:
-    """Files below the paths, recursively and sorted; hidden files, sidecars, the vocabulary and `skip` left out."""
+@dataclass(frozen=True)
+class Found:
+    """A path met while walking what was given: a file to read, or one refused (`refused` says why)."""
+
+    path: Path
+    refused: str = ""
+
+
+def reserved_reason(name: str) -> str:
+    """Why a file of this name is never a document ("" when it may be one)."""
+    if name.startswith("."):
+        return "a hidden file"
+    if name.endswith(SIDECAR_SUFFIX):
+        return "a metadata file: it is read with the file it describes, not as a document"
+    if name == VOCABULARY_FILE:
+        return "a vocabulary file, not a document"
+    return ""
+
+
+def scan(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[Found]:
+    """Every file below the paths, sorted, with why it is refused; links are never followed.
+
+    Hidden files and folders, metadata files and vocabularies below a folder are left out without a
+    word; a path named itself that is one of them is refused with why. A link (to a file or a folder)
+    and anything that is not a regular file (a FIFO, a device, a socket) is refused, never opened.
+    """
     skipped = {Path(p).resolve() for p in skip}
     for root in paths:
         root = Path(root)
-        if root.is_file():
-            yield root
+        if not root.is_dir():
+            reason = reserved_reason(root.name) or refusal(root)
+            yield Found(root, reason)
             continue
-        for dirpath, dirnames, filenames in os.walk(root):
-            here = Path(dirpath)
-            dirnames[:] = sorted(
-                d for d in dirnames if not d.startswith(".") and (here / d).resolve() not in skipped
-            )
-            for name in sorted(filenames):
-                path = here / name
-                if name.startswith(".") or is_sidecar(path) or name == VOCABULARY_FILE:
+        stack = [root]
+        while stack:
+            here = stack.pop()
+            try:
+                with os.scandir(here) as it:
+                    entries = sorted(it, key=lambda e: e.name)
+            except OSError as exc:
+                yield Found(here, f"cannot read the folder: {(exc.strerror or str(exc)).lower()}")
+                continue
+            folders = []
+            for entry in entries:
+                path = here / entry.name
+                if entry.name.startswith("."):
                     continue
-                yield path
+                if entry.is_symlink():
+                    yield Found(path, refusal(path))
+                elif entry.is_dir(follow_symlinks=False):
+                    if path.resolve() not in skipped:
+                        folders.append(path)
+                elif not reserved_reason(entry.name):
+                    yield Found(path, "" if entry.is_file(follow_symlinks=False) else refusal(path))
+            stack.extend(reversed(folders))
+
+
+def discover(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[Path]:
+    """The files below the paths that may be documents, sorted (what `scan` does not refuse)."""
+    return (found.path for found in scan(paths, skip) if not found.refused)
 
 
 def source_label(path: Path, corpus_dir: Path) -> str:
@@ -77,30 +122,44 @@ def source_label(path: Path, corpus_dir: Path) -> str:
         return resolved.as_posix()
 
 
+_PLAIN_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+_PLAIN_SUFFIX = re.compile(r"[A-Za-z0-9]+")
+_HASHED = re.compile(r"(^|-)[0-9a-f]{8}$")
+BARE_SUFFIX = "txt"  # a plain NAME.txt has the id NAME, as it always had
+
+
 def document_id(label: str) -> str:
-    """A stable id from a source label: the path without its suffix (outside files get a hash prefix)."""
-    stem = label.rsplit(".", 1)[0] if "." in Path(label).name else label
-    if label.startswith("/"):
-        digest = hashlib.sha1(label.encode("utf-8")).hexdigest()[:8]
-        stem = f"ext-{digest}/{Path(stem).name}"
-    return _UNSAFE_ID.sub("-", stem).strip("-/") or hashlib.sha1(label.encode()).hexdigest()[:12]
+    """The id of a source label: unique for each label, whatever other files exist.
+
+    A plain ASCII path keeps its readable form: `notes/memo.txt` is `notes/memo` (as ever), any other
+    suffix stays in the id (`notes/memo.pdf`). Any other path (umlauts, spaces, NFD, no suffix) is
+    its path made safe plus a short hash of the whole label: `Müller.txt` and `Möller.txt` are
+    `M-ller-` and two different hashes. A plain id never ends like a hashed one, so no two labels
+    share an id (barring a 32-bit hash collision among names that are made safe alike).
+    """
+    parts = label.split("/")
+    stem, dot, suffix = parts[-1].rpartition(".")
+    if dot and stem and all(_PLAIN_PART.fullmatch(p) for p in parts):
+        if suffix == BARE_SUFFIX and "." not in stem and not _HASHED.search(stem):
+            return "/".join([*parts[:-1], stem])
+        if _PLAIN_SUFFIX.fullmatch(suffix):
+            return label
+    digest = hashlib.sha1(label.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    name = stem if dot and stem else parts[-1]
+    if label.startswith("/"):  # a file indexed where it is, outside the corpus
+        return f"ext-{digest}/{_readable(name)}"
+    return "/".join([*(_readable(p) for p in parts[:-1]), f"{_readable(name)}-{digest}"])
 
 
-#: Suffixes of the files we read: a file whose stem another of these shares gets its suffix in the id.
-READ_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
+def _readable(part: str) -> str:
+    """A path part in the characters ids keep (Müller → Muller; the hash beside it tells names apart)."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", part) if not unicodedata.combining(c))
+    return _UNSAFE_ID.sub("-", bare.replace("/", "-")).strip("-.") or "_"
 
 
 def file_id(path: Path, label: str) -> str:
-    """The document id of a file: as document_id, plus the suffix when a sibling shares the stem.
-
-    So notes.txt and notes.md are two documents (notes-txt, notes-md), whatever order they come in.
-    """
-    base = document_id(label)
-    suffix = path.suffix.lower()
-    for other in READ_SUFFIXES:
-        if other != suffix and path.with_suffix(other).exists():
-            return f"{base}-{suffix.lstrip('.')}" if suffix else base
-    return base
+    """The document id of a file: its label's (the same whichever other files exist beside it)."""
+    return document_id(label)
 
 
 def content_checksum(data: bytes) -> str:
@@ -109,10 +168,24 @@ def content_checksum(data: bytes) -> str:
 
 def state_checksum(data: bytes, path: Path) -> str:
     """Content checksum plus a checksum of the confirmed metadata and the pipeline version."""
-    meta = sidecar_path(path)
-    extra = meta.read_bytes() if meta.exists() else b""
+    return with_metadata(content_checksum(data), path)
+
+
+def with_metadata(content: str, path: Path) -> str:
+    """A content checksum joined with a checksum of the file's metadata file and the pipeline version.
+
+    IngestError when the metadata file is refused (a link, a FIFO, too large).
+    """
+    extra = sidecar_bytes(path) or b""
     tail = hashlib.sha256(extra + PIPELINE_VERSION.encode()).hexdigest()[:8]
-    return f"{content_checksum(data)}-{tail}"
+    return f"{content}-{tail}"
+
+
+def file_state(path: Path, max_bytes: int) -> str:
+    """state_checksum of a file read a chunk at a time, refused before reading when it is no regular
+    file or larger than max_bytes (IngestError; FileNotFoundError when it is gone)."""
+    content, _ = file_checksum(path, max_bytes)
+    return with_metadata(content, path)
 
 
 @dataclass(frozen=True)
@@ -174,30 +247,53 @@ def run(
         report(Outcome(label, "failed", doc_id, f"{label}: {reason.removeprefix(f'{doc_id}: ')}"))
 
     jobs: list[_Job] = []
-    seen_ids: set[str] = set()
-    for path in discover(paths, skip=[kb.index_dir]):
+    seen_ids: dict[str, tuple[str, Path]] = {}  # id → the label and the file that has it
+    by_source = {src: i for i, (_, src) in known.items()}
+    for found in scan(paths, skip=[kb.index_dir]):
+        path = found.path
+        if found.refused:
+            shown = _shown(path, corpus)
+            report(Outcome(shown, "skipped", None, f"{shown}: {found.refused}"))
+            continue
         target = imports.target(path) if imports else None
-        if target is not None and _same_bytes(path, target):  # imported before: the corpus copy (and
-            path, target = target, None  # the metadata corrected in the archive since) is what counts
+        if target is not None and _same_bytes(path, target, limits.max_bytes):  # imported before: the
+            path, target = target, None  # corpus copy (and its metadata corrected since) is what counts
         label = source_label(target or path, corpus)
+        shown = str(path) if target is not None else label
         doc_id = file_id(path, label)
-        if doc_id in seen_ids:  # reached twice through overlapping paths: read once
+        if doc_id in seen_ids:
+            other, other_path = seen_ids[doc_id]
+            if other_path == path.resolve():  # reached twice through overlapping paths: read once
+                continue
+            message = f"{shown}: has the same id {doc_id} as {other}; not indexed (rename one of them)"
+            report(Outcome(shown, "failed", None, message))
             continue
         try:
-            data = path.read_bytes()
-            checksum = state_checksum(data, path)
-        except OSError as exc:
-            report(Outcome(label, "failed", doc_id, f"{label}: cannot read the file: {exc.strerror}"))
+            checksum = file_state(path, limits.max_bytes)
+        except NotRegularFile as exc:
+            report(Outcome(shown, "skipped", None, f"{shown}: {exc}"))
             continue
-        seen_ids.add(doc_id)
+        except (IngestError, OSError) as exc:
+            reason = str(exc) if isinstance(exc, IngestError) else f"cannot read the file: {exc.strerror}"
+            note = " (not imported)" if target is not None else ""
+            report(Outcome(shown, "failed", None if target else doc_id, f"{shown}: {reason}{note}"))
+            continue
+        seen_ids[doc_id] = (label, path.resolve())
         old = known.get(doc_id)
-        if old and old[0] == checksum and (target is None or target.exists()):
+        former = by_source.get(label)  # the id this file had before ids changed
+        if former == doc_id or former in replaces.values():
+            former = None
+        unchanged = old is not None and old[0] == checksum and old[1] in (label, "")
+        if unchanged and (target is None or target.exists()) and former is None:
             report(Outcome(label, "unchanged", doc_id))
             continue
         content = checksum.split("-")[0]
         twin = by_content.get(content)
         if twin in legacy and target is not None:
             replaces[doc_id], twin = twin, None
+        if former is not None:
+            replaces[doc_id] = former
+            twin = None if twin == former else twin
         if twin and twin != doc_id:
             shown, note = (str(path), " (not imported)") if target is not None else (label, "")
             report(Outcome(shown, "duplicate", twin, f"{shown}: the same bytes as document {twin}{note}"))
@@ -214,8 +310,9 @@ def run(
         if isinstance(result, Document) and job.target is not None and imports is not None:
             try:
                 imports.store(job.path, job.target)
-            except OSError as exc:
-                result = ("failed", f"{job.label}: cannot store the file in the corpus: {exc.strerror}")
+            except (OSError, IngestError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                result = ("failed", f"{job.label}: cannot store the file in the corpus: {reason}")
         if isinstance(result, Document):
             pending.append(result)
             pending_chars += len(result.text)
@@ -232,13 +329,19 @@ def run(
             status, message = result
             report(Outcome(job.label, status, job.id, message))
         if len(pending) >= COMMIT_EVERY or pending_chars >= COMMIT_CHARS:
-            written += kb.write(pending, delete=superseded, procs=write_procs, on_failure=refused)
+            delete = _unclaimed(superseded, seen_ids)
+            written += kb.write(pending, delete=delete, procs=write_procs, on_failure=refused)
             pending, pending_chars, superseded = [], 0, []
     if pending:
-        written += kb.write(pending, delete=superseded, procs=write_procs, on_failure=refused)
+        delete = _unclaimed(superseded, seen_ids)
+        written += kb.write(pending, delete=delete, procs=write_procs, on_failure=refused)
 
     if prune:
-        gone = [i for i, (_, src) in known.items() if i not in seen_ids and not _source_exists(src, corpus)]
+        gone = [
+            i
+            for i, (_, src) in known.items()
+            if i not in seen_ids and i not in replaces.values() and not _source_exists(src, corpus)
+        ]
         if gone:
             kb.remove(gone)
             for doc_id in gone:
@@ -247,11 +350,27 @@ def run(
     return outcomes
 
 
-def _same_bytes(a: Path, b: Path) -> bool:
+def _same_bytes(a: Path, b: Path, max_bytes: int) -> bool:
     try:
-        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
-    except OSError:
+        return a.stat().st_size == b.stat().st_size and file_checksum(a, max_bytes) == file_checksum(
+            b, max_bytes
+        )
+    except (OSError, IngestError):
         return False
+
+
+def _unclaimed(superseded: list[str], claimed: dict[str, tuple[str, Path]]) -> list[str]:
+    """The former ids to delete: not those a file of this batch has now (it was written, or will be)."""
+    return [i for i in superseded if i not in claimed]
+
+
+def _shown(path: Path, corpus: Path) -> str:
+    """A path as shown, links not resolved: relative to the corpus when inside it, else absolute."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(os.path.abspath(corpus)).as_posix()
+    except ValueError:
+        return absolute.as_posix()
 
 
 def _source_exists(source: str, corpus: Path) -> bool:

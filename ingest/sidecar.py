@@ -7,9 +7,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ingest.errors import IngestError
+from ingest.reading import read_regular
 from kb.files import atomic_write  # noqa: F401  (archive/ writes through it too)
 
 SUFFIX = ".meta.json"
+MAX_SIDECAR_BYTES = 1024 * 1024  # confirmed metadata is a few hundred bytes; a larger file is no sidecar
 
 
 def sidecar_path(path: Path) -> Path:
@@ -20,15 +22,26 @@ def is_sidecar(path: Path) -> bool:
     return path.name.endswith(SUFFIX)
 
 
+def sidecar_bytes(path: Path) -> bytes | None:
+    """The bytes of the metadata file beside a file (None when there is none).
+
+    Read like the file itself: a link, a FIFO or an oversized file there is refused, never read.
+    """
+    meta = sidecar_path(path)
+    try:
+        return read_regular(meta, MAX_SIDECAR_BYTES)
+    except FileNotFoundError:
+        return None
+    except IngestError as exc:
+        raise IngestError(f"{meta}: the metadata file is refused: {exc}") from exc
+
+
 def read_sidecar(path: Path) -> dict[str, object]:
     """The confirmed metadata beside a file ({} when there is none)."""
     meta = sidecar_path(path)
-    try:
-        raw = meta.read_bytes()
-    except FileNotFoundError:
+    raw = sidecar_bytes(path)
+    if raw is None:
         return {}
-    except OSError as exc:
-        raise IngestError(f"{meta}: cannot read the metadata file: {exc.strerror}") from exc
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:

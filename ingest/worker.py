@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import ExtractionFailed, IngestError
+from ingest.reading import read_regular
 from ingest.sidecar import read_sidecar
 from ingest.source import Source
 from kb.models import Document
@@ -133,8 +134,8 @@ def _str_or_none(value: object) -> str | None:
 
 def prepare(path: Path, label: str, doc_id: str, checksum: str, corpus: Path, limits: Limits) -> Document:
     """A corpus or outside file read into a Document (its sidecar's metadata confirmed)."""
-    try:
-        data = path.read_bytes()
+    try:  # a regular file, no link, no larger than the limit: checked on the open file, before reading
+        data = read_regular(path, limits.max_bytes)
     except OSError as exc:
         raise IngestError(f"cannot read the file: {exc.strerror}") from exc
     return read_document(

@@ -67,7 +67,7 @@ def test_ingest_exits_1_when_a_file_failed(run_cli, settings):
     result = run_cli("ingest", "--json", settings.corpus_dir / "broken.pdf")
     assert result.code == 1
     (line,) = [x for x in result.lines if x["source"] == "broken.pdf"]
-    assert (line["status"], line["id"]) == ("failed", "broken")
+    assert (line["status"], line["id"]) == ("failed", "broken.pdf")
 
 
 def test_ingest_of_a_missing_path_is_a_usage_error(run_cli, settings):

@@ -113,7 +113,7 @@ def test_prune_removes_documents_whose_file_is_gone(kb, settings):
 def test_broken_pdf_fails_and_the_batch_goes_on(kb, settings):
     (settings.corpus_dir / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog")
     outcomes = ingest(kb, settings, [settings.corpus_dir])
-    assert statuses(outcomes) == {**dict.fromkeys(SEED_IDS, "indexed"), "broken": "failed"}
+    assert statuses(outcomes) == {**dict.fromkeys(SEED_IDS, "indexed"), "broken.pdf": "failed"}
     (failed,) = [o for o in outcomes if o.status == "failed"]
     assert failed.source == "broken.pdf"
     assert failed.message.startswith("broken.pdf: ")
@@ -151,11 +151,16 @@ def test_a_file_outside_the_corpus_is_imported_into_it_and_indexed_there(kb, set
     ("label", "expected"),
     [
         ("documents/000_29bb637916ff8d4d.txt", "documents/000_29bb637916ff8d4d"),
-        ("uploads/2024/Protokoll März.pdf", "uploads/2024/Protokoll-M-rz"),
-        ("README", "README"),
+        ("notes/memo.txt", "notes/memo"),
+        ("notes/memo.pdf", "notes/memo.pdf"),
+        ("report.docx", "report.docx"),
+        ("uploads/2024/Protokoll März.pdf", "uploads/2024/Protokoll-Marz-fe20a3aa"),
+        ("README", "README-69e27356"),
+        ("Protokoll 1.txt", "Protokoll-1-1ed6ca06"),
+        ("Protokoll-1.txt", "Protokoll-1"),
     ],
 )
-def test_document_ids_are_the_label_without_suffix_and_unsafe_characters(label, expected):
+def test_document_ids_are_the_plain_label_without_txt_else_made_safe_with_a_hash(label, expected):
     assert document_id(label) == expected
 
 

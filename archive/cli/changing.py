@@ -9,7 +9,7 @@ from archive import service
 from archive.cli.output import Progress, emit, outcome_json, summary
 from archive.cli.parser import UsageError, metadata
 from archive.cli.reading import open_kb
-from archive.imports import import_folder, outside_roots
+from archive.imports import import_folders, outside_roots
 from ingest.errors import IngestError
 from ingest.metadata.confirmed import InvalidMetadata, validate
 from ingest.pipeline import discover
@@ -37,7 +37,9 @@ def cmd_ingest(args, settings: Settings) -> int:
     if not args.json:
         imported = [o for o in outcomes if o.message.startswith("imported from ")]
         if imported:
-            folders = sorted({str(import_folder(settings, p)) for p in outside_roots(settings, paths)})
+            folders = sorted(
+                {str(f) for f in import_folders(settings, outside_roots(settings, paths)).values()}
+            )
             print(
                 f"imported {len(imported)} files into {', '.join(folders)} (the corpus keeps every original)"
             )

@@ -10,7 +10,7 @@ from typing import TextIO
 from ingest.pipeline import Outcome
 from kb.models import Document, IndexStats, SearchPage
 
-PROBLEMS = ("failed", "unsupported", "duplicate")
+PROBLEMS = ("failed", "unsupported", "duplicate", "skipped")
 
 
 def page_json(page: SearchPage) -> dict:
@@ -167,8 +167,12 @@ class Progress:
 
 
 def summary(outcomes: list[Outcome]) -> str:
+    """'6 files: 1 failed, 5 indexed' (one outcome per file), then the documents pruned, if any."""
     counts: dict[str, int] = {}
     for o in outcomes:
-        counts[o.status] = counts.get(o.status, 0) + 1
+        if o.status != "removed":  # a document whose file is gone, not a file given
+            counts[o.status] = counts.get(o.status, 0) + 1
     parts = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no files"
-    return f"{len(outcomes)} files: {parts}"
+    removed = sum(1 for o in outcomes if o.status == "removed")
+    pruned = f"; {removed} documents removed" if removed else ""
+    return f"{sum(counts.values())} files: {parts}{pruned}"
