@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from ingest.extractors import Options
 
 log = logging.getLogger(__name__)
+# pypdf logs a warning for every damaged object it steps over (33,000 lines for one PDF of nested
+# dictionaries); a file's problems that matter become its outcome (pypdf raises), so only pypdf's
+# critical messages are let through.
+logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 TYPES = frozenset({"pdf"})
 PASSWORD_MESSAGE = "password-protected PDF: cannot be read without its password"
