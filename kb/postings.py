@@ -126,11 +126,6 @@ def term_postings(segment, field: str, btext: bytes) -> tuple[np.ndarray, np.nda
     return decode_many([[(terms._postfile.get(offset, length), 0, length, 0)]])[0]
 
 
-def decode_postings(buf: bytes, at: int, length: int) -> tuple[np.ndarray, np.ndarray]:
-    """(ids, weights) of one term's postings, `length` bytes of `buf` from `at` (see decode_many)."""
-    return decode_many([[(buf, at, length, 0)]])[0]
-
-
 #: Where a term's postings are in one segment: (bytes, position, length, the segment's first document
 #: number), or (None, ids, weights, that number) for postings known already.
 Extent = tuple[bytes, int, int, int] | tuple[None, tuple[int, ...], tuple[float, ...], int]

@@ -54,19 +54,6 @@ def _weighted_terms(entry: Entry, language: str) -> dict[str, float]:
     return {k: w for k, w in weights.items() if k}
 
 
-def _strength(text: str, terms: dict[str, float]) -> float:
-    """Weighted hits of a topic's terms in normalized text; overlapping hits count once."""
-    spans: dict[int, tuple[int, float]] = {}
-    for term, weight in terms.items():
-        pattern = _term_pattern(term)
-        if pattern is None:
-            continue
-        for match in pattern.finditer(text):
-            end, best = spans.get(match.start(), (match.end(), 0.0))
-            spans[match.start()] = (max(end, match.end()), max(best, weight))
-    return _covered(spans)
-
-
 def _covered(spans: dict[int, tuple[int, float]]) -> float:
     """The summed weight of the spans, left to right, a span starting inside an earlier one skipped."""
     total, covered = 0.0, -1
@@ -127,7 +114,7 @@ def _matcher(vocabulary: Vocabulary, language: str) -> _Matcher:
 
 
 def _all_spans(text: str, matcher: _Matcher) -> list[dict[int, tuple[int, float]]]:
-    """Per topic, start → (end, weight) of its hits: what _strength finds, in one pass over the words.
+    """Per topic, start → (end, weight) of its hits: the weighted hits of its terms (overlapping hits count once), in one pass over the words.
 
     Each term's pattern starts with its first word at a word start, so it is only tried where a
     word of the text begins with that first word; like finditer, a term's next hit starts at or

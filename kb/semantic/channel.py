@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -43,12 +42,6 @@ SAMPLE_ROWS = 20_000  # rows the projection is learnt from
 BLOCK_ROWS = 16384  # int8 rows upcast at once
 HASH_ROWS = 4096  # title rows hashed at once
 _HASH = np.random.default_rng(20261127).integers(-(2**62), 2**62, size=384, dtype=np.int64)
-
-
-@dataclass(frozen=True)
-class Fused:
-    ranked: list[tuple[int, float]]
-    meaning: np.ndarray  # mask of the documents the semantic channel brought
 
 
 class SemanticIndex:
