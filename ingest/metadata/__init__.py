@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from ingest.language import detect_language, normalize_language
-from ingest.metadata.dates import MIN_YEAR, find_date
+from ingest.metadata.confirmed import InvalidMetadata, list_items, parse_date, parse_doctype
+from ingest.metadata.dates import find_date
 from ingest.metadata.doctype import classify_doctype
 from ingest.metadata.entities import find_entities
 from ingest.metadata.title import choose_title
 from ingest.metadata.topics import find_topics
 from ingest.source import Extracted
-from kb.models import DOCTYPES
 from kb.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
-_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")
 _FACETS = {"networks": "networks", "regions": "regions", "topics": "topics"}
 
 
@@ -39,19 +35,17 @@ class Derived:
     doctype: str
 
 
-def valid_iso_date(value: str | None) -> str | None:
-    """The value when it is a real ISO date ("YYYY", "YYYY-MM", "YYYY-MM-DD") in range, else None."""
-    match = _ISO.match(value.strip()) if isinstance(value, str) else None
-    if not match:
-        return None
-    year, month, day = (int(g) if g else None for g in match.groups())
-    if not MIN_YEAR <= year <= dt.date.today().year + 1:
-        return None
+def _lenient(parse: Callable[[object], str], value: object) -> str | None:
+    """What a validator of ingest/metadata/confirmed.py makes of a value, or None where it refuses it."""
     try:
-        dt.date(year, month or 1, day or 1)
-    except ValueError:
+        return parse(value)
+    except InvalidMetadata:
         return None
-    return match.group(0)
+
+
+def valid_iso_date(value: str | None) -> str | None:
+    """A declared date (page metadata, file properties) as an ISO date in range, else None."""
+    return _lenient(parse_date, value) if isinstance(value, str) else None
 
 
 def derive(
@@ -96,36 +90,19 @@ def _confirmed_language(confirmed: Mapping[str, object]) -> str | None:
 
 
 def _confirmed_date(value: object) -> str | None:
-    """An ISO date from a confirmed value: a date, a datetime, a year number or an ISO string."""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int) and not isinstance(value, bool):
-        return valid_iso_date(f"{value:04d}")
-    if isinstance(value, str):
-        return valid_iso_date(value)
-    return None
+    return _lenient(parse_date, value)
 
 
 def _confirmed_values(value: object, vocabulary: Vocabulary, kind: str) -> tuple[str, ...] | None:
     """Canonical values from a confirmed list (or comma-separated string) of names, aliases or ids."""
-    if isinstance(value, str):
-        items = _LIST_SEPARATOR.split(value)
-    elif isinstance(value, list | tuple | set | frozenset):
-        items = [str(v) for v in value if v is not None]
-    else:
+    items = list_items(value)
+    if items is None:
         return None
-    canonical = (vocabulary.canonical(kind, item) for item in items if item.strip())
-    return tuple(dict.fromkeys(canonical))
+    return tuple(dict.fromkeys(vocabulary.canonical(kind, item) for item in items))
 
 
 def _confirmed_doctype(value: object) -> str | None:
-    """A doctype from DOCTYPES, accepting "press release" or "Press_Release" spellings."""
-    if not isinstance(value, str):
-        return None
-    key = re.sub(r"[\s_]+", "-", value.strip().lower())
-    return key if key in DOCTYPES else None
+    return _lenient(parse_doctype, value)
 
 
 def apply_confirmed(derived: Derived, confirmed: Mapping[str, object], vocabulary: Vocabulary) -> Derived:

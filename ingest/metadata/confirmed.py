@@ -103,14 +103,22 @@ def canonical_value(vocabulary: Vocabulary, kind: str, value: str) -> str:
     return entry.value
 
 
-def _values(value: object, vocabulary: Vocabulary, kind: str) -> list[str]:
+def list_items(value: object) -> list[str] | None:
+    """The names in a list or a comma- or semicolon-separated string (None for anything else)."""
     if isinstance(value, str):
         items = LIST_SEPARATOR.split(value)
     elif isinstance(value, list | tuple | set | frozenset):
         items = [str(v) for v in value if v is not None]
     else:
+        return None
+    return [item for item in items if item.strip()]
+
+
+def _values(value: object, vocabulary: Vocabulary, kind: str) -> list[str]:
+    items = list_items(value)
+    if items is None:
         raise InvalidMetadata(f"{kind} {_shown(value)} must be a list of names")
-    return list(dict.fromkeys(canonical_value(vocabulary, kind, i) for i in items if i.strip()))
+    return list(dict.fromkeys(canonical_value(vocabulary, kind, i) for i in items))
 
 
 def parse_language(value: object) -> str:
