@@ -1,5 +1,5 @@
 """What a visitor does in a real Chromium: Back and Forward through searches, a reload that keeps the
-search, the interface language and a coordinator's sign-in, sign-out, a German browser, OR within a facet."""
+search, the interface language and a coordinator's sign-in, sign-out, a German and a Dutch browser, OR within a facet."""
 
 from __future__ import annotations
 
@@ -220,6 +220,24 @@ def test_a_german_browser_gets_german(site, out):
             expect(page.get_by_role("heading", name="Suche")).to_be_visible()
             expect(page.get_by_text(re.compile(r"^\d+ Dokumente$"))).to_be_visible()
             check(page, out / "german.png")
+        finally:
+            browser.close()
+
+
+def test_a_dutch_browser_gets_dutch(site, out):
+    from playwright.sync_api import expect, sync_playwright
+
+    url, _ = site
+    with sync_playwright() as p:
+        browser, context = launch(p, viewport=WIDE, locale="nl-NL")
+        try:
+            page = context.new_page()
+            page.goto(f"{url}/?q=Ausbildung")
+            settled(page)
+            expect(page.get_by_role("heading", name="Zoeken")).to_be_visible()
+            expect(page.get_by_text(re.compile(r"^\d+ documenten$"))).to_be_visible()
+            expect(page.get_by_label("Zoeken in het archief", exact=True)).to_be_visible()
+            check(page, out / "dutch.png")
         finally:
             browser.close()
 

@@ -56,6 +56,7 @@ def inputs(vocab: Vocabulary, doc: Document, prefix: str) -> dict[str, object] |
             _choices(vocab, kind, current),
             default=list(current),
             format_func=lambda v, f=facet: vocab.label(f, v, lang),
+            placeholder=t("meta.choose"),
             key=f"{prefix}_{kind}",
         )
     try:  # typed dates in de/da/nl/en become ISO dates; anything else is refused, naming the forms
