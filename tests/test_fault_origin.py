@@ -248,7 +248,8 @@ def _put(
     headers["Cookie"] = "; ".join(
         [f"_streamlit_xsrf={xsrf}"] + ([f"{session.COOKIE}={cookie}"] if cookie else [])
     )
-    headers["X-Xsrftoken"] = xsrf
+    if xsrf:
+        headers["X-Xsrftoken"] = xsrf
     headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
     connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=60)
     try:
@@ -292,16 +293,18 @@ def test_only_a_signed_in_coordinator_can_upload_files(served):
                 grown,
                 _put(served, session_id, b"a small memo", xsrf, cookie, served.origin),
                 _put(served, session_id, b"a small memo", xsrf, cookie, FOREIGN),
+                _put(served, session_id, b"a small memo", "", cookie, served.origin),  # no XSRF token
                 _put(
                     served, session_id, b"x" * (MAX_UPLOAD_MB * 1024 * 1024 + 1), xsrf, cookie, served.origin
                 ),
             )
 
-    anonymous, grown, coordinator, foreign, oversized = asyncio.run(go())
+    anonymous, grown, coordinator, foreign, no_token, oversized = asyncio.run(go())
     print(f"server memory grew by {grown:.1f} MB over 6 refused 1 MB anonymous uploads")
     assert anonymous == [403] * 6
     assert coordinator == 204
     assert foreign == 403
+    assert no_token == 403  # Streamlit's XSRF check (server.enableXsrfProtection) stays on
     assert oversized == 413  # server.maxUploadSize follows KB_MAX_UPLOAD_BYTES
 
 
