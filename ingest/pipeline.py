@@ -235,10 +235,10 @@ def run(
 
     def report(outcome: Outcome) -> None:
         outcomes.append(outcome)
-        if outcome.status == "failed":
-            log.warning("%s: %s", outcome.source, outcome.message)
         if progress:
             progress(outcome)
+        elif outcome.status == "failed":  # (with `progress`, the caller shows it: one line per file)
+            log.warning("%s", outcome.message or outcome.source)
 
     def refused(doc_id: str, reason: str) -> None:
         """A document the index could not take: its file's outcome becomes "failed" (reported again)."""
@@ -319,7 +319,7 @@ def run(
             note = f"imported from {job.path}" if job.target is not None else ""
             if job.id in replaces:
                 superseded.append(replaces[job.id])
-                note += f" (replaces {replaces[job.id]})"
+                note = f"{note} (replaces {replaces[job.id]})".lstrip()
             report(Outcome(job.label, "updated" if job.existed else "indexed", job.id, note))
         elif job.target is not None:  # an outside file that is refused is not imported
             status, message = result
