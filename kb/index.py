@@ -227,7 +227,7 @@ def writer(ix: FileIndex, wait_s: float = WRITE_WAIT_S, procs: int = 1) -> Itera
     try:
         yield w
     except BaseException as exc:
-        _cancel(w)
+        _cancel(w, ix)
         if isinstance(exc, OSError):
             raise _write_error(folder, exc) from exc
         raise
@@ -235,7 +235,7 @@ def writer(ix: FileIndex, wait_s: float = WRITE_WAIT_S, procs: int = 1) -> Itera
         w.commit()
         record_files(folder, ix)
     except OSError as exc:  # the disk is full: the last committed index stays as it was
-        _cancel(w)
+        _cancel(w, ix)
         raise _write_error(folder, exc) from exc
 
 
@@ -261,19 +261,31 @@ def _write_error(folder: Path, exc: OSError) -> IndexWriteError:
     return IndexWriteError(f"cannot write the index at {folder}: {exc.strerror or exc}")
 
 
-def _cancel(w: SegmentWriter) -> None:
+def _cancel(w: SegmentWriter, ix: FileIndex) -> None:
     """Cancel a writer that failed; its lock is released even when closing its files fails again."""
     if w.is_closed:
         return
     try:
         w.cancel()
     except Exception as exc:  # the disk is still full: whoosh could not close the segment's files
-        log.warning("cancelling the write failed too: %s", exc)
+        log.info("cancelling the write failed too: %s", exc)
         try:
             w._finish()  # removes the temporary folder and releases the lock
         except Exception:
             if w.writelock:
                 w.writelock.release()
+    segment = getattr(w, "newsegment", None)  # its files are in no table of contents: free the space now
+    listed = _listed(ix)
+    if segment is not None and listed is not None and segment.segid not in listed:
+        for path in Path(w.storage.folder).glob(f"{INDEX_NAME}_{segment.segid}.*"):
+            path.unlink(missing_ok=True)
+
+
+def _listed(ix: FileIndex) -> set[str] | None:
+    try:
+        return {seg.segid for seg in ix._segments()}
+    except Exception:  # no readable table of contents: keep every file
+        return None
 
 
 def adopt(ix: FileIndex, source: Path, wait_s: float = WRITE_WAIT_S) -> None:
@@ -306,7 +318,7 @@ def adopt(ix: FileIndex, source: Path, wait_s: float = WRITE_WAIT_S) -> None:
         w._finish()
         record_files(folder, ix)
     except BaseException as exc:
-        _cancel(w)
+        _cancel(w, ix)
         if isinstance(exc, OSError):
             raise _write_error(folder, exc) from exc
         raise
