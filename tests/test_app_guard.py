@@ -88,3 +88,18 @@ def test_pages_and_health_checks_pass_without_origin(monkeypatch):
     assert _answer("http", "/api/kb/session", {"Host": "127.0.0.1:8501"}) == 403
     anonymous = {"Host": "127.0.0.1:8501", "Origin": "http://127.0.0.1:8501"}
     assert _answer("http", "/_stcore/upload_file/s/f", anonymous) == 403
+
+
+def test_the_streamlit_config_hides_error_details_and_keeps_the_protections(monkeypatch):
+    import tomllib
+    from pathlib import Path
+
+    from kb.settings import load_settings
+
+    config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
+    server = config["server"]
+    assert server["enableXsrfProtection"] is True and server["enableCORS"] is True
+    assert server["enableAgentApi"] is False
+    monkeypatch.delenv("KB_MAX_UPLOAD_BYTES", raising=False)
+    assert server["maxUploadSize"] * 1024 * 1024 == load_settings().max_upload_bytes
