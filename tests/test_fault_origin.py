@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import http.client
-import json
 import os
 import subprocess
 import sys
@@ -322,8 +321,7 @@ def test_a_forged_widget_value_gets_one_line_and_no_traceback(served):
     elements = _elements(msgs)
     assert not [e for e in elements if e.WhichOneof("type") == "exception"]
     errors = [e.alert.body for e in elements if e.WhichOneof("type") == "alert" and e.alert.format == 1]
-    assert len(errors) == 1 and "\n" not in errors[0]
+    assert errors == ["This page could not be shown (TypeError); please try again."]  # the type, nothing more
     sent = b"".join(m.SerializeToString() for m in msgs)
     for leak in (b"Traceback", b'File "', b"site-packages", b"session_state", b"cannot be interpreted"):
         assert leak not in sent, leak
-    assert json.dumps(errors)  # printable, one line

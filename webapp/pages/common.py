@@ -47,7 +47,7 @@ def fail(exc: Exception) -> None:
 def unexpected(exc: Exception) -> bool:
     """An error no page caught (a forged widget value, a bug), already logged in full by Streamlit: one
     line with its type only, never its message or traceback (the served app's on_script_error)."""
-    st.error(t("error.kb", error=type(exc).__name__))
+    st.error(t("error.unexpected", error=type(exc).__name__))
     return True  # Streamlit shows nothing more
 
 
