@@ -220,8 +220,7 @@ class _Builder:
             folded = [fold(t) for t in tokens]
             return Q.Or([_seq("title", tokens, TITLE_BOOST), _seq("title_fold", folded, FOLD_BOOST)])
         if field == "year":
-            year = year_value(text)
-            return Q.NumericRange("year", year, year)
+            return year_range(Q.TermRange("year", text, text, boost=q.boost))
         if field in _VOCAB_KIND:
             text = self.vocabulary.canonical(_VOCAB_KIND[field], text)
         return Q.Term(field, text.lower())
@@ -316,10 +315,11 @@ def year_range(q: Q.TermRange) -> Q.Query:
     """year:[2019 TO 2021] (either end may be left open) as a range of the year field's terms.
 
     Over the full-precision terms only: whoosh's NumericRange finds wrong documents on an unsigned
-    field (0 to 2019 found 2020). An open start leaves out the documents of unknown year (0).
+    field (0 to 2019 found 2020; 0 to 0 found every year). An open start leaves out the documents of
+    unknown year (0).
     """
-    start = 1 if q.start is None else year_value(q.start)
-    end = MAX_YEAR if q.end is None else year_value(q.end)
+    start = 1 if q.start in (None, "") else year_value(q.start)
+    end = MAX_YEAR if q.end in (None, "") else year_value(q.end)
     field = _year_field()
     return Q.TermRange(
         "year", field.to_bytes(start), field.to_bytes(end), q.startexcl, q.endexcl, boost=q.boost

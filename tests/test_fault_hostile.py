@@ -314,6 +314,35 @@ def test_the_cli_answers_a_monstrous_query_with_one_line_and_exit_2(run_kb, tmp_
     assert "Traceback" not in result.err
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("year:99999999999999999999999", "year:99999999999999999999… is out of range: a year is 0 to 9999"),
+        ("year:[1 TO 9999999999999999999]", "year:9999999999999999999 is out of range: a year is 0 to 9999"),
+        ("year:[-5 TO 2020]", "year:-5 is not a year"),
+        ("Kunststoff year:²", "year:² is not a year"),
+    ],
+)
+def test_the_cli_answers_a_year_out_of_range_with_one_line_and_exit_2(run_kb, tmp_path, text, message):
+    empty = make_settings(tmp_path / "q", vocabulary_only_corpus(tmp_path / "q" / "corpus"))
+    result = run_kb("search", text, settings=empty)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == f"kb: error: invalid query: {message}\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "make"), [("deep.pdf", lambda: H.deep_pdf(100_000)), ("broken.pdf", H.broken_objects_pdf)]
+)
+def test_kb_ingest_of_a_pdf_that_makes_pypdf_warn_prints_no_warnings(run_kb, tmp_path, name, make):
+    settings = make_settings(tmp_path / "p", vocabulary_only_corpus(tmp_path / "p" / "corpus"))
+    folder = settings.corpus_dir / "in"
+    folder.mkdir()
+    (folder / name).write_bytes(make())
+    result = run_kb("ingest", folder, settings=settings)
+    assert result.err == ""  # one outcome for the file, no lines of pypdf's
+    assert result.out.strip().splitlines()[-1] == "1 files: 1 indexed"
+
+
 @pytest.mark.parametrize("text", ['"half', "(open", "close)"])
 def test_the_cli_in_process_exits_2_on_unbalanced_queries(run_cli, text):
     result = run_cli("search", text)
