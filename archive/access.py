@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from archive import throttle
+from kb.files import atomic_write
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_CHARS = 8
@@ -127,12 +128,7 @@ def add_coordinator(secrets_file: Path, name: str, password: str) -> None:
     path = Path(secrets_file)
     data = load_coordinators(path) if path.exists() else {}
     data[name] = hash_password(password)  # a new hash: the sessions signed under the old one end
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2)
-    os.replace(tmp, path)
+    _store(path, data)
     throttle.forget(path, name)  # whoever set the password lifts a lock on the name
 
 
@@ -142,9 +138,10 @@ def remove_coordinator(secrets_file: Path, name: str) -> bool:
     data = load_coordinators(path) if path.exists() else {}
     if data.pop(name, None) is None:
         return False
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2)
-    os.replace(tmp, path)
+    _store(path, data)
     return True
+
+
+def _store(path: Path, data: dict[str, str]) -> None:
+    """Write the secrets file atomically (kb.files.atomic_write makes it readable by its owner only)."""
+    atomic_write(path, json.dumps(data, indent=2).encode("utf-8"))

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from archive.access import load_coordinators
+from kb.files import atomic_write
 
 COOKIE = "kb_session"
 MAX_AGE_S = 8 * 3600  # a working day
@@ -120,10 +121,7 @@ def revoke(secrets_file: Path, nonce: str) -> None:
     with _lock:
         kept = [line for line in _lines(path) if float(line.split()[1]) > now]
         kept.append(f"{nonce} {now + MAX_AGE_S:.0f}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text("\n".join(kept) + "\n", encoding="ascii")
-        tmp.replace(path)
+        atomic_write(path, ("\n".join(kept) + "\n").encode("ascii"))
 
 
 def _lines(path: Path) -> list[str]:
