@@ -1,0 +1,183 @@
+"""Files are checked before they are read (issue 21): a FIFO, a link, a device or a file over the limit
+in a folder given to ingest is refused with one line and never opened for reading; metadata files and
+vocabularies are no documents to ingest and to check alike.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+
+import pytest
+
+from archive.service import check, ingest
+from ingest.errors import IngestError
+from ingest.pipeline import discover
+from ingest.reading import NotRegularFile, TooLarge, file_checksum, read_regular
+from ingest.sidecar import read_sidecar
+from kb.api import KnowledgeBase
+from kb.models import SearchRequest
+
+TEXT = "Ein Bericht des Netzwerks über Kunststoff und Ausbildung."
+
+
+@pytest.fixture
+def kb(settings):
+    kb = KnowledgeBase(settings.index_dir, settings.corpus_dir)
+    ingest(kb, settings, [settings.corpus_dir])  # the seeds
+    yield kb
+    kb.close()
+
+
+def by_name(outcomes) -> dict[str, tuple[str, str]]:
+    return {o.source.rsplit("/", 1)[-1]: (o.status, o.message) for o in outcomes}
+
+
+def test_a_fifo_in_a_folder_is_refused_without_waiting_for_a_writer(run_kb, settings, tmp_path):
+    folder = tmp_path / "outside" / "Post"
+    folder.mkdir(parents=True)
+    (folder / "good.txt").write_text(TEXT)
+    os.mkfifo(folder / "pipe.txt")
+    result = run_kb("ingest", "--json", folder)  # the old code waited here forever
+    assert result.code == 0, result.err
+    lines = {line["source"].rsplit("/", 1)[-1]: line for line in result.lines}
+    assert sorted(lines) == ["good.txt", "pipe.txt"]
+    assert lines["good.txt"]["status"] == "indexed"
+    assert lines["pipe.txt"]["status"] == "skipped"
+    assert lines["pipe.txt"]["message"].endswith("pipe.txt: not a regular file (a named pipe)")
+    assert not (settings.corpus_dir / "imports" / "Post" / "pipe.txt").exists()
+
+
+def test_a_fifo_named_as_a_metadata_file_is_refused_not_waited_for(kb, settings):
+    (settings.corpus_dir / "memo.txt").write_text(TEXT)
+    os.mkfifo(settings.corpus_dir / "memo.txt.meta.json")
+    outcomes = ingest(kb, settings, [settings.corpus_dir / "memo.txt"])
+    assert [(o.status, o.message) for o in outcomes] == [
+        (
+            "failed",
+            f"memo.txt: {settings.corpus_dir / 'memo.txt.meta.json'}: the metadata file is refused: "
+            "not a regular file (a named pipe)",
+        )
+    ]
+
+
+def test_a_link_to_a_secret_outside_the_folder_is_not_read(run_kb, settings, tmp_path):
+    secret = tmp_path / "var" / "coordinators.json"
+    secret.parent.mkdir()
+    secret.write_text('{"alice": "pbkdf2_sha256$geheimeshashwort"}')
+    folder = tmp_path / "outside" / "Berichte"
+    folder.mkdir(parents=True)
+    (folder / "good.txt").write_text(TEXT)
+    (folder / "passwords.txt").symlink_to(secret)
+    (folder / "up").symlink_to(tmp_path / "var", target_is_directory=True)
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    result = run_kb("ingest", "--json", folder)
+    assert result.code == 0, result.err
+    lines = {line["source"].rsplit("/", 1)[-1]: (line["status"], line["message"]) for line in result.lines}
+    assert sorted(lines) == ["good.txt", "loop", "passwords.txt", "up"]
+    assert lines["good.txt"][0] == "indexed"
+    for name in ("loop", "passwords.txt", "up"):
+        assert lines[name] == ("skipped", f"{folder / name}: a symbolic link: links are not followed")
+    page = run_kb("search", "--json", "--no-fuzzy", "geheimeshashwort").json
+    assert page["total"] == 0
+    stored = sorted(p.name for p in (settings.corpus_dir / "imports").rglob("*") if p.name != ".source")
+    assert stored == ["Berichte", "good.txt"]
+
+
+def test_a_link_inside_the_corpus_is_not_indexed_and_check_agrees(kb, settings):
+    (settings.corpus_dir / "alias.txt").symlink_to(
+        settings.corpus_dir / "documents" / "000_29bb637916ff8d4d.txt"
+    )
+    outcomes = ingest(kb, settings, [settings.corpus_dir])
+    assert by_name(outcomes)["alias.txt"] == ("skipped", "alias.txt: a symbolic link: links are not followed")
+    assert check(kb, settings).ok
+
+
+def test_a_file_over_the_limit_is_refused_from_its_size_before_it_is_read(kb, settings):
+    big = settings.corpus_dir / "big.txt"
+    with open(big, "wb") as fh:  # 2 GB on paper, no blocks on disk
+        fh.truncate(2 * 1024**3)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB
+    outcomes = ingest(kb, settings, [settings.corpus_dir])
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 512 * 1024  # it read 2 GB, once
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 1024 * 1024  # and its workers again
+    status, message = by_name(outcomes)["big.txt"]
+    assert (status, message) == (
+        "failed",
+        f"big.txt: the file is larger than the limit ({2 * 1024**3:,} > {settings.max_upload_bytes:,} bytes)",
+    )
+    assert kb.search(SearchRequest()).total == 5
+
+
+def test_reading_refuses_before_reading(tmp_path):
+    big = tmp_path / "big.bin"
+    with open(big, "wb") as fh:
+        fh.truncate(10**12)  # a terabyte: reading it first would fail differently
+    with pytest.raises(TooLarge, match=r"larger than the limit \(1,000,000,000,000 > 100 bytes\)"):
+        read_regular(big, 100)
+    with pytest.raises(TooLarge):
+        file_checksum(big, 100)
+    os.mkfifo(tmp_path / "fifo")
+    with pytest.raises(NotRegularFile, match=r"a named pipe"):
+        read_regular(tmp_path / "fifo", 100)
+    (tmp_path / "link").symlink_to(tmp_path / "small")
+    (tmp_path / "small").write_bytes(b"klein")
+    with pytest.raises(NotRegularFile, match=r"a symbolic link"):
+        read_regular(tmp_path / "link", 100)
+    assert read_regular(tmp_path / "small", 5) == b"klein"
+    with pytest.raises(NotRegularFile, match=r"a folder"):
+        read_regular(tmp_path, 100)
+
+
+def test_a_sidecar_link_to_a_secret_is_refused(tmp_path):
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"title": "geheim"}')
+    (tmp_path / "memo.txt").write_text(TEXT)
+    (tmp_path / "memo.txt.meta.json").symlink_to(secret)
+    with pytest.raises(IngestError, match=r"the metadata file is refused: a symbolic link"):
+        read_sidecar(tmp_path / "memo.txt")
+
+
+def test_discover_does_not_follow_linked_folders_or_loop(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.txt").write_text(TEXT)
+    (tmp_path / "a" / "loop").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "b").symlink_to(tmp_path / "a", target_is_directory=True)
+    assert [p.relative_to(tmp_path).as_posix() for p in discover([tmp_path])] == ["a/x.txt"]
+
+
+# -- reserved names: ingest and check agree -----------------------------------------------------------
+
+
+def test_reserved_names_named_explicitly_are_skipped_with_why_and_check_stays_clean(
+    run_kb, settings, tmp_path
+):
+    folder = tmp_path / "outside" / "F"
+    folder.mkdir(parents=True)
+    (folder / "a.txt").write_text(TEXT)
+    (folder / "a.txt.meta.json").write_text('{"title": "Das A"}')
+    (folder / "vocabulary.json").write_text('{"networks": []} Vokabelwort')
+    (folder / "x.meta.json").write_text("Metawort ohne Datei")
+    (folder / ".hidden.txt").write_text("Versteckwort")
+    assert run_kb("ingest").code == 0  # the seeds
+    named = [folder / "vocabulary.json", folder / "x.meta.json", folder / ".hidden.txt"]
+    result = run_kb("ingest", "--json", folder, *named)
+    assert result.code == 0, result.err
+    lines = {line["source"].rsplit("/", 1)[-1]: (line["status"], line["message"]) for line in result.lines}
+    assert lines == {
+        "a.txt": ("indexed", f"imported from {folder / 'a.txt'}"),
+        "vocabulary.json": ("skipped", f"{folder / 'vocabulary.json'}: a vocabulary file, not a document"),
+        "x.meta.json": (
+            "skipped",
+            f"{folder / 'x.meta.json'}: a metadata file: it is read with the file it describes, not as a document",
+        ),
+        ".hidden.txt": ("skipped", f"{folder / '.hidden.txt'}: a hidden file"),
+    }
+    assert run_kb("show", "--json", "imports/F/a").json["title"] == "Das A"
+    checked = run_kb("check", "--json")
+    assert (checked.code, checked.json["ok"]) == (0, True), checked.out
+    repaired = run_kb("check", "--repair", "--json")
+    assert (repaired.code, repaired.json["orphaned"]) == (0, [])
+    assert run_kb("stats", "--json").json["documents"] == 5 + 1
+    text = run_kb("ingest", folder, *named)
+    assert text.out.splitlines()[-1] == "4 files: 3 skipped, 1 unchanged"
