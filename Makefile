@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: install run index test test-browser test-fault test-slow test-all lint format bench bench-embedding bench-html eval clean screenshots
+.PHONY: install run index docs test test-browser test-fault test-slow test-all lint format bench bench-embedding bench-html eval clean screenshots
 
 install: $(VENV)/.installed
 
@@ -59,6 +59,10 @@ bench-html: install
 
 eval: install
 	$(BIN)/python -m eval.run
+
+# the pages of docs/ that are written from the code and the tests
+docs: install
+	$(BIN)/python docs/reliability_page.py
 
 # the docs' pictures of the main pages (system Chromium, seed corpus)
 screenshots: install

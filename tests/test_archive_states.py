@@ -380,6 +380,8 @@ def run_machine(steps_wanted: int, steps_per_run: int, profile: settings) -> int
     return STEPS["run"]
 
 
+MIN_STEPS, MIN_STEPS_SLOW = 30, 2000  # steps the fast and the slow run must take at least
+
 SHORT = settings(
     max_examples=2,
     stateful_step_count=15,
@@ -399,14 +401,14 @@ LONG = settings(
 
 
 def test_random_operation_sequences_lose_nothing() -> None:
-    steps = run_machine(30, 15, SHORT)
+    steps = run_machine(MIN_STEPS, 15, SHORT)
     print(f"state machine: {steps} steps")
-    assert steps >= 30
+    assert steps >= MIN_STEPS
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(1500)
 def test_two_thousand_random_steps_lose_nothing() -> None:
-    steps = run_machine(2000, 60, LONG)
+    steps = run_machine(MIN_STEPS_SLOW, 60, LONG)
     print(f"state machine: {steps} steps")
-    assert steps >= 2000
+    assert steps >= MIN_STEPS_SLOW

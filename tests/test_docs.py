@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
 
 from archive.cli.parser import build_parser
@@ -116,3 +117,20 @@ def test_benchmark_figures_live_only_between_the_markers_make_bench_writes() -> 
     assert page.count(BEGIN) == 1 and page.count(END) == 1
     assert BEGIN not in README.read_text(encoding="utf-8")
     assert "docs/benchmarks.md" in (ROOT / "Makefile").read_text(encoding="utf-8")
+
+
+def _reliability_page():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("reliability_page", ROOT / "docs" / "reliability_page.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_reliability_page_is_written_from_the_tests_parameters() -> None:
+    page = _reliability_page()
+    assert page.missing_tests(page.rows()) == [], "docs/reliability_page.py names tests that do not exist"
+    written = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
+    assert written == page.render(), "docs/reliability.md is stale: run `make docs`"

@@ -26,6 +26,11 @@ from tests.conftest import KB_EXECUTABLE, cli_env, doc, make_settings, vocabular
 
 pytestmark = pytest.mark.fault  # real processes: make test-fault
 
+#: concurrent `kb add`/`kb ingest` processes and files each (docs/reliability.md reads these)
+RUSH = {"writers": 6, "files_each": 2}
+RUSH_SLOW = {"writers": 12, "files_each": 6}
+OPENERS = 3  # processes opening a missing index at once
+
 READER = """
 import json, sys, time
 from pathlib import Path
@@ -133,12 +138,12 @@ def run_concurrently(tmp_path: Path, writers: int, files_each: int) -> dict:
 
 
 def test_six_concurrent_writers_all_succeed_while_a_reader_keeps_searching(tmp_path):
-    run_concurrently(tmp_path, writers=6, files_each=2)
+    run_concurrently(tmp_path, **RUSH)
 
 
 @pytest.mark.slow
 def test_twelve_concurrent_writers_with_six_files_each(tmp_path):
-    run_concurrently(tmp_path, writers=12, files_each=6)
+    run_concurrently(tmp_path, **RUSH_SLOW)
 
 
 # -- the lock ----------------------------------------------------------------------------------------
@@ -204,7 +209,7 @@ def test_searches_answer_while_a_writer_holds_the_lock(kb_empty):
 def test_concurrent_first_opens_of_a_missing_index_agree(tmp_path):
     """Three processes opening a not-yet-existing index at once end with one working index."""
     corpus = vocabulary_only_corpus(tmp_path / "corpus")
-    for n in range(3):
+    for n in range(OPENERS):
         (corpus / f"d{n}.txt").write_text(f"Dokument {n} über Kunststoff.", "utf-8")
     settings = make_settings(tmp_path, corpus)
     env = {**os.environ, **cli_env(settings)}
@@ -212,14 +217,14 @@ def test_concurrent_first_opens_of_a_missing_index_agree(tmp_path):
         subprocess.Popen(
             [str(KB_EXECUTABLE), "stats"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
-        for _ in range(3)
+        for _ in range(OPENERS)
     ]
     for p in procs:
         _, err = p.communicate(timeout=300)
         assert p.returncode == 0, err.decode()
     kb_ = KnowledgeBase(settings.index_dir, corpus)
     try:
-        assert check(kb_, settings).ok and len(kb_.checksums()) == 3
+        assert check(kb_, settings).ok and len(kb_.checksums()) == OPENERS
     finally:
         kb_.close()
 

@@ -26,6 +26,10 @@ from tests.conftest import KB_EXECUTABLE, cli_env, make_settings, vocabulary_onl
 pytestmark = pytest.mark.fault  # real processes: make test-fault
 
 SEED = 20240521
+#: files, SIGKILLs and the latest kill (s) of the ingest loops; `kb add` kills (docs/reliability.md reads these)
+INGEST_KILLS = {"files": 150, "kills": 10, "max_delay": 1.6}
+INGEST_KILLS_SLOW = {"files": 400, "kills": 40, "max_delay": 6.0}
+ADD_KILLS, ADD_KILLS_SLOW, FILES_PER_ADD = 3, 20, 2
 #: `kb ingest` with a commit every few files, so that kills also land inside commits.
 SMALL_COMMITS = (
     "import sys, ingest.pipeline as p; p.COMMIT_EVERY = int(sys.argv[1]); "
@@ -161,20 +165,20 @@ def ingest_kill_loop(tmp_path, files: int, kills: int, max_delay: float) -> dict
 
 
 def test_ingest_killed_at_random_points_loses_nothing(tmp_path):
-    result = ingest_kill_loop(tmp_path, files=150, kills=10, max_delay=1.6)
+    result = ingest_kill_loop(tmp_path, **INGEST_KILLS)
     assert result["killed"] >= 5  # most rounds were really cut short
 
 
 @pytest.mark.slow
 def test_ingest_killed_forty_times_loses_nothing(tmp_path):
-    result = ingest_kill_loop(tmp_path, files=400, kills=40, max_delay=6.0)
+    result = ingest_kill_loop(tmp_path, **INGEST_KILLS_SLOW)
     assert result["killed"] >= 20
 
 
 # -- kb add -------------------------------------------------------------------------------------------
 
 
-def add_kill_loop(tmp_path, kills: int, files_per_add: int = 2) -> None:
+def add_kill_loop(tmp_path, kills: int, files_per_add: int = FILES_PER_ADD) -> None:
     settings = make_corpus(tmp_path, 5)
     rng = random.Random(SEED + 1)
     sources: dict[bytes, str] = {}
@@ -206,9 +210,9 @@ def add_kill_loop(tmp_path, kills: int, files_per_add: int = 2) -> None:
 
 
 def test_add_killed_mid_way_never_leaves_a_half_written_file(tmp_path):
-    add_kill_loop(tmp_path, kills=3)
+    add_kill_loop(tmp_path, kills=ADD_KILLS)
 
 
 @pytest.mark.slow
 def test_add_killed_twenty_times_never_leaves_a_half_written_file(tmp_path):
-    add_kill_loop(tmp_path, kills=20)
+    add_kill_loop(tmp_path, kills=ADD_KILLS_SLOW)

@@ -89,6 +89,19 @@ def test_preview_of_an_executable_named_pdf_says_unsupported(settings):
 # -- the batch goes on -----------------------------------------------------------------------------
 
 
+#: The hostile files of the batch and what each is (docs/reliability.md lists these).
+HOSTILE_BATCH = {
+    "program.pdf": "a Linux program named .pdf",
+    "setup.pdf": "a Windows program named .pdf",
+    "many-pages.pdf": "a 2,100-page PDF",
+    "deep-tree.pdf": "a 5,000-level page tree",
+    "flate-bomb.pdf": "a stream inflating to 256 MB",
+    "shared-bomb.pdf": "one stream shared 64 times (4 GB)",
+    "deep.html": "50,000 nested <div>s",
+    "oversized.txt": "a text over the size limit",
+}
+
+
 @pytest.fixture
 def hostile_batch(tmp_path):
     """A folder with good files and hostile ones (bombs built here, never committed)."""
@@ -111,6 +124,7 @@ def hostile_batch(tmp_path):
         "deep.html": H.deep_html(50_000),  # takes longer than the time limit
         "oversized.txt": b"Kunststoff " * (600 * 1024),  # over max_bytes
     }
+    assert set(hostile) == set(HOSTILE_BATCH)
     for name, data in {**good, **hostile}.items():
         (folder / name).write_bytes(data)
     return corpus, folder, good, hostile

@@ -1,0 +1,292 @@
+"""`make docs`: writes docs/reliability.md from the tests' own parameters, so its figures cannot drift.
+
+Every figure below is read from a constant of the test that proves it (or of the code it tests), and
+every test named must exist: tests/test_docs.py fails when the page differs from what this writes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = ROOT / "docs" / "reliability.md"
+for _path in (ROOT, ROOT / "tests"):  # test modules import their helpers as pytest does
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+
+@dataclass(frozen=True)
+class Row:
+    guarantee: str
+    how: str
+    tests: tuple[str, ...]  # "module::function" under tests/
+    figures: str
+
+
+def _mod(name: str):
+    return importlib.import_module(f"tests.{name}")
+
+
+def _n(value: float) -> str:
+    return f"{value:,}"
+
+
+def rows() -> list[Row]:
+    conc, crash, damaged = (
+        _mod("test_fault_concurrency"),
+        _mod("test_fault_crash"),
+        _mod("test_fault_damaged"),
+    )
+    access, hostile, props = (
+        _mod("test_fault_access"),
+        _mod("test_fault_hostile"),
+        _mod("test_fault_properties"),
+    )
+    from archive import access as auth
+    from archive import throttle
+    from kb import index, superseded
+    from kb.query import MAX_QUERY_CHARS
+
+    rush, slow = conc.RUSH, conc.RUSH_SLOW
+    kills, kills_slow = crash.INGEST_KILLS, crash.INGEST_KILLS_SLOW
+    return [
+        Row(
+            "Concurrent writers all succeed",
+            "A writer that finds the index lock taken waits with exponential back-off (50 ms doubling to 1 s, "
+            f"with jitter) for up to `WRITE_WAIT_S` ({index.WRITE_WAIT_S:.0f} s), then gives up with one line: "
+            "`the index is busy …` (exit 1)",
+            (
+                "test_fault_concurrency::test_six_concurrent_writers_all_succeed_while_a_reader_keeps_searching",
+                "test_fault_concurrency::test_twelve_concurrent_writers_with_six_files_each",
+                "test_fault_concurrency::test_a_writer_waits_for_the_lock_and_then_writes",
+                "test_fault_concurrency::test_a_writer_reports_busy_after_its_bound",
+                "test_fault_concurrency::test_the_cli_reports_a_busy_index_in_one_line",
+            ),
+            f"{rush['writers']} concurrent `kb add`/`kb ingest` processes × {rush['files_each']} files (slow: "
+            f"{slow['writers']} × {slow['files_each']} = {slow['writers'] * slow['files_each']} files); every one "
+            "exits 0, every document is found by its own word, `kb check` is clean",
+        ),
+        Row(
+            "Searches keep answering during writes",
+            "Readers open committed segments; writes never block them",
+            ("test_fault_concurrency::test_searches_answer_while_a_writer_holds_the_lock",),
+            "a separate reader process searches in a loop during the whole rush above: 0 search errors, and the "
+            "hit count it sees never goes down",
+        ),
+        Row(
+            "A reader outlives another writer's merge",
+            "A commit that merges segments notes the files it replaced in `.superseded.json`; a commit at least "
+            f"`GRACE_S` ({superseded.GRACE_S:.0f} s) later deletes them (whoosh opens a segment's columns by "
+            "name when first read)",
+            (
+                "test_index_superseded::test_a_reader_opened_before_a_merge_reads_every_column_and_stored_field_after_it",
+                "test_index_superseded::test_replaced_files_are_removed_by_the_first_commit_after_the_grace",
+            ),
+            "a reader opened before another writer's merge reads every ledger row and stored field after it",
+        ),
+        Row(
+            "Opening a missing index at once is safe",
+            "The index is created under a lock beside its folder; late openers use the one just created",
+            ("test_fault_concurrency::test_concurrent_first_opens_of_a_missing_index_agree",),
+            f"{conc.OPENERS} processes open a missing index at once: one index, every document",
+        ),
+        Row(
+            "A crash loses nothing committed",
+            "Whoosh writes segments first and the table of contents last (temporary file and rename); the "
+            "size and CRC stamp is written the same way",
+            (
+                "test_fault_crash::test_ingest_killed_at_random_points_loses_nothing",
+                "test_fault_crash::test_ingest_killed_forty_times_loses_nothing",
+            ),
+            f"{_n(kills['files'])} files, `kb ingest` SIGKILLed (with its workers) {kills['kills']} times at "
+            f"fixed-seed random points within {kills['max_delay']} s (slow: {_n(kills_slow['files'])} files, "
+            f"{kills_slow['kills']} kills); after every kill the index opens as it is with every document "
+            "committed before; the next `kb ingest` finishes and `kb check` is clean",
+        ),
+        Row(
+            "No half-written corpus file",
+            "Uploads and metadata files are written to a hidden temporary file, fsynced and renamed into place; "
+            "ingest skips hidden files",
+            (
+                "test_fault_crash::test_add_killed_mid_way_never_leaves_a_half_written_file",
+                "test_fault_crash::test_add_killed_twenty_times_never_leaves_a_half_written_file",
+            ),
+            f"`kb add` of {crash.FILES_PER_ADD} × 600 KB files SIGKILLed {crash.ADD_KILLS} times (slow: "
+            f"{crash.ADD_KILLS_SLOW}); every file in `corpus/uploads` is byte-identical to its source, every "
+            "metadata file whole JSON",
+        ),
+        Row(
+            "A damaged index is rebuilt, the corpus untouched",
+            "On open, segment files are compared with the sizes and CRC-32s recorded at each commit; a damaged "
+            "index is reported in one line, moved aside to `INDEX.damaged-<time>` and rebuilt from `corpus/`",
+            (
+                "test_fault_damaged::test_a_damaged_index_is_reported_moved_aside_and_rebuilt",
+                "test_fault_damaged::test_a_missing_table_of_contents_rebuilds_from_the_corpus",
+                "test_fault_damaged::test_the_cli_rebuilds_a_damaged_index_with_one_line_on_stderr",
+            ),
+            f"{len(damaged.DAMAGE)} kinds of damage (table of contents, `.trm`, `.pst`, `.col` truncated, "
+            f"emptied, garbled at the same size, removed), every one detected; {damaged.EXTRA_DOCS} documents "
+            "beside the seeds rebuilt each time, corpus files byte-identical",
+        ),
+        Row(
+            "`kb check` finds every difference, `--repair` fixes it",
+            "The index is compared with `corpus/` by id and checksum",
+            ("test_fault_damaged::test_check_reports_missing_stale_and_orphaned_and_repair_fixes_them",),
+            "a missing, a stale and an orphaned document reported (exit 1), repaired (exit 0), then clean",
+        ),
+        Row(
+            "Bombs fail alone, the batch goes on",
+            "Each file is read in a worker process with a page limit (`KB_MAX_PDF_PAGES`), a time limit "
+            "(`KB_EXTRACT_TIMEOUT_S`) and a memory limit (`KB_WORKER_MEMORY_MB`)",
+            (
+                "test_fault_hostile::test_hostile_files_fail_alone_while_good_ones_are_indexed",
+                "test_fault_hostile::test_the_worker_limits_stop_a_runaway_reader",
+                "test_fault_hostile::test_a_gigabyte_flate_bomb_fails_alone",
+            ),
+            f"one batch of good files and {len(hostile.HOSTILE_BATCH)} hostile ones ("
+            + ", ".join(hostile.HOSTILE_BATCH.values())
+            + "): the good ones are indexed, each hostile one fails alone with one line (slow: a 2 GB flate bomb)",
+        ),
+        Row(
+            "HTML is stored as text only",
+            "Scripts, styles, iframes, objects and event handlers are dropped on extraction; the app escapes "
+            "all document text",
+            (
+                "test_fault_hostile::test_html_with_scripts_and_handlers_is_stored_as_text_only",
+                "test_fault_hostile::test_html_text_is_rendered_escaped_by_the_app",
+            ),
+            "no `<`, `script`, `on…=` or `javascript:` in the stored text",
+        ),
+        Row(
+            "Upload names cannot escape `corpus/uploads`",
+            "`safe_filename` keeps the last path component, drops control characters, NFC-normalises and "
+            "bounds the length",
+            (
+                "test_fault_hostile::test_safe_filename_defuses_hostile_names",
+                "test_fault_hostile::test_store_upload_never_writes_outside_corpus_uploads",
+                "test_fault_properties::test_safe_filename_is_always_safe",
+            ),
+            f"{len(hostile.HOSTILE_NAMES)} hostile names (`../`, absolute and drive paths, NUL, control and "
+            "bidi characters, very long and decomposed names) each stored as its own file inside "
+            f"`corpus/uploads`; hypothesis: {props.PROPERTY.max_examples} names",
+        ),
+        Row(
+            "Malformed queries get one line, never a traceback",
+            f"`check_syntax` refuses text over {_n(MAX_QUERY_CHARS)} characters, unbalanced quotes or "
+            "parentheses and leading wildcards; field values are checked",
+            (
+                "test_fault_hostile::test_monstrous_or_unbalanced_queries_raise_query_syntax_error",
+                "test_fault_hostile::test_the_cli_answers_a_monstrous_query_with_one_line_and_exit_2",
+                "test_fault_hostile::test_the_cli_answers_a_year_out_of_range_with_one_line_and_exit_2",
+                "test_fault_properties::test_build_query_returns_a_plan_or_raises_query_syntax_error",
+            ),
+            f"for any text, `build_query` returns a plan or raises `QuerySyntaxError` (hypothesis, "
+            f"{props.PROPERTY.max_examples} examples)",
+        ),
+        Row(
+            "Only coordinators change the archive",
+            f"Salted scrypt hashes (N = {auth.SCRYPT_N:,}, r = {auth.SCRYPT_R}, p = {auth.SCRYPT_P}) in a file "
+            "readable by its owner only, compared in constant time; a session cookie is signed over the "
+            "coordinator's password hash, so a new password or a removal ends it",
+            (
+                "test_fault_access::test_hashes_use_scrypt_with_strong_parameters",
+                "test_fault_access::test_every_page_that_writes_asks_for_a_coordinator_first",
+                "test_app_session::test_a_session_holds_only_under_the_password_it_was_issued_with",
+                "test_fault_origin::test_a_changed_password_or_a_removed_coordinator_ends_open_sessions",
+            ),
+            "every page that writes asks for a coordinator first",
+        ),
+        Row(
+            "Guessing passwords is bounded",
+            f"Failures are counted per name and per client address across sessions and processes (a file "
+            f"lock): at most {throttle.MAX_FAILURES_PER_NAME} per name and {throttle.MAX_FAILURES_PER_CLIENT} "
+            f"per address in {throttle.WINDOW_S // 60:.0f} minutes, each try counted before its password is "
+            f"checked; each failure also waits {auth.FAILURE_DELAY_S} s × the failures",
+            (
+                "test_fault_access::test_parallel_guesses_at_one_name_reach_the_password_check_at_most_the_limit",
+                "test_fault_access::test_parallel_guesses_from_one_address_at_many_names_are_limited",
+                "test_app_admin::test_repeated_failures_lock_the_name_with_one_line",
+            ),
+            f"{access._guesses(access.ONE_NAME)} wrong guesses at one name ({access.ONE_NAME['processes']} "
+            f"processes × {access.ONE_NAME['threads']} threads × {access.ONE_NAME['tries']}): "
+            f"{throttle.MAX_FAILURES_PER_NAME} reach the password check; "
+            f"{access._guesses(access.ONE_ADDRESS)} at many names from one address: "
+            f"{throttle.MAX_FAILURES_PER_CLIENT} do",
+        ),
+        Row(
+            "The audit log only grows",
+            "One JSON line per upload, edit, delete, import and rebuild, appended with `O_APPEND`",
+            (
+                "test_fault_access::test_the_audit_log_only_grows",
+                "test_fault_access::test_concurrent_audit_appends_never_interleave",
+            ),
+            f"{access.APPENDERS} processes × {access.ENTRIES_EACH} entries at once give "
+            f"{access.APPENDERS * access.ENTRIES_EACH} whole lines, in order per writer",
+        ),
+    ]
+
+
+def state_machine() -> str:
+    states = _mod("test_archive_states")
+    return (
+        "`tests/test_archive_states.py` is a stateful property test (hypothesis `RuleBasedStateMachine`) "
+        "that does what users do, in random order, on a small corpus of real files: add files (good, "
+        "duplicates, hostile, empty, oversized, with valid and invalid metadata), ingest folders inside and "
+        "outside `corpus/`, edit metadata, remove, rebuild, check and repair, and SIGKILL `kb add` or "
+        "`kb ingest` at a random moment. After every step it checks that every original in `corpus/` is "
+        "indexed, that no document disappears except by remove, that a removed file is in `corpus/.deleted/` "
+        "byte for byte, that every metadata file is whole valid JSON, that the audit log grew by exactly the "
+        "actions taken, and that a refused action leaves `corpus/` byte for byte as it was. "
+        f"`make test` runs at least {states.MIN_STEPS} steps with a fixed seed, `make test-slow` at least "
+        f"{_n(states.MIN_STEPS_SLOW)} with a random one."
+    )
+
+
+def missing_tests(table: list[Row]) -> list[str]:
+    """Tests named on the page that do not exist."""
+    missing = []
+    for row in table:
+        for test in row.tests:
+            module, _, name = test.partition("::")
+            if not hasattr(_mod(module), name):
+                missing.append(test)
+    return missing
+
+
+def render() -> str:
+    table = rows()
+    lines = [
+        "# Reliability and security",
+        "",
+        "<!-- written by `make docs` (docs/reliability_page.py) from the tests' parameters; do not edit -->",
+        "",
+        "Nothing is lost and nobody gets in without signing in. Each guarantee has tests that prove it with "
+        "real processes, real kills and real hostile files; every figure here is read from the parameters of "
+        "those tests. `make test` runs the fast ones, `make test-fault` those with real processes, "
+        "`make test-slow` the long ones; CI runs them all.",
+        "",
+        "| Guarantee | How | Proven by | Figures |",
+        "|---|---|---|---|",
+    ]
+    for row in table:
+        tests = ", ".join(f"`tests/{t.replace('::', '.py::', 1)}`" for t in row.tests)
+        lines.append(f"| **{row.guarantee}** | {row.how} | {tests} | {row.figures} |")
+    lines += ["", "## Nothing a user does loses a document", "", state_machine(), ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    missing = missing_tests(rows())
+    if missing:
+        print("tests named on the page that do not exist: " + ", ".join(missing), file=sys.stderr)
+        return 1
+    PAGE.write_text(render(), encoding="utf-8")
+    print(f"wrote {PAGE.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
