@@ -26,6 +26,11 @@ STYLE = """<style>
 .kb-text{white-space:pre-wrap;font-family:inherit;font-size:.95rem;line-height:1.55;
   max-height:60vh;overflow-y:auto;border:1px solid #e3e6ea;border-radius:.4rem;padding:.8rem 1rem;background:#fcfcfd}
 mark{background:#ffe58a;padding:0 .08em;border-radius:.15em}
+.kb-summary{color:#24364b}
+.kb-years{border-collapse:collapse;width:100%;font-size:.92rem;margin:.2rem 0 .6rem 0}
+.kb-years th,.kb-years td{text-align:left;vertical-align:top;padding:.25rem .6rem .25rem 0;
+  border-bottom:1px solid #e3e6ea}
+.kb-years td:first-child,.kb-years td:nth-child(2){white-space:nowrap}
 </style>"""
 
 
@@ -116,3 +121,28 @@ def plain_text(text: str, limit: int = 20_000) -> str:
     """Extracted text shown as inert text (escaped), cut at a limit."""
     cut = text[:limit] + (" …" if len(text) > limit else "")
     return STYLE + f'<div class="kb-text">{html.escape(cut)}</div>'
+
+
+def entry_details(
+    badge_items: list[tuple[str, str]], summary: str, fragments: tuple[Fragment, ...] = ()
+) -> str:
+    """One document of a network's timeline: badges, one line of what it is about, the query's matches."""
+    parts = ['<div class="kb-hit">', badges(badge_items)]
+    if summary:
+        parts.append(f'<p class="kb-snippet kb-summary">{html.escape(summary)}</p>')
+    snippet = " … ".join(marked(f) for f in fragments if f.text.strip() and f.matches)
+    if snippet:
+        parts.append(f'<p class="kb-snippet">{snippet}</p>')
+    parts.append("</div>")
+    return STYLE + "".join(parts)
+
+
+def year_rows(rows: list[tuple[str, str, list[str]]], headers: tuple[str, str, str]) -> str:
+    """A small table (year, documents, what stood out), every piece escaped; it wraps on a phone."""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = "".join(
+        f"<tr><td>{html.escape(year)}</td><td>{html.escape(n)}</td>"
+        f"<td>{', '.join(html.escape(item) for item in items) or '–'}</td></tr>"
+        for year, n, items in rows
+    )
+    return STYLE + f'<table class="kb-years"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'

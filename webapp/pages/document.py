@@ -1,17 +1,19 @@
-"""One document: metadata, highlighted full text, download, similar documents, same network and year."""
+"""One document: its metadata, the languages it is also in, download, highlighted full text, then one list of
+similar documents and more of the same network and year."""
 
 from __future__ import annotations
 
+from itertools import zip_longest
 from pathlib import Path
 
 import streamlit as st
 
 from kb.errors import KBError, UnknownDocumentError
-from kb.models import Document, SearchRequest
+from kb.models import Document, Hit, SearchRequest
 from webapp import i18n, render, state
 from webapp.i18n import t
 from webapp.pages import doc_admin
-from webapp.pages.common import SEARCH_PAGE, fail, page_start, show_hits, value_label
+from webapp.pages.common import DOCUMENT_PAGE, SEARCH_PAGE, fail, page_start, show_hits, value_label
 
 
 def _back_link() -> None:
@@ -46,14 +48,46 @@ def _download(doc: Document) -> None:
         )
 
 
-def _same_network_year(doc: Document) -> None:
+def _same_network_year(doc: Document, shown: set[str]) -> None:
+    """More of the same network and year (what the lists above do not show yet)."""
     if not doc.networks or doc.year is None:
         return
     kb = state.knowledge_base()
-    request = SearchRequest(networks=doc.networks[:1], years=(doc.year,), sort="newest", page_size=6)
-    hits = [h for h in kb.search(request, i18n.language()).hits if h.id != doc.id][:5]
+    request = SearchRequest(networks=doc.networks[:1], years=(doc.year,), sort="newest", page_size=20)
+    hits = [h for h in kb.search(request, i18n.language()).hits if h.id != doc.id and h.id not in shown][:5]
+    if not hits:
+        return
     st.subheader(t("doc.same"))
     show_hits(hits, key="same")
+
+
+def _also_in(translations: tuple[Hit, ...]) -> None:
+    """The document in other languages: one line of language links below its own metadata."""
+    if not translations:
+        return
+    with st.container(horizontal=True, gap="small", vertical_alignment="center", key="also_in"):
+        st.caption(f"{t('doc.also')}:")
+        for hit in translations:
+            st.page_link(
+                DOCUMENT_PAGE,
+                label=i18n.language_name(hit.language),
+                query_params={"id": hit.id},
+                icon=":material/translate:",
+                help=hit.title,
+            )
+
+
+def similar_hits(
+    doc_id: str, meaning: tuple[Hit, ...], shared: tuple[Hit, ...], shown: set[str], limit: int = 6
+) -> list[Hit]:
+    """One list of similar documents: close in meaning and sharing networks and topics, taken in turn,
+    without the document itself and the ones already shown (its translations)."""
+    out: dict[str, Hit] = {}
+    for pair in zip_longest(meaning, shared):
+        for hit in pair:
+            if hit is not None and hit.id != doc_id and hit.id not in shown and hit.id not in out:
+                out[hit.id] = hit
+    return list(out.values())[:limit]
 
 
 def main() -> None:
@@ -70,9 +104,9 @@ def main() -> None:
     try:
         doc = kb.get(doc_id)
         text = kb.highlight(doc_id, query)
-        related = kb.related(doc_id, limit=5, language=i18n.language())
-        similar = kb.similar(doc_id, limit=5, language=i18n.language())
-        translations = kb.translations(doc_id)
+        related = kb.related(doc_id, limit=6, language=i18n.language())
+        meaning = kb.similar(doc_id, limit=6, language=i18n.language())
+        translations = tuple(h for h in kb.translations(doc_id) if h.id != doc_id)
     except UnknownDocumentError:
         st.warning(t("doc.unknown"))
         return
@@ -80,23 +114,19 @@ def main() -> None:
         fail(exc)
         return
     st.html(render.title(doc.title))
-    if translations:
-        langs = ", ".join(i18n.language_name(h.language) for h in translations)
-        st.caption(t("doc.translations", langs=langs))
-        show_hits(translations, key="translations")
     _metadata(doc)
+    _also_in(translations)
     _download(doc)
     if state.user():
         doc_admin.edit(doc)
         doc_admin.delete(doc)
     st.subheader(t("doc.text"))
     st.html(render.full_text(text))
+    shown = {h.id for h in translations}
+    similar = similar_hits(doc_id, meaning, related, shown)
     st.subheader(t("doc.related"))
-    show_hits(related, key="related")
-    if similar:
-        st.subheader(t("doc.meaning"))
-        show_hits(similar, key="similar")
-    _same_network_year(doc)
+    show_hits(similar, key="similar")
+    _same_network_year(doc, shown | {h.id for h in similar})
 
 
 main()

@@ -76,7 +76,7 @@ def _nothing_found(kb, vocab: Vocabulary, request: SearchRequest, bounds: ss.Bou
     st.warning(t("search.nothing"))
     shown = False
     facets = [f for f in ss.FILTERS if request.selected(f)]
-    if request.year_from is not None:
+    if request.year_from is not None and "year" not in facets:
         facets.append("year")
     for facet in facets:
         n = kb.search(ss.without(request, facet), i18n.language()).total

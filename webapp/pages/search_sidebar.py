@@ -1,5 +1,6 @@
 """The facet sidebar of the search page: visible lists of values with counts (several selectable per
-facet, selected first), the year range and its histogram; the active-filter chips above the results."""
+facet, selected first; years newest first), the year range and its histogram; the active-filter chips
+above the results."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from webapp.pages import search_state as ss
 from webapp.pages.common import value_label
 
 TOP_VALUES = 5  # values shown before "more"
-FACET_ORDER = ("region", "network", "topic", "doctype", "language")
+FACET_ORDER = ("region", "network", "topic", "doctype", "language", "year")  # years beside their range
 
 
 def year_bounds(all_years: Facet) -> tuple[int, int] | None:
@@ -111,8 +112,8 @@ def chips(vocab: Vocabulary, request: SearchRequest, bounds: ss.Bounds) -> None:
                 f"{t('facet.year')}: {request.year_from}–{request.year_to}",
                 icon=":material/close:",
                 key="chip:year",
-                on_click=ss.remove,
-                args=("year", None, bounds),
+                on_click=ss.remove_range,
+                args=(bounds,),
                 help=t("search.remove"),
             )
         st.button(

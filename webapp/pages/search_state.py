@@ -16,6 +16,7 @@ FILTERS: dict[str, tuple[str, str]] = {
     "topic": ("topic", "topics"),
     "doctype": ("type", "doctypes"),
     "language": ("lang", "languages"),
+    "year": ("year", "years"),  # single years, any number of them (the range is "years")
 }
 PAGE_SIZES: tuple[int, ...] = (10, 20, 50)
 DEFAULT_PAGE_SIZE = 10
@@ -52,6 +53,18 @@ def _years(bounds: Bounds) -> tuple[int, int] | None:
     return None if (lo, hi) == bounds or lo > hi else (lo, hi)
 
 
+def _values(facet: str, key: str) -> tuple:
+    """A facet's selected values from the URL, each once (years as numbers; a year that is none is left out)."""
+    values = tuple(dict.fromkeys(_raw(key)))
+    if facet == "year":
+        return tuple(dict.fromkeys(int(v) for v in values if v.isdigit() and len(v) == 4))
+    return values
+
+
+def _typed(facet: str, value: str) -> str | int:
+    return int(value) if facet == "year" else value
+
+
 def url_request(bounds: Bounds) -> SearchRequest:
     """The request the URL describes (unknown values fall back to the defaults)."""
     sort = _first("sort", "relevance")
@@ -66,7 +79,7 @@ def url_request(bounds: Bounds) -> SearchRequest:
         year_from=years[0] if years else None,
         year_to=years[1] if years else None,
     )
-    return replace(request, **{field: tuple(dict.fromkeys(_raw(key))) for key, field in FILTERS.values()})
+    return replace(request, **{field: _values(facet, key) for facet, (key, field) in FILTERS.items()})
 
 
 def to_params(request: SearchRequest) -> dict[str, str | list[str]]:
@@ -76,7 +89,7 @@ def to_params(request: SearchRequest) -> dict[str, str | list[str]]:
         params["q"] = request.text
     for key, field in FILTERS.values():
         if getattr(request, field):
-            params[key] = list(getattr(request, field))
+            params[key] = [str(v) for v in getattr(request, field)]
     if request.year_from is not None and request.year_to is not None:
         params["years"] = [str(request.year_from), str(request.year_to)]
     if request.sort != "relevance":
@@ -144,21 +157,26 @@ def on_page(key: str, bounds: Bounds) -> None:
 def toggle(facet: str, value: str, bounds: Bounds) -> None:
     request = url_request(bounds)
     field = FILTERS[facet][1]
-    selected = [v for v in getattr(request, field) if v != value]
+    selected = [v for v in getattr(request, field) if v != _typed(facet, value)]
     if st.session_state.get(facet_key(facet, value)):
-        selected.append(value)
+        selected.append(_typed(facet, value))
     push(replace(request, **{field: tuple(selected)}, page=1))
 
 
 def remove(facet: str, value: str | None, bounds: Bounds) -> None:
-    """Drop one value of a facet (None: the whole facet; facet "year": the year range)."""
+    """Drop one value of a facet (None: the whole facet, for "year" the single years and the range)."""
     request = url_request(bounds)
-    if facet == "year":
-        push(replace(request, year_from=None, year_to=None, page=1))
+    if value is None:
+        push(without(request, facet))
         return
     field = FILTERS[facet][1]
-    kept = tuple(v for v in getattr(request, field) if value is not None and v != value)
+    kept = tuple(v for v in getattr(request, field) if v != _typed(facet, value))
     push(replace(request, **{field: kept}, page=1))
+
+
+def remove_range(bounds: Bounds) -> None:
+    """Drop the year range (the single years chosen stay)."""
+    push(replace(url_request(bounds), year_from=None, year_to=None, page=1))
 
 
 def only_language(code: str, bounds: Bounds) -> None:
@@ -171,7 +189,7 @@ def clear_filters(bounds: Bounds) -> None:
 
 
 def without(request: SearchRequest, facet: str) -> SearchRequest:
-    """The same request without one facet's selection (years: without the range), on page 1."""
+    """The same request without one facet's selection (years: without single years and range), on page 1."""
     if facet == "year":
-        return replace(request, year_from=None, year_to=None, page=1)
+        return replace(request, years=(), year_from=None, year_to=None, page=1)
     return replace(request, **{FILTERS[facet][1]: ()}, page=1)
