@@ -10,23 +10,20 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
-import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import IngestError, UnsupportedFile
-from ingest.reading import NotRegularFile, file_checksum, refusal
-from ingest.sidecar import SUFFIX as SIDECAR_SUFFIX
+from ingest.paths import discover, document_id, file_id, scan, source_label  # noqa: F401  (named here too)
+from ingest.reading import NotRegularFile, file_checksum
 from ingest.sidecar import sidecar_bytes
 from ingest.worker import Limits, prepare
 from kb.api import KnowledgeBase
 from kb.models import Document
-from kb.vocabulary import VOCABULARY_FILE
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +35,6 @@ COMMIT_CHARS = 100_000_000  # or sooner, when the documents waiting hold this mu
 IN_PROCESS_BELOW = 0  # batches smaller than this are read without worker processes (0: always workers)
 IN_FLIGHT_PER_WORKER = 64  # files submitted ahead per worker, so finished documents never pile up in memory
 STATUSES = ("indexed", "updated", "unchanged", "duplicate", "unsupported", "failed", "skipped", "removed")
-_UNSAFE_ID = re.compile(r"[^A-Za-z0-9._/-]+")
 
 
 @dataclass(frozen=True)
@@ -49,117 +45,6 @@ class Outcome:
     status: str
     id: str | None = None
     message: str = ""
-
-
-@dataclass(frozen=True)
-class Found:
-    """A path met while walking what was given: a file to read, or one refused (`refused` says why)."""
-
-    path: Path
-    refused: str = ""
-
-
-def reserved_reason(name: str) -> str:
-    """Why a file of this name is never a document ("" when it may be one)."""
-    if name.startswith("."):
-        return "a hidden file"
-    if name.endswith(SIDECAR_SUFFIX):
-        return "a metadata file: it is read with the file it describes, not as a document"
-    if name == VOCABULARY_FILE:
-        return "a vocabulary file, not a document"
-    return ""
-
-
-def scan(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[Found]:
-    """Every file below the paths, sorted, with why it is refused; links are never followed.
-
-    Hidden files and folders, metadata files and vocabularies below a folder are left out without a
-    word; a path named itself that is one of them is refused with why. A link (to a file or a folder)
-    and anything that is not a regular file (a FIFO, a device, a socket) is refused, never opened.
-    """
-    skipped = {Path(p).resolve() for p in skip}
-    for root in paths:
-        root = Path(root)
-        if not root.is_dir():
-            reason = reserved_reason(root.name) or refusal(root)
-            yield Found(root, reason)
-            continue
-        stack = [root]
-        while stack:
-            here = stack.pop()
-            try:
-                with os.scandir(here) as it:
-                    entries = sorted(it, key=lambda e: e.name)
-            except OSError as exc:
-                yield Found(here, f"cannot read the folder: {(exc.strerror or str(exc)).lower()}")
-                continue
-            folders = []
-            for entry in entries:
-                path = here / entry.name
-                if entry.name.startswith("."):
-                    continue
-                if entry.is_symlink():
-                    yield Found(path, refusal(path))
-                elif entry.is_dir(follow_symlinks=False):
-                    if path.resolve() not in skipped:
-                        folders.append(path)
-                elif not reserved_reason(entry.name):
-                    yield Found(path, "" if entry.is_file(follow_symlinks=False) else refusal(path))
-            stack.extend(reversed(folders))
-
-
-def discover(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[Path]:
-    """The files below the paths that may be documents, sorted (what `scan` does not refuse)."""
-    return (found.path for found in scan(paths, skip) if not found.refused)
-
-
-def source_label(path: Path, corpus_dir: Path) -> str:
-    """The path as shown and stored: relative to the corpus when inside it, else absolute."""
-    resolved = path.resolve()
-    try:
-        return resolved.relative_to(corpus_dir.resolve()).as_posix()
-    except ValueError:
-        return resolved.as_posix()
-
-
-_PLAIN_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
-_PLAIN_SUFFIX = re.compile(r"[A-Za-z0-9]+")
-_HASHED = re.compile(r"(^|-)[0-9a-f]{8}$")
-BARE_SUFFIX = "txt"  # a plain NAME.txt has the id NAME, as it always had
-
-
-def document_id(label: str) -> str:
-    """The id of a source label: unique for each label, whatever other files exist.
-
-    A plain ASCII path keeps its readable form: `notes/memo.txt` is `notes/memo` (as ever), any other
-    suffix stays in the id (`notes/memo.pdf`). Any other path (umlauts, spaces, NFD, no suffix) is
-    its path made safe plus a short hash of the whole label: `Müller.txt` and `Möller.txt` are
-    `M-ller-` and two different hashes. A plain id never ends like a hashed one, so no two labels
-    share an id (barring a 32-bit hash collision among names that are made safe alike).
-    """
-    parts = label.split("/")
-    stem, dot, suffix = parts[-1].rpartition(".")
-    if dot and stem and all(_PLAIN_PART.fullmatch(p) for p in parts):
-        if suffix == BARE_SUFFIX and "." not in stem and not _HASHED.search(stem):
-            return "/".join([*parts[:-1], stem])
-        if _PLAIN_SUFFIX.fullmatch(suffix):
-            return label
-    digest = hashlib.sha1(label.encode("utf-8", "surrogateescape")).hexdigest()[:8]
-    name = stem if dot and stem else parts[-1]
-    if label.startswith("/"):  # a file indexed where it is, outside the corpus
-        return f"ext-{digest}/{_readable(name)}"
-    return "/".join([*(_readable(p) for p in parts[:-1]), f"{_readable(name)}-{digest}"])
-
-
-def _readable(part: str) -> str:
-    """A path part in the characters ids keep (Müller → Muller; the hash beside it tells names apart)."""
-    bare = "".join(c for c in unicodedata.normalize("NFKD", part) if not unicodedata.combining(c))
-    return _UNSAFE_ID.sub("-", bare.replace("/", "-")).strip("-.") or "_"
-
-
-def file_id(path: Path, label: str) -> str:
-    """The document id of a file: its label's (the same whichever other files exist beside it)."""
-    return document_id(label)
 
 
 def content_checksum(data: bytes) -> str:

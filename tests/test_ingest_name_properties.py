@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from archive.service import check, ingest, rebuild
 from ingest import pipeline
-from ingest.pipeline import document_id, reserved_reason
+from ingest.paths import document_id, reserved_reason
 from kb.api import KnowledgeBase
 from tests.conftest import make_settings, vocabulary_only_corpus
 

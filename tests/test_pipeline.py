@@ -154,9 +154,10 @@ def test_a_file_outside_the_corpus_is_imported_into_it_and_indexed_there(kb, set
         ("notes/memo.txt", "notes/memo"),
         ("notes/memo.pdf", "notes/memo.pdf"),
         ("report.docx", "report.docx"),
-        ("uploads/2024/Protokoll März.pdf", "uploads/2024/Protokoll-Marz-fe20a3aa"),
-        ("README", "README-69e27356"),
-        ("Protokoll 1.txt", "Protokoll-1-1ed6ca06"),
+        ("uploads/2024/Protokoll März.pdf", "uploads/2024/Protokoll-Marz~fe20a3aa"),
+        ("README", "README~69e27356"),
+        ("Protokoll 1.txt", "Protokoll-1~1ed6ca06"),
+        ("Protokoll-20200512.txt", "Protokoll-20200512"),
         ("Protokoll-1.txt", "Protokoll-1"),
     ],
 )

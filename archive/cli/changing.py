@@ -12,12 +12,12 @@ from archive.cli.reading import open_kb
 from archive.imports import import_folders, outside_roots
 from ingest.errors import IngestError
 from ingest.metadata.confirmed import InvalidMetadata, validate
-from ingest.pipeline import discover
+from ingest.paths import scan
 from kb.settings import Settings
 
 
 def _progress(args, paths: list[Path], skip: Path) -> Progress:
-    total = sum(1 for _ in discover(paths, skip=[skip])) if not args.json and sys.stderr.isatty() else None
+    total = sum(1 for _ in scan(paths, skip=[skip])) if not args.json and sys.stderr.isatty() else None
     return Progress(total, json_mode=args.json)
 
 
