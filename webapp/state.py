@@ -30,7 +30,12 @@ def _open(index_dir: str, corpus_dir: str) -> KnowledgeBase:
 def knowledge_base() -> KnowledgeBase:
     """One opened knowledge base per process and index (it is thread-safe)."""
     s = settings()
-    return _open(str(s.index_dir), str(s.corpus_dir))
+    kb = _open(str(s.index_dir), str(s.corpus_dir))
+    if kb.damaged:  # found damaged while searching: opened again, it is moved aside and rebuilt
+        kb.close()
+        _open.clear(str(s.index_dir), str(s.corpus_dir))
+        kb = _open(str(s.index_dir), str(s.corpus_dir))
+    return kb
 
 
 def refresh() -> None:
