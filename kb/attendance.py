@@ -37,6 +37,7 @@ _CLOSINGS = (
     "venlig hilsen", "de bedste hilsner", "met vriendelijke groet", "met vriendelijke groeten",
     "kind regards", "best regards", "yours sincerely", "sincerely",
 )  # fmt: skip
+_CLOSINGS_FOLDED = frozenset(c.casefold() for c in _CLOSINGS)
 _ROLES = (
     "vorsitz", "vorsitzende", "vorsitzender", "protokoll", "gast", "leitung", "moderation", "formand",
     "referent", "ordstyrer", "voorzitter", "notulist", "chair", "secretary", "guest", "gæst", "online",
@@ -112,7 +113,7 @@ def _entry(text: str, list_line: bool) -> Participant | None:
     name = _TITLES.sub("", text).strip()
     if is_name(name):
         return Participant(name, organisation.strip())
-    if _ORG_WORDS.search(text) and 2 <= len(text) <= 80 and not re.search(r"\d{3}", text):
+    if _ORG_WORDS.search(text) and 2 <= len(text) <= 80 and not re.search(r"^\d|\d{3}", text):
         return Participant("", text)
     return Participant("", organisation) if organisation and _ORG_WORDS.search(organisation) else None
 
@@ -151,7 +152,7 @@ def participants(text: str) -> tuple[Participant, ...]:
             found += [p for p in (_entry(gez.group("rest"), True),) if p]
             mode = ""
             continue
-        if line.casefold().rstrip(" ,.!") in _CLOSINGS:
+        if line.casefold().rstrip(" ,.!") in _CLOSINGS_FOLDED:
             following = next((ln.strip() for ln in lines[i + 1 : i + 3] if ln.strip()), "")
             found += [p for p in (_entry(following, True),) if p and p.name]
             mode = ""

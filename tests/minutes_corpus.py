@@ -30,11 +30,20 @@ _PEOPLE = [
 # per year: (agenda subjects, topics) — what the network worked on changed over the years
 _YEARS = {
     2015: (["Gründung der Arbeitsgruppe Ausbildung", "Ausbildungsbörse im Emsland"], ["vocational-training"]),
-    2016: (["Azubi-Austausch zwischen Mitgliedsbetrieben", "Ausbildungsbörse im Emsland"], ["vocational-training"]),
-    2017: (["Berufsorientierung an Oberschulen", "Praktikumsbörse"], ["careers-orientation", "vocational-training"]),
+    2016: (
+        ["Azubi-Austausch zwischen Mitgliedsbetrieben", "Ausbildungsbörse im Emsland"],
+        ["vocational-training"],
+    ),
+    2017: (
+        ["Berufsorientierung an Oberschulen", "Praktikumsbörse"],
+        ["careers-orientation", "vocational-training"],
+    ),
     2018: (["Fachkräftemangel in der Extrusion", "Weiterbildung Verfahrensmechaniker"], ["skilled-workers"]),
     2019: (["Recycling von Folienabfällen", "Rezyklat-Einsatz in Verpackungen"], ["recycling"]),
-    2020: (["Digitale Netzwerktreffen", "Recycling-Pilotprojekt mit der Hochschule"], ["recycling", "digitalisation"]),
+    2020: (
+        ["Digitale Netzwerktreffen", "Recycling-Pilotprojekt mit der Hochschule"],
+        ["recycling", "digitalisation"],
+    ),
     2021: (["Digitalisierung der Spritzgießfertigung", "Datenplattform für Rezyklate"], ["digitalisation"]),
     2022: (["Messeauftritt auf der K 2022", "Energiekosten der Betriebe"], ["trade-fairs-events"]),
     2023: (["Energiekosten der Betriebe", "Kreislaufwirtschaft in der Region"], ["recycling", "production"]),
@@ -152,7 +161,10 @@ def write_history_corpus(corpus: Path) -> None:
             },
         )
     for i, (date, subject) in enumerate(
-        (("2020-05-12", "Circulaire kunststoffen in de bouw"), ("2022-11-08", "Opleidingen voor procesoperators"))
+        (
+            ("2020-05-12", "Circulaire kunststoffen in de bouw"),
+            ("2022-11-08", "Opleidingen voor procesoperators"),
+        )
     ):
         text = (
             "Kunststofnetwerk Twente\nVerslag overleg\n\n"
@@ -174,7 +186,10 @@ def write_history_corpus(corpus: Path) -> None:
             },
         )
     for i, (date, subject) in enumerate(
-        (("2022-04-05", "Budget 2023 for the training centre"), ("2023-04-04", "Offshore plastic waste study"))
+        (
+            ("2022-04-05", "Budget 2023 for the training centre"),
+            ("2023-04-04", "Offshore plastic waste study"),
+        )
     ):
         text = (
             "North Sea Plastics Forum\nMinutes of the steering group\n\n"

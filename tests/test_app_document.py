@@ -1,6 +1,9 @@
-"""The document page through AppTest: metadata, highlighted text, hostile text kept inert."""
+"""The document page through AppTest: metadata, highlighted text, hostile text kept inert, the languages it
+is also in as one line below its metadata, one list of similar documents."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 from apphelpers import HOSTILE_TITLE, app, errors, html_of, make_env, page
@@ -50,3 +53,69 @@ def test_document_page_without_id(env):
     at = page(app(), DOC)
     assert errors(at) == []
     assert "No document selected" in at.info[0].value
+
+
+def _walk(node):
+    """Every element of the page in the order shown (blocks flattened)."""
+    children = getattr(node, "children", None)
+    if children is None:
+        yield node
+        return
+    for child in children.values():
+        yield from _walk(child)
+
+
+def _shown(at) -> list[str]:
+    """What the page shows, in order: one short line per element."""
+    out = []
+    for el in _walk(at.main):
+        kind = type(el).__name__
+        if kind == "Html":
+            body = el.proto.body
+            out.append("badges" if "kb-badges" in body and "kb-doc-title" not in body else "html")
+        elif el.proto.__class__.__name__ == "PageLink":
+            out.append(f"link:{el.proto.label}")
+        elif hasattr(el, "value") and isinstance(el.value, str):
+            out.append(f"{kind}:{el.value}")
+    return out
+
+
+def test_also_in_is_one_line_below_the_metadata_and_similar_is_one_list(env, monkeypatch):
+    from kb.api import KnowledgeBase
+
+    doc_id = "documents/002_b763ae3e545d7f37"
+    picked: dict[str, object] = {}
+
+    def translations(self, wanted, threshold=0.93):
+        doc = self.get(wanted)
+        picked["translation"] = next(h for h in self.related(wanted, limit=10) if h.language != doc.language)
+        return (picked["translation"],)
+
+    def similar(self, wanted, limit=5, language="en"):
+        related = self.related(wanted, limit=10)
+        itself = replace(related[0], id=wanted, title="itself")
+        return (*translations(self, wanted), itself, *related[:3])  # overlaps translations and related
+
+    monkeypatch.setattr(KnowledgeBase, "translations", translations)
+    monkeypatch.setattr(KnowledgeBase, "similar", similar)
+    at = page(app(), DOC, id=doc_id)
+    assert errors(at) == []
+    shown = _shown(at)
+    translation = picked["translation"]
+    language = {"da": "Danish", "de": "German", "en": "English", "nl": "Dutch"}[translation.language]
+    # title, the document's own badges, then "Also in: <language>" as one link, then the text
+    also = shown.index("Caption:Also in:")
+    assert shown[also + 1] == f"link:{language}"
+    assert shown.index("badges") < also < shown.index("Subheader:Full text")
+    assert shown.count("Subheader:Similar documents") == 1
+    assert not any(s.startswith("Subheader:Similar in meaning") for s in shown)
+    similar_ids = [
+        pl.proto.query_string
+        for pl in at.get("page_link")
+        if pl.proto.query_string and "id=" in pl.proto.query_string
+    ]
+    listed = [q for q in similar_ids]
+    quoted = lambda i: "id=" + i.replace("/", "%2F")  # noqa: E731
+    assert listed.count(quoted(translation.id)) == 1  # the "Also in" link only, never again below
+    assert quoted(doc_id) not in listed  # the document itself is not similar to itself
+    assert len(set(listed)) == len(listed)  # nothing twice

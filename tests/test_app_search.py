@@ -127,3 +127,28 @@ def test_interface_language_switch(env):
     assert at.title[0].value == "Suche"
     assert any(m.value == "**Sprache**" for m in at.markdown)
     assert "Pressemitteilung" in html_of(at) or "Protokoll" in html_of(at)
+
+
+def test_years_are_a_visible_list_with_counts_and_live_in_the_url(env):
+    at = app()
+    assert errors(at) == []
+    years = _boxes(at, "year")
+    assert list(years)[:3] == ["2023", "2022", "2021"]  # newest first
+    counts = {y: _count(b) for y, b in years.items()}
+    years["2017"].check().run()
+    _boxes(at, "year")["2019"].check().run()
+    assert errors(at) == []
+    assert _url(at, "year") == ["2017", "2019"]
+    assert at.markdown[0].value == f"**{counts['2017'] + counts['2019']} documents**"
+    assert at.button(key="chip:year:2019").label.startswith("Year: 2019")
+    # the range stays beside the list
+    assert at.slider(key="years").value == (2015, 2023)
+    # a shared link (or Back) with two years shows them chosen
+    again = app(year=["2019", "2017"])
+    boxes = _boxes(again, "year")
+    assert boxes["2017"].value is True and boxes["2019"].value is True and boxes["2016"].value is False
+    assert list(boxes)[:2] == ["2019", "2017"]  # the chosen first
+    again.button(key="chip:year:2019").click().run()
+    assert _url(again, "year") == ["2017"]
+    # a year that is none is ignored
+    assert errors(app(year=["20x9", "<b>"])) == []

@@ -79,11 +79,7 @@ def _entry(kb: KnowledgeBase, history: NetworkHistory, hit: Hit, key: str, query
 
 
 def _first_and_latest(kb: KnowledgeBase, history: NetworkHistory) -> None:
-    if history.first is None:
-        return
-    if history.latest is None:  # one document, or the newest is the oldest
-        st.markdown(f"**{t('explore.only')}**")
-        _entry(kb, history, history.first, "only")
+    if history.first is None or history.latest is None:  # one document: the timeline shows it
         return
     left, right = st.columns(2)
     for col, label, hit, key in (
