@@ -238,6 +238,8 @@ def check(kb: KnowledgeBase, settings: Settings) -> CheckReport:
     for path in discover([settings.corpus_dir], skip=[kb.index_dir]):
         label = source_label(path, settings.corpus_dir)
         doc_id = file_id(path, label)
+        if doc_id in seen:  # a second file with this id (a hash collision): ingest refuses it too
+            continue
         try:
             checksum = file_state(path, max_bytes)
         except (OSError, IngestError):

@@ -258,3 +258,21 @@ def test_a_folder_imported_before_sources_were_noted_is_still_its_own(run_cli, s
     assert [(line["source"], line["status"]) for line in again] == [
         ("imports/Berichte/bericht.txt", "unchanged")
     ]
+
+
+def test_two_files_with_one_id_are_reported_not_replaced(run_kb, settings):
+    """The last net: two names whose eight-digit hashes collide (found by search) make one id."""
+    first, second = "a   %&b.txt", "a&$$^b.txt"  # in the order ingest meets them
+    assert document_id(first) == document_id(second) == "a-b~5c64027c"
+    (settings.corpus_dir / first).write_text("Der erste Bericht über Extrusion.")
+    (settings.corpus_dir / second).write_text("Der zweite Bericht über Recycling.")
+    result = run_kb("ingest", "--json")
+    assert result.code == 1
+    lines = {line["source"]: (line["status"], line["message"]) for line in result.lines}
+    assert len(lines) == 5 + 2
+    assert lines[first] == ("indexed", "")
+    assert lines[second] == (
+        "failed",
+        f"{second}: has the same id a-b~5c64027c as {first}; not indexed (rename one of them)",
+    )
+    assert run_kb("check").code == 0
