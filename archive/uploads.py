@@ -178,7 +178,11 @@ def corpus_path(settings: Settings, doc: Document) -> Path:
 def update_metadata(
     kb: KnowledgeBase, settings: Settings, doc_id: str, changes: Mapping[str, object], user: str
 ) -> Outcome:
-    """Correct a document's metadata: checked, stored as confirmed metadata beside the file, re-indexed."""
+    """Correct a document's metadata: checked, stored as confirmed metadata beside the file, re-indexed.
+
+    When the index refuses the document (IngestError) or cannot be written, the metadata file is put
+    back as it was: the archive keeps the version the index holds.
+    """
     clean = validate({k: v for k, v in changes.items() if k in METADATA_KEYS}, kb.vocabulary)
     doc = kb.get(doc_id)
     path = corpus_path(settings, doc)
@@ -187,8 +191,19 @@ def update_metadata(
     meta = {**read_sidecar(path), **clean}
     data = path.read_bytes()
     new = read_in_worker(settings, path.name, data, doc_id=doc.id, label=doc.source, confirmed=meta)
+    meta_file = sidecar_path(path)
+    before = meta_file.read_bytes() if meta_file.exists() else None
     write_sidecar(path, meta)
-    kb.write([dataclasses.replace(new, checksum=state_checksum(data, path))])
+    try:
+        kb.write([dataclasses.replace(new, checksum=state_checksum(data, path))])
+    except BaseException as exc:  # the index keeps the old version: so does the metadata file
+        if before is None:
+            meta_file.unlink(missing_ok=True)
+        else:
+            atomic_write(meta_file, before)
+        if isinstance(exc, DocumentNotIndexedError):
+            raise IngestError(f"{path.name}: {exc.failed[doc_id].removeprefix(f'{doc_id}: ')}") from exc
+        raise
     audit(settings, user, "edit", doc_id, clean)
     return Outcome(doc.source, "updated", doc_id)
 

@@ -137,13 +137,14 @@ class FoldFormsFilter(_StatelessFilter):
                 t.text = fold(t.text)
                 yield t
                 continue
-            for form in index_forms(t.text):
+            # a word longer than any compound is rare, and a file of many distinct ones would fill the memo
+            forms = index_forms(t.text) if len(t.text) <= compound.MAX_WORD else _index_forms(t.text)
+            for form in forms:
                 t.text = form
                 yield t
 
 
-@lru_cache(maxsize=500_000)
-def index_forms(word: str) -> tuple[str, ...]:
+def _index_forms(word: str) -> tuple[str, ...]:
     """The terms the folded fields index a lower-cased word under (see FoldFormsFilter)."""
     key = cognate_term(word)
     forms: list[str] = []
@@ -151,6 +152,9 @@ def index_forms(word: str) -> tuple[str, ...]:
         for x in (w, *compound.spelled_parts(w)):
             forms.extend(variants(x))
     return tuple(forms)
+
+
+index_forms = lru_cache(maxsize=500_000)(_index_forms)
 
 
 compound.on_protected_words_change(index_forms.cache_clear)

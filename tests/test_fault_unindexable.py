@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.service import store_upload
+from archive.service import open_knowledge_base, store_upload, update_metadata
 from ingest.errors import IngestError
 from kb.api import KnowledgeBase
 from tests.conftest import SEED_IDS
@@ -84,6 +84,23 @@ def test_store_upload_the_index_refuses_takes_the_file_out_again(settings, monke
             store_upload(kb, settings, "big.txt", BIG_TEXT.encode(), {"title": "Groß"}, "tester")
         assert snapshot(settings.corpus_dir) == before  # no file, no metadata, no uploads/ folder
         assert not kb.contains("uploads/big")
+    finally:
+        kb.close()
+
+
+def test_an_edit_the_index_refuses_leaves_the_metadata_and_the_index_as_they_were(settings, monkeypatch):
+    (settings.corpus_dir / "documents" / "big.txt").write_text(BIG_TEXT)
+    kb = open_knowledge_base(settings)  # indexes the corpus, big.txt too (no short deadline yet)
+    try:
+        title = kb.get("documents/big").title
+        before = snapshot(settings.corpus_dir)
+        monkeypatch.setenv("KB_INDEX_TIMEOUT_S", "1")
+        with pytest.raises(
+            IngestError, match=r"^big\.txt: cannot be indexed: analysing the text took longer"
+        ):
+            update_metadata(kb, settings, "documents/big", {"title": "Ein neuer Titel"}, "tester")
+        assert snapshot(settings.corpus_dir) == before  # no metadata file written
+        assert kb.get("documents/big").title == title
     finally:
         kb.close()
 
