@@ -47,7 +47,8 @@ def rows() -> list[Row]:
     )
     from archive import access as auth
     from archive import throttle
-    from kb import index, superseded
+    from kb import compound, document_add, index, superseded
+    from kb.analysis import MAX_WORD_CHARS
     from kb.query import MAX_QUERY_CHARS
 
     rush, slow = conc.RUSH, conc.RUSH_SLOW
@@ -151,6 +152,26 @@ def rows() -> list[Row]:
             + "): the good ones are indexed, each hostile one fails alone with one line (slow: a 2 GB flate bomb)",
         ),
         Row(
+            "A file the index cannot take fails alone, and is not stored",
+            f"Words are cut to {MAX_WORD_CHARS} characters and only words of at most {compound.MAX_WORD} letters "
+            "are split into compound parts, without recursion; each document's analysis has a deadline "
+            f"(`KB_INDEX_TIMEOUT_S`, {document_add.INDEX_TIMEOUT_S:.0f} s) and is done whole before anything of "
+            "it is added, so a document that fails is left out and the rest of its batch is written; an add or "
+            "an edit the index refuses is taken back out of `corpus/`",
+            (
+                "test_analysis_bounds::test_a_document_that_fails_leaves_none_of_its_words_behind",
+                "test_analysis_bounds::test_the_writer_processes_report_a_document_they_cannot_index",
+                "test_fault_unindexable::test_kb_add_indexes_a_file_of_one_8000_letter_word",
+                "test_fault_unindexable::test_a_corpus_with_the_8000_letter_word_rebuilds_and_repairs",
+                "test_fault_unindexable::test_kb_add_of_a_file_the_index_refuses_leaves_the_corpus_as_it_was",
+                "test_fault_unindexable::test_a_rebuild_goes_on_past_a_file_the_index_refuses",
+                "test_fault_hostile::test_kb_ingest_of_a_pdf_that_makes_pypdf_warn_prints_no_warnings",
+            ),
+            "a file of one 8,000-letter word is indexed and rebuilt; a file whose analysis runs out of time is "
+            "one `failed:` line, the others are indexed, and `corpus/` stays byte for byte as it was; a PDF of "
+            "100,000 nested dictionaries prints no warnings",
+        ),
+        Row(
             "HTML is stored as text only",
             "Scripts, styles, iframes, objects and event handlers are dropped on extraction; the app escapes "
             "all document text",
@@ -182,6 +203,7 @@ def rows() -> list[Row]:
                 "test_fault_hostile::test_the_cli_answers_a_monstrous_query_with_one_line_and_exit_2",
                 "test_fault_hostile::test_the_cli_answers_a_year_out_of_range_with_one_line_and_exit_2",
                 "test_fault_properties::test_build_query_returns_a_plan_or_raises_query_syntax_error",
+                "test_fault_properties::test_a_year_range_finds_the_documents_within_or_is_a_one_line_syntax_error",
             ),
             f"for any text, `build_query` returns a plan or raises `QuerySyntaxError` (hypothesis, "
             f"{props.PROPERTY.max_examples} examples)",
