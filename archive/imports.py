@@ -129,9 +129,12 @@ def store_copy(settings: Settings, source: Path, target: Path) -> None:
     """Copy a file and its metadata into the corpus; an earlier, different copy moves to corpus/.deleted/."""
     data = read_regular(source, settings.max_upload_bytes)  # read as the worker read it: no link, no FIFO
     meta_data = sidecar_bytes(source)
-    if target.exists():
-        same_meta = sidecar_bytes(target) == meta_data
-        if target.read_bytes() == data and same_meta:
+    if target.exists() or target.is_symlink():
+        try:
+            same = read_regular(target, len(data)) == data and sidecar_bytes(target) == meta_data
+        except IngestError:  # larger, or no regular file: not the same
+            same = False
+        if same:
             return
         move_to_trash(settings, target)
     if meta_data is not None:

@@ -181,3 +181,20 @@ def test_reserved_names_named_explicitly_are_skipped_with_why_and_check_stays_cl
     assert run_kb("stats", "--json").json["documents"] == 5 + 1
     text = run_kb("ingest", folder, *named)
     assert text.out.splitlines()[-1] == "4 files: 3 skipped, 1 unchanged"
+
+
+def test_kb_add_refuses_a_fifo_and_a_file_over_the_limit_before_reading(run_kb, settings, tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as fh:
+        fh.truncate(2 * 1024**3)
+    result = run_kb("add", "--json", tmp_path / "pipe.txt", big)
+    assert result.code == 1
+    assert [(line["status"], line["message"]) for line in result.lines] == [
+        ("failed", "not a regular file (a named pipe)"),
+        (
+            "failed",
+            f"the file is larger than the limit ({2 * 1024**3:,} > {settings.max_upload_bytes:,} bytes)",
+        ),
+    ]
+    assert not (settings.corpus_dir / "uploads").exists()

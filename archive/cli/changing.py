@@ -13,6 +13,7 @@ from archive.imports import import_folders, outside_roots
 from ingest.errors import IngestError
 from ingest.metadata.confirmed import InvalidMetadata, validate
 from ingest.paths import scan
+from ingest.reading import read_regular
 from kb.settings import Settings
 
 
@@ -56,7 +57,7 @@ def cmd_add(args, settings: Settings) -> int:
     status = 0
     for path in args.files:
         try:
-            data = path.read_bytes()
+            data = read_regular(path, settings.max_upload_bytes, follow=True)  # no FIFO, size first
             o = service.store_upload(kb, settings, path.name, data, metadata(args), args.user)
             result = outcome_json(o)
         except service.DuplicateUpload as exc:
