@@ -1,4 +1,4 @@
-"""Opening, creating and writing the index: the version stamp, the lock with back-off, upserts and deletes."""
+"""Opening, creating and writing the index: the lock with back-off, upserts and deletes, a rebuild's swap."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import logging
 import os
 import random
 import shutil
-import tempfile
 import time
-import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,28 +28,21 @@ from kb.document_add import DocumentRejected
 from kb.errors import IndexBusyError, IndexDamagedError, IndexWriteError
 from kb.index_folder import (
     INDEX_NAME,
-    STAMP_FILE,
+    STAMP_FILE,  # noqa: F401  (re-exported: the stamp file is read by tests and tools)
     claim,
     clear,
     mark,
     remove_stale_building,
     remove_stale_temp,
 )
+from kb.index_stamp import record_files, stamped_version, validate  # record_files, validate: re-exported too
 from kb.models import Document
 from kb.schema import SCHEMA_VERSION, build_schema, stem_field
 
 log = logging.getLogger(__name__)
 
-__all__ = ["INDEX_NAME", "STAMP_FILE"]  # and the functions below
 WRITE_WAIT_S = 60.0  # how long a writer waits for the lock before it reports the index busy
 WRITER_MEMORY_MB = 256
-
-
-def _stamp(index_dir: Path) -> int | None:
-    try:
-        return int(json.loads((index_dir / STAMP_FILE).read_text())["schema_version"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
 
 
 def create_index(index_dir: Path) -> FileIndex:
@@ -83,11 +74,11 @@ def open_index(index_dir: Path) -> tuple[FileIndex, bool]:
     if index_dir.is_dir():
         remove_stale_temp(index_dir)
     created = False
-    if not _exists(index_dir) or _stamp(index_dir) != SCHEMA_VERSION:
+    if not _exists(index_dir) or stamped_version(index_dir) != SCHEMA_VERSION:
         with _creation_lock(index_dir):  # another process may be creating it right now: one at a time
             if not _exists(index_dir):
                 return create_index(index_dir), True
-            version = _stamp(index_dir)
+            version = stamped_version(index_dir)
             if version != SCHEMA_VERSION:
                 log.warning(
                     "index %s has schema version %s, the code %s: rebuilding",
@@ -126,93 +117,6 @@ def _creation_lock(index_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _segment_files(index_dir: Path) -> dict[str, int]:
-    sizes = {}
-    for p in index_dir.iterdir():
-        if p.name.startswith(f"{INDEX_NAME}_"):
-            try:
-                sizes[p.name] = p.stat().st_size
-            except FileNotFoundError:  # a writer merging segments removed it just now
-                continue
-    return sizes
-
-
-def _crc(path: Path) -> int | None:
-    try:
-        with path.open("rb") as fh:
-            crc = 0
-            while chunk := fh.read(1 << 20):
-                crc = zlib.crc32(chunk, crc)
-            return crc
-    except OSError:
-        return None
-
-
-def _recorded(index_dir: Path) -> dict:
-    try:
-        return json.loads((index_dir / STAMP_FILE).read_text())
-    except (OSError, ValueError):
-        return {}
-
-
-def record_files(index_dir: Path, ix: FileIndex) -> None:
-    """Remember the size and CRC of every segment file after a commit (segment files never change later).
-
-    Only the segments of the latest table of contents count: another writer may already be writing
-    the files of its next segment, and those are not complete yet.
-    """
-    generation = ix.latest_generation()
-    current = tuple(f"{INDEX_NAME}_{seg.segid}." for seg in ix._segments())
-    files = {name: size for name, size in _segment_files(index_dir).items() if name.startswith(current)}
-    old = _recorded(index_dir)
-    old_sizes, old_crcs = old.get("files") or {}, old.get("crc") or {}
-    crcs = {
-        name: old_crcs[name] if name in old_crcs and old_sizes.get(name) == size else _crc(index_dir / name)
-        for name, size in files.items()
-    }
-    data = json.dumps(
-        {"schema_version": SCHEMA_VERSION, "generation": generation, "files": files, "crc": crcs}
-    )
-    fd, tmp = tempfile.mkstemp(prefix=f".{STAMP_FILE}.", dir=index_dir)  # unique: writers may race here
-    with os.fdopen(fd, "w") as fh:
-        fh.write(data)
-    os.replace(tmp, index_dir / STAMP_FILE)
-
-
-def validate(ix: FileIndex, index_dir: Path) -> None:
-    """Raise IndexDamagedError when the index's files are not what the commits wrote.
-
-    Segment files never change once written, so a recorded file of a current segment with another
-    size is damage. Files not recorded yet (another process just committed) are not judged. A table
-    of contents older than the last commit recorded means the newest one is gone (whoosh would
-    quietly open the older one it finds).
-    """
-    stamp = _recorded(index_dir)
-    latest, generation = stamp.get("generation"), ix.latest_generation()
-    if isinstance(latest, int) and generation < latest:
-        raise IndexDamagedError(
-            f"index {index_dir} is damaged: its newest table of contents _{INDEX_NAME}_{latest}.toc is missing"
-        )
-    recorded, crcs = stamp.get("files") or {}, stamp.get("crc") or {}
-    on_disk = _segment_files(index_dir)
-    current = tuple(f"{INDEX_NAME}_{seg.segid}" for seg in ix._segments())
-    for name, size in recorded.items():
-        if name.startswith(current) and (
-            on_disk.get(name) != size
-            or (crcs.get(name) is not None and _crc(index_dir / name) not in (crcs[name], None))
-        ):  # a CRC of None: a writer's merge removed the file after the listing, which is no damage
-            raise IndexDamagedError(f"index {index_dir} is damaged: {name} is missing or has changed")
-    with ix.reader() as reader:
-        count = reader.doc_count_all()
-        if count:
-            list(reader.column_reader("facetrow"))
-            reader.stored_fields(0)
-            reader.stored_fields(count - 1)
-            for field in ("content", "fold"):
-                for _ in zip(range(50), reader.lexicon(field), strict=False):
-                    pass
 
 
 @contextmanager
