@@ -27,7 +27,7 @@ from kb.models import Document
 
 log = logging.getLogger(__name__)
 
-PIPELINE_VERSION = "1"  # bump when extraction or derivation changes, so every file is read again
+PIPELINE_VERSION = "2"  # bump when extraction or derivation changes, so every file is read again
 COMMIT_EVERY = 20_000  # documents per commit: each writer process makes a segment per commit, and every
 # segment costs each query a term lookup per word (5,000 made 40 segments at 100k documents)
 WRITE_PROCS = 2  # processes analyzing a large batch for the index (beside the readers)

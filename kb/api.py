@@ -36,6 +36,7 @@ from kb.search import SearchSession
 from kb.semantic import enabled_by_default
 from kb.settings import check_apart
 from kb.snippets import highlight, match_spans, query_terms
+from kb.translations import Candidate, Profile, pick, profile
 from kb.vocabulary import Vocabulary, load_vocabulary
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,10 @@ log = logging.getLogger(__name__)
 
 #: Batches smaller than this are written in the calling process whatever `procs` says.
 PARALLEL_WRITE_MIN = 1000
-#: Documents in another language at least this close in meaning are shown as translations of each other.
-TRANSLATION_COSINE = 0.93
+#: Translations: the documents nearest in meaning (in other languages) examined as candidates, and the
+#: most documents compared by structure alone when there are no vectors (kb/translations.py).
+TRANSLATION_NEAREST = 12
+TRANSLATION_POOL = 400
 #: What whoosh raises reading a file that changed under it (a truncated postings file: "math domain
 #: error"); such an error while searching is checked against the recorded files (`_reading`).
 READ_ERRORS = (
@@ -196,12 +199,64 @@ class KnowledgeBase:
             docs = [int(d) for d in np.argsort(-scores, kind="stable")[:limit] if np.isfinite(scores[d])]
             return tuple(s.hit(d, round(float(scores[d]), 4), {}, "meaning") for d in docs)
 
-    def translations(self, doc_id: str, threshold: float = TRANSLATION_COSINE) -> tuple[Hit, ...]:
-        """Documents in another language that say the same thing (a press release in German and English)."""
-        doc = self.get(doc_id)
-        return tuple(
-            h for h in self.similar(doc_id, limit=5) if h.language != doc.language and h.score >= threshold
-        )
+    def translations(self, doc_id: str, meaning: bool = True) -> tuple[Hit, ...]:
+        """The same document in other languages: at most one per language, where meaning and structure
+        agree (kb/translations.py); the best first, scored by the combined score. Without vectors (or
+        `meaning=False`) only a near-identical structure counts, among at most TRANSLATION_POOL documents."""
+        with self._lock, self._reading():
+            s = self.session()
+            docnum = s.searcher.document_number(id=doc_id)
+            if docnum is None:
+                raise UnknownDocumentError(f"no document with id {doc_id!r}")
+            doc = document_from_fields(s.searcher.stored_fields(docnum))
+            own = profile(doc.title, doc.text, doc.language, doc.networks)
+            scope = s.table.live & ~s.table.mask("language", (doc.language,))
+            scope[docnum] = False
+            vector = s.meaning.vector(docnum) if meaning and s.meaning is not None else None
+            cosines: dict[int, float | None] = {}
+            if vector is not None:
+                nearest = s.meaning.index().scores(vector)
+                nearest[~scope] = -np.inf
+                for d in np.argsort(-nearest, kind="stable")[:TRANSLATION_NEAREST]:
+                    other = s.meaning.vector(int(d)) if np.isfinite(nearest[d]) else None
+                    if other is not None:
+                        cosines[int(d)] = float(np.dot(vector, other))
+            else:
+                if doc.networks:
+                    scope &= s.table.mask("network", doc.networks)
+                pool = np.flatnonzero(scope)
+                cosines = {int(d): None for d in pool} if len(pool) <= TRANSLATION_POOL else {}
+            candidates = [
+                Candidate(d, profile(o.title, o.text, o.language, o.networks), cosine)
+                for d, cosine in cosines.items()
+                for o in (document_from_fields(s.searcher.stored_fields(d)),)
+            ]
+            chosen = [(c, score) for c, score in pick(own, candidates) if self._mutual(s, c, own, docnum)]
+            return tuple(s.hit(c.key, round(score, 4), None, "meaning") for c, score in chosen)
+
+    def _mutual(self, s: SearchSession, chosen: Candidate, own: Profile, docnum: int) -> bool:
+        """Whether `docnum` is also the best in its language for the chosen document (mutual best): among
+        the chosen one's nearest in meaning in that language, none scores above `docnum`."""
+        if chosen.cosine is None or s.meaning is None:
+            return True
+        vector = s.meaning.vector(chosen.key)
+        if vector is None:
+            return True
+        nearest = s.meaning.index().scores(vector)
+        nearest[~(s.table.live & s.table.mask("language", (own.language,)))] = -np.inf
+        rivals = []
+        for d in np.argsort(-nearest, kind="stable")[:TRANSLATION_NEAREST]:
+            d = int(d)
+            other = s.meaning.vector(d) if np.isfinite(nearest[d]) else None
+            if other is not None:
+                o = document_from_fields(s.searcher.stored_fields(d))
+                rivals.append(
+                    Candidate(
+                        d, profile(o.title, o.text, o.language, o.networks), float(np.dot(vector, other))
+                    )
+                )
+        best = pick(chosen.profile, rivals)
+        return bool(best) and best[0][0].key == docnum
 
     # -- the semantic layer ----------------------------------------------------------------------
 

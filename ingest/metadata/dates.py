@@ -12,6 +12,10 @@ Scoring: every date-like phrase in those places becomes a candidate with a score
 
 * precision: full date 3, day and month completed with the heading's year 2.5, month and year 2,
   year statement ("im Jahr 2021", "i år 2015", "in 2019") 1.5, bare year 0.5;
+* years in passing: a year statement counts only in the title; a bare year or month and year only in
+  the title or a heading-like line (short, not a sentence), and never after a word that places it in
+  another time ("seit 1999", "founded in 1956", "bis 2030", "em 2012"); in sentences of the first
+  lines only full dates count;
 * position: in the title +4, in a heading (the first three non-empty lines or a Markdown
   heading) +2.5, in the sign-off (the last three non-empty lines) +2; the heading beats the
   sign-off, so minutes get their meeting date rather than the day they were written down; in the
@@ -83,7 +87,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], float, str], ...] = (
             re.I,
         ),
         1.5,
-        "year",
+        "statement",
     ),
     (re.compile(rf"(?<![\w./:-]){_YEAR}(?![\d.:]\d|\w)"), 0.5, "year"),
 )
@@ -94,6 +98,15 @@ _REFERENCE_BEFORE = re.compile(
     re.I,
 )
 _REFERENCE_AFTER = re.compile(r"^\s*(?:in\s+Kraft|i\s+kraft|in\s+werking)", re.I)
+# A year after these words is mentioned in passing ("seit 1999", "founded in 1956", "a Lula em 2012"),
+# not the document's own: such a year is never a candidate, wherever it stands.
+_PASSING = re.compile(
+    r"\b(?:in|im|em|en|i|år|jahr|jahre|jahres|year|years|jaar|seit|since|siden|sinds|sedan|from|fra|ab|vanaf|"
+    r"bis|until|till|tot|indtil|vor|before|after|nach|efter|før|voor|na|um|circa|ca|around|rund|etwa|omkring|"
+    r"ongeveer|during|während|under|tijdens|gegründet|founded|grundlagt|opgericht|established|etabliert|"
+    r"seitdem|anno|von|of|van|af|bereits|schon|already|allerede|al|de|do|da)\s*$",
+    re.I,
+)
 _HEADING = re.compile(r"^\s*#")
 _DIGIT = re.compile(r"\d")
 MAX_BODY_DATES = 4  # a body with more different full dates than this is a chronology or a reference text
@@ -212,8 +225,16 @@ def _candidates(line: str, zone: str, head_year: str | None, body_ok: bool = Tru
                 continue  # "2020-12-31", (1.1.2020), "for example 1.1.2020": an example, not a statement
             if zone == BODY and (kind not in ("day", "daymonth") or not _BODY_CUE.search(before)):
                 continue
-            if precision < 1 and zone in (HEAD, TAIL) and not heading_like:
-                continue  # a bare year in a sentence ("Access 2007-Format") says nothing about the document
+            if kind in ("year", "statement", "month") and zone in (HEAD, TAIL) and not heading_like:
+                continue  # a year or month in a sentence ("Access 2007-Format", "seit März 1999") is in passing
+            if kind == "statement" and zone != TITLE:
+                continue  # "im Jahr 2005", "in 2019" in the text: a year the text talks about
+            if kind in ("year", "statement") and _PASSING.search(
+                line[max(0, match.start() - 24) : match.start()]
+            ):
+                continue  # "seit 1999", "founded in 1956", "im Jahr 2005": another time than the document's
+            if kind == "month" and _REFERENCE_BEFORE.search(line[max(0, match.start() - 24) : match.start()]):
+                continue  # "seit März 1999", "ab Mai 2024": a time the text refers to
             if zone == TAIL and not _SIGN_OFF_LEAD.search(before):
                 continue  # a sign-off puts its date after a name, a place or "den": "RB Ost, 01.04.2020"
             iso = _iso(match, kind, head_year)
@@ -224,7 +245,8 @@ def _candidates(line: str, zone: str, head_year: str | None, body_ok: bool = Tru
                 _REFERENCE_AFTER.match(line[match.end() :])
             ):
                 score -= 2.0
-            found.append(_Candidate(iso, score, "day" if kind == "daymonth" else kind, zone in (TITLE, HEAD)))
+            kind = "day" if kind == "daymonth" else "year" if kind == "statement" else kind
+            found.append(_Candidate(iso, score, kind, zone in (TITLE, HEAD)))
     return found
 
 
@@ -237,7 +259,7 @@ def _iso(match: re.Match[str], kind: str, head_year: str | None) -> str | None:
     year = int(year_text)
     if not MIN_YEAR <= year <= dt.date.today().year + 1:
         return None
-    if kind == "year":
+    if kind in ("year", "statement"):
         return f"{year:04d}"
     raw_month = groups["month"].lower().rstrip(".")
     month = int(raw_month) if raw_month.isdigit() else MONTHS[raw_month]

@@ -1,13 +1,24 @@
-"""A document's title: the declared one unless it is junk, else a heading or short line of its text, else its file name.
+"""A document's title: what a reader sees as its title.
+
+The declared title (PDF or file properties, a page's <title>) unless it is junk, else a heading or
+short line of the text, else the file name.
 
 Declared titles and file names lose application and file-name noise first (" - Google Docs",
 "Microsoft Word - ", "Kopie von ", ".docx", a leading date stamp like "240412" or "2024-04-12_",
-"_final", " (1)"), keeping the words; what is left is junk when it is empty, a placeholder, or
-the file name itself.
+"_final", " (1)"), keeping the words; what is left is junk when it is empty, a placeholder or an
+application's default name ("Dokument1", "Binder1", "Tabelle1"), a section label, or the file name
+itself. A declared title longer than 200 characters keeps its first part (up to " - ").
 
-From the text: the first Markdown heading; else the first non-empty line when it reads as a title
-(at most 160 characters, not ending like a sentence or a quote); else the first such line of at
-most 100 characters among the first 40 lines; else the first line trimmed at a word boundary.
+From the text, lines that are page furniture are passed over: running heads and feet (the same
+line, digits aside, three times or more), table rows (" | "), list items ("1. one", "- item"),
+section labels ("EINLEITUNG", "I", "IV.", "Contents", "§ 1"), lines starting in lower case
+("verordening", "bevoegdheid raad"), and lines that are only a date. Then: the first Markdown
+heading; else a subject line's subject ("Betreff:", "Vedr:", "Onderwerp:", "Subject:"); else the
+first line if it reads as a title (at most 160 characters, not ending like a sentence or a quote;
+an all-caps heading wrapped over two lines is joined); else the first such line of at most 100
+characters among the first 40 standing on a line of its own, before the body's first section label;
+else a running head at the very top ("THE SIEGE OF VICKSBURG. 49"); else the file name when it says
+something, else the first line trimmed at a word boundary.
 """
 
 from __future__ import annotations
@@ -23,7 +34,9 @@ SHORT_LINE_CHARS = 100
 _JUNK = re.compile(
     r"^(?:powerpoint[- ](?:presentation|präsentation|presentatie|præsentation)|untitled\d*|unbenannt\d*|ohne titel|uden titel|naamloos|"
     r"dokument\s*\d*|document\s*\d*|doc\d*|titel|title|new document|neues dokument|presentation\d*|"
-    r"präsentation\d*|folie\s*\d*|slide\s*\d*)$",
+    r"präsentation\d*|folie\s*\d*|slide\s*\d*|binder\s*\d*|mappe\s*\d*|tabelle\s*\d*|book\s*\d*|"
+    r"sheet\s*\d*|workbook\s*\d*|scan\s*\d*|img\s*\d*|image\s*\d*|dsc\s*\d*|page\s*\d*|seite\s*\d*|"
+    r"microsoft word|word document|pdf document|pdf-dokument|adobe pdf|file|datei|fil|bestand|text|upload)$",
     re.I,
 )
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
@@ -97,13 +110,43 @@ def _filename_key(text: str) -> str:
     return _SPACES.sub(" ", _STEM_SEPARATORS.sub(" ", text)).strip().casefold()
 
 
+_SECTION_WORDS = (
+    r"einleitung|einführung|inhalt|inhaltsverzeichnis|vorwort|zusammenfassung|anhang|anlage|anlagen|"
+    r"indledning|indhold|indholdsfortegnelse|forord|resumé|resume|bilag|sammenfatning|"
+    r"inleiding|inhoud|inhoudsopgave|voorwoord|samenvatting|bijlage|bijlagen|"
+    r"introduction|contents|table of contents|preface|foreword|abstract|summary|appendix|annex|"
+    r"regulations|directives|decisions|legislative acts|non-legislative acts|präambel|preamble|definitions"
+)
+_SECTION_LABEL = re.compile(
+    rf"^(?:[(\[]?(?:{_SECTION_WORDS})[)\]]?|[ivxlcdm]{{1,7}}|[a-z]|"
+    r"(?:§+|art\.?|artikel|article|artikkel|kapitel|chapter|kapittel|hoofdstuk|afdeling|abschnitt|teil|part|"
+    r"section|del)\s*[\divxlcdm]+\w?(?:\s.*)?)[.:)]?$",
+    re.I,
+)
+_LIST_ITEM = re.compile(r"^(?:[•·▪◦�]\s+|\(?\d{1,3}[.)]\s|\(?[a-z]\)\s)", re.I)
+_SUBJECT = re.compile(
+    r"^(?:betreff|betr\.|vedr\.?|vedrørende|emne|onderwerp|betreft|subject|re)\s*:\s*(?P<rest>.*)$", re.I
+)
+_DATE_ONLY = re.compile(
+    r"^[\W\d]*(?:(?:[^\W\d_]+,?\s+)?(?:den\s+)?\d{1,2}\.?\s*)?[^\W\d_]{0,12}\.?\s*\d{4}[\W\d]*$"
+)
+_RUNNING_KEY = re.compile(r"[\d\W_]+")
+RUNNING_REPEATS = 3  # a line seen this often (digits aside) is a running head or foot
+_PIPE_ROW = re.compile(r"(?:^\s*\||\s\|\s|\|\s*$)")
+
+
+def _label(text: str) -> bool:
+    """A section label, not a title: "EINLEITUNG", "I", "IV.", "(Legislative acts)", "§ 1", "Artikel 3"."""
+    return bool(_SECTION_LABEL.match(text.strip()))
+
+
 def is_junk_title(title: str | None, filename: str = "") -> bool:
-    """True for titles that say nothing: empty, the file name, "Dokument1", "PowerPoint-Präsentation", …."""
+    """True for titles that say nothing: empty, the file name, "Dokument1", "Binder1", "EINLEITUNG", …."""
     if title is None:
         return True
     raw = _SPACES.sub(" ", title).strip()
-    cleaned = strip_noise(raw)
-    if not cleaned or len(raw) > MAX_DECLARED_CHARS or _NO_LETTERS.match(cleaned):
+    cleaned = strip_noise(_shortened(raw))
+    if not cleaned or _NO_LETTERS.match(cleaned) or _label(cleaned):
         return True
     name = PurePath(filename.replace("\\", "/")).name if filename else ""
     if name and _filename_key(cleaned) in (
@@ -116,6 +159,15 @@ def is_junk_title(title: str | None, filename: str = "") -> bool:
     return bool(_JUNK.match(cleaned))
 
 
+def _shortened(title: str) -> str:
+    """A declared title of at most MAX_DECLARED_CHARS: a longer one keeps its first part ("… - of 27 April
+    2016 - …" in the GDPR's) when that has three words or more, else it is junk (empty)."""
+    if len(title) <= MAX_DECLARED_CHARS:
+        return title
+    first = re.split(r"\s+[-–—|]\s+", title, maxsplit=1)[0].strip()
+    return first if len(first.split()) >= 3 and len(first) <= MAX_TITLE_CHARS else ""
+
+
 def _title_like(line: str, limit: int) -> bool:
     """A line that reads as a heading: has letters, fits the limit, no sentence or quote at its end."""
     return (
@@ -123,20 +175,110 @@ def _title_like(line: str, limit: int) -> bool:
     )
 
 
+def _furniture(line: str, raw: str, running: set[str]) -> bool:
+    """A line no reader takes for the title: running head, table row, list item, label, lower case, date."""
+    if _PIPE_ROW.search(raw) or "\t" in raw.strip():
+        return True
+    if _LIST_ITEM.match(raw.strip()) and not _HEADING.match(raw):
+        return True
+    first = next((c for c in line if c.isalpha()), "")
+    return (
+        _running_key(line) in running
+        or _label(line)
+        or (first.islower() and not _HEADING.match(raw))
+        or bool(_DATE_ONLY.match(line))
+    )
+
+
+def _running_key(line: str) -> str:
+    return _RUNNING_KEY.sub(" ", line).strip().casefold()
+
+
+def _running_heads(lines: list[str]) -> set[str]:
+    """Lines seen RUNNING_REPEATS times or more, digits and punctuation aside (page heads and feet)."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        key = _running_key(line)
+        if key and len(key) <= SHORT_LINE_CHARS:
+            counts[key] = counts.get(key, 0) + 1
+    return {key for key, count in counts.items() if count >= RUNNING_REPEATS}
+
+
+def _joined(first: str, following: list[str]) -> str:
+    """An all-caps heading wrapped over lines ("VERORDENING OP HET GEBRUIK … / VAN VERGUNNINGEN …"), or one
+    opened with a quote not yet closed, joined back into one line (at most MAX_TITLE_CHARS)."""
+    text = first
+    for line in following[:3]:
+        open_quote = text[:1] in "\"“”„»«'" and not re.search(r"[\"“”»«']$", text[1:])
+        caps = text.isupper() and line.isupper() and not _SENTENCE_END.search(text)
+        if not (open_quote or caps) or len(text) + 1 + len(line) > MAX_TITLE_CHARS:
+            break
+        text = f"{text} {line}"
+    return text.strip("\"“”„»«' ")
+
+
 def title_from_text(text: str) -> str | None:
-    """The first Markdown heading, else the first line if it reads as a title, else the first short one."""
-    lines = [_clean(line) for line in text.splitlines()[:MAX_LINES_SCANNED] if line.strip()]
-    for raw in text.splitlines()[:MAX_LINES_SCANNED]:
+    """The title a reader sees at the top of a text (see the module's docstring), or None."""
+    raw_lines = text.splitlines()
+    running = _running_heads([_clean(line) for line in raw_lines if line.strip()])
+    head = raw_lines[:MAX_LINES_SCANNED]
+    for raw in head:
         match = _HEADING.match(raw)
-        if match and not _NO_LETTERS.match(_clean(match.group("text"))):
+        if (
+            match
+            and not _NO_LETTERS.match(_clean(match.group("text")))
+            and not _label(_clean(match.group("text")))
+        ):
             return _trim(_clean(match.group("text")))
-    lines = [line for line in lines if line and not _NO_LETTERS.match(line)]
+    # (line, stands on its own: a blank line or the text's edge before and after it)
+    lines: list[tuple[str, str, bool]] = []
+    for i, raw in enumerate(head):
+        line = _clean(raw)
+        if line and not _NO_LETTERS.match(line):
+            alone = (i == 0 or not head[i - 1].strip()) and (
+                i + 1 >= len(raw_lines) or not raw_lines[i + 1].strip()
+            )
+            lines.append((line, raw, alone))
     if not lines:
         return None
-    if _title_like(lines[0], MAX_TITLE_CHARS):
-        return lines[0]
-    short = next((line for line in lines if _title_like(line, SHORT_LINE_CHARS)), None)
-    return short or _trim(lines[0])
+    for index, (line, _raw, _alone) in enumerate(lines[:8]):
+        subject = _SUBJECT.match(line)
+        if subject:
+            rest = subject.group("rest").strip() or (lines[index + 1][0] if index + 1 < len(lines) else "")
+            if rest and _title_like(rest, MAX_TITLE_CHARS):
+                return rest
+    content = [(line, raw, alone) for line, raw, alone in lines if not _furniture(line, raw, running)]
+    if (
+        content
+        and _title_like(content[0][0], MAX_TITLE_CHARS)
+        and content[0][0] == _first_line(lines, running)
+    ):
+        following = [line for line, _, _ in content[1:]]
+        return _trim(_joined(content[0][0], following))
+    for line, raw, alone in lines:
+        if _label(line) and lines.index((line, raw, alone)) > 0:
+            break  # the body has begun: later short lines are its section headings
+        if (line, raw, alone) in content and alone and _title_like(line, SHORT_LINE_CHARS):
+            return line
+    if _running_key(lines[0][0]) in running:
+        top = re.sub(r"^[\d\W]+|[\d\W]+$", "", lines[0][0])
+        if _title_like(top, SHORT_LINE_CHARS) and len(top.split()) >= 2:
+            return _SPACES.sub(" ", top)
+    return None
+
+
+def _first_line(lines: list[tuple[str, str, bool]], running: set[str]) -> str:
+    """The first line that is not furniture (or the first line)."""
+    return next((line for line, raw, _ in lines if not _furniture(line, raw, running)), lines[0][0])
+
+
+def _first_words(text: str) -> str | None:
+    """The text's first line with letters, trimmed at a word boundary (the last resort)."""
+    for raw in text.splitlines()[:MAX_LINES_SCANNED]:
+        line = _clean(raw)
+        if line and not _NO_LETTERS.match(line):
+            return _trim(line)
+    return None
 
 
 def title_from_filename(filename: str) -> str:
@@ -149,5 +291,10 @@ def title_from_filename(filename: str) -> str:
 def choose_title(declared: str | None, text: str, filename: str) -> str:
     """The document's title: declared unless junk, else from the text, else from the file name."""
     if not is_junk_title(declared, filename):
-        return strip_noise(declared or "")
-    return title_from_text(text) or title_from_filename(filename)
+        return strip_noise(_shortened(_SPACES.sub(" ", declared or "").strip()))
+    found = title_from_text(text)
+    if found:
+        return found
+    if filename and not is_junk_title(title_from_filename(filename)):
+        return title_from_filename(filename)
+    return _first_words(text) or title_from_filename(filename)
