@@ -1,9 +1,10 @@
 """`make screenshots`: the README's pictures of the main pages, taken in the system Chromium from the app
-served on a copy of the seed corpus (docs/screenshots/*.png, scaled down to stay small)."""
+served on a copy of the seed corpus with networks that have a history (tests/minutes_corpus.py:
+34 minutes of one network over nine years, Danish, Dutch and English minutes), scaled down to stay small
+(docs/screenshots/*.png). `python docs/screenshots.py explore document-phone` retakes only those."""
 
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -14,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from browserkit import NARROW, launch, require_chromium, serve, settled  # noqa: E402
+from minutes_corpus import write_history_corpus  # noqa: E402
 
 from archive.access import add_coordinator  # noqa: E402
 from archive.service import open_knowledge_base, update_metadata  # noqa: E402
@@ -35,7 +37,10 @@ SHOTS = [  # name, path, viewport, signed in
         {"width": 1400, "height": 900},
         False,
     ),
-    ("explore", "/explore?net=Kunststoffnetzwerk%20Ems-Achse", {"width": 1400, "height": 900}, False),
+    # taller than the screen: the history reads from the top down to the people who recur
+    ("explore", "/explore?net=Kunststoffnetzwerk%20Ems-Achse", {"width": 1400, "height": 2000}, False),
+    ("explore-phone", "/explore?net=Kunststoffnetzwerk%20Ems-Achse", {"width": 390, "height": 1900}, False),
+    ("document-phone", "/doc?id=documents%2Fhistory%2Fems_30", {"width": 390, "height": 1300}, False),
     ("search-phone", "/?q=Netzwerk&lang=de", NARROW, False),
     ("admin", "/admin", {"width": 1400, "height": 900}, True),
 ]
@@ -62,16 +67,18 @@ def _one_correction(base: Path, secrets: Path) -> None:
         kb.close()
 
 
-def main() -> int:
+def main(names: list[str]) -> int:
     from playwright.sync_api import sync_playwright
 
+    unknown = set(names) - {name for name, *_ in SHOTS}
+    if unknown:
+        print(f"no such picture: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
     require_chromium()
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kb-shots-") as tmp:
         base = Path(tmp)
-        shutil.copytree(
-            ROOT / "corpus", base / "corpus", ignore=shutil.ignore_patterns(".deleted", "uploads")
-        )
+        write_history_corpus(base / "corpus")
         secrets = base / "secrets" / "coordinators.json"
         add_coordinator(secrets, *USER)
         _one_correction(base, secrets)
@@ -83,6 +90,8 @@ def main() -> int:
             try:
                 page = context.new_page()
                 for name, path, viewport, signed_in in SHOTS:
+                    if names and name not in names:
+                        continue
                     page.set_viewport_size(viewport)
                     page.goto(url + path)
                     settled(page)
@@ -104,4 +113,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

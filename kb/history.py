@@ -80,6 +80,8 @@ def standout_topics(
                 continue
             expected = documents[y] * overall[topic] / total
             new = first_seen[topic] == y and y != years[0]
+            if count < min(2, documents[y]):  # one document of many is no trend
+                continue
             if new or (count - expected >= 0.5 and count >= lift * expected):
                 scored.append((-(count - expected), topic, Standout(topic, count, new)))
         out[y] = tuple(s for *_, s in sorted(scored)[:limit])

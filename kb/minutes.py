@@ -8,10 +8,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-#: A line in at least this share of a network's documents (and in at least BOILERPLATE_MIN of them) is
-#: boilerplate: the letterhead, "Protokoll der Sitzung vom …", the location, the standing items.
+#: A line in at least this share of a network's documents (and in at least BOILERPLATE_MIN of them), or
+#: in BOILERPLATE_ENOUGH of them, is boilerplate: the letterhead, "Protokoll der Sitzung vom …", the
+#: location, the standing items ("Bericht der Bürgermeisterin", "Einwohnerfragestunde").
 BOILERPLATE_SHARE = 0.3
 BOILERPLATE_MIN = 3
+BOILERPLATE_ENOUGH = 10
 SUMMARY_CHARS = 220
 
 _DIGITS = re.compile(r"\d+")
@@ -87,7 +89,10 @@ def _lines(text: str) -> list[str]:
 
 
 def boilerplate(
-    texts: Iterable[str], share: float = BOILERPLATE_SHARE, at_least: int = BOILERPLATE_MIN
+    texts: Iterable[str],
+    share: float = BOILERPLATE_SHARE,
+    at_least: int = BOILERPLATE_MIN,
+    enough: int = BOILERPLATE_ENOUGH,
 ) -> frozenset[str]:
     """The normalized lines that occur in many of these documents (each document counts a line once)."""
     seen: Counter[str] = Counter()
@@ -95,7 +100,7 @@ def boilerplate(
     for text in texts:
         documents += 1
         seen.update({normalized(line) for line in _lines(text)} - {""})
-    needed = max(at_least, share * documents)
+    needed = max(at_least, min(share * documents, enough))
     return frozenset(line for line, n in seen.items() if n >= needed)
 
 

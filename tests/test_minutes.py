@@ -121,6 +121,11 @@ def test_lines_many_documents_share_are_boilerplate():
     assert "ort: technologiezentrum lingen, kaiserstrasse 0b" in skip
     assert "top 0: recycling von folienabfällen" in skip  # the same item in every meeting of a year
     assert boilerplate(texts[:2]) == frozenset()  # too few documents to tell
+    # in a large network a standing item in ten documents is boilerplate, however many others there are
+    streets = [f"{a}{b}" for a in ("Mühlen", "Kirch", "Schul", "Linden", "Berg") for b in ("weg", "straße")]
+    council = [f"TOP {i % 9}: Einwohnerfragestunde\nTOP 5: Sanierung {s}\n" for i, s in enumerate(streets)]
+    council += [f"## {i}. Bebauungsplan {streets[i % 10]} {'I' * (i // 10 + 1)}\n" for i in range(90)]
+    assert boilerplate(council) == {"top 0: einwohnerfragestunde"}
     # a network whose documents have no agenda items: the first line that is neither header nor title
     letters = [
         f"Netzwerk Nord\nRundbrief\n\nDiesmal geht es um Thema {w} und seine Folgen.\n" for w in "ABCD"
@@ -201,3 +206,5 @@ def test_topics_that_stood_out_per_year():
         2020: (),
     }
     assert standout_topics({2020: {"a": 1}}, {2020: 1}) == {2020: ()}  # one year: nothing stands out
+    # one document of thirty is no trend, even for a topic seen for the first time
+    assert standout_topics({2019: {"a": 2}, 2020: {"a": 2, "b": 1}}, {2019: 30, 2020: 30})[2020] == ()

@@ -22,11 +22,16 @@ STYLE = """<style>
 .kb-badge.type{background:#e7f5ec;border-color:#c3e5cf;color:#1d5a33}
 .kb-badge.lang{background:#fdf3e1;border-color:#f1dcb2;color:#6b4b10}
 .kb-badge.net{background:#efeafc;border-color:#d9cff5;color:#3e2a7a}
-.kb-snippet{color:#333;font-size:.93rem;margin:0}
-.kb-text{white-space:pre-wrap;font-family:inherit;font-size:.95rem;line-height:1.55;
+.kb-snippet{color:#333;font-size:.93rem;margin:0;overflow-wrap:anywhere}
+.kb-text{white-space:pre-wrap;overflow-wrap:anywhere;font-family:inherit;font-size:.95rem;line-height:1.55;
   max-height:60vh;overflow-y:auto;border:1px solid #e3e6ea;border-radius:.4rem;padding:.8rem 1rem;background:#fcfcfd}
 mark{background:#ffe58a;padding:0 .08em;border-radius:.15em}
 .kb-summary{color:#24364b}
+[class*="st-key-entry-"]{gap:.15rem;padding:.1rem 0 .55rem 0;border-bottom:1px solid #eceff3}
+[class*="st-key-entry-"] [data-testid="stPageLink"] p{font-weight:600;line-height:1.35;white-space:normal;
+  overflow:visible;text-overflow:clip}
+[class*="st-key-entry-"] [data-testid="stPageLink"] a{height:auto;max-width:100%;background:transparent}
+[class*="st-key-entry-"] .kb-badges{margin:0 0 .15rem 0}
 .kb-years{border-collapse:collapse;width:100%;font-size:.92rem;margin:.2rem 0 .6rem 0}
 .kb-years th,.kb-years td{text-align:left;vertical-align:top;padding:.25rem .6rem .25rem 0;
   border-bottom:1px solid #e3e6ea}

@@ -143,15 +143,15 @@ def _timeline(kb: KnowledgeBase, history: NetworkHistory, view: es.View) -> None
     )
     types = {v.value: v.count for v in page.facet("doctype").values if v.count or v.selected}
     years = {v.value: v.count for v in page.facet("year").values if v.count or v.selected}
+    st.pills(  # on a row of its own: beside other widgets its options would not wrap on a phone
+        t("facet.doctype"),
+        list(types),
+        selection_mode="multi",
+        format_func=lambda v: f"{i18n.doctype_name(v)} ({types.get(v, 0)})",
+        key="explore_type",
+        on_change=es.on_types,
+    )
     with st.container(horizontal=True, gap="small", key="explore_filters"):
-        st.pills(
-            t("facet.doctype"),
-            list(types),
-            selection_mode="multi",
-            format_func=lambda v: f"{i18n.doctype_name(v)} ({types.get(v, 0)})",
-            key="explore_type",
-            on_change=es.on_types,
-        )
         st.selectbox(
             t("col.year"),
             ["", *years],
@@ -187,14 +187,15 @@ def _history(kb: KnowledgeBase, vocab: Vocabulary, network: str, view: es.View) 
     st.caption(" · ".join(x for x in (tn("search.total", history.total), span, types) if x))
     _first_and_latest(kb, history)
     frame = per_year(history)
-    if len(frame):
+    if len(history.per_year) > 1:  # one year: the caption above says it
         st.subheader(t("explore.per_year"))
         st.altair_chart(year_chart(frame, 220, t("col.year"), t("col.documents")), width="stretch")
     if history.undated:
         st.caption(tn("explore.undated", history.undated))
     if len(history.per_year) > 1:
         _topics(vocab, history)
-    _people(history)
+    if history.scanned > 1:  # who recurs needs two documents at least
+        _people(history)
     _timeline(kb, history, view)
 
 
