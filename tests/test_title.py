@@ -133,3 +133,75 @@ def test_titles_that_are_only_noise_fall_back_to_the_text(declared):
 
 def test_a_file_name_title_loses_its_noise_too():
     assert choose_title(None, "", "240412_DDSC_vedtaegter_final(1).docx") == "DDSC vedtaegter"
+
+
+# Issue 25: titles from an archive of 4,100 real documents that no reader would call the title.
+GDPR_DECLARED = (
+    "REGULATION (EU) 2016/ 679 OF THE EUROPEAN PARLIAMENT AND OF THE COUNCIL - of 27 April 2016 - on the "
+    "protection of natural persons with regard to the processing of personal data and on the free movement "
+    "of such data, and repealing Directive 95/ 46/ EC (General Data Protection Regulation)"
+)
+GDPR_TEXT = (
+    "I\n(Legislative acts)\nREGULATIONS\nREGULATION (EU) 2016/679 OF THE EUROPEAN PARLIAMENT AND OF THE COUNCIL\n"
+    "of 27 April 2016\non the protection of natural persons with regard to the processing of personal data\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("declared", "text", "filename", "expected"),
+    [
+        # a long declared title keeps its first part; the text's "I" is a section label
+        (GDPR_DECLARED, GDPR_TEXT, "gdpr-regulation.pdf", "REGULATION (EU) 2016/ 679 OF THE EUROPEAN PARLIAMENT AND OF THE COUNCIL"),
+        (None, GDPR_TEXT, "gdpr-regulation.pdf", "REGULATION (EU) 2016/679 OF THE EUROPEAN PARLIAMENT AND OF THE COUNCIL"),
+        # an all-caps section label first, then the body: the file name says more
+        (None, "EINLEITUNG\n\nDer IT-DIENSTLEISTER bestätigt, dass er eine Lösung bereitstellen wird.\n\n"
+         "Beispiel-Überschrift\n\nText.", "Contract.docx", "Contract"),
+        # a running label in lower case, then the real heading wrapped over two lines
+        (None, "verordening\n”VERORDENING OP HET GEBRUIK VAN PARKEERPLAATSEN EN DE VERLENING\n"
+         "VAN VERGUNNINGEN VOOR HET PARKEREN IN HEERLEN 2025”\n“PARKEERVERORDENING 2025”\nAFDELING I DEFINITIES\n",
+         "2. Parkeerverordening Heerlen 2025.pdf",
+         "VERORDENING OP HET GEBRUIK VAN PARKEERPLAATSEN EN DE VERLENING VAN VERGUNNINGEN VOOR HET PARKEREN IN HEERLEN 2025"),
+        # a numbered list item is no title
+        (None, "A short ordered list:\n1.\tone\n2.\ttwo\n3.\tthree\n", "testRTFListLibreOffice.rtf",
+         "TestRTFListLibreOffice"),
+        # "Binder1" is an application's default name; the running head at the top is the book's title
+        ("Binder1.pdf", "THE   SIEGE   OF  VICKSBURG. 49\nhowever, did not last long; it became\nA report creeps into camp that\n"
+         "52 THE   SIEGE   OF  VICKSBURG.\nfrom Vicksburg all who could\nTHE   SIEGE   OF  VICKSBURG. 53\nmore text\n",
+         "Binder1.pdf", "THE SIEGE OF VICKSBURG"),
+        # table-pipe rows of a letterhead are no title
+        (None, "|DEUTSCHES PATENT- UND MARKENAMT            |- Dienststelle Jena -    |\n"
+         "|80297 München                               |07738 Jena               |\n",
+         "ProblemExtracting.doc", "ProblemExtracting"),
+        ("Microsoft Word - Protokoll_Netzwerktreffen.doc", "I\n\nText", "x.pdf", "Protokoll Netzwerktreffen"),
+        # a subject line names a letter
+        (None, "«Fornavn» «Efternavn»\nAllerød, 11-01-2012\nVedr: Ansættelse af «Navn» i virksomheden Fiktiv A/S\n"
+         "Du tiltræder pr. 1/1-2011.", "52449.docx", "Ansættelse af «Navn» i virksomheden Fiktiv A/S"),
+        (None, "bevoegdheid raad\nHeerlen,\nJanuari 2025\nOnderwerp:\nHet vaststellen van de lijst van Ingekomen Stukken\n",
+         "0. Lijst ingekomen stukken.pdf", "Het vaststellen van de lijst van Ingekomen Stukken"),
+    ],
+)  # fmt: skip
+def test_titles_a_reader_sees(declared, text, filename, expected):
+    assert choose_title(declared, text, filename) == expected
+
+
+@pytest.mark.parametrize(
+    "declared",
+    ["I", "IV.", "EINLEITUNG", "Inhaltsverzeichnis", "(Legislative acts)", "§ 1", "Binder1", "Tabelle1"],
+)
+def test_section_labels_and_default_names_are_no_declared_titles(declared):
+    assert (
+        choose_title(declared, "Welkom bij de bijeenkomst\n\nmeer", "x.pptx") == "Welkom bij de bijeenkomst"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "EINLEITUNG\n\nDer Vertrag regelt die Zusammenarbeit der Partner im Netzwerk.",
+        "I\n\nII\n\nDer Vertrag regelt die Zusammenarbeit der Partner im Netzwerk.",
+        "1. one\n2. two",
+        "Hallo | Welt\nText | mehr",
+    ],
+)
+def test_without_a_title_line_a_telling_file_name_is_the_title(text):
+    assert choose_title(None, text, "Kooperationsvertrag_Netzwerk.docx") == "Kooperationsvertrag Netzwerk"

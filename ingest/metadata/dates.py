@@ -11,7 +11,8 @@ Unknown stays unknown.
 Scoring: every date-like phrase in those places becomes a candidate with a score.
 
 * precision: full date 3, day and month completed with the heading's year 2.5, month and year 2,
-  year statement ("im Jahr 2021", "i år 2015", "in 2019") 1.5, bare year 0.5;
+  year statement ("im Jahr 2021", "in 2019") 1.5, the present year ("i år 2015", "dieses Jahr 2021": this
+  year, the document's own, also in a sentence of the first lines) 1.5, bare year 0.5;
 * years in passing: a year statement counts only in the title; a bare year or month and year only in
   the title or a heading-like line (short, not a sentence), and never after a word that places it in
   another time ("seit 1999", "founded in 1956", "bis 2030", "em 2012"); in sentences of the first
@@ -83,7 +84,15 @@ _PATTERNS: tuple[tuple[re.Pattern[str], float, str], ...] = (
     (re.compile(rf"(?<!\d){_DAY}(?:\.|st|nd|rd|th)?\s+{_MONTH}(?![^\W\d_])", re.I), 2.5, "daymonth"),
     (
         re.compile(
-            rf"\b(?:i\s+år|im\s+Jahre?|in\s+het\s+jaar|in\s+the\s+year|in|i|år|Jahre?|jaar|year|anno)\s+{_YEAR}{_END}",
+            rf"\b(?:i\s+år|dieses\s+Jahr|in\s+diesem\s+Jahr|dit\s+jaar|this\s+year)\s+{_YEAR}{_END}",
+            re.I,
+        ),
+        1.5,
+        "present",
+    ),
+    (
+        re.compile(
+            rf"\b(?:im\s+Jahre?|in\s+het\s+jaar|in\s+the\s+year|in|i|år|Jahre?|jaar|year|anno)\s+{_YEAR}{_END}",
             re.I,
         ),
         1.5,
@@ -245,7 +254,7 @@ def _candidates(line: str, zone: str, head_year: str | None, body_ok: bool = Tru
                 _REFERENCE_AFTER.match(line[match.end() :])
             ):
                 score -= 2.0
-            kind = "day" if kind == "daymonth" else "year" if kind == "statement" else kind
+            kind = "day" if kind == "daymonth" else "year" if kind in ("statement", "present") else kind
             found.append(_Candidate(iso, score, kind, zone in (TITLE, HEAD)))
     return found
 
@@ -259,7 +268,7 @@ def _iso(match: re.Match[str], kind: str, head_year: str | None) -> str | None:
     year = int(year_text)
     if not MIN_YEAR <= year <= dt.date.today().year + 1:
         return None
-    if kind in ("year", "statement"):
+    if kind in ("year", "statement", "present"):
         return f"{year:04d}"
     raw_month = groups["month"].lower().rstrip(".")
     month = int(raw_month) if raw_month.isdigit() else MONTHS[raw_month]

@@ -251,14 +251,14 @@ def title_from_text(text: str) -> str | None:
     if (
         content
         and _title_like(content[0][0], MAX_TITLE_CHARS)
-        and content[0][0] == _first_line(lines, running)
+        and _only_furniture_before(content[0], lines, running)
     ):
         following = [line for line, _, _ in content[1:]]
         return _trim(_joined(content[0][0], following))
-    for line, raw, alone in lines:
-        if _label(line) and lines.index((line, raw, alone)) > 0:
+    for line, _raw, alone in lines:
+        if _label(line):
             break  # the body has begun: later short lines are its section headings
-        if (line, raw, alone) in content and alone and _title_like(line, SHORT_LINE_CHARS):
+        if (line, _raw, alone) in content and alone and _title_like(line, SHORT_LINE_CHARS):
             return line
     if _running_key(lines[0][0]) in running:
         top = re.sub(r"^[\d\W]+|[\d\W]+$", "", lines[0][0])
@@ -267,9 +267,17 @@ def title_from_text(text: str) -> str | None:
     return None
 
 
-def _first_line(lines: list[tuple[str, str, bool]], running: set[str]) -> str:
-    """The first line that is not furniture (or the first line)."""
-    return next((line for line, raw, _ in lines if not _furniture(line, raw, running)), lines[0][0])
+def _only_furniture_before(
+    first: tuple[str, str, bool], lines: list[tuple[str, str, bool]], running: set[str]
+) -> bool:
+    """Whether only short furniture stands above a line ("I", "verordening", a running head, a table row),
+    no text: a line below a paragraph's words ("however, did not last long; it became") is no title."""
+    for line, raw, _alone in lines[: lines.index(first)]:
+        if len(line.split()) > 3 and not (
+            _PIPE_ROW.search(raw) or _label(line) or _running_key(line) in running
+        ):
+            return False
+    return True
 
 
 def _first_words(text: str) -> str | None:
