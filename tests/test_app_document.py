@@ -86,7 +86,7 @@ def test_also_in_is_one_line_below_the_metadata_and_similar_is_one_list(env, mon
     doc_id = "documents/002_b763ae3e545d7f37"
     picked: dict[str, object] = {}
 
-    def translations(self, wanted, threshold=0.93):
+    def translations(self, wanted, meaning=True):
         doc = self.get(wanted)
         picked["translation"] = next(h for h in self.related(wanted, limit=10) if h.language != doc.language)
         return (picked["translation"],)
