@@ -238,3 +238,13 @@ def test_a_network_named_in_html_and_markdown_is_shown_as_text(history):
     assert "Dokument \\<i\\>kursiv\\<\\/i\\>" in labels  # Markdown-escaped
     for m in at.markdown:  # no Markdown element carries the name unescaped
         assert "[klick](javascript" not in m.value
+
+
+def test_choosing_another_network_starts_its_view_afresh_in_the_url(history):
+    at = page(app(), EXPLORE, net=minutes_corpus.EMS, q="Energiekosten", year="2023", page="1")
+    assert at.text_input(key="explore_q").value == "Energiekosten"
+    at.selectbox(key="net").set_value(minutes_corpus.DANISH).run()
+    assert errors(at) == []
+    assert dict(at.query_params) in ({"net": minutes_corpus.DANISH}, {"net": [minutes_corpus.DANISH]})
+    assert at.text_input(key="explore_q").value == ""
+    assert "**4 documents**" in [m.value for m in at.markdown]
