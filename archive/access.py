@@ -15,7 +15,6 @@ import hashlib
 import hmac
 import json
 import math
-import os
 import secrets
 import threading
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 
 from archive import throttle
 from kb.files import atomic_write
+from kb.settings import env
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_CHARS = 8
@@ -76,7 +76,7 @@ def _matches(password: str, stored: str) -> bool:
 
 def load_coordinators(secrets_file: Path) -> dict[str, str]:
     """name → stored hash, from KB_COORDINATORS (JSON) or the secrets file."""
-    raw = os.environ.get("KB_COORDINATORS")
+    raw = env("KB_COORDINATORS")
     if raw is None:
         try:
             raw = Path(secrets_file).read_text(encoding="utf-8")

@@ -26,7 +26,7 @@ from ingest.worker import Limits, init_worker, read_document
 from kb.api import KnowledgeBase
 from kb.errors import DocumentNotIndexedError
 from kb.models import Document
-from kb.settings import Settings
+from kb.settings import Settings, env_int
 
 UPLOAD_DIR = "uploads"
 TRASH_DIR = ".deleted"
@@ -48,7 +48,7 @@ def limits_from(settings: Settings) -> Limits:
         max_bytes=settings.max_upload_bytes,
         max_pdf_pages=settings.max_pdf_pages,
         timeout_s=settings.extract_timeout_s,
-        memory_mb=int(os.environ.get("KB_WORKER_MEMORY_MB", 2048)),
+        memory_mb=env_int("KB_WORKER_MEMORY_MB", 2048),
     )
 
 

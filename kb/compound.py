@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import marshal
 import math
-import os
 import threading
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from kb.files import atomic_write
 from kb.folding import fold
+from kb.settings import env
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def _cache_file() -> Path | None:
         wordfreq = version("wordfreq")
     except Exception:  # noqa: BLE001 - no wordfreq, no cache
         return None
-    folder = Path(os.environ.get("KB_CACHE_DIR") or Path.home() / ".cache" / "network-kb")
+    folder = Path(env("KB_CACHE_DIR") or Path.home() / ".cache" / "network-kb")
     params = f"{LEXICON_WORDS_PER_LANGUAGE}-{MIN_ZIPF}-{MIN_PART}-f{_LEXICON_FORMAT}"
     return folder / f"lexicon-{wordfreq}-{params}.marshal"
 

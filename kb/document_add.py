@@ -12,7 +12,6 @@ finds it missing after the commit (`missing_ids`) and asks `rejection` why.
 from __future__ import annotations
 
 import logging
-import os
 import pickle
 
 from whoosh.multiproc import SubWriterTask
@@ -20,6 +19,7 @@ from whoosh.writing import SegmentWriter
 
 from kb.analysis import analysis_deadline
 from kb.errors import KBError
+from kb.settings import env_float
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def _analyzed(writer: SegmentWriter, fields: dict) -> list[tuple]:
 
 def index_timeout_s() -> float:
     """The time one document's analysis may take in the writer (KB_INDEX_TIMEOUT_S, else INDEX_TIMEOUT_S)."""
-    return float(os.environ.get("KB_INDEX_TIMEOUT_S") or INDEX_TIMEOUT_S)
+    return env_float("KB_INDEX_TIMEOUT_S", INDEX_TIMEOUT_S)
 
 
 def _one_line(doc_id: object, exc: Exception) -> str:

@@ -25,6 +25,10 @@ class VocabularyError(KBError):
     """The vocabulary file is missing or malformed."""
 
 
+class SettingError(KBError):
+    """A setting's value in the environment cannot be used (not a number, not a known value)."""
+
+
 class IndexFolderError(KBError):
     """The index folder is refused: another program's folder, or the corpus (or a folder around it)."""
 

@@ -1,4 +1,10 @@
-"""Settings, read from the environment with defaults. Each is documented in the README."""
+"""Settings: one registry (name, default, meaning) read from the environment, and the folders in use.
+
+Every environment variable the product reads is registered here and read through `env`, `env_int` or
+`env_float`; README.md's settings table is checked against this registry (tests/test_docs.py). Folders
+that are not set follow the user: they are taken from the working directory, never from where the
+package is installed, and `kb stats` says which are used and why.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,101 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.errors import IndexFolderError
+from kb.errors import IndexFolderError, SettingError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout (or site-packages, when installed)
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str  # as the README shows it
+    meaning: str
+
+
+REGISTRY: tuple[Setting, ...] = (
+    Setting(
+        "KB_INDEX_DIR",
+        "`./var/index`",
+        "where the index lives (derived data: can always be rebuilt); a missing or empty folder, or one the "
+        "product made (it holds `.network-kb-index`); never the corpus or a folder around it",
+    ),
+    Setting(
+        "KB_CORPUS_DIR",
+        "`./corpus`",
+        "the documents, their metadata and `vocabulary.json` (the source of truth)",
+    ),
+    Setting(
+        "KB_SECRETS_FILE",
+        "`./var/coordinators.json`",
+        "coordinator password hashes; the audit log `audit.jsonl` is kept beside it",
+    ),
+    Setting("KB_COORDINATORS", "–", "the same JSON object as the secrets file, from the environment"),
+    Setting(
+        "KB_PUBLIC_URL",
+        "–",
+        "the app's address as browsers see it behind a reverse proxy (`https://kb.example.org`); the app "
+        "answers only pages of its own origin",
+    ),
+    Setting("KB_MAX_UPLOAD_BYTES", "52428800", "largest file accepted (also the app's upload limit)"),
+    Setting("KB_MAX_PDF_PAGES", "2000", "PDFs with more pages are refused"),
+    Setting("KB_EXTRACT_TIMEOUT_S", "60", "a file that takes longer to read is stopped and reported"),
+    Setting(
+        "KB_WORKER_MEMORY_MB",
+        "2048",
+        "memory an extraction worker may use beyond what it inherits (decompression bombs fail alone)",
+    ),
+    Setting(
+        "KB_INDEX_TIMEOUT_S",
+        "120",
+        "a document whose analysis for the index takes longer is left out and reported",
+    ),
+    Setting("KB_LOG_LEVEL", "`WARNING`", "log level of the CLI"),
+    Setting("KB_SEMANTIC", "`on`", "`off` switches search by meaning off (no model, no vectors)"),
+    Setting(
+        "KB_SEMANTIC_PASSAGE_CHARS", "1000", "the longest passage embedded (characters, the title added)"
+    ),
+    Setting(
+        "KB_SEMANTIC_PASSAGES",
+        "8",
+        "passages embedded per document at most (the first ones; the title row comes besides)",
+    ),
+    Setting(
+        "KB_CACHE_DIR", "`~/.cache/network-kb`", "where the compound lexicon is cached (rebuilt when absent)"
+    ),
+    Setting("PORT", "8501", "port of `make run` / `kb serve`"),
+)
+SETTINGS = {s.name: s for s in REGISTRY}
+
+
+def env(name: str) -> str | None:
+    """A registered setting's value from the environment (None when it is unset or blank)."""
+    if name not in SETTINGS:
+        raise KeyError(f"{name} is not a registered setting (add it to kb/settings.py REGISTRY)")
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def env_int(name: str, default: int) -> int:
+    """A whole-number setting; a value that is none is one line naming the variable."""
+    value = env(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SettingError(f"{name}={value!r} is not a whole number") from None
+
+
+def env_float(name: str, default: float) -> float:
+    """A number setting; a value that is none is one line naming the variable."""
+    value = env(name)
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise SettingError(f"{name}={value!r} is not a number") from None
 
 
 @dataclass(frozen=True)
@@ -20,24 +118,38 @@ class Settings:
     extract_timeout_s: float
     secrets_file: Path
     public_url: str = ""  # the app's address as browsers see it behind a reverse proxy
+    origins: tuple[
+        tuple[str, str], ...
+    ] = ()  # (folder, where it came from: an option, a variable, the working directory)
 
 
 def load_settings(index_dir: str | Path | None = None, corpus_dir: str | Path | None = None) -> Settings:
-    """Settings from arguments, then environment variables, then the project's defaults."""
-    env = os.environ
-    corpus = Path(corpus_dir or env.get("KB_CORPUS_DIR") or PROJECT_ROOT / "corpus")
-    index = Path(index_dir or env.get("KB_INDEX_DIR") or PROJECT_ROOT / "var" / "index")
-    name = f"--index {index}" if index_dir else f"KB_INDEX_DIR={index}" if env.get("KB_INDEX_DIR") else ""
+    """Settings from arguments, then environment variables, then the working directory."""
+    here = Path.cwd()
+    corpus, corpus_from = _folder(corpus_dir, "--corpus", "KB_CORPUS_DIR", here / "corpus")
+    index, index_from = _folder(index_dir, "--index", "KB_INDEX_DIR", here / "var" / "index")
+    secrets, secrets_from = _folder(None, "", "KB_SECRETS_FILE", here / "var" / "coordinators.json")
+    name = f"--index {index}" if index_dir else f"KB_INDEX_DIR={index}" if env("KB_INDEX_DIR") else ""
     check_apart(index, corpus, name)
     return Settings(
         index_dir=index,
         corpus_dir=corpus,
-        max_upload_bytes=int(env.get("KB_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)),
-        max_pdf_pages=int(env.get("KB_MAX_PDF_PAGES", 2000)),
-        extract_timeout_s=float(env.get("KB_EXTRACT_TIMEOUT_S", 60)),
-        secrets_file=Path(env.get("KB_SECRETS_FILE") or PROJECT_ROOT / "var" / "coordinators.json"),
-        public_url=env.get("KB_PUBLIC_URL", "").strip(),
+        max_upload_bytes=env_int("KB_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
+        max_pdf_pages=env_int("KB_MAX_PDF_PAGES", 2000),
+        extract_timeout_s=env_float("KB_EXTRACT_TIMEOUT_S", 60),
+        secrets_file=secrets,
+        public_url=env("KB_PUBLIC_URL") or "",
+        origins=((str(corpus), corpus_from), (str(index), index_from), (str(secrets), secrets_from)),
     )
+
+
+def _folder(given: str | Path | None, option: str, variable: str, default: Path) -> tuple[Path, str]:
+    """A folder from an option, else its variable, else the default in the working directory; and which."""
+    if given:
+        return Path(given), option
+    if env(variable):
+        return Path(env(variable)), variable
+    return default, "the working directory"
 
 
 def check_apart(index_dir: Path, corpus_dir: Path, name: str = "") -> None:

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import argparse
 import functools
+import json
+import os
+import subprocess
 
 import pytest
 
 from archive.cli.parser import build_parser
+from tests.conftest import KB_EXECUTABLE
 
 
 @pytest.fixture
@@ -89,10 +93,50 @@ def test_stats_is_a_readable_table_and_json_with_json(seeded_cli):
     text = seeded_cli("stats")
     assert text.code == 0
     lines = text.out.splitlines()
-    assert lines[0].split() == ["documents", "5"]
+    assert [line.split()[0] for line in lines[:3]] == ["corpus", "index", "secrets"]
+    assert [line.endswith(f"(from {v})") for line, v in zip(lines, ("KB_CORPUS_DIR", "KB_INDEX_DIR"))] == [
+        True
+    ] * 2
+    assert lines[3].split() == ["documents", "5"]
     assert "language" in lines
     assert lines[lines.index("language") + 1].split() == ["de", "3"]
-    assert seeded_cli("stats", "--json").json["documents"] == 5
+    stats = seeded_cli("stats", "--json").json
+    assert stats["documents"] == 5 and stats["folders"]["corpus"]["from"] == "KB_CORPUS_DIR"
+
+
+def test_folders_not_set_are_the_working_directorys_and_stats_says_so(run_kb, tmp_path):
+    """Installed outside the checkout, kb keeps its data where the user works, not in site-packages."""
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")} | {"KB_SEMANTIC": "off"}
+    proc = subprocess.run(
+        [str(KB_EXECUTABLE), "stats", "--json"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    folders = json.loads(proc.stdout)["folders"]
+    assert folders["corpus"] == {"path": str(work / "corpus"), "from": "the working directory"}
+    assert folders["index"]["path"] == str(work / "var" / "index")
+    assert (work / "var" / "index").is_dir()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("KB_MAX_UPLOAD_BYTES", "fifty", "KB_MAX_UPLOAD_BYTES='fifty' is not a whole number"),
+        ("KB_EXTRACT_TIMEOUT_S", "1 minute", "KB_EXTRACT_TIMEOUT_S='1 minute' is not a number"),
+        ("KB_LOG_LEVEL", "loud", "KB_LOG_LEVEL='LOUD' is not a log level"),
+    ],
+)
+def test_a_setting_that_cannot_be_used_is_one_line_and_exit_2(run_kb, variable, value, said, monkeypatch):
+    monkeypatch.setenv(variable, value)
+    result = run_kb("stats")
+    assert result.code == 2 and result.out == ""
+    assert result.err.startswith(f"kb: error: {said}") and result.err.count("\n") == 1
 
 
 def test_ingest_off_a_terminal_prints_problems_and_a_summary_only(run_cli, settings):

@@ -87,15 +87,31 @@ def test_every_doc_page_is_listed_in_the_readme() -> None:
     assert unlisted == []
 
 
-def test_the_settings_table_names_every_setting_the_code_reads_and_no_other() -> None:
-    read = set()
+def test_the_settings_table_is_the_registry_and_the_code_reads_no_other_setting() -> None:
+    from kb.settings import REGISTRY
+
+    text = README.read_text(encoding="utf-8")
+    rows = [
+        line
+        for line in text.split("## Settings", 1)[1].split("\n## ", 1)[0].splitlines()
+        if line.startswith("| `")
+    ]
+    assert rows == [f"| `{s.name}` | {s.default} | {s.meaning} |" for s in REGISTRY]
+    named = set()
     for path in _python_files():
-        read |= set(_SETTING.findall(path.read_text(encoding="utf-8")))
-    listed = {row.strip("`") for row in _table_rows(README.read_text(encoding="utf-8"), "## Settings")}
-    assert read - listed == set(), "settings read by the code but not in the README's table"
-    assert {s for s in listed if s.startswith("KB_")} - read == set(), (
-        "settings in the table the code never reads"
-    )
+        named |= set(_SETTING.findall(path.read_text(encoding="utf-8")))
+    assert named - {s.name for s in REGISTRY} == set(), "KB_ names in the code that are not registered"
+
+
+def test_only_the_registry_reads_the_environment() -> None:
+    readers = []
+    for path in _python_files():
+        if path == ROOT / "kb" / "settings.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"os\.environ\.get|os\.getenv|os\.environ\[", line):
+                readers.append(f"{path.relative_to(ROOT)}:{number}")
+    assert readers == [], "read settings through kb.settings.env"
 
 
 def test_every_command_has_a_row_in_the_cli_page() -> None:

@@ -18,8 +18,8 @@ from archive.cli.output import document_json, page_json
 from archive.cli.parser import UsageError, build_parser
 from archive.cli.reading import cmd_search, cmd_show, cmd_stats
 from ingest.errors import IngestError
-from kb.errors import IndexFolderError, KBError, QuerySyntaxError
-from kb.settings import load_settings
+from kb.errors import IndexFolderError, KBError, QuerySyntaxError, SettingError
+from kb.settings import env, load_settings
 
 __all__ = ["COMMANDS", "UsageError", "build_parser", "document_json", "main", "page_json"]
 
@@ -40,11 +40,16 @@ COMMANDS = {
 }
 
 
+def _log_level() -> str:
+    level = (env("KB_LOG_LEVEL") or "WARNING").upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise SettingError(f"KB_LOG_LEVEL={level!r} is not a log level (DEBUG, INFO, WARNING, ERROR)")
+    return level
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(
-        level=os.environ.get("KB_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s"
-    )
     try:
+        logging.basicConfig(level=_log_level(), format="%(levelname)s %(name)s: %(message)s")
         args = build_parser().parse_args(argv)
         settings = load_settings(args.index, args.corpus)
         code = COMMANDS[args.command](args, settings)
@@ -56,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QuerySyntaxError as exc:
         print(f"kb: error: invalid query: {exc}", file=sys.stderr)
         return 2
-    except IndexFolderError as exc:  # --index names a folder of documents, or the corpus
+    except (IndexFolderError, SettingError) as exc:  # --index names a folder of documents; KB_X=abc
         print(f"kb: error: {exc}", file=sys.stderr)
         return 2
     except (KBError, IngestError) as exc:  # an unknown document id, a busy index, an unreadable file …

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 from pathlib import Path
 
 from kb.models import DOCTYPES, SORTS
+from kb.settings import env_int
 
 
 class UsageError(Exception):
@@ -159,9 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     _metadata_options(p)
 
     p = sub.add_parser("serve", parents=[shared], help="index the corpus if needed and serve the app")
-    p.add_argument(
-        "--port", type=int, default=int(os.environ.get("PORT", 8501)), help="port (default: $PORT or 8501)"
-    )
+    p.add_argument("--port", type=int, default=env_int("PORT", 8501), help="port (default: $PORT or 8501)")
     p.add_argument("--address", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
 
     p = sub.add_parser("coordinator", parents=[shared], help="manage coordinator sign-ins")

@@ -126,8 +126,15 @@ def cmd_show(args, settings: Settings) -> int:
 
 def cmd_stats(args, settings: Settings) -> int:
     stats = open_kb(settings).stats()
+    names = ("corpus", "index", "secrets")
+    folders = {
+        name: {"path": path, "from": origin}
+        for name, (path, origin) in zip(names, settings.origins, strict=False)
+    }
     if args.json:
-        emit(stats_json(stats))
+        emit(stats_json(stats) | {"folders": folders})
     else:
+        for name, folder in folders.items():
+            print(f"{name:<16}{folder['path']}  (from {folder['from']})")
         print_stats(stats)
     return 0

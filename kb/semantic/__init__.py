@@ -7,9 +7,9 @@ what a search session asks. `KB_SEMANTIC=off` switches the whole layer off.
 
 from __future__ import annotations
 
-import os
+from kb.settings import env
 
 
 def enabled_by_default() -> bool:
     """Whether the layer is on, from KB_SEMANTIC (on unless off/0/false/no)."""
-    return os.environ.get("KB_SEMANTIC", "on").strip().lower() not in ("off", "0", "false", "no")
+    return (env("KB_SEMANTIC") or "on").lower() not in ("off", "0", "false", "no")

@@ -8,7 +8,6 @@ write whose content key differs from their current vectors, and documents in the
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -19,6 +18,7 @@ import numpy as np
 from kb.models import Document
 from kb.semantic import model, passages
 from kb.semantic.store import VectorStore, store_dir
+from kb.settings import env_int
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +38,8 @@ class SemanticLayer:
         limit: int | None = None,
         embedder: model.Embedder | None = None,
     ) -> None:
-        self.chars = chars or int(os.environ.get("KB_SEMANTIC_PASSAGE_CHARS", passages.PASSAGE_CHARS))
-        self.limit = limit or int(os.environ.get("KB_SEMANTIC_PASSAGES", passages.MAX_PASSAGES))
+        self.chars = chars or env_int("KB_SEMANTIC_PASSAGE_CHARS", passages.PASSAGE_CHARS)
+        self.limit = limit or env_int("KB_SEMANTIC_PASSAGES", passages.MAX_PASSAGES)
         self.store = VectorStore(
             store_dir(index_dir),
             model.MODEL_ID,
