@@ -3,6 +3,8 @@
 Extraction runs in worker processes with a time and memory limit per file, so a file that makes a
 parser spin or swell is stopped and reported while the batch goes on. Unchanged files are skipped
 by checksum, byte-identical duplicates are indexed once, and nothing in the corpus is ever changed.
+Which files a batch holds and their ids come from `ingest/paths.py`; each file is checked (a
+regular file, no link, within the size limit) before a byte of it is read (`ingest/reading.py`).
 """
 
 from __future__ import annotations
