@@ -12,6 +12,22 @@ UNDETERMINED = "und"
 SAMPLE_CHARS = 2000  # langdetect reads every character of its sample; 2,000 letters-rich ones are plenty
 MIN_LETTERS = 20
 MIN_CONFIDENCE = 0.70
+#: A text shorter than this many letters needs MIN_CONFIDENCE_SHORT (a few words in a help page's
+#: sidebar or a caption say little; "Ctrl+F Søg" read as English).
+SHORT_LETTERS = 200
+MIN_CONFIDENCE_SHORT = 0.90
+#: Function words of the four languages the archive holds most: when these clearly point to another of
+#: them than langdetect's choice (interface names in English inside a Danish help page), the language is
+#: not certain and stays "und".
+_FUNCTION_WORD_LISTS = {
+    "de": "der die das und ist nicht mit auf den dem des ein eine einen für wird werden sie sich auch",
+    "da": "og er ikke det til på af med som at en et den der har kan skal for vil de",
+    "nl": "de het een en is niet van op met voor dat die te zijn wordt kan worden ook aan",
+    "en": "the and is not of on with for that to are be this can it as by from you",
+}
+_FUNCTION_WORDS = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORD_LISTS.items()}
+MIN_FUNCTION_WORDS = 8  # below this many function words the check says nothing
+_WORDS = re.compile(r"[^\W\d_]+")
 
 # ISO 639-2/B, 639-2/T and a few English names → ISO 639-1 for the languages we expect.
 _THREE_LETTER: dict[str, str] = {
@@ -49,6 +65,7 @@ _ISO_639_1_TABLE = (
     "ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu"
 )
 _ISO_639_1 = frozenset(_ISO_639_1_TABLE.split())
+
 
 @cache
 def _factory():
@@ -96,7 +113,32 @@ def detect_language(text: str, declared: str | None = None) -> str:
         best = detector.get_probabilities()
     except LangDetectException:
         return UNDETERMINED
-    if not best or best[0].prob < MIN_CONFIDENCE:
+    letters = len(_LETTER.findall(sample))
+    if not best or best[0].prob < (MIN_CONFIDENCE_SHORT if letters < SHORT_LETTERS else MIN_CONFIDENCE):
         return UNDETERMINED
-    code = best[0].lang.split("-")[0].lower()
-    return _ALIASES.get(code, code)
+    code = _ALIASES.get(best[0].lang.split("-")[0].lower(), best[0].lang.split("-")[0].lower())
+    if code in _FUNCTION_WORDS:
+        counts = function_word_counts(sample)
+        by_words = function_word_language(sample)
+        if by_words is not None and by_words != code:
+            return UNDETERMINED
+        if letters < SHORT_LETTERS and counts[code] < max(counts.values()):
+            return UNDETERMINED  # a short text whose few function words are another language's
+    return code
+
+
+def function_word_counts(text: str) -> dict[str, int]:
+    """How many of each language's function words a text holds (de, da, nl, en)."""
+    counts = dict.fromkeys(_FUNCTION_WORDS, 0)
+    for word in _WORDS.findall(text.lower()):
+        for lang, words in _FUNCTION_WORDS.items():
+            if word in words:
+                counts[lang] += 1
+    return counts
+
+
+def function_word_language(text: str) -> str | None:
+    """de, da, nl or en when the text's function words clearly point to one (twice the next), else None."""
+    ranked = sorted(function_word_counts(text).items(), key=lambda item: -item[1])
+    (best, top), (_, second) = ranked[0], ranked[1]
+    return best if top >= MIN_FUNCTION_WORDS and top >= 2 * second else None

@@ -154,3 +154,30 @@ def test_a_news_text_without_a_strong_cue_is_other():
         "Im Projekt Lernfabrik arbeiten Schulen mit."
     )
     assert classify_doctype(text, "Mehr Ausbildungsplätze in der Region") == "other"
+
+
+# Issue 25: Danish COVID news typed "project description", a German help page typed "minutes".
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Nye restriktioner skal bremse smitten",
+            "Regeringen har i dag præsenteret en række initiativer, der skal bremse smitten med corona. "
+            "Målet er at beskytte de ældre. Indsatsen gælder fra mandag, og projektet med testcentre udvides. "
+            "Sundhedsministeren forventer, at tiltagene virker inden for to uger.",
+        ),
+        (
+            "Vorlagen für Besprechungen",
+            "Wählen Sie Datei - Neu - Vorlagen und die Vorlage Agenda. Tragen Sie die Teilnehmer in die "
+            "Tabelle ein; die Änderungen werden protokolliert. Klicken Sie auf OK.",
+        ),
+        (
+            "Protokollierung der Makros",
+            "Das Makro-Protokollierung speichert jeden Befehl. Öffnen Sie das Menü Extras, Registerkarte "
+            "Sicherheit, und wählen Sie die Stufe. Drücken Sie Strg+F11.",
+        ),
+        ("Projekt", "Ein Projekt mit Zielen."),
+    ],
+)
+def test_weak_evidence_is_other(title, text):
+    assert classify_doctype(text, title) == "other"

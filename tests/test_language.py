@@ -92,3 +92,42 @@ def test_only_the_first_characters_are_sampled():
 def test_detect_language_never_raises(text, declared):
     result = detect_language(text, declared)
     assert result == "und" or re.fullmatch(r"[a-z]{2}", result)
+
+
+# Issue 25: a Danish help page tagged English (English interface names in a short Danish text).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Insert - Hyperlink - Internet. Ctrl+K. Target in Document: Søg.",
+        "Apply Style, Font Name, Font Size, Bold, Italic, Underline og Ctrl + B på din tastatur",
+        "OK Cancel Help Reset",
+    ],
+)
+def test_short_or_mixed_text_is_undetermined(text):
+    assert detect_language(text) == "und"
+
+
+def test_function_words_that_contradict_the_detector_leave_it_undetermined():
+    text = (
+        "Click Format - Character, then Font Effects. Det er ikke den samme som i Writer, og det er "
+        "vigtigt at du vælger den rigtige fane, for ellers kan det ikke ses på skærmen, og der er "
+        "en forskel til det du har sat. Format Character Font Effects Overline Strikethrough Shadow"
+    )
+    from ingest.language import function_word_language
+
+    assert function_word_language(text) == "da"
+    assert detect_language(text) in ("da", "und")
+    assert detect_language(text) != "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Das Netzwerk lädt die Unternehmen der Region zu einem Treffen ein, und es wird über die Ausbildung "
+         "gesprochen, die für alle Betriebe wichtig ist.", "de"),
+        ("Netværket inviterer virksomhederne i regionen til et møde, og der vil blive talt om uddannelse, som "
+         "er vigtig for alle virksomheder.", "da"),
+    ],
+)  # fmt: skip
+def test_clear_text_keeps_its_language(text, expected):
+    assert detect_language(text) == expected

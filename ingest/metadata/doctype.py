@@ -4,8 +4,8 @@ Each kind has weighted cues; a cue counts at most three times, and a cue in the 
 twice as much. The best kind wins when it scores at least 3 and at least 1 more than the
 runner-up, and only on a strong cue of its own (an anchor: "Protokoll", "Referat", "Notulen" or an
 agenda with attendees for minutes; "Pressemitteilung", a dateline or quoted speakers for a press
-release; "Projektbeschreibung", aims of a project, or a project, initiative or network named at the
-top for a project description). Documents of other kinds are "other": statutes, forms,
+release; "Projektbeschreibung", aims of a project, or a project, initiative or network named in the
+title for a project description, which without its name at the top also needs a score of 4). Documents of other kinds are "other": statutes, forms,
 applications, contracts, letters, reports, CVs and help pages, recognised by their own cues in the
 title or head (which always make them "other") or in the body (when these outweigh the best kind).
 """
@@ -18,6 +18,11 @@ from itertools import islice
 from ingest.metadata.entities import normalize
 
 MIN_SCORE = 3.0
+#: A project description's cues are common words ("Ziel", "initiativ", "project"): without its name at the
+#: top ("Projektbeschreibung", "Ziele des Projekts") it needs more of them.
+MIN_PROJECT_SCORE = 4.0
+#: Minutes recognised by their structure alone (an agenda and attendees, no "Protokoll" at the top).
+MIN_MINUTES_STRUCTURE_SCORE = 5.0
 MIN_MARGIN = 1.0
 TITLE_FACTOR = 2.0
 MAX_HITS_PER_CUE = 3
@@ -31,7 +36,7 @@ def _cues(*pairs: tuple[str, float]) -> tuple[tuple[re.Pattern[str], float], ...
 
 _NORMALIZED_CUES: dict[str, tuple[tuple[re.Pattern[str], float], ...]] = {
     "minutes": _cues(
-        (r"protokoll\w*|ergebnisprotokoll|sitzungsprotokoll", 3),
+        (r"\w*protokoll(?:e|s|en)?", 3),  # not "protokolliert", "Protokollierung"
         (r"zusammenfassung des (?:\w+ )?treffens", 3),
         (r"tagesordnung\w*|top \d{1,2}", 3),
         (r"teilnehmer\w*|teilnehmende", 2),
@@ -77,7 +82,7 @@ _DATELINE = re.compile(
 HEAD_CHARS = 400  # the title and the start of the text: where a document names its kind
 _ANCHORS: dict[str, re.Pattern[str]] = {
     "minutes": re.compile(
-        r"(?<!\w)(?:\w*protokoll\w*|niederschrift|zusammenfassung des (?:\w+ )?treffens|\w*referat|notulen|"
+        r"(?<!\w)(?:\w*protokoll(?:e|s|en)?|niederschrift|zusammenfassung des (?:\w+ )?treffens|\w*referat|notulen|"
         r"minutes of|meeting minutes|^ minutes|verslag van de (?:\w+ )?vergadering|besluitenlijst)(?!\w)"
     ),
     "press-release": re.compile(
@@ -113,6 +118,8 @@ _OTHER_KINDS = _cues(
     (r"lebenslauf|curriculum vitae|cv", 4),
     (r"klicken sie|wahlen sie|menu|dialogfeld|tastenkombination|klik op|kies|vaelg|klik pa|click|choose|"
      r"dialog box|keyboard shortcut|shortcut keys", 1),
+    (r"registerkarte|symbolleiste|kontextmenu|strg|ctrl|befehl|dialogboks|vaerktojslinje|fanebladet|"
+     r"werkbalk|dialoogvenster|tabblad|toolbar|tab page|menu bar|menulinje|menuleiste|menubalk", 1),
     (r"merkblatt|gebuhren|gebuhrenverzeichnis|leaflet|faq", 2),
 )  # fmt: skip
 OTHER_KIND_MIN_SCORE = 4.0
@@ -128,7 +135,7 @@ def _has_anchor(kind: str, body: str, head: str, text: str) -> bool:
         return all(pattern.search(body) for pattern in _MINUTES_STRUCTURE)
     if kind == "press-release":
         return _hits(_DATELINE, text[:HEAD_CHARS], 1) > 0 or _hits(_QUOTE_ATTRIBUTION, text, 2) > 0
-    return bool(_ANCHORS[kind].search(body) or _PROJECT_AT_TOP.search(head if head.strip() else body[:120]))
+    return bool(_ANCHORS[kind].search(body) or (head.strip() and _PROJECT_AT_TOP.search(head)))
 
 
 def other_kind_score(text: str, title: str | None, titled: bool = False) -> tuple[float, float]:
@@ -171,6 +178,11 @@ def classify_doctype(text: str, title: str | None) -> str:
     (best, top), (_, second) = ranked[0], ranked[1]
     if top < MIN_SCORE or top - second < MIN_MARGIN:
         return OTHER
+    top_text = normalize(title or "") + " " + normalize(text)[:HEAD_CHARS]
+    if best == "project-description" and top < MIN_PROJECT_SCORE and not _ANCHORS[best].search(top_text):
+        return OTHER
+    if best == "minutes" and top < MIN_MINUTES_STRUCTURE_SCORE and not _ANCHORS[best].search(top_text):
+        return OTHER  # an agenda and attendees without the minutes' name: a template, a help page
     body, head = normalize(text), normalize(title or "")
     at_top, overall = other_kind_score(text, title, titled=bool(_ANCHORS[best].search(head)))
     if at_top >= OTHER_KIND_MIN_SCORE or (overall >= OTHER_KIND_MIN_SCORE and overall >= top):
