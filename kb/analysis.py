@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache, lru_cache
 
-from whoosh.analysis import CompositeAnalyzer, Filter, LanguageAnalyzer, LowercaseFilter, RegexTokenizer
+from whoosh.analysis import CompositeAnalyzer, Filter, LanguageAnalyzer, RegexTokenizer
 from whoosh.lang import languages as _whoosh_languages
 
 from kb import compound
@@ -46,20 +46,33 @@ class _StatelessFilter(Filter):
         return hash(type(self))
 
 
-class TruncateFilter(_StatelessFilter):
-    """Index and query: a word longer than MAX_WORD_CHARS is cut to that length.
+class LowercaseCutFilter(_StatelessFilter):
+    """Index and query: a word lower-cased and cut to MAX_WORD_CHARS (whoosh's LowercaseFilter, bounded).
 
-    First in every analyzer, it also keeps the thread's analysis deadline (`analysis_deadline`).
+    In every analyzer, it also keeps the thread's analysis deadline (`analysis_deadline`).
     """
 
     def __call__(self, tokens):
         until = getattr(_deadline, "at", None)
-        for n, t in enumerate(tokens):
-            if until is not None and not n % _CLOCK_EVERY and time.monotonic() > until:
-                raise AnalysisTimeoutError(f"analysing the text took longer than {_deadline.seconds:g} s")
-            if len(t.text) > MAX_WORD_CHARS:
-                t.text = t.text[:MAX_WORD_CHARS]
+        if until is None:
+            for t in tokens:
+                text = t.text.lower()
+                t.text = text if len(text) <= MAX_WORD_CHARS else text[:MAX_WORD_CHARS]
+                yield t
+            return
+        left = 1
+        for t in tokens:
+            left -= 1
+            if not left:
+                left = _CLOCK_EVERY
+                if time.monotonic() > until:
+                    raise AnalysisTimeoutError(f"analysing the text took longer than {_deadline.seconds:g} s")
+            text = t.text.lower()
+            t.text = text if len(text) <= MAX_WORD_CHARS else text[:MAX_WORD_CHARS]
             yield t
+
+
+TruncateFilter = LowercaseCutFilter  # its name in the schemas of indexes written while it had one
 
 
 @contextmanager
@@ -120,7 +133,7 @@ def cognate_term(word: str) -> str | None:
 
 def exact_analyzer():
     """Words lower-cased (and cut to MAX_WORD_CHARS), nothing else: the exact field."""
-    return RegexTokenizer(WORD_PATTERN) | TruncateFilter() | LowercaseFilter()
+    return RegexTokenizer(WORD_PATTERN) | LowercaseCutFilter()
 
 
 class FoldFormsFilter(_StatelessFilter):
@@ -162,15 +175,14 @@ compound.on_protected_words_change(index_forms.cache_clear)
 
 def fold_analyzer():
     """Words folded both ways, with cognate keys and compound parts at index time."""
-    return RegexTokenizer(WORD_PATTERN) | TruncateFilter() | LowercaseFilter() | FoldFormsFilter()
+    return RegexTokenizer(WORD_PATTERN) | LowercaseCutFilter() | FoldFormsFilter()
 
 
 def chained_fold_analyzer():
     """fold_analyzer as three separate filters (indexes written before FoldFormsFilter; tests)."""
     return (
         RegexTokenizer(WORD_PATTERN)
-        | TruncateFilter()
-        | LowercaseFilter()
+        | LowercaseCutFilter()
         | CognateFilter()
         | CompoundFilter()
         | FoldFilter()
@@ -180,8 +192,8 @@ def chained_fold_analyzer():
 @cache
 def stem_analyzer(language: str):
     """Stemming and stop words for one language (words cut to MAX_WORD_CHARS first)."""
-    tokenizer, *filters = LanguageAnalyzer(language).items
-    return CompositeAnalyzer(tokenizer, TruncateFilter(), *filters)
+    tokenizer, _lowercase, *filters = LanguageAnalyzer(language).items
+    return CompositeAnalyzer(tokenizer, LowercaseCutFilter(), *filters)
 
 
 def analyze(analyzer, text: str) -> list[str]:
