@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: install run index docs test test-browser test-fault test-slow test-all lint format bench bench-embedding bench-html eval clean screenshots
+.PHONY: install run index docs test test-browser test-fault test-slow test-all lint format bench bench-embedding bench-html eval eval-metadata clean screenshots
 
 install: $(VENV)/.installed
 
@@ -59,6 +59,10 @@ bench-html: install
 
 eval: install
 	$(BIN)/python -m eval.run
+
+# derived titles, dates, kinds, languages and translation links on held-back halves, into docs/metadata.md
+eval-metadata: install
+	$(BIN)/python -m eval.metadata --write-doc
 
 # the pages of docs/ that are written from the code and the tests
 docs: install
