@@ -35,6 +35,7 @@ NARROW = {"width": 390, "height": 844}
 INTERNALS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"DeltaGenerator"), "a DeltaGenerator"),
     (re.compile(r"Traceback|StreamlitAPIException|\w+Error:|\w+Exception\b"), "a traceback or exception"),
+    (re.compile(r"\(\w+(Error|Exception)\)"), "an error no page caught (the app's one-line box)"),
     (re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>|\b[A-Z]\w+\(\w+="), "an object repr"),
     (re.compile(r"\bst\.\w+\(|\bdef \w+\(|\blambda\b|\bimport \w+|\) if \w+"), "Python source"),
     (re.compile(r"(?<![\w.])(None|True|False)(?![\w.])"), "a bare None/True/False"),

@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QuerySyntaxError as exc:
         print(f"kb: error: invalid query: {exc}", file=sys.stderr)
         return 2
-    except (IndexFolderError, SettingError) as exc:  # --index names a folder of documents; KB_X=abc
+    except (IndexFolderError, SettingError) as exc:  # --index names a folder of documents; a setting that is no number
         print(f"kb: error: {exc}", file=sys.stderr)
         return 2
     except (KBError, IngestError) as exc:  # an unknown document id, a busy index, an unreadable file …

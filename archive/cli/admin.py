@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import getpass
+import importlib.util
 import os
 import sys
+from pathlib import Path
 
 from archive.cli.output import emit
 from archive.cli.parser import UsageError
 from archive.cli.reading import open_kb
-from kb.settings import PROJECT_ROOT, Settings
+from kb.settings import Settings
+
+
+def _served_app() -> Path:
+    """webapp/asgi.py of the installed package (found without importing the app into the CLI)."""
+    spec = importlib.util.find_spec("webapp")
+    if spec is None or spec.origin is None:
+        raise UsageError("the app is not installed (the webapp package is missing)")
+    return Path(spec.origin).resolve().with_name("asgi.py")
 
 
 def cmd_serve(args, settings: Settings) -> int:
@@ -20,7 +30,7 @@ def cmd_serve(args, settings: Settings) -> int:
         "-m",
         "streamlit",
         "run",
-        str(PROJECT_ROOT / "asgi.py"),
+        str(_served_app()),
         "--server.address",
         args.address,
         "--server.port",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 import streamlit as st
 
@@ -11,11 +12,14 @@ from kb.vocabulary import Vocabulary
 from webapp import i18n, render, state
 from webapp.i18n import t
 
-SEARCH_PAGE = "webapp/pages/search.py"
-DOCUMENT_PAGE = "webapp/pages/document.py"
-EXPLORE_PAGE = "webapp/pages/explore.py"
-UPLOAD_PAGE = "webapp/pages/upload.py"
-ADMIN_PAGE = "webapp/pages/admin.py"
+# By absolute path, as webapp/main.py declares them: the entry is app.py in the checkout and
+# webapp/entry.py when served, and a relative path would be read against either's folder.
+_PAGES = Path(__file__).resolve().parent
+SEARCH_PAGE = str(_PAGES / "search.py")
+DOCUMENT_PAGE = str(_PAGES / "document.py")
+EXPLORE_PAGE = str(_PAGES / "explore.py")
+UPLOAD_PAGE = str(_PAGES / "upload.py")
+ADMIN_PAGE = str(_PAGES / "admin.py")
 
 
 def page_start() -> None:
