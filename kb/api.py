@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import pickle
 import struct
@@ -20,9 +19,9 @@ from kb.document_add import missing_ids, rejection
 from kb.errors import DocumentNotIndexedError, IndexDamagedError, UnknownDocumentError
 from kb.index import (
     adopt,
-    column_rows,
     document_from_fields,
     index_fields,
+    ledger,
     open_index,
     upsert,
     validate,
@@ -299,17 +298,7 @@ class KnowledgeBase:
         with self._lock, self._reading():
             session = self.session()
             reader, live = session.searcher.reader(), session.table.live
-            found = {}
-            for docnum, row in enumerate(column_rows(reader, "ledger")):
-                if not live[docnum]:  # the column also holds deleted documents
-                    continue
-                if row:
-                    doc_id, checksum, source = json.loads(row)
-                else:  # written without the column (by hand): its stored fields
-                    fields = reader.stored_fields(docnum)
-                    doc_id, checksum, source = fields["id"], fields.get("checksum"), fields.get("source")
-                found[doc_id] = (checksum or "", source or "")
-            return found
+            return {doc_id: (checksum, source) for _, doc_id, checksum, source in ledger(reader, live)}
 
     def stats(self, language: str = "en") -> IndexStats:
         """How many documents, with the counts of every facet."""

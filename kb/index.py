@@ -228,6 +228,20 @@ def adopt(ix: FileIndex, source: Path, wait_s: float = WRITE_WAIT_S) -> None:
         raise
 
 
+def ledger(reader, live) -> Iterator[tuple[int, str, str, str]]:
+    """(document number, id, checksum, source) of every live document, from the ledger column (or the
+    stored fields of a document written without it)."""
+    for docnum, row in enumerate(column_rows(reader, "ledger")):
+        if not live[docnum]:  # the column also holds deleted documents
+            continue
+        if row:
+            doc_id, checksum, source = json.loads(row)
+        else:
+            fields = reader.stored_fields(docnum)
+            doc_id, checksum, source = fields["id"], fields.get("checksum"), fields.get("source")
+        yield docnum, doc_id, checksum or "", source or ""
+
+
 def column_rows(reader, name: str) -> list[bytes | None]:
     """A column's value for every document of a reader, in document order (None where missing).
 

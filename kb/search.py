@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import replace
 from functools import reduce
@@ -14,7 +13,7 @@ from kb.analysis import STEM_LANGUAGES
 from kb.collect import Lexicon, expand_terms
 from kb.engine import Engine
 from kb.facets import FacetTable, read_table
-from kb.index import column_rows, document_from_fields
+from kb.index import document_from_fields, ledger
 from kb.models import FACETS, Facet, FacetValue, Hit, SearchPage, SearchRequest
 from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword, is_plain
 from kb.semantic.channel import (
@@ -51,12 +50,9 @@ class SearchSession:
     def doc_ids(self) -> list[str | None]:
         """The id of every document number (None for deleted ones), from the ledger column."""
         reader, live = self.searcher.reader(), self.table.live
-        ids: list[str | None] = []
-        for docnum, row in enumerate(column_rows(reader, "ledger")):
-            if not live[docnum]:
-                ids.append(None)
-            else:
-                ids.append(json.loads(row)[0] if row else reader.stored_fields(docnum)["id"])
+        ids: list[str | None] = [None] * len(live)
+        for docnum, doc_id, _, _ in ledger(reader, live):
+            ids[docnum] = doc_id
         return ids
 
     def close(self) -> None:
