@@ -205,3 +205,15 @@ def test_section_labels_and_default_names_are_no_declared_titles(declared):
 )
 def test_without_a_title_line_a_telling_file_name_is_the_title(text):
     assert choose_title(None, text, "Kooperationsvertrag_Netzwerk.docx") == "Kooperationsvertrag Netzwerk"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Protokoll 2020\n\nDie Sitzung begann um 10 Uhr.", "Protokoll 2020"),
+        ("Januari 2025\n\nNieuwsbrief van het netwerk\n\nTekst.", "Nieuwsbrief van het netwerk"),
+        ("Heerlen, 3 maart 2015\n\nNotulen van de vergadering\n\nTekst.", "Notulen van de vergadering"),
+    ],
+)
+def test_a_line_that_is_only_a_date_is_no_title_but_a_title_with_a_year_is(text, expected):
+    assert choose_title(None, text, "x.txt") == expected

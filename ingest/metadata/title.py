@@ -26,6 +26,8 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from ingest.metadata.dates import MONTHS
+
 MAX_DECLARED_CHARS = 200
 MAX_TITLE_CHARS = 160
 MAX_LINES_SCANNED = 40
@@ -127,11 +129,16 @@ _LIST_ITEM = re.compile(r"^(?:[•·▪◦�]\s+|\(?\d{1,3}[.)]\s|\(?[a-z]\)\s)
 _SUBJECT = re.compile(
     r"^(?:betreff|betr\.|vedr\.?|vedrørende|emne|onderwerp|betreft|subject|re)\s*:\s*(?P<rest>.*)$", re.I
 )
-_DATE_ONLY = re.compile(
-    r"^[\W\d]*(?:(?:[^\W\d_]+,?\s+)?(?:den\s+)?\d{1,2}\.?\s*)?[^\W\d_]{0,12}\.?\s*\d{4}[\W\d]*$"
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DATE_ONLY = re.compile(  # "Januari 2025", "Heerlen, 3. marts 2015", "12.03.2024": a date, not a title
+    rf"^[\W\d]*(?:[^\W\d_]+,\s+)?(?:den\s+)?(?:\d{{1,2}}\.?\s*)?(?:(?:{_MONTH_NAMES})\.?\s*)?\d{{4}}[\W\d]*$",
+    re.I,
 )
 _RUNNING_KEY = re.compile(r"[\d\W_]+")
-RUNNING_REPEATS = 3  # a line seen this often (digits aside) is a running head or foot
+_DIGIT = re.compile(r"\d")
+RUNNING_REPEATS = 3  # a line seen this often (digits aside) is a running head or foot …
+RUNNING_PLAIN_CHARS = 20_000  # … when it carries a page number, or the text is this long
+_QUOTES = '"“”„»«'
 _PIPE_ROW = re.compile(r"(?:^\s*\||\s\|\s|\|\s*$)")
 
 
@@ -181,12 +188,22 @@ def _furniture(line: str, raw: str, running: set[str]) -> bool:
         return True
     if _LIST_ITEM.match(raw.strip()) and not _HEADING.match(raw):
         return True
-    first = next((c for c in line if c.isalpha()), "")
     return (
         _running_key(line) in running
         or _label(line)
-        or (first.islower() and not _HEADING.match(raw))
+        or (_lower_fragment(line) and not _HEADING.match(raw))
         or bool(_DATE_ONLY.match(line))
+    )
+
+
+def _lower_fragment(line: str) -> bool:
+    """A line all in lower case that is a label ("verordening", "bevoegdheid raad") or a piece of a
+    sentence ("however, did not last long; it became"); "instructie On...GoSub" and "pdf encryption
+    test" may be titles."""
+    return (
+        line[:1].isalpha()
+        and line == line.lower()
+        and (len(line.split()) <= 2 or bool(re.search(r"[,;]", line)))
     )
 
 
@@ -195,13 +212,20 @@ def _running_key(line: str) -> str:
 
 
 def _running_heads(lines: list[str]) -> set[str]:
-    """Lines seen RUNNING_REPEATS times or more, digits and punctuation aside (page heads and feet)."""
+    """Page heads and feet: lines seen RUNNING_REPEATS times or more, digits and punctuation aside, that
+    carry a page number or stand in a long text (a help page repeating its title as a heading has none)."""
     counts: dict[str, int] = {}
+    numbered: set[str] = set()
     for line in lines:
         key = _running_key(line)
         if key and len(key) <= SHORT_LINE_CHARS:
             counts[key] = counts.get(key, 0) + 1
-    return {key for key, count in counts.items() if count >= RUNNING_REPEATS}
+            if _DIGIT.search(line):
+                numbered.add(key)
+    long_text = sum(len(line) for line in lines) >= RUNNING_PLAIN_CHARS
+    return {
+        key for key, count in counts.items() if count >= RUNNING_REPEATS and (long_text or key in numbered)
+    }
 
 
 def _joined(first: str, following: list[str]) -> str:
@@ -209,7 +233,7 @@ def _joined(first: str, following: list[str]) -> str:
     opened with a quote not yet closed, joined back into one line (at most MAX_TITLE_CHARS)."""
     text = first
     for line in following[:3]:
-        open_quote = text[:1] in "\"“”„»«'" and not re.search(r"[\"“”»«']$", text[1:])
+        open_quote = text[:1] in _QUOTES and sum(text.count(q) for q in _QUOTES) % 2 == 1
         caps = text.isupper() and line.isupper() and not _SENTENCE_END.search(text)
         if not (open_quote or caps) or len(text) + 1 + len(line) > MAX_TITLE_CHARS:
             break
