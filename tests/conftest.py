@@ -238,3 +238,14 @@ def shared_data_missing(what: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{message}: CI runs with ../shared beside the clone")
     pytest.skip(message)
+
+
+#: Files whose tests start, kill or race real processes (or run many archive operations through them):
+#: they form `make test-fault`, so that `make test` stays a fast first tier.
+FAULT_FILES = ("test_fault_", "test_archive_states.py", "test_ingest_names.py", "test_ingest_refusals.py")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if item.path.name.startswith(FAULT_FILES):
+            item.add_marker(pytest.mark.fault)

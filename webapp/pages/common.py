@@ -15,11 +15,9 @@ from webapp.i18n import t
 # By absolute path, as webapp/main.py declares them: the entry is app.py in the checkout and
 # webapp/entry.py when served, and a relative path would be read against either's folder.
 _PAGES = Path(__file__).resolve().parent
-SEARCH_PAGE = str(_PAGES / "search.py")
-DOCUMENT_PAGE = str(_PAGES / "document.py")
-EXPLORE_PAGE = str(_PAGES / "explore.py")
-UPLOAD_PAGE = str(_PAGES / "upload.py")
-ADMIN_PAGE = str(_PAGES / "admin.py")
+SEARCH_PAGE, DOCUMENT_PAGE, EXPLORE_PAGE, UPLOAD_PAGE, ADMIN_PAGE = (
+    str((_PAGES / name).with_suffix(".py")) for name in ("search", "document", "explore", "upload", "admin")
+)
 
 
 def page_start() -> None:
