@@ -20,12 +20,22 @@ MIN_CONFIDENCE_SHORT = 0.90
 #: them than langdetect's choice (interface names in English inside a Danish help page), the language is
 #: not certain and stays "und".
 _FUNCTION_WORD_LISTS = {
-    "de": "der die das und ist nicht mit auf den dem des ein eine einen für wird werden sie sich auch",
-    "da": "og er ikke det til på af med som at en et den der har kan skal for vil de",
-    "nl": "de het een en is niet van op met voor dat die te zijn wordt kan worden ook aan",
-    "en": "the and is not of on with for that to are be this can it as by from you",
+    "de": "der die das und ist nicht mit auf den dem des ein eine einen für wird werden sie sich auch ich wir",
+    "da": "og er ikke det til på af med som at en et den der har kan skal for vil de jeg vi ved fra hvis eller",
+    "nl": "de het een en is niet van op met voor dat die te zijn wordt kan worden ook aan bij als uit naar of",
+    "en": "the and is not of on with for that to are be this can it as by from you which or if when",
 }
-_FUNCTION_WORDS = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORD_LISTS.items()}
+_SHARED_WORDS = {  # in two of the lists ("de", "en", "is", "der"): they tell no language apart
+    word
+    for lang, words in _FUNCTION_WORD_LISTS.items()
+    for word in words.split()
+    if any(word in other.split() for o, other in _FUNCTION_WORD_LISTS.items() if o != lang)
+}
+_FUNCTION_WORDS = {
+    lang: frozenset(words.split()) - _SHARED_WORDS for lang, words in _FUNCTION_WORD_LISTS.items()
+}
+#: langdetect's near neighbours of the four, taken back when the function words clearly say so.
+_NEIGHBOURS = {"af": "nl", "fy": "nl", "lb": "de"}
 MIN_FUNCTION_WORDS = 8  # below this many function words the check says nothing
 _WORDS = re.compile(r"[^\W\d_]+")
 
@@ -117,12 +127,14 @@ def detect_language(text: str, declared: str | None = None) -> str:
     if not best or best[0].prob < (MIN_CONFIDENCE_SHORT if letters < SHORT_LETTERS else MIN_CONFIDENCE):
         return UNDETERMINED
     code = _ALIASES.get(best[0].lang.split("-")[0].lower(), best[0].lang.split("-")[0].lower())
+    counts = function_word_counts(sample)
+    by_words = function_word_language(sample)
+    if _NEIGHBOURS.get(code) is not None and function_word_language(sample, 3) == _NEIGHBOURS[code]:
+        return _NEIGHBOURS[code]  # Dutch help pages read as Afrikaans
     if code in _FUNCTION_WORDS:
-        counts = function_word_counts(sample)
-        by_words = function_word_language(sample)
         if by_words is not None and by_words != code:
             return UNDETERMINED
-        if letters < SHORT_LETTERS and counts[code] < max(counts.values()):
+        if letters < SHORT_LETTERS and counts[code] + 1 < max(counts.values()):
             return UNDETERMINED  # a short text whose few function words are another language's
     return code
 
@@ -137,8 +149,8 @@ def function_word_counts(text: str) -> dict[str, int]:
     return counts
 
 
-def function_word_language(text: str) -> str | None:
+def function_word_language(text: str, minimum: int = MIN_FUNCTION_WORDS) -> str | None:
     """de, da, nl or en when the text's function words clearly point to one (twice the next), else None."""
     ranked = sorted(function_word_counts(text).items(), key=lambda item: -item[1])
     (best, top), (_, second) = ranked[0], ranked[1]
-    return best if top >= MIN_FUNCTION_WORDS and top >= 2 * second else None
+    return best if top >= minimum and top >= 2 * second else None
