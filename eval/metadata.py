@@ -261,6 +261,7 @@ class Tally:
     text_dates_wrong: int = 0  # … with another date than the declared one
     languages: int = 0
     languages_right: int = 0
+    languages_und: int = 0  # left undetermined (not a wrong language)
     doctypes: int = 0
     doctypes_other: int = 0
     misses: list[str] = field(default_factory=list)
@@ -299,6 +300,7 @@ def measure(items: Iterable[Item]) -> dict[tuple[str, str], Tally]:
         if item.language:
             t.languages += 1
             t.languages_right += derived.language == item.language
+            t.languages_und += derived.language == "und"
             t.doctypes += 1
             t.doctypes_other += derived.doctype == "other"
     return out
@@ -437,6 +439,13 @@ def _wrong(figs: dict | None, key: str) -> str:
     return f"{row['text_dates_wrong']} of {row['declared']}" if row["declared"] else "–"
 
 
+def _wrong_language(figs: dict | None, key: str) -> str:
+    if figs is None or key not in figs["sets"] or "languages_und" not in figs["sets"][key]:
+        return "–"
+    row = figs["sets"][key]
+    return str(row["languages"] - row["languages_right"] - row["languages_und"])
+
+
 def _links(figs: dict | None, key: str) -> str:
     if figs is None or key not in figs.get("translations", {}):
         return "–"
@@ -468,14 +477,16 @@ def markdown(after: dict, before: dict | None) -> str:
             )
     lines += [
         "",
-        '| LibreOffice pages | half | language right, before | **now** | kind "other", before | **now** |',
-        "|---|---|--:|--:|--:|--:|",
+        "| LibreOffice pages | half | language right, before | **now** | wrong language (not und), before "
+        '| **now** | kind "other", before | **now** |',
+        "|---|---|--:|--:|--:|--:|--:|--:|",
     ]
     for which in (HELD, TUNE):
         key = f"libreoffice/{which}"
         lines.append(
             f"| titles, dates, languages, kinds | {which} | {_cell(before, key, 'languages_right', 'languages')} | "
-            f"**{_cell(after, key, 'languages_right', 'languages')}** | "
+            f"**{_cell(after, key, 'languages_right', 'languages')}** | {_wrong_language(before, key)} | "
+            f"**{_wrong_language(after, key)}** | "
             f"{_cell(before, key, 'doctypes_other', 'doctypes')} | **{_cell(after, key, 'doctypes_other', 'doctypes')}** |"
         )
     lines += [
