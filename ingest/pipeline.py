@@ -269,7 +269,8 @@ def _prepare_all(jobs: list[_Job], corpus: Path, limits: Limits, workers: int | 
     """(job, Document or (status, message)) for each job in order, extracting in worker processes.
 
     At most IN_FLIGHT_PER_WORKER files per worker are submitted ahead of the one yielded next. A
-    worker that dies breaks its pool: the files it had in flight fail, and a new pool reads the rest.
+    worker that dies breaks its pool: each file it had in flight is read once more in a process of its own
+    (so only the file that kills its reader fails), and a new pool reads the rest.
     """
     if not jobs:
         return
@@ -303,14 +304,29 @@ def _prepare_all(jobs: list[_Job], corpus: Path, limits: Limits, workers: int | 
             try:
                 result = future.result()
             except Exception as exc:  # a worker died (killed by the memory limit or a crash)
-                result = ("failed", f"{job.label}: the reader crashed ({type(exc).__name__}); file skipped")
                 if isinstance(exc, BrokenProcessPool) and owner is pool:
                     pool.shutdown(wait=True)
                     pool = None
+                # it may only have shared the pool with the file that broke it: read it once more, alone
+                result = _alone(job, corpus, limits) if isinstance(exc, BrokenProcessPool) else None
+                if result is None:
+                    result = (
+                        "failed",
+                        f"{job.label}: the reader crashed ({type(exc).__name__}); file skipped",
+                    )
             yield job, result
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _alone(job: _Job, corpus: Path, limits: Limits) -> Document | tuple[str, str] | None:
+    """The job read in a worker process of its own (None when that one dies too)."""
+    with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(limits,)) as solo:
+        try:
+            return solo.submit(_guarded, job, corpus, limits).result()
+        except BrokenProcessPool:
+            return None
 
 
 def _init_worker(limits: Limits) -> None:

@@ -9,6 +9,7 @@ import importlib.util
 import logging
 import os
 import shutil
+import signal
 import time
 import unicodedata
 from pathlib import Path
@@ -373,3 +374,34 @@ def test_committed_hostile_files_match_the_generator():
     for name, make in H.SMALL.items():
         assert (HOSTILE_DIR / name).read_bytes() == make(), name
     assert os.access(HOSTILE_DIR / "make_hostile.py", os.R_OK)
+
+
+def test_a_reader_that_dies_fails_alone_and_the_files_beside_it_are_read(tmp_path, monkeypatch, caplog):
+    """A worker killed mid-file breaks its pool: the files other workers had in flight are read again."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_CORPUS / "vocabulary.json", corpus)
+    (corpus / "a-killer.txt").write_text("Sprengsatz")
+    for n in range(3):
+        (corpus / f"b-slow-{n}.txt").write_text(f"{GOOD_TEXT} Nummer {n}.")
+    real_extract = ingest.extractors.extract
+
+    def selective(source, **kwargs):
+        if source.name == "a-killer.txt":
+            time.sleep(0.3)
+            os.kill(os.getpid(), signal.SIGKILL)  # what the kernel does to a reader over its memory
+        time.sleep(1.0)  # still reading when the other worker dies
+        return real_extract(source, **kwargs)
+
+    monkeypatch.setattr(ingest.extractors, "extract", selective)
+    kb = KnowledgeBase(tmp_path / "index", corpus)
+    limits = Limits(max_bytes=1 << 20, timeout_s=20.0, memory_mb=0)
+    outcomes = {o.source: o for o in run(kb, [corpus], limits=limits, workers=2)}
+    assert {name: o.status for name, o in outcomes.items()} == {
+        "a-killer.txt": "failed",
+        "b-slow-0.txt": "indexed",
+        "b-slow-1.txt": "indexed",
+        "b-slow-2.txt": "indexed",
+    }
+    assert "the reader crashed" in outcomes["a-killer.txt"].message
+    assert no_traceback_logged(caplog)
