@@ -380,7 +380,7 @@ def run_machine(steps_wanted: int, steps_per_run: int, profile: settings) -> int
     return STEPS["run"]
 
 
-MIN_STEPS, MIN_STEPS_SLOW = 30, 2000  # steps the fast and the slow run must take at least
+MIN_STEPS, MIN_STEPS_SLOW = 30, 600  # steps the fast and the slow run must take at least
 
 SHORT = settings(
     max_examples=2,
@@ -408,7 +408,7 @@ def test_random_operation_sequences_lose_nothing() -> None:
 
 @pytest.mark.slow
 @pytest.mark.timeout(1500)
-def test_two_thousand_random_steps_lose_nothing() -> None:
+def test_hundreds_of_random_steps_lose_nothing() -> None:
     steps = run_machine(MIN_STEPS_SLOW, 60, LONG)
     print(f"state machine: {steps} steps")
     assert steps >= MIN_STEPS_SLOW

@@ -116,13 +116,20 @@ def test_every_page_on_the_seed_corpus(seeded, tmp_path, request):
             _tour(url, out / label, viewport, _searches([]), list(SEED_DOCS), networks)
 
 
+#: help pages (each in four languages) and council agenda items of the real-documents tour, and the
+#: networks whose Explore page it opens at each size (the largest, and those without minutes first)
+REAL_HELP_PAGES, REAL_AGENDA_ITEMS, REAL_NETWORKS = 150, 1000, 8
+
+
 @pytest.mark.slow
 def test_every_page_on_real_documents(seeded, tmp_path, request):
     if not realcorpus.available():
         shared_data_missing("../shared/data")
     corpus, index, secrets = seeded
     folder = corpus / "documents"
-    written = realcorpus.write_libreoffice(folder, 500) + realcorpus.write_nordstemmen(folder, 2500)
+    written = realcorpus.write_libreoffice(folder, REAL_HELP_PAGES) + realcorpus.write_nordstemmen(
+        folder, REAL_AGENDA_ITEMS
+    )
     started = time.perf_counter()
     open_knowledge_base(load_settings(index, corpus)).close()
     took = time.perf_counter() - started
@@ -141,4 +148,5 @@ def test_every_page_on_real_documents(seeded, tmp_path, request):
     )
     with serve(corpus, index, secrets, tmp_path / "server.log", timeout_s=300) as url:
         for label, viewport in (("wide", WIDE), ("narrow", NARROW)):
-            _tour(url, out / label, viewport, searches, list(SEED_DOCS), [n for n, _ in nets])
+            chosen = [n for n, m in nets if not m][:2] + [n for n, m in nets if m]
+            _tour(url, out / label, viewport, searches, list(SEED_DOCS), chosen[:REAL_NETWORKS])
