@@ -45,6 +45,12 @@ def rows() -> list[Row]:
         _mod("test_fault_hostile"),
         _mod("test_fault_properties"),
     )
+    rebuild, disk, origin = (
+        _mod("test_fault_rebuild"),
+        _mod("test_fault_disk_full"),
+        _mod("test_fault_origin"),
+    )
+    names, unindexable = _mod("test_ingest_name_properties"), _mod("test_fault_unindexable")
     from archive import access as auth
     from archive import throttle
     from kb import compound, document_add, index, superseded
@@ -167,9 +173,105 @@ def rows() -> list[Row]:
                 "test_fault_unindexable::test_a_rebuild_goes_on_past_a_file_the_index_refuses",
                 "test_fault_hostile::test_kb_ingest_of_a_pdf_that_makes_pypdf_warn_prints_no_warnings",
             ),
-            "a file of one 8,000-letter word is indexed and rebuilt; a file whose analysis runs out of time is "
+            f"a file of one {len(unindexable.GIANT_TEXT.strip()):,}-letter word is indexed and rebuilt; a file whose analysis runs out of time is "
             "one `failed:` line, the others are indexed, and `corpus/` stays byte for byte as it was; a PDF of "
             "100,000 nested dictionaries prints no warnings",
+        ),
+        Row(
+            "A mistyped index folder deletes nothing",
+            "An index folder is one the product made (it holds `.network-kb-index`), or missing, or empty; any "
+            "other folder is refused with one line (`… is not a network-kb index; refusing to touch it`), and "
+            "the index can never be the corpus, lie inside it or hold it. A new schema removes only the "
+            "index's own files",
+            (
+                "test_index_folder::test_a_folder_of_documents_named_as_index_is_refused_and_left_as_it_was",
+                "test_index_folder::test_kb_index_dir_naming_a_folder_of_documents_is_refused",
+                "test_index_folder::test_the_corpus_can_never_be_the_index_nor_inside_or_around_it",
+                "test_index_folder::test_a_new_schema_version_removes_only_the_index_files",
+                "test_index_folder::test_a_whoosh_index_of_another_program_is_refused",
+            ),
+            "`stats`, `search`, `rebuild --yes`, `ingest` and `check --repair` with `--index` naming a folder "
+            "of documents, and `KB_INDEX_DIR=.`: exit 2, one line, every file of the folder byte for byte as it "
+            "was",
+        ),
+        Row(
+            "A rebuild is atomic to readers",
+            "The new index is built beside the live one (`INDEX.building-<pid>`) and swapped in by one commit; "
+            "what a killed rebuild leaves is removed by the next open",
+            (
+                "test_fault_rebuild::test_a_rebuild_killed_mid_way_leaves_every_document_searchable",
+                "test_fault_rebuild::test_a_rebuild_killed_at_any_point_leaves_every_document_searchable",
+                "test_fault_rebuild::test_searches_during_a_rebuild_never_see_fewer_documents",
+            ),
+            f"`kb rebuild` of {_n(rebuild.FILES)} files SIGKILLed at five points: every search afterwards "
+            "counts every document; a reader searching in a loop during a rebuild never sees fewer",
+        ),
+        Row(
+            "Damage found while the index is in use",
+            "The stamp records the last commit's generation, so a deleted newest table of contents is damage, "
+            "not an older index; a read error of a changed file is one line, and the index is moved aside and "
+            "rebuilt (the app reopens it); a full disk is one line and leaves the index whole",
+            (
+                "test_fault_damage_in_use::test_a_deleted_newest_table_of_contents_is_damage_not_an_older_index",
+                "test_fault_damage_in_use::test_a_postings_file_truncated_under_an_open_index_is_damage_and_the_next_open_rebuilds",
+                "test_app_damaged_index::test_a_postings_file_truncated_under_the_app_is_one_line_then_rebuilt",
+                "test_fault_disk_full::test_a_full_disk_during_an_import_is_one_line_and_the_index_stays_whole",
+            ),
+            f"an import onto a {disk.TMPFS_SIZE} tmpfs that fills: one line, exit 1, every document committed "
+            "before still searchable and no temporary folder left",
+        ),
+        Row(
+            "One document per file, always",
+            "A document's id is made from its corpus path alone: `NAME.txt` keeps `NAME`, other plain names keep "
+            "their suffix, any other name gets `~` and a hash of the path; two outside folders of one name are "
+            "imported apart (`NAME-2`, with a `.source` note); every file of a batch gets one outcome line",
+            (
+                "test_ingest_names::test_files_whose_names_made_one_id_are_each_a_document",
+                "test_ingest_names::test_kb_ingest_of_colliding_names_gives_one_line_per_file_and_totals_that_add_up",
+                "test_ingest_names::test_two_outside_folders_of_one_name_are_imported_apart",
+                "test_ingest_names::test_check_repair_moves_a_document_from_its_old_id_to_its_new_one",
+                "test_ingest_name_properties::test_every_file_of_any_layout_is_one_document_with_an_id_of_its_own",
+                "test_ingest_name_properties::test_every_file_of_many_layouts_is_one_document_with_an_id_of_its_own",
+            ),
+            "`report.docx`/`.pptx`/`.xlsx`, `Müller`/`Möller`, `Måde`/`Møde`, `Protokoll 1`/`Protokoll-1` and "
+            "NFC/NFD twins: 11 files, 11 documents, the same ids after a rebuild; hypothesis: "
+            f"{names.FEW.max_examples} folder layouts (slow: {names.MANY.max_examples})",
+        ),
+        Row(
+            "Files are checked before they are read",
+            "Files are opened without following links and without waiting (`O_NOFOLLOW`, `O_NONBLOCK`); kind "
+            "and size come from `fstat` first: links, FIFOs, devices and files over the limit get one line and "
+            "are never read; linked folders are not followed",
+            (
+                "test_ingest_refusals::test_a_fifo_in_a_folder_is_refused_without_waiting_for_a_writer",
+                "test_ingest_refusals::test_a_link_to_a_secret_outside_the_folder_is_not_read",
+                "test_ingest_refusals::test_a_file_over_the_limit_is_refused_from_its_size_before_it_is_read",
+                "test_ingest_refusals::test_discover_does_not_follow_linked_folders_or_loop",
+                "test_ingest_refusals::test_reserved_names_named_explicitly_are_skipped_with_why_and_check_stays_clean",
+            ),
+            "a FIFO, a link to the secrets file, a 2 GB sparse file and a folder linked into itself: one line "
+            "each, nothing read, `kb check` clean",
+        ),
+        Row(
+            "A reader that dies fails alone",
+            "A worker killed mid-file breaks its pool: the files the other workers had in flight are read once "
+            "more, each in a process of its own",
+            ("test_fault_hostile::test_a_reader_that_dies_fails_alone_and_the_files_beside_it_are_read",),
+            "a reader SIGKILLed while three good files are read beside it: it fails, the three are indexed",
+        ),
+        Row(
+            "Nobody in through another door",
+            "A guard before Streamlit lets the websocket, the cookie routes and uploads answer only the app's "
+            "own origin (or `KB_PUBLIC_URL`); uploads need a coordinator's cookie; an error no page caught shows "
+            "one line with its type only",
+            (
+                "test_fault_origin::test_a_page_from_another_origin_cannot_open_the_websocket",
+                "test_fault_origin::test_the_cookie_routes_answer_only_the_apps_own_origin",
+                "test_fault_origin::test_only_a_signed_in_coordinator_can_upload_files",
+                "test_fault_origin::test_a_forged_widget_value_gets_one_line_and_no_traceback",
+            ),
+            f"a real `kb serve`: a websocket from `{origin.FOREIGN}` and other origins is refused (403); "
+            "anonymous uploads are refused; a forged widget value gets one line, no traceback",
         ),
         Row(
             "HTML is stored as text only",
