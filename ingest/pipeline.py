@@ -47,6 +47,7 @@ class Outcome:
     status: str
     id: str | None = None
     message: str = ""
+    revises: bool = False  # it replaces the file's earlier "indexed" or "updated": the index refused it
 
 
 def content_checksum(data: bytes) -> str:
@@ -128,10 +129,13 @@ def run(
             log.warning("%s", outcome.message or outcome.source)
 
     def refused(doc_id: str, reason: str) -> None:
-        """A document the index could not take: its file's outcome becomes "failed" (reported again)."""
+        """A document the index could not take: its file's outcome becomes "failed" (reported as revising
+        the earlier one, so a caller that shows outcomes as they come can keep one per file)."""
         at = max(n for n, o in enumerate(outcomes) if o.id == doc_id and o.status in ("indexed", "updated"))
         label = outcomes.pop(at).source
-        report(Outcome(label, "failed", doc_id, f"{label}: {reason.removeprefix(f'{doc_id}: ')}"))
+        report(
+            Outcome(label, "failed", doc_id, f"{label}: {reason.removeprefix(f'{doc_id}: ')}", revises=True)
+        )
 
     jobs: list[_Job] = []
     seen_ids: dict[str, tuple[str, Path]] = {}  # id → the label and the file that has it

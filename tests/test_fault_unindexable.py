@@ -121,6 +121,20 @@ def test_kb_ingest_reports_the_refused_file_and_indexes_the_others(run_kb, setti
     assert documents(run_kb) == len(SEED_IDS) + 1
 
 
+def test_kb_ingest_json_gives_one_line_per_file_when_the_index_refuses_one(run_kb, settings, monkeypatch):
+    folder = settings.corpus_dir / "neu"
+    folder.mkdir()
+    (folder / "big.txt").write_text(BIG_TEXT)
+    (folder / "klein.txt").write_text("Ein kleines Dokument über Recycling.\n")
+    monkeypatch.setenv("KB_INDEX_TIMEOUT_S", "1")
+    result = run_kb("ingest", "--json", folder)
+    lines = [json.loads(line) for line in result.out.splitlines()]
+    assert sorted((line["source"], line["status"]) for line in lines) == [
+        ("neu/big.txt", "failed"),
+        ("neu/klein.txt", "indexed"),
+    ]
+
+
 def test_a_rebuild_goes_on_past_a_file_the_index_refuses(run_kb, settings, monkeypatch):
     (settings.corpus_dir / "documents" / "big.txt").write_text(BIG_TEXT)
     monkeypatch.setenv("KB_INDEX_TIMEOUT_S", "1")

@@ -133,6 +133,7 @@ class Progress:
 
     def __init__(self, total: int | None, *, json_mode: bool, what: str = "files") -> None:
         self.json_mode = json_mode
+        self.held: dict[str | None, list[Outcome]] = {}  # --json: files read, until their write is done
         self.bar = None
         if not json_mode and sys.stderr.isatty():
             from tqdm import tqdm
@@ -149,7 +150,12 @@ class Progress:
             )
 
     def __call__(self, outcome: Outcome) -> None:
-        if self.json_mode:
+        if self.json_mode:  # one line per file: a read file waits, as the index may still refuse it
+            if outcome.status in ("indexed", "updated") and outcome.id is not None:
+                self.held.setdefault(outcome.id, []).append(outcome)
+                return
+            if outcome.revises and self.held.get(outcome.id):
+                self.held[outcome.id].pop()
             emit(outcome_json(outcome))
             return
         if outcome.status in PROBLEMS:
@@ -158,10 +164,14 @@ class Progress:
                 self.bar.write(line, file=sys.stderr)
             else:
                 print(line, file=sys.stderr, flush=True)
-        if self.bar is not None:
+        if self.bar is not None and not outcome.revises:  # a revised file was counted once already
             self.bar.update(1)
 
     def close(self) -> None:
+        for outcomes in self.held.values():
+            for outcome in outcomes:
+                emit(outcome_json(outcome))
+        self.held = {}
         if self.bar is not None:
             self.bar.close()
 
