@@ -31,8 +31,9 @@ format: install
 # Each tier writes its per-test durations to test-output/durations-TIER.xml (JUnit XML).
 PYTEST := $(BIN)/python -m pytest -q --durations=5
 
+# the fast tier on both cores (pytest-xdist); the others one test at a time, as they start processes
 test: lint
-	$(PYTEST) -m "not slow and not browser and not fault" --junitxml=test-output/durations-fast.xml
+	$(PYTEST) -n 2 -m "not slow and not browser and not fault" --junitxml=test-output/durations-fast.xml
 
 # pytest exits 5 when a tier selects no test: that is not a failure.
 test-browser: install
