@@ -135,5 +135,5 @@ def show() -> None:
             f'<tr><td class="when">{html.escape(when)}</td><td>{html.escape(user)}</td>'
             f"<td>{html.escape(_action_name(action))}</td><td>{doc}</td><td>{html.escape(change)}</td></tr>"
         )
-    st.caption(t("audit.count", shown=len(shown), total=len(rows)))
+    st.caption(t("audit.count.one" if len(rows) == 1 else "audit.count", shown=len(shown), total=len(rows)))
     st.html(render.STYLE + STYLE + f'<table class="kb-audit"><tr>{head}</tr>{"".join(body)}</table>')
