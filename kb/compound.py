@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import marshal
-import math
 import threading
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -229,7 +228,3 @@ def _best_split(word: str) -> tuple[tuple[str, ...], float] | None:
     parts, total = splits[0]
     return parts, total / len(parts)
 
-
-def split_score(parts: tuple[str, ...]) -> float:
-    """Geometric-mean frequency of parts (for tests and diagnostics)."""
-    return math.fsum(_zipf(p) for p in parts) / max(1, len(parts))

@@ -35,7 +35,7 @@ BUILDING = ".building-"  # INDEX.building-<pid>: a rebuild's new index, beside t
 #: folder, our stamp, marker and note of replaced files (and their temporary files).
 _OWN = re.compile(
     rf"^(_?{INDEX_NAME}_.*|{INDEX_NAME}\.tmp|{re.escape(STAMP_FILE)}|\.{re.escape(STAMP_FILE)}\..*"
-    rf"|{re.escape(MARKER)}(\..*)?|\.superseded\.json.*)$"
+    rf"|{re.escape(MARKER)}(\..*)?|\.\.?superseded\.json.*)$"
 )
 
 

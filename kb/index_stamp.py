@@ -4,14 +4,13 @@ every segment file it wrote, and the check of an opened index against it."""
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zlib
 from pathlib import Path
 
 from whoosh.index import FileIndex
 
 from kb.errors import IndexDamagedError
+from kb.files import atomic_write
 from kb.index_folder import INDEX_NAME, STAMP_FILE
 from kb.schema import SCHEMA_VERSION
 
@@ -71,10 +70,7 @@ def record_files(index_dir: Path, ix: FileIndex) -> None:
     data = json.dumps(
         {"schema_version": SCHEMA_VERSION, "generation": generation, "files": files, "crc": crcs}
     )
-    fd, tmp = tempfile.mkstemp(prefix=f".{STAMP_FILE}.", dir=index_dir)  # unique: writers may race here
-    with os.fdopen(fd, "w") as fh:
-        fh.write(data)
-    os.replace(tmp, index_dir / STAMP_FILE)
+    atomic_write(index_dir / STAMP_FILE, data.encode("utf-8"))  # a unique temporary file: writers may race
 
 
 def validate(ix: FileIndex, index_dir: Path) -> None:

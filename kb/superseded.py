@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 
 from whoosh.index import TOC
 from whoosh.writing import SegmentWriter
+
+from kb.files import atomic_write
 
 #: How long the files of a replaced segment or table of contents stay on disk.
 GRACE_S = 600.0
@@ -70,10 +71,7 @@ def remove_replaced(folder: Path, replaced: set[str], now: float | None = None) 
         keep[name] = since
     if keep == earlier:  # nothing newly replaced or removed: the note stands
         return deleted
-    fd, tmp = tempfile.mkstemp(prefix=f"{LEDGER}.", dir=folder)
-    with os.fdopen(fd, "w") as fh:
-        json.dump(keep, fh)
-    os.replace(tmp, folder / LEDGER)
+    atomic_write(folder / LEDGER, json.dumps(keep).encode("utf-8"))
     return deleted
 
 

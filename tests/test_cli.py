@@ -84,7 +84,7 @@ def test_search_json_has_every_field_of_the_contract(seeded_cli):
     assert {"hits", "facets", "suggestion"} <= set(page)
     assert page["query"] == "Ems-Achse"
     assert page["total"] == 2
-    assert isinstance(page["took_ms"], float) and page["took_ms"] >= 0
+    assert isinstance(page["took_ms"], float) and 0 < page["took_ms"] < 60_000
     assert page["suggestion"] is None
     assert page["relaxed"] is False and page["meaning"] is False  # every word matched; tests run words only
     relaxed = seeded_cli("search", "--json", "Kunststoffnetzwerk Vejle").json
