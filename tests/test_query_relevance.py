@@ -106,8 +106,11 @@ def test_a_single_word_adds_its_cognate_key_below_concept_terms_when_expanding()
 
 def test_several_plain_words_add_cognate_keys_only_to_the_relaxed_search():
     assert cognate_terms(plan("Funktion Tabelle").query) == set()
-    relaxed = {term for _, term, _ in cognate_terms(plan("Funktion Tabelle", relaxed=True).query)}
+    relaxed = {
+        term for _, term, _ in cognate_terms(plan("Funktion Tabelle", relaxed=True, filtered=True).query)
+    }
     assert relaxed == {"#funkt", "#tabel"}
+    assert cognate_terms(plan("Funktion Tabelle", relaxed=True).query) == set()  # no language filter
     assert {term for _, term, _ in cognate_terms(plan("Funktion AND Tabelle").query)} == {"#funkt", "#tabel"}
 
 
@@ -227,3 +230,36 @@ def test_cooperation_finds_cooperation_in_another_language_and_not_every_network
         ]
     )
     assert search(kb_empty, "samenwerking", expand=True) == (["coop"], False)
+
+
+# -- expansions earn their place: a known word is found as it is ------------------------------------------
+
+KNOWN = [
+    doc("k1", "Die Kommune plant den Haushalt für das nächste Jahr.", title="Haushaltsplan", language="de"),
+    doc("k2", "Der Rat der Kommune berät den Haushalt.", title="Ratssitzung", language="de"),
+    doc("k3", "Die Kommune legt ihren Haushalt offen.", title="Transparenz", language="de"),
+    doc("talk", "Kommunikation im Team und mit der Community.", title="Kommunikation", language="de"),
+    doc("inn", "Das Gasthaus liegt an der Haltestelle am Markt.", title="Gasthaus", language="de"),
+    doc("villa", "Ein Landhaus mit Garten; Halteverbot vor der Tür.", title="Landhaus", language="de"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"), [("Kommune", ["k1", "k2", "k3"]), ("Haushalt", ["k1", "k2", "k3"])]
+)
+def test_a_known_word_is_not_fuzzed_decompounded_or_keyed_into_unrelated_words(kb_empty, text, found):
+    kb_empty.write(KNOWN)
+    ids, relaxed = search(kb_empty, text, fuzzy=True, expand=True)
+    assert (sorted(ids), relaxed) == (found, False)
+
+
+def test_an_unknown_compound_is_still_found_by_its_parts(kb_empty):
+    kb_empty.write(KNOWN + COMPOUNDS)
+    assert search(kb_empty, "Plastnetværk", expand=True)[0][:2] == ["whole", "apart"]
+
+
+def test_a_word_of_a_term_of_several_words_names_no_concept():
+    concepts = ConceptIndex(load_vocabulary(SEED_CORPUS))
+    assert concepts.concepts("new") == set()  # "new development" is a term of innovation, "new" is not
+    assert "innovation" in concepts.concepts("Innovation")
+    assert not any(term == "Innovation" for _, term in concepts.other_terms("new"))

