@@ -89,24 +89,22 @@ def env(name: str) -> str | None:
 
 def env_int(name: str, default: int) -> int:
     """A whole-number setting; a value that is none is one line naming the variable."""
-    value = env(name)
-    if value is None:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise SettingError(f"{name}={value!r} is not a whole number") from None
+    return _number(name, default, int, "a whole number")
 
 
 def env_float(name: str, default: float) -> float:
     """A number setting; a value that is none is one line naming the variable."""
+    return _number(name, default, float, "a number")
+
+
+def _number(name: str, default, kind, what: str):
     value = env(name)
     if value is None:
         return default
     try:
-        return float(value)
+        return kind(value)
     except ValueError:
-        raise SettingError(f"{name}={value!r} is not a number") from None
+        raise SettingError(f"{name}={value!r} is not {what}") from None
 
 
 @dataclass(frozen=True)
