@@ -93,6 +93,20 @@ def open_knowledge_base(
     return kb
 
 
+#: Files the archive keeps beside its secrets file (sign-ins, sessions, the audit log).
+OWN_FILES = (AUDIT_FILE, "signin-failures.json", "session.key", "revoked-sessions")
+
+
+def own_data(settings: Settings) -> list[Path]:
+    """The archive's own files and folders, never documents: the index (and the folders a rebuild or
+    damage leaves beside it), the secrets file and the files kept beside it. `kb ingest .` in the
+    folder that holds `var/` must not import the password hashes or the audit log."""
+    index = Path(settings.index_dir)
+    secrets = Path(settings.secrets_file)
+    siblings = index.parent.glob(f"{index.name}.*") if index.parent.is_dir() else ()
+    return [index, *siblings, secrets, *(secrets.parent / name for name in OWN_FILES)]
+
+
 def ingest(
     kb: KnowledgeBase,
     settings: Settings,
@@ -119,6 +133,7 @@ def ingest(
         progress=progress,
         workers=workers,
         imports=imports,
+        skip=own_data(settings),
     )
     outcomes += index_twins(kb, settings, _replaced_contents(before, outcomes))
     imported = [o for o in outcomes if o.message.startswith("imported from ")]

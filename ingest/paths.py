@@ -40,13 +40,17 @@ def reserved_reason(name: str) -> str:
 def scan(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[Found]:
     """Every file below the paths, sorted, with why it is refused; links are never followed.
 
-    Hidden files and folders, metadata files and vocabularies below a folder are left out without a
-    word; a path named itself that is one of them is refused with why. A link (to a file or a folder)
+    Hidden files and folders, metadata files, vocabularies and the `skip` paths (the archive's own
+    files and folders) below a folder are left out without a word; a path named itself that is one of
+    them is refused with why. A link (to a file or a folder)
     and anything that is not a regular file (a FIFO, a device, a socket) is refused, never opened.
     """
     skipped = {Path(p).resolve() for p in skip}
     for root in paths:
         root = Path(root)
+        if root.resolve() in skipped:
+            yield Found(root, "the archive's own data (its index, sign-ins or audit log), not a document")
+            continue
         if not root.is_dir():
             reason = reserved_reason(root.name) or refusal(root)
             yield Found(root, reason)
@@ -70,7 +74,7 @@ def scan(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[Found]:
                 elif entry.is_dir(follow_symlinks=False):
                     if path.resolve() not in skipped:
                         folders.append(path)
-                elif not reserved_reason(entry.name):
+                elif not reserved_reason(entry.name) and path.resolve() not in skipped:
                     yield Found(path, "" if entry.is_file(follow_symlinks=False) else refusal(path))
             stack.extend(reversed(folders))
 

@@ -108,8 +108,11 @@ def run(
     progress: Callable[[Outcome], None] | None = None,
     workers: int | None = None,
     imports: Import | None = None,
+    skip: Iterable[Path] = (),
 ) -> list[Outcome]:
     """Ingest files and folders into the index; returns one outcome per file (and per pruned document).
+
+    `skip`: files and folders that are never documents (the archive's own data); the index always is.
 
     With `imports`, files from outside the corpus are stored in it (once read) and indexed there.
     """
@@ -140,7 +143,7 @@ def run(
     jobs: list[_Job] = []
     seen_ids: dict[str, tuple[str, Path]] = {}  # id → the label and the file that has it
     by_source = {src: i for i, (_, src) in known.items()}
-    for found in scan(paths, skip=[kb.index_dir]):
+    for found in scan(paths, skip=[kb.index_dir, *skip]):
         path = found.path
         if found.refused:
             shown = _shown(path, corpus)

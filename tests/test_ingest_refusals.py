@@ -5,8 +5,11 @@ vocabularies are no documents to ingest and to check alike.
 
 from __future__ import annotations
 
+import json
 import os
 import resource
+import shutil
+import subprocess
 
 import pytest
 
@@ -17,6 +20,7 @@ from ingest.reading import NotRegularFile, TooLarge, file_checksum, read_regular
 from ingest.sidecar import read_sidecar
 from kb.api import KnowledgeBase
 from kb.models import SearchRequest
+from tests.conftest import KB_EXECUTABLE, SEED_CORPUS
 
 TEXT = "Ein Bericht des Netzwerks über Kunststoff und Ausbildung."
 
@@ -198,3 +202,38 @@ def test_kb_add_refuses_a_fifo_and_a_file_over_the_limit_before_reading(run_kb, 
         ),
     ]
     assert not (settings.corpus_dir / "uploads").exists()
+
+
+def test_ingesting_the_folder_that_holds_the_archive_imports_none_of_its_own_data(tmp_path):
+    """`kb ingest .` where corpus/ and var/ live: the password hashes, the audit log and the index (and
+    a damaged one moved aside) are the archive's own data, never documents."""
+    from archive.access import add_coordinator
+
+    project = tmp_path / "project"
+    shutil.copytree(SEED_CORPUS, project / "corpus")
+    (project / "notes").mkdir()
+    (project / "notes" / "plan.txt").write_text(TEXT, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")} | {"KB_SEMANTIC": "off"}
+
+    def kb(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(KB_EXECUTABLE), *args], cwd=project, env=env, capture_output=True, text=True, timeout=300
+        )
+
+    assert kb("ingest").returncode == 0
+    add_coordinator(project / "var" / "coordinators.json", "anna", "a-long-password")
+    (project / "var" / "index.damaged-20260101T000000").mkdir()
+    (project / "var" / "index.damaged-20260101T000000" / "kb_schema.json").write_text("{}")
+    result = kb("ingest", "--json", ".")
+    assert result.returncode == 0, result.stderr
+    sources = [json.loads(line)["source"] for line in result.stdout.splitlines()]
+    assert [s for s in sources if "var/" in s] == []
+    assert any(s.endswith("notes/plan.txt") for s in sources)
+    imported = [
+        p.relative_to(project / "corpus") for p in (project / "corpus" / "imports").rglob("*") if p.is_file()
+    ]
+    assert [p for p in imported if "var" in p.parts] == []
+    assert json.loads(kb("search", "scrypt", "--json").stdout)["total"] == 0
+    named = kb("ingest", "--json", "var/coordinators.json")
+    line = json.loads(named.stdout)
+    assert line["status"] == "skipped" and "the archive's own data" in line["message"]

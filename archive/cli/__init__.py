@@ -40,6 +40,14 @@ COMMANDS = {
 }
 
 
+def _error(message: object) -> None:
+    """One line on stderr, whatever the message holds (a typed value may carry line breaks)."""
+    text = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(message)
+    )
+    print(f"kb: error: {text}", file=sys.stderr)
+
+
 def _log_level() -> str:
     level = (env("KB_LOG_LEVEL") or "WARNING").upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
@@ -56,16 +64,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # inside the try: a closed pipe shows here for short outputs
         return code
     except UsageError as exc:
-        print(f"kb: error: {exc}", file=sys.stderr)
+        _error(exc)
         return 2
     except QuerySyntaxError as exc:
-        print(f"kb: error: invalid query: {exc}", file=sys.stderr)
+        _error(f"invalid query: {exc}")
         return 2
-    except (IndexFolderError, SettingError) as exc:  # --index names a folder of documents; a setting that is no number
-        print(f"kb: error: {exc}", file=sys.stderr)
+    except (
+        IndexFolderError,
+        SettingError,
+    ) as exc:  # --index names a folder of documents; a setting that is no number
+        _error(exc)
         return 2
     except (KBError, IngestError) as exc:  # an unknown document id, a busy index, an unreadable file …
-        print(f"kb: error: {exc}", file=sys.stderr)
+        _error(exc)
         return 1
     except BrokenPipeError:  # the reader went away (`kb search … | head`): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -75,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS):
             raise
         where = f" {exc.filename}" if exc.filename else ""
-        print(f"kb: error: cannot write{where}: {exc.strerror}", file=sys.stderr)
+        _error(f"cannot write{where}: {exc.strerror}")
         return 1
     except KeyboardInterrupt:
         print("kb: interrupted", file=sys.stderr)

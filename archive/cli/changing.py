@@ -17,8 +17,8 @@ from ingest.reading import read_regular
 from kb.settings import Settings
 
 
-def _progress(args, paths: list[Path], skip: Path) -> Progress:
-    total = sum(1 for _ in scan(paths, skip=[skip])) if not args.json and sys.stderr.isatty() else None
+def _progress(args, paths: list[Path], skip: list[Path]) -> Progress:
+    total = sum(1 for _ in scan(paths, skip=skip)) if not args.json and sys.stderr.isatty() else None
     return Progress(total, json_mode=args.json)
 
 
@@ -28,7 +28,7 @@ def cmd_ingest(args, settings: Settings) -> int:
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
-    progress = _progress(args, paths, kb.index_dir)
+    progress = _progress(args, paths, service.own_data(settings))
     try:
         outcomes = service.ingest(
             kb, settings, paths, prune=args.prune, progress=progress, workers=args.workers, user=args.user
@@ -130,7 +130,7 @@ def cmd_rebuild(args, settings: Settings) -> int:
         if answer not in ("y", "yes", "j", "ja"):
             print("nothing changed", file=sys.stderr)
             return 1
-    progress = _progress(args, [settings.corpus_dir], kb.index_dir)
+    progress = _progress(args, [settings.corpus_dir], service.own_data(settings))
     try:
         outcomes = service.rebuild(kb, settings, progress, user=args.user, plan=plan)
     finally:
