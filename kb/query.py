@@ -37,6 +37,9 @@ RARE_DOC_FREQUENCY = 2  # words in at most this many documents also get fuzzy va
 #: compound parts, its cognate key or its typo variants ("Kommune" is not Kommunikation, "Haushalt"
 #: not Gasthaus with a "halt" elsewhere).
 KNOWN_DOCS = RARE_DOC_FREQUENCY + 1
+#: A word at least this common in one of the four languages (wordfreq's zipf scale) is typed as meant:
+#: it gets no typo variants ("abwenden" is not "anwenden", "Trommer" not "Trommeln").
+LEXICON_ZIPF = 2.5
 RELAXED_MINIMUM = 0.9
 RELAXED_IDF_FLOOR = 0.02  # a word in most documents still counts a little (it is in the matches)
 PROXIMITY_SLOP = 4  # words at most this far apart count as near
@@ -284,7 +287,7 @@ class _Builder:
     def fuzzy_variants(self, folded: str) -> list[Q.Query]:
         if not self.fuzzy or len(folded) < 5 or not folded.isalpha():
             return []
-        if self.doc_frequency(folded) > RARE_DOC_FREQUENCY:
+        if self.doc_frequency(folded) > RARE_DOC_FREQUENCY or is_common_word(folded):
             return []
         maxdist = 2 if len(folded) >= 9 else 1
         return [Q.FuzzyTerm("fold", folded, boost=FUZZY_BOOST, maxdist=maxdist, prefixlength=1)]
@@ -312,6 +315,16 @@ class _Builder:
         if not self.cognates or not terms:
             return []
         return [_seq("title_fold", terms, COGNATE_BOOST), _seq("fold", terms, COGNATE_BOOST)]
+
+
+@lru_cache(maxsize=50_000)
+def is_common_word(word: str) -> bool:
+    """Whether a word is at least LEXICON_ZIPF common in German, Danish, Dutch or English."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover - wordfreq is a declared dependency
+        return False
+    return any(zipf_frequency(word, lang) >= LEXICON_ZIPF for lang in ("de", "da", "nl", "en"))
 
 
 @lru_cache(maxsize=50_000)
@@ -405,10 +418,10 @@ def build_query(
     text = suspended_hyphens(_QUESTION_MARK.sub("", text)).strip()
     check_syntax(text)
     # A cognate key is weak evidence: several plain words must first all match directly, and their
-    # keys join the relaxed search that follows when none does (else they would keep it from running),
-    # when the search is filtered to some languages: unfiltered, a word is found in its own language,
-    # and a key of words nobody wrote ("Quantenverschränkung": #quant) finds only unrelated ones.
-    cognates = (relaxed and filtered) or not is_multiword(text)
+    # keys join the relaxed search that follows when none does (else they would keep it from running).
+    # Only when the search is filtered to some languages: unfiltered, a word is found in its own
+    # language, and the key of a word nobody wrote finds unrelated ones ("Contemporary": #konte, könnten).
+    cognates = filtered and (relaxed or not is_multiword(text))
     builder = _Builder(
         languages, concepts, vocabulary, expand, fuzzy, doc_frequency, relaxed, cognates, doc_count
     )

@@ -89,7 +89,8 @@ def test_a_best_cosine_that_chance_gives_is_no_confidence() -> None:
     assert not channel.confident(noise, docs)
     assert channel.meaning_candidates(noise, np.ones(len(noise), dtype=bool)).tolist() == []
     found = noise.copy()
-    found[123] = 0.75 + 0.012 * (channel.expected_best_z(len(noise)) + channel.CONFIDENCE_Z + 0.5)
+    twentieth = np.sort(noise)[-channel.CONFIDENCE_RANK]
+    found[123] = twentieth + channel.CONFIDENCE_MARGIN + 0.001  # one that stands out
     assert channel.confident(found, docs)
     assert channel.meaning_candidates(found, np.ones(len(found), dtype=bool)).tolist()[0] == 123
     few = np.array([0.80, 0.81, 0.83], dtype=np.float32)  # too few for a distribution: a lift
