@@ -83,11 +83,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except OSError as exc:  # the disk filled while writing the corpus (the index says so itself)
-        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS):
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS):
+            where = f" {exc.filename}" if exc.filename else ""
+            _error(f"cannot write{where}: {exc.strerror}")
+            return 1
+        if exc.filename is None:
             raise
-        where = f" {exc.filename}" if exc.filename else ""
-        _error(f"cannot write{where}: {exc.strerror}")
-        return 1
+        _error(f"{exc.filename}: {(exc.strerror or str(exc)).lower()}")  # a name too long, a folder denied …
+        return 2 if exc.errno == errno.ENAMETOOLONG else 1
     except KeyboardInterrupt:
         print("kb: interrupted", file=sys.stderr)
         return 130
