@@ -22,7 +22,7 @@ from pathlib import Path
 from ingest.errors import IngestError, UnsupportedFile
 from ingest.paths import discover, document_id, file_id, scan, source_label  # noqa: F401  (named here too)
 from ingest.reading import NotRegularFile, file_checksum
-from ingest.sidecar import sidecar_bytes
+from ingest.sidecar import sidecar_bytes, sidecar_path
 from ingest.worker import Limits, prepare
 from kb.api import KnowledgeBase
 from kb.models import Document
@@ -131,14 +131,21 @@ def run(
         elif outcome.status == "failed":  # (with `progress`, the caller shows it: one line per file)
             log.warning("%s", outcome.message or outcome.source)
 
+    stored_new: dict[str, Path] = {}  # imports stored by this run where no copy was before: id → file
+
     def refused(doc_id: str, reason: str) -> None:
         """A document the index could not take: its file's outcome becomes "failed" (reported as revising
         the earlier one, so a caller that shows outcomes as they come can keep one per file)."""
         at = max(n for n, o in enumerate(outcomes) if o.id == doc_id and o.status in ("indexed", "updated"))
         label = outcomes.pop(at).source
-        report(
-            Outcome(label, "failed", doc_id, f"{label}: {reason.removeprefix(f'{doc_id}: ')}", revises=True)
-        )
+        note = ""
+        if doc_id in stored_new:  # an import the index refused leaves the corpus as it was
+            target = stored_new.pop(doc_id)
+            sidecar_path(target).unlink(missing_ok=True)
+            target.unlink(missing_ok=True)
+            note = " (not imported)"
+        message = f"{label}: {reason.removeprefix(f'{doc_id}: ')}{note}"
+        report(Outcome(label, "failed", doc_id, message, revises=True))
 
     jobs: list[_Job] = []
     seen_ids: dict[str, tuple[str, Path]] = {}  # id → the label and the file that has it
@@ -203,7 +210,10 @@ def run(
     for job, result in _prepare_all(jobs, corpus, limits, workers):
         if isinstance(result, Document) and job.target is not None and imports is not None:
             try:
+                new = not job.target.exists()
                 imports.store(job.path, job.target)
+                if new:
+                    stored_new[job.id] = job.target
             except (OSError, IngestError) as exc:
                 reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
                 result = ("failed", f"{job.label}: cannot store the file in the corpus: {reason}")

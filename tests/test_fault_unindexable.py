@@ -149,3 +149,21 @@ def test_a_rebuild_goes_on_past_a_file_the_index_refuses(run_kb, settings, monke
     assert len(failed) == 1 and "documents/big.txt: cannot be indexed" in failed[0]
     assert "Traceback" not in result.err
     assert documents(run_kb) == len(SEED_IDS)
+
+
+def test_an_import_the_index_refuses_is_not_kept_in_the_corpus(run_kb, settings, monkeypatch, tmp_path):
+    assert run_kb("ingest").code == 0
+    outside = tmp_path / "outside" / "Berichte"
+    outside.mkdir(parents=True)
+    (outside / "big.txt").write_text(BIG_TEXT)
+    (outside / "klein.txt").write_text("Ein kleines Dokument über Recycling.\n")
+    monkeypatch.setenv("KB_INDEX_TIMEOUT_S", DEADLINE_S)
+    result = run_kb("ingest", "--json", outside)
+    statuses = {
+        Path(json.loads(line)["source"]).name: json.loads(line)["status"] for line in result.out.splitlines()
+    }
+    assert statuses == {"big.txt": "failed", "klein.txt": "indexed"}
+    stored = sorted(p.name for p in (settings.corpus_dir / "imports").rglob("*.txt"))
+    assert stored == ["klein.txt"]
+    check = run_kb("check")
+    assert check.code == 0, check.out + check.err
