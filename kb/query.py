@@ -121,45 +121,58 @@ class ConceptIndex:
         self.terms: dict[str, dict[str, tuple[str, ...]]] = {}
         self.keys: dict[str, set[str]] = {}
         self.aligned = frozenset(entry.id for entry in vocabulary.concepts)
-        self._other_terms: dict[str, tuple[tuple[str, str], ...]] = {}  # per word, for this vocabulary
+        self._other_terms: dict[tuple[str, frozenset[str]], tuple[tuple[str, str], ...]] = {}  # per word
+        #: a stem of a multi-word term → (concept, all the term's stems): the word names the concept only
+        #: in a query that holds the whole term ("skilled workers" yes, "new" of "new development" no)
+        self.parts: dict[str, list[tuple[str, frozenset[str]]]] = {}
         for concept, terms in vocabulary.linked_terms():
             self.terms[concept] = {lang: tuple(words) for lang, words in terms.items()}
             for lang, words in terms.items():
                 for word in words:
                     for key in self._keys(word, (lang,)):
                         self.keys.setdefault(key, set()).add(concept)
+                    if len(analyze(_EXACT, word)) > 1 and lang in self.languages:
+                        stems = frozenset(fold(s) for s in stems_of(lang, word))
+                        for stem in stems:
+                            self.parts.setdefault(stem, []).append((concept, stems))
 
     def _keys(self, word: str, languages: Iterable[str]) -> set[str]:
         keys = {fold(word)}
-        if len(analyze(_EXACT, word)) > 1:  # "new development" is a term, "new" alone is not
-            return {k for k in keys if k}
-        for lang in languages:
+        whole = len(analyze(_EXACT, word)) > 1  # "new development" is a term, "new" alone is not: a phrase's
+        for lang in languages:  # key is all its stems together ("skilled workers" = "skill worker")
             if lang in self.languages:
-                keys.update(fold(s) for s in stems_of(lang, word))
+                stems = [fold(s) for s in stems_of(lang, word)]
+                keys.update([" ".join(stems)] if whole else stems)
         return {k for k in keys if k}
 
-    def concepts(self, word: str) -> set[str]:
-        """The entries one of whose terms the word is (any language, stemmed and folded): concepts
+    def concepts(self, word: str, context: frozenset[str] = frozenset()) -> set[str]:
+        """The entries one of whose terms the word is (any language, stemmed and folded), or a word of
+        whose multi-word term when `context` (the query's folded stems) holds the whole term: concepts
         when it names one, else topics ("samenwerking" is cooperation, not all of networking)."""
         found: set[str] = set()
         for key in self._keys(word, self.languages):
             found |= self.keys.get(key, set())
+            found |= {concept for concept, needed in self.parts.get(key, ()) if needed <= context}
         return (found & self.aligned) or found
 
-    def other_terms(self, word: str) -> list[tuple[str, str]]:
+    def context(self, text: str) -> frozenset[str]:
+        """The folded stems of a query in every language, for `concepts`."""
+        return frozenset(fold(s) for lang in self.languages for s in stems_of(lang, text))
+
+    def other_terms(self, word: str, context: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
         """(language, term) of the concepts the word names, for the languages it did not match in:
         each language's head term and, for a concept, the term aligned with the one matched."""
-        found = self._other_terms.get(word)
+        found = self._other_terms.get((word, context))
         if found is None:
             if len(self._other_terms) >= 50_000:
                 self._other_terms.clear()
-            found = self._other_terms[word] = tuple(self._find_other_terms(word))
+            found = self._other_terms[word, context] = tuple(self._find_other_terms(word, context))
         return list(found)
 
-    def _find_other_terms(self, word: str) -> list[tuple[str, str]]:
+    def _find_other_terms(self, word: str, context: frozenset[str]) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
         word_key = self._keys(word, self.languages)
-        for concept in sorted(self.concepts(word)):
+        for concept in sorted(self.concepts(word, context)):
             terms = self.terms[concept]
             positions = {
                 (lang, i)
@@ -192,6 +205,7 @@ class _Builder:
         self.words: list[str] = []
         self.expansions: dict[str, None] = {}
         self.expanded_words: dict[str, None] = {}
+        self.context: frozenset[str] = frozenset()  # the query's stems: which multi-word terms it holds
 
     def transform(self, q: Q.Query) -> Q.Query:
         if isinstance(q, Q.Term):
@@ -253,7 +267,7 @@ class _Builder:
         known = self.known(folded)
         if len(tokens) == 1:
             if not known:
-                alts += compound_variants(folded[0]) + self.fuzzy_variants(folded[0])
+                alts += compound_variants(folded[0]) + self.fuzzy_variants(folded[0], tokens[0])
             alts += self.expansion_variants(text)
         if not known:
             alts += self.cognate_variants(folded)
@@ -284,10 +298,10 @@ class _Builder:
         self.words.extend(tokens)
         return Q.Or([_seq("title", tokens, TITLE_BOOST), _seq("content", tokens, CONTENT_BOOST)], boost=boost)
 
-    def fuzzy_variants(self, folded: str) -> list[Q.Query]:
+    def fuzzy_variants(self, folded: str, typed: str = "") -> list[Q.Query]:
         if not self.fuzzy or len(folded) < 5 or not folded.isalpha():
             return []
-        if self.doc_frequency(folded) > RARE_DOC_FREQUENCY or is_common_word(folded):
+        if self.doc_frequency(folded) > RARE_DOC_FREQUENCY or is_common_word(typed or folded):
             return []
         maxdist = 2 if len(folded) >= 9 else 1
         return [Q.FuzzyTerm("fold", folded, boost=FUZZY_BOOST, maxdist=maxdist, prefixlength=1)]
@@ -296,7 +310,7 @@ class _Builder:
         if not self.expand:
             return []
         alts: list[Q.Query] = []
-        for lang, term in self.concepts.other_terms(word):
+        for lang, term in self.concepts.other_terms(word, self.context):
             self.expanded_words[word] = None
             tokens = analyze(_EXACT, term)
             if not tokens:
@@ -425,6 +439,7 @@ def build_query(
     builder = _Builder(
         languages, concepts, vocabulary, expand, fuzzy, doc_frequency, relaxed, cognates, doc_count
     )
+    builder.context = concepts.context(text) if builder.expand else frozenset()
     structure = parse_structure(text, relaxed)
     query = builder.transform(structure)
     if is_multiword(text):  # words near each other rank higher
