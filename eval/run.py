@@ -16,6 +16,10 @@ the first ten) and nDCG@10 (gain 2^grade − 1). XQuAD articles and LibreOffice 
 stable hash into a tuning half (what the fusion constants were chosen on) and a held-out half: --split
 picks the half reported (LibreOffice is reported for that half and for all its queries). Writes eval/out/results.md and per-query
 details in eval/out/details-<dataset>.jsonl.
+
+No-answer queries (eval/noanswer.py): letter salad and real words of the four languages that no
+document of the collection holds, generated for XQuAD and LibreOffice and split into halves by a hash
+of their text; the report gives the share answered with nothing found (total 0), ours and −sem.
 """
 
 from __future__ import annotations
@@ -281,13 +285,16 @@ def subset(result: DatasetResult, name: str, keep: Callable[[Judged], bool]) -> 
     return replace(result, name=name, queries=[q for q in result.queries if keep(q)])
 
 
-def run_libreoffice(per_kind: int = PER_KIND, rebuild: bool = False, log=print) -> DatasetResult:
+def run_libreoffice(
+    per_kind: int = PER_KIND, rebuild: bool = False, log=print, split: str = "held-out"
+) -> DatasetResult:
     pages = load_libreoffice()
     kb, docs = libreoffice_index(pages, rebuild, log)
     baseline = Bm25Baseline((d.id, d.language, d.title, d.text) for d in docs)
     _embed(kb, log)
     systems = {BASELINE: baseline_search(baseline), **_ours(kb)}
     result = evaluate("libreoffice", libreoffice_queries(pages, per_kind), systems, len(docs))
+    result.nothing = nothing_found(kb, docs, split)  # of that half (the pages' halves do not apply)
     kb.close()
     baseline.close()
     return result
@@ -451,11 +458,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         results.append(run_seeds())
     if args.dataset in ("libreoffice", "all"):
         if libreoffice_available():
-            lo = run_libreoffice(args.per_kind, args.rebuild, log)
+            lo = run_libreoffice(args.per_kind, args.rebuild, log, args.split)
             if args.split != "all":  # the pages' held-out (or tuning) half first, then all of them
                 half = f"libreoffice ({args.split})"
                 results.append(subset(lo, half, lambda q: libreoffice_split(q) == args.split))
-            results.append(replace(lo, name="libreoffice (all)"))
+            results.append(replace(lo, name="libreoffice (all)", nothing={}))
         else:
             log(f"skipping LibreOffice help: {LIBREOFFICE_DIR} is missing")
     if args.dataset in ("xquad", "all"):

@@ -21,6 +21,7 @@ from kb.semantic.channel import (
     LEXICAL_DEPTH,
     SessionMeaning,
     bridged_candidates,
+    confident,
     fuse,
     meaning_candidates,
 )
@@ -183,7 +184,15 @@ class SearchSession:
         Without cross-language expansion, meaning only reorders what the words found.
         """
         live = self.table.live
-        scope = live if request.expand else matched & live
+        within = live & allowed if allowed is not None else live
+        # Meaning adds documents only when the query means something here: its best document stands
+        # out within the filters or in the whole collection (a German question filtered to English
+        # stands out most among the German documents). Otherwise, and without cross-language
+        # expansion, it only reorders what the words found.
+        adds = request.expand and any(
+            confident(scores, np.flatnonzero(m & np.isfinite(scores))) for m in (within, live)
+        )
+        scope = live if adds else matched & live
         within = scope & allowed if allowed is not None else scope
         chosen = meaning_candidates(scores, within)
         if bridges:

@@ -33,7 +33,7 @@ MEANING_LIFT = 0.03  # ... and at least this cosine above the scope's median (st
 #: A query's meaning counts only when its best document stands out: CONFIDENCE_MARGIN above the
 #: CONFIDENCE_RANK-th best of the scope (letter salad and absent words: a best document among equals).
 #: Chosen on the tuning halves (XQuAD questions and eval/noanswer.py's queries).
-CONFIDENCE_MARGIN = 0.038
+CONFIDENCE_MARGIN = 0.042
 CONFIDENCE_RANK = 20
 CONFIDENT_LIFT = 0.04  # in a scope of fewer than STATS_DOCS documents: this over the scope's median
 STATS_DOCS = 50
@@ -197,8 +197,8 @@ def confident(scores: np.ndarray, docs: np.ndarray) -> bool:
     """Whether the best cosine among some documents stands out from the rest.
 
     A query of letter salad or of words no document holds still has a best document, but it stands
-    little above the next ones: on XQuAD's tuning half, 97 % of such queries have their best paragraph
-    less than 0.038 above the 20th best in the language, while 95–99 % of the questions have more
+    little above the next ones: on XQuAD's tuning half, 98 % of such queries have their best paragraph
+    less than 0.042 above the 20th best, while 93–99 % of the questions have more in their language
     (a question's paragraph and its article's others stand out together, so the 20th, not the 2nd).
     A scope of fewer than STATS_DOCS documents has no such rank to speak of: there the best must lie
     CONFIDENT_LIFT above the median (absolute cosines say little: a long question scores every
@@ -219,10 +219,10 @@ def meaning_candidates(
     scope: np.ndarray,
     depth: int = MEANING_DEPTH,
     scale: float = 1.0,
-    gate: bool = True,
 ) -> np.ndarray:
     """The best documents by meaning within a scope, best first, within MEANING_MARGIN of the best and
-    MEANING_LIFT or more above the scope's median cosine; none unless the best is `confident` (gate).
+    MEANING_LIFT or more above the scope's median cosine (whether meaning may add documents at all is
+    the caller's question: see `confident`).
 
     The model's cosines are crowded (a query scores most documents 0.75–0.85): a document that does not
     stand out from the rest of the scope is not found by meaning, however it ranks. Otherwise, in a
@@ -230,8 +230,8 @@ def meaning_candidates(
     the words found.
     """
     docs = np.flatnonzero(scope & np.isfinite(scores))
-    if not len(docs) or (gate and not confident(scores, docs)):
-        return docs[:0]
+    if not len(docs):
+        return docs
     floor = float(np.median(scores[docs])) + MEANING_LIFT * scale
     docs = docs[scores[docs] >= floor]
     if not len(docs):
@@ -246,9 +246,7 @@ def bridged_candidates(own: np.ndarray, bridged: np.ndarray, scope: np.ndarray) 
     """The meaning candidates of a bridged search: those of the bridged scores (their lift and margin
     scaled to the sum of two cosines) and every one the query's meaning found by itself (`own`), best
     bridged score first: a bridge adds and reorders, and never drops what the query's meaning found."""
-    more = meaning_candidates(
-        bridged, scope, scale=1.0 + BRIDGE_WEIGHT, gate=False
-    )  # a bridge is words' evidence
+    more = meaning_candidates(bridged, scope, scale=1.0 + BRIDGE_WEIGHT)  # a bridge is words' evidence
     chosen = np.union1d(own, more)
     return chosen[np.lexsort((chosen, -bridged[chosen]))][:MEANING_DEPTH]
 
