@@ -35,7 +35,7 @@ BUILDING = ".building-"  # INDEX.building-<pid>: a rebuild's new index, beside t
 #: folder, our stamp, marker and note of replaced files (and their temporary files).
 _OWN = re.compile(
     rf"^(_?{INDEX_NAME}_.*|{INDEX_NAME}\.tmp|{re.escape(STAMP_FILE)}|\.{re.escape(STAMP_FILE)}\..*"
-    rf"|{re.escape(MARKER)}(\..*)?|\.\.?superseded\.json.*)$"
+    rf"|\.?{re.escape(MARKER)}(\..*)?|\.\.?superseded\.json.*)$"
 )
 
 
@@ -49,11 +49,15 @@ def is_index(folder: Path) -> bool:
 
 
 def claim(folder: Path) -> None:
-    """Raise IndexFolderError unless the folder is missing, empty or one of our indexes."""
+    """Raise IndexFolderError unless the folder is missing, empty or one of our indexes (or one being
+    made: its marker half-written)."""
     folder = Path(folder)
     if not folder.exists() and not folder.is_symlink():
         return
-    if folder.is_dir() and (is_index(folder) or not any(folder.iterdir())):
+    # empty, or holding only the marker being written: another process is creating the index right now
+    if folder.is_dir() and (
+        is_index(folder) or all(p.name.startswith(f".{MARKER}.") for p in folder.iterdir())
+    ):
         return
     raise IndexFolderError(f"{folder} is not a network-kb index; refusing to touch it")
 

@@ -149,3 +149,17 @@ def test_a_whoosh_index_of_another_program_is_refused(tmp_path, corpus_copy):
     with pytest.raises(IndexFolderError):
         KnowledgeBase(other, corpus_copy)
     assert digest(other) == before
+
+
+def test_a_folder_whose_marker_another_process_is_writing_is_not_refused(tmp_path, corpus_copy):
+    """Creating an index writes its marker through a temporary file first: a second process opening
+    the folder at that moment saw a folder of someone else's (CI: three first opens at once)."""
+    from kb.index_folder import MARKER, claim
+
+    folder = tmp_path / "index"
+    folder.mkdir()
+    (folder / f".{MARKER}.k3j2h1.tmp").write_bytes(b"network-kb index")
+    claim(folder)  # no IndexFolderError
+    (folder / "notes.txt").write_text("mine")
+    with pytest.raises(IndexFolderError):
+        claim(folder)
