@@ -40,6 +40,7 @@ KNOWN_DOCS = RARE_DOC_FREQUENCY + 1
 #: A word at least this common in one of the four languages (wordfreq's zipf scale) is typed as meant:
 #: it gets no typo variants ("abwenden" is not "anwenden", "Trommer" not "Trommeln").
 LEXICON_ZIPF = 2.5
+HEAD_LETTERS = 5  # a word no document holds, of at least this many letters, finds longer words it begins
 RELAXED_MINIMUM = 0.9
 RELAXED_IDF_FLOOR = 0.02  # a word in most documents still counts a little (it is in the matches)
 PROXIMITY_SLOP = 4  # words at most this far apart count as near
@@ -268,6 +269,7 @@ class _Builder:
         if len(tokens) == 1:
             if not known:
                 alts += compound_variants(folded[0]) + self.fuzzy_variants(folded[0], tokens[0])
+                alts += self.head_variants(folded[0])
             alts += self.expansion_variants(text)
         if not known:
             alts += self.cognate_variants(folded)
@@ -305,6 +307,17 @@ class _Builder:
             return []
         maxdist = 2 if len(folded) >= 9 else 1
         return [Q.FuzzyTerm("fold", folded, boost=FUZZY_BOOST, maxdist=maxdist, prefixlength=1)]
+
+    def head_variants(self, folded: str) -> list[Q.Query]:
+        """A word no document holds, as the head of longer words ("Medizin": Medizintechnik, a
+        vocabulary word that is never split); what its cognate key found before keys needed a language
+        filter, without the other words of the same first letters ("Contemporary" is not "könnten")."""
+        if len(folded) < HEAD_LETTERS or not folded.isalpha() or self.doc_frequency is None:
+            return []
+        return [
+            Q.Prefix("title_fold", folded, boost=COGNATE_BOOST),
+            Q.Prefix("fold", folded, boost=COGNATE_BOOST),
+        ]
 
     def expansion_variants(self, word: str) -> list[Q.Query]:
         if not self.expand:
