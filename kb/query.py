@@ -192,7 +192,17 @@ class ConceptIndex:
 
 class _Builder:
     def __init__(
-        self, languages, concepts, vocabulary, expand, fuzzy, doc_frequency, relaxed, cognates, doc_count=0
+        self,
+        languages,
+        concepts,
+        vocabulary,
+        expand,
+        fuzzy,
+        doc_frequency,
+        relaxed,
+        cognates,
+        doc_count=0,
+        filtered=False,
     ) -> None:
         self.doc_count = doc_count
         self.languages = tuple(languages)
@@ -202,6 +212,7 @@ class _Builder:
         self.expand = expand and concepts is not None
         self.fuzzy = fuzzy and doc_frequency is not None
         self.cognates = cognates and self.expand
+        self.filtered = filtered  # filtered to some languages: a word's near spellings may be its cognates
         self.doc_frequency = doc_frequency
         self.words: list[str] = []
         self.expansions: dict[str, None] = {}
@@ -303,7 +314,9 @@ class _Builder:
     def fuzzy_variants(self, folded: str, typed: str = "") -> list[Q.Query]:
         if not self.fuzzy or len(folded) < 5 or not folded.isalpha():
             return []
-        if self.doc_frequency(folded) > RARE_DOC_FREQUENCY or is_common_word(typed or folded):
+        if self.doc_frequency(folded) > RARE_DOC_FREQUENCY:
+            return []
+        if not self.filtered and is_common_word(typed or folded):  # under a language filter: a cognate
             return []
         maxdist = 2 if len(folded) >= 9 else 1
         return [Q.FuzzyTerm("fold", folded, boost=FUZZY_BOOST, maxdist=maxdist, prefixlength=1)]
@@ -450,7 +463,7 @@ def build_query(
     # language, and the key of a word nobody wrote finds unrelated ones ("Contemporary": #konte, könnten).
     cognates = filtered and (relaxed or not is_multiword(text))
     builder = _Builder(
-        languages, concepts, vocabulary, expand, fuzzy, doc_frequency, relaxed, cognates, doc_count
+        languages, concepts, vocabulary, expand, fuzzy, doc_frequency, relaxed, cognates, doc_count, filtered
     )
     builder.context = concepts.context(text) if builder.expand else frozenset()
     structure = parse_structure(text, relaxed)
