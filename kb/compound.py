@@ -227,4 +227,3 @@ def _best_split(word: str) -> tuple[tuple[str, ...], float] | None:
         return None
     parts, total = splits[0]
     return parts, total / len(parts)
-
