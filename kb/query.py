@@ -325,7 +325,8 @@ class _Builder:
         """A word no document holds, as the head of longer words ("Medizin": Medizintechnik, a
         vocabulary word that is never split); what its cognate key found before keys needed a language
         filter, without the other words of the same first letters ("Contemporary" is not "könnten")."""
-        if len(folded) < HEAD_LETTERS or not folded.isalpha() or self.doc_frequency is None:
+        # a tolerance like typo variants (off with fuzzy=False, so "did you mean" can still offer the word)
+        if not self.fuzzy or len(folded) < HEAD_LETTERS or not folded.isalpha() or self.doc_frequency(folded):
             return []
         return [
             Q.Prefix("title_fold", folded, boost=COGNATE_BOOST),

@@ -81,5 +81,17 @@ def test_every_seed_in_a_fresh_corpus_gets_at_least_two_topics(fresh_kb) -> None
     "query", [q for q in seed_queries() if q.kind == "cross-language"], ids=lambda q: q.id
 )
 def test_cross_language_seed_queries_work_in_a_fresh_corpus(fresh_kb, query) -> None:
+    """Unfiltered, or (for words that meet the seed's only through their cognate keys, which count only
+    in a search filtered to some languages since issue 22) filtered to the relevant seed's language."""
     hits = [Path(h.id).name[:3] for h in fresh_kb.search(SearchRequest(query.text, page_size=3)).hits]
+    if not set(hits) & set(query.relevant) and query.id in THROUGH_COGNATES:
+        languages = (THROUGH_COGNATES[query.id],)
+        page = fresh_kb.search(SearchRequest(query.text, languages=languages, page_size=3))
+        hits = [Path(h.id).name[:3] for h in page.hits]
     assert set(hits) & set(query.relevant), (query.text, hits)
+
+
+#: the cross-language seed queries that a fresh corpus (no vocabulary.json) answers only through
+#: cognate keys ("food contact" ~ "fødevarekontakt", "medical" ~ "Medizintechnik"), by the language of
+#: their relevant seed: 12 of 14 are found unfiltered
+THROUGH_COGNATES = {"cl-11": "da", "cl-13": "de"}
