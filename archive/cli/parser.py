@@ -129,7 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stdin", action="store_true", help="answer one query per line from standard input")
     p.add_argument("--no-expand", action="store_true", help="no other-language terms from the vocabulary")
     p.add_argument("--no-fuzzy", action="store_true", help="no typo-tolerant matches")
-    p.add_argument("--ui-lang", default="en", choices=("en", "de", "da", "nl"), help="language of facet labels")
+    p.add_argument(
+        "--ui-lang", default="en", choices=("en", "de", "da", "nl"), help="language of facet labels"
+    )
 
     p = sub.add_parser("show", parents=[shared], help="one whole document: metadata and text")
     p.add_argument("id", help="the document id (as `kb search` shows it)")
