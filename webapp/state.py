@@ -125,3 +125,12 @@ def remember(key: str, value: object) -> None:
 
 def recall(key: str, default: object = None) -> object:
     return st.session_state.get(f"_keep_{key}", default)
+
+
+def write_url(params: dict[str, str | list[str]]) -> None:
+    """Write a page's whole state into the URL at once, only when it changed (a real change becomes
+    one browser-history entry; Back and Forward then show the earlier states)."""
+    want = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
+    have = {k: st.query_params.get_all(k) for k in st.query_params}
+    if want != have:
+        st.query_params.from_dict(params)

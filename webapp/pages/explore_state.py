@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from kb.models import SearchRequest
+from webapp import state
 
 SORTS = ("newest", "oldest")
 PAGE_SIZE = 20
@@ -78,11 +79,7 @@ def to_params(view: View) -> dict[str, str | list[str]]:
 
 def push(view: View) -> None:
     """Write the whole state at once (a real change becomes one browser-history entry)."""
-    params = to_params(view)
-    want = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
-    have = {k: st.query_params.get_all(k) for k in st.query_params}
-    if want != have:
-        st.query_params.from_dict(params)
+    state.write_url(to_params(view))
 
 
 def show_widgets(view: View) -> None:

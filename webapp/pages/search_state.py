@@ -8,6 +8,7 @@ from dataclasses import replace
 import streamlit as st
 
 from kb.models import SORTS, SearchRequest
+from webapp import state
 
 #: facet name → (URL key, SearchRequest field)
 FILTERS: dict[str, tuple[str, str]] = {
@@ -105,11 +106,7 @@ def to_params(request: SearchRequest) -> dict[str, str | list[str]]:
 
 def push(request: SearchRequest) -> None:
     """Write the whole state at once (a real change becomes one browser-history entry)."""
-    params = to_params(request)
-    want = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
-    have = {k: st.query_params.get_all(k) for k in st.query_params}
-    if want != have:
-        st.query_params.from_dict(params)
+    state.write_url(to_params(request))
 
 
 def show_widgets(request: SearchRequest, bounds: Bounds) -> None:
