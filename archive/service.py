@@ -205,7 +205,7 @@ def _catch_up(kb: KnowledgeBase, settings: Settings, started: float) -> list[Out
     got it then, but the rebuild may have read the folder before."""
     changed, seen = [], set()
     for path in discover([settings.corpus_dir], skip=[kb.index_dir]):
-        seen.add(file_id(path, source_label(path, settings.corpus_dir)))
+        seen.add(file_id(source_label(path, settings.corpus_dir)))
         try:
             if path.stat().st_mtime >= started - 2:  # a coarse file-system clock
                 changed.append(path)
@@ -252,7 +252,7 @@ def check(kb: KnowledgeBase, settings: Settings) -> CheckReport:
     # the files ingest reads (the same walk, the same refusals): a file ingest refuses is no document
     for path in discover([settings.corpus_dir], skip=[kb.index_dir]):
         label = source_label(path, settings.corpus_dir)
-        doc_id = file_id(path, label)
+        doc_id = file_id(label)
         if doc_id in seen:  # a second file with this id (a hash collision): ingest refuses it too
             continue
         try:

@@ -83,7 +83,7 @@ def reserve(secrets_file: Path, keys: list[str]) -> tuple[float, str]:
 def succeeded(secrets_file: Path, name: str, client: str) -> None:
     """A right password: the name's failures are forgotten, and this try no longer counts for the client."""
 
-    def change(records: dict[str, list[float]], now: float) -> None:
+    def change(records: dict[str, list[float]], _now: float) -> None:
         records.pop(name_key(name), None)
         times = records.get(client_key(client), [])
         if times:
@@ -94,4 +94,4 @@ def succeeded(secrets_file: Path, name: str, client: str) -> None:
 
 def forget(secrets_file: Path, name: str) -> None:
     """Lift the lock on a name (its password was just set by whoever runs the archive)."""
-    _change(secrets_file, lambda records, now: records.pop(name_key(name), None))
+    _change(secrets_file, lambda records, _now: records.pop(name_key(name), None))

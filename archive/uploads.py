@@ -132,7 +132,7 @@ def store_upload(
     folder = settings.corpus_dir / UPLOAD_DIR / datetime.now(UTC).strftime("%Y")
     path = _free_path(folder / name)
     label = source_label(path, settings.corpus_dir)
-    doc_id = file_id(path, label)
+    doc_id = file_id(label)
     meta.update(added_by=user, added_at=now())
     doc = read_in_worker(settings, name, data, doc_id=doc_id, label=label, confirmed=meta)
     created = [f for f in (folder, *folder.parents) if inside(f, settings.corpus_dir) and not f.exists()]

@@ -128,6 +128,6 @@ def _readable(part: str) -> str:
     return _UNSAFE_ID.sub("-", bare.replace("/", "-")).strip("-.") or "_"
 
 
-def file_id(path: Path, label: str) -> str:
+def file_id(label: str) -> str:
     """The document id of a file: its label's (the same whichever other files exist beside it)."""
     return document_id(label)

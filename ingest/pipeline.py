@@ -161,7 +161,7 @@ def run(
             path, target = target, None  # corpus copy (and its metadata corrected since) is what counts
         label = source_label(target or path, corpus)
         shown = str(path) if target is not None else label
-        doc_id = file_id(path, label)
+        doc_id = file_id(label)
         if doc_id in seen_ids:
             other, other_path = seen_ids[doc_id]
             if other_path == path.resolve():  # reached twice through overlapping paths: read once

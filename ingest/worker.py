@@ -47,13 +47,13 @@ def init_worker(limits: Limits) -> None:
 
 
 @contextmanager
-def time_limit(seconds: float, what: str):
+def time_limit(seconds: float):
     """Raise ExtractionFailed when the block runs longer than `seconds` (main thread only)."""
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
 
-    def expire(signum, frame):
+    def expire(_signum, _frame):
         raise ExtractionFailed(f"reading took longer than {seconds:g} s and was stopped")
 
     previous = signal.signal(signal.SIGALRM, expire)
@@ -87,7 +87,7 @@ def read_document(
             f"the file is larger than the limit ({len(source.data):,} > {limits.max_bytes:,} bytes)"
         )
     try:
-        with time_limit(limits.timeout_s, label):
+        with time_limit(limits.timeout_s):
             extracted = extract(source, max_pages=limits.max_pdf_pages)
             vocabulary = load_vocabulary(corpus)
             checked = []

@@ -157,7 +157,7 @@ class KnowledgeBase:
             terms = query_terms(plan.query, s.searcher.reader())
         return highlight(doc.text, match_spans(doc.text, terms, doc.language))
 
-    def related(self, doc_id: str, limit: int = 5, language: str = "en") -> tuple[Hit, ...]:
+    def related(self, doc_id: str, limit: int = 5) -> tuple[Hit, ...]:
         """Documents sharing networks, topics and regions with one (in any language), best first."""
         with self._lock:
             s = self.session()
@@ -180,7 +180,7 @@ class KnowledgeBase:
             best = [int(d) for d in order[:limit] if score[d] > 0]
             return tuple(s.hit(d, float(score[d])) for d in best)
 
-    def similar(self, doc_id: str, limit: int = 5, language: str = "en") -> tuple[Hit, ...]:
+    def similar(self, doc_id: str, limit: int = 5) -> tuple[Hit, ...]:
         """Documents closest in meaning to one, in any language, best first (empty without vectors)."""
         with self._lock:
             s = self.session()

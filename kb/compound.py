@@ -132,7 +132,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 @lru_cache(maxsize=4)
-def _longest_part(lexicon_size: int, protected: frozenset[str]) -> int:
+def _longest_part(lexicon_size: int, protected: frozenset[str]) -> int:  # noqa: ARG001 - a cache key
     """The length of the longest known word: no longer part can be found."""
     return max(map(len, (*lexicon(), *protected)), default=0)
 

@@ -167,7 +167,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
 
 
 @cache
-def _load(path: Path, mtime_ns: int) -> Vocabulary:
+def _load(path: Path, mtime_ns: int) -> Vocabulary:  # noqa: ARG001 - a cache key
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

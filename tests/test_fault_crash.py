@@ -73,7 +73,7 @@ def kill_after(proc: subprocess.Popen, delay: float) -> bool:
 def corpus_state(settings) -> dict[str, str]:
     """id → state checksum of every document file in the corpus."""
     return {
-        file_id(p, source_label(p, settings.corpus_dir)): state_checksum(p.read_bytes(), p)
+        file_id(source_label(p, settings.corpus_dir)): state_checksum(p.read_bytes(), p)
         for p in discover([settings.corpus_dir])
     }
 

@@ -104,8 +104,8 @@ def main() -> None:
     try:
         doc = kb.get(doc_id)
         text = kb.highlight(doc_id, query)
-        related = kb.related(doc_id, limit=6, language=i18n.language())
-        meaning = kb.similar(doc_id, limit=6, language=i18n.language())
+        related = kb.related(doc_id, limit=6)
+        meaning = kb.similar(doc_id, limit=6)
         translations = tuple(h for h in kb.translations(doc_id) if h.id != doc_id)
     except UnknownDocumentError:
         st.warning(t("doc.unknown"))

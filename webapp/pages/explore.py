@@ -58,7 +58,7 @@ def _date(hit: Hit) -> str:
     return hit.date or (str(hit.year) if hit.year else t("doc.unknown_date"))
 
 
-def _link(hit: Hit, key: str, query: str = "") -> None:
+def _link(hit: Hit, query: str = "") -> None:
     params = {"id": hit.id, "hl": query} if query else {"id": hit.id}
     st.page_link(
         DOCUMENT_PAGE,
@@ -71,7 +71,7 @@ def _link(hit: Hit, key: str, query: str = "") -> None:
 def _entry(kb: KnowledgeBase, history: NetworkHistory, hit: Hit, key: str, query: str = "") -> None:
     """One document: its title as a link, date and type, one line of what it is about."""
     with st.container(key=f"entry-{key}"):
-        _link(hit, key, query)
+        _link(hit, query)
         badges = [(_date(hit), "date"), (i18n.doctype_name(hit.doctype), "type")]
         badges.append((i18n.language_name(hit.language), "lang"))
         fragments = hit.fragments if query else ()

@@ -43,7 +43,7 @@ def _preview(name: str, data: bytes, key: str) -> Document:
     return cache[key]
 
 
-def _stored(key: str, title: str, doc_id: str) -> None:
+def _stored(title: str, doc_id: str) -> None:
     st.success(t("upload.stored", title=title), icon=":material/check_circle:")
     st.page_link(
         DOCUMENT_PAGE,
@@ -58,7 +58,7 @@ def _one_file(name: str, data: bytes, user: str) -> None:
     done = st.session_state.setdefault("_stored", {})
     st.subheader(name, divider="gray")
     if key in done:
-        _stored(key, *done[key])
+        _stored(*done[key])
         return
     kb = state.knowledge_base()
     try:
