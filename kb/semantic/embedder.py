@@ -3,11 +3,17 @@
 What is pending is worked out again on every run, from the store and the index: documents queued by a
 write whose content key differs from their current vectors, and documents in the index with no vectors
 (a rebuild, or a queue entry lost). So a kill at any point loses at most the shard being embedded.
+
+Embedding never makes a write, a search or a page wait: it takes no lock of the index or of the
+knowledge base while the model runs (only to read a document), the model is called for EMBED_CHUNK
+passages at a time with a stop() honoured between calls (a shard stopped part way keeps its whole
+documents), and the background thread runs at a low CPU priority, so requests take the cores first.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -26,6 +32,8 @@ BATCH_PASSAGES = 16  # passages per shard: what a kill can cost at most (a few s
 SMALL_SHARD = 4096  # rows; newer shards smaller than this are merged once there are many
 MAX_SHARDS = 32
 EMBED_THREADS = 1  # the background model uses one core: searches keep the other
+EMBED_CHUNK = 4  # passages per model call: how long a stop() (closing, a request wanting the CPU) waits
+BACKGROUND_NICE = 10  # the background thread's niceness: requests of the same process come first
 
 
 class SemanticLayer:
@@ -98,22 +106,31 @@ class SemanticLayer:
         with self.store.embed_lock() as mine:
             if not mine:
                 return 0
-            self.store.clean()
-            while not self._stop.is_set():
-                files, _ = self.store.queued()
-                live = set(live_ids())
-                todo = self.pending(live)
-                if not todo:
-                    for f in files:
-                        f.unlink(missing_ok=True)
-                    break
-                done += self._embed(todo, get, deadline)
-                if deadline is not None and time.monotonic() >= deadline:
-                    break
-                if not self._stop.is_set():
-                    for f in files:  # everything they named was handled (or is reconsidered next run)
-                        f.unlink(missing_ok=True)
-                self._compact(live)
+            self.store.mark_embedding(True)
+            try:
+                done = self._run(live_ids, get, deadline)
+            finally:
+                self.store.mark_embedding(False)
+        return done
+
+    def _run(self, live_ids, get, deadline: float | None) -> int:
+        done = 0
+        self.store.clean()
+        while not self._stop.is_set():
+            files, _ = self.store.queued()
+            live = set(live_ids())
+            todo = self.pending(live)
+            if not todo:
+                for f in files:
+                    f.unlink(missing_ok=True)
+                break
+            done += self._embed(todo, get, deadline)
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            if not self._stop.is_set():
+                for f in files:  # everything they named was handled (or is reconsidered next run)
+                    f.unlink(missing_ok=True)
+            self._compact(live)
         return done
 
     def _embed(self, todo: dict[str, str | None], get, deadline: float | None) -> int:
@@ -137,19 +154,35 @@ class SemanticLayer:
             batch_keys += [key] * len(rows)
             batch_texts += [text for text, _ in rows]
             batch_titles += [title for _, title in rows]
-            done += 1
             if len(batch_texts) >= BATCH_PASSAGES:
-                self._write(batch_ids, batch_keys, batch_texts, batch_titles)
+                done += self._write(batch_ids, batch_keys, batch_texts, batch_titles)
                 batch_ids, batch_keys, batch_texts, batch_titles = [], [], [], []
-        if batch_texts:
-            self._write(batch_ids, batch_keys, batch_texts, batch_titles)
+        if batch_texts and not self._stop.is_set():
+            done += self._write(batch_ids, batch_keys, batch_texts, batch_titles)
         return done
 
-    def _write(self, ids: list[str], keys: list[str], texts: list[str], titles: list[bool]) -> None:
+    def _write(self, ids: list[str], keys: list[str], texts: list[str], titles: list[bool]) -> int:
+        """Embed rows EMBED_CHUNK at a time and write them as one shard; returns the documents written.
+
+        Stopped between two model calls, it writes the documents whose rows are all embedded (a stop
+        waits for one call, not for the shard)."""
         if self._embedder is None:
             self._embedder = model.Embedder(threads=EMBED_THREADS)
-        vectors = self._embedder.passages(texts)
-        self.store.write_shard(ids, keys, vectors, titles)
+        parts: list[np.ndarray] = []
+        made = 0
+        while made < len(texts):
+            if made and self._stop.is_set():
+                break
+            parts.append(self._embedder.passages(texts[made : made + EMBED_CHUNK]))
+            made += len(parts[-1])
+            time.sleep(0)  # let a request thread have the interpreter between calls
+        if made < len(texts):  # the document of row `made` is not whole: leave all its rows out
+            while made and ids[made - 1] == ids[made]:
+                made -= 1
+        if not made:
+            return 0
+        self.store.write_shard(ids[:made], keys[:made], np.concatenate(parts)[:made], titles[:made])
+        return len(set(ids[:made]))
 
     def _compact(self, live: set[str]) -> None:
         """Merge the newest small shards once there are many; rewrite all when a third is dead rows."""
@@ -179,6 +212,7 @@ class SemanticLayer:
             self._thread.start()
 
     def _loop(self, live_ids, get) -> None:
+        _background_priority()
         while True:
             with self._guard:
                 if not self._wanted or self._stop.is_set():
@@ -212,3 +246,12 @@ class SemanticLayer:
     def vectors(self) -> np.ndarray:  # for tests and tools: every stored row, dequantised
         parts = [np.asarray(s.vectors, dtype=np.float32) * s.scale[:, None] for s in self.store.shards()]
         return np.concatenate(parts) if parts else np.zeros((0, model.DIM), dtype=np.float32)
+
+
+def _background_priority() -> None:
+    """Lower this thread's CPU priority (Linux: a thread's own niceness; the model's threads it starts
+    inherit it), so that searches and uploads of the same process are served first."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
+    except (AttributeError, OSError):  # another system, or not allowed: embed at the usual priority
+        pass

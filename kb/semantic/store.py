@@ -7,7 +7,9 @@ A folder `<index>.semantic/` holds:
   title row), each written to a temporary file and
   renamed, the rows file last: a shard exists once its rows file does, so a kill leaves whole shards;
 - `queue/q-*.json`: [doc id, content key] pairs written before each lexical commit and removed once
-  embedded (a kill between the two leaves them for the next embedder).
+  embedded (a kill between the two leaves them for the next embedder);
+- `embedding.json`: the process embedding now ({"pid", "since"}), there while it holds the embed lock
+  (a killed embedder's file names a process that is gone: nobody is embedding).
 
 For a document id, the rows of the newest shard holding it are current; rows of documents no longer in
 the index are ignored and dropped when shards are compacted.
@@ -30,6 +32,7 @@ from kb.files import atomic_write
 
 META = "meta.json"
 QUEUE = "queue"
+STATUS = "embedding.json"
 
 
 def store_dir(index_dir: Path) -> Path:
@@ -201,6 +204,30 @@ class VectorStore:
                 yield True
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def mark_embedding(self, on: bool) -> None:
+        """Say (or stop saying) that this process is embedding the store; with the embed lock held."""
+        path = self.folder / STATUS
+        if on:
+            atomic_write(path, json.dumps({"pid": os.getpid(), "since": time.time()}).encode())
+        else:
+            path.unlink(missing_ok=True)
+
+    def embedder(self) -> dict | None:
+        """{"pid", "since"} of the process embedding this store now (any process), or None."""
+        try:
+            found = json.loads((self.folder / STATUS).read_text())
+            pid = int(found["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if pid != os.getpid():
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:  # killed while embedding: nobody is
+                return None
+            except PermissionError:  # alive, another user's
+                pass
+        return found
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.folder.glob("s-*") if p.exists())
