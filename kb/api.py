@@ -37,6 +37,7 @@ from kb.settings import check_apart
 from kb.snippets import highlight, match_spans, query_terms
 from kb.translations import Candidate, Profile, pick, profile
 from kb.vocabulary import Vocabulary, load_vocabulary
+from kb.whoosh_backend.compile import compile_plan
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ class KnowledgeBase:
             plan = build_query(
                 text, vocabulary=s.vocabulary, languages=s.languages, concepts=s.concepts, expand=expand
             )
-            terms = query_terms(plan.query, s.searcher.reader())
+            terms = query_terms(compile_plan(plan.query), s.searcher.reader())
         return highlight(doc.text, match_spans(doc.text, terms, doc.language))
 
     def related(self, doc_id: str, limit: int = 5) -> tuple[Hit, ...]:

@@ -1,9 +1,10 @@
-"""Building the engine query from the user's text: a pure function, testable without an index.
+"""Building the query plan from the user's text: a pure function, testable without an index.
 
 The text is parsed for structure only (AND/OR/NOT, "phrases", field:value, prefix*, word~), then
 each word fans out over the fields: exact title and body words, per-language stems, folded forms
 with compound parts, one/two-edit variants of rare words, other-language terms of vocabulary
-concepts and cognate keys, each with a boost that keeps that order in the ranking.
+concepts and cognate keys, each with a boost that keeps that order in the ranking. The result is a
+plan of our own nodes (`kb/plan.py`), each expansion marked with its kind; a backend compiles it.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from whoosh import qparser
 from whoosh import query as Q
 
 from kb import compound
+from kb import plan as P
 from kb.analysis import analyze, cognate_term, exact_analyzer, stem_analyzer
-from kb.collect import merge_term_groups
 from kb.errors import QuerySyntaxError
 from kb.folding import fold
-from kb.schema import CONTENT_BOOST, TITLE_BOOST, build_schema, stem_field
+from kb.schema import CONTENT_BOOST, TITLE_BOOST, stem_field
 from kb.vocabulary import Vocabulary
 
 MAX_QUERY_CHARS = 1000
@@ -80,9 +81,9 @@ _EXACT = exact_analyzer()
 
 @dataclass(frozen=True)
 class QueryPlan:
-    """The engine query with what the user should be told about it."""
+    """The query plan with what the user should be told about it."""
 
-    query: Q.Query
+    query: P.Node  # the plan's root (kb/plan.py)
     words: tuple[str, ...]  # the plain words of the text, for suggestions
     expansions: tuple[str, ...]  # "netværk (da)": other-language terms that were added
     expanded_words: tuple[str, ...] = ()  # the words those terms were added for
@@ -219,63 +220,87 @@ class _Builder:
         self.expanded_words: dict[str, None] = {}
         self.context: frozenset[str] = frozenset()  # the query's stems: which multi-word terms it holds
 
-    def transform(self, q: Q.Query) -> Q.Query:
+    def transform(self, q: Q.Query) -> P.Node:
+        """The plan of a node of the parsed structure (whoosh's parser's tree of raw words)."""
         if isinstance(q, Q.Term):
             return self.term(q)
         if isinstance(q, Q.Phrase):
             return self.phrase(q.words, q.boost)
         if isinstance(q, Q.FuzzyTerm):
-            return Q.FuzzyTerm("fold", fold(q.text), maxdist=q.maxdist, prefixlength=1, boost=q.boost)
-        if isinstance(q, Q.TermRange) and FIELD_ALIASES.get(q.fieldname.lower()) == "year":
-            return year_range(q)
+            return P.Fuzzy("fold", fold(q.text), maxdist=q.maxdist, prefix=1, boost=q.boost, kind=P.FUZZY)
+        if isinstance(q, Q.TermRange):
+            if FIELD_ALIASES.get(q.fieldname.lower()) == "year":
+                return year_range(q.start, q.end, q.startexcl, q.endexcl, q.boost)
+            return P.Range(q.fieldname, q.start, q.end, not q.startexcl, not q.endexcl, boost=q.boost)
         if isinstance(q, (Q.Prefix, Q.Wildcard)):
-            cls = type(q)
             text = q.text.lower()
             fields = ("title", "content") if q.fieldname == _DEFAULT else (q.fieldname,)
             if q.fieldname == "title":
                 fields = ("title",)
-            alts = [cls(f, text, boost=q.boost) for f in fields]
+            alts = [_pattern(type(q), f, text, q.boost, P.EXACT) for f in fields]
             if q.fieldname in (_DEFAULT,):
-                alts.append(cls("fold", fold(text), boost=q.boost * FOLD_BOOST))
-            return Q.Or(alts)
-        if q.is_leaf():
-            return q
-        return q.apply(self.transform)
+                alts.append(_pattern(type(q), "fold", fold(text), q.boost * FOLD_BOOST, P.FOLDED))
+            return P.Or(tuple(alts))
+        if q is Q.NullQuery:
+            return P.NOTHING
+        if isinstance(q, Q.Every):
+            return P.Every(None if q.fieldname in (None, _DEFAULT) else q.fieldname, boost=q.boost)
+        kind = type(
+            q
+        )  # the operators, as whoosh's `apply` rebuilds them (a NOT or binary node loses its boost)
+        if kind is Q.And:
+            return P.And(tuple(self.transform(s) for s in q.subqueries), boost=q.boost)
+        if kind is Q.Or:
+            return P.Or(tuple(self.transform(s) for s in q.subqueries), boost=q.boost)
+        if kind is Q.Not:
+            return P.Not(self.transform(q.query))
+        if kind is Q.AndNot:
+            return P.AndNot(self.transform(q.a), self.transform(q.b))
+        if kind is Q.AndMaybe:
+            return P.AndMaybe(self.transform(q.a), self.transform(q.b))
+        if kind is Q.Require:
+            return P.Require(self.transform(q.a), self.transform(q.b))
+        raise QuerySyntaxError(f"cannot read the query: {kind.__name__} is not supported")
 
-    def term(self, q: Q.Term) -> Q.Query:
+    def term(self, q: Q.Term) -> P.Node:
         field = FIELD_ALIASES.get(q.fieldname.lower()) if q.fieldname != _DEFAULT else None
         text = str(q.text)
         if q.fieldname == _DEFAULT:
             return self.word(text, q.boost)
         if field is None:  # "Protokoll:RB" is text, not a field
-            join = Q.Or if self.relaxed else Q.And
-            return join([self.word(q.fieldname, 1.0), self.word(text, q.boost)])
+            join = P.Or if self.relaxed else P.And
+            return join((self.word(q.fieldname, 1.0), self.word(text, q.boost)))
         if field == "title":
             tokens = analyze(_EXACT, text)
             folded = [fold(t) for t in tokens]
-            return Q.Or([_seq("title", tokens, TITLE_BOOST), _seq("title_fold", folded, FOLD_BOOST)])
+            return P.Or(
+                (
+                    _seq("title", tokens, TITLE_BOOST, P.EXACT),
+                    _seq("title_fold", folded, FOLD_BOOST, P.FOLDED),
+                )
+            )
         if field == "year":
-            return year_range(Q.TermRange("year", text, text, boost=q.boost))
+            return year_range(text, text, boost=q.boost)
         if field in _VOCAB_KIND:
             text = self.vocabulary.canonical(_VOCAB_KIND[field], text)
-        return Q.Term(field, text.lower())
+        return P.Term(field, text.lower(), kind=P.FILTER)
 
-    def word(self, text: str, boost: float = 1.0) -> Q.Query:
+    def word(self, text: str, boost: float = 1.0) -> P.Node:
         tokens = analyze(_EXACT, text)
         if not tokens:
-            return Q.NullQuery
+            return P.NOTHING
         self.words.append(text)
         folded = [fold(t) for t in tokens]
-        alts: list[Q.Query] = [
-            _seq("title", tokens, TITLE_BOOST),
-            _seq("content", tokens, CONTENT_BOOST),
-            _seq("title_fold", folded, FOLD_BOOST),
-            _seq("fold", folded, FOLD_BOOST),
+        alts: list[P.Node] = [
+            _seq("title", tokens, TITLE_BOOST, P.EXACT),
+            _seq("content", tokens, CONTENT_BOOST, P.EXACT),
+            _seq("title_fold", folded, FOLD_BOOST, P.FOLDED),
+            _seq("fold", folded, FOLD_BOOST, P.FOLDED),
         ]
         for lang in self.languages:
             stems = list(stems_of(lang, text))
             if stems and not _overstemmed(tokens, stems):
-                alts.append(_seq(stem_field(lang), stems, STEM_BOOST))
+                alts.append(_seq(stem_field(lang), stems, STEM_BOOST, P.STEM))
         known = self.known(folded)
         if len(tokens) == 1:
             if not known:
@@ -286,7 +311,7 @@ class _Builder:
             alts += self.cognate_variants(folded)
         if self.relaxed:
             boost *= self.idf_ratio(folded)
-        return Q.Or([a for a in alts if a is not Q.NullQuery], boost=boost)
+        return P.Or(tuple(a for a in alts if a is not P.NOTHING), boost=boost, kind=P.WORD)
 
     def known(self, folded: list[str]) -> bool:
         """Whether the word is in at least KNOWN_DOCS documents (as typed, folded)."""
@@ -304,14 +329,18 @@ class _Builder:
         robertson = max(0.0, math.log((n - df + 0.5) / (df + 0.5)))
         return max(RELAXED_IDF_FLOOR, robertson / (math.log(n / (df + 1)) + 1))
 
-    def phrase(self, words: Iterable[str], boost: float = 1.0) -> Q.Query:
+    def phrase(self, words: Iterable[str], boost: float = 1.0) -> P.Node:
         tokens = [t for w in words for t in analyze(_EXACT, w)]
         if not tokens:
-            return Q.NullQuery
+            return P.NOTHING
         self.words.extend(tokens)
-        return Q.Or([_seq("title", tokens, TITLE_BOOST), _seq("content", tokens, CONTENT_BOOST)], boost=boost)
+        return P.Or(
+            (_seq("title", tokens, TITLE_BOOST, P.PHRASE), _seq("content", tokens, CONTENT_BOOST, P.PHRASE)),
+            boost=boost,
+            kind=P.PHRASE,
+        )
 
-    def fuzzy_variants(self, folded: str, typed: str = "") -> list[Q.Query]:
+    def fuzzy_variants(self, folded: str, typed: str = "") -> list[P.Node]:
         if not self.fuzzy or len(folded) < 5 or not folded.isalpha():
             return []
         if self.doc_frequency(folded) > RARE_DOC_FREQUENCY:
@@ -319,9 +348,9 @@ class _Builder:
         if not self.filtered and is_common_word(typed or folded):  # under a language filter: a cognate
             return []
         maxdist = 2 if len(folded) >= 9 else 1
-        return [Q.FuzzyTerm("fold", folded, boost=FUZZY_BOOST, maxdist=maxdist, prefixlength=1)]
+        return [P.Fuzzy("fold", folded, maxdist=maxdist, prefix=1, boost=FUZZY_BOOST, kind=P.FUZZY)]
 
-    def head_variants(self, folded: str) -> list[Q.Query]:
+    def head_variants(self, folded: str) -> list[P.Node]:
         """A word no document holds, as the head of longer words ("Medizin": Medizintechnik, a
         vocabulary word that is never split); what its cognate key found before keys needed a language
         filter, without the other words of the same first letters ("Contemporary" is not "könnten")."""
@@ -329,33 +358,36 @@ class _Builder:
         if not self.fuzzy or len(folded) < HEAD_LETTERS or not folded.isalpha() or self.doc_frequency(folded):
             return []
         return [
-            Q.Prefix("title_fold", folded, boost=COGNATE_BOOST),
-            Q.Prefix("fold", folded, boost=COGNATE_BOOST),
+            P.Prefix("title_fold", folded, boost=COGNATE_BOOST, kind=P.HEAD),
+            P.Prefix("fold", folded, boost=COGNATE_BOOST, kind=P.HEAD),
         ]
 
-    def expansion_variants(self, word: str) -> list[Q.Query]:
+    def expansion_variants(self, word: str) -> list[P.Node]:
         if not self.expand:
             return []
-        alts: list[Q.Query] = []
+        alts: list[P.Node] = []
         for lang, term in self.concepts.other_terms(word, self.context):
             self.expanded_words[word] = None
             tokens = analyze(_EXACT, term)
             if not tokens:
                 continue
             self.expansions[f"{term} ({lang})"] = None
-            alts.append(_seq("fold", [fold(t) for t in tokens], EXPANSION_BOOST))
+            alts.append(_seq("fold", [fold(t) for t in tokens], EXPANSION_BOOST, P.CONCEPT))
             if lang in self.languages:
                 stems = list(stems_of(lang, term))
                 if stems:
-                    alts.append(_seq(stem_field(lang), stems, EXPANSION_BOOST))
+                    alts.append(_seq(stem_field(lang), stems, EXPANSION_BOOST, P.CONCEPT))
         return alts
 
-    def cognate_variants(self, folded: list[str]) -> list[Q.Query]:
+    def cognate_variants(self, folded: list[str]) -> list[P.Node]:
         """The word's cognate keys in the folded fields, when expanding across languages."""
         terms = [t for t in map(cognate_term, folded) if t]
         if not self.cognates or not terms:
             return []
-        return [_seq("title_fold", terms, COGNATE_BOOST), _seq("fold", terms, COGNATE_BOOST)]
+        return [
+            _seq("title_fold", terms, COGNATE_BOOST, P.COGNATE),
+            _seq("fold", terms, COGNATE_BOOST, P.COGNATE),
+        ]
 
 
 @lru_cache(maxsize=50_000)
@@ -379,24 +411,14 @@ def year_value(text: str) -> int:
     return int(text)
 
 
-def year_range(q: Q.TermRange) -> Q.Query:
-    """year:[2019 TO 2021] (either end may be left open) as a range of the year field's terms.
-
-    Over the full-precision terms only: whoosh's NumericRange finds wrong documents on an unsigned
-    field (0 to 2019 found 2020; 0 to 0 found every year). An open start leaves out the documents of
-    unknown year (0).
-    """
-    start = 1 if q.start in (None, "") else year_value(q.start)
-    end = MAX_YEAR if q.end in (None, "") else year_value(q.end)
-    field = _year_field()
-    return Q.TermRange(
-        "year", field.to_bytes(start), field.to_bytes(end), q.startexcl, q.endexcl, boost=q.boost
-    )
-
-
-@lru_cache(maxsize=1)
-def _year_field():
-    return build_schema()["year"]
+def year_range(
+    start: str | None, end: str | None, startexcl: bool = False, endexcl: bool = False, boost: float = 1.0
+) -> P.Range:
+    """year:[2019 TO 2021] (either end may be left open) as a range of years. An open start leaves out
+    the documents of unknown year (0)."""
+    low = 1 if start in (None, "") else year_value(start)
+    high = MAX_YEAR if end in (None, "") else year_value(end)
+    return P.Range("year", low, high, not startexcl, not endexcl, boost=boost, kind=P.FILTER)
 
 
 def stems_of(language: str, text: str) -> tuple[str, ...]:
@@ -404,10 +426,15 @@ def stems_of(language: str, text: str) -> tuple[str, ...]:
     return tuple(analyze(stem_analyzer(language), text))
 
 
-def compound_variants(folded: str) -> list[Q.Query]:
+def compound_variants(folded: str) -> list[P.Node]:
     """A compound's parts, all of them, in the folded fields (where compounds are indexed with their parts)."""
     parts = list(compound.split(folded))
-    return [_seq("title_fold", parts, COMPOUND_BOOST), _seq("fold", parts, COMPOUND_BOOST)] if parts else []
+    if not parts:
+        return []
+    return [
+        _seq("title_fold", parts, COMPOUND_BOOST, P.COMPOUND),
+        _seq("fold", parts, COMPOUND_BOOST, P.COMPOUND),
+    ]
 
 
 def _overstemmed(tokens: list[str], stems: list[str]) -> bool:
@@ -417,15 +444,22 @@ def _overstemmed(tokens: list[str], stems: list[str]) -> bool:
     )
 
 
-def _seq(field: str, tokens: list[str], boost: float) -> Q.Query:
+def _seq(field: str, tokens: list[str], boost: float, kind: str) -> P.Node:
     """One term, or all terms of a multi-token word (a phrase in positional fields)."""
     if not tokens:
-        return Q.NullQuery
+        return P.NOTHING
     if len(tokens) == 1:
-        return Q.Term(field, tokens[0], boost=boost)
+        return P.Term(field, tokens[0], boost=boost, kind=kind)
     if field in ("title", "content"):
-        return Q.Phrase(field, tokens, boost=boost)
-    return Q.And([Q.Term(field, t) for t in tokens], boost=boost)
+        return P.Phrase(field, tuple(tokens), boost=boost, kind=kind)
+    return P.And(tuple(P.Term(field, t, kind=kind) for t in tokens), boost=boost, kind=kind)
+
+
+def _pattern(cls: type, field: str, text: str, boost: float, kind: str) -> P.Node:
+    """A prefix (word*) or a wildcard pattern (w?rd, w*rd) of the query in one field."""
+    if cls is Q.Prefix:
+        return P.Prefix(field, text, boost=boost, kind=kind)
+    return P.Wildcard(field, text, boost=boost, kind=kind)
 
 
 def parse_structure(text: str, relaxed: bool = False) -> Q.Query:
@@ -455,7 +489,7 @@ def build_query(
     doc_count: int = 0,
     filtered: bool = False,
 ) -> QueryPlan:
-    """The engine query for a user's text; raises QuerySyntaxError for malformed text."""
+    """The query plan for a user's text; raises QuerySyntaxError for malformed text."""
     text = suspended_hyphens(_QUESTION_MARK.sub("", text)).strip()
     check_syntax(text)
     # A cognate key is weak evidence: several plain words must first all match directly, and their
@@ -470,9 +504,9 @@ def build_query(
     structure = parse_structure(text, relaxed)
     query = builder.transform(structure)
     if is_multiword(text):  # words near each other rank higher
-        tokens = analyze(_EXACT, text)
-        query = Q.AndMaybe(query, Q.Phrase("content", tokens, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST))
-    query = merge_term_groups(query).normalize()
+        tokens = tuple(analyze(_EXACT, text))
+        near = P.Phrase("content", tokens, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST, kind=P.PROXIMITY)
+        query = P.AndMaybe(query, near)
     return QueryPlan(query, tuple(builder.words), tuple(builder.expansions), tuple(builder.expanded_words))
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass
 from functools import reduce
 
 import numpy as np
 from whoosh import query as Q
 
+from kb import plan as P
 from kb.analysis import STEM_LANGUAGES
 from kb.collect import Lexicon, expand_terms
 from kb.engine import Engine
@@ -28,8 +29,25 @@ from kb.semantic.channel import (
 from kb.snippets import SNIPPET_CHARS, SpanFinder, fragments, query_terms
 from kb.suggest import suggest
 from kb.vocabulary import Vocabulary
+from kb.whoosh_backend.compile import compile_plan
 
 MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A plan made ready for one searcher: compiled to whoosh, its fuzzy and prefix words expanded."""
+
+    plan: QueryPlan
+    query: Q.Query
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return self.plan.words
+
+    @property
+    def expansions(self) -> tuple[str, ...]:
+        return self.plan.expansions
 
 
 class SearchSession:
@@ -71,10 +89,15 @@ class SearchSession:
             found = self._frequencies[key] = self.searcher.doc_frequency(field, word)
         return found
 
-    def plan(self, text: str, request: SearchRequest, relaxed: bool = False) -> QueryPlan:
+    def plan(self, text: str, request: SearchRequest, relaxed: bool = False) -> PreparedQuery:
         plan = self._build(text, request, relaxed)
-        expanded = expand_terms(plan.query, self.searcher.reader(), self.lexicon, self.engine.preload)
-        return replace(plan, query=expanded.normalize())
+        return PreparedQuery(plan, self.prepare(plan.query))
+
+    def prepare(self, plan: P.Node) -> Q.Query:
+        """A plan as the whoosh query this searcher evaluates: compiled, fuzzy and prefix words expanded."""
+        compiled = compile_plan(plan)
+        expanded = expand_terms(compiled, self.searcher.reader(), self.lexicon, self.engine.preload)
+        return expanded.normalize()
 
     def _build(self, text: str, request: SearchRequest, relaxed: bool) -> QueryPlan:
         return build_query(
@@ -163,7 +186,7 @@ class SearchSession:
         )
 
     def _bridges(
-        self, plan: QueryPlan, matched: np.ndarray, masks: dict[str, np.ndarray], request: SearchRequest
+        self, plan: PreparedQuery, matched: np.ndarray, masks: dict[str, np.ndarray], request: SearchRequest
     ) -> list[int]:
         """The documents that bridge a language filter: the best with every word of the query in a
         language outside the filter (and within the other filters). Their counterparts in the chosen
@@ -270,10 +293,10 @@ class SearchSession:
         )
 
     def suggest(
-        self, text: str, plan: QueryPlan, request: SearchRequest, allowed: np.ndarray | None
+        self, text: str, plan: PreparedQuery, request: SearchRequest, allowed: np.ndarray | None
     ) -> str | None:
         """'Did you mean' (see kb.suggest)."""
-        return suggest(self, text, plan, request, allowed)
+        return suggest(self, text, plan.plan, request, allowed)
 
 
 def _via(docnum: int, words: np.ndarray, meaning: np.ndarray | None) -> str:

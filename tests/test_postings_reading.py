@@ -18,6 +18,7 @@ from kb.collect import _merged
 from kb.engine import Engine
 from kb.models import SearchRequest
 from kb.postings import known_postings, read_postings
+from kb.whoosh_backend.compile import compile_plan
 from tests.conftest import doc, empty_kb
 
 _STEMS = ["verwaltung", "verwalter", "verweis", "verwandt", "bund", "bundes", "recht", "rechnung"]
@@ -133,7 +134,7 @@ def test_a_prefix_page_finds_and_ranks_what_whoosh_finds_and_ranks(kb, text):
     completions itself). The ranking: whoosh's matchers, term by term, over the expanded plan."""
     session = kb.session()
     request = SearchRequest(text)
-    _, matched = _whoosh_top(session, session._build(text, request, relaxed=False).query, 10)
+    _, matched = _whoosh_top(session, compile_plan(session._build(text, request, relaxed=False).query), 10)
     plan = session.plan(text, request)
     mask, ranked = session.engine.run(plan.query, None, 40)
     assert set(np.flatnonzero(mask).tolist()) == matched

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from whoosh import query as Q
 
+from kb import plan as P
 from kb.analysis import COGNATE_MARK, fold_analyzer
 from kb.models import SearchRequest
 from kb.query import (
@@ -64,13 +64,16 @@ def test_parentheses_with_operators_stay_a_strict_expression(kb_empty):
 # -- cognate keys across languages ---------------------------------------------------------------------
 
 
-def cognate_terms(q: Q.Query) -> set[tuple[str, str, float]]:
-    """(field, term, boost) of the cognate-key terms anywhere in a query."""
-    found = set()
-    if isinstance(q, Q.Term) and str(q.text).startswith(COGNATE_MARK):
-        found.add((q.fieldname, q.text, q.boost))
-    for child in q.children():
-        found |= cognate_terms(child)
+def cognate_terms(q: P.Node) -> set[tuple[str, str, float]]:
+    """(field, term, boost) of the cognate-key terms anywhere in a plan (each marked as one)."""
+    found = {
+        (n.field, n.text, n.boost)
+        for n in P.walk(q)
+        if isinstance(n, P.Term) and n.text.startswith(COGNATE_MARK)
+    }
+    assert all(
+        n.kind == P.COGNATE for n in P.walk(q) if isinstance(n, P.Term) and n.text.startswith(COGNATE_MARK)
+    )
     return found
 
 
@@ -181,7 +184,8 @@ def test_a_compound_typed_in_the_query_also_finds_its_parts_apart_below_the_comp
 
 
 def test_a_query_compound_splits_into_its_parts_in_the_folded_fields():
-    alternatives = {(q.fieldname, q.text) for q in compound_variants("plastnetvaerk") for q in q.children()}
+    alternatives = {(t.field, t.text) for q in compound_variants("plastnetvaerk") for t in q.children()}
+    assert {t.kind for q in compound_variants("plastnetvaerk") for t in P.walk(q)} == {P.COMPOUND}
     assert alternatives == {
         ("title_fold", "plast"),
         ("title_fold", "netvaerk"),

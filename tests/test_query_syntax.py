@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from whoosh import query as Q
 
+from kb import plan as P
 from kb.errors import QuerySyntaxError
 from kb.models import SearchRequest
 from kb.query import MAX_QUERY_CHARS, build_query, check_syntax, is_multiword
 from kb.schema import build_schema
 from kb.vocabulary import Vocabulary, load_vocabulary
+from kb.whoosh_backend.compile import compile_plan
 from tests.conftest import SEED_CORPUS
 
 D000, D001, D002, D003, D004 = (
@@ -79,19 +81,24 @@ def test_malformed_query_raises_from_the_facade(kb_synthetic):
 
 def test_field_values_become_exact_field_terms():
     plan = build_query("lang:da type:minutes", vocabulary=Vocabulary())
-    assert plan.query == Q.And([Q.Term("language", "da"), Q.Term("doctype", "minutes")])
+    assert plan.query == P.And(
+        (P.Term("language", "da", kind=P.FILTER), P.Term("doctype", "minutes", kind=P.FILTER))
+    )
+    assert compile_plan(plan.query) == Q.And([Q.Term("language", "da"), Q.Term("doctype", "minutes")])
     assert plan.words == ()
 
 
 def test_year_field_becomes_the_term_of_one_year():
     # the year field's own term, not whoosh's NumericRange: that finds every document for year:0
     year = build_schema()["year"].to_bytes(2020)
-    assert build_query("year:2020", vocabulary=Vocabulary()).query == Q.Term("year", year)
+    plan = build_query("year:2020", vocabulary=Vocabulary()).query
+    assert plan == P.Range("year", 2020, 2020, kind=P.FILTER)
+    assert compile_plan(plan) == Q.Term("year", year)
 
 
 def test_network_field_uses_the_vocabulary_name_for_an_alias():
     plan = build_query("network:kunststoffnetzwerk-emsachse", vocabulary=VOCABULARY)
-    assert plan.query == Q.Term("network", "kunststoffnetzwerk ems-achse")
+    assert plan.query == P.Term("network", "kunststoffnetzwerk ems-achse", kind=P.FILTER)
 
 
 def test_an_unknown_field_is_read_as_two_words():
@@ -136,7 +143,7 @@ def test_only_plain_several_word_queries_are_multiword(text, multiword):
 
 def test_an_unknown_field_is_read_as_either_word_when_relaxed():
     plan = build_query("Protokoll:RB", vocabulary=Vocabulary(), fuzzy=False, expand=False, relaxed=True)
-    assert isinstance(plan.query, Q.Or)
+    assert isinstance(plan.query, P.Or)
     assert plan.words == ("Protokoll", "RB")
 
 

@@ -1,0 +1,1 @@
+"""The Whoosh backend: the embedded index, and every module that imports whoosh."""
