@@ -145,3 +145,4 @@ class IndexStats:
     schema_version: int = 0
     embedded: int | None = None  # documents searchable by meaning (None: the semantic layer is off)
     embedding_pending: int = 0  # documents still waiting for their vectors
+    embedding_now: bool = False  # an embedder (of this process or another) is at work

@@ -97,10 +97,12 @@ class SemanticLayer:
         live_ids: Callable[[], Iterable[str]],
         get: Callable[[str], Document | None],
         deadline: float | None = None,
+        progress: Callable[[int], None] | None = None,
     ) -> int:
         """Embed what is pending until nothing is (or the deadline, or stop()); returns documents embedded.
 
-        Returns 0 at once when another thread or process is embedding this store.
+        `progress(n)` is called after each shard with the documents it held. Returns 0 at once when
+        another thread or process is embedding this store.
         """
         done = 0
         with self.store.embed_lock() as mine:
@@ -108,12 +110,12 @@ class SemanticLayer:
                 return 0
             self.store.mark_embedding(True)
             try:
-                done = self._run(live_ids, get, deadline)
+                done = self._run(live_ids, get, deadline, progress)
             finally:
                 self.store.mark_embedding(False)
         return done
 
-    def _run(self, live_ids, get, deadline: float | None) -> int:
+    def _run(self, live_ids, get, deadline: float | None, progress=None) -> int:
         done = 0
         self.store.clean()
         while not self._stop.is_set():
@@ -124,7 +126,7 @@ class SemanticLayer:
                 for f in files:
                     f.unlink(missing_ok=True)
                 break
-            done += self._embed(todo, get, deadline)
+            done += self._embed(todo, get, deadline, progress)
             if deadline is not None and time.monotonic() >= deadline:
                 break
             if not self._stop.is_set():
@@ -133,13 +135,20 @@ class SemanticLayer:
             self._compact(live)
         return done
 
-    def _embed(self, todo: dict[str, str | None], get, deadline: float | None) -> int:
+    def _embed(self, todo: dict[str, str | None], get, deadline: float | None, progress=None) -> int:
         current = self.store.current()
         batch_ids: list[str] = []
         batch_keys: list[str] = []
         batch_texts: list[str] = []
         batch_titles: list[bool] = []
         done = 0
+
+        def write() -> int:
+            written = self._write(batch_ids, batch_keys, batch_texts, batch_titles)
+            if progress is not None and written:
+                progress(written)
+            return written
+
         for doc_id in todo:
             if self._stop.is_set() or (deadline is not None and time.monotonic() >= deadline):
                 break
@@ -155,10 +164,10 @@ class SemanticLayer:
             batch_texts += [text for text, _ in rows]
             batch_titles += [title for _, title in rows]
             if len(batch_texts) >= BATCH_PASSAGES:
-                done += self._write(batch_ids, batch_keys, batch_texts, batch_titles)
+                done += write()
                 batch_ids, batch_keys, batch_texts, batch_titles = [], [], [], []
         if batch_texts and not self._stop.is_set():
-            done += self._write(batch_ids, batch_keys, batch_texts, batch_titles)
+            done += write()
         return done
 
     def _write(self, ids: list[str], keys: list[str], texts: list[str], titles: list[bool]) -> int:
