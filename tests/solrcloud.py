@@ -18,6 +18,7 @@ it fails instead.
 from __future__ import annotations
 
 import atexit
+import http.client
 import io
 import json
 import os
@@ -77,7 +78,11 @@ def build_launcher(timeout: float = 600) -> None:
     if shutil.which("java") is None:
         raise SolrUnavailable("java is not on PATH (Java 17 is needed)")
     sources = [LAUNCHER / "pom.xml", *(LAUNCHER / "src").rglob("*")]
-    if LAUNCHER_JAR.is_file() and LAUNCHER_LIB.is_dir() and LAUNCHER_JAR.stat().st_mtime >= _newest_mtime(sources):
+    if (
+        LAUNCHER_JAR.is_file()
+        and LAUNCHER_LIB.is_dir()
+        and LAUNCHER_JAR.stat().st_mtime >= _newest_mtime(sources)
+    ):
         return
     if shutil.which("mvn") is None:
         raise SolrUnavailable("mvn is not on PATH (Maven builds solr/launcher)")
@@ -285,8 +290,11 @@ class SolrCloud:
                 with urllib.request.urlopen(request, timeout=timeout) as response:
                     return json.loads(response.read())
             except urllib.error.HTTPError as exc:
-                raise SolrError(exc.code, exc.read().decode(errors="replace"), url) from None
-            except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+                error = SolrError(exc.code, exc.read().decode(errors="replace"), url)
+                if exc.code != 503 or node is not None:
+                    raise error from None
+                last = error  # a node still starting (or stopping): the next one may answer
+            except (urllib.error.URLError, ConnectionError, TimeoutError, http.client.HTTPException) as exc:
                 last = exc
         raise ConnectionError(f"no Solr node answered {path}: {last}")
 
@@ -389,7 +397,9 @@ class SolrCloud:
         params = {"commit": "true"} if commit else {}
         return self.request(f"/{collection}/update", params, json_body=documents, **kw)
 
-    def select(self, params: Mapping | Iterable[tuple[str, object]], collection: str = COLLECTION, **kw) -> dict:
+    def select(
+        self, params: Mapping | Iterable[tuple[str, object]], collection: str = COLLECTION, **kw
+    ) -> dict:
         """A search, sent as a form POST (long kNN vectors fit)."""
         items = list(params.items() if isinstance(params, Mapping) else params)
         items.append(("wt", "json"))
@@ -397,6 +407,34 @@ class SolrCloud:
         return self.request(
             f"/{collection}/select", body=body, content_type="application/x-www-form-urlencoded", **kw
         )
+
+
+LANGUAGES = ("de", "da", "nl", "en")
+
+
+def solr_fields(document, vector=None) -> dict:
+    """A kb.models.Document as the configset's fields: title and text also in their language's pair."""
+    fields = {
+        "id": document.id,
+        "source": document.source,
+        "title": document.title,
+        "text": document.text,
+        "language": document.language,
+        "doctype": document.doctype,
+        "network": list(document.networks),
+        "region": list(document.regions),
+        "topic": list(document.topics),
+        "checksum": document.checksum,
+    }
+    if document.language in LANGUAGES:
+        fields[f"title_{document.language}"] = document.title
+        fields[f"text_{document.language}"] = document.text
+    for name in ("date", "year", "added_by", "added_at"):
+        if getattr(document, name) is not None:
+            fields[name] = getattr(document, name)
+    if vector is not None:
+        fields["vec"] = [float(x) for x in vector]
+    return fields
 
 
 def java_and_maven_message() -> str | None:
