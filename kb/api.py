@@ -312,8 +312,8 @@ class KnowledgeBase:
     def stats(self, language: str = "en") -> IndexStats:
         """How many documents, with the counts of every facet, and how far the meaning layer is."""
         now = self.embedding_now()  # before the search, which may start embedding what waits
-        page = self.search(SearchRequest(page_size=1), language)
         progress = self.embedding_progress()
+        page = self.search(SearchRequest(page_size=1), language)
         return IndexStats(
             documents=page.total,
             facets=page.facets,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from archive import service
-from archive.cli.output import Progress, emit, outcome_json, summary
+from archive.cli.output import EmbeddingProgress, Progress, emit, outcome_json, summary
 from archive.cli.parser import UsageError, metadata
 from archive.cli.reading import open_kb
 from archive.imports import import_folders, outside_roots
@@ -45,7 +46,51 @@ def cmd_ingest(args, settings: Settings) -> int:
                 f"imported {len(imported)} files into {', '.join(folders)} (the corpus keeps every original)"
             )
         print(summary(outcomes))
+    _embed(args, kb)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def _embed(args, kb) -> None:
+    """After an ingest: embed what waits for the meaning layer (a bar on a terminal), or say in one line
+    that meaning search is not ready (--no-embed, no model, another process embedding, Ctrl-C)."""
+    if kb.semantic is None:  # the layer is off
+        return
+    kb.semantic.stop()  # the background embedder the writes started: the work goes on here, or not now
+    progress = kb.embedding_progress()
+    if progress[0] >= progress[1]:  # nothing waits
+        return
+    from kb.semantic import model
+
+    why = "run `kb embed`"
+    if not args.no_embed and not model.available():
+        why = "the embedding model is not installed"
+    elif not args.no_embed:
+        bar = EmbeddingProgress(progress[1] - progress[0], json_mode=args.json)
+        try:
+            kb.embed_pending(progress=bar)
+        except (RuntimeError, OSError) as exc:  # the model cannot be loaded
+            why = f"the embedding model failed ({exc}); run `kb embed` once it works"
+        except KeyboardInterrupt:
+            bar.close()
+            _not_ready(args, kb, why)
+            raise
+        finally:
+            bar.close()
+        embedded, total = kb.embedding_progress()
+        if embedded >= total:
+            if not args.json:
+                print(f"{embedded} of {total} documents searchable by meaning")
+            return
+        other = kb.semantic.store.embedder()
+        if other is not None and other.get("pid") != os.getpid():
+            why = f"process {other['pid']} is embedding them"
+    _not_ready(args, kb, why)
+
+
+def _not_ready(args, kb, why: str) -> None:
+    embedded, total = kb.embedding_progress()
+    line = f"meaning search is not ready: {embedded} of {total} documents embedded; {why}"
+    print(line, file=sys.stderr if args.json else sys.stdout, flush=True)
 
 
 def cmd_add(args, settings: Settings) -> int:

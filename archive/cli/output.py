@@ -70,7 +70,11 @@ def stats_json(stats: IndexStats) -> dict:
     facets = {f.name: [{"value": v.value, "count": v.count} for v in f.values] for f in stats.facets}
     out = {"documents": stats.documents, "schema_version": stats.schema_version, "facets": facets}
     if stats.embedded is not None:
-        out |= {"embedded": stats.embedded, "embedding_pending": stats.embedding_pending}
+        out |= {
+            "embedded": stats.embedded,
+            "embedding_pending": stats.embedding_pending,
+            "embedding_now": stats.embedding_now,
+        }
     return out
 
 
@@ -122,14 +126,23 @@ def _broader(page: SearchPage) -> str:
     return ""
 
 
+def meaning_progress(stats: IndexStats) -> str:
+    """How far the meaning layer is, after the count of documents searchable by meaning."""
+    total = stats.embedded + stats.embedding_pending
+    line = f"of {total:,} documents"
+    if stats.embedding_now:
+        return f"{line} ({stats.embedding_pending:,} waiting; embedding now)"
+    if stats.embedding_pending:
+        return f"{line} ({stats.embedding_pending:,} waiting; nothing is embedding them: run `kb embed`)"
+    return line
+
+
 def print_stats(stats: IndexStats, out: TextIO | None = None) -> None:
     """A readable table: documents, then each facet's values with their counts."""
     out = out or sys.stdout
     out.write(f"{'documents':<16}{stats.documents:>8,}\n{'schema version':<16}{stats.schema_version:>8}\n")
     if stats.embedded is not None:
-        out.write(
-            f"{'by meaning':<16}{stats.embedded:>8,}  ({stats.embedding_pending:,} waiting to be embedded)\n"
-        )
+        out.write(f"{'by meaning':<16}{stats.embedded:>8,}  {meaning_progress(stats)}\n")
     for facet in stats.facets:
         out.write(f"\n{facet.name}\n")
         if not facet.values:
@@ -151,18 +164,7 @@ class Progress:
         self.held: dict[str | None, list[Outcome]] = {}  # --json: files read, until their write is done
         self.bar = None
         if not json_mode and sys.stderr.isatty():
-            from tqdm import tqdm
-
-            sized = min(shutil.get_terminal_size((0, 0))) > 0  # a terminal of unknown size: 80 × 24
-            self.bar = tqdm(
-                total=total,
-                unit="file",
-                desc=what,
-                file=sys.stderr,
-                dynamic_ncols=sized,
-                ncols=None if sized else 80,
-                nrows=None if sized else 24,
-            )
+            self.bar = _bar(total, "file", what)
 
     def __call__(self, outcome: Outcome) -> None:
         if self.json_mode:  # one line per file: a read file waits, as the index may still refuse it
@@ -201,3 +203,34 @@ def summary(outcomes: list[Outcome]) -> str:
     removed = sum(1 for o in outcomes if o.status == "removed")
     pruned = f"; {removed} documents removed" if removed else ""
     return f"{sum(counts.values())} files: {parts}{pruned}"
+
+
+class EmbeddingProgress:
+    """Documents embedded after an ingest: one tqdm bar on a terminal (stderr), else nothing."""
+
+    def __init__(self, total: int, *, json_mode: bool) -> None:
+        self.bar = _bar(total, "doc", "meaning") if not json_mode and sys.stderr.isatty() else None
+
+    def __call__(self, documents: int) -> None:
+        if self.bar is not None:
+            self.bar.update(documents)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _bar(total: int | None, unit: str, what: str):
+    from tqdm import tqdm
+
+    sized = min(shutil.get_terminal_size((0, 0))) > 0  # a terminal of unknown size: 80 × 24
+    return tqdm(
+        total=total,
+        unit=unit,
+        desc=what,
+        file=sys.stderr,
+        dynamic_ncols=sized,
+        ncols=None if sized else 80,
+        nrows=None if sized else 24,
+    )

@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="index files and folders (default: the corpus)",
         description="Index files and folders recursively. Files outside the corpus are first imported "
         "into corpus/imports/FOLDER/ (once read without error), so the index can always be rebuilt "
-        "from the corpus alone.",
+        "from the corpus alone. Then the documents are embedded for search by meaning (a progress bar "
+        "on a terminal; --no-embed leaves it to kb embed or the app).",
     )
     p.add_argument(
         "paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: the corpus)"
@@ -77,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prune", action="store_true", help="also remove documents whose file is gone")
     p.add_argument(
         "--workers", type=int, default=None, metavar="N", help="reader processes (default: CPU cores)"
+    )
+    p.add_argument(
+        "--no-embed",
+        action="store_true",
+        help="do not embed the documents for search by meaning now (later: kb embed, or the app)",
     )
     p.add_argument("--user", default=_user(), help="name recorded in the audit log for an import")
 
