@@ -37,6 +37,12 @@ REGISTRY: tuple[Setting, ...] = (
         "the documents, their metadata and `vocabulary.json` (the source of truth)",
     ),
     Setting(
+        "KB_ENGINE",
+        "`whoosh`",
+        "the search engine that holds the words: `whoosh` (embedded in the index folder); another value is "
+        "refused in one line",
+    ),
+    Setting(
         "KB_SECRETS_FILE",
         "`./var/coordinators.json`",
         "coordinator password hashes; the audit log `audit.jsonl` is kept beside it",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-import kb.api
+import kb.whoosh_backend.backend
 from archive.service import check, open_knowledge_base
 from kb.api import KnowledgeBase
 from kb.errors import IndexBusyError
@@ -181,7 +181,7 @@ def test_the_cli_reports_a_busy_index_in_one_line(run_cli, settings, tmp_path, m
     kb_ = open_knowledge_base(settings)  # build the index first
     upload = tmp_path / "busy.txt"
     upload.write_text("Wartet auf das Schloss.", "utf-8")
-    monkeypatch.setattr(kb.api, "writer", functools.partial(writer, wait_s=0.5))
+    monkeypatch.setattr(kb.whoosh_backend.backend, "writer", functools.partial(writer, wait_s=0.5))
     lock = kb_._ix.lock("WRITELOCK")
     assert lock.acquire(False)
     try:

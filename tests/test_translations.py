@@ -130,9 +130,9 @@ def test_an_unknown_document_raises(structure_kb: KnowledgeBase):
 
 
 def test_without_vectors_a_large_pool_gives_none(tmp_path, monkeypatch):
-    import kb.api
+    import kb.whoosh_backend.backend
 
-    monkeypatch.setattr(kb.api, "TRANSLATION_POOL", 2)
+    monkeypatch.setattr(kb.whoosh_backend.backend, "TRANSLATION_POOL", 2)
     base = KnowledgeBase(tmp_path / "index", vocabulary_only_corpus(tmp_path / "corpus"), semantic=False)
     try:
         base.write(DOCS)
