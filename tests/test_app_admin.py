@@ -105,3 +105,44 @@ def test_repeated_failures_lock_the_name_with_one_line(env, monkeypatch):
     at.text_input(key="signin_password").input(COORDINATOR[1])
     at.button[-1].click().run()
     assert _shows_sign_in(at) and len(at.error) == 1  # still locked
+
+
+def test_coordinators_see_how_far_the_meaning_layer_is(env, monkeypatch):
+    import json
+
+    from test_cli_meaning import HashModel
+
+    from kb.api import KnowledgeBase
+    from kb.semantic import model
+    from kb.semantic.store import STATUS, store_dir
+
+    n = len(KnowledgeBase(env.index, env.corpus, semantic=False).checksums())
+    monkeypatch.setenv("KB_SEMANTIC", "on")
+    monkeypatch.setattr(model, "Embedder", HashModel)
+    monkeypatch.setattr(model, "_shared", None)
+    monkeypatch.setattr(KnowledgeBase, "embed_in_background", lambda self: None)  # the page's searches
+    at = _signed_in()
+    bar = at.get("progress")[0].proto
+    assert (bar.value, bar.text) == (0, f"Searchable by meaning: 0 of {n} documents")
+    assert f"{n} documents wait to be embedded and nothing is embedding them now" in _everything(at)
+
+    status = store_dir(env.index) / STATUS
+    status.write_text(json.dumps({"pid": 1, "since": 0}))  # a live process (init) says it embeds
+    at.run()
+    assert "Embedding in the background now" in _everything(at)
+    status.unlink()
+
+    kb = KnowledgeBase(env.index, env.corpus)
+    kb.embed_pending()
+    kb.close()
+    at.run()
+    bar = at.get("progress")[0].proto
+    assert (bar.value, bar.text) == (100, f"Searchable by meaning: {n} of {n} documents")
+    assert "wait to be embedded" not in _everything(at) and "Embedding in the background" not in _everything(
+        at
+    )
+
+
+def test_the_admin_page_says_nothing_of_meaning_when_the_layer_is_off(env):
+    at = _signed_in()
+    assert at.get("progress") == [] and "by meaning" not in _everything(at)

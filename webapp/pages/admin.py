@@ -23,8 +23,23 @@ def _status() -> None:
     networks = next(f for f in stats.facets if f.name == "network").values
     cols[1].metric(t("admin.networks"), len(networks))
     cols[2].metric(t("admin.schema"), stats.schema_version)
+    _meaning(stats)
     s = state.settings()
     st.caption(t("admin.where", index=s.index_dir, corpus=s.corpus_dir))
+
+
+def _meaning(stats) -> None:
+    """How many documents are searchable by meaning (a progress bar), and whether embedding runs."""
+    if stats.embedded is None:  # the meaning layer is off
+        return
+    total = stats.embedded + stats.embedding_pending
+    st.progress(
+        stats.embedded / total if total else 1.0, text=t("admin.meaning", done=stats.embedded, total=total)
+    )
+    if stats.embedding_now:
+        st.caption(t("admin.meaning_now"))
+    elif stats.embedding_pending:
+        st.caption(t("admin.meaning_waiting", n=stats.embedding_pending))
 
 
 def _rebuild(user: str) -> None:
