@@ -268,16 +268,20 @@ class SolrCloud:
         json_body: object = None,
         content_type: str = "application/json",
         node: int | None = None,
+        prefer: int | None = None,
         timeout: float = 30,
     ) -> dict:
-        """One request to a node (or to the first running node that answers), JSON back.
+        """One request to a node (or to the first running node that answers, from `prefer` on), JSON back.
 
-        A node that refuses the connection is skipped, as a client given a list of nodes would.
+        A node that refuses the connection or answers 503 is skipped, as a client given a list of nodes would.
         """
         query = urllib.parse.urlencode(list(params.items() if isinstance(params, Mapping) else params or ()))
         if json_body is not None:
             body = json.dumps(json_body).encode()
-        candidates = [node] if node is not None else self.live_indexes()
+        live = self.live_indexes()
+        if prefer is not None and prefer in live:
+            live = live[live.index(prefer) :] + live[: live.index(prefer)]
+        candidates = [node] if node is not None else live
         if not candidates:
             raise ConnectionError("no Solr node is running")
         last: Exception | None = None
@@ -393,8 +397,14 @@ class SolrCloud:
         raise TimeoutError(f"waited {timeout:.0f} s for {what} (last error: {last}){tail}")
 
     # ---- the collection ---------------------------------------------------------------------------
-    def update(self, documents: list[dict], collection: str = COLLECTION, commit: bool = True, **kw) -> dict:
+    def update(
+        self, documents: list[dict], collection: str = COLLECTION, commit: bool = True, min_rf: int = 0, **kw
+    ) -> dict:
+        """Post documents (JSON); commit=true makes them visible before this returns. With min_rf the
+        response's responseHeader.rf says on how many replicas of its shard each batch landed."""
         params = {"commit": "true"} if commit else {}
+        if min_rf:
+            params["min_rf"] = str(min_rf)
         return self.request(f"/{collection}/update", params, json_body=documents, **kw)
 
     def select(
