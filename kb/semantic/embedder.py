@@ -33,7 +33,7 @@ SMALL_SHARD = 4096  # rows; newer shards smaller than this are merged once there
 MAX_SHARDS = 32
 EMBED_THREADS = 1  # the background model uses one core: searches keep the other
 EMBED_CHUNK = 4  # passages per model call: how long a stop() (closing, a request wanting the CPU) waits
-BACKGROUND_NICE = 10  # the background thread's niceness: requests of the same process come first
+BACKGROUND_NICE = 10  # the background thread this much nicer: requests of the same process come first
 
 
 class SemanticLayer:
@@ -261,6 +261,7 @@ def _background_priority() -> None:
     """Lower this thread's CPU priority (Linux: a thread's own niceness; the model's threads it starts
     inherit it), so that searches and uploads of the same process are served first."""
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
+        me = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, me, min(19, os.getpriority(os.PRIO_PROCESS, me) + BACKGROUND_NICE))
     except (AttributeError, OSError):  # another system, or not allowed: embed at the usual priority
         pass
