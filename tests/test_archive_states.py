@@ -380,7 +380,7 @@ def run_machine(steps_wanted: int, steps_per_run: int, profile: settings) -> int
     return STEPS["run"]
 
 
-MIN_STEPS, MIN_STEPS_SLOW = 30, 600  # steps the fast and the slow run must take at least
+MIN_STEPS, MIN_STEPS_SLOW = 30, 240  # steps the fast and the slow run must take at least
 
 SHORT = settings(
     max_examples=2,

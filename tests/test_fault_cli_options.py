@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.conftest import SEED_IDS
 
 #: command lines tried (make test-fault), and in the slow tier
-EXAMPLES, EXAMPLES_SLOW = 60, 400
+EXAMPLES, EXAMPLES_SLOW = 60, 200
 #: commands that may change the archive when they succeed (refused, they change nothing)
 CHANGING = {"add", "edit", "remove", "ingest", "rebuild", "check", "coordinator"}
 

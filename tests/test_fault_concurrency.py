@@ -28,7 +28,7 @@ pytestmark = pytest.mark.fault  # real processes: make test-fault
 
 #: concurrent `kb add`/`kb ingest` processes and files each (docs/reliability.md reads these)
 RUSH = {"writers": 6, "files_each": 2}
-RUSH_SLOW = {"writers": 12, "files_each": 6}
+RUSH_SLOW = {"writers": 10, "files_each": 3}
 OPENERS = 3  # processes opening a missing index at once
 
 READER = """

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.fault  # real processes: make test-fault
 SEED = 20240521
 #: files, SIGKILLs and the latest kill (s) of the ingest loops; `kb add` kills (docs/reliability.md reads these)
 INGEST_KILLS = {"files": 150, "kills": 10, "max_delay": 1.6}
-INGEST_KILLS_SLOW = {"files": 400, "kills": 40, "max_delay": 6.0}
+INGEST_KILLS_SLOW = {"files": 300, "kills": 20, "max_delay": 4.0}
 ADD_KILLS, ADD_KILLS_SLOW, FILES_PER_ADD = 3, 20, 2
 #: `kb ingest` with a commit every few files, so that kills also land inside commits.
 SMALL_COMMITS = (

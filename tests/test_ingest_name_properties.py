@@ -116,7 +116,7 @@ def ingest_layout(layout, outside: bool) -> None:
 
 
 FEW = settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-MANY = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+MANY = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 NFD = unicodedata.normalize("NFD", "Müller")
 
 
