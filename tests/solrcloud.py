@@ -18,6 +18,7 @@ it fails instead.
 from __future__ import annotations
 
 import atexit
+import fcntl
 import http.client
 import io
 import json
@@ -77,6 +78,12 @@ def build_launcher(timeout: float = 600) -> None:
     """
     if shutil.which("java") is None:
         raise SolrUnavailable("java is not on PATH (Java 17 is needed)")
+    with open(LAUNCHER / ".build.lock", "w") as lock:  # one build at a time (pytest-xdist workers)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _build_launcher(timeout)
+
+
+def _build_launcher(timeout: float) -> None:
     sources = [LAUNCHER / "pom.xml", *(LAUNCHER / "src").rglob("*")]
     if (
         LAUNCHER_JAR.is_file()
