@@ -61,6 +61,7 @@ class SemanticLayer:
         self._stop = threading.Event()
         self.errors = 0
         self._wanted = False
+        self._progress: tuple[tuple, tuple[int, int]] | None = None
 
     def key(self, doc: Document) -> str:
         return passages.content_key(model.MODEL_ID, doc.title, doc.text, self.chars, self.limit)
@@ -86,9 +87,14 @@ class SemanticLayer:
         return todo
 
     def progress(self, live_ids: Iterable[str]) -> tuple[int, int]:
-        """(documents whose vectors are current, live documents)."""
+        """(documents whose vectors are current, live documents); worked out again only when the
+        documents, the shards or the queue changed (a results page asks on every run)."""
         live = list(live_ids)
-        return len(live) - len(self.pending(live)), len(live)
+        queue = tuple(f.name for f in self.store.queue_files())
+        key = (hash(tuple(live)), self.store.names(), queue)
+        if self._progress is None or self._progress[0] != key:
+            self._progress = (key, (len(live) - len(self.pending(live)), len(live)))
+        return self._progress[1]
 
     # -- embedding ---------------------------------------------------------------------------------
 

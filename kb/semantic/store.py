@@ -73,6 +73,7 @@ class VectorStore:
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / QUEUE).mkdir(exist_ok=True)
         self._shards: dict[int, Shard] = {}
+        self._current: tuple[tuple[str, ...], dict[str, tuple[int, str]]] | None = None
 
     # -- the model stamp --------------------------------------------------------------------------
 
@@ -103,8 +104,11 @@ class VectorStore:
     def has_queue(self) -> bool:
         return any((self.folder / QUEUE).glob("q-*.json"))
 
+    def queue_files(self) -> list[Path]:
+        return sorted((self.folder / QUEUE).glob("q-*.json"))
+
     def queued(self) -> tuple[list[Path], list[tuple[str, str]]]:
-        files = sorted((self.folder / QUEUE).glob("q-*.json"))
+        files = self.queue_files()
         pairs: list[tuple[str, str]] = []
         for f in files:
             try:
@@ -154,11 +158,18 @@ class VectorStore:
         return seq
 
     def current(self) -> dict[str, tuple[int, str]]:
-        """doc id → (newest shard holding it, its content key)."""
+        """doc id → (newest shard holding it, its content key); kept until the shards change (do not
+        change the dict)."""
+        names = self.names()
+        if self._current is not None and self._current[0] == names:
+            return self._current[1]
         latest: dict[str, tuple[int, str]] = {}
-        for shard in self.shards():
+        shards = self.shards()
+        for shard in shards:
             for doc_id, key in zip(shard.ids, shard.keys, strict=True):
                 latest[doc_id] = (shard.seq, key)
+        if tuple(f"s-{s.seq:08d}.rows.json" for s in shards) == names:  # none vanished meanwhile
+            self._current = (names, latest)
         return latest
 
     def compact(self, live_ids: set[str], seqs: list[int] | None = None) -> None:
