@@ -53,9 +53,10 @@ def rows() -> list[Row]:
     names, unindexable = _mod("test_ingest_name_properties"), _mod("test_fault_unindexable")
     from archive import access as auth
     from archive import throttle
-    from kb import compound, document_add, index, superseded
+    from kb import compound
     from kb.analysis import MAX_WORD_CHARS
     from kb.query import MAX_QUERY_CHARS
+    from kb.whoosh_backend import document_add, index, superseded
 
     rush, slow = conc.RUSH, conc.RUSH_SLOW
     kills, kills_slow = crash.INGEST_KILLS, crash.INGEST_KILLS_SLOW

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from kb.models import Document, Fragment, Hit, SearchPage, SearchRequest
     from kb.vocabulary import Vocabulary
 
+#: The most hits a page holds, whatever the request asks for.
+MAX_PAGE_SIZE = 100
 #: The engines KB_ENGINE may name, the default first.
 ENGINES = ("whoosh",)
 DEFAULT_ENGINE = "whoosh"

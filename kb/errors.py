@@ -29,6 +29,10 @@ class SettingError(KBError):
     """A setting's value in the environment cannot be used (not a number, not a known value)."""
 
 
+class EngineError(KBError):
+    """The search engine cannot be used: a version this code was not written for, a server out of reach."""
+
+
 class IndexFolderError(KBError):
     """The index folder is refused: another program's folder, or the corpus (or a folder around it)."""
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from kb.attendance import participants, recurring
+from kb.backend import MAX_PAGE_SIZE
 from kb.errors import UnknownDocumentError
 from kb.minutes import boilerplate, summary
 from kb.models import Hit, SearchPage, SearchRequest
-from kb.search import MAX_PAGE_SIZE
 
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase

@@ -15,9 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from whoosh import qparser
-from whoosh import query as Q
-
 from kb import compound
 from kb import plan as P
 from kb.analysis import analyze, cognate_term, exact_analyzer, stem_analyzer
@@ -25,6 +22,7 @@ from kb.errors import QuerySyntaxError
 from kb.folding import fold
 from kb.schema import CONTENT_BOOST, TITLE_BOOST, stem_field
 from kb.vocabulary import Vocabulary
+from kb.whoosh_backend.parse import DEFAULT_FIELD, read_structure
 
 MAX_QUERY_CHARS = 1000
 STEM_BOOST = 1.0
@@ -46,7 +44,7 @@ RELAXED_MINIMUM = 0.9
 RELAXED_IDF_FLOOR = 0.02  # a word in most documents still counts a little (it is in the matches)
 PROXIMITY_SLOP = 4  # words at most this far apart count as near
 PROXIMITY_BOOST = 1.5  # OR-group scale when no document has every word
-_DEFAULT = "_q"
+_DEFAULT = DEFAULT_FIELD  # the field of words typed without one ("_q")
 MAX_YEAR = 9999  # the largest year a query may name
 FIELD_ALIASES: dict[str, str] = {
     "title": "title",
@@ -220,56 +218,55 @@ class _Builder:
         self.expanded_words: dict[str, None] = {}
         self.context: frozenset[str] = frozenset()  # the query's stems: which multi-word terms it holds
 
-    def transform(self, q: Q.Query) -> P.Node:
-        """The plan of a node of the parsed structure (whoosh's parser's tree of raw words)."""
-        if isinstance(q, Q.Term):
+    def transform(self, q: P.Node) -> P.Node:
+        """The plan of a node of the parsed structure (a plan of raw words, kb/whoosh_backend/parse.py)."""
+        if isinstance(q, P.Term):
             return self.term(q)
-        if isinstance(q, Q.Phrase):
+        if isinstance(q, P.Phrase):
             return self.phrase(q.words, q.boost)
-        if isinstance(q, Q.FuzzyTerm):
+        if isinstance(q, P.Fuzzy):
             return P.Fuzzy("fold", fold(q.text), maxdist=q.maxdist, prefix=1, boost=q.boost, kind=P.FUZZY)
-        if isinstance(q, Q.TermRange):
-            if FIELD_ALIASES.get(q.fieldname.lower()) == "year":
-                return year_range(q.start, q.end, q.startexcl, q.endexcl, q.boost)
-            return P.Range(q.fieldname, q.start, q.end, not q.startexcl, not q.endexcl, boost=q.boost)
-        if isinstance(q, (Q.Prefix, Q.Wildcard)):
-            text = q.text.lower()
-            fields = ("title", "content") if q.fieldname == _DEFAULT else (q.fieldname,)
-            if q.fieldname == "title":
+        if isinstance(q, P.Range):
+            if FIELD_ALIASES.get(q.field.lower()) == "year":
+                return year_range(q.low, q.high, not q.include_low, not q.include_high, q.boost)
+            return q
+        if isinstance(q, (P.Prefix, P.Wildcard)):
+            raw = q.text if isinstance(q, P.Prefix) else q.pattern
+            text = raw.lower()
+            fields = ("title", "content") if q.field == _DEFAULT else (q.field,)
+            if q.field == "title":
                 fields = ("title",)
             alts = [_pattern(type(q), f, text, q.boost, P.EXACT) for f in fields]
-            if q.fieldname in (_DEFAULT,):
+            if q.field in (_DEFAULT,):
                 alts.append(_pattern(type(q), "fold", fold(text), q.boost * FOLD_BOOST, P.FOLDED))
             return P.Or(tuple(alts))
-        if q is Q.NullQuery:
+        if isinstance(q, P.Nothing):
             return P.NOTHING
-        if isinstance(q, Q.Every):
-            return P.Every(None if q.fieldname in (None, _DEFAULT) else q.fieldname, boost=q.boost)
-        kind = type(
-            q
-        )  # the operators, as whoosh's `apply` rebuilds them (a NOT or binary node loses its boost)
-        if kind is Q.And:
-            return P.And(tuple(self.transform(s) for s in q.subqueries), boost=q.boost)
-        if kind is Q.Or:
-            return P.Or(tuple(self.transform(s) for s in q.subqueries), boost=q.boost)
-        if kind is Q.Not:
-            return P.Not(self.transform(q.query))
-        if kind is Q.AndNot:
-            return P.AndNot(self.transform(q.a), self.transform(q.b))
-        if kind is Q.AndMaybe:
-            return P.AndMaybe(self.transform(q.a), self.transform(q.b))
-        if kind is Q.Require:
-            return P.Require(self.transform(q.a), self.transform(q.b))
-        raise QuerySyntaxError(f"cannot read the query: {kind.__name__} is not supported")
+        if isinstance(q, P.Every):
+            return P.Every(None if q.field in (None, _DEFAULT) else q.field, boost=q.boost)
+        # The operators, as the structure gave them (a NOT loses its boost: only its documents count)
+        if isinstance(q, P.And):
+            return P.And(tuple(self.transform(s) for s in q.items), boost=q.boost)
+        if isinstance(q, P.Or):
+            return P.Or(tuple(self.transform(s) for s in q.items), boost=q.boost)
+        if isinstance(q, P.Not):
+            return P.Not(self.transform(q.item))
+        if isinstance(q, P.AndNot):
+            return P.AndNot(self.transform(q.positive), self.transform(q.negative))
+        if isinstance(q, P.AndMaybe):
+            return P.AndMaybe(self.transform(q.required), self.transform(q.optional))
+        if isinstance(q, P.Require):
+            return P.Require(self.transform(q.scored), self.transform(q.condition))
+        raise QuerySyntaxError(f"cannot read the query: {type(q).__name__} is not supported")
 
-    def term(self, q: Q.Term) -> P.Node:
-        field = FIELD_ALIASES.get(q.fieldname.lower()) if q.fieldname != _DEFAULT else None
+    def term(self, q: P.Term) -> P.Node:
+        field = FIELD_ALIASES.get(q.field.lower()) if q.field != _DEFAULT else None
         text = str(q.text)
-        if q.fieldname == _DEFAULT:
+        if q.field == _DEFAULT:
             return self.word(text, q.boost)
         if field is None:  # "Protokoll:RB" is text, not a field
             join = P.Or if self.relaxed else P.And
-            return join((self.word(q.fieldname, 1.0), self.word(text, q.boost)))
+            return join((self.word(q.field, 1.0), self.word(text, q.boost)))
         if field == "title":
             tokens = analyze(_EXACT, text)
             folded = [fold(t) for t in tokens]
@@ -457,23 +454,18 @@ def _seq(field: str, tokens: list[str], boost: float, kind: str) -> P.Node:
 
 def _pattern(cls: type, field: str, text: str, boost: float, kind: str) -> P.Node:
     """A prefix (word*) or a wildcard pattern (w?rd, w*rd) of the query in one field."""
-    if cls is Q.Prefix:
+    if cls is P.Prefix:
         return P.Prefix(field, text, boost=boost, kind=kind)
     return P.Wildcard(field, text, boost=boost, kind=kind)
 
 
-def parse_structure(text: str, relaxed: bool = False) -> Q.Query:
-    """The user's text as a tree of operators over raw words (no analysis yet)."""
+def parse_structure(text: str, relaxed: bool = False) -> P.Node:
+    """The user's text as a plan of operators over raw words (no analysis yet): a word typed without a
+    field is a Term of the field `_q`, field names stay as typed."""
     # "-word" excludes and "+word" requires, but only at the start of a word: "Ems-Achse" stays one word.
     text = _MINUS.sub(r"\1NOT ", _PLUS.sub(r"\1", text))
     text = _QUESTION_MARK.sub("", text)
-    group = qparser.OrGroup.factory(RELAXED_MINIMUM) if relaxed else qparser.AndGroup
-    parser = qparser.QueryParser(_DEFAULT, schema=None, group=group)
-    parser.add_plugin(qparser.FuzzyTermPlugin())
-    try:
-        return parser.parse(text)
-    except Exception as exc:  # the parser raises assorted errors on odd input
-        raise QuerySyntaxError(f"cannot read the query: {exc}") from exc
+    return read_structure(text, relaxed, RELAXED_MINIMUM)
 
 
 def build_query(

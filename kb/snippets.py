@@ -10,13 +10,11 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from whoosh import query as Q
-from whoosh.lang.stopwords import stoplists
-
 from kb import compound
 from kb.analysis import (
     COGNATE_MARK,
     STEM_LANGUAGES,
+    STOPLISTS,
     WORD_PATTERN,
     cognate_term,
     exact_analyzer,
@@ -34,53 +32,6 @@ SNIPPET_CHARS = 20_000  # of a search hit: its snippets come from its beginning
 _WS = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\x0b": " ", "\x0c": " "})
 _EXACT = exact_analyzer()
 _FOLD = fold_analyzer()
-
-#: query field → the field whose analysis finds it in body text
-_BODY_FIELD = {"title": "content", "content": "content", "title_fold": "fold", "fold": "fold"}
-
-
-def query_terms(query, reader, exists=None) -> dict[str, set[str]]:
-    """The index terms a query matches (prefix and fuzzy terms expanded), by the body field they match in.
-
-    Written here because whoosh 2.7's Query.existing_terms reuses its `fieldname` argument as a loop
-    variable and so drops the terms of every field but the first. `exists(field, btext)` may answer
-    whether a term is in the index faster than the reader (from the postings already read).
-    """
-    exists = exists or (lambda field, btext: (field, btext) in reader)
-    terms: set[tuple[str, bytes | str]] = set()
-    schema = reader.schema
-    for leaf in query.leaves():
-        if type(leaf) is Q.Term:  # most leaves (a prefix's completions): no generator, no second lookup
-            fieldobj = schema[leaf.fieldname] if leaf.fieldname in schema else None  # noqa: SIM401
-            if fieldobj is not None:
-                try:
-                    key = (leaf.fieldname, fieldobj.to_bytes(leaf.text))
-                except ValueError:
-                    continue
-                if exists(*key):
-                    terms.add(key)
-            continue
-        for field, text in leaf.expanded_terms(reader, phrases=True):
-            if field not in reader.schema:
-                continue
-            try:
-                key = (field, reader.schema[field].to_bytes(text))
-            except ValueError:
-                continue
-            if exists(*key):
-                terms.add(key)
-    return group_terms(terms)
-
-
-def group_terms(terms: set[tuple[str, bytes | str]]) -> dict[str, set[str]]:
-    """Index terms grouped by the body field they match in."""
-    grouped: dict[str, set[str]] = {}
-    for field, text in terms:
-        target = _BODY_FIELD.get(field, field if field.startswith("stem_") else None)
-        if target:  # (a term of another field, such as a year, may be no text at all)
-            word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
-            grouped.setdefault(target, set()).add(word)
-    return grouped
 
 
 def match_spans(
@@ -193,8 +144,9 @@ class SpanFinder:
 
     def _stemmed(self, language: str, wanted: set[str]):
         """A test whether a word's stem is wanted, judged once per word and query."""
-        # A stem begins as its word begins (folded): only words sharing a stem's first letters are stemmed.
-        heads = {fold(t)[:_STEM_HEAD] for t in wanted}
+        # A stem begins as its word begins (folded, a doubled letter once: Dutch "boom" stems to "bom"):
+        # only words sharing a stem's first letters are stemmed.
+        heads = {_stem_head(t) for t in wanted}
         any_head = any(len(h) < _STEM_HEAD for h in heads)
         judged = self._stems
 
@@ -202,7 +154,7 @@ class SpanFinder:
             key = (language, word)
             hit = judged.get(key)
             if hit is None:
-                hit = judged[key] = (any_head or fold(word)[:_STEM_HEAD] in heads) and _stem_form(
+                hit = judged[key] = (any_head or _stem_head(word) in heads) and _stem_form(
                     language, word
                 ) in wanted
             return hit
@@ -211,10 +163,18 @@ class SpanFinder:
 
 
 _WORD = re.compile(WORD_PATTERN)
-_STOPS = {language: frozenset(stoplists[language]) for language in ("de", "da", "nl", "en")}
+_STOPS = {language: STOPLISTS[language] for language in ("de", "da", "nl", "en")}
 _ANY_STOP = frozenset().union(*_STOPS.values())
 _PLAIN = re.compile(rf"{WORD_PATTERN}$")
 _STEM_HEAD = 3
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def _stem_head(word: str) -> str:
+    """The first letters a word and its stem share: folded, each doubled letter once."""
+    return _DOUBLED.sub(r"\1", fold(word))[:_STEM_HEAD]
+
+
 _NEEDLE_TERMS = 32  # more folded terms than this: the needle searches for their beginnings
 _NEEDLE_HEAD = 4
 #: A cognate key's first letter → the first letters of the folded words whose key begins so

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 
 import pytest
 
 from kb.api import KnowledgeBase
 from kb.backend import ENGINES, Backend, engine_name
-from kb.errors import SettingError
+from kb.errors import EngineError, SettingError
 from kb.models import SearchRequest
+from kb.whoosh_backend import WHOOSH_VERSION, check_version
 from kb.whoosh_backend.backend import WhooshBackend
-from tests.conftest import doc
+from tests.conftest import REPO, doc
 
 
 def protocol_members() -> set[str]:
@@ -70,3 +72,58 @@ def test_the_knowledge_base_reads_and_writes_through_its_backend(kb_empty):
     assert kb_empty.search(SearchRequest("Netzwerk")).total == 1
     backend.clear()
     assert backend.live() == {}
+
+
+# -- whoosh in its own package ----------------------------------------------------------------------------
+
+
+def _imports(path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+    return found
+
+
+def test_no_module_of_kb_outside_the_whoosh_backend_imports_whoosh():
+    kb = REPO / "kb"
+    offenders = [
+        f"{path.relative_to(REPO)}: {name}"
+        for path in sorted(kb.rglob("*.py"))
+        if "whoosh_backend" not in path.parts
+        for name in sorted(_imports(path))
+        if name == "whoosh" or name.startswith("whoosh.")
+    ]
+    assert offenders == []
+    inside = [
+        p for p in (kb / "whoosh_backend").glob("*.py") if any(n.startswith("whoosh") for n in _imports(p))
+    ]
+    assert len(inside) >= 10  # the package does hold them
+
+
+def test_nothing_above_kb_imports_the_whoosh_backend():
+    above = [REPO / d for d in ("ingest", "archive", "webapp", "eval", "bench")] + [
+        REPO / "app.py",
+        REPO / "asgi.py",
+    ]
+    paths = [p for d in above for p in ([d] if d.suffix == ".py" else sorted(d.rglob("*.py")))]
+    offenders = [
+        f"{p.relative_to(REPO)}: {name}"
+        for p in paths
+        for name in _imports(p)
+        if name.startswith(("kb.whoosh_backend", "whoosh"))
+    ]
+    assert offenders == []
+
+
+def test_another_whoosh_version_is_refused_in_one_line_naming_it():
+    check_version(WHOOSH_VERSION, WHOOSH_VERSION)  # the installed one
+    with pytest.raises(EngineError) as exc:
+        check_version("2.7.4", "2.7.4")
+    message = str(exc.value)
+    assert "2.7.4" in message and "whoosh-reloaded 2.7.5" in message and "\n" not in message
+    with pytest.raises(EngineError, match="not installed"):
+        check_version("2.7.5", "not installed")

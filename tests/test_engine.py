@@ -7,9 +7,9 @@ import pytest
 from whoosh import collectors
 from whoosh import query as Q
 
-from kb.collect import segment_term_counts, segment_terms
-from kb.engine import Engine, _in_order
 from kb.models import SearchRequest
+from kb.whoosh_backend.collect import segment_term_counts, segment_terms
+from kb.whoosh_backend.engine import Engine, _in_order
 from tests.conftest import doc, empty_kb, synthetic_documents
 
 TEXTS = [

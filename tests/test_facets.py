@@ -195,7 +195,7 @@ def test_after_a_relaxed_search_a_value_counts_what_selecting_it_shows(kb_seeded
 def test_a_damaged_facet_row_leaves_that_document_without_facets_and_the_others_whole():
     import numpy as np
 
-    from kb.facets import FacetTable
+    from kb.whoosh_backend.facets import FacetTable
 
     rows = [
         b'["de","minutes",2020,"2020-03-31",["N-A"],["R"],["t1"]]',

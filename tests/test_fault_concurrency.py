@@ -20,8 +20,8 @@ import kb.whoosh_backend.backend
 from archive.service import check, open_knowledge_base
 from kb.api import KnowledgeBase
 from kb.errors import IndexBusyError
-from kb.index import writer
 from kb.models import SearchRequest
+from kb.whoosh_backend.index import writer
 from tests.conftest import KB_EXECUTABLE, cli_env, doc, make_settings, vocabulary_only_corpus
 
 pytestmark = pytest.mark.fault  # real processes: make test-fault
@@ -232,7 +232,7 @@ def test_concurrent_first_opens_of_a_missing_index_agree(tmp_path):
 def test_a_commit_recorded_while_another_writer_writes_is_not_taken_for_damage(tmp_path):
     """Regression: record_files stored the sizes of another writer's unfinished segment files, so the
     next open saw them "changed" and moved a healthy index aside."""
-    from kb.index import STAMP_FILE, create_index, open_index, record_files, upsert
+    from kb.whoosh_backend.index import STAMP_FILE, create_index, open_index, record_files, upsert
 
     index_dir = tmp_path / "index"
     ix = create_index(index_dir)

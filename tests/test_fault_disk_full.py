@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from kb.api import KnowledgeBase
-from kb.index_folder import TEMP_FOLDER, WRITE_LOCK
 from kb.models import SearchRequest
+from kb.whoosh_backend.index_folder import TEMP_FOLDER, WRITE_LOCK
 from tests.conftest import KB_EXECUTABLE, SEED_IDS, cli_env, copy_corpus, make_settings
 
 TMPFS_SIZE = "1100k"  # the seed index takes about 860 KB

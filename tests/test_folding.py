@@ -140,8 +140,8 @@ def test_a_phrase_finds_its_words_typed_without_umlauts(tmp_path, text, expected
 def test_the_nearness_bonus_knows_words_typed_without_umlauts(tmp_path):
     from whoosh import query as Q
 
-    from kb.engine import _split_bonus
     from kb.models import SearchRequest
+    from kb.whoosh_backend.engine import _split_bonus
 
     kb = _phrase_kb(tmp_path)
     session = kb.session()

@@ -10,9 +10,9 @@ import pytest
 from archive.service import open_knowledge_base
 from kb.api import KnowledgeBase
 from kb.errors import UnknownDocumentError
-from kb.index import STAMP_FILE
 from kb.models import SearchRequest
 from kb.schema import SCHEMA_VERSION
+from kb.whoosh_backend.index import STAMP_FILE
 from tests.conftest import SEED_IDS, doc
 
 

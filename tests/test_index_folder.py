@@ -16,10 +16,10 @@ import pytest
 from archive.service import open_knowledge_base
 from kb.api import KnowledgeBase
 from kb.errors import IndexFolderError
-from kb.index import STAMP_FILE
-from kb.index_folder import MARKER
 from kb.schema import SCHEMA_VERSION
 from kb.settings import load_settings
+from kb.whoosh_backend.index import STAMP_FILE
+from kb.whoosh_backend.index_folder import MARKER
 from tests.conftest import KB_EXECUTABLE, SEED_IDS, cli_env, doc
 
 
@@ -154,7 +154,7 @@ def test_a_whoosh_index_of_another_program_is_refused(tmp_path, corpus_copy):
 def test_a_folder_whose_marker_another_process_is_writing_is_not_refused(tmp_path, corpus_copy):
     """Creating an index writes its marker through a temporary file first: a second process opening
     the folder at that moment saw a folder of someone else's (CI: three first opens at once)."""
-    from kb.index_folder import MARKER, claim
+    from kb.whoosh_backend.index_folder import MARKER, claim
 
     folder = tmp_path / "index"
     folder.mkdir()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from kb import superseded
 from kb.api import KnowledgeBase
-from kb.index import column_rows
+from kb.whoosh_backend import superseded
+from kb.whoosh_backend.index import column_rows
 from tests.conftest import doc, empty_kb
 
 

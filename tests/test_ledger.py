@@ -29,8 +29,8 @@ def test_checksums_follow_writes_replacements_and_deletions(tmp_path):
 
 def test_a_segment_without_the_columns_keeps_the_others_aligned(tmp_path):
     """A multi-segment reader skips segments lacking a column: rows are read per segment instead."""
-    from kb.index import writer
     from kb.models import SearchRequest
+    from kb.whoosh_backend.index import writer
 
     kb = empty_kb(tmp_path)
     with writer(kb._ix) as w:  # by hand: no facet row, no ledger entry

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.collect import Lexicon
 from kb.models import SearchRequest
+from kb.whoosh_backend.collect import Lexicon
 from tests.conftest import doc, empty_kb
 
 DOCS = [

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kb.api import PARALLEL_WRITE_MIN, KnowledgeBase
-from kb.index import open_index
 from kb.models import SearchRequest
+from kb.whoosh_backend.index import open_index
 from tests.conftest import doc, empty_kb, synthetic_documents
 
 pytestmark = pytest.mark.fault  # real processes: make test-fault
@@ -58,7 +58,7 @@ def test_segment_files_are_byte_identical_with_whooshs_own_length_lookups(tmp_pa
     """kb.index reads each field's lengths once while flushing a segment: the files stay the same."""
     from whoosh.writing import SegmentWriter
 
-    from kb import segment_flush as kb_index
+    from kb.whoosh_backend import segment_flush as kb_index
 
     def build(folder, flush):
         SegmentWriter._flush_segment = flush

@@ -14,11 +14,11 @@ import pytest
 from whoosh import collectors
 from whoosh import query as Q
 
-from kb.collect import _merged
-from kb.engine import Engine
 from kb.models import SearchRequest
-from kb.postings import known_postings, read_postings
+from kb.whoosh_backend.collect import _merged
 from kb.whoosh_backend.compile import compile_plan
+from kb.whoosh_backend.engine import Engine
+from kb.whoosh_backend.postings import known_postings, read_postings
 from tests.conftest import doc, empty_kb
 
 _STEMS = ["verwaltung", "verwalter", "verweis", "verwandt", "bund", "bundes", "recht", "rechnung"]
@@ -167,7 +167,7 @@ def test_merging_term_groups_normalizes_to_what_whoosh_normalize_gives(query):
 @pytest.mark.parametrize("first_chunk", [64, 1000, 1 << 15])
 def test_listing_completions_across_read_boundaries_equals_whooshs(kb, monkeypatch, first_chunk):
     """The term file is read a growing chunk at a time: records cut by a chunk's end are read again."""
-    import kb.collect as collect
+    import kb.whoosh_backend.collect as collect
 
     monkeypatch.setattr(collect, "_FIRST_CHUNK", first_chunk)
     monkeypatch.setattr(collect, "_CHUNK", max(first_chunk, 4096))

@@ -9,9 +9,9 @@ from kb import plan as P
 from kb.errors import QuerySyntaxError
 from kb.models import SearchRequest
 from kb.query import MAX_QUERY_CHARS, build_query, check_syntax, is_multiword
-from kb.schema import build_schema
 from kb.vocabulary import Vocabulary, load_vocabulary
 from kb.whoosh_backend.compile import compile_plan
+from kb.whoosh_backend.schema import build_schema
 from tests.conftest import SEED_CORPUS
 
 D000, D001, D002, D003, D004 = (

@@ -174,3 +174,8 @@ def test_many_folded_terms_find_what_the_analyzer_chains_find():
     terms = {"fold": set(sorted(available["fold"])[::3])}
     assert len(terms["fold"]) > 32
     assert match_spans(text, terms, "de") == content_spans(text, _spans_by_tokens(text, terms, "de"), "de")
+
+
+def test_a_stem_that_drops_a_doubled_letter_is_found():
+    """Dutch stems undouble a vowel ("boom" → "bom"): the stem's first letters are the word's, doubled once."""
+    assert match_spans("BOOM en bomen", {"stem_nl": {"bom"}}, "nl") == [(0, 4), (8, 13)]

@@ -1,8 +1,9 @@
 """Analyzers for the index: exact words, per-language stems, and a folded field with compound parts
 and cognate keys.
 
-Filter classes are pickled into the index schema, so they live here (importable) and carry no data:
-the compound lexicon is loaded lazily per process.
+Filter classes are pickled into the index schema, so they stay importable here and as kb.analysis.X
+(the name in indexes written before the Whoosh backend had a package) and carry no data: the compound
+lexicon is loaded lazily per process.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from functools import cache, lru_cache
 
 from whoosh.analysis import CompositeAnalyzer, Filter, LanguageAnalyzer, RegexTokenizer
 from whoosh.lang import languages as _whoosh_languages
+from whoosh.lang.stopwords import stoplists
 
 from kb import compound
 from kb.errors import AnalysisTimeoutError
@@ -23,6 +25,8 @@ from kb.folding import cognate_key, fold, variants
 WORD_PATTERN = r"\w+(?:[.'’]\w+)*"
 #: Languages with their own stemmed field (everything whoosh.lang supports).
 STEM_LANGUAGES: tuple[str, ...] = tuple(sorted(set(_whoosh_languages)))
+#: Stop words per language (whoosh's lists): not highlighted in a text of that language.
+STOPLISTS: dict[str, frozenset[str]] = {language: frozenset(words) for language, words in stoplists.items()}
 #: Languages whose compounds are split.
 COMPOUND_LANGUAGES: tuple[str, ...] = ("de", "da", "nl")
 #: Marks a cognate key in the folded fields; words never contain it, so keys never meet words.

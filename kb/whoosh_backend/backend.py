@@ -14,17 +14,27 @@ from pathlib import Path
 import numpy as np
 from whoosh.query import Every
 
-from kb.document_add import missing_ids, rejection
 from kb.errors import IndexDamagedError, UnknownDocumentError
-from kb.index import adopt, document_from_fields, index_fields, ledger, open_index, upsert, validate, writer
-from kb.index_folder import building
 from kb.models import Document, Fragment, Hit, SearchPage, SearchRequest
 from kb.query import build_query
-from kb.search import SearchSession
-from kb.snippets import highlight, match_spans, query_terms
+from kb.snippets import highlight, match_spans
 from kb.translations import Candidate, Profile, pick, profile
 from kb.vocabulary import Vocabulary
 from kb.whoosh_backend.compile import compile_plan
+from kb.whoosh_backend.document_add import missing_ids, rejection
+from kb.whoosh_backend.index import (
+    adopt,
+    document_from_fields,
+    index_fields,
+    ledger,
+    open_index,
+    upsert,
+    validate,
+    writer,
+)
+from kb.whoosh_backend.index_folder import building
+from kb.whoosh_backend.search import SearchSession
+from kb.whoosh_backend.terms import query_terms
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from functools import lru_cache
 from whoosh import query as Q
 
 from kb import plan as P
-from kb.collect import merge_term_groups
-from kb.schema import build_schema
+from kb.whoosh_backend.collect import merge_term_groups
+from kb.whoosh_backend.schema import build_schema
 
 
 def compile_plan(node: P.Node) -> Q.Query:

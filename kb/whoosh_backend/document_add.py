@@ -17,9 +17,9 @@ import pickle
 from whoosh.multiproc import SubWriterTask
 from whoosh.writing import SegmentWriter
 
-from kb.analysis import analysis_deadline
 from kb.errors import KBError
 from kb.settings import env_float
+from kb.whoosh_backend.analysis import analysis_deadline
 
 log = logging.getLogger(__name__)
 

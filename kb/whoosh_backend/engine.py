@@ -22,7 +22,7 @@ import numpy as np
 from whoosh import query as Q
 from whoosh.reading import TermNotFound
 
-from kb.postings import (
+from kb.whoosh_backend.postings import (
     decode_many,
     known_postings,
     postings_extent,

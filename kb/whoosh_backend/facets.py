@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kb.index import column_rows
 from kb.models import FACETS
+from kb.whoosh_backend.index import column_rows
 
 SINGLE = ("language", "doctype", "year")
 MULTI = ("network", "region", "topic")

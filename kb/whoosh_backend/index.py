@@ -18,15 +18,17 @@ from whoosh.index import FileIndex, LockError
 from whoosh.multiproc import MpWriter
 from whoosh.writing import SegmentWriter
 
-from kb import (
+from kb.errors import IndexBusyError, IndexDamagedError, IndexWriteError
+from kb.models import Document
+from kb.schema import SCHEMA_VERSION, stem_field
+from kb.whoosh_backend import (
     document_add,  # noqa: F401  (patches whoosh's writer: a document is added whole or not at all)
     segment_flush,  # noqa: F401  (patches whoosh's segment writer on import)
     superseded,  # noqa: F401  (patches whoosh's commit: replaced files stay a while)
 )
-from kb.analysis import STEM_LANGUAGES
-from kb.document_add import DocumentRejected
-from kb.errors import IndexBusyError, IndexDamagedError, IndexWriteError
-from kb.index_folder import (
+from kb.whoosh_backend.analysis import STEM_LANGUAGES
+from kb.whoosh_backend.document_add import DocumentRejected
+from kb.whoosh_backend.index_folder import (
     INDEX_NAME,
     STAMP_FILE,  # noqa: F401  (re-exported: the stamp file is read by tests and tools)
     claim,
@@ -35,9 +37,12 @@ from kb.index_folder import (
     remove_stale_building,
     remove_stale_temp,
 )
-from kb.index_stamp import record_files, stamped_version, validate  # record_files, validate: re-exported too
-from kb.models import Document
-from kb.schema import SCHEMA_VERSION, build_schema, stem_field
+from kb.whoosh_backend.index_stamp import (  # record_files, validate: re-exported too
+    record_files,
+    stamped_version,
+    validate,
+)
+from kb.whoosh_backend.schema import build_schema
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from whoosh.index import FileIndex
 
 from kb.errors import IndexDamagedError
 from kb.files import atomic_write
-from kb.index_folder import INDEX_NAME, STAMP_FILE
 from kb.schema import SCHEMA_VERSION
+from kb.whoosh_backend.index_folder import INDEX_NAME, STAMP_FILE
 
 
 def stamped_version(index_dir: Path) -> int | None:

@@ -10,11 +10,7 @@ import numpy as np
 from whoosh import query as Q
 
 from kb import plan as P
-from kb.analysis import STEM_LANGUAGES
-from kb.collect import Lexicon, expand_terms
-from kb.engine import Engine
-from kb.facets import FacetTable, read_table
-from kb.index import document_from_fields, ledger
+from kb.backend import MAX_PAGE_SIZE
 from kb.models import FACETS, Facet, FacetValue, Hit, SearchPage, SearchRequest
 from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword, is_plain
 from kb.semantic.channel import (
@@ -26,12 +22,16 @@ from kb.semantic.channel import (
     fuse,
     meaning_candidates,
 )
-from kb.snippets import SNIPPET_CHARS, SpanFinder, fragments, query_terms
-from kb.suggest import suggest
+from kb.snippets import SNIPPET_CHARS, SpanFinder, fragments
 from kb.vocabulary import Vocabulary
+from kb.whoosh_backend.analysis import STEM_LANGUAGES
+from kb.whoosh_backend.collect import Lexicon, expand_terms
 from kb.whoosh_backend.compile import compile_plan
-
-MAX_PAGE_SIZE = 100
+from kb.whoosh_backend.engine import Engine
+from kb.whoosh_backend.facets import FacetTable, read_table
+from kb.whoosh_backend.index import document_from_fields, ledger
+from kb.whoosh_backend.suggest import suggest
+from kb.whoosh_backend.terms import query_terms
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kb.analysis import analyze, stem_analyzer
 from kb.folding import fold
 from kb.models import SearchRequest
 from kb.query import QueryPlan
 from kb.schema import stem_field
+from kb.whoosh_backend.analysis import analyze, stem_analyzer
 
 if TYPE_CHECKING:
-    from kb.search import SearchSession
+    from kb.whoosh_backend.search import SearchSession
 
 MIN_LENGTH = 4
 
