@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 #: The most hits a page holds, whatever the request asks for.
 MAX_PAGE_SIZE = 100
 #: The engines KB_ENGINE may name, the default first.
-ENGINES = ("whoosh",)
+ENGINES = ("whoosh", "solr")
 DEFAULT_ENGINE = "whoosh"
 
 
@@ -136,4 +136,8 @@ def open_backend(
         from kb.whoosh_backend.backend import WhooshBackend
 
         return WhooshBackend(index_dir, vocabulary, semantic)
+    if name == "solr":
+        from kb.solr_backend.backend import SolrBackend
+
+        return SolrBackend(index_dir, vocabulary, semantic)
     raise AssertionError(name)  # pragma: no cover - engine_name knows only these

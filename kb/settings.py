@@ -39,8 +39,20 @@ REGISTRY: tuple[Setting, ...] = (
     Setting(
         "KB_ENGINE",
         "`whoosh`",
-        "the search engine that holds the words: `whoosh` (embedded in the index folder); another value is "
-        "refused in one line",
+        "the search engine that holds the words: `whoosh` (embedded in the index folder) or `solr` (a "
+        "SolrCloud collection: `KB_SOLR_URL`, `KB_SOLR_COLLECTION`); another value is refused in one line",
+    ),
+    Setting(
+        "KB_SOLR_URL",
+        "–",
+        "with `KB_ENGINE=solr`: the Solr nodes' base URLs, separated by commas (`http://solr1:8983/solr`); "
+        "requests take turns and go on to the next when one does not answer",
+    ),
+    Setting(
+        "KB_SOLR_COLLECTION",
+        "`network-kb`",
+        "with `KB_ENGINE=solr`: the alias (or collection) holding the documents; `kb rebuild` fills a new "
+        "collection and moves the alias to it",
     ),
     Setting(
         "KB_SECRETS_FILE",

@@ -28,7 +28,7 @@ def test_whoosh_is_the_default_engine(monkeypatch):
     assert engine_name() == "whoosh"
 
 
-@pytest.mark.parametrize("value", ["solr", "elasticsearch", "whoosh2"])
+@pytest.mark.parametrize("value", ["opensearch", "elasticsearch", "whoosh2"])
 def test_an_unknown_engine_is_one_line_naming_it(monkeypatch, value):
     monkeypatch.setenv("KB_ENGINE", value)
     with pytest.raises(SettingError) as exc:
@@ -38,7 +38,7 @@ def test_an_unknown_engine_is_one_line_naming_it(monkeypatch, value):
 
 
 def test_an_unknown_engine_is_refused_before_the_index_is_touched(tmp_path, monkeypatch):
-    monkeypatch.setenv("KB_ENGINE", "solr")
+    monkeypatch.setenv("KB_ENGINE", "opensearch")
     with pytest.raises(SettingError, match="is not a search engine"):
         KnowledgeBase(tmp_path / "index", tmp_path / "corpus", semantic=False)
     assert not (tmp_path / "index").exists()

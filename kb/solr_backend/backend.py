@@ -1,0 +1,730 @@
+"""The Solr backend (kb/backend.py's protocol): the archive's documents in a SolrCloud collection.
+
+KB_SOLR_URL names the nodes (`http://host:8983/solr`, several separated by commas), KB_SOLR_COLLECTION
+the collection or, better, the alias the backend reads and writes through (docs/solr.md). The index
+folder stays local: it holds the meaning layer's vectors and, during a rebuild, which collection
+the rebuild fills.
+
+Writes go in batches (one /update request per BATCH documents, deletes first, one commit at the
+end); a rebuild fills a new collection and swaps the alias to it (CREATEALIAS: readers see the old
+collection or the new one, never a part), then deletes the old one. Reads go to the shard leaders
+(`shards.preference=replica.leader:true`): a replica that missed a batch while its node was coming
+back is stale until it has recovered, a leader never is.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+from kb.backend import MAX_PAGE_SIZE
+from kb.errors import EngineError, UnknownDocumentError
+from kb.models import FACETS, Document, Facet, FacetValue, Fragment, Hit, SearchPage, SearchRequest
+from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword
+from kb.settings import env
+from kb.snippets import FRAGMENT_CHARS, FRAGMENTS, MAX_ANALYZED_CHARS, SNIPPET_CHARS, fragments, highlight
+from kb.solr_backend.client import SolrClient, SolrHTTPError
+from kb.solr_backend.compile import compile_plan, quoted
+from kb.translations import Candidate, pick, profile
+from kb.vocabulary import Vocabulary
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("de", "da", "nl", "en")
+DEFAULT_COLLECTION = "network-kb"
+#: Documents per /update request.
+BATCH = 500
+#: Documents fetched per request while listing the live ones (cursorMark).
+PAGE = 2000
+#: The marker a rebuild leaves in its folder: the collection it fills.
+SPACE_FILE = "solr-space.json"
+#: Translations without vectors: the most documents compared by structure (as the Whoosh backend).
+TRANSLATION_POOL = 400
+#: Unified-highlighter marks: private-use characters that no document holds.
+MARK_START, MARK_END = "\ue000", "\ue001"
+_MARKS = re.compile(f"{MARK_START}(.*?){MARK_END}", re.S)
+_WS = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\x0b": " ", "\x0c": " "})
+STORED = "id,source,title,language,date,year,doctype,network,region,topic,checksum,added_by,added_at"
+LEADERS = ("shards.preference", "replica.leader:true")
+_MULTI = {"network": "networks", "region": "regions", "topic": "topics"}
+RELATED_WEIGHTS = (("network", "networks", 3.0), ("topic", "topics", 1.0), ("region", "regions", 0.5))
+
+
+def solr_urls() -> list[str]:
+    value = env("KB_SOLR_URL")
+    if not value:
+        raise EngineError(
+            "KB_ENGINE=solr needs KB_SOLR_URL (http://host:8983/solr, several separated by commas)"
+        )
+    return [u.strip() for u in value.split(",") if u.strip()]
+
+
+def document_fields(doc: Document) -> dict:
+    """A Document as the configset's fields: title and text also in their language's pair."""
+    fields: dict = {
+        "id": doc.id,
+        "source": doc.source,
+        "title": doc.title,
+        "text": doc.text,
+        "language": doc.language,
+        "doctype": doc.doctype,
+        "network": list(doc.networks),
+        "region": list(doc.regions),
+        "topic": list(doc.topics),
+        "checksum": doc.checksum,
+    }
+    if doc.language in LANGUAGES:
+        fields[f"title_{doc.language}"] = doc.title
+        fields[f"text_{doc.language}"] = doc.text
+    for name in ("date", "year", "added_by", "added_at"):
+        value = getattr(doc, name)
+        if value is not None and value != "":
+            fields[name] = value
+    return fields
+
+
+def document_from_solr(fields: Mapping) -> Document:
+    return Document(
+        id=fields["id"],
+        source=fields.get("source", ""),
+        title=fields.get("title", ""),
+        text=fields.get("text", ""),
+        language=fields.get("language", "und"),
+        date=fields.get("date") or None,
+        year=fields.get("year") or None,
+        networks=tuple(fields.get("network", ())),
+        regions=tuple(fields.get("region", ())),
+        topics=tuple(fields.get("topic", ())),
+        doctype=fields.get("doctype", "other"),
+        checksum=fields.get("checksum") or "",
+        added_by=fields.get("added_by"),
+        added_at=fields.get("added_at"),
+    )
+
+
+def marked_fragment(marked: str) -> Fragment:
+    """A highlighter passage with MARK_START/MARK_END as a Fragment (the marks become match spans)."""
+    text, spans, pos = [], [], 0
+    last = 0
+    for m in _MARKS.finditer(marked):
+        text.append(marked[last : m.start()])
+        pos += m.start() - last
+        word = m.group(1)
+        if spans and spans[-1][1] == pos:  # neighbouring marks make one span
+            spans[-1] = (spans[-1][0], pos + len(word))
+        else:
+            spans.append((pos, pos + len(word)))
+        text.append(word)
+        pos += len(word)
+        last = m.end()
+    text.append(marked[last:])
+    return Fragment("".join(text).translate(_WS), tuple(spans))
+
+
+class SolrBackend:
+    """A SolrCloud collection (or alias) holding the archive's documents. Thread-safe."""
+
+    name = "solr"
+
+    def __init__(
+        self,
+        index_dir: Path,
+        vocabulary: Callable[[], Vocabulary],
+        semantic=None,
+        urls: Iterable[str] | None = None,
+        collection: str | None = None,
+    ) -> None:
+        self.index_dir = Path(index_dir)
+        self.vocabulary = vocabulary
+        self.semantic = semantic  # kept for the protocol; meaning is not fused on Solr yet
+        self.damaged: str | None = None
+        self.client = SolrClient(urls if urls is not None else solr_urls())
+        space = self._space_marker(self.index_dir)
+        self.space = space  # a rebuild's backend: which collection it fills
+        self.collection = (
+            space["collection"] if space else (collection or env("KB_SOLR_COLLECTION") or DEFAULT_COLLECTION)
+        )
+        self._lock = threading.Lock()
+        self._concepts: tuple[Vocabulary, ConceptIndex] | None = None
+        self._languages: tuple[float, tuple[str, ...]] | None = None
+        self.written: list[str] = []  # ids written by a rebuild that fills the live collection itself
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        target = self.resolve()
+        if target is None:
+            raise EngineError(
+                f"Solr at {self.client.shown} has no collection or alias {self.collection!r}: create it "
+                "(docs/solr.md, 'Pointing network-kb at a SolrCloud')"
+            )
+        self.created = self.count() == 0 if not space else True
+
+    # -- the collection -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _space_marker(folder: Path) -> dict | None:
+        try:
+            return json.loads((folder / SPACE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def _collections(self, status: dict | None = None) -> tuple[dict, dict]:
+        """(collection name → its CLUSTERSTATUS, alias → the collections it names)."""
+        status = status or self.client.request("/admin/collections", {"action": "CLUSTERSTATUS"})["cluster"]
+        aliases = {k: v.split(",") for k, v in (status.get("aliases") or {}).items()}
+        return status.get("collections") or {}, aliases
+
+    def resolve(self) -> list[str] | None:
+        """The collections KB_SOLR_COLLECTION names (an alias's, or itself), None when it names none."""
+        collections, aliases = self._collections()
+        if self.collection in aliases:
+            return aliases[self.collection]
+        return [self.collection] if self.collection in collections else None
+
+    def is_alias(self) -> bool:
+        return self.collection in self._collections()[1]
+
+    def path(self, handler: str) -> str:
+        return f"/{self.collection}/{handler}"
+
+    def select(self, params: list[tuple[str, object]], **kw) -> dict:
+        """A search, sent as a form POST (long queries fit)."""
+        import urllib.parse
+
+        items = [*params, LEADERS, ("wt", "json")]
+        body = urllib.parse.urlencode([(k, str(v)) for k, v in items]).encode("utf-8")
+        return self.client.request(
+            self.path("select"), body=body, content_type="application/x-www-form-urlencoded", **kw
+        )
+
+    def count(self, fq: Iterable[str] = ()) -> int:
+        params = [("q", "*:*"), ("rows", 0), *(("fq", f) for f in fq)]
+        return int(self.select(params)["response"]["numFound"])
+
+    # -- reading ---------------------------------------------------------------------------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Solr reports its own damage: an error while reading is passed on as it is."""
+        yield
+
+    def meaning_incomplete(self) -> bool:
+        return False  # the Solr backend does not fuse meaning yet: nothing to start an embedder for
+
+    def document(self, doc_id: str) -> Document | None:
+        found = self.client.request(self.path("get"), [("id", doc_id), ("fl", f"{STORED},text")])
+        doc = found.get("doc")
+        return document_from_solr(doc) if doc else None
+
+    def contains(self, doc_id: str) -> bool:
+        found = self.client.request(self.path("get"), [("id", doc_id), ("fl", "id")])
+        return bool(found.get("doc"))
+
+    def live(self) -> dict[str, tuple[str, str]]:
+        out: dict[str, tuple[str, str]] = {}
+        cursor = "*"
+        while True:
+            params = [
+                ("q", "*:*"),
+                ("fl", "id,checksum,source"),
+                ("sort", "id asc"),
+                ("rows", PAGE),
+                ("cursorMark", cursor),
+            ]
+            answer = self.select(params)
+            for d in answer["response"]["docs"]:
+                out[d["id"]] = (d.get("checksum") or "", d.get("source") or "")
+            following = answer.get("nextCursorMark", cursor)
+            if following == cursor:
+                return out
+            cursor = following
+
+    # -- searching -------------------------------------------------------------------------------------
+
+    def concepts(self) -> tuple[Vocabulary, ConceptIndex]:
+        vocab = self.vocabulary()
+        with self._lock:
+            if self._concepts is None or self._concepts[0] is not vocab:
+                self._concepts = (vocab, ConceptIndex(vocab))
+            return self._concepts
+
+    def languages(self) -> tuple[str, ...]:
+        """The stemming languages of the live documents (remembered for 10 s)."""
+        now = time.monotonic()
+        known = self._languages
+        if known is None or now - known[0] > 10:
+            facet = {"l": {"type": "terms", "field": "language", "limit": -1}}
+            answer = self.select([("q", "*:*"), ("rows", 0), ("json.facet", json.dumps(facet))])
+            present = {b["val"] for b in (answer.get("facets", {}).get("l", {}) or {}).get("buckets", [])}
+            found = tuple(sorted(present & set(LANGUAGES))) or LANGUAGES
+            self._languages = known = (now, found)
+        return known[1]
+
+    def canonical(self, vocab: Vocabulary) -> Callable[[str, str], str]:
+        def spell(field: str, value: str) -> str:
+            return vocab.canonical(_MULTI[field], value) if field in _MULTI else value
+
+        return spell
+
+    def doc_frequencies(self, words: Iterable[str]) -> dict[str, int]:
+        """How many documents hold each folded word in their text (one request for all)."""
+        words = list(dict.fromkeys(w for w in words if w))
+        if not words:
+            return {}
+        facet = {
+            f"w{i}": {"type": "query", "q": f"text_fold:{quoted(w)} OR text_ascii:{quoted(w)}"}
+            for i, w in enumerate(words)
+        }
+        answer = self.select([("q", "*:*"), ("rows", 0), ("json.facet", json.dumps(facet))])
+        facets = answer.get("facets", {})
+        return {w: int((facets.get(f"w{i}") or {}).get("count", 0)) for i, w in enumerate(words)}
+
+    def plan(
+        self, text: str, request: SearchRequest, relaxed: bool, frequencies: dict[str, int], total: int
+    ) -> QueryPlan:
+        vocab, concepts = self.concepts()
+
+        def doc_frequency(word: str) -> int:
+            if word not in frequencies:
+                frequencies.update(self.doc_frequencies([word]))
+            return frequencies[word]
+
+        return build_query(
+            text,
+            vocabulary=vocab,
+            languages=self.languages(),
+            concepts=concepts,
+            expand=request.expand,
+            fuzzy=request.fuzzy,
+            doc_frequency=doc_frequency,
+            relaxed=relaxed,
+            doc_count=total,
+            filtered=bool(request.languages),
+        )
+
+    @staticmethod
+    def filters(request: SearchRequest) -> list[str]:
+        """One tagged filter per facet with a selection (OR within it) and the year range (tagged year)."""
+        out = []
+        for facet in FACETS:
+            selected = request.selected(facet)
+            if selected:
+                values = " ".join(str(int(v)) if facet == "year" else quoted(v) for v in selected)
+                out.append(f"{{!tag={facet}}}{facet}:({values})")
+        if request.year_from is not None or request.year_to is not None:
+            low = max(1, request.year_from) if request.year_from is not None else 1
+            high = request.year_to if request.year_to is not None else "*"
+            out.append(f"{{!tag=year}}year:[{low} TO {high}]")
+        return out
+
+    def search(self, request: SearchRequest, language: str = "en") -> SearchPage:
+        started = time.perf_counter()
+        text = request.text.strip()
+        page = max(1, request.page)
+        size = min(max(1, request.page_size), MAX_PAGE_SIZE)
+        fq = self.filters(request)
+        plan, relaxed, query = None, False, "*:*"
+        if text:
+            from kb.folding import fold
+
+            total = self.count()
+            frequencies = self.doc_frequencies(fold(w) for w in re.findall(r"\w+", text))
+            vocab = self.concepts()[0]
+            plan = self.plan(text, request, False, frequencies, total)
+            query = compile_plan(plan.query, self.canonical(vocab))
+            if (query is None or self.count([query, *fq]) == 0) and is_multiword(text):
+                loose = self.plan(text, request, True, frequencies, total)
+                loose_query = compile_plan(loose.query, self.canonical(vocab))
+                if loose_query is not None and self.count([loose_query, *fq]):
+                    plan, query, relaxed = loose, loose_query, True
+        if query is None:  # nothing can match: the facets still show the selection's counts
+            return self._empty(request, language, plan, started)
+        sort = {
+            "newest": "date desc,id asc",
+            "oldest": "date asc,id asc",
+        }.get(request.sort, "score desc,date desc,id asc" if text else "date desc,id asc")
+        params: list[tuple[str, object]] = [
+            ("q", query),
+            ("defType", "lucene"),
+            ("q.op", "OR"),
+            ("df", "text"),
+            ("fl", f"{STORED},score"),
+            ("sort", sort),
+            ("start", (page - 1) * size),
+            ("rows", size),
+            ("json.facet", json.dumps(self.facet_request())),
+            *(("fq", f) for f in fq),
+        ]
+        params += self.highlight_params(SNIPPET_CHARS, FRAGMENT_CHARS, FRAGMENTS) if text else []
+        answer = self.select(params)
+        highlights = answer.get("highlighting", {})
+        hits = tuple(
+            self.hit(d, d.get("score", 0.0) if text else 0.0, self.snippet(d, highlights.get(d["id"], {})))
+            for d in answer["response"]["docs"]
+        )
+        return SearchPage(
+            request=request,
+            total=int(answer["response"]["numFound"]),
+            hits=hits,
+            facets=self.facets(answer.get("facets", {}), request, language),
+            suggestion=None,
+            expansions=plan.expansions if plan else (),
+            relaxed=relaxed,
+            meaning=False,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
+
+    def _empty(self, request, language, plan, started) -> SearchPage:
+        return SearchPage(
+            request=request,
+            total=0,
+            hits=(),
+            facets=self.facets({}, request, language),
+            expansions=plan.expansions if plan else (),
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
+
+    @staticmethod
+    def facet_request() -> dict:
+        return {
+            f: {"type": "terms", "field": f, "limit": -1, "mincount": 1, "domain": {"excludeTags": f}}
+            for f in FACETS
+        }
+
+    def facets(self, answer: Mapping, request: SearchRequest, language: str) -> tuple[Facet, ...]:
+        vocab = self.vocabulary()
+        out = []
+        for facet in FACETS:
+            buckets = (answer.get(facet) or {}).get("buckets", [])
+            counts = [(str(b["val"]), int(b["count"])) for b in buckets]
+            if facet == "year":
+                counts.sort(key=lambda vc: vc[0], reverse=True)
+            else:
+                counts.sort(key=lambda vc: (-vc[1], vc[0]))
+            found = dict(counts)
+            selected = request.selected(facet)
+            ordered = list(selected) + [v for v, _ in counts if v not in selected]
+            values = tuple(
+                FacetValue(v, vocab.label(facet, v, language), found.get(v, 0), v in selected)
+                for v in ordered
+            )
+            out.append(Facet(facet, values))
+        return tuple(out)
+
+    @staticmethod
+    def highlight_params(chars: int, fragsize: int, snippets: int) -> list[tuple[str, object]]:
+        """The unified highlighter over the exact words and each language's stems and compound parts."""
+        return [
+            ("hl", "true"),
+            ("hl.method", "unified"),
+            ("hl.fl", "text," + ",".join(f"text_{lang}" for lang in LANGUAGES)),
+            ("hl.requireFieldMatch", "true"),
+            ("hl.snippets", snippets),
+            ("hl.fragsize", fragsize),
+            ("hl.tag.pre", MARK_START),
+            ("hl.tag.post", MARK_END),
+            ("hl.encoder", ""),
+            ("hl.maxAnalyzedChars", chars),
+            ("hl.defaultSummary", "false"),
+            ("f.text.hl.defaultSummary", "true"),
+            ("hl.bs.type", "WORD" if fragsize == 0 else "SENTENCE"),
+        ]
+
+    @staticmethod
+    def snippet(doc: Mapping, highlighted: Mapping[str, list[str]]) -> tuple[Fragment, ...]:
+        """The passages of the field with the most marks (the document's language field or the exact
+        words), as Fragments; the text's opening when nothing is marked."""
+        best: tuple[Fragment, ...] = ()
+        best_marks = -1
+        for field in ("text", *(f"text_{doc.get('language')}",)):
+            passages = highlighted.get(field) or []
+            shown = tuple(marked_fragment(p.strip()) for p in passages if p.strip())
+            marks = sum(len(f.matches) for f in shown)
+            if shown and marks > best_marks:
+                best, best_marks = shown, marks
+        return best
+
+    def hit(self, fields: Mapping, score: float, shown: tuple[Fragment, ...] = (), via: str = "words") -> Hit:
+        doc = document_from_solr(fields)
+        if not shown and "text" in fields:
+            shown = fragments(fields["text"], [])
+        return Hit(
+            id=doc.id,
+            title=doc.title,
+            source=doc.source,
+            score=round(float(score), 4),
+            fragments=shown,
+            language=doc.language,
+            date=doc.date,
+            year=doc.year,
+            doctype=doc.doctype,
+            networks=doc.networks,
+            regions=doc.regions,
+            topics=doc.topics,
+            via=via,
+        )
+
+    def highlight(self, doc: Document, text: str, expand: bool = True) -> Fragment:
+        """The whole text marked by Solr's unified highlighter (the query run on this document alone)."""
+        vocab, concepts = self.concepts()
+        plan = build_query(
+            text, vocabulary=vocab, languages=self.languages(), concepts=concepts, expand=expand
+        )
+        query = compile_plan(plan.query, self.canonical(vocab))
+        if query is None:
+            return Fragment(doc.text)
+        params = [
+            ("q", query),
+            ("q.op", "OR"),
+            ("fq", f"id:{quoted(doc.id)}"),
+            ("fl", "id"),
+            ("rows", 1),
+            *self.highlight_params(MAX_ANALYZED_CHARS, 0, 1),
+        ]
+        answer = self.select(params)
+        spans: set[tuple[int, int]] = set()
+        for passages in answer.get("highlighting", {}).get(doc.id, {}).values():
+            for passage in passages:
+                found = marked_fragment(passage)
+                if found.text.translate(_WS) == doc.text[: len(found.text)].translate(_WS):
+                    spans.update(found.matches)
+        merged: list[tuple[int, int]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+            else:
+                merged.append((a, b))
+        return highlight(doc.text, merged)
+
+    def _stored(self, doc_id: str) -> Document:
+        doc = self.document(doc_id)
+        if doc is None:
+            raise UnknownDocumentError(f"no document with id {doc_id!r}")
+        return doc
+
+    def related(self, doc_id: str, limit: int = 5) -> tuple[Hit, ...]:
+        """Shared networks 3, topics 1, regions 0.5 (constant scores that add up), newest first among equals."""
+        doc = self._stored(doc_id)
+        clauses = [
+            f"{field}:{quoted(value)}^={weight:g}"
+            for field, attribute, weight in RELATED_WEIGHTS
+            for value in getattr(doc, attribute)
+        ]
+        if not clauses:
+            return ()
+        params = [
+            ("q", " ".join(clauses)),
+            ("q.op", "OR"),
+            ("fq", f"-id:{quoted(doc_id)}"),
+            ("fl", f"{STORED},text,score"),
+            ("sort", "score desc,date desc,id asc"),
+            ("rows", limit),
+        ]
+        answer = self.select(params)
+        return tuple(self.hit(d, d.get("score", 0.0)) for d in answer["response"]["docs"])
+
+    def similar(self, doc_id: str, limit: int = 5) -> tuple[Hit, ...]:  # noqa: ARG002
+        """Empty: the meaning layer's vectors are not written into the collection's `vec` field yet."""
+        self._stored(doc_id)
+        return ()
+
+    def translations(self, doc_id: str, meaning: bool = True) -> tuple[Hit, ...]:  # noqa: ARG002
+        """By structure alone (no vectors in Solr yet): the documents of other languages sharing the
+        document's networks, when they are at most TRANSLATION_POOL, compared as kb/translations.py does."""
+        doc = self._stored(doc_id)
+        own = profile(doc.title, doc.text, doc.language, doc.networks)
+        fq = [f"-language:{quoted(doc.language)}", f"-id:{quoted(doc_id)}"]
+        if doc.networks:
+            fq.append("network:(" + " ".join(quoted(n) for n in doc.networks) + ")")
+        params = [
+            ("q", "*:*"),
+            ("fl", f"{STORED},text"),
+            ("rows", TRANSLATION_POOL + 1),
+            *(("fq", f) for f in fq),
+        ]
+        docs = self.select(params)["response"]["docs"]
+        if len(docs) > TRANSLATION_POOL:
+            return ()
+        candidates = [
+            Candidate(i, profile(o.title, o.text, o.language, o.networks))
+            for i, o in enumerate(map(document_from_solr, docs))
+        ]
+        return tuple(
+            self.hit(docs[c.key], round(score, 4), via="meaning") for c, score in pick(own, candidates)
+        )
+
+    # -- writing ---------------------------------------------------------------------------------------
+
+    def _update(self, adds: list[dict], deletes: list[str], commit: bool) -> None:
+        parts = []
+        if deletes:
+            parts.append('"delete":' + json.dumps(deletes, ensure_ascii=False))
+        parts += ['"add":' + json.dumps({"doc": d}, ensure_ascii=False) for d in adds]
+        if commit:
+            parts.append('"commit":{}')
+        if not parts:
+            return
+        body = ("{" + ",".join(parts) + "}").encode("utf-8")
+        self.client.request(self.path("update"), body=body, write=True)
+
+    def write(
+        self,
+        docs: Mapping[str, Document],
+        delete: Iterable[str] = (),
+        procs: int = 1,  # noqa: ARG002
+    ) -> tuple[int, dict[str, str]]:
+        """Deletes first, then the documents in batches of BATCH (one request each), then one commit.
+        A batch Solr refuses (a bad document) is sent again one document at a time, so that only the
+        bad ones are left out (each with Solr's reason)."""
+        failed: dict[str, str] = {}
+        deletes = list(dict.fromkeys(delete))
+        items = list(docs.values())
+        written = 0
+        if deletes:
+            self._update([], deletes, commit=False)
+        for start in range(0, len(items), BATCH):
+            batch = items[start : start + BATCH]
+            try:
+                self._update([document_fields(d) for d in batch], [], commit=False)
+                written += len(batch)
+            except SolrHTTPError:
+                for d in batch:
+                    try:
+                        self._update([document_fields(d)], [], commit=False)
+                        written += 1
+                    except SolrHTTPError as exc:
+                        failed[d.id] = f"{d.id}: Solr refused it: {exc.message}"
+        self.commit()
+        if self.space and not self.space.get("alias"):
+            self.written += [d.id for d in items if d.id not in failed]
+        return written, failed
+
+    def commit(self) -> None:
+        self.client.request(
+            self.path("update"), [("commit", "true"), ("waitSearcher", "true")], body=b"{}", write=True
+        )
+
+    def clear(self) -> None:
+        self.client.request(
+            self.path("update"), [("commit", "true")], json_body={"delete": {"query": "*:*"}}, write=True
+        )
+
+    @contextmanager
+    def rebuild_space(self) -> Iterator[Path]:
+        """A folder naming a new, empty collection beside the live one (created with the same configset,
+        shards and replicas); the collection is deleted when the block ends unless it was adopted.
+
+        KB_SOLR_COLLECTION should name an alias: a collection's name cannot be moved to another
+        collection, so a collection named directly is rebuilt in place (documents are replaced, and
+        those the rebuild did not write are deleted when it is adopted; readers see old and new
+        documents side by side meanwhile)."""
+        folder = self.index_dir.parent / f"{self.index_dir.name}.solr-building-{os.getpid()}"
+        self._remove_leftovers()
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        alias = self.is_alias()
+        collection = (
+            f"{self.collection}_{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}" if alias else self.collection
+        )
+        if alias:
+            self._create_like(collection, self.resolve()[0])
+        marker = {"collection": collection, "alias": alias, "written": str(folder / "written.json")}
+        (folder / SPACE_FILE).write_text(json.dumps(marker), encoding="utf-8")
+        adopted = False
+        try:
+            yield folder
+            adopted = (folder / "adopted").exists()
+        finally:
+            if alias and not adopted:
+                self._delete_collection(collection)
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _remove_leftovers(self) -> None:
+        """Collections a killed rebuild left (named like ours, not behind the alias)."""
+        try:
+            collections, aliases = self._collections()
+        except EngineError:
+            return
+        behind = set(aliases.get(self.collection, ()))
+        prefix = f"{self.collection}_"
+        for name in collections:
+            if (
+                name.startswith(prefix)
+                and name not in behind
+                and re.fullmatch(r"\d{14}_(\d+)", name[len(prefix) :])
+            ):
+                pid = int(name.rsplit("_", 1)[1])
+                if pid == os.getpid() or not _running(pid):
+                    self._delete_collection(name)
+
+    def _create_like(self, name: str, model: str) -> None:
+        status = self.client.request("/admin/collections", {"action": "CLUSTERSTATUS", "collection": model})
+        info = status["cluster"]["collections"][model]
+        shards = len(info["shards"])
+        replicas = max(1, min(len(s["replicas"]) for s in info["shards"].values()))
+        self.client.request(
+            "/admin/collections",
+            {
+                "action": "CREATE",
+                "name": name,
+                "numShards": shards,
+                "replicationFactor": replicas,
+                "collection.configName": info["configName"],
+                "waitForFinalState": "true",
+            },
+            deadline_s=120,
+        )
+
+    def _delete_collection(self, name: str) -> None:
+        try:
+            self.client.request("/admin/collections", {"action": "DELETE", "name": name}, deadline_s=60)
+        except EngineError as exc:
+            log.warning("could not delete the Solr collection %s: %s", name, exc)
+
+    def adopt(self, space: Path) -> None:
+        """Swap the alias to the rebuilt collection (CREATEALIAS is atomic for readers), then delete the
+        collections it named before; in place, delete the documents the rebuild did not write."""
+        marker = self._space_marker(space)
+        if marker is None:
+            raise EngineError(f"{space} is not a Solr rebuild folder")
+        if marker["alias"]:
+            before = self.resolve() or []
+            self.client.request(
+                "/admin/collections",
+                {"action": "CREATEALIAS", "name": self.collection, "collections": marker["collection"]},
+            )
+            (space / "adopted").touch()
+            for old in before:
+                if old != marker["collection"]:
+                    self._delete_collection(old)
+            return
+        written = (
+            set(json.loads(Path(marker["written"]).read_text(encoding="utf-8")))
+            if Path(marker["written"]).exists()
+            else set()
+        )
+        stale = [doc_id for doc_id in self.live() if doc_id not in written]
+        for start in range(0, len(stale), BATCH):
+            self._update([], stale[start : start + BATCH], commit=False)
+        self.commit()
+        (space / "adopted").touch()
+
+    def close(self) -> None:
+        if self.space and not self.space.get("alias"):  # an in-place rebuild: remember what it wrote
+            Path(self.space["written"]).write_text(json.dumps(self.written), encoding="utf-8")
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

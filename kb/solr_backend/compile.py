@@ -1,0 +1,183 @@
+"""A query plan (kb/plan.py) as a Solr query in the standard (lucene) syntax over the configset's fields.
+
+The plan's terms are already analysed by kb/query.py (lower-cased, stemmed or folded as its field
+is); each plan field maps to the configset fields that hold the same analysis
+(solr/configset/network-kb/schema.xml):
+
+| plan field            | Solr fields                                | what they hold                         |
+|-----------------------|--------------------------------------------|----------------------------------------|
+| title, content        | title, text                                | the words as typed (positions)         |
+| title_fold, fold      | title_fold + title_ascii, text_fold + text_ascii | ä→ae … and ü→u … (the Whoosh field holds both) |
+| stem_LL               | title_LL, text_LL                          | Snowball stems, compound parts         |
+| network, region, topic, doctype, language, year | the same (docValues)  | metadata                               |
+
+Terms are quoted (`text_fold:"netzwerk"`), so Solr's query analysis of the field runs over a word
+that is already in its form (idempotent for lower-casing and folding; a stem stemmed again stays
+itself in almost every case). Prefix, wildcard and fuzzy nodes stay Solr's own multi-term queries.
+A metadata value in a string field is matched as the index holds it (the plan lower-cases it):
+`canonical(field, text)` gives the stored spelling.
+
+Cognate keys (`#funkt`) have no field in the configset: those nodes are left out (a word spelt alike
+in another language is found only through the vocabulary's concepts on Solr). Every node's boost is
+kept (`(…)^b`); AND is `+a +b`, OR is `a b`, NOT `*:* -a`, REQUIRE scores its condition with
+`filter(…)`. A plan that can match nothing compiles to None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from kb import plan as P
+
+TEXT_FIELDS: dict[str, tuple[str, ...]] = {
+    "title": ("title",),
+    "content": ("text",),
+    "title_fold": ("title_fold", "title_ascii"),
+    "fold": ("text_fold", "text_ascii"),
+}
+METADATA = ("network", "region", "topic", "doctype", "language", "year", "id", "source", "checksum", "date")
+_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/\s])')
+_SPECIAL_KEEP_WILDCARDS = re.compile(r'([+\-&|!(){}\[\]^"~:\\/\s])')
+
+
+def solr_fields(field: str) -> tuple[str, ...]:
+    """The configset fields a plan field maps to."""
+    if field in TEXT_FIELDS:
+        return TEXT_FIELDS[field]
+    if field.startswith("stem_"):
+        language = field.removeprefix("stem_")
+        return (f"title_{language}", f"text_{language}")
+    return (field,)
+
+
+def quoted(text: str) -> str:
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def escaped(text: str, wildcards: bool = False) -> str:
+    return (_SPECIAL_KEEP_WILDCARDS if wildcards else _SPECIAL).sub(r"\\\1", str(text))
+
+
+class Compiler:
+    """Compiles plans; `canonical(field, value)` spells a metadata value as the index stores it."""
+
+    def __init__(self, canonical: Callable[[str, str], str] | None = None) -> None:
+        self.canonical = canonical or (lambda _field, value: value)
+
+    def __call__(self, node: P.Node) -> str | None:
+        return self.compile(node)
+
+    def compile(self, node: P.Node) -> str | None:
+        method = getattr(self, f"_{type(node).__name__.lower()}", None)
+        if method is None:
+            raise TypeError(f"not a plan node: {type(node).__name__}")
+        if node.kind == P.COGNATE:
+            return None
+        out = method(node)
+        if out is None:
+            return None
+        return _boosted(out, node.boost)
+
+    # -- leaves -------------------------------------------------------------------------------------
+
+    def _term(self, n: P.Term) -> str | None:
+        if n.field == "year":
+            return f"year:{int(n.text)}" if str(n.text).isdecimal() else None
+        if n.field in ("network", "region", "topic"):
+            values = dict.fromkeys([self.canonical(n.field, n.text), n.text])
+            return _any(f"{n.field}:{quoted(v)}" for v in values)
+        return _any(f"{f}:{quoted(n.text)}" for f in solr_fields(n.field))
+
+    def _phrase(self, n: P.Phrase) -> str | None:
+        if not n.words:
+            return None
+        words = " ".join(n.words).replace("\\", "\\\\").replace('"', '\\"')
+        slop = f"~{n.slop}" if n.slop else ""
+        return _any(f'{f}:"{words}"{slop}' for f in solr_fields(n.field))
+
+    def _prefix(self, n: P.Prefix) -> str | None:
+        if not n.text:
+            return self._every(P.Every(n.field))
+        return _any(f"{f}:{escaped(n.text)}*" for f in solr_fields(n.field))
+
+    def _wildcard(self, n: P.Wildcard) -> str | None:
+        return _any(f"{f}:{escaped(n.pattern, wildcards=True)}" for f in solr_fields(n.field))
+
+    def _fuzzy(self, n: P.Fuzzy) -> str | None:
+        distance = max(0, min(2, n.maxdist))
+        return _any(f"{f}:{escaped(n.text)}~{distance}" for f in solr_fields(n.field))
+
+    def _range(self, n: P.Range) -> str | None:
+        def end(value, star: str) -> str:
+            if value is None:
+                return star
+            return str(int(value)) if n.field == "year" else quoted(value)
+
+        low, high = end(n.low, "*"), end(n.high, "*")
+        opening, closing = "[" if n.include_low else "{", "]" if n.include_high else "}"
+        return _any(f"{f}:{opening}{low} TO {high}{closing}" for f in solr_fields(n.field))
+
+    def _every(self, n: P.Every) -> str | None:
+        if n.field is None:
+            return "*:*"
+        return _any(f"{f}:[* TO *]" for f in solr_fields(n.field))
+
+    def _nothing(self, _: P.Nothing) -> str | None:
+        return None
+
+    # -- operators ----------------------------------------------------------------------------------
+
+    def _and(self, n: P.And) -> str | None:
+        parts = [self.compile(c) for c in n.items]
+        if not parts or any(p is None for p in parts):
+            return None
+        return parts[0] if len(parts) == 1 else "(" + " ".join(f"+{p}" for p in parts) + ")"
+
+    def _or(self, n: P.Or) -> str | None:
+        return _any(p for p in (self.compile(c) for c in n.items) if p is not None)
+
+    def _not(self, n: P.Not) -> str | None:
+        inner = self.compile(n.item)
+        return "*:*" if inner is None else f"(*:* -{inner})"
+
+    def _andnot(self, n: P.AndNot) -> str | None:
+        positive = self.compile(n.positive)
+        if positive is None:
+            return None
+        negative = self.compile(n.negative)
+        return positive if negative is None else f"(+{positive} -{negative})"
+
+    def _andmaybe(self, n: P.AndMaybe) -> str | None:
+        required = self.compile(n.required)
+        if required is None:
+            return None
+        optional = self.compile(n.optional)
+        return required if optional is None else f"(+{required} {optional})"
+
+    def _require(self, n: P.Require) -> str | None:
+        scored, condition = self.compile(n.scored), self.compile(n.condition)
+        if scored is None or condition is None:
+            return None
+        return f"(+{scored} +filter({condition}))"
+
+
+def _any(parts) -> str | None:
+    """The OR of query parts (None for none, the part itself for one)."""
+    parts = list(dict.fromkeys(parts))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else "(" + " ".join(parts) + ")"
+
+
+def _boosted(query: str, boost: float) -> str:
+    if boost == 1.0:
+        return query
+    if not query.startswith("("):
+        query = f"({query})"
+    return f"{query}^{max(0.0, float(boost)):g}"
+
+
+def compile_plan(node: P.Node, canonical: Callable[[str, str], str] | None = None) -> str | None:
+    """The Solr query (lucene syntax) of a plan, or None when it can match nothing."""
+    return Compiler(canonical).compile(node)

@@ -1,0 +1,433 @@
+"""One contract for every backend (kb/backend.py), run through KnowledgeBase against Whoosh and Solr.
+
+The seed corpus is indexed as the archive does it (archive.service.open_knowledge_base) with a few
+documents of this module beside it (Müller, Ærø, compounds, dated and undated); then the same
+searches, facets, sorts and archive operations must give the same answers on each engine. Where the
+engines rank differently, the contract asserts sets or top-k membership, not an order.
+
+The Whoosh parametrisation runs in `make test`; the Solr one is marked `solr` (`make test-solr`) and
+runs against the real SolrCloud of tests/solrcloud.py (a 2 shards × 2 replicas collection behind an
+alias per module fixture, which `kb rebuild` moves to a new collection).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from archive.service import open_knowledge_base
+from kb.api import KnowledgeBase
+from kb.errors import EngineError, UnknownDocumentError
+from kb.models import Document, SearchRequest
+from tests.conftest import SEED_IDS, copy_corpus, make_settings
+from tests.solrcloud import solrcloud  # noqa: F401  (the session's cluster, started for Solr only)
+
+#: Documents of this contract, written beside the seed corpus.
+OWN = [
+    Document(
+        id="contract/de-mueller",
+        source="contract/de-mueller.txt",
+        title="Besuch bei der Firma Müller",
+        text="Das Kunststoffnetzwerk traf sich bei der Firma Müller in Lingen. Die Ausbildungsmesse wurde "
+        "geplant, und die Unternehmen stellten ihre Ausbildungsberufe vor.",
+        language="de",
+        date="2019-03-31",
+        year=2019,
+        networks=("Kunststoffnetzwerk Ems-Achse",),
+        regions=("Ems-Achse",),
+        topics=("vocational-training",),
+        doctype="minutes",
+        checksum="c-mueller",
+    ),
+    Document(
+        id="contract/da-aeroe",
+        source="contract/da-aeroe.txt",
+        title="Virksomheder mødes på Ærø",
+        text="Virksomhederne i Trekantområdet mødtes på Ærø. Netværket tilbyder nye kurser for lærlinge "
+        "om sprøjtestøbning.",
+        language="da",
+        date="2022-06-01",
+        year=2022,
+        networks=("Plastindustrien",),
+        regions=("Danmark",),
+        topics=("vocational-training",),
+        doctype="press-release",
+        checksum="c-aeroe",
+    ),
+    Document(
+        id="contract/en-undated",
+        source="contract/en-undated.txt",
+        title="Apprenticeships in the plastics industry",
+        text="The participating companies offer apprenticeships; the training days of the network start "
+        "in May.",
+        language="en",
+        networks=(),
+        regions=(),
+        topics=("vocational-training",),
+        doctype="other",
+        checksum="c-undated",
+    ),
+]
+OWN_IDS = {d.id for d in OWN}
+ALL_IDS = set(SEED_IDS) | OWN_IDS
+MUELLER, AEROE, UNDATED = (d.id for d in OWN)
+KUNSTSTOFFNETZWERK = "documents/000_29bb637916ff8d4d"  # titled "Kunststoffnetzwerk Ems-Achse"
+NETVAERK = "documents/001_c1da5292cc622186"  # "Plastindustrien lancerer nye netværkstilbud"
+
+ENGINES = ["whoosh", pytest.param("solr", marks=pytest.mark.solr)]
+_aliases = itertools.count(1)
+
+
+@contextmanager
+def engine_settings(engine: str, request):
+    """The environment that selects an engine: for Solr a fresh collection behind a fresh alias."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KB_ENGINE", engine)
+        if engine == "solr":
+            cloud = request.getfixturevalue("solrcloud")
+            alias = f"contract{next(_aliases)}_{os.getpid()}"
+            cloud.create_collection(f"{alias}_1")
+            cloud.request(
+                "/admin/collections", {"action": "CREATEALIAS", "name": alias, "collections": f"{alias}_1"}
+            )
+            mp.setenv("KB_SOLR_URL", ",".join(cloud.url(i) for i in range(len(cloud.solr))))
+            mp.setenv("KB_SOLR_COLLECTION", alias)
+        yield
+
+
+def open_seeded(root: Path) -> KnowledgeBase:
+    """The seed corpus indexed as the archive opens it, with this contract's documents beside it."""
+    kb = open_knowledge_base(make_settings(root, copy_corpus(root / "corpus")))
+    kb.write(OWN)
+    return kb
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request):
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def kb(engine, request, tmp_path_factory):
+    with engine_settings(engine, request):
+        kb = open_seeded(tmp_path_factory.mktemp(f"contract-{engine}"))
+        assert kb.backend.name == engine
+        yield kb
+        kb.close()
+
+
+def found(kb: KnowledgeBase, text: str = "", **request) -> set[str]:
+    page = kb.search(SearchRequest(text, page_size=100, **request))
+    ids = {h.id for h in page.hits}
+    assert page.total == len(ids), (text, page.total, ids)
+    return ids
+
+
+def top(kb: KnowledgeBase, text: str, k: int = 1, **request) -> list[str]:
+    return [h.id for h in kb.search(SearchRequest(text, page_size=k, **request)).hits]
+
+
+# -- the documents --------------------------------------------------------------------------------------
+
+
+def test_the_seed_corpus_and_the_own_documents_are_live(kb):
+    live = kb.checksums()
+    assert set(live) == ALL_IDS
+    assert live[MUELLER] == ("c-mueller", "contract/de-mueller.txt")
+    assert kb.search(SearchRequest()).total == len(ALL_IDS)
+
+
+def test_a_document_by_id_is_the_whole_document(kb):
+    for doc in OWN:
+        assert kb.get(doc.id) == doc
+    for doc_id, (language, year, doctype) in SEED_IDS.items():
+        stored = kb.get(doc_id)
+        assert (stored.language, stored.year, stored.doctype) == (language, year, doctype)
+        assert stored.text and stored.title and stored.checksum
+    assert kb.contains(MUELLER) and not kb.contains("contract/none")
+    with pytest.raises(UnknownDocumentError):
+        kb.get("contract/none")
+
+
+# -- query syntax ---------------------------------------------------------------------------------------
+
+
+def test_and_or_not(kb):
+    both = found(kb, "Müller AND Ausbildungsmesse")
+    assert both == {MUELLER}
+    assert found(kb, "Müller OR Ærø") == {MUELLER, AEROE}
+    assert MUELLER not in found(kb, "Kunststoffnetzwerk NOT Müller")
+    assert KUNSTSTOFFNETZWERK in found(kb, "Kunststoffnetzwerk NOT Müller")
+    assert found(kb, "Müller -Lingen") == set()
+
+
+def test_a_phrase_is_words_in_order(kb):
+    assert found(kb, '"nye netværkstilbud"') == {NETVAERK}
+    assert found(kb, '"Firma Müller"') == {MUELLER}
+    assert found(kb, '"Müller Firma"') == set()
+
+
+def test_a_prefix_finds_longer_words(kb):
+    assert {MUELLER, AEROE} <= found(kb, "Virksomhed* OR Ausbildungsmes*")
+    assert found(kb, "Apprentice*") == {UNDATED}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("network:Plastindustrien", {NETVAERK, AEROE}),
+        ("network:Plastindustrien AND NOT lang:da", set()),
+        ("network:Plastindustrien AND lang:da", {NETVAERK, AEROE}),
+        ("year:2019", {MUELLER}),
+        ("year:[2020 TO 2021]", {"documents/002_b763ae3e545d7f37", "documents/003_52458518a7f32b1d"}),
+        ("type:minutes AND lang:de", {MUELLER, "documents/002_b763ae3e545d7f37"}),
+        ("lang:en", {UNDATED}),
+    ],
+)
+def test_a_field_value_filters(kb, query, expected):
+    assert found(kb, query) == expected
+
+
+# -- analysis -----------------------------------------------------------------------------------------
+
+
+def test_a_compound_is_found_by_its_part(kb):
+    assert KUNSTSTOFFNETZWERK in found(kb, "Netzwerk")  # Kunststoffnetzwerk
+    assert MUELLER in found(kb, "Messe")  # Ausbildungsmesse
+    assert NETVAERK in found(kb, "tilbud")  # netværkstilbud
+
+
+@pytest.mark.parametrize("query", ["Müller", "Mueller", "Muller", "MÜLLER"])
+def test_umlauts_typed_any_way(kb, query):
+    assert MUELLER in found(kb, query)
+
+
+@pytest.mark.parametrize("query", ["Ærø", "Aeroe", "aero", "Trekantomraadet", "Trekantomradet"])
+def test_danish_letters_typed_any_way(kb, query):
+    assert AEROE in found(kb, query)
+
+
+def test_stems_find_other_forms(kb):
+    assert MUELLER in found(kb, "Ausbildungsberuf")  # Ausbildungsberufe
+    assert AEROE in found(kb, "lærling")  # lærlinge
+    assert UNDATED in found(kb, "apprenticeship")  # apprenticeships
+
+
+def test_a_typo_finds_the_word(kb):
+    assert MUELLER in found(kb, "Ausbildungsmese")  # one letter dropped
+    assert AEROE in found(kb, "sprøjtestøbnig")
+
+
+def test_a_concept_finds_other_languages(kb):
+    assert {MUELLER, UNDATED} <= found(kb, "apprentice")  # Ausbildungsberufe, apprenticeships
+
+
+def test_a_search_ranks_the_best_match_first(kb):
+    assert top(kb, "Müller Ausbildungsmesse") == [MUELLER]
+    assert top(kb, "netværkstilbud") == [NETVAERK]
+    assert MUELLER in top(kb, "Kunststoffnetzwerk Lingen", 2)
+
+
+# -- facets, years, sorting, pages ----------------------------------------------------------------------
+
+
+def counts(page, facet: str) -> dict[str, int]:
+    return {v.value: v.count for v in page.facet(facet).values}
+
+
+def test_facet_counts_of_everything(kb):
+    page = kb.search(SearchRequest())
+    assert counts(page, "language") == {"de": 4, "da": 3, "en": 1}
+    assert counts(page, "year") == {"2015": 1, "2019": 1, "2020": 1, "2021": 1, "2022": 1}
+    assert list(counts(page, "year")) == ["2022", "2021", "2020", "2019", "2015"]  # newest first
+    assert counts(page, "network")["Plastindustrien"] == 2
+    values = [v.value for v in page.facet("language").values]
+    assert values == ["de", "da", "en"]  # most frequent first
+
+
+def test_facets_or_within_and_across_ignoring_their_own_selection(kb):
+    page = kb.search(SearchRequest(languages=("da", "en"), page_size=100))
+    assert {h.id for h in page.hits} == {NETVAERK, "documents/004_a376ae4560a2eac7", AEROE, UNDATED}
+    assert counts(page, "language") == {"da": 3, "en": 1, "de": 4}  # its own selection ignored
+    assert [v.value for v in page.facet("language").values][:2] == ["da", "en"]  # selected first
+    assert all(v.selected for v in page.facet("language").values[:2])
+    assert counts(page, "doctype") == {"press-release": 2, "project-description": 1, "other": 1}
+    narrowed = kb.search(SearchRequest(languages=("da", "en"), doctypes=("press-release",), page_size=100))
+    assert {h.id for h in narrowed.hits} == {NETVAERK, AEROE}
+    assert counts(narrowed, "language") == {
+        "da": 2,
+        "de": 1,
+        "en": 0,
+    }  # the doctype applies, not the language
+    assert counts(narrowed, "doctype") == {"press-release": 2, "project-description": 1, "other": 1}
+
+
+def test_a_selected_value_without_documents_shows_zero(kb):
+    page = kb.search(SearchRequest("Müller", languages=("nl",)))
+    assert page.total == 0
+    assert ("nl", 0, True) in {(v.value, v.count, v.selected) for v in page.facet("language").values}
+
+
+def test_facets_of_a_query_count_its_matches(kb):
+    page = kb.search(SearchRequest("vocational-training OR Ausbildungsmesse OR apprenticeship"))
+    assert counts(page, "language").get("en") == 1
+
+
+def test_a_year_range(kb):
+    assert found(kb, year_from=2019, year_to=2020) == {MUELLER, "documents/002_b763ae3e545d7f37"}
+    assert found(kb, year_from=2021) == {"documents/003_52458518a7f32b1d", AEROE}
+    assert found(kb, year_to=2015) == {NETVAERK}  # unknown years fall outside every range
+    assert found(kb, years=(2015, 2022)) == {NETVAERK, AEROE}
+
+
+def test_sorting_by_date(kb):
+    dated = [
+        "contract/da-aeroe",
+        "documents/003_52458518a7f32b1d",
+        "documents/002_b763ae3e545d7f37",
+        MUELLER,
+        NETVAERK,
+    ]
+    newest = [h.id for h in kb.search(SearchRequest(sort="newest", page_size=100)).hits]
+    assert newest[:5] == dated
+    assert set(newest[5:]) == ALL_IDS - set(dated)  # undated last
+    oldest = [h.id for h in kb.search(SearchRequest(sort="oldest", page_size=100)).hits]
+    assert oldest[:5] == dated[::-1]
+    found_newest = [
+        h.id
+        for h in kb.search(
+            SearchRequest(
+                "vocational-training OR Ausbildung OR lærlinge OR apprenticeships",
+                sort="newest",
+                page_size=100,
+            )
+        ).hits
+    ]
+    assert found_newest[0] == AEROE
+
+
+def test_pages(kb):
+    first = kb.search(SearchRequest(sort="newest", page_size=3))
+    second = kb.search(SearchRequest(sort="newest", page_size=3, page=2))
+    assert first.total == second.total == len(ALL_IDS) and first.pages == 3
+    assert len(first.hits) == len(second.hits) == 3
+    assert not {h.id for h in first.hits} & {h.id for h in second.hits}
+
+
+# -- what a hit shows -----------------------------------------------------------------------------------
+
+
+def test_a_hit_has_its_metadata_and_a_snippet_marking_the_match(kb):
+    hit = kb.search(SearchRequest("Müller Ausbildungsmesse")).hits[0]
+    assert hit.id == MUELLER and hit.title == OWN[0].title and hit.year == 2019
+    assert hit.networks == OWN[0].networks and hit.doctype == "minutes" and hit.language == "de"
+    assert "«Ausbildungsmesse»" in hit.snippet
+    for fragment in hit.fragments:
+        for a, b in fragment.matches:
+            assert 0 <= a < b <= len(fragment.text)
+
+
+def test_highlighting_a_whole_document_marks_a_compound(kb):
+    marked = kb.highlight(KUNSTSTOFFNETZWERK, "Netzwerk")
+    assert marked.text == kb.get(KUNSTSTOFFNETZWERK).text
+    assert "Kunststoffnetzwerk" in {marked.text[a:b] for a, b in marked.matches}
+
+
+def test_related_documents_share_networks_first(kb):
+    related = [h.id for h in kb.related(MUELLER, limit=3)]
+    assert related[0] == KUNSTSTOFFNETZWERK  # network, region and topic shared
+    assert MUELLER not in related
+    with pytest.raises(UnknownDocumentError):
+        kb.related("contract/none")
+
+
+def test_similar_without_vectors_is_empty(kb):
+    assert kb.similar(MUELLER) == ()
+
+
+# -- writing --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def kb_writable(engine, request, tmp_path_factory):
+    with engine_settings(engine, request):
+        kb = open_seeded(tmp_path_factory.mktemp(f"contract-writable-{engine}"))
+        yield kb
+        kb.close()
+
+
+def test_add_edit_delete(kb_writable):
+    kb = kb_writable
+    new = Document(
+        id="contract/new",
+        source="contract/new.txt",
+        title="Neues Protokoll",
+        text="Zukunftswerkstatt",
+        language="de",
+        checksum="1",
+    )
+    assert kb.write([new]) == 1
+    assert found(kb, "Zukunftswerkstatt") == {"contract/new"} and kb.get("contract/new") == new
+    edited = Document(**{**new.__dict__, "text": "Innovationswerkstatt", "checksum": "2"})
+    kb.write([edited])
+    assert found(kb, "Zukunftswerkstatt") == set() and found(kb, "Innovationswerkstatt") == {"contract/new"}
+    assert kb.checksums()["contract/new"] == ("2", "contract/new.txt")
+    kb.remove(["contract/new", MUELLER])
+    assert found(kb, "Innovationswerkstatt") == set() and not kb.contains(MUELLER)
+    assert set(kb.checksums()) == ALL_IDS - {MUELLER}
+
+
+def test_a_write_and_a_delete_in_one_call(kb_writable):
+    kb = kb_writable
+    a = Document(id="contract/a", source="a.txt", title="A", text="Gießerei", language="de")
+    kb.write([a])
+    b = Document(id="contract/b", source="b.txt", title="B", text="Gießerei", language="de")
+    assert kb.write([b], delete=["contract/a"]) == 1
+    assert found(kb, "Giesserei") == {"contract/b"}
+
+
+def test_a_rebuild_replaces_every_document_at_once(kb_writable):
+    kb = kb_writable
+    before = set(kb.checksums())
+    rebuilt = Document(
+        id="contract/rebuilt", source="r.txt", title="Neu gebaut", text="Wiederaufbau", language="de"
+    )
+    with kb.rebuilding() as new:
+        new.write([rebuilt, OWN[1]])
+        assert kb.contains(next(iter(before)))  # the live store is untouched meanwhile
+        assert not kb.contains("contract/rebuilt")
+    assert set(kb.checksums()) == {"contract/rebuilt", AEROE}
+    assert found(kb, "Wiederaufbau") == {"contract/rebuilt"}
+    kb.write([OWN[0]])  # the rebuilt store takes writes as the old one did
+    assert kb.contains(MUELLER)
+
+
+def test_a_rebuild_that_fails_leaves_the_store_as_it_was(kb_writable):
+    kb = kb_writable
+    before = kb.checksums()
+    with pytest.raises(RuntimeError, match="stop"), kb.rebuilding() as new:
+        new.write([Document(id="contract/lost", source="l.txt", title="L", text="verloren", language="de")])
+        raise RuntimeError("stop")
+    assert kb.checksums() == before
+
+
+def test_clear_deletes_everything(kb_writable):
+    kb_writable.clear()
+    assert kb_writable.checksums() == {} and kb_writable.search(SearchRequest()).total == 0
+
+
+# -- Solr alone -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.solr
+def test_an_unreachable_solr_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("KB_ENGINE", "solr")
+    monkeypatch.setenv("KB_SOLR_URL", "http://127.0.0.1:9/solr")
+    with pytest.raises(EngineError) as exc:
+        KnowledgeBase(tmp_path / "index", copy_corpus(tmp_path / "corpus"), semantic=False)
+    message = str(exc.value)
+    assert message.startswith("cannot reach Solr at http://127.0.0.1:9/solr: ") and "\n" not in message
