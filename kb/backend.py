@@ -48,6 +48,7 @@ class Backend(Protocol):
     name: str  # the KB_ENGINE value
     created: bool  # whether opening made a new, empty store (the corpus is indexed then)
     damaged: str | None  # why the store was found damaged while in use (None: it was not)
+    semantic: object | None  # the meaning layer (kb/semantic/) to fuse with, set by KnowledgeBase, or None
 
     # -- writing --------------------------------------------------------------------------------------
 
