@@ -464,20 +464,51 @@ def java_and_maven_message() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def solrcloud(tmp_path_factory):
-    """ZooKeeper + 2 Solr nodes with the network-kb configset and a 2 shards × 2 replicas collection."""
-    message = java_and_maven_message()
-    if message:
-        unavailable(message)
-    cluster = SolrCloud(tmp_path_factory.mktemp("solrcloud"), nodes=2)
-    try:
+#: The session's one cluster, however many test modules import the fixture (each import is a fixture
+#: definition of its own, so pytest would otherwise start one cluster per module).
+_shared: dict = {"cluster": None, "users": 0, "error": None}
+
+
+def _start_shared(tmp_path_factory) -> SolrCloud:
+    if _shared["error"] is not None:  # a second module does not try again what failed for the first
+        kind, message = _shared["error"]
+        if kind == "unavailable":
+            unavailable(message)  # skipped, or failed under CI
+        pytest.fail(message)
+    if _shared["cluster"] is None:
+        message = java_and_maven_message()
+        if message:
+            _shared["error"] = ("unavailable", message)
+            unavailable(message)
+        cluster = SolrCloud(tmp_path_factory.mktemp("solrcloud"), nodes=2)
         try:
             cluster.start()
+            cluster.upload_configset()
+            cluster.create_collection()
         except SolrUnavailable as exc:
+            cluster.stop()
+            _shared["error"] = ("unavailable", str(exc))
             unavailable(str(exc))
-        cluster.upload_configset()
-        cluster.create_collection()
+        except BaseException as exc:
+            cluster.stop()
+            _shared["error"] = ("fail", f"the SolrCloud did not start: {exc}")
+            raise
+        _shared["cluster"] = cluster
+    return _shared["cluster"]
+
+
+@pytest.fixture(scope="session")
+def solrcloud(tmp_path_factory):
+    """ZooKeeper + 2 Solr nodes with the network-kb configset and a 2 shards × 2 replicas collection.
+
+    One cluster per session, shared by every module that imports this fixture; it stops when the last
+    of them is done."""
+    cluster = _start_shared(tmp_path_factory)
+    _shared["users"] += 1
+    try:
         yield cluster
     finally:
-        cluster.stop()
+        _shared["users"] -= 1
+        if _shared["users"] == 0:
+            cluster.stop()
+            _shared["cluster"] = None
