@@ -27,6 +27,7 @@ from pathlib import Path
 
 from kb.backend import MAX_PAGE_SIZE
 from kb.errors import EngineError, UnknownDocumentError
+from kb.folding import fold
 from kb.models import FACETS, Document, Facet, FacetValue, Fragment, Hit, SearchPage, SearchRequest
 from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword
 from kb.settings import env
@@ -272,19 +273,6 @@ class SolrBackend:
 
         return spell
 
-    def doc_frequencies(self, words: Iterable[str]) -> dict[str, int]:
-        """How many documents hold each folded word in their text (one request for all)."""
-        words = list(dict.fromkeys(w for w in words if w))
-        if not words:
-            return {}
-        facet = {
-            f"w{i}": {"type": "query", "q": f"text_fold:{quoted(w)} OR text_ascii:{quoted(w)}"}
-            for i, w in enumerate(words)
-        }
-        answer = self.select([("q", "*:*"), ("rows", 0), ("json.facet", json.dumps(facet))])
-        facets = answer.get("facets", {})
-        return {w: int((facets.get(f"w{i}") or {}).get("count", 0)) for i, w in enumerate(words)}
-
     def plan(
         self, text: str, request: SearchRequest, relaxed: bool, frequencies: dict[str, int], total: int
     ) -> QueryPlan:
@@ -292,7 +280,7 @@ class SolrBackend:
 
         def doc_frequency(word: str) -> int:
             if word not in frequencies:
-                frequencies.update(self.doc_frequencies([word]))
+                frequencies[word] = self.statistics([word])[1][word]
             return frequencies[word]
 
         return build_query(
@@ -323,46 +311,46 @@ class SolrBackend:
             out.append(f"{{!tag=year}}year:[{low} TO {high}]")
         return out
 
+    def statistics(self, words: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """(live documents, how many hold each folded word in their text) in one request; the languages
+        present are remembered from it."""
+        words = list(dict.fromkeys(w for w in words if w))
+        facet: dict = {
+            f"w{i}": {"type": "query", "q": f"text_fold:{quoted(w)} OR text_ascii:{quoted(w)}"}
+            for i, w in enumerate(words)
+        }
+        facet["_languages"] = {"type": "terms", "field": "language", "limit": -1}
+        answer = self.select([("q", "*:*"), ("rows", 0), ("json.facet", json.dumps(facet))])
+        facets = answer.get("facets", {})
+        present = {b["val"] for b in (facets.get("_languages") or {}).get("buckets", [])}
+        self._languages = (time.monotonic(), tuple(sorted(present & set(LANGUAGES))) or LANGUAGES)
+        counts = {w: int((facets.get(f"w{i}") or {}).get("count", 0)) for i, w in enumerate(words)}
+        return int(answer["response"]["numFound"]), counts
+
     def search(self, request: SearchRequest, language: str = "en") -> SearchPage:
+        """Two requests: the collection's statistics for the plan (document frequencies of the words),
+        then the page with its facets and snippets; a third with the relaxed plan (any of the words)
+        when no document has every word of a multi-word text."""
         started = time.perf_counter()
         text = request.text.strip()
         page = max(1, request.page)
         size = min(max(1, request.page_size), MAX_PAGE_SIZE)
         fq = self.filters(request)
         plan, relaxed, query = None, False, "*:*"
+        total, frequencies = 0, {}
         if text:
-            from kb.folding import fold
-
-            total = self.count()
-            frequencies = self.doc_frequencies(fold(w) for w in re.findall(r"\w+", text))
-            vocab = self.concepts()[0]
+            total, frequencies = self.statistics(fold(w) for w in re.findall(r"\w+", text))
             plan = self.plan(text, request, False, frequencies, total)
-            query = compile_plan(plan.query, self.canonical(vocab))
-            if (query is None or self.count([query, *fq]) == 0) and is_multiword(text):
-                loose = self.plan(text, request, True, frequencies, total)
-                loose_query = compile_plan(loose.query, self.canonical(vocab))
-                if loose_query is not None and self.count([loose_query, *fq]):
-                    plan, query, relaxed = loose, loose_query, True
-        if query is None:  # nothing can match: the facets still show the selection's counts
+            query = compile_plan(plan.query, self.canonical(self.concepts()[0]))
+        answer = self._page(query, request, text, fq, page, size) if query is not None else None
+        if (answer is None or not answer["response"]["numFound"]) and is_multiword(text):
+            loose = self.plan(text, request, True, frequencies, total)
+            loose_query = compile_plan(loose.query, self.canonical(self.concepts()[0]))
+            loose_answer = self._page(loose_query, request, text, fq, page, size) if loose_query else None
+            if loose_answer is not None and loose_answer["response"]["numFound"]:
+                plan, answer, relaxed = loose, loose_answer, True
+        if answer is None:  # nothing can match: the facets still show the selection
             return self._empty(request, language, plan, started)
-        sort = {
-            "newest": "date desc,id asc",
-            "oldest": "date asc,id asc",
-        }.get(request.sort, "score desc,date desc,id asc" if text else "date desc,id asc")
-        params: list[tuple[str, object]] = [
-            ("q", query),
-            ("defType", "lucene"),
-            ("q.op", "OR"),
-            ("df", "text"),
-            ("fl", f"{STORED},score"),
-            ("sort", sort),
-            ("start", (page - 1) * size),
-            ("rows", size),
-            ("json.facet", json.dumps(self.facet_request())),
-            *(("fq", f) for f in fq),
-        ]
-        params += self.highlight_params(SNIPPET_CHARS, FRAGMENT_CHARS, FRAGMENTS) if text else []
-        answer = self.select(params)
         highlights = answer.get("highlighting", {})
         hits = tuple(
             self.hit(d, d.get("score", 0.0) if text else 0.0, self.snippet(d, highlights.get(d["id"], {})))
@@ -379,6 +367,28 @@ class SolrBackend:
             meaning=False,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )
+
+    def _page(
+        self, query: str, request: SearchRequest, text: str, fq: list[str], page: int, size: int
+    ) -> dict:
+        sort = {
+            "newest": "date desc,id asc",
+            "oldest": "date asc,id asc",
+        }.get(request.sort, "score desc,date desc,id asc" if text else "date desc,id asc")
+        params: list[tuple[str, object]] = [
+            ("q", query),
+            ("defType", "lucene"),
+            ("q.op", "OR"),
+            ("df", "text"),
+            ("fl", f"{STORED},score"),
+            ("sort", sort),
+            ("start", (page - 1) * size),
+            ("rows", size),
+            ("json.facet", json.dumps(self.facet_request())),
+            *(("fq", f) for f in fq),
+            *self.highlight_params(SNIPPET_CHARS, FRAGMENT_CHARS, FRAGMENTS),
+        ]
+        return self.select(params)
 
     def _empty(self, request, language, plan, started) -> SearchPage:
         return SearchPage(

@@ -1,0 +1,92 @@
+"""The query plan compiled for Solr (kb/solr_backend/compile.py), without a cluster: fields, operators,
+boosts, escaping, and what cannot match."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb import plan as P
+from kb.models import SearchRequest
+from kb.solr_backend.backend import SolrBackend, marked_fragment
+from kb.solr_backend.compile import compile_plan, escaped, solr_fields
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        ("title", ("title",)),
+        ("content", ("text",)),
+        ("fold", ("text_fold", "text_ascii")),
+        ("title_fold", ("title_fold", "title_ascii")),
+        ("stem_de", ("title_de", "text_de")),
+        ("network", ("network",)),
+    ],
+)
+def test_each_plan_field_maps_to_the_configset_fields_of_its_analysis(field, expected):
+    assert solr_fields(field) == expected
+
+
+def test_terms_are_quoted_and_boosted():
+    assert compile_plan(P.Term("content", "netzwerk", boost=2.0)) == '(text:"netzwerk")^2'
+    assert compile_plan(P.Term("fold", 'a"b\\c')) == '(text_fold:"a\\"b\\\\c" text_ascii:"a\\"b\\\\c")'
+
+
+def test_operators():
+    a, b = P.Term("content", "a"), P.Term("content", "b")
+    assert compile_plan(P.And((a, b))) == '(+text:"a" +text:"b")'
+    assert compile_plan(P.Or((a, b), boost=0.5)) == '(text:"a" text:"b")^0.5'
+    assert compile_plan(P.Not(a)) == '(*:* -text:"a")'
+    assert compile_plan(P.AndNot(a, b)) == '(+text:"a" -text:"b")'
+    assert compile_plan(P.AndMaybe(a, b)) == '(+text:"a" text:"b")'
+    assert compile_plan(P.Require(a, b)) == '(+text:"a" +filter(text:"b"))'
+    assert compile_plan(P.Every()) == "*:*"
+
+
+def test_phrases_prefixes_fuzzy_and_ranges():
+    assert compile_plan(P.Phrase("content", ("nye", "tilbud"), slop=1)) == 'text:"nye tilbud"~1'
+    assert compile_plan(P.Prefix("title", "netz")) == "title:netz*"
+    assert compile_plan(P.Prefix("title", "c++")) == "title:c\\+\\+*"
+    assert compile_plan(P.Wildcard("content", "m?ller*")) == "text:m?ller*"
+    assert compile_plan(P.Fuzzy("fold", "kunststofmese", maxdist=2)) == (
+        "(text_fold:kunststofmese~2 text_ascii:kunststofmese~2)"
+    )
+    assert compile_plan(P.Range("year", 2019, None)) == "year:[2019 TO *]"
+    assert compile_plan(P.Range("year", 2019, 2021, include_high=False)) == "year:[2019 TO 2021}"
+
+
+def test_metadata_values_are_spelt_as_stored():
+    canonical = {"plastindustrien": "Plastindustrien"}.get
+    query = compile_plan(P.Term("network", "plastindustrien"), lambda _f, v: canonical(v, v))
+    assert query == '(network:"Plastindustrien" network:"plastindustrien")'
+
+
+def test_what_cannot_match_is_left_out():
+    a = P.Term("content", "a")
+    assert compile_plan(P.NOTHING) is None
+    assert compile_plan(P.Or((a, P.NOTHING))) == 'text:"a"'
+    assert compile_plan(P.And((a, P.NOTHING))) is None
+    assert compile_plan(P.Term("fold", "#funkt", kind=P.COGNATE)) is None  # no cognate field in Solr
+
+
+def test_escaping_keeps_wildcards_only_when_asked():
+    assert escaped("a*b?c:d") == "a\\*b\\?c\\:d"
+    assert escaped("a*b?c:d", wildcards=True) == "a*b?c\\:d"
+
+
+def test_facet_filters_are_tagged_for_counts_that_ignore_their_own_selection():
+    filters = SolrBackend.filters(
+        SearchRequest(languages=("da", "en"), years=(2019,), year_from=2015, networks=('A "B"',))
+    )
+    assert filters == [
+        '{!tag=network}network:("A \\"B\\"")',
+        "{!tag=year}year:(2019)",
+        '{!tag=language}language:("da" "en")',
+        "{!tag=year}year:[2015 TO *]",
+    ]
+
+
+def test_highlighter_marks_become_match_spans():
+    fragment = marked_fragment("Das \ue000Kunststoff\ue001\ue000netzwerk\ue001 traf\nsich")
+    assert fragment.text == "Das Kunststoffnetzwerk traf sich"
+    assert fragment.matches == ((4, 22),)
+    assert fragment.marked() == "Das «Kunststoffnetzwerk» traf sich"
