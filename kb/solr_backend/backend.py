@@ -443,7 +443,8 @@ class SolrBackend:
             ("hl.maxAnalyzedChars", chars),
             ("hl.defaultSummary", "false"),
             ("f.text.hl.defaultSummary", "true"),
-            ("hl.bs.type", "WORD" if fragsize == 0 else "SENTENCE"),
+            ("hl.bs.type", "WORD"),  # passages of about fragsize characters (0: the whole text)
+            ("hl.fragsizeIsMinimum", "false"),
         ]
 
     @staticmethod
