@@ -406,6 +406,30 @@ def test_a_rebuild_replaces_every_document_at_once(kb_writable):
     assert kb.contains(MUELLER)
 
 
+@pytest.mark.solr
+@pytest.mark.parametrize("engine", ["solr"], indirect=True)
+def test_a_solr_rebuild_moves_the_alias_and_deletes_what_is_left_behind(kb_writable):
+    backend = kb_writable.backend
+    collections = lambda: set(backend._collections()[0])  # noqa: E731
+    behind = backend.resolve()
+    assert backend.is_alias() and len(behind) == 1
+    # a rebuild killed before it was adopted left a collection named like a rebuild's, of a dead process
+    leftover = f"{backend.collection}_20200101000000_999999"
+    backend._create_like(leftover, behind[0])
+    with kb_writable.rebuilding() as new:
+        new.write(OWN)
+        filling = new.backend.collection
+        assert filling in collections() and leftover not in collections()
+    now = backend.resolve()
+    assert now == [filling] != behind
+    assert behind[0] not in collections()  # the old collection is deleted once the alias moved
+    assert set(kb_writable.checksums()) == OWN_IDS
+    with pytest.raises(RuntimeError), kb_writable.rebuilding() as new:
+        failed = new.backend.collection
+        raise RuntimeError("stop")
+    assert backend.resolve() == [filling] and failed not in collections()
+
+
 def test_a_rebuild_that_fails_leaves_the_store_as_it_was(kb_writable):
     kb = kb_writable
     before = kb.checksums()
