@@ -455,3 +455,85 @@ def test_an_unreachable_solr_is_one_line(tmp_path, monkeypatch):
         KnowledgeBase(tmp_path / "index", copy_corpus(tmp_path / "corpus"), semantic=False)
     message = str(exc.value)
     assert message.startswith("cannot reach Solr at http://127.0.0.1:9/solr: ") and "\n" not in message
+
+
+# -- meaning --------------------------------------------------------------------------------------------
+
+#: Documents for the meaning layer: two pairs that mean the same, in two languages each, and one apart.
+MEANT = [
+    Document(
+        id="m/de-spritz",
+        source="m/1.txt",
+        title="Spritzgießen lernen",
+        language="de",
+        text="Auszubildende lernen im Technikum das Spritzgießen von Kunststoffteilen an modernen Maschinen.",
+    ),
+    Document(
+        id="m/da-spritz",
+        source="m/2.txt",
+        title="Lær sprøjtestøbning",
+        language="da",
+        text="Lærlinge lærer sprøjtestøbning af plastdele på moderne maskiner i teknikummet.",
+    ),
+    Document(
+        id="m/de-haushalt",
+        source="m/3.txt",
+        title="Haushalt des Vereins",
+        language="de",
+        text="Die Mitgliederversammlung beschloss den Haushalt und die Beiträge für das kommende Jahr.",
+    ),
+    Document(
+        id="m/en-budget",
+        source="m/4.txt",
+        title="The association's budget",
+        language="en",
+        text="The general meeting adopted the budget and the membership fees for the coming year.",
+    ),
+    Document(
+        id="m/nl-weer",
+        source="m/5.txt",
+        title="Het weer in de zomer",
+        language="nl",
+        text="In de zomer regent het minder en schijnt de zon vaker boven de kust.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def kb_meaning(engine, request, tmp_path_factory):
+    from kb.semantic import model
+
+    if not model.available():
+        pytest.skip("the embedding model is not installed")
+    with engine_settings(engine, request):
+        root = tmp_path_factory.mktemp(f"contract-meaning-{engine}")
+        kb = KnowledgeBase(root / "index", copy_corpus(root / "corpus"), semantic=True)
+        kb.semantic.stop()
+        kb.write(MEANT)
+        kb.semantic.stop()  # embedded here, not in the background
+        kb.embed_pending()
+        kb.search(SearchRequest("Haushalt"))  # a search lets a backend take in the new vectors
+        yield kb
+        kb.close()
+
+
+def test_similar_documents_are_near_in_meaning(kb_meaning):
+    similar = kb_meaning.similar("m/de-spritz", limit=2)
+    assert similar and all(h.via == "meaning" for h in similar)
+    assert similar[0].id == "m/da-spritz"
+    assert "m/de-spritz" not in {h.id for h in similar}
+    assert [h.score for h in similar] == sorted((h.score for h in similar), reverse=True)
+    assert kb_meaning.similar("m/en-budget", limit=1)[0].id == "m/de-haushalt"
+
+
+def test_a_document_written_again_is_similar_again(kb_meaning):
+    kb_meaning.write([MEANT[1]])  # the same content: the vectors stay
+    kb_meaning.search(SearchRequest("plast"))
+    assert kb_meaning.similar("m/de-spritz", limit=1)[0].id == "m/da-spritz"
+
+
+def test_translations_are_mutual_bests_in_meaning_and_structure(kb_meaning):
+    assert [h.id for h in kb_meaning.translations("m/de-spritz")] == ["m/da-spritz"]
+    assert [h.id for h in kb_meaning.translations("m/en-budget")] == ["m/de-haushalt"]
+    assert kb_meaning.translations("m/nl-weer") == ()
+    assert all(h.via == "meaning" for h in kb_meaning.translations("m/da-spritz"))

@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
+
 from kb.backend import MAX_PAGE_SIZE
 from kb.errors import EngineError, UnknownDocumentError
 from kb.folding import fold
@@ -34,6 +36,7 @@ from kb.settings import env
 from kb.snippets import FRAGMENT_CHARS, FRAGMENTS, MAX_ANALYZED_CHARS, SNIPPET_CHARS, fragments, highlight
 from kb.solr_backend.client import SolrClient, SolrHTTPError
 from kb.solr_backend.compile import compile_plan, quoted
+from kb.solr_backend.vectors import VectorSync, mean_vectors
 from kb.translations import Candidate, pick, profile
 from kb.vocabulary import Vocabulary
 
@@ -47,7 +50,9 @@ BATCH = 500
 PAGE = 2000
 #: The marker a rebuild leaves in its folder: the collection it fills.
 SPACE_FILE = "solr-space.json"
-#: Translations without vectors: the most documents compared by structure (as the Whoosh backend).
+#: Translations: the documents nearest in meaning (in other languages) examined as candidates, and the
+#: most documents compared by structure alone without vectors (as the Whoosh backend).
+TRANSLATION_NEAREST = 12
 TRANSLATION_POOL = 400
 #: Unified-highlighter marks: private-use characters that no document holds.
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -157,6 +162,7 @@ class SolrBackend:
         self._concepts: tuple[Vocabulary, ConceptIndex] | None = None
         self._languages: tuple[float, tuple[str, ...]] | None = None
         self.written: list[str] = []  # ids written by a rebuild that fills the live collection itself
+        self.vectors = VectorSync(self.index_dir)  # the meaning layer's vectors copied into `vec`
         self.index_dir.mkdir(parents=True, exist_ok=True)
         target = self.resolve()
         if target is None:
@@ -216,7 +222,45 @@ class SolrBackend:
         yield
 
     def meaning_incomplete(self) -> bool:
-        return False  # the Solr backend does not fuse meaning yet: nothing to start an embedder for
+        """Copies the vectors embedded since the last call into the collection first (after each
+        search: KnowledgeBase asks then); whether writes wait for the embedder."""
+        if self.semantic is None:
+            return False
+        try:
+            self.sync_vectors()
+        except EngineError as exc:  # the next search tries again
+            log.warning("copying vectors into Solr failed: %s", exc)
+        return self.semantic.store.has_queue()
+
+    def sync_vectors(self) -> int:
+        """Copy the meaning layer's new vectors into `vec` (kb/solr_backend/vectors.py); how many."""
+        if self.semantic is None:
+            return 0
+
+        def update(body: bytes, commit: bool) -> None:
+            params = [("commit", "true")] if commit else []
+            self.client.request(self.path("update"), params, body=body, write=True)
+
+        with self._lock:
+            return self.vectors.run(self.semantic.store, tuple(self.resolve() or ()), update)
+
+    def vector(self, doc_id: str) -> np.ndarray | None:
+        """A document's mean passage vector from the meaning layer (None without one)."""
+        if self.semantic is None:
+            return None
+        found = mean_vectors(self.semantic.store, [doc_id]).get(doc_id)
+        return found[1] if found else None
+
+    def knn(self, vector: np.ndarray, k: int, fq: Iterable[str], fl: str = "id,score") -> list[dict]:
+        """The k documents nearest to a vector within filters (Solr's topK is per shard: rows cut it)."""
+        values = ",".join(f"{float(x):.6f}" for x in vector)
+        params = [
+            ("q", f"{{!knn f=vec topK={k}}}[{values}]"),
+            ("fl", fl),
+            ("rows", k),
+            *(("fq", f) for f in fq),
+        ]
+        return self.select(params)["response"]["docs"]
 
     def document(self, doc_id: str) -> Document | None:
         found = self.client.request(self.path("get"), [("id", doc_id), ("fl", f"{STORED},text")])
@@ -540,16 +584,43 @@ class SolrBackend:
         answer = self.select(params)
         return tuple(self.hit(d, d.get("score", 0.0)) for d in answer["response"]["docs"])
 
-    def similar(self, doc_id: str, limit: int = 5) -> tuple[Hit, ...]:  # noqa: ARG002
-        """Empty: the meaning layer's vectors are not written into the collection's `vec` field yet."""
+    def similar(self, doc_id: str, limit: int = 5) -> tuple[Hit, ...]:
+        """kNN over `vec` from the document's vector, itself left out by a filter; empty without vectors.
+        Scores are cosines (Solr's cosine similarity is (1 + cos) / 2)."""
         self._stored(doc_id)
-        return ()
+        vector = self.vector(doc_id)
+        if vector is None:
+            return ()
+        self.sync_vectors()
+        docs = self.knn(vector, limit, [f"-id:{quoted(doc_id)}"], f"{STORED},text,score")
+        return tuple(self.hit(d, round(2 * d["score"] - 1, 4), via="meaning") for d in docs)
 
-    def translations(self, doc_id: str, meaning: bool = True) -> tuple[Hit, ...]:  # noqa: ARG002
-        """By structure alone (no vectors in Solr yet): the documents of other languages sharing the
-        document's networks, when they are at most TRANSLATION_POOL, compared as kb/translations.py does."""
+    def translations(self, doc_id: str, meaning: bool = True) -> tuple[Hit, ...]:
+        """As the Whoosh backend: with vectors, the TRANSLATION_NEAREST nearest in other languages (kNN)
+        compared by meaning and structure, each the other's mutual best; without, by structure alone
+        among the documents of other languages sharing the document's networks (at most
+        TRANSLATION_POOL)."""
         doc = self._stored(doc_id)
         own = profile(doc.title, doc.text, doc.language, doc.networks)
+        vector = self.vector(doc_id) if meaning else None
+        if vector is not None:
+            self.sync_vectors()
+            fq = [f"-language:{quoted(doc.language)}", f"-id:{quoted(doc_id)}"]
+            docs = self.knn(vector, TRANSLATION_NEAREST, fq, f"{STORED},text,score")
+            means = mean_vectors(self.semantic.store, [d["id"] for d in docs])
+            candidates = [
+                Candidate(
+                    i, profile(o.title, o.text, o.language, o.networks), float(np.dot(vector, means[o.id][1]))
+                )
+                for i, o in enumerate(map(document_from_solr, docs))
+                if o.id in means
+            ]
+            chosen = [
+                (c, score)
+                for c, score in pick(own, candidates)
+                if self._mutual(docs[c.key]["id"], c, own, doc_id)
+            ]
+            return tuple(self.hit(docs[c.key], round(score, 4), via="meaning") for c, score in chosen)
         fq = [f"-language:{quoted(doc.language)}", f"-id:{quoted(doc_id)}"]
         if doc.networks:
             fq.append("network:(" + " ".join(quoted(n) for n in doc.networks) + ")")
@@ -569,6 +640,25 @@ class SolrBackend:
         return tuple(
             self.hit(docs[c.key], round(score, 4), via="meaning") for c, score in pick(own, candidates)
         )
+
+    def _mutual(self, chosen_id: str, chosen: Candidate, own, doc_id: str) -> bool:
+        """Whether `doc_id` is also the best in its language for the chosen document."""
+        vector = self.vector(chosen_id)
+        if chosen.cosine is None or vector is None:
+            return True
+        docs = self.knn(
+            vector, TRANSLATION_NEAREST, [f"language:{quoted(own.language)}"], f"{STORED},text,score"
+        )
+        means = mean_vectors(self.semantic.store, [d["id"] for d in docs])
+        rivals = [
+            Candidate(
+                o.id, profile(o.title, o.text, o.language, o.networks), float(np.dot(vector, means[o.id][1]))
+            )
+            for o in map(document_from_solr, docs)
+            if o.id in means
+        ]
+        best = pick(chosen.profile, rivals)
+        return bool(best) and best[0][0].key == doc_id
 
     # -- writing ---------------------------------------------------------------------------------------
 
@@ -612,6 +702,7 @@ class SolrBackend:
                     except SolrHTTPError as exc:
                         failed[d.id] = f"{d.id}: Solr refused it: {exc.message}"
         self.commit()
+        self.vectors.forget([*deletes, *(d.id for d in items)])
         if self.space and not self.space.get("alias"):
             self.written += [d.id for d in items if d.id not in failed]
         return written, failed
@@ -622,6 +713,7 @@ class SolrBackend:
         )
 
     def clear(self) -> None:
+        self.vectors.forget(list(self.vectors.copied))
         self.client.request(
             self.path("update"), [("commit", "true")], json_body={"delete": {"query": "*:*"}}, write=True
         )

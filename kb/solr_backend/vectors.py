@@ -1,0 +1,123 @@
+"""The meaning layer's vectors in the collection: each document's mean passage vector in `vec`.
+
+The meaning layer (kb/semantic/) embeds into its store beside the index folder, as with Whoosh. What
+it has embedded is copied into the collection with atomic updates (`{"id": …, "vec": {"set": […]},
+"_version_": 1}`: only documents that exist are updated, a deleted one is skipped), so that Solr can
+answer kNN queries (`{!knn f=vec topK=N}`) with filters. Which content key was copied for which id is
+remembered in `KB_INDEX_DIR/solr-vectors.json`, per collection (a rebuild's new collection starts
+empty); a document written again loses its vector in Solr (a write replaces the whole document) and is
+copied again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+STATE_FILE = "solr-vectors.json"
+#: Atomic updates per request.
+BATCH = 200
+
+
+def mean_vectors(store, wanted: Iterable[str] | None = None) -> dict[str, tuple[str, np.ndarray]]:
+    """id → (content key, mean passage vector, title row left out, normalised) of the documents with
+    current vectors in a VectorStore (all, or those `wanted`). The same vector as
+    kb/semantic/channel.py's SessionMeaning.vector."""
+    current = store.current()
+    ids = current.keys() if wanted is None else [i for i in wanted if i in current]
+    by_shard: dict[int, set[str]] = {}
+    for doc_id in ids:
+        by_shard.setdefault(current[doc_id][0], set()).add(doc_id)
+    out: dict[str, tuple[str, np.ndarray]] = {}
+    for shard in store.shards():
+        mine = by_shard.get(shard.seq)
+        if not mine:
+            continue
+        rows: dict[str, list[int]] = {}
+        for row, doc_id in enumerate(shard.ids):
+            if doc_id in mine and not shard.titles[row]:
+                rows.setdefault(doc_id, []).append(row)
+        for doc_id, picked in rows.items():
+            vectors = np.asarray(shard.vectors[picked], dtype=np.float32) * shard.scale[picked, None]
+            mean = vectors.mean(axis=0)
+            norm = float(np.linalg.norm(mean))
+            if norm:
+                out[doc_id] = (current[doc_id][1], mean / norm)
+    return out
+
+
+class VectorSync:
+    """Copies the store's vectors into one collection (or the collections behind an alias)."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.path = Path(index_dir) / STATE_FILE
+        self.collections: tuple[str, ...] = ()
+        self.copied: dict[str, str] = {}  # id → content key copied into the collections
+        self._seen: tuple | None = None  # (store's shards, collections) when nothing was left to copy
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            self.collections, self.copied = tuple(data["collections"]), dict(data["copied"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+
+    def save(self) -> None:
+        data = {"collections": list(self.collections), "copied": self.copied}
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        tmp.replace(self.path)
+
+    def forget(self, ids: Iterable[str]) -> None:
+        """Documents written or deleted: their vectors in Solr are gone."""
+        changed = False
+        for doc_id in ids:
+            changed |= self.copied.pop(doc_id, None) is not None
+        if changed:
+            self._seen = None
+            self.save()
+
+    def run(self, store, collections: tuple[str, ...], update) -> int:
+        """Copy what is new; `update(body: bytes, commit: bool)` posts to /update and raises on an HTTP
+        error (Solr's 409 when a document does not exist). Returns the vectors copied."""
+        seen = (store.names(), collections)
+        if seen == self._seen:
+            return 0
+        if collections != self.collections:
+            self.collections, self.copied = collections, {}
+        current = store.current()
+        todo = [doc_id for doc_id, (_, key) in current.items() if self.copied.get(doc_id) != key]
+        copied = 0
+        for start in range(0, len(todo), BATCH):
+            vectors = mean_vectors(store, todo[start : start + BATCH])
+            batch = [(doc_id, key, vector) for doc_id, (key, vector) in vectors.items()]
+            try:
+                update(_body(batch), False)
+                copied += len(batch)
+            except Exception as exc:  # noqa: BLE001 - a document deleted meanwhile: one at a time
+                log.info("copying vectors one at a time (%s)", exc)
+                for item in batch:
+                    try:
+                        update(_body([item]), False)
+                        copied += 1
+                    except Exception:  # noqa: BLE001, S112 - not in the collection (deleted): skipped
+                        continue
+            for doc_id, key, _ in batch:
+                self.copied[doc_id] = key
+        if copied:
+            update(b"{}", True)
+        self.save()
+        self._seen = seen
+        return copied
+
+
+def _body(batch: list[tuple[str, str, np.ndarray]]) -> bytes:
+    docs = [
+        {"id": doc_id, "vec": {"set": [round(float(x), 6) for x in vector]}, "_version_": 1}
+        for doc_id, _, vector in batch
+    ]
+    return json.dumps(docs).encode("utf-8")
