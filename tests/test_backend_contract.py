@@ -537,3 +537,41 @@ def test_translations_are_mutual_bests_in_meaning_and_structure(kb_meaning):
     assert [h.id for h in kb_meaning.translations("m/en-budget")] == ["m/de-haushalt"]
     assert kb_meaning.translations("m/nl-weer") == ()
     assert all(h.via == "meaning" for h in kb_meaning.translations("m/da-spritz"))
+
+
+# -- a node lost (Solr alone; last: it kills and restarts a node of the session's cluster) --------------
+
+
+@pytest.mark.solr
+@pytest.mark.parametrize("engine", ["solr"], indirect=True)
+def test_a_write_and_a_search_while_a_node_is_lost(kb_writable, request):
+    """The node leading the collection's shards is killed: the write is retried until the other replicas
+    lead (7-9 s), every search answers meanwhile, and the node rejoins with its replicas recovered."""
+    import time
+
+    cloud = request.getfixturevalue("solrcloud")
+    kb = kb_writable
+    collection = kb.backend.resolve()[0]
+    leaders = {r["node"] for r in cloud.replicas(collection) if r["leader"]}
+    victim = next(i for i, n in enumerate(cloud.solr) if f"127.0.0.1:{n.port}_solr" in leaders)
+    before = set(kb.checksums())
+    cloud.kill_node(victim)
+    try:
+        started = time.monotonic()
+        assert kb.search(SearchRequest()).total == len(before)  # the other replicas answer
+        lost = Document(
+            id="contract/while-lost", source="w.txt", title="W", text="Notstromaggregat", language="de"
+        )
+        assert kb.write([lost]) == 1
+        waited = time.monotonic() - started
+        assert found(kb, "Notstromaggregat") == {"contract/while-lost"}
+        assert kb.get("contract/while-lost") == lost
+        assert set(kb.checksums()) == before | {"contract/while-lost"}
+    finally:
+        cloud.start_node(victim)
+        for name in cloud.cluster_status()["collections"]:
+            cloud.wait_active(name, len(cloud.replicas(name)), timeout=90)
+    assert set(kb.checksums()) == before | {"contract/while-lost"}
+    print(
+        f"\nnode lost: the write was acknowledged {waited:.1f} s after the kill, {kb.backend.client.retries} retries"
+    )
