@@ -51,11 +51,13 @@ def rows() -> list[Row]:
         _mod("test_fault_origin"),
     )
     names, unindexable = _mod("test_ingest_name_properties"), _mod("test_fault_unindexable")
+    emb = _mod("test_fault_embedding")
     from archive import access as auth
     from archive import throttle
     from kb import compound
     from kb.analysis import MAX_WORD_CHARS
     from kb.query import MAX_QUERY_CHARS
+    from kb.semantic import channel, embedder
     from kb.whoosh_backend import document_add, index, superseded
 
     rush, slow = conc.RUSH, conc.RUSH_SLOW
@@ -76,6 +78,21 @@ def rows() -> list[Row]:
             f"{rush['writers']} concurrent `kb add`/`kb ingest` processes × {rush['files_each']} files (slow: "
             f"{slow['writers']} × {slow['files_each']} = {slow['writers'] * slow['files_each']} files); every one "
             "exits 0, every document is found by its own word, `kb check` is clean",
+        ),
+        Row(
+            "Embedding never makes an upload, a delete or a page wait",
+            "The background embedder takes no lock of the index while the model runs, calls the model for "
+            f"{embedder.EMBED_CHUNK} passages at a time (a stop waits for one call and keeps whole documents), "
+            f"runs {embedder.BACKGROUND_NICE} nicer than the requests, and a session's vector index takes in new "
+            f"shards at most every {channel.REBUILD_S:.0f} s while it works; the app no longer stops it after a write",
+            (
+                "test_fault_embedding::test_an_upload_and_a_delete_during_embedding_never_wait_for_the_embedder",
+                "test_fault_embedding::test_closing_during_embedding_waits_for_one_model_call_and_keeps_whole_documents",
+                "test_semantic_background::test_new_shards_are_taken_in_at_most_every_rebuild_s_while_an_embedder_works",
+            ),
+            f"{emb.DOCS} documents embedding with the model held inside a call: an upload and a delete through "
+            f"the archive service and the app's refresh each within {emb.BOUND_S:.0f} s (or twice the same "
+            "without embedding), a page too; afterwards every document has its vectors and the deleted one none",
         ),
         Row(
             "Searches keep answering during writes",
