@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +18,18 @@ from kb.vocabulary import Vocabulary, load_vocabulary
 
 #: Batches smaller than this are written in the calling process whatever `procs` says.
 PARALLEL_WRITE_MIN = 1000
+
+
+def _splitting(method):
+    """Run a KnowledgeBase method with its vocabulary's words protected from compound splits (the
+    splitter's protected words belong to the call, not to the process)."""
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        with compound.protecting(self._protected_words()):
+            return method(self, *args, **kwargs)
+
+    return call
 
 
 class KnowledgeBase:
@@ -45,7 +58,7 @@ class KnowledgeBase:
         self.backend: Backend = open_backend(self.index_dir, lambda: self.vocabulary, engine=engine)
         self.created = self.backend.created
         self._meaning_queue = None  # a rebuild's index queues its documents for the live meaning layer
-        self._protect_vocabulary_words()
+        self._protection: tuple[Vocabulary | None, frozenset[str]] = (None, frozenset())
         self.semantic = None
         if enabled_by_default() if semantic is None else semantic:
             from kb.semantic.embedder import SemanticLayer
@@ -59,8 +72,13 @@ class KnowledgeBase:
     def vocabulary(self) -> Vocabulary:
         return load_vocabulary(self.corpus_dir)
 
-    def _protect_vocabulary_words(self) -> None:
-        compound.set_protected_words(self.vocabulary.compound_words())
+    def _protected_words(self) -> frozenset[str]:
+        """The words of this archive's vocabulary that compound splits protect (worked out again when
+        the vocabulary file changes)."""
+        vocabulary = self.vocabulary
+        if self._protection[0] is not vocabulary:
+            self._protection = (vocabulary, compound.protected_words(vocabulary.compound_words()))
+        return self._protection[1]
 
     @property
     def damaged(self) -> str | None:
@@ -80,6 +98,7 @@ class KnowledgeBase:
         """The Whoosh backend's current search session (for tests and benchmarks that look inside it)."""
         return self.backend.session()
 
+    @_splitting
     def search(self, request: SearchRequest, language: str = "en") -> SearchPage:
         """Results, facets and suggestion for a request (facet labels in `language`)."""
         page = self.backend.search(request, language)
@@ -94,6 +113,7 @@ class KnowledgeBase:
             raise UnknownDocumentError(f"no document with id {doc_id!r}")
         return doc
 
+    @_splitting
     def highlight(self, doc_id: str, text: str, expand: bool = True) -> Fragment:
         """A document's whole text with the matches of a query marked."""
         doc = self.get(doc_id)
@@ -109,6 +129,7 @@ class KnowledgeBase:
         """Documents closest in meaning to one, in any language, best first (empty without vectors)."""
         return self.backend.similar(doc_id, limit)
 
+    @_splitting
     def translations(self, doc_id: str, meaning: bool = True) -> tuple[Hit, ...]:
         """The same document in other languages: at most one per language, where meaning and structure
         agree (kb/translations.py); the best first, scored by the combined score. Without vectors (or
@@ -178,6 +199,7 @@ class KnowledgeBase:
 
     # -- writing ---------------------------------------------------------------------------
 
+    @_splitting
     def write(
         self,
         docs: Iterable[Document],

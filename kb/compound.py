@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 import marshal
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,7 +40,8 @@ _VOCAB_BONUS = 1.0
 _LEXICON_FORMAT = 1  # bump when _base_lexicon or folding changes what the lexicon holds
 _lock = threading.Lock()
 _lexicon: dict[str, float] | None = None
-_protected: frozenset[str] = frozenset()
+#: the words the splits of the current context protect (see `protecting`); none outside a knowledge base's call
+_protected: ContextVar[frozenset[str]] = ContextVar("protected_words", default=frozenset())
 
 
 def _base_lexicon() -> dict[str, float]:
@@ -62,23 +65,28 @@ def _base_lexicon() -> dict[str, float]:
     return lexicon
 
 
-def set_protected_words(words: Iterable[str]) -> None:
-    """Words that are never split and that splits prefer (the vocabulary's and the corpus' own)."""
-    global _protected
-    folded = frozenset(fold(w) for w in words if len(w) >= MIN_PART and w.isalpha())
-    if folded != _protected:
-        _protected = folded
-        split.cache_clear()
-        for listener in _listeners:
-            listener()
+def protected_words(words: Iterable[str]) -> frozenset[str]:
+    """The folded form of words that are never split and that splits prefer (a vocabulary's own)."""
+    return frozenset(fold(w) for w in words if len(w) >= MIN_PART and w.isalpha())
 
 
-_listeners: list[Callable[[], None]] = []
+@contextmanager
+def protecting(words: frozenset[str]) -> Iterator[None]:
+    """Within the block (this thread or task only), splits protect `words` (from `protected_words`).
+
+    A knowledge base wraps each of its calls in its vocabulary's words, so two archives with different
+    vocabularies in one process never split each other's words; the memos are keyed by the set.
+    """
+    token = _protected.set(words)
+    try:
+        yield
+    finally:
+        _protected.reset(token)
 
 
-def on_protected_words_change(listener: Callable[[], None]) -> None:
-    """Call `listener` whenever the protected words change (memos of splits must be cleared)."""
-    _listeners.append(listener)
+def current_protection() -> frozenset[str]:
+    """The protected words of the current context (a memo of anything built on splits is keyed by it)."""
+    return _protected.get()
 
 
 def lexicon() -> dict[str, float]:
@@ -137,23 +145,27 @@ def _longest_part(lexicon_size: int, protected: frozenset[str]) -> int:  # noqa:
     return max(map(len, (*lexicon(), *protected)), default=0)
 
 
-def _zipf(part: str) -> float:
-    if part in _protected:
+def _zipf(part: str, protected: frozenset[str]) -> float:
+    if part in protected:
         return _VOCAB_ZIPF + _VOCAB_BONUS
     return lexicon().get(part, 0.0)
 
 
-@lru_cache(maxsize=100_000)
 def split(word: str) -> tuple[str, ...]:
-    """The parts of a folded compound word, or () when it is not a compound."""
+    """The parts of a folded compound word, or () when it is not a compound (see `protecting`)."""
     if not MIN_WORD <= len(word) <= MAX_WORD or not word.isalpha():
         return ()
-    best = _best_split(word)
+    return _split(word, _protected.get())
+
+
+@lru_cache(maxsize=100_000)
+def _split(word: str, protected: frozenset[str]) -> tuple[str, ...]:
+    best = _best_split(word, protected)
     if best is None:
         return ()
     parts, mean = best
-    if word in _protected:  # a vocabulary compound splits only where it holds a vocabulary word
-        return parts if any(p in _protected for p in parts) else ()
+    if word in protected:  # a vocabulary compound splits only where it holds a vocabulary word
+        return parts if any(p in protected for p in parts) else ()
     whole = lexicon().get(word, 0.0)
     if whole and mean <= whole:
         return ()
@@ -181,7 +193,7 @@ def spelled_parts(word: str) -> tuple[str, ...]:
     return tuple(spelled)
 
 
-def _best_split(word: str) -> tuple[tuple[str, ...], float] | None:
+def _best_split(word: str, protected: frozenset[str]) -> tuple[tuple[str, ...], float] | None:
     """The split with the fewest parts (at most three), then the highest mean frequency.
 
     A linking element may stand between parts; an inflection ending (s, es, n, en, e, er) may
@@ -190,7 +202,7 @@ def _best_split(word: str) -> tuple[tuple[str, ...], float] | None:
     best few splits of each such tail from the end.
     """
     n = len(word)
-    longest = _longest_part(len(lexicon()), _protected)
+    longest = _longest_part(len(lexicon()), protected)
     known: dict[int, list[tuple[int, float]]] = {}  # where a part can begin → (its end, its zipf)
     reachable = [True] + [False] * n
     for i in range(n):
@@ -198,7 +210,7 @@ def _best_split(word: str) -> tuple[tuple[str, ...], float] | None:
             continue
         ends = known[i] = []
         for j in range(i + MIN_PART, min(n, i + longest) + 1):
-            z = _zipf(word[i:j])
+            z = _zipf(word[i:j], protected)
             if z:
                 ends.append((j, z))
                 for link in LINKS:

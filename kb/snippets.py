@@ -212,13 +212,14 @@ def _merged(spans) -> list[tuple[int, int]]:
     return merged
 
 
-@lru_cache(maxsize=200_000)
 def _fold_forms(word: str) -> frozenset[str]:
     """Every form the folded field indexes a word under (folded variants and compound parts)."""
+    return _fold_forms_memo(word, compound.current_protection())
+
+
+@lru_cache(maxsize=200_000)
+def _fold_forms_memo(word: str, protected: frozenset[str]) -> frozenset[str]:  # noqa: ARG001 - a memo key
     return frozenset(t.text for t in _FOLD(word, mode="index"))
-
-
-compound.on_protected_words_change(_fold_forms.cache_clear)
 
 
 @lru_cache(maxsize=200_000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -34,15 +35,47 @@ def test_the_memoised_filter_yields_what_the_chain_yields(words):
         assert _tokens(fold_analyzer(), text, mode) == _tokens(chained_fold_analyzer(), text, mode)
 
 
-def test_the_memo_is_cleared_when_the_protected_words_change():
-    before = compound._protected
-    try:
-        compound.set_protected_words(["Netzwerkkunststoff"])
+def test_the_memo_is_kept_per_set_of_protected_words():
+    with compound.protecting(compound.protected_words(["Netzwerkkunststoff"])):
         first = index_forms("netzwerkkunststoff")
-        compound.set_protected_words(["Netzwerk", "Kunststoff", "Netzwerkkunststoff"])
+    with compound.protecting(compound.protected_words(["Netzwerk", "Kunststoff", "Netzwerkkunststoff"])):
         second = index_forms("netzwerkkunststoff")
         assert list(second) == _tokens(chained_fold_analyzer(), "netzwerkkunststoff", "index")
-        assert "kunststoff" in second and "kunststoff" not in first
+    assert "kunststoff" in second and "kunststoff" not in first
+    assert compound.current_protection() == frozenset()
+
+
+def test_two_archives_with_different_vocabularies_split_words_each_their_own_way(tmp_path):
+    """The protected words belong to each knowledge base's calls, not to the process: an archive whose
+    vocabulary names "Fahrradwerkstatt" keeps it whole, while one beside it splits it."""
+    from kb.api import KnowledgeBase
+    from kb.models import Document, SearchRequest
+
+    def archive(name: str, terms: list[str]) -> KnowledgeBase:
+        corpus = tmp_path / name / "corpus"
+        corpus.mkdir(parents=True)
+        entry = {"id": "material", "labels": {"de": terms[0]}, "terms": {"de": terms}}
+        (corpus / "vocabulary.json").write_text(json.dumps({"topics": [entry]}), encoding="utf-8")
+        kb = KnowledgeBase(tmp_path / name / "index", corpus, semantic=False)
+        kb.write(
+            [
+                Document(
+                    id="d",
+                    source="d.txt",
+                    title="Bericht",
+                    text="Die Fahrradwerkstatt ist neu.",
+                    language="de",
+                )
+            ]
+        )
+        return kb
+
+    whole = archive("whole", ["Fahrradwerkstatt"])
+    split = archive("split", ["Fahrrad"])
+    try:
+        assert split.search(SearchRequest(text="Werkstatt")).total == 1
+        assert whole.search(SearchRequest(text="Werkstatt")).total == 0
+        assert split.search(SearchRequest(text="Werkstatt")).total == 1  # asked again, after the other
     finally:
-        compound._protected = frozenset()
-        compound.set_protected_words(before)
+        whole.close()
+        split.close()

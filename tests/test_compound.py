@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kb import compound
+from kb.vocabulary import load_vocabulary
 
 
 @pytest.fixture
-def vocabulary_protected(kb_empty):
-    """The repository's vocabulary words protected: opening a knowledge base protects its vocabulary's."""
-    return kb_empty
+def vocabulary_protected():
+    """The repository's vocabulary words protected, as a knowledge base's calls protect its vocabulary's."""
+    words = load_vocabulary(Path(__file__).parent.parent / "corpus").compound_words()
+    with compound.protecting(compound.protected_words(words)):
+        yield
 
 
 @pytest.mark.parametrize(

@@ -155,7 +155,10 @@ class FoldFormsFilter(_StatelessFilter):
                 yield t
                 continue
             # a word longer than any compound is rare, and a file of many distinct ones would fill the memo
-            forms = index_forms(t.text) if len(t.text) <= compound.MAX_WORD else _index_forms(t.text)
+            if len(t.text) <= compound.MAX_WORD:
+                forms = _index_forms_memo(t.text, compound.current_protection())
+            else:
+                forms = _index_forms(t.text)
             for form in forms:
                 t.text = form
                 yield t
@@ -171,10 +174,14 @@ def _index_forms(word: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
-index_forms = lru_cache(maxsize=500_000)(_index_forms)
+@lru_cache(maxsize=500_000)
+def _index_forms_memo(word: str, protected: frozenset[str]) -> tuple[str, ...]:  # noqa: ARG001 - a memo key
+    return _index_forms(word)
 
 
-compound.on_protected_words_change(index_forms.cache_clear)
+def index_forms(word: str) -> tuple[str, ...]:
+    """_index_forms, remembered per word and the protected words of the current context."""
+    return _index_forms_memo(word, compound.current_protection())
 
 
 def fold_analyzer():
