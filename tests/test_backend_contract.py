@@ -457,6 +457,34 @@ def test_an_unreachable_solr_is_one_line(tmp_path, monkeypatch):
     assert message.startswith("cannot reach Solr at http://127.0.0.1:9/solr: ") and "\n" not in message
 
 
+@pytest.mark.solr
+def test_a_collection_named_without_an_alias_is_rebuilt_in_place(request, tmp_path):
+    cloud = request.getfixturevalue("solrcloud")
+    name = f"contract_plain_{os.getpid()}"
+    cloud.create_collection(name)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KB_ENGINE", "solr")
+        mp.setenv("KB_SOLR_URL", ",".join(cloud.url(i) for i in range(len(cloud.solr))))
+        mp.setenv("KB_SOLR_COLLECTION", name)
+        kb = KnowledgeBase(tmp_path / "index", copy_corpus(tmp_path / "corpus"), semantic=False)
+        try:
+            kb.write(OWN)
+            assert not kb.backend.is_alias()
+            with kb.rebuilding() as new:
+                new.write(
+                    [
+                        OWN[0],
+                        Document(
+                            id="contract/in-place", source="i.txt", title="I", text="Ort", language="de"
+                        ),
+                    ]
+                )
+            assert set(kb.checksums()) == {MUELLER, "contract/in-place"}
+            assert kb.backend.resolve() == [name]
+        finally:
+            kb.close()
+
+
 # -- meaning --------------------------------------------------------------------------------------------
 
 #: Documents for the meaning layer: two pairs that mean the same, in two languages each, and one apart.

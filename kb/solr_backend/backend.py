@@ -163,6 +163,7 @@ class SolrBackend:
         self._languages: tuple[float, tuple[str, ...]] | None = None
         self.written: list[str] = []  # ids written by a rebuild that fills the live collection itself
         self.vectors = VectorSync(self.index_dir)  # the meaning layer's vectors copied into `vec`
+        self._behind: tuple[float, tuple[str, ...]] | None = None
         self.index_dir.mkdir(parents=True, exist_ok=True)
         target = self.resolve()
         if target is None:
@@ -193,6 +194,15 @@ class SolrBackend:
         if self.collection in aliases:
             return aliases[self.collection]
         return [self.collection] if self.collection in collections else None
+
+    def behind(self, ttl: float = 5.0) -> tuple[str, ...]:
+        """The collections behind KB_SOLR_COLLECTION, remembered for `ttl` seconds (a search asks: the
+        vectors copied are remembered per collection, and an alias moves only when a rebuild adopts)."""
+        now = time.monotonic()
+        known = self._behind
+        if known is None or now - known[0] > ttl:
+            known = self._behind = (now, tuple(self.resolve() or ()))
+        return known[1]
 
     def is_alias(self) -> bool:
         return self.collection in self._collections()[1]
@@ -242,7 +252,7 @@ class SolrBackend:
             self.client.request(self.path("update"), params, body=body, write=True)
 
         with self._lock:
-            return self.vectors.run(self.semantic.store, tuple(self.resolve() or ()), update)
+            return self.vectors.run(self.semantic.store, self.behind(), update)
 
     def vector(self, doc_id: str) -> np.ndarray | None:
         """A document's mean passage vector from the meaning layer (None without one)."""
@@ -702,7 +712,8 @@ class SolrBackend:
                     except SolrHTTPError as exc:
                         failed[d.id] = f"{d.id}: Solr refused it: {exc.message}"
         self.commit()
-        self.vectors.forget([*deletes, *(d.id for d in items)])
+        with self._lock:
+            self.vectors.forget([*deletes, *(d.id for d in items)])
         if self.space and not self.space.get("alias"):
             self.written += [d.id for d in items if d.id not in failed]
         return written, failed
@@ -713,7 +724,8 @@ class SolrBackend:
         )
 
     def clear(self) -> None:
-        self.vectors.forget(list(self.vectors.copied))
+        with self._lock:
+            self.vectors.forget(list(self.vectors.copied))
         self.client.request(
             self.path("update"), [("commit", "true")], json_body={"delete": {"query": "*:*"}}, write=True
         )
@@ -802,6 +814,7 @@ class SolrBackend:
                 "/admin/collections",
                 {"action": "CREATEALIAS", "name": self.collection, "collections": marker["collection"]},
             )
+            self._behind = None
             (space / "adopted").touch()
             for old in before:
                 if old != marker["collection"]:
