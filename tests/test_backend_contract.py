@@ -603,3 +603,17 @@ def test_a_write_and_a_search_while_a_node_is_lost(kb_writable, request):
     print(
         f"\nnode lost: the write was acknowledged {waited:.1f} s after the kill, {kb.backend.client.retries} retries"
     )
+
+
+def test_a_search_fuses_meaning_with_the_words(kb_meaning):
+    page = kb_meaning.search(SearchRequest("injection moulding for apprentices"))
+    assert page.meaning
+    top2 = {h.id: h.via for h in page.hits[:2]}
+    assert top2 == {"m/de-spritz": "meaning", "m/da-spritz": "meaning"}  # no word of theirs in the query
+    assert counts(page, "language")["da"] == 1 and counts(page, "language")["de"] == 1
+    weather = kb_meaning.search(SearchRequest("summer weather at the coast"))
+    assert weather.hits[0].id == "m/nl-weer" and weather.hits[0].via == "meaning"
+    both = kb_meaning.search(SearchRequest("Haushalt")).hits
+    assert [(h.id, h.via) for h in both] == [("m/de-haushalt", "both")]
+    words = kb_meaning.search(SearchRequest("Haushalt", semantic=False))
+    assert not words.meaning and [h.via for h in words.hits] == ["words"]

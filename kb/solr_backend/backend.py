@@ -31,7 +31,7 @@ from kb.backend import MAX_PAGE_SIZE
 from kb.errors import EngineError, UnknownDocumentError
 from kb.folding import fold
 from kb.models import FACETS, Document, Facet, FacetValue, Fragment, Hit, SearchPage, SearchRequest
-from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword
+from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword, is_plain
 from kb.settings import env
 from kb.snippets import FRAGMENT_CHARS, FRAGMENTS, MAX_ANALYZED_CHARS, SNIPPET_CHARS, fragments, highlight
 from kb.solr_backend.client import SolrClient, SolrHTTPError
@@ -53,6 +53,8 @@ SPACE_FILE = "solr-space.json"
 #: Translations: the documents nearest in meaning (in other languages) examined as candidates, and the
 #: most documents compared by structure alone without vectors (as the Whoosh backend).
 TRANSLATION_NEAREST = 12
+#: A search's meaning channel: the nearest documents asked of Solr (its statistics are over these).
+MEANING_POOL = 100
 TRANSLATION_POOL = 400
 #: Unified-highlighter marks: private-use characters that no document holds.
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -402,25 +404,145 @@ class SolrBackend:
             loose_query = compile_plan(loose.query, self.canonical(self.concepts()[0]))
             loose_answer = self._page(loose_query, request, text, fq, page, size) if loose_query else None
             if loose_answer is not None and loose_answer["response"]["numFound"]:
-                plan, answer, relaxed = loose, loose_answer, True
-        if answer is None:  # nothing can match: the facets still show the selection
+                plan, query, answer, relaxed = loose, loose_query, loose_answer, True
+        meant = None
+        if text and self.semantic is not None and request.semantic and is_plain(text) and self.vectors.copied:
+            meant = self._with_meaning(text, query, request, fq, page, size, relaxed)
+        if meant is not None:
+            total, hits, facets = meant
+        elif answer is None:  # nothing can match: the facets still show the selection
             return self._empty(request, language, plan, started)
-        highlights = answer.get("highlighting", {})
-        hits = tuple(
-            self.hit(d, d.get("score", 0.0) if text else 0.0, self.snippet(d, highlights.get(d["id"], {})))
-            for d in answer["response"]["docs"]
-        )
+        else:
+            highlights = answer.get("highlighting", {})
+            hits = tuple(
+                self.hit(
+                    d, d.get("score", 0.0) if text else 0.0, self.snippet(d, highlights.get(d["id"], {}))
+                )
+                for d in answer["response"]["docs"]
+            )
+            total, facets = int(answer["response"]["numFound"]), answer.get("facets", {})
         return SearchPage(
             request=request,
-            total=int(answer["response"]["numFound"]),
+            total=total,
             hits=hits,
-            facets=self.facets(answer.get("facets", {}), request, language),
+            facets=self.facets(facets, request, language),
             suggestion=None,
             expansions=plan.expansions if plan else (),
             relaxed=relaxed,
-            meaning=False,
+            meaning=meant is not None,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )
+
+    def _with_meaning(
+        self,
+        text: str,
+        query: str | None,
+        request: SearchRequest,
+        fq: list[str],
+        page: int,
+        size: int,
+        relaxed: bool,
+    ) -> tuple[int, tuple[Hit, ...], dict] | None:
+        """(total, hits, facets) with the meaning channel fused in, as kb/semantic/channel.py fuses it for
+        Whoosh, over kNN answers instead of every document's score: meaning adds documents only when the
+        query's best document stands out (`confident`) within the filters or in the whole collection,
+        else it only reorders what the words found; its candidates (`meaning_candidates`) and the words'
+        first LEXICAL_DEPTH are fused by weighted reciprocal rank (`fuse`). The statistics that need the
+        whole scope (its median cosine) are taken over the MEANING_POOL nearest, exact for a scope that
+        small and stricter for a larger one. Meaning-only hits show their text's opening."""
+        from kb.semantic.channel import LEXICAL_DEPTH, confident, fuse, meaning_candidates
+
+        vector = self.semantic.queries.query(text)
+
+        def cosines(docs: list[dict]) -> np.ndarray:
+            return np.array([2 * d["score"] - 1 for d in docs], dtype=np.float32)
+
+        def stands_out(docs: list[dict]) -> bool:
+            return confident(cosines(docs), np.arange(len(docs)))
+
+        within = self.knn(vector, MEANING_POOL, fq)
+        if not within and not query:
+            return None
+        adds = request.expand and (
+            stands_out(within) or stands_out(self.knn(vector, MEANING_POOL, []) if fq else within)
+        )
+        pool = within if adds else (self.knn(vector, MEANING_POOL, [*fq, query]) if query else [])
+        chosen = [
+            pool[int(i)]["id"] for i in meaning_candidates(cosines(pool), np.ones(len(pool), dtype=bool))
+        ]
+        ranked: list[tuple[str, float]] = []
+        if query:
+            params = [
+                ("q", query),
+                ("q.op", "OR"),
+                ("fl", "id,score"),
+                ("sort", "score desc,date desc,id asc"),
+                ("rows", max(page * size, LEXICAL_DEPTH)),
+                *(("fq", f) for f in fq),
+            ]
+            ranked = [(d["id"], d["score"]) for d in self.select(params)["response"]["docs"]]
+        ids = list(dict.fromkeys([i for i, _ in ranked] + chosen))
+        number = {doc_id: n for n, doc_id in enumerate(ids)}
+        fused = fuse(
+            [(number[i], score) for i, score in ranked],
+            np.array([number[c] for c in chosen], dtype=np.int64),
+            strict=not relaxed,
+            limit=len(ranked) + len(chosen),
+        )
+        window = [(ids[n], score) for n, score in fused[(page - 1) * size : page * size]]
+        # the total and the facets count what the words found and the meaning candidates
+        either = " ".join(f"id:{quoted(c)}" for c in chosen)
+        if query and chosen:
+            union = f"({query}) OR ({either})"
+        elif query or chosen:
+            union = query or f"({either})"
+        else:
+            return 0, (), {}
+        counted = self.select(
+            [
+                ("q", union),
+                ("q.op", "OR"),
+                ("rows", 0),
+                ("json.facet", json.dumps(self.facet_request())),
+                *(("fq", f) for f in fq),
+            ]
+        )
+        by_words: dict[str, dict] = {}
+        highlights: dict = {}
+        shown = [doc_id for doc_id, _ in window]
+        if query and shown:
+            params = [
+                ("q", query),
+                ("q.op", "OR"),
+                ("fq", "id:(" + " ".join(quoted(i) for i in shown) + ")"),
+                ("fl", STORED),
+                ("rows", len(shown)),
+                *self.highlight_params(SNIPPET_CHARS, FRAGMENT_CHARS, FRAGMENTS),
+            ]
+            answer = self.select(params)
+            by_words = {d["id"]: d for d in answer["response"]["docs"]}
+            highlights = answer.get("highlighting", {})
+        rest = [i for i in shown if i not in by_words]
+        by_meaning = {}
+        if rest:
+            found = self.client.request(self.path("get"), [("ids", ",".join(rest)), ("fl", f"{STORED},text")])
+            by_meaning = {d["id"]: d for d in found.get("response", {}).get("docs", [])}
+        chosen_set = set(chosen)
+        hits = []
+        for doc_id, score in window:
+            if doc_id in by_words:
+                via = "both" if doc_id in chosen_set else "words"
+                hits.append(
+                    self.hit(
+                        by_words[doc_id],
+                        score,
+                        self.snippet(by_words[doc_id], highlights.get(doc_id, {})),
+                        via,
+                    )
+                )
+            elif doc_id in by_meaning:
+                hits.append(self.hit(by_meaning[doc_id], score, via="meaning"))
+        return int(counted["response"]["numFound"]), tuple(hits), counted.get("facets", {})
 
     def _page(
         self, query: str, request: SearchRequest, text: str, fq: list[str], page: int, size: int
