@@ -451,9 +451,11 @@ class E5Onnx:
         model = self.model
         self.tokenizer = _once(("tokenizer", *key), lambda: Tokenizer(model))
         self._word = self.model.raw("emb.word").reshape(-1, self.dim // QK, BLOCK_BYTES)
-        self._session = _once(
-            ("session", *key, precision, self.threads), lambda: _session(model, precision, self.threads)
-        )
+        # one intra-op thread, always: several threads run whole batches side by side instead (an
+        # operator split over two threads waits at every step for the slower one, and on a shared
+        # machine one of them is often descheduled: two threads were slower than one at load 2)
+        self._session = _once(("session", *key, precision), lambda: _session(model, precision, 1))
+        self._pool = None
 
     def word_vectors(self, ids: np.ndarray) -> np.ndarray:
         blocks = self._word[ids.reshape(-1)]
@@ -464,6 +466,39 @@ class E5Onnx:
 
     def passage(self, texts):
         return self.encode(texts, False)
+
+    def _groups(self, windows: list) -> list[list]:
+        """Length-sorted windows cut into batches of similar length (little padding); with several
+        threads, at most a thread's share of the rows each, so the threads get even work."""
+        rows = (
+            MAX_BATCH_ROWS
+            if self.threads == 1
+            else max(1, min(MAX_BATCH_ROWS, -(-len(windows) // self.threads)))
+        )
+        groups, start = [], 0
+        while start < len(windows):
+            end, real = start + 1, len(windows[start][2])
+            while end < len(windows) and end - start < rows:
+                longest = len(windows[end][2])
+                padded = longest * (end - start + 1)
+                if padded > MAX_BATCH_TOKENS or real + longest < MIN_FILL * padded:
+                    break
+                real += longest
+                end += 1
+            groups.append(windows[start:end])
+            start = end
+        return groups
+
+    def _run(self, group: list) -> np.ndarray:
+        m = self.model
+        length = len(group[-1][2])
+        ids = np.full((len(group), length), m.pad, dtype=np.int64)
+        mask = np.zeros((len(group), length), dtype=np.int32)
+        for r, (_, _, w) in enumerate(group):
+            ids[r, : len(w)] = w
+            mask[r, : len(w)] = 1
+        (means,) = self._session.run(["mean"], {"embeds": self.word_vectors(ids), "mask": mask})
+        return means
 
     def encode(self, texts, is_query: bool = False) -> np.ndarray:
         single = isinstance(texts, str)
@@ -479,29 +514,21 @@ class E5Onnx:
                 part = ids[a : a + self.window]
                 windows.append((i, max(1, len(part)), [m.bos, *part, m.eos]))
         windows.sort(key=lambda w: len(w[2]))
+        groups = self._groups(windows)
+        if self.threads > 1 and len(groups) > 1:  # whole batches side by side, one per thread
+            if self._pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="kb-e5")
+            groups.sort(key=lambda g: -len(g) * len(g[-1][2]))  # the largest first
+            results = list(self._pool.map(self._run, groups))
+        else:
+            results = [self._run(g) for g in groups]
         weights = np.zeros(len(items), dtype=np.float64)
-        start = 0
-        while start < len(windows):  # batches of similar length: little padding
-            end, real = start + 1, len(windows[start][2])
-            while end < len(windows) and end - start < MAX_BATCH_ROWS:
-                longest = len(windows[end][2])
-                padded = longest * (end - start + 1)
-                if padded > MAX_BATCH_TOKENS or real + longest < MIN_FILL * padded:
-                    break
-                real += longest
-                end += 1
-            group = windows[start:end]
-            length = len(group[-1][2])
-            ids = np.full((len(group), length), m.pad, dtype=np.int64)
-            mask = np.zeros((len(group), length), dtype=np.int32)
-            for r, (_, _, w) in enumerate(group):
-                ids[r, : len(w)] = w
-                mask[r, : len(w)] = 1
-            (means,) = self._session.run(["mean"], {"embeds": self.word_vectors(ids), "mask": mask})
+        for group, means in zip(groups, results, strict=True):
             for (i, weight, _), mean in zip(group, means, strict=True):
                 out[i] += weight * mean
                 weights[i] += weight
-            start = end
         out /= weights[:, None].astype(np.float32)
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-6)
         return out[0] if single else out
