@@ -158,6 +158,16 @@ def test_a_batch_gives_each_text_its_own_vector(fp32, int8) -> None:
     assert np.sum(int8.passage(TEXTS) * alone, axis=1).min() < 0.9999
 
 
+def test_two_threads_give_the_same_vectors(fp32, e5bin) -> None:
+    """Two threads run whole batches side by side on the same single-threaded session."""
+    from kb.semantic.onnx_e5 import E5Onnx
+
+    two = E5Onnx(threads=2, precision="fp32", model=e5bin)
+    assert two._session is fp32._session
+    texts = [*TEXTS, LONG] * 2
+    assert np.abs(two.passage(texts) - fp32.passage(texts)).max() < 1e-5
+
+
 def test_the_graph_is_built_once_into_the_cache(e5bin, tmp_path, monkeypatch) -> None:
     from kb.semantic import onnx_e5
 
