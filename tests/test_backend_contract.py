@@ -331,6 +331,24 @@ def test_a_hit_has_its_metadata_and_a_snippet_marking_the_match(kb):
             assert 0 <= a < b <= len(fragment.text)
 
 
+@pytest.mark.parametrize(
+    ("query", "marked"),
+    [
+        ("Mueller", "Müller"),
+        ("Ausbildungsmese", "Ausbildungsmesse"),
+        ("Ausbildungsberuf", "Ausbildungsberufe"),
+    ],
+)
+def test_a_snippet_marks_a_folded_a_mistyped_and_a_stemmed_word(kb, query, marked):
+    (hit,) = [h for h in kb.search(SearchRequest(query, page_size=20)).hits if h.id == MUELLER]
+    assert f"«{marked}»" in hit.snippet
+
+
+def test_a_snippet_marks_the_words_beside_a_not(kb):
+    (hit,) = kb.search(SearchRequest("Lingen NOT Ærø")).hits
+    assert "«Lingen»" in hit.snippet
+
+
 def test_highlighting_a_whole_document_marks_a_compound(kb):
     marked = kb.highlight(KUNSTSTOFFNETZWERK, "Netzwerk")
     assert marked.text == kb.get(KUNSTSTOFFNETZWERK).text

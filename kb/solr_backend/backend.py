@@ -35,7 +35,7 @@ from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword, is_plai
 from kb.settings import env
 from kb.snippets import FRAGMENT_CHARS, FRAGMENTS, MAX_ANALYZED_CHARS, SNIPPET_CHARS, fragments, highlight
 from kb.solr_backend.client import SolrClient, SolrHTTPError
-from kb.solr_backend.compile import compile_plan, quoted
+from kb.solr_backend.compile import compile_highlight, compile_plan, quoted
 from kb.solr_backend.vectors import VectorSync, mean_vectors
 from kb.translations import Candidate, pick, profile
 from kb.vocabulary import Vocabulary
@@ -398,16 +398,18 @@ class SolrBackend:
             total, frequencies = self.statistics(fold(w) for w in re.findall(r"\w+", text))
             plan = self.plan(text, request, False, frequencies, total)
             query = compile_plan(plan.query, self.canonical(self.concepts()[0]))
-        answer = self._page(query, request, text, fq, page, size) if query is not None else None
+        answer = self._page(query, request, text, fq, page, size, plan) if query is not None else None
         if (answer is None or not answer["response"]["numFound"]) and is_multiword(text):
             loose = self.plan(text, request, True, frequencies, total)
             loose_query = compile_plan(loose.query, self.canonical(self.concepts()[0]))
-            loose_answer = self._page(loose_query, request, text, fq, page, size) if loose_query else None
+            loose_answer = (
+                self._page(loose_query, request, text, fq, page, size, loose) if loose_query else None
+            )
             if loose_answer is not None and loose_answer["response"]["numFound"]:
                 plan, query, answer, relaxed = loose, loose_query, loose_answer, True
         meant = None
         if text and self.semantic is not None and request.semantic and is_plain(text) and self.vectors.copied:
-            meant = self._with_meaning(text, query, request, fq, page, size, relaxed)
+            meant = self._with_meaning(text, query, request, fq, page, size, relaxed, plan)
         if meant is not None:
             total, hits, facets = meant
         elif answer is None:  # nothing can match: the facets still show the selection
@@ -442,6 +444,7 @@ class SolrBackend:
         page: int,
         size: int,
         relaxed: bool,
+        plan: QueryPlan | None = None,
     ) -> tuple[int, tuple[Hit, ...], dict] | None:
         """(total, hits, facets) with the meaning channel fused in, as kb/semantic/channel.py fuses it for
         Whoosh, over kNN answers instead of every document's score: meaning adds documents only when the
@@ -517,7 +520,7 @@ class SolrBackend:
                 ("fq", "id:(" + " ".join(quoted(i) for i in shown) + ")"),
                 ("fl", STORED),
                 ("rows", len(shown)),
-                *self.highlight_params(SNIPPET_CHARS, FRAGMENT_CHARS, FRAGMENTS),
+                *self.highlight_params(SNIPPET_CHARS, FRAGMENT_CHARS, FRAGMENTS, plan),
             ]
             answer = self.select(params)
             by_words = {d["id"]: d for d in answer["response"]["docs"]}
@@ -545,7 +548,14 @@ class SolrBackend:
         return int(counted["response"]["numFound"]), tuple(hits), counted.get("facets", {})
 
     def _page(
-        self, query: str, request: SearchRequest, text: str, fq: list[str], page: int, size: int
+        self,
+        query: str,
+        request: SearchRequest,
+        text: str,
+        fq: list[str],
+        page: int,
+        size: int,
+        plan: QueryPlan | None = None,
     ) -> dict:
         sort = {
             "newest": "date desc,id asc",
@@ -562,7 +572,7 @@ class SolrBackend:
             ("rows", size),
             ("json.facet", json.dumps(self.facet_request())),
             *(("fq", f) for f in fq),
-            *self.highlight_params(SNIPPET_CHARS, FRAGMENT_CHARS, FRAGMENTS),
+            *self.highlight_params(SNIPPET_CHARS, FRAGMENT_CHARS, FRAGMENTS, plan),
         ]
         return self.select(params)
 
@@ -604,9 +614,14 @@ class SolrBackend:
         return tuple(out)
 
     @staticmethod
-    def highlight_params(chars: int, fragsize: int, snippets: int) -> list[tuple[str, object]]:
-        """The unified highlighter over the exact words and each language's stems and compound parts."""
+    def highlight_params(
+        chars: int, fragsize: int, snippets: int, plan: QueryPlan | None = None
+    ) -> list[tuple[str, object]]:
+        """The unified highlighter over the exact words and each language's stems and compound parts,
+        with the plan's words as its query (`hl.q`, kb/solr_backend/compile.py's compile_highlight)."""
+        marked = compile_highlight(plan.query) if plan is not None else None
         return [
+            *([("hl.q", marked)] if marked else []),
             ("hl", "true"),
             ("hl.method", "unified"),
             ("hl.fl", "text," + ",".join(f"text_{lang}" for lang in LANGUAGES)),
@@ -672,7 +687,7 @@ class SolrBackend:
             ("fq", f"id:{quoted(doc.id)}"),
             ("fl", "id"),
             ("rows", 1),
-            *self.highlight_params(MAX_ANALYZED_CHARS, 0, 1),
+            *self.highlight_params(MAX_ANALYZED_CHARS, 0, 1, plan),
         ]
         answer = self.select(params)
         spans: set[tuple[int, int]] = set()

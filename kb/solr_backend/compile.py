@@ -51,6 +51,24 @@ def solr_fields(field: str) -> tuple[str, ...]:
     return (field,)
 
 
+#: The fields the unified highlighter marks (stored, with offsets): the words as typed and each language's.
+HIGHLIGHTED = ("text", "text_de", "text_da", "text_nl", "text_en")
+
+
+def highlight_fields(field: str) -> tuple[str, ...]:
+    """For the highlighter's query (`hl.q`): a plan field on the stored fields that can show its matches.
+    Folded and fuzzy words also go to the language fields, whose analysis finds some of them (German
+    normalisation reads ue as ü: Mueller marks Müller; a typo is near the stem: Ausbildungsmese marks
+    Ausbildungsmesse); metadata is not marked."""
+    if field in ("title", "content"):
+        return ("text",)
+    if field in ("title_fold", "fold"):
+        return HIGHLIGHTED
+    if field.startswith("stem_"):
+        return (f"text_{field.removeprefix('stem_')}",)
+    return ()
+
+
 def quoted(text: str) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -62,8 +80,13 @@ def escaped(text: str, wildcards: bool = False) -> str:
 class Compiler:
     """Compiles plans; `canonical(field, value)` spells a metadata value as the index stores it."""
 
-    def __init__(self, canonical: Callable[[str, str], str] | None = None) -> None:
+    def __init__(
+        self,
+        canonical: Callable[[str, str], str] | None = None,
+        fields: Callable[[str], tuple[str, ...]] = solr_fields,
+    ) -> None:
         self.canonical = canonical or (lambda _field, value: value)
+        self.fields = fields
 
     def __call__(self, node: P.Node) -> str | None:
         return self.compile(node)
@@ -82,31 +105,33 @@ class Compiler:
     # -- leaves -------------------------------------------------------------------------------------
 
     def _term(self, n: P.Term) -> str | None:
+        if not self.fields(n.field):
+            return None
         if n.field == "year":
             return f"year:{int(n.text)}" if str(n.text).isdecimal() else None
-        if n.field in ("network", "region", "topic"):
+        if n.field in ("network", "region", "topic") and self.fields(n.field):
             values = dict.fromkeys([self.canonical(n.field, n.text), n.text])
             return _any(f"{n.field}:{quoted(v)}" for v in values)
-        return _any(f"{f}:{quoted(n.text)}" for f in solr_fields(n.field))
+        return _any(f"{f}:{quoted(n.text)}" for f in self.fields(n.field))
 
     def _phrase(self, n: P.Phrase) -> str | None:
         if not n.words:
             return None
         words = " ".join(n.words).replace("\\", "\\\\").replace('"', '\\"')
         slop = f"~{n.slop}" if n.slop else ""
-        return _any(f'{f}:"{words}"{slop}' for f in solr_fields(n.field))
+        return _any(f'{f}:"{words}"{slop}' for f in self.fields(n.field))
 
     def _prefix(self, n: P.Prefix) -> str | None:
         if not n.text:
             return self._every(P.Every(n.field))
-        return _any(f"{f}:{escaped(n.text)}*" for f in solr_fields(n.field))
+        return _any(f"{f}:{escaped(n.text)}*" for f in self.fields(n.field))
 
     def _wildcard(self, n: P.Wildcard) -> str | None:
-        return _any(f"{f}:{escaped(n.pattern, wildcards=True)}" for f in solr_fields(n.field))
+        return _any(f"{f}:{escaped(n.pattern, wildcards=True)}" for f in self.fields(n.field))
 
     def _fuzzy(self, n: P.Fuzzy) -> str | None:
         distance = max(0, min(2, n.maxdist))
-        return _any(f"{f}:{escaped(n.text)}~{distance}" for f in solr_fields(n.field))
+        return _any(f"{f}:{escaped(n.text)}~{distance}" for f in self.fields(n.field))
 
     def _range(self, n: P.Range) -> str | None:
         def end(value, star: str) -> str:
@@ -116,12 +141,12 @@ class Compiler:
 
         low, high = end(n.low, "*"), end(n.high, "*")
         opening, closing = "[" if n.include_low else "{", "]" if n.include_high else "}"
-        return _any(f"{f}:{opening}{low} TO {high}{closing}" for f in solr_fields(n.field))
+        return _any(f"{f}:{opening}{low} TO {high}{closing}" for f in self.fields(n.field))
 
     def _every(self, n: P.Every) -> str | None:
         if n.field is None:
             return "*:*"
-        return _any(f"{f}:[* TO *]" for f in solr_fields(n.field))
+        return _any(f"{f}:[* TO *]" for f in self.fields(n.field))
 
     def _nothing(self, _: P.Nothing) -> str | None:
         return None
@@ -181,3 +206,30 @@ def _boosted(query: str, boost: float) -> str:
 def compile_plan(node: P.Node, canonical: Callable[[str, str], str] | None = None) -> str | None:
     """The Solr query (lucene syntax) of a plan, or None when it can match nothing."""
     return Compiler(canonical).compile(node)
+
+
+def compile_highlight(node: P.Node) -> str | None:
+    """The highlighter's query of a plan: its words on the stored fields (HIGHLIGHTED), without the
+    operators that only decide what matches (a NOT's words are not marked)."""
+    words = [leaf for leaf in P.leaves(node) if not _negated(node, leaf)]
+    return Compiler(fields=highlight_fields).compile(P.Or(tuple(words))) if words else None
+
+
+def _negated(root: P.Node, leaf: P.Node) -> bool:
+    """Whether a leaf lies under a NOT (or the negative side of an AND NOT)."""
+
+    def walk(node: P.Node, negative: bool) -> bool | None:
+        if node is leaf:
+            return negative
+        if isinstance(node, P.Not):
+            return walk(node.item, True)
+        if isinstance(node, P.AndNot):
+            found = walk(node.positive, negative)
+            return found if found is not None else walk(node.negative, True)
+        for child in node.children():
+            found = walk(child, negative)
+            if found is not None:
+                return found
+        return None
+
+    return bool(walk(root, False))
