@@ -90,3 +90,19 @@ def test_highlighter_marks_become_match_spans():
     assert fragment.text == "Das Kunststoffnetzwerk traf sich"
     assert fragment.matches == ((4, 22),)
     assert fragment.marked() == "Das «Kunststoffnetzwerk» traf sich"
+
+
+def test_the_highlighter_query_holds_the_words_on_the_stored_fields_without_a_nots():
+    from kb.solr_backend.compile import compile_highlight
+
+    plan = P.AndNot(
+        P.Or((P.Term("content", "müller"), P.Term("fold", "mueller"), P.Term("stem_de", "mull"))),
+        P.Term("content", "lingen"),
+    )
+    marked = compile_highlight(plan)
+    assert marked == (
+        '(text:"müller" (text:"mueller" text_de:"mueller" text_da:"mueller" text_nl:"mueller" '
+        'text_en:"mueller") text_de:"mull")'
+    )
+    assert "lingen" not in marked
+    assert compile_highlight(P.Term("network", "dima", kind=P.FILTER)) is None
