@@ -631,6 +631,7 @@ def test_a_search_fuses_meaning_with_the_words(kb_meaning):
     assert counts(page, "language")["da"] == 1 and counts(page, "language")["de"] == 1
     weather = kb_meaning.search(SearchRequest("summer weather at the coast"))
     assert weather.hits[0].id == "m/nl-weer" and weather.hits[0].via == "meaning"
+    assert "zomer" in weather.hits[0].snippet  # its passage closest in meaning (here its only one)
     both = kb_meaning.search(SearchRequest("Haushalt")).hits
     assert [(h.id, h.via) for h in both] == [("m/de-haushalt", "both")]
     words = kb_meaning.search(SearchRequest("Haushalt", semantic=False))
