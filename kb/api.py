@@ -162,7 +162,7 @@ class KnowledgeBase:
         import time
 
         deadline = None if seconds is None else time.monotonic() + seconds
-        return self.semantic.run(self._live_ids, self._get_or_none, deadline, progress)
+        return self.semantic.run(self._live_ids, self._get_or_none, deadline, progress, foreground=True)
 
     def embedding_progress(self) -> tuple[int, int] | None:
         """(documents searchable by meaning, all documents); None when the layer is off."""

@@ -98,7 +98,7 @@ def _open(tmp_path: Path, monkeypatch, stand_in=None):
     kb = service.open_knowledge_base(settings, index_corpus=False)
     kb.semantic.queries.query("Netzwerk")  # the query model loaded, as in an app that served a page
     if stand_in is not None:
-        kb.semantic._embedder = stand_in  # the background embedder's model handle
+        kb.semantic._given = stand_in  # the model handle every run of the embedder uses
         monkeypatch.setattr(embedder, "BATCH_PASSAGES", 32)  # one shard: many model calls
     return settings, kb
 

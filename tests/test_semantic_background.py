@@ -81,7 +81,8 @@ def test_a_stop_waits_for_one_model_call_and_writes_the_whole_documents_done(tmp
     layer = embedder.SemanticLayer.__new__(embedder.SemanticLayer)  # its embedding part alone
     layer.store = VectorStore(tmp_path / "s", "test-model", {})
     layer._stop = threading.Event()
-    held = layer._embedder = _Held()
+    layer._foreground = False  # the background thread's calls of EMBED_CHUNK rows
+    held = layer._given = _Held()
     ids = ["a"] * 3 + ["b"] * 3 + ["c"] * 3  # three documents of three rows: calls of EMBED_CHUNK = 4
     texts = [f"{d}{n}" for n, d in enumerate(ids)]
     written: list[int] = []
@@ -115,3 +116,33 @@ def test_the_background_thread_runs_at_a_lower_priority() -> None:
     mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
     assert seen == [min(19, mine + embedder.BACKGROUND_NICE)]
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine  # requests keep theirs
+
+
+class _Counting:
+    """A stand-in model that remembers how many rows each call had."""
+
+    def __init__(self) -> None:
+        self.sizes: list[int] = []
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        self.sizes.append(len(texts))
+        return _rows(len(texts), len(self.sizes))
+
+
+@pytest.mark.parametrize(
+    ("foreground", "sizes"),
+    [(False, [embedder.EMBED_CHUNK] * 4), (True, [embedder.FOREGROUND_CHUNK])],
+)
+def test_a_command_embeds_in_bigger_calls_than_the_background_thread(tmp_path, foreground, sizes):
+    """`kb embed` and `kb ingest` wait for the embedding: one call per shard (two batches side by side
+    on both cores); the background thread calls the model for a few rows at a time, so a stop or a
+    request never waits long."""
+    layer = embedder.SemanticLayer.__new__(embedder.SemanticLayer)
+    layer.store = VectorStore(tmp_path / "s", "test-model", {})
+    layer._stop = threading.Event()
+    layer._foreground = foreground
+    counting = layer._given = _Counting()
+    ids = [f"d{n // 2}" for n in range(16)]
+    assert layer._write(ids, ["k"] * 16, [f"t{n}" for n in range(16)], [False] * 16) == 8
+    assert counting.sizes == sizes
+    assert embedder.FOREGROUND_THREADS == 2 and embedder.EMBED_THREADS == 1

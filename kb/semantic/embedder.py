@@ -33,6 +33,10 @@ SMALL_SHARD = 4096  # rows; newer shards smaller than this are merged once there
 MAX_SHARDS = 32
 EMBED_THREADS = 1  # the background model uses one core: searches keep the other
 EMBED_CHUNK = 4  # passages per model call: how long a stop() (closing, a request wanting the CPU) waits
+#: `kb embed` and `kb ingest` embed in the foreground, where nothing waits for the cores: both of them,
+#: and bigger calls (the model runs two batches side by side)
+FOREGROUND_THREADS = 2
+FOREGROUND_CHUNK = BATCH_PASSAGES
 BACKGROUND_NICE = 10  # the background thread this much nicer: requests of the same process come first
 
 
@@ -55,7 +59,9 @@ class SemanticLayer:
         )
         self.store.check_model()
         self.queries = model.query_embedder()
-        self._embedder = embedder
+        self._given = embedder  # a stand-in model (tests) serves every run
+        self._models: dict[int, model.Embedder] = {}  # thread count → handle
+        self._foreground = False
         self._thread: threading.Thread | None = None
         self._guard = threading.Lock()
         self._stop = threading.Event()
@@ -104,12 +110,15 @@ class SemanticLayer:
         get: Callable[[str], Document | None],
         deadline: float | None = None,
         progress: Callable[[int], None] | None = None,
+        foreground: bool = False,
     ) -> int:
         """Embed what is pending until nothing is (or the deadline, or stop()); returns documents embedded.
 
         `progress(n)` is called after each shard with the documents it held. Returns 0 at once when
-        another thread or process is embedding this store.
+        another thread or process is embedding this store. `foreground` (a command that waits for it)
+        uses FOREGROUND_THREADS and calls of FOREGROUND_CHUNK passages; the background thread one core.
         """
+        self._foreground = foreground
         done = 0
         with self.store.embed_lock() as mine:
             if not mine:
@@ -181,14 +190,18 @@ class SemanticLayer:
 
         Stopped between two model calls, it writes the documents whose rows are all embedded (a stop
         waits for one call, not for the shard)."""
-        if self._embedder is None:
-            self._embedder = model.Embedder(threads=EMBED_THREADS)
+        threads, chunk = (
+            (FOREGROUND_THREADS, FOREGROUND_CHUNK) if self._foreground else (EMBED_THREADS, EMBED_CHUNK)
+        )
+        embedder = self._given or self._models.get(threads)
+        if embedder is None:
+            embedder = self._models[threads] = model.Embedder(threads=threads)
         parts: list[np.ndarray] = []
         made = 0
         while made < len(texts):
             if made and self._stop.is_set():
                 break
-            parts.append(self._embedder.passages(texts[made : made + EMBED_CHUNK]))
+            parts.append(embedder.passages(texts[made : made + chunk]))
             made += len(parts[-1])
             time.sleep(0)  # let a request thread have the interpreter between calls
         if made < len(texts):  # the document of row `made` is not whole: leave all its rows out
