@@ -22,6 +22,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -411,6 +412,11 @@ class SolrBackend:
         fq = self.filters(request)
         plan, relaxed, query = None, False, "*:*"
         total, frequencies = 0, {}
+        meaning = (
+            text and self.semantic is not None and request.semantic and is_plain(text) and self.vectors.copied
+        )
+        # the query's embedding is computed in a worker thread while the words are searched
+        embedding = _embedder().submit(self.semantic.queries.query, text) if meaning else None
         if text:
             total, frequencies = self.statistics(fold(w) for w in re.findall(r"\w+", text))
             plan = self.plan(text, request, False, frequencies, total)
@@ -425,8 +431,8 @@ class SolrBackend:
             if loose_answer is not None and loose_answer["response"]["numFound"]:
                 plan, query, answer, relaxed = loose, loose_query, loose_answer, True
         meant = None
-        if text and self.semantic is not None and request.semantic and is_plain(text) and self.vectors.copied:
-            meant = self._with_meaning(text, query, request, fq, page, size, relaxed, plan)
+        if embedding is not None:
+            meant = self._with_meaning(embedding.result(), query, request, fq, page, size, relaxed, plan)
         if meant is not None:
             total, hits, facets = meant
         elif answer is None:  # nothing can match: the facets still show the selection
@@ -454,7 +460,7 @@ class SolrBackend:
 
     def _with_meaning(
         self,
-        text: str,
+        vector: np.ndarray,
         query: str | None,
         request: SearchRequest,
         fq: list[str],
@@ -469,10 +475,8 @@ class SolrBackend:
         else it only reorders what the words found; its candidates (`meaning_candidates`) and the words'
         first LEXICAL_DEPTH are fused by weighted reciprocal rank (`fuse`). The statistics that need the
         whole scope (its median cosine) are taken over the MEANING_POOL nearest, exact for a scope that
-        small and stricter for a larger one. Meaning-only hits show their text's opening."""
+        small and stricter for a larger one. Meaning-only hits show their passage closest to the query."""
         from kb.semantic.channel import LEXICAL_DEPTH, confident, fuse, meaning_candidates
-
-        vector = self.semantic.queries.query(text)
 
         def cosines(docs: list[dict]) -> np.ndarray:
             return np.array([2 * d["score"] - 1 for d in docs], dtype=np.float32)
@@ -990,6 +994,17 @@ class SolrBackend:
     def close(self) -> None:
         if self.space and not self.space.get("alias"):  # an in-place rebuild: remember what it wrote
             Path(self.space["written"]).write_text(json.dumps(self.written), encoding="utf-8")
+
+
+_EMBEDDER: ThreadPoolExecutor | None = None
+
+
+def _embedder() -> ThreadPoolExecutor:
+    """One thread for query embeddings (the model and numpy release the GIL: words and meaning overlap)."""
+    global _EMBEDDER
+    if _EMBEDDER is None:
+        _EMBEDDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="solr-query-meaning")
+    return _EMBEDDER
 
 
 def _running(pid: int) -> bool:
