@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -105,6 +105,10 @@ class KnowledgeBase:
         if self.semantic is not None and not self.semantic.busy() and self.backend.meaning_incomplete():
             self.embed_in_background()  # a writer (another process) left work, or died before embedding
         return page
+
+    def generation(self) -> Hashable:
+        """Equal while the documents and the vocabulary are (what derived views are cached by)."""
+        return self.backend.generation()
 
     def get(self, doc_id: str) -> Document:
         """One whole document; raises UnknownDocumentError."""

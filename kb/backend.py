@@ -9,7 +9,7 @@ fuse meaning with words and to find documents near one (kNN within filters).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -112,6 +112,11 @@ class Backend(Protocol):
 
     def meaning_incomplete(self) -> bool:
         """Whether live documents still wait for their vectors (the caller starts the embedder)."""
+        ...
+
+    def generation(self) -> Hashable:
+        """A value that stays equal while the documents and the vocabulary do (views derived from
+        many searches, such as a network's history, are kept per generation)."""
         ...
 
     def reading(self) -> AbstractContextManager[None]:

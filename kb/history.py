@@ -143,18 +143,19 @@ _LOCK = threading.Lock()
 
 
 def network_history(kb: KnowledgeBase, network: str) -> NetworkHistory:
-    """The history of one network (computed once per network until the index changes)."""
-    session = kb.session()  # a new session when the index or the vocabulary changed
+    """The history of one network (computed once per network until the index or vocabulary changes)."""
+    generation = kb.generation()
     with _LOCK:
-        found = _CACHE.get(session, {}).get(network)
+        kept = _CACHE.get(kb)
+        found = kept[1].get(network) if kept and kept[0] == generation else None
     if found is not None:
         return found
     history = _build(kb, network)
     with _LOCK:
-        kept = _CACHE.setdefault(session, {})
-        if len(kept) >= MAX_CACHED_NETWORKS:
-            kept.clear()
-        kept[network] = history
+        kept = _CACHE.get(kb)
+        if not kept or kept[0] != generation or len(kept[1]) >= MAX_CACHED_NETWORKS:
+            kept = _CACHE[kb] = (generation, {})
+        kept[1][network] = history
     return history
 
 

@@ -408,6 +408,34 @@ def test_a_write_and_a_delete_in_one_call(kb_writable):
     assert found(kb, "Giesserei") == {"contract/b"}
 
 
+def test_a_networks_history_shows_a_document_written_a_moment_ago(kb_writable):
+    """The Explore page's history is kept per generation of the archive: a write of this process shows
+    at once on either engine (and a generation stays equal while nothing changes)."""
+    from kb.history import network_history
+
+    kb = kb_writable
+    network = "Plastindustrien"
+    before = network_history(kb, network)
+    assert kb.generation() == kb.generation()
+    assert network_history(kb, network) is before  # kept, not worked out again
+    late = Document(
+        id="contract/history",
+        source="history.txt",
+        title="Generalforsamling i Plastindustrien 2031",
+        text="Referat af generalforsamlingen.",
+        language="da",
+        date="2031-03-01",
+        year=2031,
+        networks=(network,),
+    )
+    kb.write([late])
+    after = network_history(kb, network)
+    assert after is not before
+    assert after.latest is not None and after.latest.id == "contract/history"
+    kb.remove(["contract/history"])
+    assert network_history(kb, network).latest.id != "contract/history"
+
+
 def test_a_rebuild_replaces_every_document_at_once(kb_writable):
     kb = kb_writable
     before = set(kb.checksums())

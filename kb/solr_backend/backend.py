@@ -56,6 +56,7 @@ SPACE_FILE = "solr-space.json"
 TRANSLATION_NEAREST = 12
 #: A search's meaning channel: the nearest documents asked of Solr (its statistics are over these).
 MEANING_POOL = 100
+GENERATION_S = 30  # how old a view derived from many searches may be (another process's writes)
 TRANSLATION_POOL = 400
 #: Unified-highlighter marks: private-use characters that no document holds.
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -167,6 +168,7 @@ class SolrBackend:
         self.written: list[str] = []  # ids written by a rebuild that fills the live collection itself
         self.vectors = VectorSync(self.index_dir)  # the meaning layer's vectors copied into `vec`
         self._behind: tuple[float, tuple[str, ...]] | None = None
+        self._commits = 0  # this process's commits: its own writes show in derived views at once
         self.index_dir.mkdir(parents=True, exist_ok=True)
         target = self.resolve()
         if target is None:
@@ -206,6 +208,12 @@ class SolrBackend:
         if known is None or now - known[0] > ttl:
             known = self._behind = (now, tuple(self.resolve() or ()))
         return known[1]
+
+    def generation(self) -> tuple:
+        """The collections behind the name, the vocabulary, and the half minute: another process's
+        writes cannot be seen without asking Solr, so views derived from many searches (a network's
+        history) are at most GENERATION_S seconds old; this process's own commits count at once."""
+        return (self.behind(), self._commits, id(self.vocabulary()), int(time.monotonic() // GENERATION_S))
 
     def is_alias(self) -> bool:
         return self.collection in self._collections()[1]
@@ -879,11 +887,13 @@ class SolrBackend:
         return written, failed
 
     def commit(self) -> None:
+        self._commits += 1
         self.client.request(
             self.path("update"), [("commit", "true"), ("waitSearcher", "true")], body=b"{}", write=True
         )
 
     def clear(self) -> None:
+        self._commits += 1
         with self._lock:
             self.vectors.forget(list(self.vectors.copied))
         self.client.request(

@@ -69,6 +69,7 @@ class WhooshBackend:
         self.damaged: str | None = None
         self.lock = threading.RLock()
         self._session: SearchSession | None = None
+        self._sessions = 0  # sessions opened: a new one for every change of the index or vocabulary
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -98,7 +99,14 @@ class WhooshBackend:
                 if s is not None:
                     s.close()
                 self._session = s = SearchSession(self.ix, vocab, self.semantic)
+                self._sessions += 1
             return s
+
+    def generation(self) -> int:
+        """The number of the current session (a new one opens when the index or the vocabulary changed)."""
+        with self.lock:
+            self.session()
+            return self._sessions
 
     def search(self, request: SearchRequest, language: str = "en") -> SearchPage:
         with self.lock, self.reading():
