@@ -10,9 +10,12 @@ import numpy as np
 from whoosh import query as Q
 
 from kb import plan as P
+from kb.analysis import analyze, exact_analyzer
 from kb.backend import MAX_PAGE_SIZE
+from kb.folding import fold
 from kb.models import FACETS, Facet, FacetValue, Hit, SearchPage, SearchRequest
-from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword, is_plain
+from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword, is_plain, stems_of
+from kb.schema import stem_field
 from kb.semantic.channel import (
     BRIDGES,
     LEXICAL_DEPTH,
@@ -32,6 +35,8 @@ from kb.whoosh_backend.facets import FacetTable, read_table
 from kb.whoosh_backend.index import document_from_fields, ledger
 from kb.whoosh_backend.suggest import suggest
 from kb.whoosh_backend.terms import query_terms
+
+_EXACT = exact_analyzer()
 
 
 @dataclass(frozen=True)
@@ -147,8 +152,18 @@ class SearchSession:
             if not passed.any() and is_multiword(text):  # decided within the filters
                 plan, relaxed = self.plan(text, request, relaxed=True), True
                 matched, ranked = self.run(plan.query, allowed, depth)
-        lexical, meant = matched, None
         meaning_scores = pending.result() if pending is not None else None
+        if (
+            relaxed
+            and meaning_scores is not None
+            and not self._confident(meaning_scores, allowed, request)
+            and not any(self.present(w) for w in plan.words)
+        ):
+            # No document has every word, no word is here as typed, folded or stemmed (what matched are
+            # guesses: typo variants, compound parts, cognates of words the archive does not hold), and
+            # meaning finds nothing that stands out: nothing found (with did-you-mean), not noise.
+            matched, ranked = np.zeros_like(matched), []
+        lexical, meant = matched, None
         if meaning_scores is not None and ranked is not None:
             bridges = self._bridges(strict_plan, strict_matched, masks, request)
             matched, ranked, meant = self._with_meaning(
@@ -207,14 +222,7 @@ class SearchSession:
         Without cross-language expansion, meaning only reorders what the words found.
         """
         live = self.table.live
-        within = live & allowed if allowed is not None else live
-        # Meaning adds documents only when the query means something here: its best document stands
-        # out within the filters or in the whole collection (a German question filtered to English
-        # stands out most among the German documents). Otherwise, and without cross-language
-        # expansion, it only reorders what the words found.
-        adds = request.expand and any(
-            confident(scores, np.flatnonzero(m & np.isfinite(scores))) for m in (within, live)
-        )
+        adds = self._confident(scores, allowed, request)
         scope = live if adds else matched & live
         within = scope & allowed if allowed is not None else scope
         chosen = meaning_candidates(scores, within)
@@ -226,6 +234,29 @@ class SearchSession:
             meant[meaning_candidates(scores, scope)] = True
         fused = fuse(ranked, chosen, strict=not relaxed, limit=len(ranked) + len(chosen))
         return matched | meant, fused, meant
+
+    def _confident(self, scores: np.ndarray, allowed: np.ndarray | None, request: SearchRequest) -> bool:
+        """Whether meaning may add documents: the query means something here, its best document stands
+        out within the filters or in the whole collection (a German question filtered to English stands
+        out most among the German documents). Otherwise, and without cross-language expansion, meaning
+        only reorders what the words found."""
+        live = self.table.live
+        within = live & allowed if allowed is not None else live
+        return request.expand and any(
+            confident(scores, np.flatnonzero(m & np.isfinite(scores))) for m in (within, live)
+        )
+
+    def present(self, word: str) -> bool:
+        """Whether a query word is in the index as typed or folded, or as a stem in an indexed language
+        (not only through its typo variants, compound parts or cognates)."""
+        folded = [fold(t) for t in analyze(_EXACT, word)]
+        if folded and all(self.doc_frequency("fold", f) > 0 for f in folded):
+            return True
+        for lang in self.languages:
+            stems = stems_of(lang, word)
+            if stems and all(self.doc_frequency(stem_field(lang), t) > 0 for t in stems):
+                return True
+        return False
 
     def run(
         self, q: Q.Query, allowed: np.ndarray | None, limit: int
