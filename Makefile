@@ -65,7 +65,7 @@ bench-html: install
 	$(BIN)/python -m bench.html_extraction --all
 
 eval: install
-	$(BIN)/python -m eval.run
+	$(BIN)/python -m eval.run --embed --doc docs/meaning.md
 
 # derived titles, dates, kinds, languages and translation links on held-back halves, into docs/metadata.md
 eval-metadata: install

@@ -1,7 +1,12 @@
 """`make eval`: our search against a plain BM25 baseline, per dataset and kind of query.
 
     python -m eval.run [--dataset seeds|libreoffice|xquad|all] [--split held-out|tune|all]
-                       [--per-kind 100] [--rebuild]
+                       [--per-kind 100] [--rebuild] [--embed] [--doc docs/meaning.md]
+
+`make eval` runs `--embed --doc docs/meaning.md`: the XQuAD paragraphs are embedded anew (as `kb
+embed` does: the paragraphs/s of issue 22), and the block of docs/meaning.md between the eval markers
+is rewritten with issue 22's figures of this run, before and now, each named with its half
+(eval/targets.py).
 
 Seeds: the five seed documents of corpus/ are ingested into a temporary index through
 archive.service (exactly as the product does). LibreOffice help: every page in the four languages
@@ -140,6 +145,8 @@ class DatasetResult:
     filter_leaks: dict[str, int] = field(default_factory=dict)
     #: no-answer queries: kind → system → (queries, how many said nothing found), of the split reported
     nothing: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
+    #: (documents embedded, seconds) when this run embedded the collection
+    embedding: tuple[int, float] | None = None
 
     def per_query(self, system: str) -> dict[str, dict[str, float]]:
         return {q.id: scores(self.rankings[system][q.id], dict(q.relevant)) for q in self.queries}
@@ -184,15 +191,19 @@ def nothing_found(
     return {k: out[k] for k in NOANSWER_KINDS if k in out}
 
 
-def _embed(kb: KnowledgeBase, log=print) -> None:
-    """Embed what is pending (vectors are kept beside the index between runs)."""
+def _embed(kb: KnowledgeBase, log=print) -> tuple[int, float] | None:
+    """Embed what is pending (vectors are kept beside the index between runs), as `kb embed` does
+    (two threads): (documents, seconds), or None when nothing was pending."""
     if kb.semantic is None:
-        return
+        return None
     kb.semantic.stop()
     started = time.perf_counter()
     done = kb.embed_pending()
+    seconds = time.perf_counter() - started
     if done:
-        log(f"embedded {done} documents in {time.perf_counter() - started:.0f} s")
+        log(f"embedded {done} documents in {seconds:.0f} s ({done / seconds:.2f}/s)")
+        return done, seconds
+    return None
 
 
 def evaluate(name: str, queries: list[Judged], systems: dict[str, Searcher], docs: int) -> DatasetResult:
@@ -300,23 +311,29 @@ def run_libreoffice(
     return result
 
 
-def xquad_index(log=print) -> tuple[KnowledgeBase, list[Document]]:
-    """The XQuAD paragraphs (both languages) in eval/out/xquad/index, embedded beside it (kept between runs)."""
+def xquad_index(
+    log=print, fresh: bool = False
+) -> tuple[KnowledgeBase, list[Document], tuple[int, float] | None]:
+    """The XQuAD paragraphs (both languages) in eval/out/xquad/index, embedded beside it (kept between
+    runs; `fresh`: embedded anew, which measures `kb embed`'s paragraphs/s): (kb, documents, (embedded,
+    seconds) or None)."""
     index_dir = OUT_DIR / "xquad" / "index"
     docs = xquad_documents()
     shutil.rmtree(index_dir, ignore_errors=True)  # 240 paragraphs index in a second; vectors are kept
+    if fresh:
+        shutil.rmtree(index_dir.with_name(index_dir.name + ".semantic"), ignore_errors=True)
     kb = KnowledgeBase(index_dir, CORPUS_DIR)
     kb.write(docs)
-    _embed(kb, log)
-    return kb, docs
+    return kb, docs, _embed(kb, log)
 
 
-def run_xquad(split: str = "held-out", log=print) -> DatasetResult:
-    kb, docs = xquad_index(log)
+def run_xquad(split: str = "held-out", log=print, fresh: bool = False) -> DatasetResult:
+    kb, docs, embedded = xquad_index(log, fresh)
     baseline = Bm25Baseline((d.id, d.language, d.title, d.text) for d in docs)
     systems = {BASELINE: baseline_search(baseline), **_ours(kb)}
     result = evaluate(f"xquad ({split})", xquad_queries(split), systems, len(docs))
     result.nothing = nothing_found(kb, docs, split)
+    result.embedding = embedded
     kb.close()
     baseline.close()
     return result
@@ -451,6 +468,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--per-kind", type=int, default=PER_KIND, help="LibreOffice queries per kind")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the LibreOffice index")
+    parser.add_argument(
+        "--embed",
+        action="store_true",
+        help="embed the XQuAD paragraphs anew (measures kb embed's paragraphs/s)",
+    )
+    parser.add_argument(
+        "--doc", type=Path, help="rewrite this page's eval block (issue 22's figures, before and now)"
+    )
     args = parser.parse_args(argv)
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
     results = []
@@ -467,7 +492,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             log(f"skipping LibreOffice help: {LIBREOFFICE_DIR} is missing")
     if args.dataset in ("xquad", "all"):
         if xquad_available():
-            results.append(run_xquad(args.split, log))
+            results.append(run_xquad(args.split, log, fresh=args.embed))
         else:
             log("skipping XQuAD: ../shared/data/xquad-dev is missing")
     text = report(results)
@@ -477,6 +502,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     (OUT_DIR / "results.md").write_text(text, encoding="utf-8")
     print(text)
     log(f"wrote {OUT_DIR / 'results.md'}")
+    if args.doc is not None:
+        if args.dataset != "all":
+            log(f"not writing {args.doc}: its block needs every dataset (--dataset all)")
+        else:
+            from bench.measure import git_commit
+            from eval import targets
+
+            embedding = next((r.embedding for r in results if r.name.startswith("xquad")), None)
+            targets.write_block(args.doc, targets.render(results, git_commit(), embedding, args.split))
+            log(f"wrote the eval block of {args.doc}")
     return 0
 
 
