@@ -87,6 +87,21 @@ def test_words_no_document_holds_find_nothing_by_their_guesses(embedded: Path, m
 
 
 @semantic
+def test_a_question_whose_quoted_phrase_no_document_holds_is_answered_by_meaning(embedded: Path) -> None:
+    kb = _kb(embedded)
+    page = kb.search(SearchRequest('Which insects "pollinate fruit trees" in spring?'))  # not verbatim
+    assert [(h.id, h.via) for h in page.hits] == [("en-bees", "meaning")]
+    assert (
+        kb.search(SearchRequest('Which insects "pollinate fruit trees" in spring?', semantic=False)).total
+        == 0
+    )
+    found = kb.search(SearchRequest('"honey bees pollinate"'))  # a phrase that is there: the words' alone
+    assert [(h.id, h.via) for h in found.hits] == [("en-bees", "words")]
+    assert kb.search(SearchRequest('"xqzvbnm qwrtz"')).total == 0  # meaning that stands out nowhere
+    kb.close()
+
+
+@semantic
 def test_the_cli_says_nothing_found_in_one_line(embedded: Path, run_cli, settings, monkeypatch) -> None:
     from dataclasses import replace
 
