@@ -70,7 +70,7 @@ def rows() -> list[Row]:
             "`the index is busy …` (exit 1)",
             (
                 "test_fault_concurrency::test_six_concurrent_writers_all_succeed_while_a_reader_keeps_searching",
-                "test_fault_concurrency::test_twelve_concurrent_writers_with_six_files_each",
+                "test_fault_concurrency::test_many_concurrent_writers_with_several_files_each",
                 "test_fault_concurrency::test_a_writer_waits_for_the_lock_and_then_writes",
                 "test_fault_concurrency::test_a_writer_reports_busy_after_its_bound",
                 "test_fault_concurrency::test_the_cli_reports_a_busy_index_in_one_line",
@@ -124,7 +124,7 @@ def rows() -> list[Row]:
             "size and CRC stamp is written the same way",
             (
                 "test_fault_crash::test_ingest_killed_at_random_points_loses_nothing",
-                "test_fault_crash::test_ingest_killed_forty_times_loses_nothing",
+                "test_fault_crash::test_ingest_killed_again_and_again_loses_nothing",
             ),
             f"{_n(kills['files'])} files, `kb ingest` SIGKILLed (with its workers) {kills['kills']} times at "
             f"fixed-seed random points within {kills['max_delay']} s (slow: {_n(kills_slow['files'])} files, "

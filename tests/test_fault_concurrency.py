@@ -142,7 +142,7 @@ def test_six_concurrent_writers_all_succeed_while_a_reader_keeps_searching(tmp_p
 
 
 @pytest.mark.slow
-def test_twelve_concurrent_writers_with_six_files_each(tmp_path):
+def test_many_concurrent_writers_with_several_files_each(tmp_path):
     run_concurrently(tmp_path, **RUSH_SLOW)
 
 
