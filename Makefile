@@ -32,19 +32,21 @@ format: install
 # Each tier writes its per-test durations to test-output/durations-TIER.xml (JUnit XML).
 PYTEST := $(BIN)/python -m pytest -q --durations=5
 
-# the fast tier on both cores (pytest-xdist); the others one test at a time, as they start processes
+# Every tier but solr runs on both cores (pytest-xdist): the browser, fault and slow tests wait for the
+# processes they start much of the time, and each builds its own folders and ports, so two at a time are
+# independent (their bounds hold on a machine loaded by the other: they are checked that way).
 test: lint
 	$(PYTEST) -n 2 -m "not slow and not browser and not fault and not solr" --junitxml=test-output/durations-fast.xml
 
 # pytest exits 5 when a tier selects no test: that is not a failure.
 test-browser: install
-	$(PYTEST) -m "browser and not slow and not solr" --junitxml=test-output/durations-browser.xml || [ $$? -eq 5 ]
+	$(PYTEST) -n 2 -m "browser and not slow and not solr" --junitxml=test-output/durations-browser.xml || [ $$? -eq 5 ]
 
 test-fault: install
-	$(PYTEST) -m "fault and not slow and not browser and not solr" --junitxml=test-output/durations-fault.xml || [ $$? -eq 5 ]
+	$(PYTEST) -n 2 -m "fault and not slow and not browser and not solr" --junitxml=test-output/durations-fault.xml || [ $$? -eq 5 ]
 
 test-slow: install
-	$(PYTEST) -m "slow and not solr" --junitxml=test-output/durations-slow.xml || [ $$? -eq 5 ]
+	$(PYTEST) -n 2 -m "slow and not solr" --junitxml=test-output/durations-slow.xml || [ $$? -eq 5 ]
 
 # ZooKeeper + 2 Solr 9.10 nodes from solr/launcher (built with Maven on first use), one cluster for the
 # tier; skipped with a message without java/mvn, failing under CI.
