@@ -29,7 +29,6 @@ layer norms in float32. This module reads that file with numpy and
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import struct
 import tempfile
@@ -38,6 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from kb.files import atomic_write
 
 GRAPH_VERSION = "1"  # bump when the graph below changes: the cache key includes it
 QK = 32  # weights per Q4_0 block
@@ -350,21 +351,6 @@ def graph_path(precision: str, path: Path | None = None, folder: Path | None = N
     return (folder or cache_dir()) / name
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def graph(precision: str = "fp32", model: E5Bin | None = None, folder: Path | None = None) -> Path | bytes:
     """The graph's cached file (built and written first when absent), or its bytes when the cache folder
     cannot be written (a read-only home: built again by the next process)."""
@@ -379,7 +365,7 @@ def graph(precision: str = "fp32", model: E5Bin | None = None, folder: Path | No
         if precision == "int8":
             data = _quantize(data)
         try:
-            _atomic_write(target, data)
+            atomic_write(target, data)
         except OSError:
             return data
         return target
