@@ -59,15 +59,20 @@ test-all: lint
 bench-embedding: install
 	$(BIN)/python -m bench.embedding
 
+# ENGINES: any of whoosh, solr, fts5 (`make bench ENGINES=whoosh,solr,fts5`: side by side in one run; solr is
+# KB_SOLR_URL's SolrCloud, or ZooKeeper + 2 nodes started from tests/solrcloud.py: Java 17 and Maven)
+ENGINES ?= whoosh,fts5
 bench: install
-	$(BIN)/python -m bench.run --doc docs/benchmarks.md
+	$(BIN)/python -m bench.run --engines $(ENGINES) --doc docs/benchmarks.md
 
 # web-page text: ours, trafilatura's defaults and the combination shipped, on ../shared/data/html-de-dev and html/
 bench-html: install
 	$(BIN)/python -m bench.html_extraction --all
 
+# ENGINE=solr: the same evaluations on Solr (meaning off there for now; docs/meaning.md is not written)
+ENGINE ?= whoosh
 eval: install
-	$(BIN)/python -m eval.run --embed --doc docs/meaning.md
+	$(BIN)/python -m eval.run --engine $(ENGINE) --embed --doc docs/meaning.md
 
 # derived titles, dates, kinds, languages and translation links on held-back halves, into docs/metadata.md
 eval-metadata: install

@@ -18,7 +18,10 @@ from bench.queries import CLASSES, SEMANTIC_CLASSES, WARMUP_CLASS, base_class, i
 from kb import superseded
 
 
-def child_ingest(corpus: Path, index: Path, workers: int | None) -> dict:
+def child_ingest(corpus: Path, index: Path, workers: int | None, engine: str = "whoosh") -> dict:
+    """Ingest the corpus end to end (files → index) into a fresh index: the Whoosh folder, or the Solr
+    collection of KB_SOLR_URL/KB_SOLR_COLLECTION emptied first (the index folder then holds only what
+    the Solr backend keeps locally)."""
     import logging
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -30,9 +33,10 @@ def child_ingest(corpus: Path, index: Path, workers: int | None) -> dict:
         shutil.rmtree(index)
     commit = git_commit()  # the code that ingests (the work tree may change while it runs)
     start, cpu = time.perf_counter(), os.times()
-    kb = KnowledgeBase(
-        index, corpus, semantic=False
-    )  # the lexical index's own rate (embedding is measured apart)
+    # the lexical index's own rate (embedding is measured apart)
+    kb = KnowledgeBase(index, corpus, semantic=False, engine=engine)
+    if not kb.created:  # a Solr collection a previous run filled
+        kb.backend.clear()
     outcomes = run(kb, [corpus], limits=Limits(), workers=workers)
     seconds = time.perf_counter() - start
     kb.close()
@@ -48,9 +52,11 @@ def child_ingest(corpus: Path, index: Path, workers: int | None) -> dict:
         "statuses": statuses,
         "seconds": round(seconds, 2),
         "docs_per_s": round(indexed / seconds, 1) if seconds else 0.0,
-        "index_mb": dir_size_mb(index, skip=superseded.noted(index)),  # not what merges replaced
+        # not what merges replaced; Solr's index lives on its nodes
+        "index_mb": dir_size_mb(index, skip=superseded.noted(index)) if engine == "whoosh" else None,
         "peak_mb": peak_memory_mb(),
         "commit": commit,
+        "engine": engine,
         # CPU per document, which a shared machine disturbs less than the wall time
         "cpu_ms_per_doc": {
             "main": round(cpu_main * 1000 / max(1, indexed), 2),
@@ -188,6 +194,15 @@ def child_serve(
         def page(q: dict, cls: str) -> tuple[int, int]:
             p = kb.search(_request(q, cls))
             return p.total, len(p.hits)
+    elif engine == "solr":  # the words alone: the meaning classes are not measured on Solr yet
+        from kb.api import KnowledgeBase
+
+        kb = KnowledgeBase(index, corpus, semantic=False, engine="solr")
+        extra["documents"] = kb.stats().documents
+
+        def page(q: dict, cls: str) -> tuple[int, int]:
+            p = kb.search(_request(q, base_class(cls)))
+            return p.total, len(p.hits)
     else:
         from bench.fts5 import Fts5
 
@@ -208,6 +223,8 @@ def child_serve(
 
         profiler = cProfile.Profile()
     classes = (only,) if only else CLASSES
+    if engine == "solr":
+        classes = tuple(c for c in classes if not is_semantic(c))
     result = {cls: _timed(page, queries[cls], cls, profiler if cls == profile else None) for cls in classes}
     if profiler:
         profiler.dump_stats(str(queries_file.with_suffix(f".{engine}.{profile}.prof")))

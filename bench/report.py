@@ -17,6 +17,9 @@ TARGET_RSS_MB = 1024.0
 TARGET_FIRST_PAGE_S = 3.0
 BEGIN = "<!-- bench:begin (written by `make bench`; do not edit by hand) -->"
 END = "<!-- bench:end -->"
+ENGINES_BEGIN = "<!-- bench-engines:begin (written by `make bench ENGINES=...`; do not edit by hand) -->"
+ENGINES_END = "<!-- bench-engines:end -->"
+ENGINE_NAMES = {"whoosh": "Whoosh", "solr": "Solr", "fts5": "FTS5"}
 
 
 def _ok(flag: bool) -> str:
@@ -149,13 +152,76 @@ def render(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def write_block(page: Path, table: str) -> None:
+def _ingest_rate(r: dict, engine: str) -> str:
+    if engine == "whoosh":
+        return f"{r['ingest']['docs_per_s']:,.0f}"
+    if engine == "solr":
+        return f"{r['solr_ingest']['docs_per_s']:,.0f}"
+    return f"{r['fts5_build']['docs_per_s']:,.0f}"
+
+
+def engines_table(r: dict) -> list[str]:
+    """One size: ingest documents/s and every query class's p50/p95 for each engine measured."""
+    engines = [e for e in ENGINE_NAMES if e in r]
+    meta, m = r["meta"], r["meta"]["machine"]
+    load = meta.get("load", {})
+    names = ", ".join(ENGINE_NAMES[e] for e in engines)
+    lines = [
+        f"#### {r['size']:,} documents: {names}",
+        "",
+        f"Measured {meta['date']} at commit `{meta['commit']}` on {m['cores']} cores, load average "
+        f"{load.get('min', 0):.1f}–{load.get('max', 0):.1f}: `python -m bench.run --sizes {r['size']} "
+        f"--engines {','.join(engines)} --queries {meta['queries']} --query-seed {meta['query_seed']}` "
+        f"({meta.get('data', 'real')} text). ms per results page, {r['queries_per_class']} queries per class.",
+        "",
+        "| | " + " | ".join(f"{ENGINE_NAMES[e]} p50 | p95" for e in engines) + " |",
+        "|---|" + "---:|---:|" * len(engines),
+        "| ingest documents/s | " + " | ".join(f"{_ingest_rate(r, e)} | " for e in engines) + "|",
+    ]
+    for cls in CLASSES:
+        cells = []
+        for e in engines:
+            got = r[e]["classes"].get(cls)
+            cells += [f"{got['p50']:.1f}", f"{got['p95']:.1f}"] if got else ["–", "–"]
+        if all(c == "–" for c in cells):
+            continue
+        lines.append(f"| {cls} | " + " | ".join(cells) + " |")
+    notes = []
+    if "whoosh" in engines:
+        notes.append("Whoosh ingest: files → index through ingest.pipeline")
+    if "solr" in engines:
+        where = r["solr"].get("collection", "")
+        notes.append(
+            'Solr ingest: the same pipeline through `KnowledgeBase(engine="solr")` into a 2 shards × 2 '
+            f"replicas collection ({where}); its pages by words only (the meaning classes, –, are not "
+            "measured on Solr yet); the nodes share the cores with the benchmark"
+        )
+    if "fts5" in engines:
+        notes.append(
+            "FTS5 ingest: the records already in memory into the database (no file reading or extraction); "
+            "its pages by words (a +semantic class is its lexical class)"
+        )
+    lines += ["", "; ".join(notes) + ".", ""]
+    return lines
+
+
+def render_engines(results: list[dict]) -> str:
+    """The side-by-side block: for every size, each engine's ingest rate and per-class p50/p95."""
+    lines: list[str] = []
+    for r in results:
+        lines += engines_table(r)
+    return "\n".join(lines)
+
+
+def write_block(
+    page: Path, table: str, begin: str = BEGIN, end: str = END, heading: str = "Latest benchmark figures"
+) -> None:
     """Replace the block between the markers (appended under a heading when the page has none)."""
     text = page.read_text(encoding="utf-8")
-    block = f"{BEGIN}\n\n{table.strip()}\n\n{END}"
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
+    block = f"{begin}\n\n{table.strip()}\n\n{end}"
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
     if pattern.search(text):
         text = pattern.sub(lambda _: block, text, count=1)
     else:
-        text = text.rstrip() + "\n\n### Latest benchmark figures\n\n" + block + "\n"
+        text = text.rstrip() + f"\n\n### {heading}\n\n" + block + "\n"
     page.write_text(text, encoding="utf-8")

@@ -22,15 +22,19 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from bench import corpus as bench_corpus
 from bench.children import child_cold, child_ingest, child_serve, child_vectors
 from bench.measure import git_commit, machine
 from bench.queries import NO_VOCABULARY_CLASS, SEMANTIC_CLASSES, make_queries
-from bench.report import render, write_block
+from bench.report import ENGINES_BEGIN, ENGINES_END, render, render_engines, write_block
 
 RESULT_TAG = "BENCH-RESULT "
+ENGINES = ("whoosh", "solr", "fts5")
+DEFAULT_ENGINES = ("whoosh", "fts5")
+SOLR_COLLECTION = "network-kb-bench"
 
 
 # -- child processes -------------------------------------------------------------------------------
@@ -40,8 +44,11 @@ def _emit(result: dict) -> None:
     print(RESULT_TAG + json.dumps(result), flush=True)
 
 
-def _child(args: list[str], timeout: float | None = None) -> tuple[dict, float]:
-    """Run `python -m bench.run --child ...`; its result and the wall seconds it took."""
+def _child(
+    args: list[str], timeout: float | None = None, env: dict[str, str] | None = None
+) -> tuple[dict, float]:
+    """Run `python -m bench.run --child ...` (with `env` added to the environment); its result and the
+    wall seconds it took."""
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "bench.run", "--child", *args],
@@ -49,6 +56,7 @@ def _child(args: list[str], timeout: float | None = None) -> tuple[dict, float]:
         text=True,
         timeout=timeout,
         cwd=bench_corpus.ROOT,
+        env={**os.environ, **env} if env else None,
     )
     wall = time.perf_counter() - start
     if proc.returncode != 0:
@@ -87,7 +95,11 @@ def bench_size(
     workers: int | None,
     load: list[float],
     reuse_index: bool = False,
+    engines: tuple[str, ...] = DEFAULT_ENGINES,
+    solr_env: dict[str, str] | None = None,
 ) -> dict:
+    """One size through every engine named: Whoosh (ingest, vectors, cold start, pages), Solr (ingest
+    through the same pipeline into the collection of `solr_env`, pages by words), FTS5 (the baseline)."""
     log = lambda msg: print(f"[{size}] {msg}", file=sys.stderr, flush=True)  # noqa: E731
     start = time.perf_counter()
     folder = bench_corpus.build(size, seed, data_dir=data_dir, out_dir=out_dir)
@@ -95,78 +107,90 @@ def bench_size(
     records = bench_corpus.load_records(folder)
     index = out_dir / f"index-{size}-s{seed}"
     wargs = ["--workers", str(workers)] if workers else []
-    load.append(_load())
-    done = out_dir / f"ingest-{size}-s{seed}.json"
-    if reuse_index and index.is_dir() and done.is_file():
-        ingest = json.loads(done.read_text())
-    else:
-        ingest, _ = _child(["ingest", "--corpus", str(folder), "--index", str(index), *wargs])
-        done.write_text(json.dumps(ingest))
-    log(f"ingest {ingest}")
-    vectors = None
-    if SEMANTIC_CLASSES:
-        vectors, _ = _child(["vectors", "--corpus", str(folder), "--index", str(index)])
-        log(f"vectors {vectors}")
-
-    from bench import fts5
-
-    db = out_dir / f"fts5-{size}-s{seed}.sqlite"
-    fts_build = fts5.build(db, records)
-    log(f"fts5 build {fts_build}")
-
     queries = make_queries(records, n_queries, query_seed)
     qfile = out_dir / f"queries-{size}-s{seed}-q{query_seed}.json"
     qfile.write_text(json.dumps(queries, ensure_ascii=False))
-    load.append(_load())
-    cold, cold_wall = _child(
-        ["cold", "--corpus", str(folder), "--index", str(index), "--word", queries["one-word"][0]["text"]]
-    )
-    cold["process_to_first_page_s"] = round(cold_wall - cold["first_query_s"], 3)
-    indexed = ingest["statuses"].get("indexed", 0)
-    if cold["documents"] != indexed:  # e.g. the schema version changed and the index was rebuilt empty
-        raise RuntimeError(f"the index holds {cold['documents']} documents, ingest indexed {indexed}")
-    log(f"cold {cold}")
     serve_args = ["--corpus", str(folder), "--queries-file", str(qfile)]
-    load.append(_load())
-    whoosh, _ = _child(["serve", "--engine", "whoosh", "--index", str(index), *serve_args])
-    log(f"whoosh rss {whoosh['rss_mb']} MB")
-    with tempfile.TemporaryDirectory() as bare:  # the same index, a corpus folder without vocabulary.json
-        args = [
-            "serve",
-            "--engine",
-            "whoosh",
-            "--index",
-            str(index),
-            "--corpus",
-            bare,
-            "--queries-file",
-            str(qfile),
-        ]
-        bare_run, _ = _child([*args, "--only", NO_VOCABULARY_CLASS])
-    whoosh["no_vocabulary"] = bare_run["classes"][NO_VOCABULARY_CLASS]
-    load.append(_load())
-    sqlite, _ = _child(["serve", "--engine", "fts5", "--index", str(db), *serve_args])
-    log(f"fts5 rss {sqlite['rss_mb']} MB")
     languages: dict[str, int] = {}
     for r in records:
         languages[r.language] = languages.get(r.language, 0) + 1
-    return {
+    result: dict = {
         "size": size,
         "documents": len(records),
         "languages": languages,
-        "ingest": ingest,
-        "fts5_build": fts_build,
-        "cold": cold,
-        "whoosh": whoosh,
-        "fts5": sqlite,
-        "vectors": vectors,
+        "engines": list(engines),
         "queries_per_class": n_queries,
+        "vectors": None,
     }
+
+    if "whoosh" in engines:
+        load.append(_load())
+        done = out_dir / f"ingest-{size}-s{seed}.json"
+        if reuse_index and index.is_dir() and done.is_file():
+            ingest = json.loads(done.read_text())
+        else:
+            ingest, _ = _child(["ingest", "--corpus", str(folder), "--index", str(index), *wargs])
+            done.write_text(json.dumps(ingest))
+        log(f"ingest {ingest}")
+        if SEMANTIC_CLASSES:
+            result["vectors"], _ = _child(["vectors", "--corpus", str(folder), "--index", str(index)])
+            log(f"vectors {result['vectors']}")
+        load.append(_load())
+        word = queries["one-word"][0]["text"]
+        cold, cold_wall = _child(["cold", "--corpus", str(folder), "--index", str(index), "--word", word])
+        cold["process_to_first_page_s"] = round(cold_wall - cold["first_query_s"], 3)
+        indexed = ingest["statuses"].get("indexed", 0)
+        if cold["documents"] != indexed:  # e.g. the schema version changed and the index was rebuilt empty
+            raise RuntimeError(f"the index holds {cold['documents']} documents, ingest indexed {indexed}")
+        log(f"cold {cold}")
+        load.append(_load())
+        whoosh, _ = _child(["serve", "--engine", "whoosh", "--index", str(index), *serve_args])
+        log(f"whoosh rss {whoosh['rss_mb']} MB")
+        with tempfile.TemporaryDirectory() as bare:  # the same index, a corpus folder without vocabulary.json
+            args = ["serve", "--engine", "whoosh", "--index", str(index), "--corpus", bare]
+            bare_run, _ = _child([*args, "--queries-file", str(qfile), "--only", NO_VOCABULARY_CLASS])
+        whoosh["no_vocabulary"] = bare_run["classes"][NO_VOCABULARY_CLASS]
+        result |= {"ingest": ingest, "cold": cold, "whoosh": whoosh}
+
+    if "solr" in engines:
+        if solr_env is None:
+            raise RuntimeError("the solr engine needs a SolrCloud (bench/solr.py)")
+        solr_index = out_dir / f"solr-local-{size}-s{seed}"  # what the Solr backend keeps locally
+        args = ["--corpus", str(folder), "--index", str(solr_index), "--engine", "solr", *wargs]
+        load.append(_load())
+        solr_ingest, _ = _child(["ingest", *args], env=solr_env)
+        log(f"solr ingest {solr_ingest}")
+        load.append(_load())
+        solr, _ = _child(["serve", "--engine", "solr", "--index", str(solr_index), *serve_args], env=solr_env)
+        if solr["documents"] != solr_ingest["statuses"].get("indexed", 0):
+            raise RuntimeError(f"Solr holds {solr['documents']} documents, ingest indexed {solr_ingest}")
+        log(f"solr rss {solr['rss_mb']} MB (the client process)")
+        result |= {"solr_ingest": solr_ingest, "solr": {**solr, "collection": solr_env["KB_SOLR_COLLECTION"]}}
+
+    if "fts5" in engines:
+        from bench import fts5
+
+        db = out_dir / f"fts5-{size}-s{seed}.sqlite"
+        load.append(_load())
+        fts_build = fts5.build(db, records)
+        fts_build["docs_per_s"] = round(fts_build["docs"] / max(fts_build["seconds"], 1e-6), 1)
+        log(f"fts5 build {fts_build}")
+        load.append(_load())
+        sqlite, _ = _child(["serve", "--engine", "fts5", "--index", str(db), *serve_args])
+        log(f"fts5 rss {sqlite['rss_mb']} MB")
+        result |= {"fts5_build": fts_build, "fts5": sqlite}
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     p.add_argument("--sizes", default="10000,100000")
+    p.add_argument(
+        "--engines",
+        default=",".join(DEFAULT_ENGINES),
+        help="comma-separated, of whoosh, solr, fts5 (solr: KB_SOLR_URL's SolrCloud, else one started "
+        "from tests/solrcloud.py)",
+    )
     p.add_argument("--queries", type=int, default=100, help="queries per class")
     p.add_argument("--seed", type=int, default=42, help="corpus seed (the same corpus every run)")
     p.add_argument("--query-seed", type=int, default=None, help="query seed (default: a new one each run)")
@@ -186,14 +210,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--corpus", type=Path)
     p.add_argument("--index", type=Path)
     p.add_argument("--word")
-    p.add_argument("--engine", choices=("whoosh", "fts5"))
+    p.add_argument("--engine", choices=ENGINES, default="whoosh")
     p.add_argument("--queries-file", type=Path)
     p.add_argument("--only", help="serve: time only this class")
     p.add_argument("--profile", default=os.environ.get("BENCH_PROFILE"), help="cProfile one query class")
     a = p.parse_args(argv)
 
     if a.child == "ingest":
-        _emit(child_ingest(a.corpus, a.index, a.workers))
+        _emit(child_ingest(a.corpus, a.index, a.workers, a.engine))
         return 0
     if a.child == "vectors":
         _emit(child_vectors(a.corpus, a.index, a.seed))
@@ -208,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     if not a.data.is_dir() and not a.synthetic:
         print(f"skipped: benchmark data {a.data} not found (pass --synthetic for generated text)")
         return 0
+    engines = tuple(e.strip() for e in a.engines.split(",") if e.strip())
+    unknown = [e for e in engines if e not in ENGINES]
+    if unknown or not engines:
+        p.error(f"--engines: {', '.join(unknown) or 'none'} (choose from {', '.join(ENGINES)})")
     a.out.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in a.sizes.split(",") if s.strip()]
     query_seed = a.query_seed if a.query_seed is not None else random.SystemRandom().randrange(1, 10**6)
@@ -223,20 +251,42 @@ def main(argv: list[str] | None = None) -> int:
     # Sizes this run does not measure keep their latest figures (each size says when it was measured).
     kept = [r for r in _previous(a.out / "results.json") if r["size"] not in sizes] if a.keep_sizes else []
     results: list[dict] = []
-    for size in sizes:
-        load: list[float] = []
-        result = bench_size(
-            size, a.queries, a.seed, query_seed, a.out, a.data, a.workers, load, a.reuse_index
-        )
-        result["meta"] = {**meta, "load": {"min": min(load), "max": max(load)}}
-        results.append(result)
-        # Write after every size, so a long run leaves its first tables behind.
-        shown = sorted(kept + results, key=lambda r: r["size"])
-        table = render(shown)
-        (a.out / "results.md").write_text(table + "\n", encoding="utf-8")
-        (a.out / "results.json").write_text(json.dumps({"results": shown}, indent=2))
-        if a.doc:
-            write_block(a.doc, table)
+    with ExitStack() as stack:
+        solr_env = None
+        if "solr" in engines:
+            from bench.solr import solr_cloud
+
+            say = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+            solr_env = stack.enter_context(solr_cloud(a.out, SOLR_COLLECTION, say))
+        for size in sizes:
+            load: list[float] = []
+            result = bench_size(
+                size,
+                a.queries,
+                a.seed,
+                query_seed,
+                a.out,
+                a.data,
+                a.workers,
+                load,
+                a.reuse_index,
+                engines,
+                solr_env,
+            )
+            result["meta"] = {**meta, "load": {"min": min(load), "max": max(load)}}
+            results.append(result)
+            # Write after every size, so a long run leaves its first tables behind.
+            shown = sorted(kept + results, key=lambda r: r["size"])
+            full = [r for r in shown if "whoosh" in r and "fts5" in r]  # the detailed tables need both
+            table = render(full) if full else ""
+            side = render_engines(shown)
+            (a.out / "results.md").write_text(f"{table}\n\n{side}\n".lstrip(), encoding="utf-8")
+            (a.out / "results.json").write_text(json.dumps({"results": shown}, indent=2))
+            if a.doc:
+                if full:
+                    write_block(a.doc, table)
+                write_block(a.doc, side, ENGINES_BEGIN, ENGINES_END, "Engines side by side")
+    table = f"{table}\n\n{side}".strip()
     print(table)
     return 0
 

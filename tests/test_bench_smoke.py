@@ -1,16 +1,20 @@
-"""The benchmark harness end to end at a tiny size: corpus files, ingest, cold start, both engines.
+"""The benchmark harness end to end at a tiny size: corpus files, ingest, cold start, the engines.
 
-No timing is asserted: only that the harness runs and its table has every query class for both engines.
+No timing is asserted: only that the harness runs and its tables have every query class for each engine
+(`--engines`: Whoosh and FTS5 by default, FTS5 alone, and Solr on the session's SolrCloud under the
+`solr` marker).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from bench import corpus, queries, run
+from bench import corpus, queries, report, run
+from tests.solrcloud import solrcloud  # noqa: F401  (the session's cluster, for the solr test only)
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +27,8 @@ def test_harness_end_to_end_at_a_tiny_size(tmp_path: Path, capsys) -> None:
     assert code == 0
     table = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert table.strip() in capsys.readouterr().out
-    rows = {line.split("|")[1].strip(): line for line in table.splitlines() if line.startswith("| ")}
+    detailed = table.split("#### 120 documents: ")[0]  # the engines side by side follow
+    rows = {line.split("|")[1].strip(): line for line in detailed.splitlines() if line.startswith("| ")}
     for cls in queries.CLASSES:
         cells = [c.strip() for c in rows[cls].split("|")[2:-1]]
         # Whoosh p50/p95/p99 and FTS5 p50/p95/p99 are all numbers.
@@ -36,6 +41,70 @@ def test_harness_end_to_end_at_a_tiny_size(tmp_path: Path, capsys) -> None:
     # every document got the rows the embedder would write (at least one each) before the meaning classes
     assert results["vectors"]["documents"] == 120 and results["vectors"]["rows"] >= 120
     assert "random unit vectors" in table
+
+
+def _engines_rows(table: str) -> dict[str, list[str]]:
+    """The side-by-side table's rows: first cell → the other cells."""
+    rows = {}
+    for line in table.splitlines():
+        if line.startswith("| ") and not line.startswith("| |"):
+            cells = [c.strip() for c in line.split("|")[1:-1]]
+            rows[cells[0]] = cells[1:]
+    return rows
+
+
+def _page_with_markers(tmp_path: Path) -> Path:
+    page = tmp_path / "benchmarks.md"
+    page.write_text(f"# Benchmarks\n\n{report.ENGINES_BEGIN}\nold figures\n{report.ENGINES_END}\n\nafter\n")
+    return page
+
+
+def test_harness_with_fts5_alone_writes_the_engines_block(tmp_path: Path) -> None:
+    data = corpus.DATA_DIR if corpus.DATA_DIR.is_dir() else tmp_path / "no-data"
+    page = _page_with_markers(tmp_path)
+    args = ["--sizes", "80", "--queries", "3", "--engines", "fts5", "--out", str(tmp_path)]
+    code = run.main([*args, "--data", str(data), "--synthetic", "--doc", str(page)])
+    assert code == 0
+    result = json.loads((tmp_path / "results.json").read_text())["results"][0]
+    assert result["engines"] == ["fts5"] and "whoosh" not in result and "solr" not in result
+    assert set(result["fts5"]["classes"]) == set(queries.CLASSES)
+    assert result["fts5_build"]["docs"] == 80 and result["fts5_build"]["docs_per_s"] > 0
+    text = page.read_text(encoding="utf-8")
+    assert "old figures" not in text and text.endswith("after\n")
+    block = text.split(report.ENGINES_BEGIN)[1].split(report.ENGINES_END)[0]
+    assert "80 documents: FTS5" in block and report.BEGIN not in text  # no Whoosh, no detailed block
+    rows = _engines_rows(block)
+    assert float(rows["ingest documents/s"][0].replace(",", "")) > 0
+    for cls in queries.CLASSES:
+        assert all(float(c) >= 0 for c in rows[cls]), rows[cls]
+
+
+def test_an_unknown_engine_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit):
+        run.main(["--engines", "fts5,lucene", "--out", str(tmp_path), "--synthetic"])
+
+
+@pytest.mark.solr
+def test_harness_with_solr_on_the_sessions_solrcloud(tmp_path: Path, request, monkeypatch) -> None:
+    """Solr beside FTS5 through KnowledgeBase(engine="solr"): ingest through the pipeline, every
+    lexical class timed (bench/solr.py uses KB_SOLR_URL's cluster and creates the collection)."""
+    cloud = request.getfixturevalue("solrcloud")
+    monkeypatch.setenv("KB_SOLR_URL", ",".join(cloud.url(i) for i in range(len(cloud.solr))))
+    monkeypatch.setenv("KB_SOLR_COLLECTION", f"bench_smoke_{os.getpid()}")
+    data = corpus.DATA_DIR if corpus.DATA_DIR.is_dir() else tmp_path / "no-data"
+    page = _page_with_markers(tmp_path)
+    args = ["--sizes", "60", "--queries", "3", "--engines", "solr,fts5", "--out", str(tmp_path)]
+    assert run.main([*args, "--data", str(data), "--synthetic", "--doc", str(page)]) == 0
+    result = json.loads((tmp_path / "results.json").read_text())["results"][0]
+    assert result["solr_ingest"]["statuses"] == {"indexed": 60}
+    assert result["solr"]["documents"] == 60
+    lexical = {c for c in queries.CLASSES if not queries.is_semantic(c)}
+    assert set(result["solr"]["classes"]) == lexical
+    block = page.read_text(encoding="utf-8").split(report.ENGINES_BEGIN)[1]
+    rows = _engines_rows(block.split(report.ENGINES_END)[0])
+    for cls in lexical:
+        assert all(float(c) >= 0 for c in rows[cls]), rows[cls]  # Solr p50, p95, FTS5 p50, p95
+    assert rows["one-word+semantic"][:2] == ["–", "–"]  # not measured on Solr
 
 
 def test_corpus_is_deterministic_and_reused(tmp_path: Path) -> None:
