@@ -127,10 +127,12 @@ def test_every_command_has_a_row_in_the_cli_page() -> None:
 
 
 def test_benchmark_figures_live_only_between_the_markers_make_bench_writes() -> None:
-    from bench.report import BEGIN, END
+    from bench.report import BEGIN, END, ENGINES_BEGIN, ENGINES_END
 
     page = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
     assert page.count(BEGIN) == 1 and page.count(END) == 1
+    assert page.count(ENGINES_BEGIN) == 1 and page.count(ENGINES_END) == 1  # the engines side by side
+    assert page.index(ENGINES_BEGIN) > page.index(END)
     assert BEGIN not in README.read_text(encoding="utf-8")
     assert "docs/benchmarks.md" in (ROOT / "Makefile").read_text(encoding="utf-8")
 
