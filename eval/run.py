@@ -2,6 +2,13 @@
 
     python -m eval.run [--dataset seeds|libreoffice|xquad|all] [--split held-out|tune|all]
                        [--per-kind 100] [--rebuild] [--embed] [--doc docs/meaning.md]
+                       [--engine whoosh|solr]
+
+`--engine solr` (`make eval ENGINE=solr`) runs the same evaluations with the knowledge base on Solr:
+the SolrCloud of KB_SOLR_URL (its collection KB_SOLR_COLLECTION, default network-kb-eval, emptied and
+refilled for each dataset), or one started from tests/solrcloud.py (bench/solr.py). In this first
+version the meaning layer is off on Solr, so "ours" is "ours −sem" there (the report says so); its
+indexes and results go to eval/out/solr/ and docs/meaning.md is not written.
 
 `make eval` runs `--embed --doc docs/meaning.md`: the XQuAD paragraphs are embedded anew (as `kb
 embed` does: the paragraphs/s of issue 22), and the block of docs/meaning.md between the eval markers
@@ -33,11 +40,13 @@ import argparse
 import hashlib
 import json
 import math
+import os
 import shutil
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -63,6 +72,10 @@ from kb.schema import SCHEMA_VERSION
 from kb.settings import PROJECT_ROOT, load_settings
 
 OUT_DIR = PROJECT_ROOT / "eval" / "out"
+ENGINES = ("whoosh", "solr")
+SOLR_COLLECTION = "network-kb-eval"
+#: the engine of this run (main sets it): Solr's indexes, results and details live under OUT_DIR/solr
+ENGINE = "whoosh"
 CORPUS_DIR = PROJECT_ROOT / "corpus"
 DEPTH = 10
 PER_KIND = 400  # LibreOffice queries per kind (100 left 46 held-out cross-language queries: ±0.07)
@@ -76,6 +89,21 @@ SYSTEMS: tuple[str, ...] = (BASELINE, OURS, OURS_NO_SEMANTIC, OURS_NO_EXPANSION)
 METRICS: tuple[str, ...] = ("success@3", "MRR", "nDCG@10")
 
 Searcher = Callable[[str, Sequence[str]], list[str]]
+
+
+def _out() -> Path:
+    """Where this run's indexes, results and details go (Solr's apart from Whoosh's)."""
+    return OUT_DIR if ENGINE == "whoosh" else OUT_DIR / ENGINE
+
+
+def _empty_engine(folder: Path) -> None:
+    """Solr: empty the collection (Whoosh: every dataset has its own folder, nothing to do)."""
+    if ENGINE == "whoosh":
+        return
+    kb = KnowledgeBase(folder, CORPUS_DIR, semantic=False)
+    if not kb.created:
+        kb.backend.clear()
+    kb.close()
 
 
 # -- metrics ---------------------------------------------------------------------------------------
@@ -228,6 +256,7 @@ def run_seeds(work_dir: Path | None = None) -> DatasetResult:
 
     tmp = Path(tempfile.mkdtemp(prefix="kb-eval-seeds-", dir=work_dir))
     try:
+        _empty_engine(tmp / "empty")  # a Solr collection filled by an earlier dataset
         kb = open_knowledge_base(load_settings(tmp / "index", CORPUS_DIR))
         ids = sorted(kb.checksums())
         docs = [kb.get(i) for i in ids]
@@ -263,7 +292,7 @@ def _stamp(folder: Path) -> str:
 
 def libreoffice_index(pages, rebuild: bool = False, log=print) -> tuple[KnowledgeBase, list[Document]]:
     """The LibreOffice index in eval/out/libreoffice/index, rebuilt when kb/ or the data changed."""
-    folder = OUT_DIR / "libreoffice"
+    folder = _out() / "libreoffice"
     index_dir, stamp_file = folder / "index", folder / "stamp"
     stamp = _stamp(LIBREOFFICE_DIR)
     docs = [
@@ -278,10 +307,13 @@ def libreoffice_index(pages, rebuild: bool = False, log=print) -> tuple[Knowledg
         for pid, r in by_id.items()
     ]
     fresh = not rebuild and stamp_file.exists() and stamp_file.read_text() == stamp and index_dir.exists()
+    fresh = fresh and ENGINE == "whoosh"  # a Solr collection is refilled for each dataset
     if not fresh:
         shutil.rmtree(index_dir, ignore_errors=True)
         stamp_file.unlink(missing_ok=True)
     kb = KnowledgeBase(index_dir, CORPUS_DIR, passage_chars=LO_PASSAGE_CHARS, passages=1)
+    if not fresh and not kb.created:
+        kb.backend.clear()
     if not fresh or kb.created:
         started = time.perf_counter()
         kb.write(docs)
@@ -317,12 +349,14 @@ def xquad_index(
     """The XQuAD paragraphs (both languages) in eval/out/xquad/index, embedded beside it (kept between
     runs; `fresh`: embedded anew, which measures `kb embed`'s paragraphs/s): (kb, documents, (embedded,
     seconds) or None)."""
-    index_dir = OUT_DIR / "xquad" / "index"
+    index_dir = _out() / "xquad" / "index"
     docs = xquad_documents()
     shutil.rmtree(index_dir, ignore_errors=True)  # 240 paragraphs index in a second; vectors are kept
     if fresh:
         shutil.rmtree(index_dir.with_name(index_dir.name + ".semantic"), ignore_errors=True)
     kb = KnowledgeBase(index_dir, CORPUS_DIR)
+    if not kb.created:
+        kb.backend.clear()
     kb.write(docs)
     return kb, docs, _embed(kb, log)
 
@@ -444,6 +478,13 @@ def report(results: list[DatasetResult]) -> str:
         " ours = KnowledgeBase.search with defaults (words and meaning fused), −sem = ours by words only,"
         " −exp = ours without cross-language expansion (meaning then only reorders what the words found).",
     ]
+    if ENGINE != "whoosh":
+        parts += [
+            "",
+            f"**Engine: {ENGINE}.** The knowledge base's words are in a {ENGINE} collection. The meaning layer"
+            " is off on this engine in this first version: ours = −sem (words only) and −exp has no meaning"
+            " either; compare with the Whoosh run's −sem column.",
+        ]
     for r in results:
         parts += ["", markdown(r)]
         lost = losses(r)
@@ -476,8 +517,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--doc", type=Path, help="rewrite this page's eval block (issue 22's figures, before and now)"
     )
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="whoosh",
+        help="the engine holding the words (solr: KB_SOLR_URL's SolrCloud, else one started here; "
+        "the meaning layer is off on Solr for now)",
+    )
     args = parser.parse_args(argv)
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    if args.engine == "whoosh":
+        return _run(args, log)
+    from bench.solr import solr_cloud
+
+    with solr_cloud(OUT_DIR / "solr", SOLR_COLLECTION, log) as env, _engine_env(args.engine, env):
+        log(f"engine {args.engine}: the meaning layer is off (words only) in this first version")
+        return _run(args, log)
+
+
+@contextmanager
+def _engine_env(engine: str, env: dict[str, str]):
+    """KB_ENGINE and its settings for every KnowledgeBase this run opens, the meaning layer off."""
+    global ENGINE
+    saved = {k: os.environ.get(k) for k in [*env, "KB_SEMANTIC"]}
+    os.environ.update({**env, "KB_SEMANTIC": "off"})
+    ENGINE = engine
+    try:
+        yield
+    finally:
+        ENGINE = "whoosh"
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _run(args: argparse.Namespace, log) -> int:
     results = []
     if args.dataset in ("seeds", "all"):
         results.append(run_seeds())
@@ -496,14 +572,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             log("skipping XQuAD: ../shared/data/xquad-dev is missing")
     text = report(results)
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    out = _out()
+    out.mkdir(parents=True, exist_ok=True)
     for r in results:
-        write_details(r, OUT_DIR)
-    (OUT_DIR / "results.md").write_text(text, encoding="utf-8")
+        write_details(r, out)
+    (out / "results.md").write_text(text, encoding="utf-8")
     print(text)
-    log(f"wrote {OUT_DIR / 'results.md'}")
+    log(f"wrote {out / 'results.md'}")
     if args.doc is not None:
-        if args.dataset != "all":
+        if ENGINE != "whoosh":
+            log(f"not writing {args.doc}: its figures are the Whoosh backend's with the meaning layer")
+        elif args.dataset != "all":
             log(f"not writing {args.doc}: its block needs every dataset (--dataset all)")
         else:
             from bench.measure import git_commit
