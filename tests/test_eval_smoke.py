@@ -6,6 +6,7 @@ BM25 baseline finds fails here.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # eval/ is not 
 from eval.fts5 import Bm25Baseline, fts5_available, match_expression
 from eval.judgements import KINDS, seed_queries
 from eval.run import BASELINE, METRICS, OURS, markdown, ndcg, run_seeds, scores
+from tests.solrcloud import solrcloud  # noqa: F401  (the session's cluster, for the solr test only)
 
 pytestmark = pytest.mark.skipif(not fts5_available(), reason="SQLite without FTS5")
 
@@ -78,3 +80,25 @@ def test_baseline_is_and_then_or():
     assert base.search("Netzwerk Messe") in (["1", "2"], ["2", "1"])  # nothing has both: OR
     assert base.search("Schulerlabor") == ["2"]  # unicode61 drops diacritics
     assert base.search("Messe", languages=("da",)) == []
+
+
+@pytest.mark.solr
+def test_the_seeds_on_solr_by_words(request, tmp_path):
+    """`make eval ENGINE=solr` at its smallest: the seeds ingested into a Solr collection of the session's
+    cluster, the meaning layer off, every kind reported and ours not worse than bm25 overall."""
+    from eval import run
+
+    cloud = request.getfixturevalue("solrcloud")
+    collection = f"eval_smoke_{os.getpid()}"
+    cloud.create_collection(collection)
+    urls = ",".join(cloud.url(i) for i in range(len(cloud.solr)))
+    env = {"KB_ENGINE": "solr", "KB_SOLR_URL": urls, "KB_SOLR_COLLECTION": collection}
+    with run._engine_env("solr", env):
+        result = run_seeds(tmp_path)
+        text = run.report([result])
+    assert run.ENGINE == "whoosh" and os.environ.get("KB_SOLR_COLLECTION") != collection  # restored
+    assert "**Engine: solr.**" in text and "meaning layer is off" in text
+    table = result.table()
+    assert set(KINDS) <= set(table)
+    assert table["all"][OURS]["MRR"] >= table["all"][BASELINE]["MRR"]
+    assert table["all"][OURS] == table["all"][run.OURS_NO_SEMANTIC]  # words only on Solr
