@@ -1,4 +1,4 @@
-"""`python -m bench.run [--sizes 10000,100000] [--queries N]`: ingest, cold start and results pages.
+"""`python -m bench.run [--sizes 10000,100000] [--queries N] [--engines whoosh,solr,fts5]`: ingest, cold start and results pages.
 
 For every size: build the corpus as files (bench/corpus.py), ingest it end to end through
 ingest.pipeline in a fresh process (docs/s, index size, peak memory), open the index and answer
@@ -9,6 +9,13 @@ same texts (bench/fts5.py). Prints a markdown table and writes bench/out/results
 `--doc docs/benchmarks.md` (what `make bench` passes) also replaces that page's figures between its
 markers, with the date, the machine, the commit and the load average (a shared machine is named).
 Queries come from bench/queries.py with a new seed each run (`--query-seed` repeats a run).
+
+`--engines` (`make bench ENGINES=...`; default whoosh,fts5) names the engines measured in the run:
+`whoosh` (everything above), `solr` (the same files through the same pipeline into
+`KnowledgeBase(engine="solr")` on KB_SOLR_URL's SolrCloud, or one bench/solr.py starts from
+tests/solrcloud.py; its pages by words), `fts5` (the baseline). Every run also writes one table of the
+engines side by side (ingest documents/s, p50/p95 per class) into its own block of the page; the
+detailed tables above need whoosh and fts5 both.
 """
 
 from __future__ import annotations
