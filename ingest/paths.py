@@ -13,7 +13,10 @@ from pathlib import Path
 
 from ingest.reading import refusal
 from ingest.sidecar import SUFFIX as SIDECAR_SUFFIX
+from kb.schema import INDEX_MARKER
 from kb.vocabulary import VOCABULARY_FILE
+
+INDEX_REASON = "a network-kb index (its own files, not documents)"
 
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9._/-]+")
 
@@ -51,6 +54,9 @@ def scan(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[Found]:
         if root.resolve() in skipped:
             yield Found(root, "the archive's own data (its index, sign-ins or audit log), not a document")
             continue
+        if root.is_dir() and _index_folder(root):
+            yield Found(root, INDEX_REASON)
+            continue
         if not root.is_dir():
             reason = reserved_reason(root.name) or refusal(root)
             yield Found(root, reason)
@@ -72,11 +78,20 @@ def scan(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[Found]:
                 if entry.is_symlink():
                     yield Found(path, refusal(path))
                 elif entry.is_dir(follow_symlinks=False):
-                    if path.resolve() not in skipped:
+                    if path.resolve() not in skipped and not _index_folder(path):
                         folders.append(path)
                 elif not reserved_reason(entry.name) and path.resolve() not in skipped:
                     yield Found(path, "" if entry.is_file(follow_symlinks=False) else refusal(path))
             stack.extend(reversed(folders))
+
+
+def _index_folder(folder: Path) -> bool:
+    """Whether a folder is a network-kb index (another archive's too) or a folder a rebuild or the
+    meaning layer keeps beside one (INDEX.semantic, INDEX.building-123): never documents."""
+    if (folder / INDEX_MARKER).exists():
+        return True
+    base, dot, _ = folder.name.partition(".")
+    return bool(dot and base) and (folder.with_name(base) / INDEX_MARKER).exists()
 
 
 def discover(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[Path]:

@@ -237,3 +237,38 @@ def test_ingesting_the_folder_that_holds_the_archive_imports_none_of_its_own_dat
     named = kb("ingest", "--json", "var/coordinators.json")
     line = json.loads(named.stdout)
     assert line["status"] == "skipped" and "the archive's own data" in line["message"]
+
+
+def test_another_archives_index_beside_the_documents_is_never_imported(tmp_path):
+    """`kb ingest ..` from an archive whose parent holds another archive: that one's index folder (it
+    carries the index marker) and the folders kept beside it are index files, not documents; named
+    itself, the index folder is refused with why. (Found by the command-line property test: another
+    test's index was imported file by file.)"""
+    other = tmp_path / "other"
+    shutil.copytree(SEED_CORPUS, other / "corpus")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")} | {"KB_SEMANTIC": "off"}
+
+    def kb(cwd, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(KB_EXECUTABLE), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+        )
+
+    assert kb(other, "ingest").returncode == 0
+    other_index = other / "var" / "index"
+    assert (other_index / ".network-kb-index").is_file()
+    (other / "var" / "index.semantic").mkdir()
+    (other / "var" / "index.semantic" / "note.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "letters").mkdir()
+    (tmp_path / "letters" / "plan.txt").write_text(TEXT, encoding="utf-8")
+    mine = tmp_path / "mine"
+    shutil.copytree(SEED_CORPUS, mine / "corpus")
+
+    result = kb(mine, "ingest", "--json", "..")
+    sources = [json.loads(line)["source"] for line in result.stdout.splitlines()]
+    assert any(s.endswith("letters/plan.txt") for s in sources), sources
+    assert [s for s in sources if "/var/" in s] == []
+    imported = [p for p in (mine / "corpus" / "imports").rglob("*") if p.is_file()]
+    assert [p for p in imported if "var" in p.parts] == []
+    named = kb(mine, "ingest", "--json", str(other_index))
+    line = json.loads(named.stdout)
+    assert line["status"] == "skipped" and "a network-kb index" in line["message"], line

@@ -20,13 +20,13 @@ from whoosh.filedb.filestore import FileStorage
 
 from kb.errors import IndexBusyError, IndexFolderError
 from kb.files import atomic_write
+from kb.schema import INDEX_MARKER
 
 log = logging.getLogger(__name__)
 
 INDEX_NAME = "MAIN"
 STAMP_FILE = "kb_schema.json"
-#: Written into every index folder this product creates; a folder without it is never changed.
-MARKER = ".network-kb-index"
+MARKER = INDEX_MARKER  # kb/schema.py: written into every index folder; a folder without it is never changed
 WRITE_LOCK = f"{INDEX_NAME}_WRITELOCK"
 TEMP_FOLDER = f"{INDEX_NAME}.tmp"  # whoosh's writer keeps its sorting runs here while it writes
 BUILDING = ".building-"  # INDEX.building-<pid>: a rebuild's new index, beside the live one
