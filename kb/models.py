@@ -102,6 +102,25 @@ class Hit:
     def snippet(self) -> str:
         return " … ".join(f.marked() for f in self.fragments)
 
+    @classmethod
+    def of(cls, doc: Document, score: float, fragments: tuple[Fragment, ...], via: str = "words") -> Hit:
+        """A document as a hit (every engine lists its documents this way)."""
+        return cls(
+            id=doc.id,
+            title=doc.title,
+            source=doc.source,
+            score=round(float(score), 4),
+            fragments=fragments,
+            language=doc.language,
+            date=doc.date,
+            year=doc.year,
+            doctype=doc.doctype,
+            networks=doc.networks,
+            regions=doc.regions,
+            topics=doc.topics,
+            via=via,
+        )
+
 
 @dataclass(frozen=True)
 class FacetValue:

@@ -687,21 +687,7 @@ class SolrBackend:
         doc = document_from_solr(fields)
         if not shown and "text" in fields:
             shown = fragments(fields["text"], [])
-        return Hit(
-            id=doc.id,
-            title=doc.title,
-            source=doc.source,
-            score=round(float(score), 4),
-            fragments=shown,
-            language=doc.language,
-            date=doc.date,
-            year=doc.year,
-            doctype=doc.doctype,
-            networks=doc.networks,
-            regions=doc.regions,
-            topics=doc.topics,
-            via=via,
-        )
+        return Hit.of(doc, score, shown, via)
 
     def highlight(self, doc: Document, text: str, expand: bool = True) -> Fragment:
         """The whole text marked by Solr's unified highlighter (the query run on this document alone)."""

@@ -323,21 +323,7 @@ class SearchSession:
         else:
             spans = finder.spans(doc.text, doc.language, SNIPPET_CHARS) if finder else []
             shown = fragments(doc.text, spans)
-        return Hit(
-            id=doc.id,
-            title=doc.title,
-            source=doc.source,
-            score=round(score, 4),
-            fragments=shown,
-            language=doc.language,
-            date=doc.date,
-            year=doc.year,
-            doctype=doc.doctype,
-            networks=doc.networks,
-            regions=doc.regions,
-            topics=doc.topics,
-            via=via,
-        )
+        return Hit.of(doc, score, shown, via)
 
     def suggest(
         self, text: str, plan: PreparedQuery, request: SearchRequest, allowed: np.ndarray | None
