@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 #: The six facets, in the order the app and the CLI show them.
@@ -120,6 +121,26 @@ class Hit:
             topics=doc.topics,
             via=via,
         )
+
+
+def document_from_stored(fields: Mapping, listed: Callable[[object], tuple[str, ...]] = tuple) -> Document:
+    """A Document from an engine's stored fields; `listed` reads a multi-valued field as the engine keeps it."""
+    return Document(
+        id=fields["id"],
+        source=fields.get("source", ""),
+        title=fields.get("title", ""),
+        text=fields.get("text", ""),
+        language=fields.get("language", "und"),
+        date=fields.get("date") or None,
+        year=fields.get("year") or None,
+        networks=listed(fields.get("network") or ()),
+        regions=listed(fields.get("region") or ()),
+        topics=listed(fields.get("topic") or ()),
+        doctype=fields.get("doctype", "other"),
+        checksum=fields.get("checksum") or "",
+        added_by=fields.get("added_by"),
+        added_at=fields.get("added_at"),
+    )
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,17 @@ import numpy as np
 from kb.backend import MAX_PAGE_SIZE
 from kb.errors import EngineError, UnknownDocumentError
 from kb.folding import fold
-from kb.models import FACETS, Document, Facet, FacetValue, Fragment, Hit, SearchPage, SearchRequest
+from kb.models import (
+    FACETS,
+    Document,
+    Facet,
+    FacetValue,
+    Fragment,
+    Hit,
+    SearchPage,
+    SearchRequest,
+    document_from_stored,
+)
 from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword, is_plain
 from kb.settings import env
 from kb.snippets import FRAGMENT_CHARS, FRAGMENTS, MAX_ANALYZED_CHARS, SNIPPET_CHARS, fragments, highlight
@@ -102,22 +112,7 @@ def document_fields(doc: Document) -> dict:
 
 
 def document_from_solr(fields: Mapping) -> Document:
-    return Document(
-        id=fields["id"],
-        source=fields.get("source", ""),
-        title=fields.get("title", ""),
-        text=fields.get("text", ""),
-        language=fields.get("language", "und"),
-        date=fields.get("date") or None,
-        year=fields.get("year") or None,
-        networks=tuple(fields.get("network", ())),
-        regions=tuple(fields.get("region", ())),
-        topics=tuple(fields.get("topic", ())),
-        doctype=fields.get("doctype", "other"),
-        checksum=fields.get("checksum") or "",
-        added_by=fields.get("added_by"),
-        added_at=fields.get("added_at"),
-    )
+    return document_from_stored(fields)
 
 
 def marked_fragment(marked: str) -> Fragment:

@@ -19,7 +19,7 @@ from whoosh.multiproc import MpWriter
 from whoosh.writing import SegmentWriter
 
 from kb.errors import IndexBusyError, IndexDamagedError, IndexWriteError
-from kb.models import Document
+from kb.models import Document, document_from_stored
 from kb.schema import SCHEMA_VERSION, stem_field
 from kb.whoosh_backend import (
     document_add,  # noqa: F401  (patches whoosh's writer: a document is added whole or not at all)
@@ -351,19 +351,4 @@ def document_from_fields(fields: dict) -> Document:
             return tuple(json.loads(value))
         return tuple(v for v in (value or "").split(",") if v)  # indexes written before JSON lists
 
-    return Document(
-        id=fields["id"],
-        source=fields.get("source", ""),
-        title=fields.get("title", ""),
-        text=fields.get("text", ""),
-        language=fields.get("language", "und"),
-        date=fields.get("date") or None,
-        year=fields.get("year") or None,
-        networks=split(fields.get("network")),
-        regions=split(fields.get("region")),
-        topics=split(fields.get("topic")),
-        doctype=fields.get("doctype", "other"),
-        checksum=fields.get("checksum") or "",
-        added_by=fields.get("added_by"),
-        added_at=fields.get("added_at"),
-    )
+    return document_from_stored(fields, split)
