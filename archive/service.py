@@ -33,6 +33,7 @@ from archive.uploads import (
     update_metadata,
 )
 from ingest.errors import IngestError
+from ingest.paths import ARCHIVE_FILES
 from ingest.pipeline import Outcome, content_checksum, discover, file_id, file_state, run, source_label
 from kb.api import KnowledgeBase
 from kb.errors import IndexDamagedError
@@ -94,7 +95,7 @@ def open_knowledge_base(
 
 
 #: Files the archive keeps beside its secrets file (sign-ins, sessions, the audit log).
-OWN_FILES = (AUDIT_FILE, "signin-failures.json", "session.key", "revoked-sessions")
+OWN_FILES = tuple(sorted(ARCHIVE_FILES))  # kept beside the secrets file (the audit log is AUDIT_FILE)
 
 
 def own_data(settings: Settings) -> list[Path]:

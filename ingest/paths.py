@@ -17,6 +17,11 @@ from kb.schema import INDEX_MARKER
 from kb.vocabulary import VOCABULARY_FILE
 
 INDEX_REASON = "a network-kb index (its own files, not documents)"
+#: What an archive keeps beside its index (sign-ins, audit log, session key): in a folder that holds a
+#: network-kb index (another archive's too), these are never documents.
+ARCHIVE_FILES = frozenset(
+    {"coordinators.json", "audit.jsonl", "signin-failures.json", "session.key", "revoked-sessions"}
+)
 
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9._/-]+")
 
@@ -71,14 +76,17 @@ def scan(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[Found]:
                 yield Found(here, f"cannot read the folder: {(exc.strerror or str(exc)).lower()}")
                 continue
             folders = []
+            indexes = {
+                e.name for e in entries if e.is_dir(follow_symlinks=False) and _index_folder(here / e.name)
+            }
             for entry in entries:
                 path = here / entry.name
-                if entry.name.startswith("."):
+                if entry.name.startswith(".") or (indexes and entry.name in ARCHIVE_FILES):
                     continue
                 if entry.is_symlink():
                     yield Found(path, refusal(path))
                 elif entry.is_dir(follow_symlinks=False):
-                    if path.resolve() not in skipped and not _index_folder(path):
+                    if path.resolve() not in skipped and entry.name not in indexes:
                         folders.append(path)
                 elif not reserved_reason(entry.name) and path.resolve() not in skipped:
                     yield Found(path, "" if entry.is_file(follow_symlinks=False) else refusal(path))

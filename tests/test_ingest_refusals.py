@@ -241,7 +241,8 @@ def test_ingesting_the_folder_that_holds_the_archive_imports_none_of_its_own_dat
 
 def test_another_archives_index_beside_the_documents_is_never_imported(tmp_path):
     """`kb ingest ..` from an archive whose parent holds another archive: that one's index folder (it
-    carries the index marker) and the folders kept beside it are index files, not documents; named
+    carries the index marker), the folders kept beside it and its sign-ins and audit log are not
+    documents; named
     itself, the index folder is refused with why. (Found by the command-line property test: another
     test's index was imported file by file.)"""
     other = tmp_path / "other"
@@ -254,6 +255,10 @@ def test_another_archives_index_beside_the_documents_is_never_imported(tmp_path)
         )
 
     assert kb(other, "ingest").returncode == 0
+    from archive.access import add_coordinator
+
+    add_coordinator(other / "var" / "coordinators.json", "anna", "a-long-password")
+    (other / "var" / "audit.jsonl").write_text('{"user": "anna"}\n', encoding="utf-8")
     other_index = other / "var" / "index"
     assert (other_index / ".network-kb-index").is_file()
     (other / "var" / "index.semantic").mkdir()
@@ -272,3 +277,13 @@ def test_another_archives_index_beside_the_documents_is_never_imported(tmp_path)
     named = kb(mine, "ingest", "--json", str(other_index))
     line = json.loads(named.stdout)
     assert line["status"] == "skipped" and "a network-kb index" in line["message"], line
+
+
+def test_the_archive_files_a_walk_leaves_out_are_the_ones_the_archive_writes():
+    from archive.audit import AUDIT_FILE
+    from archive.service import OWN_FILES
+    from ingest.paths import ARCHIVE_FILES
+    from kb.settings import load_settings
+
+    assert AUDIT_FILE in ARCHIVE_FILES and set(OWN_FILES) == ARCHIVE_FILES
+    assert load_settings().secrets_file.name in ARCHIVE_FILES
