@@ -1,4 +1,4 @@
-"""The app's pages, declared once: the Streamlit entries (app.py in the checkout, webapp/entry.py in the
+"""The app's pages, declared once: the Streamlit entries (app.py in the checkout, webapp/served/entry.py in the
 package) call `run`. Page files are named by absolute path, so either entry finds them."""
 
 import streamlit as st

@@ -13,7 +13,7 @@ from webapp import i18n, render, state
 from webapp.i18n import t
 
 # By absolute path, as webapp/main.py declares them: the entry is app.py in the checkout and
-# webapp/entry.py when served, and a relative path would be read against either's folder.
+# webapp/served/entry.py when served, and a relative path would be read against either's folder.
 _PAGES = Path(__file__).resolve().parent
 SEARCH_PAGE, DOCUMENT_PAGE, EXPLORE_PAGE, UPLOAD_PAGE, ADMIN_PAGE = (
     str((_PAGES / name).with_suffix(".py")) for name in ("search", "document", "explore", "upload", "admin")
