@@ -10,17 +10,14 @@ split that uses them wins, so "Kunststoff" stays whole while "Kunststoffnetzwerk
 from __future__ import annotations
 
 import logging
-import marshal
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
-from pathlib import Path
 
-from kb.files import atomic_write
+from kb import wordlists
 from kb.folding import fold
-from kb.settings import env
 
 log = logging.getLogger(__name__)
 
@@ -99,44 +96,10 @@ def lexicon() -> dict[str, float]:
     return _lexicon
 
 
-def _cache_file() -> Path | None:
-    """Where the built lexicon is kept: one file per wordfreq version and lexicon parameters."""
-    try:
-        from importlib.metadata import version
-
-        wordfreq = version("wordfreq")
-    except Exception:  # noqa: BLE001 - no wordfreq, no cache
-        return None
-    folder = Path(env("KB_CACHE_DIR") or Path.home() / ".cache" / "network-kb")
-    params = f"{LEXICON_WORDS_PER_LANGUAGE}-{MIN_ZIPF}-{MIN_PART}-f{_LEXICON_FORMAT}"
-    return folder / f"lexicon-{wordfreq}-{params}.marshal"
-
-
 def _cached_lexicon() -> dict[str, float]:
-    """The lexicon from the cache file when it is there and readable, else built (and cached)."""
-    path = _cache_file()
-    if path is None:
-        return _base_lexicon()
-    try:
-        data = marshal.loads(path.read_bytes())
-        if isinstance(data, dict) and data:
-            return data
-    except FileNotFoundError:
-        pass
-    except (OSError, ValueError, EOFError, TypeError) as exc:
-        log.warning("cannot read the cached lexicon %s (%s): building it again", path, exc)
-    built = _base_lexicon()
-    if built:
-        _write_atomically(path, marshal.dumps(built))
-    return built
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write the cache file atomically; a failure only costs the cache."""
-    try:
-        atomic_write(path, data)
-    except OSError as exc:
-        log.warning("cannot cache the lexicon at %s: %s", path, exc)
+    """The lexicon from its cache file (kb.wordlists), or built and cached."""
+    params = f"{LEXICON_WORDS_PER_LANGUAGE}-{MIN_ZIPF}-{MIN_PART}-f{_LEXICON_FORMAT}"
+    return wordlists.cached("lexicon", params, _base_lexicon)
 
 
 @lru_cache(maxsize=4)

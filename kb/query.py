@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kb import compound
+from kb import compound, wordlists
 from kb import plan as P
 from kb.analysis import analyze, cognate_term, exact_analyzer, stem_analyzer
 from kb.errors import QuerySyntaxError
@@ -36,9 +36,6 @@ RARE_DOC_FREQUENCY = 2  # words in at most this many documents also get fuzzy va
 #: compound parts, its cognate key or its typo variants ("Kommune" is not Kommunikation, "Haushalt"
 #: not Gasthaus with a "halt" elsewhere).
 KNOWN_DOCS = RARE_DOC_FREQUENCY + 1
-#: A word at least this common in one of the four languages (wordfreq's zipf scale) is typed as meant:
-#: it gets no typo variants ("abwenden" is not "anwenden", "Trommer" not "Trommeln").
-LEXICON_ZIPF = 2.5
 HEAD_LETTERS = 5  # a word no document holds, of at least this many letters, finds longer words it begins
 RELAXED_MINIMUM = 0.9
 RELAXED_IDF_FLOOR = 0.02  # a word in most documents still counts a little (it is in the matches)
@@ -387,14 +384,10 @@ class _Builder:
         ]
 
 
-@lru_cache(maxsize=50_000)
 def is_common_word(word: str) -> bool:
-    """Whether a word is at least LEXICON_ZIPF common in German, Danish, Dutch or English."""
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:  # pragma: no cover - wordfreq is a declared dependency
-        return False
-    return any(zipf_frequency(word, lang) >= LEXICON_ZIPF for lang in ("de", "da", "nl", "en"))
+    """Whether a word is common in German, Danish, Dutch or English (kb.wordlists.COMMON_ZIPF): such a word
+    is typed as meant and gets no typo variants ("abwenden" is not "anwenden", "Trommer" not "Trommeln")."""
+    return wordlists.is_common(word)
 
 
 @lru_cache(maxsize=50_000)

@@ -223,11 +223,12 @@ def run_kb(settings):
 
 @pytest.fixture(scope="session", autouse=True)
 def warm_readers(tmp_path_factory):
-    """Load the compound lexicon and read one seed file here first, so forked workers start warm."""
+    """Load the word lists and read one seed file here first, so forked workers start warm."""
     from ingest.worker import Limits, prepare
-    from kb import compound
+    from kb import compound, wordlists
 
     compound.lexicon()
+    wordlists.common_words()
     path = SEED_CORPUS / "documents" / "000_29bb637916ff8d4d.txt"
     prepare(path, "warm.txt", "warm", "", SEED_CORPUS, Limits(memory_mb=0))
 
