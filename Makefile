@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: install run index docs test test-browser test-fault test-slow test-solr test-all lint format bench bench-embedding bench-html eval eval-metadata clean screenshots
+.PHONY: install run index docs test test-browser test-fault test-slow test-solr test-more test-deep test-all lint format bench bench-embedding bench-html eval eval-metadata clean screenshots
 
 install: $(VENV)/.installed
 
@@ -47,6 +47,16 @@ test-fault: install
 
 test-slow: install
 	$(PYTEST) -n 2 -m "slow and not solr" --junitxml=test-output/durations-slow.xml || [ $$? -eq 5 ]
+
+# .ci/run: the browser, fault and slow tiers in one session on both cores (one collection, and the long
+# tests of one tier overlap the short ones of the others: about 100 s less than one after the other).
+test-more: install
+	$(PYTEST) -n 2 --dist worksteal -m "(browser or fault or slow) and not solr" --junitxml=test-output/durations-more.xml || [ $$? -eq 5 ]
+
+# Not in CI: the archive's state machine run for much longer (TEST_STATE_STEPS steps in each of its runs).
+TEST_STATE_STEPS ?= 1000
+test-deep: install
+	TEST_STATE_STEPS=$(TEST_STATE_STEPS) $(PYTEST) -n 2 tests/test_archive_states.py -m slow --junitxml=test-output/durations-deep.xml
 
 # ZooKeeper + 2 Solr 9.10 nodes from solr/launcher (built with Maven on first use), one cluster for the
 # tier; skipped with a message without java/mvn, failing under CI.

@@ -383,7 +383,8 @@ def state_machine() -> str:
         "byte for byte, that every metadata file is whole valid JSON, that the audit log grew by exactly the "
         "actions taken, and that a refused action leaves `corpus/` byte for byte as it was. "
         f"`make test` runs at least {states.MIN_STEPS} steps with a fixed seed, `make test-slow` at least "
-        f"{_n(states.MIN_STEPS_SLOW)} with a random one."
+        f"{_n(states.MIN_STEPS_SLOW)} in {states.SLOW_RUNS} runs side by side, each from a random seed "
+        "(`make test-deep` runs each as long as `TEST_STATE_STEPS` says)."
     )
 
 

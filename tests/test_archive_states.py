@@ -14,7 +14,7 @@ After every step it checks the invariants:
 6. a refused action leaves corpus/ byte for byte as it was;
 7. a rebuild never shrinks the index.
 
-`make test` runs a short sequence; `make test-slow` runs at least 2,000 steps.
+`make test` runs a short sequence; `make test-slow` runs longer ones side by side, `make test-deep` longer still.
 """
 
 from __future__ import annotations
@@ -380,7 +380,13 @@ def run_machine(steps_wanted: int, steps_per_run: int, profile: settings) -> int
     return STEPS["run"]
 
 
-MIN_STEPS, MIN_STEPS_SLOW = 30, 240  # steps the fast and the slow run must take at least
+MIN_STEPS = 30  # steps the fast run takes at least
+#: The slow run: this many runs side by side (one per core under xdist), each of at least
+#: MIN_STEPS_PER_SLOW_RUN steps from its own random seed.
+SLOW_RUNS, MIN_STEPS_PER_SLOW_RUN = 2, 110
+MIN_STEPS_SLOW = SLOW_RUNS * MIN_STEPS_PER_SLOW_RUN
+#: `make test-deep` asks for a longer run (TEST_STATE_STEPS steps in each slow run).
+DEEP_STEPS = int(os.environ.get("TEST_STATE_STEPS") or 0)
 
 SHORT = settings(
     max_examples=2,
@@ -407,8 +413,10 @@ def test_random_operation_sequences_lose_nothing() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(1500)
-def test_hundreds_of_random_steps_lose_nothing() -> None:
-    steps = run_machine(MIN_STEPS_SLOW, 60, LONG)
-    print(f"state machine: {steps} steps")
-    assert steps >= MIN_STEPS_SLOW
+@pytest.mark.timeout(7200)
+@pytest.mark.parametrize("run", range(SLOW_RUNS))
+def test_hundreds_of_random_steps_lose_nothing(run: int) -> None:
+    wanted = max(MIN_STEPS_PER_SLOW_RUN, DEEP_STEPS)
+    steps = run_machine(wanted, 60, LONG)
+    print(f"state machine, run {run + 1} of {SLOW_RUNS}: {steps} steps")
+    assert steps >= wanted
