@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -118,6 +119,11 @@ def page(at: AppTest, path: str, **query: str | list[str]) -> AppTest:
 
 def errors(at: AppTest) -> list[str]:
     return [e.value for e in at.exception] + [e.value for e in at.error]
+
+
+def shown(markdown: str) -> str:
+    """The text a Markdown element shows (its backslash escapes taken out)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def html_of(at: AppTest) -> str:

@@ -43,7 +43,7 @@ def scroll_to_top(marker: str) -> None:
 
 def fail(exc: Exception) -> None:
     """One clear line instead of a traceback."""
-    st.error(t("error.kb", error=str(exc) or type(exc).__name__))
+    st.error(t("error.kb", error=render.md_escape(str(exc)) or type(exc).__name__))
 
 
 def unexpected(exc: Exception) -> bool:

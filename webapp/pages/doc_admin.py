@@ -8,7 +8,7 @@ from archive import service
 from ingest.errors import IngestError
 from kb.errors import KBError
 from kb.models import Document
-from webapp import state
+from webapp import render, state
 from webapp.i18n import t
 from webapp.pages import metadata_form
 from webapp.pages.common import SEARCH_PAGE, fail
@@ -42,5 +42,5 @@ def delete(doc: Document) -> None:
                 fail(exc)
                 return
             # the document is gone: back to the search it was found with, saying what happened
-            st.session_state["_flash"] = t("delete.done", title=doc.title)
+            st.session_state["_flash"] = t("delete.done", title=render.md_escape(doc.title))
             st.switch_page(SEARCH_PAGE, query_params=state.recall("search_params") or {})

@@ -30,9 +30,11 @@ def _metadata(doc: Document) -> None:
     st.html(render.STYLE + render.badges(items))
     if doc.topics:
         st.html(render.badges([(value_label(vocab, "topic", v), "") for v in doc.topics]))
-    st.caption(f"{t('doc.source')}: {doc.source}")
+    st.caption(f"{t('doc.source')}: {render.md_escape(doc.source)}")
     if doc.added_by:
-        st.caption(t("doc.added", user=doc.added_by, at=doc.added_at or "?"))
+        st.caption(
+            t("doc.added", user=render.md_escape(doc.added_by), at=render.md_escape(doc.added_at or "?"))
+        )
 
 
 def _download(doc: Document) -> None:

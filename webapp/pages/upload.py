@@ -38,13 +38,13 @@ def _preview(name: str, data: bytes, key: str) -> Document:
     """The preview of one upload, read once per file and session (it runs in a worker process)."""
     cache = st.session_state.setdefault("_previews", {})
     if key not in cache:
-        with st.spinner(t("upload.reading", name=name), show_time=True):
+        with st.spinner(t("upload.reading", name=render.md_escape(name)), show_time=True):
             cache[key] = service.preview(state.settings(), name, data)
     return cache[key]
 
 
 def _stored(title: str, doc_id: str) -> None:
-    st.success(t("upload.stored", title=title), icon=":material/check_circle:")
+    st.success(t("upload.stored", title=render.md_escape(title)), icon=":material/check_circle:")
     st.page_link(
         DOCUMENT_PAGE,
         label=render.md_escape(title) or doc_id,
@@ -56,7 +56,7 @@ def _stored(title: str, doc_id: str) -> None:
 def _one_file(name: str, data: bytes, user: str) -> None:
     key = hashlib.sha256(name.encode() + b"\0" + data).hexdigest()[:16]
     done = st.session_state.setdefault("_stored", {})
-    st.subheader(name, divider="gray")
+    st.subheader(render.md_escape(name), divider="gray")
     if key in done:
         _stored(*done[key])
         return
@@ -65,8 +65,10 @@ def _one_file(name: str, data: bytes, user: str) -> None:
         doc = _preview(name, data, key)
         duplicate = service.find_duplicate(kb, data)
     except (IngestError, KBError) as exc:
+        error = str(exc).removeprefix(f"{name}: ")
         st.error(
-            t("upload.failed", name=name, error=str(exc).removeprefix(f"{name}: ")), icon=":material/warning:"
+            t("upload.failed", name=render.md_escape(name), error=render.md_escape(error)),
+            icon=":material/warning:",
         )
         return
     if duplicate:
@@ -95,7 +97,10 @@ def _one_file(name: str, data: bytes, user: str) -> None:
                 outcome = service.store_upload(kb, state.settings(), name, data, metadata, user)
                 state.refresh()
             except (IngestError, KBError) as exc:
-                st.error(t("upload.failed", name=name, error=str(exc)), icon=":material/warning:")
+                st.error(
+                    t("upload.failed", name=render.md_escape(name), error=render.md_escape(str(exc))),
+                    icon=":material/warning:",
+                )
                 return
             done[key] = (str(values["title"]), outcome.id or "")
             st.rerun()
