@@ -240,7 +240,12 @@ def test_html_text_is_rendered_escaped_by_the_app():
     from webapp import render
 
     hostile = '<script>alert(1)</script><img src=x onerror="alert(2)"> <a href="javascript:x()">k</a>'
-    for html_out in (render.plain_text(hostile), render.full_text(Fragment(hostile, ((0, 8),)))):
+    for html_out in (
+        render.plain_text(hostile),
+        render.full_text(Fragment(hostile, ((0, 8),))),
+        render.count_rows([(hostile, 3)], (hostile, "Documents")),
+        render.year_rows([("2020", "1", [hostile])], ("Year", hostile, "Topics")),
+    ):
         body = html_out.split("</style>", 1)[1]
         assert "<script" not in body and "<img" not in body and "<a " not in body
         assert "&lt;script&gt;" in body

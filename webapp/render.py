@@ -36,6 +36,10 @@ mark{background:#ffe58a;padding:0 .08em;border-radius:.15em}
 .kb-years th,.kb-years td{text-align:left;vertical-align:top;padding:.25rem .6rem .25rem 0;
   border-bottom:1px solid #e3e6ea}
 .kb-years td:first-child,.kb-years td:nth-child(2){white-space:nowrap}
+.kb-counts{border-collapse:collapse;width:100%;font-size:.92rem;margin:.2rem 0 .6rem 0}
+.kb-counts th,.kb-counts td{text-align:left;vertical-align:top;padding:.25rem .6rem .25rem 0;
+  border-bottom:1px solid #e3e6ea}
+.kb-counts th:last-child,.kb-counts td:last-child{text-align:right;white-space:nowrap;padding-right:0}
 </style>"""
 
 
@@ -140,6 +144,13 @@ def entry_details(
         parts.append(f'<p class="kb-snippet">{snippet}</p>')
     parts.append("</div>")
     return STYLE + "".join(parts)
+
+
+def count_rows(rows: list[tuple[str, int]], headers: tuple[str, str]) -> str:
+    """A small table of names and counts, every piece escaped; long names wrap on a phone."""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = "".join(f"<tr><td>{html.escape(name)}</td><td>{count}</td></tr>" for name, count in rows)
+    return STYLE + f'<table class="kb-counts"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def year_rows(rows: list[tuple[str, str, list[str]]], headers: tuple[str, str, str]) -> str:

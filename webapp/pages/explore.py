@@ -33,13 +33,8 @@ def _overview(kb: KnowledgeBase, vocab: Vocabulary) -> None:
     cols = st.columns(2)
     for col, facet in zip(cols, ("network", "region"), strict=True):
         values = next(f for f in stats.facets if f.name == facet).values
-        frame = pd.DataFrame(
-            {
-                t(f"facet.{facet}"): [value_label(vocab, facet, v.value) for v in values],
-                t("col.documents"): [v.count for v in values],
-            }
-        )
-        col.dataframe(frame, hide_index=True, width="stretch")
+        rows = [(value_label(vocab, facet, v.value), v.count) for v in values]
+        col.html(render.count_rows(rows, (t(f"facet.{facet}"), t("col.documents"))))
 
 
 def _unknown(vocab: Vocabulary, name: str, networks) -> None:
