@@ -19,6 +19,32 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def path_arg(text: str) -> Path:
+    """A file or folder named on the command line: an empty name (an unset shell variable) is no path,
+    never the working directory that Path("") stands for."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty name is no file or folder (an unset variable?)")
+    return Path(text)
+
+
+def count_arg(text: str) -> int:
+    """A whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be at least 1")
+    return value
+
+
+def value_arg(text: str) -> str:
+    """A metadata value: an empty one is refused (it would change nothing, or drop a confirmed list)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is empty: give a value")
+    return text
+
+
 QUERY_SYNTAX = """\
 query syntax:
   Ems-Achse Ausbildung      words are ANDed; when no document has every word, the documents
@@ -73,11 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
         "on a terminal; --no-embed leaves it to kb embed or the app).",
     )
     p.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: the corpus)"
+        "paths", nargs="*", type=path_arg, metavar="PATH", help="files or folders (default: the corpus)"
     )
     p.add_argument("--prune", action="store_true", help="also remove documents whose file is gone")
     p.add_argument(
-        "--workers", type=int, default=None, metavar="N", help="reader processes (default: CPU cores)"
+        "--workers", type=count_arg, default=None, metavar="N", help="reader processes (default: CPU cores)"
     )
     p.add_argument(
         "--no-embed",
@@ -160,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", default=_user(), help="name recorded in the audit log")
 
     p = sub.add_parser("add", parents=[shared], help="store files in the corpus and index them")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="files to store")
+    p.add_argument("files", nargs="+", type=path_arg, metavar="FILE", help="files to store")
     _metadata_options(p)
     p = sub.add_parser("edit", parents=[shared], help="correct a document's metadata")
     p.add_argument("id", help="the document id")
@@ -199,17 +225,21 @@ def _user() -> str:
 
 
 def _metadata_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--title", help="the title")
+    p.add_argument("--title", type=value_arg, help="the title")
     p.add_argument(
         "--date",
+        type=value_arg,
         help="the document's date: 2020-12-31, 2020-12, 2020, 31.12.2020, 31. Dezember 2020, "
         "3. marts 2015, 31 december 2020 or December 31, 2020 (stored as an ISO date)",
     )
-    p.add_argument("--language", metavar="CODE", help="the language: de, da, nl, en, ... (und: unknown)")
+    p.add_argument(
+        "--language", type=value_arg, metavar="CODE", help="the language: de, da, nl, en, ... (und: unknown)"
+    )
     p.add_argument(
         "--network",
         dest="networks",
         action="append",
+        type=value_arg,
         metavar="NAME",
         help="a network from the vocabulary; repeatable",
     )
@@ -217,6 +247,7 @@ def _metadata_options(p: argparse.ArgumentParser) -> None:
         "--region",
         dest="regions",
         action="append",
+        type=value_arg,
         metavar="NAME",
         help="a region from the vocabulary; repeatable",
     )
@@ -224,6 +255,7 @@ def _metadata_options(p: argparse.ArgumentParser) -> None:
         "--topic",
         dest="topics",
         action="append",
+        type=value_arg,
         metavar="NAME",
         help="a topic from the vocabulary; repeatable",
     )

@@ -166,6 +166,8 @@ def validate(metadata: Mapping[str, object], vocabulary: Vocabulary) -> dict[str
         elif key == "doctype":
             clean[key] = parse_doctype(value)
         elif key in FACETS:
+            if list_items(value) == []:  # blanks only ("", " , "): not given, never an emptied list
+                continue
             clean[key] = _values(value, vocabulary, key)
         else:
             clean[key] = value

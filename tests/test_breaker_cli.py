@@ -1,0 +1,73 @@
+"""Careless command lines: an empty name (an unset shell variable), an empty metadata value, a count
+below one. Each is one line and exit 2, and nothing is imported, stored or changed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from archive.audit import read_audit
+from archive.service import open_knowledge_base, update_metadata
+from ingest.metadata.confirmed import validate
+from kb.vocabulary import load_vocabulary
+
+D000 = "documents/000_29bb637916ff8d4d"
+
+
+@pytest.fixture
+def elsewhere(tmp_path, monkeypatch):
+    """The working directory: a folder of someone's files, outside the corpus."""
+    folder = tmp_path / "home"
+    folder.mkdir()
+    (folder / "notes.txt").write_text(
+        "Private Notizen über das Netzwerk und die Ausbildung.\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def _files(root):
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+
+
+@pytest.mark.parametrize("command", [["ingest", ""], ["ingest", "--json", ""], ["add", ""]])
+def test_an_empty_path_is_refused_not_taken_for_the_working_directory(run_cli, settings, elsewhere, command):
+    before = _files(settings.corpus_dir)
+    result = run_cli(*command)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.count("\n") == 1 and "an empty name is no file or folder" in result.err
+    assert _files(settings.corpus_dir) == before  # nothing imported from the working directory
+    assert read_audit(settings) == []
+
+
+@pytest.mark.parametrize(
+    "option", [["--title", ""], ["--network", ""], ["--network", " "], ["--date", ""], ["--language", " "]]
+)
+def test_an_empty_metadata_value_is_refused_in_one_line(run_cli, option):
+    result = run_cli("edit", D000, *option)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == f"kb: error: argument {option[0]}: {option[1]!r} is empty: give a value\n"
+
+
+@pytest.mark.parametrize("value", ["0", "-3"])
+def test_fewer_than_one_reader_process_is_refused(run_cli, value):
+    result = run_cli("ingest", "--workers", value)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == f"kb: error: argument --workers: {value!r}: must be at least 1\n"
+
+
+def test_a_list_of_blank_names_is_not_given(settings):
+    vocabulary = load_vocabulary(settings.corpus_dir)
+    for blank in ("", " , ", [""], [" ", ""], ("",)):
+        assert validate({"networks": blank, "topics": blank}, vocabulary) == {}, blank
+
+
+def test_an_edit_with_blank_names_keeps_the_confirmed_lists(settings):
+    kb = open_knowledge_base(settings)
+    sidecar = settings.corpus_dir / f"{D000}.txt.meta.json"
+    networks = json.loads(sidecar.read_text())["networks"]
+    update_metadata(kb, settings, D000, {"networks": [""], "title": "Neuer Titel"}, "carol")
+    stored = json.loads(sidecar.read_text())
+    assert (stored["networks"], stored["title"]) == (networks, "Neuer Titel")
+    assert list(kb.get(D000).networks) == networks
