@@ -56,7 +56,14 @@ def _load() -> str:
     return f"load average {one:.1f} (5 min {five:.1f}) on {os.cpu_count()} cores"
 
 
-def render(results: Sequence, commit: str, embedding: tuple[int, float] | None, split: str) -> str:
+def render(
+    results: Sequence,
+    commit: str,
+    embedding: tuple[int, float] | None,
+    split: str,
+    mixed=None,
+    seconds: float | None = None,
+) -> str:
     """The block: provenance, then one table of every figure issue 22 asks for, before and now."""
     from eval.run import OURS, OURS_NO_SEMANTIC
 
@@ -127,10 +134,7 @@ def render(results: Sequence, commit: str, embedding: tuple[int, float] | None, 
             f"| seeds success@3 / MRR, all kinds | seeds, not split | {int(row['n'])} |"
             f" {SEEDS_BEFORE[0]:.3f} / {SEEDS_BEFORE[1]:.3f} | {row['success@3']:.3f} / {row['MRR']:.3f} | | |"
         )
-    lines.append(
-        "| precision of the first page, real-archive queries | mixed archive | – | not measured |"
-        " not measured | | no judged queries yet |"
-    )
+    lines += _mixed_rows(mixed, half)
     if embedding is not None:
         docs, seconds = embedding
         rate = docs / seconds if seconds else 0.0
@@ -151,7 +155,46 @@ def render(results: Sequence, commit: str, embedding: tuple[int, float] | None, 
         " Wall-clock embedding rates depend on how much of the two shared cores others leave (the load"
         " above); `make bench-embedding` gives CPU-second figures.",
     ]
+    if mixed is not None:
+        done, total = mixed.embedded
+        lines += [
+            "",
+            f"Mixed archive (`eval/mixed.py`, {mixed.docs} documents: XQuAD paragraphs, LibreOffice pages in"
+            " four languages, council agendas, law sections, office files and PDFs): the first page's"
+            " precision is its on-topic results over the results shown (mean over queries with a page),"
+            " noise the share of the results shown that meaning alone found and that are off topic; within"
+            " = filtered to the query's language, across = to the other languages of its on-topic set, all"
+            f" = no filter. Half embedded: {done} of {total} documents with vectors, the rest waiting.",
+        ]
+    if seconds is not None:
+        lines += ["", f"This `make eval` took {seconds / 60:.1f} minutes (the load above)."]
     return "\n".join(lines)
+
+
+def _mixed_rows(mixed, half: str) -> list[str]:
+    """Precision of the first page and meaning's noise on the mixed archive, per scope (every kind)."""
+    if mixed is None:
+        return [
+            "| precision of the first page, real-archive queries | mixed archive | – | not measured |"
+            " not measured | | |"
+        ]
+    table = mixed.table()
+    out = []
+    for scope in ("all", "within", "across"):
+        row = table.get((scope, "all"))
+        if row is None:
+            continue
+        o, w, h = row["ours"], row["−sem"], row["half"]
+        n = int(o["n"])
+        out.append(
+            f"| precision of the first page, {scope} (words alone; half embedded) | mixed archive, {half} |"
+            f" {n} | not measured | {o['precision']:.3f} ({w['precision']:.3f}; {h['precision']:.3f}) | | |"
+        )
+        out.append(
+            f"| first-page results by meaning only and off topic, {scope} (half embedded) | mixed archive,"
+            f" {half} | {n} | not measured | {o['noise']:.3f} ({h['noise']:.3f}) | | |"
+        )
+    return out
 
 
 def write_block(page: Path, block_text: str) -> None:
