@@ -43,9 +43,11 @@ def read_sidecar(path: Path) -> dict[str, object]:
     if raw is None:
         return {}
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8-sig"))  # a byte-order mark (Windows editors) is no content
     except (UnicodeDecodeError, ValueError) as exc:
         raise IngestError(f"{meta}: the metadata file is not valid JSON: {exc}") from exc
+    except RecursionError:
+        raise IngestError(f"{meta}: the metadata file is not valid JSON: nested too deeply") from None
     if not isinstance(data, dict):
         raise IngestError(f"{meta}: the metadata file must hold a JSON object")
     return data

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import TYPE_CHECKING
 
 import yaml
@@ -25,6 +26,11 @@ _ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.M)
 _SETEXT_HEADING = re.compile(r"^ {0,3}(\S[^\n]*)\n {0,3}(?:=+|-+)[ \t]*$", re.M)
 _FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1[^\n]*$", re.M | re.S)
 _DATE_KEYS = frozenset({"date", "created", "updated", "published", "modified"})
+#: dates written with day, month and year in numbers (ISO, and 31.12.2020)
+_NUMERIC_DATES = (
+    re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"),
+    re.compile(r"(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\.\s?(?P<year>\d{4})"),
+)
 
 #: libyaml's safe loader when PyYAML was built with it (about ten times faster), else the Python one.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -75,7 +81,7 @@ def split_front_matter(text: str, warnings: list[str]) -> tuple[dict[str, object
         return {}, text
     rest = text[match.end() :]
     try:
-        loaded = yaml.load(match.group(1), Loader=_SAFE_LOADER)
+        loaded = yaml.load(match.group(1), Loader=_loader(_SAFE_LOADER))
     except yaml.YAMLError as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         warnings.append(f"invalid front matter ignored: {reason}")
@@ -91,12 +97,46 @@ def split_front_matter(text: str, warnings: list[str]) -> tuple[dict[str, object
     return {str(k): _normalize_value(str(k), v) for k, v in loaded.items()}, rest
 
 
+@cache
+def _loader(base: type) -> type:
+    """The safe loader, except that a timestamp naming no day (2026-02-30) stays the text it is."""
+
+    class Loader(base):  # type: ignore[valid-type,misc]
+        pass
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+    return Loader
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:  # the whole front matter is not lost: the metadata check names the date
+        return loader.construct_scalar(node)
+
+
+def _impossible_date(value: object) -> bool:
+    """A date written with day, month and year in numbers that names no day (2026-02-30, 31.04.2020)."""
+    text = str(value).strip()
+    for form in _NUMERIC_DATES:
+        match = form.fullmatch(text)
+        if match:
+            try:
+                dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
+            except ValueError:
+                return True
+    return False
+
+
 def _normalize_value(key: str, value: object) -> object:
-    """Dates become ISO strings; a language becomes its primary subtag; other values stay as they are."""
+    """Dates become ISO strings; a language becomes its primary subtag; other values stay as they are.
+
+    An impossible date stays as it was typed, so that checking the confirmed metadata refuses it
+    (rather than a month or a year made of it)."""
     if isinstance(value, dt.date | dt.datetime):
         return normalize_date(value)
     if key.lower() in _DATE_KEYS and isinstance(value, str | int):
-        return normalize_date(value) or value
+        return value if _impossible_date(value) else normalize_date(value) or value
     if key.lower() in {"language", "lang"} and isinstance(value, str):
         return normalize_language(value) or value
     if isinstance(value, list):  # one level: nested aliases ("billion laughs") are never walked

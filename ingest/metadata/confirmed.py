@@ -24,6 +24,7 @@ DATE_FORMS = (
     "31 december 2020; December 31, 2020; Dezember 2020"
 )
 FACETS = ("networks", "regions", "topics")
+MAX_TITLE_CHARS = 1000  # a confirmed title; derived ones are at most a few hundred
 FIELD_NAMES = {"networks": "network", "regions": "region", "topics": "topic"}
 LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")
 
@@ -150,9 +151,13 @@ def validate(metadata: Mapping[str, object], vocabulary: Vocabulary) -> dict[str
         if value is None or value == "" or value == [] or value == ():
             continue
         if key == "title":
+            if not isinstance(value, str | int | float) or isinstance(value, bool):
+                raise InvalidMetadata(f"title {_shown(value)} is not text")
             title = " ".join(str(value).split())
             if not title:
                 raise InvalidMetadata("title is empty")
+            if len(title) > MAX_TITLE_CHARS:
+                raise InvalidMetadata(f"title is {len(title):,} characters long; at most {MAX_TITLE_CHARS:,}")
             clean[key] = title
         elif key == "date":
             clean[key] = parse_date(value)

@@ -1,0 +1,74 @@
+"""Confirmed metadata as careless or hostile hands write it: impossible dates in front matter, titles of
+the wrong type or of half a megabyte, a sidecar saved with a byte-order mark or nested without end."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ingest.errors import IngestError
+from ingest.extractors import extract
+from ingest.metadata.confirmed import InvalidMetadata, validate
+from ingest.sidecar import read_sidecar
+from ingest.source import Source
+from kb.vocabulary import Vocabulary
+
+NOTE = "# Notiz\n\nProtokoll der Sitzung über Kunststoff und Ausbildung.\n"
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("2026-02-30", "2026-02-30"), ("'2026-02-30'", "2026-02-30"), ("31.04.2020", "31.04.2020")],
+)
+def test_an_impossible_date_in_front_matter_reaches_the_check_as_typed(typed, shown):
+    result = extract(Source("note.md", f"---\ntitle: Notiz\ndate: {typed}\n---\n{NOTE}".encode()))
+    assert result.confirmed == {"title": "Notiz", "date": shown}  # not a month made of it, not dropped
+    with pytest.raises(InvalidMetadata, match=rf"^date '{shown}' does not exist; accepted forms: "):
+        validate(result.confirmed, Vocabulary())
+
+
+def test_possible_dates_in_front_matter_are_still_iso_dates():
+    for typed, iso in (
+        ("2020-02-29", "2020-02-29"),
+        ("2020-01-01T10:00:00", "2020-01-01"),
+        ("3.7.2023", "2023-07-03"),
+    ):
+        result = extract(Source("note.md", f"---\ndate: {typed}\n---\n{NOTE}".encode()))
+        assert result.confirmed == {"date": iso}, typed
+
+
+def test_kb_ingest_fails_a_note_whose_front_matter_names_a_day_that_does_not_exist(run_cli, settings):
+    (settings.corpus_dir / "note.md").write_text(f"---\ndate: 2026-02-30\nnetworks: [DIMA]\n---\n{NOTE}")
+    result = run_cli("ingest", "--json", "--no-embed", settings.corpus_dir / "note.md")
+    assert (result.code, result.json["status"]) == (1, "failed")
+    assert result.json["message"].startswith("note.md: front matter: date '2026-02-30' does not exist")
+
+
+@pytest.mark.parametrize("title", [["a", "b"], {"x": 1}, True])
+def test_a_title_that_is_not_text_is_refused(title):
+    with pytest.raises(InvalidMetadata, match=r"^title .* is not text$"):
+        validate({"title": title}, Vocabulary())
+
+
+def test_a_title_of_half_a_megabyte_is_refused_and_a_number_is_a_title():
+    with pytest.raises(InvalidMetadata, match=r"^title is 500,000 characters long; at most 1,000$"):
+        validate({"title": "T" * 500_000}, Vocabulary())
+    assert validate({"title": 2020}, Vocabulary()) == {"title": "2020"}
+
+
+def test_a_sidecar_saved_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("x")
+    (tmp_path / "a.txt.meta.json").write_bytes(b"\xef\xbb\xbf" + json.dumps({"title": "Müller"}).encode())
+    assert read_sidecar(path) == {"title": "Müller"}
+
+
+def test_a_sidecar_nested_without_end_is_named_in_one_line(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("x")
+    (tmp_path / "a.txt.meta.json").write_bytes(b'{"x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    with pytest.raises(
+        IngestError, match=r"a\.txt\.meta\.json: the metadata file is not valid JSON: nested too deeply$"
+    ):
+        read_sidecar(path)
