@@ -92,7 +92,7 @@ REGISTRY: tuple[Setting, ...] = (
     Setting(
         "KB_CACHE_DIR",
         "`~/.cache/network-kb`",
-        "where the compound lexicon and the embedding model's ONNX graph are cached (rebuilt when absent)",
+        "where the word lists (compound lexicon, common words) and the embedding model's ONNX graph are cached (rebuilt when absent)",
     ),
     Setting(
         "KB_EMBED_RUNTIME",
