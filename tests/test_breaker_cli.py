@@ -71,3 +71,40 @@ def test_an_edit_with_blank_names_keeps_the_confirmed_lists(settings):
     stored = json.loads(sidecar.read_text())
     assert (stored["networks"], stored["title"]) == (networks, "Neuer Titel")
     assert list(kb.get(D000).networks) == networks
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--port", "99999"], "argument --port: '99999': a port is 1 to 65535"),
+        (["--port", "-1"], "argument --port: '-1': a port is 1 to 65535"),
+        (["--address", "8.8.8.8"], "cannot serve on '8.8.8.8' port "),  # not this machine's
+        (["--address", "ü.."], "cannot serve on 'ü..' port "),  # no name at all (IDNA, no DNS asked)
+    ],
+)
+def test_serve_on_an_address_or_port_it_cannot_listen_on_is_one_line(run_kb, options, said):
+    result = run_kb("serve", *options)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith(f"kb: error: {said}") and result.err.count("\n") == 1, result.err
+
+
+def test_serve_on_a_port_in_use_is_one_line(run_kb):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_kb("serve", "--port", port)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == f"kb: error: cannot serve on '127.0.0.1' port {port}: address already in use\n"
+
+
+def test_coordinator_commands_answer_json_with_json_and_an_unknown_name_on_stderr(run_cli, settings):
+    added = run_cli("coordinator", "add", "bob", "--json", "--password-stdin", stdin="longenough-pw\n")
+    assert added.code == 0
+    assert added.json == {"name": "bob", "status": "added", "secrets_file": str(settings.secrets_file)}
+    removed = run_cli("coordinator", "remove", "bob", "--json")
+    assert (removed.code, removed.json) == (0, {"name": "bob", "status": "removed"})
+    again = run_cli("coordinator", "remove", "bob", "--json")
+    assert (again.code, again.out, again.err) == (1, "", "kb: error: no coordinator named 'bob'\n")

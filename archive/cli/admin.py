@@ -5,12 +5,14 @@ from __future__ import annotations
 import getpass
 import importlib.util
 import os
+import socket
 import sys
 from pathlib import Path
 
 from archive.cli.output import emit
 from archive.cli.parser import UsageError
 from archive.cli.reading import open_kb
+from kb.errors import KBError
 from kb.settings import Settings
 
 
@@ -22,7 +24,23 @@ def _served_app() -> Path:
     return Path(spec.origin).resolve().with_name("asgi.py")
 
 
+def _can_listen(address: str, port: int) -> None:
+    """Refuse in one line an address or port the app could not listen on (Streamlit's own failure is a
+    traceback once the app starts): bound for a moment here, then released."""
+    if not 1 <= port <= 65535:  # $PORT, read without the option's check
+        raise UsageError(f"port {port}: a port is 1 to 65535")
+    try:
+        family, kind, proto, _, where = socket.getaddrinfo(address, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(where)
+    except (OSError, UnicodeError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise UsageError(f"cannot serve on {address!r} port {port}: {reason.lower()}") from None
+
+
 def cmd_serve(args, settings: Settings) -> int:
+    _can_listen(args.address, args.port)
     open_kb(settings)  # index the corpus before the first page is served
     env = {**os.environ, "KB_INDEX_DIR": str(settings.index_dir), "KB_CORPUS_DIR": str(settings.corpus_dir)}
     cmd = [
@@ -58,9 +76,10 @@ def cmd_coordinator(args, settings: Settings) -> int:
     if not args.name:
         raise UsageError(f"coordinator {args.action} needs a NAME")
     if args.action == "remove":
-        removed = remove_coordinator(settings.secrets_file, args.name)
-        print("removed (their sessions end)" if removed else f"no coordinator named {args.name}")
-        return 0 if removed else 1
+        if not remove_coordinator(settings.secrets_file, args.name):
+            raise KBError(f"no coordinator named {args.name!r}")
+        emit({"name": args.name, "status": "removed"}) if args.json else print("removed (their sessions end)")
+        return 0
     if args.password_stdin or not sys.stdin.isatty():
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -71,7 +90,10 @@ def cmd_coordinator(args, settings: Settings) -> int:
         add_coordinator(settings.secrets_file, args.name, password)
     except AuthError as exc:
         raise UsageError(str(exc)) from exc
-    print(f"coordinator {args.name} can now sign in (hash stored in {settings.secrets_file})")
+    if args.json:
+        emit({"name": args.name, "status": "added", "secrets_file": str(settings.secrets_file)})
+    else:
+        print(f"coordinator {args.name} can now sign in (hash stored in {settings.secrets_file})")
     return 0
 
 

@@ -38,6 +38,17 @@ def count_arg(text: str) -> int:
     return value
 
 
+def port_arg(text: str) -> int:
+    """A TCP port: 1 to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: a port is 1 to 65535")
+    return value
+
+
 def value_arg(text: str) -> str:
     """A metadata value: an empty one is refused (it would change nothing, or drop a confirmed list)."""
     if not text.strip():
@@ -193,7 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     _metadata_options(p)
 
     p = sub.add_parser("serve", parents=[shared], help="index the corpus if needed and serve the app")
-    p.add_argument("--port", type=int, default=env_int("PORT", 8501), help="port (default: $PORT or 8501)")
+    p.add_argument(
+        "--port", type=port_arg, default=env_int("PORT", 8501), help="port (default: $PORT or 8501)"
+    )
     p.add_argument("--address", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
 
     p = sub.add_parser("coordinator", parents=[shared], help="manage coordinator sign-ins")
