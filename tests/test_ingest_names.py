@@ -8,6 +8,7 @@ Names that once made one id: report.docx/.pptx/.xlsx, Müller/Möller, Måde/Mø
 from __future__ import annotations
 
 import dataclasses
+import os
 import unicodedata
 from pathlib import Path
 
@@ -132,6 +133,19 @@ def test_a_name_reached_twice_through_overlapping_paths_is_read_once(kb, setting
     outcomes = ingest(kb, settings, [settings.corpus_dir, settings.corpus_dir / "documents"])
     assert len(outcomes) == 5
     assert {o.status for o in outcomes} == {"indexed"}
+
+
+def test_a_link_and_a_fifo_in_a_folder_given_twice_are_one_line_each(kb, settings, tmp_path):
+    folder = settings.corpus_dir / "documents"
+    (folder / "link.txt").symlink_to("/etc/hostname")
+    os.mkfifo(folder / "pipe")
+    given = [folder, folder, folder / "." / ".." / "documents", folder / "link.txt"]
+    outcomes = ingest(kb, settings, given)
+    assert sorted(o.source for o in outcomes if o.status == "skipped") == [
+        "documents/link.txt",
+        "documents/pipe",
+    ]
+    assert len(outcomes) == 7  # five documents, the link and the FIFO, each once
 
 
 # -- an id that changed: nothing lost ------------------------------------------------------------------
