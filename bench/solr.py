@@ -56,7 +56,9 @@ def solr_cloud(base: Path, collection: str, log=print) -> Iterator[dict[str, str
         cloud.upload_configset()
         cloud.create_collection(collection)
         urls = ",".join(cloud.url(i) for i in range(len(cloud.solr)))
-        log(f"solr: started ZooKeeper + {len(cloud.solr)} nodes ({urls}), collection {collection} (2 × 2)")
+        log(
+            f"solr: started ZooKeeper + {len(cloud.solr)} nodes ({urls}), collection {collection} (2 × 2 TLOG)"
+        )
         yield {"KB_ENGINE": "solr", "KB_SOLR_URL": urls, "KB_SOLR_COLLECTION": collection}
     finally:
         cloud.stop()
@@ -71,13 +73,14 @@ def _ensure_collection(url: str, collection: str, log) -> None:
     status = call({"action": "CLUSTERSTATUS"})["cluster"]
     if collection in (status.get("collections") or {}) or collection in (status.get("aliases") or {}):
         return
-    log(f"solr: creating collection {collection} from the configset network-kb (2 shards × 2 replicas)")
+    log(f"solr: creating collection {collection} from the configset network-kb (2 shards × 2 TLOG replicas)")
     call(
         {
             "action": "CREATE",
             "name": collection,
             "numShards": 2,
-            "replicationFactor": 2,
+            "nrtReplicas": 0,
+            "tlogReplicas": 2,  # the leader analyses, the other replica copies its segments
             "collection.configName": "network-kb",
             "waitForFinalState": "true",
         }

@@ -53,6 +53,9 @@ MAX_SECONDS = int(os.environ.get("KB_SOLR_MAX_SECONDS", "900"))
 ZK_CLIENT_TIMEOUT_MS = 5000
 ZK_TICK_MS = 500  # sessions may be 2..20 ticks long: 1..10 s
 SOLR_HEAP = os.environ.get("KB_SOLR_HEAP", "512m")
+#: The replicas of each shard: TLOG, as docs/solr.md advises (the leader analyses a document, the other
+#: replicas log it and copy the leader's segments; any of them can become leader), or "nrt".
+REPLICA_TYPE = os.environ.get("KB_SOLR_REPLICA_TYPE", "tlog")
 JVM_OPTIONS = ("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-Xss512k")
 
 
@@ -325,7 +328,12 @@ class SolrCloud:
         )
 
     def create_collection(
-        self, name: str = COLLECTION, config: str = CONFIG_NAME, shards: int = 2, replicas: int = 2
+        self,
+        name: str = COLLECTION,
+        config: str = CONFIG_NAME,
+        shards: int = 2,
+        replicas: int = 2,
+        replica_type: str = REPLICA_TYPE,
     ) -> None:
         started = time.monotonic()
         self.request(
@@ -334,7 +342,7 @@ class SolrCloud:
                 "action": "CREATE",
                 "name": name,
                 "numShards": shards,
-                "replicationFactor": replicas,
+                **replica_counts_of(replica_type, replicas),
                 "collection.configName": config,
                 "waitForFinalState": "true",
             },
@@ -417,8 +425,12 @@ class SolrCloud:
     def select(
         self, params: Mapping | Iterable[tuple[str, object]], collection: str = COLLECTION, **kw
     ) -> dict:
-        """A search, sent as a form POST (long kNN vectors fit)."""
+        """A search, sent as a form POST (long kNN vectors fit), answered by the shard leaders as the
+        backend's are: a TLOG replica that is not its shard's leader sees a commit only once it has
+        copied the leader's new segments (within half the autoCommit time)."""
         items = list(params.items() if isinstance(params, Mapping) else params)
+        if not any(k in ("shards.preference", "distrib") for k, _ in items):
+            items.append(("shards.preference", "replica.leader:true"))
         items.append(("wt", "json"))
         body = urllib.parse.urlencode(items).encode()
         return self.request(
@@ -452,6 +464,14 @@ def solr_fields(document, vector=None) -> dict:
     if vector is not None:
         fields["vec"] = [float(x) for x in vector]
     return fields
+
+
+def replica_counts_of(replica_type: str, replicas: int) -> dict[str, int]:
+    """The CREATE parameters for `replicas` replicas of a shard, all of one type (nrt or tlog)."""
+    if replica_type not in ("nrt", "tlog"):
+        raise ValueError(f"KB_SOLR_REPLICA_TYPE={replica_type!r}: nrt or tlog")
+    tlog = replicas if replica_type == "tlog" else 0
+    return {"nrtReplicas": replicas - tlog, "tlogReplicas": tlog}
 
 
 def java_and_maven_message() -> str | None:

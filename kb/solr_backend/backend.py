@@ -55,8 +55,9 @@ log = logging.getLogger(__name__)
 
 LANGUAGES = ("de", "da", "nl", "en")
 DEFAULT_COLLECTION = "network-kb"
-#: Documents per /update request.
-BATCH = 500
+#: Documents per /update request, and the requests in flight at a time while writing many.
+BATCH = 250
+WRITERS = 3
 #: Documents fetched per request while listing the live ones (cursorMark).
 PAGE = 2000
 #: The marker a rebuild leaves in its folder: the collection it fills.
@@ -435,7 +436,10 @@ class SolrBackend:
                 plan, query, answer, relaxed = loose, loose_query, loose_answer, True
         meant = None
         if embedding is not None:
-            meant = self._with_meaning(embedding.result(), query, request, fq, page, size, relaxed, plan)
+            meant = self._with_meaning(
+                embedding.result(), query, request, fq, page, size, relaxed, plan, frequencies
+            )
+            relaxed = relaxed and meant is not None and meant[0] > 0  # the banner only when words found some
         if meant is not None:
             total, hits, facets = meant
         elif answer is None:  # nothing can match: the facets still show the selection
@@ -454,12 +458,36 @@ class SolrBackend:
             total=total,
             hits=hits,
             facets=self.facets(facets, request, language),
-            suggestion=None,
+            suggestion=self.suggest(text, plan, request, fq, frequencies, total) if plan else None,
             expansions=plan.expansions if plan else (),
             relaxed=relaxed,
             meaning=meant is not None,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )
+
+    def _any_present(self, words: Iterable[str], frequencies: dict[str, int] | None) -> bool:
+        """Whether a query word is in the collection as typed or folded, or as a stem in a language of
+        the documents (kb/suggest.py's `present`, as the Whoosh backend asks)."""
+        from kb import suggest
+        from kb.solr_backend.suggest import SolrWords
+
+        lookup = SolrWords(self, [], frequencies if frequencies is not None else {}, 0)
+        return any(suggest.present(lookup, w) for w in words)
+
+    def suggest(
+        self,
+        text: str,
+        plan: QueryPlan,
+        request: SearchRequest,
+        fq: list[str],
+        frequencies: dict[str, int],
+        total: int,
+    ) -> str | None:
+        """'Did you mean' (kb/suggest.py, as the Whoosh backend offers it)."""
+        from kb import suggest
+        from kb.solr_backend.suggest import SolrWords
+
+        return suggest.suggest(SolrWords(self, fq, frequencies, total), text, plan.words, request)
 
     def _with_meaning(
         self,
@@ -471,6 +499,7 @@ class SolrBackend:
         size: int,
         relaxed: bool,
         plan: QueryPlan | None = None,
+        frequencies: dict[str, int] | None = None,
     ) -> tuple[int, tuple[Hit, ...], dict] | None:
         """(total, hits, facets) with the meaning channel fused in, as kb/semantic/channel.py fuses it for
         Whoosh, over kNN answers instead of every document's score: meaning adds documents only when the
@@ -493,6 +522,11 @@ class SolrBackend:
         adds = request.expand and (
             stands_out(within) or stands_out(self.knn(vector, MEANING_POOL, []) if fq else within)
         )
+        if relaxed and not adds and plan is not None and not self._any_present(plan.words, frequencies):
+            # as the Whoosh backend (issue 22): no document has every word, no word is here as typed,
+            # folded or stemmed (what matched are guesses: typo variants, compound parts, cognates), and
+            # meaning finds nothing that stands out: nothing found (with did-you-mean), not noise
+            query = None
         pool = within if adds else (self.knn(vector, MEANING_POOL, [*fq, query]) if query else [])
         chosen = [
             pool[int(i)]["id"] for i in meaning_candidates(cosines(pool), np.ones(len(pool), dtype=bool))
@@ -650,6 +684,10 @@ class SolrBackend:
             *([("hl.q", marked)] if marked else []),
             ("hl", "true"),
             ("hl.method", "unified"),
+            # each word's offsets from its postings (storeOffsetsWithPositions), not a query Weight's
+            # matches per document: the highlighter's time a page 2-5 times less (docs/solr.md); a
+            # phrase's words are marked one by one
+            ("hl.weightMatches", "false"),
             ("hl.fl", "text," + ",".join(f"text_{lang}" for lang in LANGUAGES)),
             ("hl.requireFieldMatch", "true"),
             ("hl.snippets", snippets),
@@ -821,6 +859,58 @@ class SolrBackend:
 
     # -- writing ---------------------------------------------------------------------------------------
 
+    def _routes(self) -> list[tuple[int, int, str, str]]:
+        """The shard leaders to send new documents to directly, as a cloud client does: (lowest hash,
+        highest hash, node URL, core) per shard of the one collection written to, when every leader is
+        on a node of KB_SOLR_URL; else none (each node then forwards what is not its own shard's)."""
+        try:
+            collections, aliases = self._collections()
+        except EngineError:
+            return []
+        names = aliases.get(self.collection, [self.collection])
+        info = collections.get(names[0]) if len(names) == 1 else None
+        if not info or (info.get("router") or {}).get("name", "compositeId") != "compositeId":
+            return []
+        routes = []
+        for shard in info["shards"].values():
+            leader = next((r for r in shard["replicas"].values() if r.get("leader") == "true"), None)
+            if shard.get("state") != "active" or leader is None or "range" not in shard:
+                continue
+            base = leader.get("base_url", "").rstrip("/")
+            if base not in self.client.urls:
+                return []
+            low, high = (_signed(int(h, 16)) for h in shard["range"].split("-"))
+            routes.append((low, high, base, leader["core"]))
+        return routes
+
+    def _send(self, adds: list[dict], routes: list[tuple[int, int, str, str]]) -> None:
+        """Documents to their shards' leaders (one request per shard), or to the collection."""
+        if not routes or any("!" in d["id"] for d in adds):
+            self._update(adds, [], commit=False)
+            return
+        by_shard: dict[tuple[str, str], list[dict]] = {}
+        for d in adds:
+            h = murmur3_32(d["id"].encode("utf-8"))
+            route = next(((b, c) for lo, hi, b, c in routes if lo <= h <= hi), None)
+            by_shard.setdefault(route or ("", ""), []).append(d)
+        for (base, core), docs in by_shard.items():
+            if not base:
+                self._update(docs, [], commit=False)
+                continue
+            try:
+                body = (
+                    "{" + ",".join('"add":' + json.dumps({"doc": d}, ensure_ascii=False) for d in docs) + "}"
+                )
+                self.client.request(
+                    f"/{core}/update", body=body.encode("utf-8"), write=True, nodes=[base], deadline_s=5
+                )
+            except SolrHTTPError as exc:
+                if exc.status != 404:  # a bad document (404: the core moved)
+                    raise
+                self._update(docs, [], commit=False)
+            except EngineError:  # the leader's node went away: the collection's nodes route it
+                self._update(docs, [], commit=False)
+
     def _update(self, adds: list[dict], deletes: list[str], commit: bool) -> None:
         parts = []
         if deletes:
@@ -839,27 +929,44 @@ class SolrBackend:
         delete: Iterable[str] = (),
         procs: int = 1,  # noqa: ARG002
     ) -> tuple[int, dict[str, str]]:
-        """Deletes first, then the documents in batches of BATCH (one request each), then one commit.
-        A batch Solr refuses (a bad document) is sent again one document at a time, so that only the
-        bad ones are left out (each with Solr's reason)."""
+        """Deletes first, then the documents in batches of BATCH (one request each, WRITERS of them at a
+        time: Solr indexes each request in a thread of its own, so both nodes and both cores work while
+        the next batch is encoded and sent), then one commit. A batch Solr refuses (a bad document) is
+        sent again one document at a time, so that only the bad ones are left out (each with Solr's
+        reason). A batch that cannot be written at all (Solr unreachable) raises after the others end."""
         failed: dict[str, str] = {}
         deletes = list(dict.fromkeys(delete))
         items = list(docs.values())
-        written = 0
         if deletes:
             self._update([], deletes, commit=False)
-        for start in range(0, len(items), BATCH):
-            batch = items[start : start + BATCH]
+
+        routes = self._routes() if len(items) > BATCH else []
+
+        def send(batch: list[Document]) -> tuple[int, dict[str, str]]:
             try:
-                self._update([document_fields(d) for d in batch], [], commit=False)
-                written += len(batch)
+                self._send([document_fields(d) for d in batch], routes)
+                return len(batch), {}
             except SolrHTTPError:
+                done, refused = 0, {}
                 for d in batch:
                     try:
                         self._update([document_fields(d)], [], commit=False)
-                        written += 1
+                        done += 1
                     except SolrHTTPError as exc:
-                        failed[d.id] = f"{d.id}: Solr refused it: {exc.message}"
+                        refused[d.id] = f"{d.id}: Solr refused it: {exc.message}"
+                return done, refused
+
+        batches = [items[start : start + BATCH] for start in range(0, len(items), BATCH)]
+        written = 0
+        if len(batches) <= 1:
+            outcomes = [send(b) for b in batches]
+        else:
+            with ThreadPoolExecutor(min(WRITERS, len(batches)), thread_name_prefix="solr-write") as pool:
+                futures = [pool.submit(send, b) for b in batches]
+                outcomes = [f.result() for f in futures]
+        for done, refused in outcomes:
+            written += done
+            failed |= refused
         self.commit()
         with self._lock:
             self.vectors.forget([*deletes, *(d.id for d in items)])
@@ -933,14 +1040,25 @@ class SolrBackend:
         status = self.client.request("/admin/collections", {"action": "CLUSTERSTATUS", "collection": model})
         info = status["cluster"]["collections"][model]
         shards = len(info["shards"])
-        replicas = max(1, min(len(s["replicas"]) for s in info["shards"].values()))
+        # as many replicas of each type as the model's shards have (its fewest): NRT, TLOG, PULL
+        counts = {
+            kind: min(
+                sum(r.get("type", "NRT") == kind for r in s["replicas"].values())
+                for s in info["shards"].values()
+            )
+            for kind in ("NRT", "TLOG", "PULL")
+        }
+        if not counts["NRT"] and not counts["TLOG"]:
+            counts["NRT"] = 1
         self.client.request(
             "/admin/collections",
             {
                 "action": "CREATE",
                 "name": name,
                 "numShards": shards,
-                "replicationFactor": replicas,
+                "nrtReplicas": counts["NRT"],
+                "tlogReplicas": counts["TLOG"],
+                "pullReplicas": counts["PULL"],
                 "collection.configName": info["configName"],
                 "waitForFinalState": "true",
             },
@@ -996,6 +1114,37 @@ def _embedder() -> ThreadPoolExecutor:
     if _EMBEDDER is None:
         _EMBEDDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="solr-query-meaning")
     return _EMBEDDER
+
+
+def _signed(value: int) -> int:
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
+def murmur3_32(data: bytes, seed: int = 0) -> int:
+    """MurmurHash3 x86 32-bit as a signed int: the hash Solr's compositeId router gives an id (of its
+    UTF-8 bytes) to choose its shard."""
+    c1, c2, mask = 0xCC9E2D51, 0x1B873593, 0xFFFFFFFF
+    h = seed & mask
+    whole = len(data) - len(data) % 4
+    for i in range(0, whole, 4):
+        k = int.from_bytes(data[i : i + 4], "little")
+        k = (k * c1) & mask
+        k = ((k << 15) | (k >> 17)) & mask
+        h ^= (k * c2) & mask
+        h = ((h << 13) | (h >> 19)) & mask
+        h = (h * 5 + 0xE6546B64) & mask
+    k = int.from_bytes(data[whole:], "little") if len(data) > whole else 0
+    if k:
+        k = (k * c1) & mask
+        k = ((k << 15) | (k >> 17)) & mask
+        h ^= (k * c2) & mask
+    h ^= len(data)
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & mask
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & mask
+    h ^= h >> 16
+    return _signed(h)
 
 
 def _running(pid: int) -> bool:
