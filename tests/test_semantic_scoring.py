@@ -108,3 +108,32 @@ def test_fusion_keeps_every_word_matched_first_and_lets_meaning_pass_most_of_the
     assert strict == [2, 1, 3, 4]
     relaxed = [doc for doc, _ in fuse(lexical, meaning, strict=False, limit=10)]
     assert relaxed == [2, 3, 1, 4]
+
+
+def test_a_relaxed_match_weighs_by_the_share_of_the_querys_word_weight_it_holds() -> None:
+    """After "most of the words", a document holding every rare word of the query (all but "the",
+    which is in most documents and weighs nothing) keeps its place above meaning's first hit; one that
+    shares only a common word with the query weighs what any relaxed match weighed before."""
+    from kb.semantic.channel import WEIGHT_RELAXED, WEIGHT_STRICT, coverage, fuse, relaxed_weight
+
+    size = 10
+    the = np.ones(size, dtype=bool)  # in every document: no weight
+    rare = np.zeros(size, dtype=bool)
+    rare[[1, 5]] = True
+    common = np.zeros(size, dtype=bool)
+    common[[1, 2, 4, 6]] = True
+    share = coverage([the, rare, common], [1, 2, 4, 5], size)
+    assert share[1] == pytest.approx(1.0)
+    assert share[2] == pytest.approx(share[4])
+    assert 0.0 < share[4] < share[5] < 1.0
+    assert coverage([the], [1, 2], size) == {}  # nothing weighs: no shares, the old weight
+    assert relaxed_weight(1.0) == pytest.approx(WEIGHT_STRICT)
+    assert relaxed_weight(0.0) == pytest.approx(WEIGHT_RELAXED)
+    assert WEIGHT_RELAXED < relaxed_weight(share[4]) < relaxed_weight(share[5]) < WEIGHT_STRICT
+
+    lexical = [(1, 9.0), (2, 8.0), (4, 7.0)]
+    meaning = np.array([3, 2])
+    covered = {1: 1.0, 2: 0.0, 4: 0.0}
+    assert [d for d, _ in fuse(lexical, meaning, strict=False, limit=10, covered=covered)] == [2, 1, 3, 4]
+    plain = [d for d, _ in fuse(lexical, meaning, strict=False, limit=10)]
+    assert plain == [d for d, _ in fuse(lexical, meaning, strict=False, limit=10, covered={})] == [2, 3, 1, 4]

@@ -42,6 +42,11 @@ BRIDGES = 1  # documents bridging a language filter: the best by words outside i
 BRIDGE_WEIGHT = 1.0  # a bridge's cosine counts as much as the query's (0.5–1.5 alike on the tuning half)
 BRIDGE_POOL = 100  # the documents best by the query's meaning that a bridge re-scores
 LEXICAL_DEPTH = 100  # lexical ranks fused (later matches keep their lexical order after them)
+#: In the "most of the words" search a match weighs WEIGHT_RELAXED + (WEIGHT_STRICT − WEIGHT_RELAXED) ×
+#: coverage ** COVERAGE_POWER, coverage being the share of the query's word weight (idf) it holds (see
+#: `coverage`): a paragraph with every rare word of a question but "what", "hieß" weighs nearly as
+#: much as a match of every word, one sharing a name or a number with it next to nothing.
+COVERAGE_POWER = 2.0
 EXACT_ROWS = 300_000  # rows kept as float32 in memory (460 MB at most): one product scores them
 REDUCED_DIM = 128  # above that: a first pass over the rows projected to this many dimensions ...
 CANDIDATE_ROWS = 4096  # ... then the best rows of that pass (this many, or a twentieth of the rows if
@@ -255,14 +260,45 @@ def bridged_candidates(own: np.ndarray, bridged: np.ndarray, scope: np.ndarray) 
     return chosen[np.lexsort((chosen, -bridged[chosen]))][:MEANING_DEPTH]
 
 
+def coverage(words: list[np.ndarray], docs: list[int], size: int) -> dict[int, float]:
+    """Of each document, the share of the query's word weight it holds: words[i] is the i-th word's
+    match mask (over `size` live documents), a word weighs its Robertson idf (a word in half the
+    documents or more weighs nothing: "the", "der", "what"); {} when no word weighs anything."""
+    if not words or not docs:
+        return {}
+    idf = []
+    for mask in words:
+        df = int(mask.sum())
+        idf.append(max(0.0, float(np.log((size - df + 0.5) / (df + 0.5)))))
+    total = sum(idf)
+    if total <= 0:
+        return {}
+    at = np.asarray(docs, dtype=np.int64)
+    held = sum(w * mask[at].astype(np.float64) for w, mask in zip(idf, words, strict=True) if w > 0)
+    return {d: float(c) / total for d, c in zip(docs, np.atleast_1d(held), strict=True)}
+
+
+def relaxed_weight(share: float) -> float:
+    """The weight of a "most of the words" match holding `share` of the query's word weight."""
+    return WEIGHT_RELAXED + (WEIGHT_STRICT - WEIGHT_RELAXED) * min(1.0, max(0.0, share)) ** COVERAGE_POWER
+
+
 def fuse(
-    lexical: list[tuple[int, float]], meaning: np.ndarray, strict: bool, limit: int
+    lexical: list[tuple[int, float]],
+    meaning: np.ndarray,
+    strict: bool,
+    limit: int,
+    covered: dict[int, float] | None = None,
 ) -> list[tuple[int, float]]:
-    """Weighted RRF of the lexical ranking (doc, score) and the meaning ranking (docs, best first)."""
+    """Weighted RRF of the lexical ranking (doc, score) and the meaning ranking (docs, best first).
+
+    covered: for a relaxed ("most of the words") ranking, each document's share of the query's word
+    weight (`coverage`); its weight is then `relaxed_weight` of that share (without it, WEIGHT_RELAXED)."""
     weight = WEIGHT_STRICT if strict else WEIGHT_RELAXED
     fused: dict[int, float] = {}
     for rank, (doc, _) in enumerate(lexical[:LEXICAL_DEPTH], start=1):
-        fused[doc] = weight / (RRF_K + rank)
+        w = relaxed_weight(covered.get(doc, 0.0)) if covered and not strict else weight
+        fused[doc] = w / (RRF_K + rank)
     for rank, doc in enumerate(meaning.tolist(), start=1):
         fused[doc] = fused.get(doc, 0.0) + WEIGHT_MEANING / (RRF_K + rank)
     order = sorted(fused.items(), key=lambda item: (-item[1], item[0]))

@@ -22,6 +22,7 @@ from kb.semantic.channel import (
     SessionMeaning,
     bridged_candidates,
     confident,
+    coverage,
     fuse,
     meaning_candidates,
 )
@@ -171,8 +172,9 @@ class SearchSession:
         lexical, meant = matched, None
         if meaning_scores is not None and ranked is not None:
             bridges = self._bridges(strict_plan, strict_matched, masks, request)
+            covered = self._coverage(plan, ranked, allowed) if relaxed else None
             matched, ranked, meant = self._with_meaning(
-                meaning_scores, matched, allowed, ranked, request, relaxed, bridges
+                meaning_scores, matched, allowed, ranked, request, relaxed, bridges, covered
             )
             ranked = ranked[: page * size]
         final = matched & allowed if allowed is not None else matched
@@ -219,8 +221,33 @@ class SearchSession:
             return []
         return [d for d, _ in self.engine.run(plan.query, outside, BRIDGES)[1]]
 
+    def _coverage(
+        self, plan: PreparedQuery, ranked: list[tuple[int, float]], allowed: np.ndarray | None
+    ) -> dict[int, float]:
+        """Of the words' first LEXICAL_DEPTH documents of a relaxed search, the share of the query's word
+        weight each holds (kb.semantic.channel.coverage), a word weighing its idf within the filters:
+        each word of the "most of the words" OR is evaluated alone (its postings are cached by the
+        search just run)."""
+        q = plan.plan.query
+        if isinstance(q, P.AndMaybe):  # the words, and the whole text as a phrase bonus
+            q = q.required
+        words = q.items if isinstance(q, P.Or) else ()
+        if len(words) < 2 or any(w.kind != P.WORD for w in words):
+            return {}
+        scope = self.table.live & allowed if allowed is not None else self.table.live
+        words = [self.engine.evaluate(self.prepare(w)).mask & scope for w in words]
+        return coverage(words, [d for d, _ in ranked[:LEXICAL_DEPTH]], int(scope.sum()))
+
     def _with_meaning(
-        self, scores, matched, allowed, ranked, request: SearchRequest, relaxed: bool, bridges: list[int]
+        self,
+        scores,
+        matched,
+        allowed,
+        ranked,
+        request: SearchRequest,
+        relaxed: bool,
+        bridges: list[int],
+        covered: dict[int, float] | None = None,
     ):
         """(matches with the meaning candidates, the fused ranking, the mask of meaning candidates).
 
@@ -237,7 +264,7 @@ class SearchSession:
         meant[chosen] = True
         if allowed is not None:  # the facets count meaning candidates outside the filters too
             meant[meaning_candidates(scores, scope)] = True
-        fused = fuse(ranked, chosen, strict=not relaxed, limit=len(ranked) + len(chosen))
+        fused = fuse(ranked, chosen, strict=not relaxed, limit=len(ranked) + len(chosen), covered=covered)
         return matched | meant, fused, meant
 
     def _confident(self, scores: np.ndarray, allowed: np.ndarray | None, request: SearchRequest) -> bool:
