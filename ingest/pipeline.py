@@ -148,6 +148,8 @@ def run(
         report(Outcome(label, "failed", doc_id, message, revises=True))
 
     jobs: list[_Job] = []
+    # files with the same bytes as a file of this batch not read yet: its outcome decides theirs
+    twins_of: dict[str, list[tuple[str, str, bool]]] = {}  # its id → (shown, own id, imported)
     seen_ids: dict[str, tuple[str, Path]] = {}  # id → the label and the file that has it
     by_source = {src: i for i, (_, src) in known.items()}
     refused_paths: set[Path] = set()  # a link or FIFO reached twice (a folder given twice) is one line
@@ -202,8 +204,12 @@ def run(
             twin = None if twin == former else twin
         if twin and twin != doc_id:
             shown, note = (str(path), " (not imported)") if target is not None else (label, "")
+            if twin in twins_of:  # its twin is read below: a twin that fails indexes nothing
+                twins_of[twin].append((shown, doc_id, target is not None))
+                continue
             report(Outcome(shown, "duplicate", twin, f"{shown}: the same bytes as document {twin}{note}"))
             continue
+        twins_of[doc_id] = []
         by_content[content] = doc_id
         jobs.append(_Job(path, label, doc_id, checksum, old is not None, target))
 
@@ -230,13 +236,23 @@ def run(
                 superseded.append(replaces[job.id])
                 note = f"{note} (replaces {replaces[job.id]})".lstrip()
             report(Outcome(job.label, "updated" if job.existed else "indexed", job.id, note))
-        elif job.target is not None:  # an outside file that is refused is not imported
-            status, message = result
-            message = message.replace(job.label, str(job.path), 1)
-            report(Outcome(str(job.path), status, None, f"{message} (not imported)"))
+            for shown, _, imported in twins_of.pop(job.id, ()):
+                note = " (not imported)" if imported else ""
+                report(
+                    Outcome(shown, "duplicate", job.id, f"{shown}: the same bytes as document {job.id}{note}")
+                )
         else:
             status, message = result
-            report(Outcome(job.label, status, job.id, message))
+            first = job.label
+            if job.target is not None:  # an outside file that is refused is not imported
+                first = str(job.path)
+                message = message.replace(job.label, first, 1) + " (not imported)"
+            report(Outcome(first, status, None if job.target is not None else job.id, message))
+            reason = message.removeprefix(f"{first}: ").removesuffix(" (not imported)")
+            for shown, own_id, imported in twins_of.pop(job.id, ()):
+                note = " (not imported)" if imported else ""
+                said = f"{shown}: {reason} (the same bytes as {first}){note}"
+                report(Outcome(shown, status, None if imported else own_id, said))
         if len(pending) >= COMMIT_EVERY or pending_chars >= COMMIT_CHARS:
             delete = _unclaimed(superseded, seen_ids)
             written += kb.write(pending, delete=delete, procs=write_procs, on_failure=refused)

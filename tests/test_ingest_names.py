@@ -148,6 +148,27 @@ def test_a_link_and_a_fifo_in_a_folder_given_twice_are_one_line_each(kb, setting
     assert len(outcomes) == 7  # five documents, the link and the FIFO, each once
 
 
+def test_a_duplicate_always_names_a_document_the_archive_holds(kb, settings, tmp_path):
+    folder = tmp_path / "mappe"
+    folder.mkdir()
+    for name in ("a-leer.docx", "b-leer.pdf", "c-leer.txt"):  # the first copy fails: so do its twins
+        (folder / name).write_bytes(b"")
+    good = "Protokoll der Sitzung über Kunststoff und Ausbildung im Netzwerk.\n"
+    for name in ("d-gut.txt", "e-kopie.txt"):
+        (folder / name).write_text(good, encoding="utf-8")
+    (settings.corpus_dir / "documents" / "leer.txt").write_bytes(b"")  # in the corpus as well
+    (settings.corpus_dir / "documents" / "leer2.md").write_bytes(b"")
+    outcomes = {Path(o.source).name: o for o in ingest(kb, settings, [folder, settings.corpus_dir])}
+    for o in outcomes.values():
+        if o.status == "duplicate":
+            assert kb.get(o.id).id == o.id, o  # never a file that failed
+    for name in ("b-leer.pdf", "c-leer.txt", "leer2.md"):
+        assert outcomes[name].status == "failed", outcomes[name]
+        assert "empty file (0 bytes) (the same bytes as " in outcomes[name].message
+    assert outcomes["e-kopie.txt"].status == "duplicate"
+    assert outcomes["e-kopie.txt"].id == outcomes["d-gut.txt"].id
+
+
 # -- an id that changed: nothing lost ------------------------------------------------------------------
 
 
