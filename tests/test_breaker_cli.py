@@ -4,6 +4,7 @@ below one. Each is one line and exit 2, and nothing is imported, stored or chang
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -108,3 +109,33 @@ def test_coordinator_commands_answer_json_with_json_and_an_unknown_name_on_stder
     assert (removed.code, removed.json) == (0, {"name": "bob", "status": "removed"})
     again = run_cli("coordinator", "remove", "bob", "--json")
     assert (again.code, again.out, again.err) == (1, "", "kb: error: no coordinator named 'bob'\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["show", "\udcff"], "id '\\xff'"),
+        (["remove", "\udcff"], "id '\\xff'"),
+        (["edit", D000, "--title", "M\udcfcller"], "--title 'M\\xfcller'"),
+        (["search", "--network", "\udcff"], "--network '\\xff'"),
+        (["search", "--json", "M\udcfcller"], "query 'M\\xfcller'"),
+    ],
+)
+def test_a_typed_value_that_is_not_utf8_is_one_line(run_cli, settings, args, said):
+    """A terminal set to Latin-1 sends ü as the byte 0xfc: Python reads it as a lone surrogate."""
+    before = _files(settings.corpus_dir)
+    result = run_cli(*args)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == f"kb: error: {said} is not UTF-8 text (is the terminal set to UTF-8?)\n"
+    assert _files(settings.corpus_dir) == before
+
+
+def test_json_lines_stay_utf8_for_a_file_name_that_is_not(run_cli, tmp_path):
+    folder = tmp_path / "mappe"
+    folder.mkdir()
+    name = os.fsdecode(b"caf\xe9.txt")  # a Latin-1 name on a UTF-8 file system
+    (folder / name).write_text("Protokoll der Sitzung über Kunststoff im Netzwerk.\n", encoding="utf-8")
+    result = run_cli("ingest", "--json", "--no-embed", folder)
+    line = json.loads(result.out.encode("utf-8").decode("utf-8"))  # strict: no lone surrogate written
+    assert (result.code, line["status"]) == (0, "indexed")
+    assert line["message"] == f"imported from {folder / name}"  # the name's bytes come back

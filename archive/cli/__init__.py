@@ -48,6 +48,30 @@ def _error(message: object) -> None:
     print(f"kb: error: {text}", file=sys.stderr)
 
 
+#: the options that name files or folders: their bytes may be anything the file system holds
+_PATH_OPTIONS = frozenset({"index", "corpus", "paths", "files"})
+
+
+def _text_only(parser, args) -> None:
+    """Refuse a typed value that is not UTF-8 text (bytes from a terminal set to another encoding): an
+    id, a query, a title or a name is stored and shown as text."""
+    command = next(a for a in parser._actions if a.dest == "command").choices[args.command]
+    names = {a.dest: (a.option_strings or [a.dest])[0] for a in command._actions}
+    for dest, value in vars(args).items():
+        if dest in _PATH_OPTIONS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    shown = item.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+                    name = names.get(dest, dest)
+                    raise UsageError(
+                        f"{name} '{shown}' is not UTF-8 text (is the terminal set to UTF-8?)"
+                    ) from None
+
+
 def _log_level() -> str:
     level = (env("KB_LOG_LEVEL") or "WARNING").upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
@@ -58,7 +82,9 @@ def _log_level() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         logging.basicConfig(level=_log_level(), format="%(levelname)s %(name)s: %(message)s")
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        _text_only(parser, args)
         settings = load_settings(args.index, args.corpus)
         code = COMMANDS[args.command](args, settings)
         sys.stdout.flush()  # inside the try: a closed pipe shows here for short outputs

@@ -83,7 +83,10 @@ def outcome_json(o: Outcome) -> dict:
 
 
 def emit(obj) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    """One JSON object a line, always UTF-8: a file name's bytes that are not (caf\xe9.txt) are written
+    as JSON's \\udcXX escapes of the surrogates Python reads them as (json.loads gives them back)."""
+    line = json.dumps(obj, ensure_ascii=False)
+    sys.stdout.write(line.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
     sys.stdout.flush()
 
 
