@@ -137,3 +137,22 @@ def test_a_relaxed_match_weighs_by_the_share_of_the_querys_word_weight_it_holds(
     assert [d for d, _ in fuse(lexical, meaning, strict=False, limit=10, covered=covered)] == [2, 1, 3, 4]
     plain = [d for d, _ in fuse(lexical, meaning, strict=False, limit=10)]
     assert plain == [d for d, _ in fuse(lexical, meaning, strict=False, limit=10, covered={})] == [2, 3, 1, 4]
+
+
+def test_after_every_word_matched_meaning_adds_only_what_is_as_near_as_the_words_first_hit() -> None:
+    """A title typed as it is finds its page: documents meaning alone found further from the query than
+    that page (less WORDS_FLOOR_MARGIN) are not added; those the words found too always stay, and the
+    floor comes from the first of the words' hits that has vectors."""
+    from kb.semantic.channel import WORDS_FLOOR_MARGIN, beside_words
+
+    scores = np.array([0.90, 0.80, 0.89, 0.70, -np.inf, 0.95], dtype=np.float32)
+    matched = np.array([True, True, False, False, True, False])
+    chosen = np.array([5, 0, 2, 1, 3])
+    kept = beside_words(chosen, scores, matched, [(0, 5.0), (1, 4.0)])
+    assert kept.tolist() == [5, 0, 2, 1]  # 3 is meaning's alone and 0.2 below the words' first hit
+    assert 0.90 - 0.89 < WORDS_FLOOR_MARGIN < 0.90 - 0.70
+    unembedded_first = beside_words(chosen, scores, matched, [(4, 5.0), (1, 4.0)])
+    assert unembedded_first.tolist() == [5, 0, 2, 1]  # the floor is hit 1's 0.80: 0.70 is below it
+    no_vectors = beside_words(chosen, scores, matched, [(4, 5.0)])
+    assert no_vectors.tolist() == [0, 1]  # nothing to compare with: only what the words found
+    assert beside_words(chosen, scores, matched, []).tolist() == chosen.tolist()
