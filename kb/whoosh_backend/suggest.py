@@ -1,76 +1,58 @@
-"""'Did you mean': unknown words replaced by their closest known word, in place, so operators, phrases
-and the user's capitals stay as typed; offered only when the corrected text finds more than the words
-as typed (without typo tolerance)."""
+"""'Did you mean' on a Whoosh search session: the session answers kb/suggest.py's questions (the choice
+of the suggestion is made there, the same for every engine)."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import replace
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kb.folding import fold
+from kb import suggest as did_you_mean
 from kb.models import SearchRequest
 from kb.query import QueryPlan
-from kb.schema import stem_field
-from kb.whoosh_backend.analysis import analyze, stem_analyzer
 
 if TYPE_CHECKING:
     from kb.whoosh_backend.search import SearchSession
 
-MIN_LENGTH = 4
+
+class _Known(Mapping):
+    """The words of the content field beginning with a prefix (read once per searcher); a word's document
+    count is looked up only when asked (to order equally close words)."""
+
+    def __init__(self, session: SearchSession, prefix: str) -> None:
+        self.reader = session.searcher.reader()
+        self.block = session.lexicon.block("content", prefix)
+
+    def __getitem__(self, word: str) -> int:
+        return self.reader.doc_frequency("content", word)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.block)
+
+    def __len__(self) -> int:
+        return len(self.block)
 
 
-def cased_like(word: str, original: str) -> str:
-    """`word` with the capitals of `original` (UPPER, Capitalised or as found)."""
-    if original.isupper() and len(original) > 1:
-        return word.upper()
-    if original[:1].isupper():
-        return word[:1].upper() + word[1:]
-    return word
+class _SessionWords:
+    """kb.suggest.Words over one session, within the filters of a request."""
 
+    def __init__(self, session: SearchSession, allowed: np.ndarray | None) -> None:
+        self.session, self.allowed = session, allowed
+        self.languages = session.languages
 
-def replace_words(text: str, replacements: dict[str, str]) -> str:
-    """The text with whole words replaced (everything else, operators included, kept as typed)."""
-    if not replacements:
-        return text
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in replacements) + r")(?!\w)")
-    return pattern.sub(lambda m: replacements[m.group(1)], text)
+    def doc_frequency(self, field: str, word: str) -> int:
+        return self.session.doc_frequency(field, word)
 
+    def known_words(self, prefix: str) -> Mapping[str, int]:
+        return _Known(self.session, prefix)
 
-def known_stem(session: SearchSession, word: str) -> bool:
-    """Whether the word's stem, in any indexed language, is in the index."""
-    for lang in session.languages:
-        stems = analyze(stem_analyzer(lang), word)
-        if len(stems) == 1 and session.doc_frequency(stem_field(lang), stems[0]) > 0:
-            return True
-    return False
-
-
-def count(session: SearchSession, text: str, request: SearchRequest, allowed: np.ndarray | None) -> int:
-    """How many documents (within the filters) a text finds."""
-    matched, _ = session.run(session.plan(text, request).query, allowed, 1)
-    return int((matched & allowed).sum()) if allowed is not None else int(matched.sum())
+    def count(self, text: str, request: SearchRequest) -> int:
+        matched, _ = self.session.run(self.session.plan(text, request).query, self.allowed, 1)
+        return int((matched & self.allowed).sum()) if self.allowed is not None else int(matched.sum())
 
 
 def suggest(
     session: SearchSession, text: str, plan: QueryPlan, request: SearchRequest, allowed: np.ndarray | None
 ) -> str | None:
-    literal = replace(request, fuzzy=False, page=1)
-    replacements: dict[str, str] = {}
-    for word in dict.fromkeys(plan.words):
-        lower = word.lower()
-        if not lower.isalpha() or len(lower) < MIN_LENGTH or session.doc_frequency("fold", fold(lower)) > 0:
-            continue
-        if known_stem(session, word):  # an inflected form of a word in the index
-            continue
-        found = session.lexicon.near("content", lower, maxdist=2, prefixlength=2, limit=1)
-        if found and found[0] != lower:
-            replacements[word] = cased_like(found[0], word)
-    suggestion = replace_words(text, replacements)
-    if suggestion == text or count(session, suggestion, request, allowed) <= count(
-        session, text, literal, allowed
-    ):
-        return None
-    return suggestion
+    return did_you_mean.suggest(_SessionWords(session, allowed), text, plan.words, request)

@@ -1,0 +1,55 @@
+"""'Did you mean' on Solr: the collection answers kb/suggest.py's questions (the choice of the suggestion
+is made there, the same as for the Whoosh backend). Only a word no document holds costs requests: its
+stems' counts, the known words sharing its first two letters (Solr's /terms handler, over every shard),
+and the two counts that decide whether the corrected text finds more."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from kb.models import SearchRequest
+from kb.solr_backend.compile import compile_plan, quoted, solr_fields
+
+if TYPE_CHECKING:
+    from kb.solr_backend.backend import SolrBackend
+
+
+class SolrWords:
+    """kb.suggest.Words over a collection, within the filters `fq` of a request; `frequencies` holds the
+    folded words' document counts the search has asked for already."""
+
+    def __init__(self, backend: SolrBackend, fq: list[str], frequencies: dict[str, int], total: int) -> None:
+        self.backend, self.fq, self.frequencies, self.total = backend, fq, frequencies, total
+        self.languages = backend.languages()
+
+    def doc_frequency(self, field: str, word: str) -> int:
+        if field == "fold" and word in self.frequencies:
+            return self.frequencies[word]
+        query = " OR ".join(f"{f}:{quoted(word)}" for f in solr_fields(field))
+        return self.backend.count([query])
+
+    def known_words(self, prefix: str) -> Mapping[str, int]:
+        params = [
+            ("terms.fl", "text"),
+            ("terms.prefix", prefix),
+            ("terms.limit", -1),
+            ("terms.sort", "index"),
+        ]
+        answer = self.backend.client.request(self.backend.path("terms"), params)
+        flat = (answer.get("terms") or {}).get("text") or []
+        return {str(flat[i]): int(flat[i + 1]) for i in range(0, len(flat) - 1, 2)}
+
+    def count(self, text: str, request: SearchRequest) -> int:
+        plan = self.backend.plan(text, request, False, self.frequencies, self.total)
+        query = compile_plan(plan.query, self.backend.canonical(self.backend.concepts()[0]))
+        if query is None:
+            return 0
+        params = [
+            ("q", query),
+            ("defType", "lucene"),
+            ("q.op", "OR"),
+            ("rows", 0),
+            *(("fq", f) for f in self.fq),
+        ]
+        return int(self.backend.select(params)["response"]["numFound"])
