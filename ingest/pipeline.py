@@ -168,6 +168,10 @@ def run(
             path, target = target, None  # corpus copy (and its metadata corrected since) is what counts
         label = source_label(target or path, corpus)
         shown = str(path) if target is not None else label
+        if not _is_text(label):  # bytes of another encoding in a corpus file's name: no source to store
+            message = f"{shown}: the file name is not UTF-8 text; rename it (imports get a safe name)"
+            report(Outcome(shown, "failed", None, message))
+            continue
         doc_id = file_id(label)
         if doc_id in seen_ids:
             other, other_path = seen_ids[doc_id]
@@ -273,6 +277,15 @@ def run(
                 report(Outcome(known[doc_id][1], "removed", doc_id, "the file is no longer in the corpus"))
     log.info("ingest: %d files, %d documents written", len(outcomes), written)
     return outcomes
+
+
+def _is_text(label: str) -> bool:
+    """Whether a name is text (a name of Latin-1 bytes on a UTF-8 file system holds lone surrogates)."""
+    try:
+        label.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _same_bytes(a: Path, b: Path, max_bytes: int) -> bool:

@@ -18,6 +18,7 @@ from archive.service import check, ingest, rebuild, repair, store_upload
 from ingest.pipeline import document_id
 from kb.api import KnowledgeBase
 from kb.models import SearchRequest
+from tests.conftest import SEED_IDS
 from tests.office_files import docx_bytes, pptx_bytes, xlsx_bytes
 
 NFC, NFD = unicodedata.normalize("NFC", "Mötet"), unicodedata.normalize("NFD", "Mötet")
@@ -167,6 +168,19 @@ def test_a_duplicate_always_names_a_document_the_archive_holds(kb, settings, tmp
         assert "empty file (0 bytes) (the same bytes as " in outcomes[name].message
     assert outcomes["e-kopie.txt"].status == "duplicate"
     assert outcomes["e-kopie.txt"].id == outcomes["d-gut.txt"].id
+
+
+def test_a_corpus_file_whose_name_is_not_utf8_fails_alone_in_ingest_and_rebuild(kb, settings):
+    folder = settings.corpus_dir / "documents"
+    name = os.fsdecode(b"Protokoll_M\xfcller.txt")  # copied from an old share: Latin-1 bytes
+    (folder / name).write_text("Sitzung des Netzwerks über Kunststoff und Ausbildung.\n", encoding="utf-8")
+    (folder / "neu.txt").write_text("Ein neues Protokoll über Recycling im Netzwerk.\n", encoding="utf-8")
+    for outcomes in (ingest(kb, settings, [settings.corpus_dir]), rebuild(kb, settings)):
+        (bad,) = [o for o in outcomes if o.status == "failed"]
+        assert bad.message == (
+            f"documents/{name}: the file name is not UTF-8 text; rename it (imports get a safe name)"
+        )
+        assert sorted(kb.checksums()) == sorted([*SEED_IDS, "documents/neu"])  # the batch went on
 
 
 # -- an id that changed: nothing lost ------------------------------------------------------------------
