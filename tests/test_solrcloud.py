@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from kb.models import Document
+from kb.solr_backend.backend import document_fields
 from tests.solrcloud import COLLECTION, SolrCloud, SolrError, solr_fields, solrcloud  # noqa: F401
 
 pytestmark = pytest.mark.solr
@@ -90,6 +91,14 @@ DOCUMENTS = [
         doctype="press-release",
     ),
 ]
+
+
+def fold_fields(document: Document) -> dict:
+    """The folded fields of a document as the backend writes them."""
+    fields = document_fields(document)
+    return {name: fields[name] for name in ("title_fold", "text_fold")}
+
+
 #: Marks the documents of this module in the shared collection.
 THIS = "checksum:analysis"
 
@@ -97,7 +106,12 @@ THIS = "checksum:analysis"
 @pytest.fixture(scope="module")
 def cloud(request) -> SolrCloud:
     cluster = request.getfixturevalue("solrcloud")  # the session's cluster (imported above)
-    cluster.update([{**solr_fields(d, _vector(i)), "checksum": "analysis"} for i, d in enumerate(DOCUMENTS)])
+    # the folded fields hold the terms the backend computes (kb/forms.py), as the product writes them
+    docs = [
+        {**solr_fields(d, _vector(i)), **fold_fields(d), "checksum": "analysis"}
+        for i, d in enumerate(DOCUMENTS)
+    ]
+    cluster.update(docs)
     return cluster
 
 
@@ -172,7 +186,7 @@ def test_danish_and_dutch_compounds_are_found_by_their_parts(cloud):
     ],
 )
 def test_folding_finds_each_spelling(cloud, query, expected):
-    assert expected in ids(search(cloud, query, "text_fold title_fold text_ascii title_ascii"))
+    assert expected in ids(search(cloud, query, "text_fold title_fold"))
 
 
 @pytest.mark.parametrize(

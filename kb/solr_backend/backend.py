@@ -31,6 +31,7 @@ import numpy as np
 from kb.backend import MAX_PAGE_SIZE
 from kb.errors import EngineError, UnknownDocumentError
 from kb.folding import fold
+from kb.forms import folded_terms
 from kb.models import (
     FACETS,
     Document,
@@ -105,6 +106,9 @@ def document_fields(doc: Document) -> dict:
     if doc.language in LANGUAGES:
         fields[f"title_{doc.language}"] = doc.title
         fields[f"text_{doc.language}"] = doc.text
+    # the folded fields' terms, computed here as the Whoosh backend's analyzer computes them (kb/forms.py)
+    fields["title_fold"] = " ".join(folded_terms(doc.title))
+    fields["text_fold"] = " ".join(folded_terms(doc.text))
     for name in ("date", "year", "added_by", "added_at"):
         value = getattr(doc, name)
         if value is not None and value != "":
@@ -393,10 +397,7 @@ class SolrBackend:
         """(live documents, how many hold each folded word in their text) in one request; the languages
         present are remembered from it."""
         words = list(dict.fromkeys(w for w in words if w))
-        facet: dict = {
-            f"w{i}": {"type": "query", "q": f"text_fold:{quoted(w)} OR text_ascii:{quoted(w)}"}
-            for i, w in enumerate(words)
-        }
+        facet: dict = {f"w{i}": {"type": "query", "q": f"text_fold:{quoted(w)}"} for i, w in enumerate(words)}
         facet["_languages"] = {"type": "terms", "field": "language", "limit": -1}
         answer = self.select([("q", "*:*"), ("rows", 0), ("json.facet", json.dumps(facet))])
         facets = answer.get("facets", {})

@@ -7,7 +7,7 @@ is); each plan field maps to the configset fields that hold the same analysis
 | plan field            | Solr fields                                | what they hold                         |
 |-----------------------|--------------------------------------------|----------------------------------------|
 | title, content        | title, text                                | the words as typed (positions)         |
-| title_fold, fold      | title_fold + title_ascii, text_fold + text_ascii | ä→ae … and ü→u … (the Whoosh field holds both) |
+| title_fold, fold      | title_fold, text_fold                      | kb/forms.py's terms, as the Whoosh fields |
 | stem_LL               | title_LL, text_LL                          | Snowball stems, compound parts         |
 | network, region, topic, doctype, language, year | the same (docValues)  | metadata                               |
 
@@ -17,8 +17,9 @@ itself in almost every case). Prefix, wildcard and fuzzy nodes stay Solr's own m
 A metadata value in a string field is matched as the index holds it (the plan lower-cases it):
 `canonical(field, text)` gives the stored spelling.
 
-Cognate keys (`#funkt`) have no field in the configset: those nodes are left out (a word spelt alike
-in another language is found only through the vocabulary's concepts on Solr). Every node's boost is
+The folded fields hold the terms the backend computed with kb/forms.py (folded both ways, compound
+parts, cognate keys such as `#funkt`), the same terms as the Whoosh backend's, so every expansion of
+the plan finds there what it finds in Whoosh. Every node's boost is
 kept (`(…)^b`); AND is `+a +b`, OR is `a b`, NOT `*:* -a`, REQUIRE scores its condition with
 `filter(…)`. A plan that can match nothing compiles to None.
 """
@@ -33,8 +34,8 @@ from kb import plan as P
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("title",),
     "content": ("text",),
-    "title_fold": ("title_fold", "title_ascii"),
-    "fold": ("text_fold", "text_ascii"),
+    "title_fold": ("title_fold",),
+    "fold": ("text_fold",),
 }
 METADATA = ("network", "region", "topic", "doctype", "language", "year", "id", "source", "checksum", "date")
 _SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/\s])')
@@ -95,8 +96,6 @@ class Compiler:
         method = getattr(self, f"_{type(node).__name__.lower()}", None)
         if method is None:
             raise TypeError(f"not a plan node: {type(node).__name__}")
-        if node.kind == P.COGNATE:
-            return None
         out = method(node)
         if out is None:
             return None
@@ -210,8 +209,9 @@ def compile_plan(node: P.Node, canonical: Callable[[str, str], str] | None = Non
 
 def compile_highlight(node: P.Node) -> str | None:
     """The highlighter's query of a plan: its words on the stored fields (HIGHLIGHTED), without the
-    operators that only decide what matches (a NOT's words are not marked)."""
-    words = [leaf for leaf in P.leaves(node) if not _negated(node, leaf)]
+    operators that only decide what matches (a NOT's words are not marked) and without cognate keys
+    (no stored field holds them)."""
+    words = [leaf for leaf in P.leaves(node) if leaf.kind != P.COGNATE and not _negated(node, leaf)]
     return Compiler(fields=highlight_fields).compile(P.Or(tuple(words))) if words else None
 
 

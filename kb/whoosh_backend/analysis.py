@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache, lru_cache
+from functools import cache
 
 from whoosh.analysis import CompositeAnalyzer, Filter, LanguageAnalyzer, RegexTokenizer
 from whoosh.lang import languages as _whoosh_languages
@@ -20,21 +20,27 @@ from whoosh.lang.stopwords import stoplists
 
 from kb import compound
 from kb.errors import AnalysisTimeoutError
-from kb.folding import cognate_key, fold, variants
+from kb.folding import fold, variants
+from kb.forms import (  # noqa: F401 - named here for kb/analysis.py
+    COGNATE_MARK,
+    MAX_WORD_CHARS,
+    WORD_PATTERN,
+    _index_forms,
+    _index_forms_memo,
+    cognate_term,
+    index_forms,
+    word_forms,
+)
 
-WORD_PATTERN = r"\w+(?:[.'’]\w+)*"
 #: Languages with their own stemmed field (everything whoosh.lang supports).
 STEM_LANGUAGES: tuple[str, ...] = tuple(sorted(set(_whoosh_languages)))
 #: Stop words per language (whoosh's lists): not highlighted in a text of that language.
 STOPLISTS: dict[str, frozenset[str]] = {language: frozenset(words) for language, words in stoplists.items()}
 #: Languages whose compounds are split.
 COMPOUND_LANGUAGES: tuple[str, ...] = ("de", "da", "nl")
-#: Marks a cognate key in the folded fields; words never contain it, so keys never meet words.
-COGNATE_MARK = "#"
-#: Longer words are cut to their first MAX_WORD_CHARS characters, indexed and searched alike: the
-#: longest word in 6,000 German federal laws has 61 letters, and every later step of the analysis
-#: (folding, compound parts, cognate keys, stems, memos) stays small on a file of one giant "word".
-MAX_WORD_CHARS = 100
+# MAX_WORD_CHARS (kb/forms.py): longer words are cut to their first 100 characters, indexed and
+# searched alike: the longest word in 6,000 German federal laws has 61 letters, and every later step of
+# the analysis (folding, compound parts, cognate keys, stems, memos) stays small on a file of one giant "word".
 #: Words between two looks at the clock of an analysis deadline.
 _CLOCK_EVERY = 1024
 _deadline = threading.local()  # per thread: queries analysed in other threads have none
@@ -129,12 +135,6 @@ class CognateFilter(_StatelessFilter):
                 yield t
 
 
-def cognate_term(word: str) -> str | None:
-    """The term a word's cognate key is indexed under in the folded fields (None for short words)."""
-    key = cognate_key(word)
-    return COGNATE_MARK + key if key else None
-
-
 def exact_analyzer():
     """Words lower-cased (and cut to MAX_WORD_CHARS), nothing else: the exact field."""
     return RegexTokenizer(WORD_PATTERN) | LowercaseCutFilter()
@@ -154,34 +154,9 @@ class FoldFormsFilter(_StatelessFilter):
                 t.text = fold(t.text)
                 yield t
                 continue
-            # a word longer than any compound is rare, and a file of many distinct ones would fill the memo
-            if len(t.text) <= compound.MAX_WORD:
-                forms = _index_forms_memo(t.text, compound.current_protection())
-            else:
-                forms = _index_forms(t.text)
-            for form in forms:
+            for form in word_forms(t.text):  # kb/forms.py: the Solr backend sends the same terms
                 t.text = form
                 yield t
-
-
-def _index_forms(word: str) -> tuple[str, ...]:
-    """The terms the folded fields index a lower-cased word under (see FoldFormsFilter)."""
-    key = cognate_term(word)
-    forms: list[str] = []
-    for w in (word, key) if key else (word,):
-        for x in (w, *compound.spelled_parts(w)):
-            forms.extend(variants(x))
-    return tuple(forms)
-
-
-@lru_cache(maxsize=500_000)
-def _index_forms_memo(word: str, protected: frozenset[str]) -> tuple[str, ...]:  # noqa: ARG001 - a memo key
-    return _index_forms(word)
-
-
-def index_forms(word: str) -> tuple[str, ...]:
-    """_index_forms, remembered per word and the protected words of the current context."""
-    return _index_forms_memo(word, compound.current_protection())
 
 
 def fold_analyzer():
