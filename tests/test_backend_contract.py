@@ -226,6 +226,53 @@ def test_a_concept_finds_other_languages(kb):
     assert {MUELLER, UNDATED} <= found(kb, "apprentice")  # Ausbildungsberufe, apprenticeships
 
 
+# -- the same expansions, suggestions and no-answer rules on every engine (issue 23: relevance) ------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Technik", "documents/002_b763ae3e545d7f37"),  # Kunststofftechnik: no vocabulary word
+        ("centrum", "documents/004_a376ae4560a2eac7"),  # produktionscentrum
+        ("konsulent", "documents/001_c1da5292cc622186"),  # proceskonsulent
+        ("konsulent", "documents/004_a376ae4560a2eac7"),  # erhvervskonsulenter
+    ],
+)
+def test_a_compound_is_found_by_a_part_our_splitter_finds(kb, query, expected):
+    # kb/compound.py splits every word on both engines (Solr's folded fields hold kb/forms.py's terms)
+    assert expected in found(kb, query)
+
+
+def test_a_folded_spelling_ranks_as_the_word_itself(kb):
+    # the folded field holds both spellings of ü once each: Mueller scores as Müller does
+    assert top(kb, "Mueller Lingen") == top(kb, "Müller Lingen") == [MUELLER]
+    assert top(kb, "Aeroe Trekantomraadet") == top(kb, "Ærø Trekantområdet") == [AEROE]
+
+
+def test_a_word_spelt_alike_in_another_language_is_found_under_a_language_filter(kb):
+    # the cognate key (#parti) of "partizipierende" meets "participating" (kb/forms.py on both engines)
+    assert UNDATED in found(kb, "partizipierende", languages=("en",))
+    assert found(kb, "partizipierende") == set()  # without a filter, a word is found in its own language
+
+
+def test_a_concept_is_expanded_into_the_other_languages_terms(kb):
+    page = kb.search(SearchRequest("lærling", page_size=100))
+    assert {MUELLER, AEROE, UNDATED} <= {h.id for h in page.hits}  # Ausbildungsberufe, apprenticeships
+    assert {"Ausbildung (de)", "training (en)"} <= set(page.expansions)
+
+
+def test_did_you_mean(kb):
+    page = kb.search(SearchRequest("Ausbildungsmese Lingen"))
+    assert page.suggestion == "Ausbildungsmesse Lingen"  # the closest known word, capitals kept
+    assert kb.search(SearchRequest("Ausbildungsmesse")).suggestion is None  # a known word
+    assert kb.search(SearchRequest("Ausbildungsberuf")).suggestion is None  # a stem of a known word
+
+
+def test_letter_salad_finds_nothing(kb):
+    page = kb.search(SearchRequest("xqzvbkt jwqpfh"))
+    assert page.total == 0 and not page.hits and not page.relaxed
+
+
 def test_a_search_ranks_the_best_match_first(kb):
     assert top(kb, "Müller Ausbildungsmesse") == [MUELLER]
     assert top(kb, "netværkstilbud") == [NETVAERK]
@@ -649,6 +696,13 @@ def test_a_write_and_a_search_while_a_node_is_lost(kb_writable, request):
     print(
         f"\nnode lost: the write was acknowledged {waited:.1f} s after the kill, {kb.backend.client.retries} retries"
     )
+
+
+def test_absent_words_find_nothing_rather_than_guesses(kb_meaning):
+    # issue 22 on every engine: meaning adds documents only when the query's best stands out, and words
+    # that no document holds find nothing: nothing found, and no "most of the words" banner
+    page = kb_meaning.search(SearchRequest("xqzvbkt jwqpfh"))
+    assert page.total == 0 and not page.hits and not page.relaxed
 
 
 def test_a_search_fuses_meaning_with_the_words(kb_meaning):
