@@ -192,7 +192,7 @@ def engines_table(r: dict) -> list[str]:
     if "solr" in engines:
         where = r["solr"].get("collection", "")
         notes.append(
-            'Solr ingest: the same pipeline through `KnowledgeBase(engine="solr")` into a 2 shards × 2 '
+            'Solr ingest: the same pipeline through `KnowledgeBase(engine="solr")` into a 2 shards × 2 TLOG '
             f"replicas collection ({where}); its pages by words only (the meaning classes, –, are not "
             "measured on Solr yet); the nodes share the cores with the benchmark"
         )

@@ -4,7 +4,7 @@ With KB_SOLR_URL set, that SolrCloud is used: the collection (KB_SOLR_COLLECTION
 gives) must exist or is created from the uploaded configset `network-kb`, and is emptied before it is
 filled. Without it, the test helper's real SolrCloud (tests/solrcloud.py: ZooKeeper and two Solr 9.10
 nodes from solr/launcher, on 127.0.0.1) is started under the output folder, the configset uploaded and
-a 2 shards × 2 replicas collection created; it is stopped (by pid) when the block ends.
+a 2 shards × 2 TLOG replicas collection created; it is stopped (by pid) when the block ends.
 
 The test cluster's JVMs are tuned to start fast (C1 only); here they run with the full JIT compiler, as
 a served Solr does, with KB_SOLR_HEAP (default 1g) each. All JVMs share the machine with the benchmark.
