@@ -85,7 +85,8 @@ def test_baseline_is_and_then_or():
 @pytest.mark.solr
 def test_the_seeds_on_solr_by_words(request, tmp_path):
     """`make eval ENGINE=solr` at its smallest: the seeds ingested into a Solr collection of the session's
-    cluster, the meaning layer off, every kind reported and ours not worse than bm25 overall."""
+    cluster, the meaning layer off, every kind reported, ours not worse than bm25 overall and within 0.02
+    of the Whoosh backend by words (run beside it on the same documents)."""
     from eval import run
 
     cloud = request.getfixturevalue("solrcloud")
@@ -101,4 +102,6 @@ def test_the_seeds_on_solr_by_words(request, tmp_path):
     table = result.table()
     assert set(KINDS) <= set(table)
     assert table["all"][OURS]["MRR"] >= table["all"][BASELINE]["MRR"]
-    assert table["all"][OURS] == table["all"][run.OURS_NO_SEMANTIC]  # words only on Solr
+    assert "whoosh" in text and run.SYSTEMS == run.WHOOSH_SYSTEMS  # the Whoosh twin reported beside
+    for metric in METRICS:  # issue 23: Solr's relevance within 0.02 of the Whoosh backend's by words
+        assert table["all"][OURS][metric] >= table["all"][run.WHOOSH_WORDS][metric] - 0.02, metric
