@@ -48,7 +48,7 @@ def limits_from(settings: Settings) -> Limits:
         max_bytes=settings.max_upload_bytes,
         max_pdf_pages=settings.max_pdf_pages,
         timeout_s=settings.extract_timeout_s,
-        memory_mb=env_int("KB_WORKER_MEMORY_MB", 2048),
+        memory_mb=env_int("KB_WORKER_MEMORY_MB", 2048, least=0),  # 0: no limit
     )
 
 

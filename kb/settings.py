@@ -8,6 +8,7 @@ package is installed, and `kb stats` says which are used and why.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,14 +113,24 @@ def env(name: str) -> str | None:
     return value or None
 
 
-def env_int(name: str, default: int) -> int:
-    """A whole-number setting; a value that is none is one line naming the variable."""
-    return _number(name, default, int, "a whole number")
+def env_int(name: str, default: int, *, least: int = 1) -> int:
+    """A whole-number setting of at least `least` (every one is a size or a count); a value that is
+    none, or is less, is one line naming the variable."""
+    number = _number(name, default, int, "a whole number")
+    if number < least:
+        raise SettingError(f"{name}={env(name)!r} must be at least {least}")
+    return number
 
 
 def env_float(name: str, default: float) -> float:
-    """A number setting; a value that is none is one line naming the variable."""
-    return _number(name, default, float, "a number")
+    """A number setting more than 0 (every one is a time); a value that is none (nan and inf are none),
+    or is not more than 0, is one line naming the variable."""
+    number = _number(name, default, float, "a number")
+    if not math.isfinite(number):
+        raise SettingError(f"{name}={env(name)!r} is not a number")
+    if number <= 0:
+        raise SettingError(f"{name}={env(name)!r} must be more than 0")
+    return number
 
 
 def _number(name: str, default, kind, what: str):
@@ -154,6 +165,8 @@ def load_settings(index_dir: str | Path | None = None, corpus_dir: str | Path | 
     secrets, secrets_from = _folder(None, "", "KB_SECRETS_FILE", here / "var" / "coordinators.json")
     name = f"--index {index}" if index_dir else f"KB_INDEX_DIR={index}" if env("KB_INDEX_DIR") else ""
     check_apart(index, corpus, name)
+    env_float("KB_INDEX_TIMEOUT_S", 120)  # read where documents are analysed; a bad value is one line here
+    env_int("KB_WORKER_MEMORY_MB", 2048, least=0)  # (0: no limit) read where workers are started
     return Settings(
         index_dir=index,
         corpus_dir=corpus,

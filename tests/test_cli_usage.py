@@ -128,6 +128,13 @@ def test_folders_not_set_are_the_working_directorys_and_stats_says_so(run_kb, tm
         ("KB_MAX_UPLOAD_BYTES", "fifty", "KB_MAX_UPLOAD_BYTES='fifty' is not a whole number"),
         ("KB_EXTRACT_TIMEOUT_S", "1 minute", "KB_EXTRACT_TIMEOUT_S='1 minute' is not a number"),
         ("KB_LOG_LEVEL", "loud", "KB_LOG_LEVEL='LOUD' is not a log level"),
+        ("KB_MAX_UPLOAD_BYTES", "-1", "KB_MAX_UPLOAD_BYTES='-1' must be at least 1"),
+        ("KB_MAX_PDF_PAGES", "0", "KB_MAX_PDF_PAGES='0' must be at least 1"),
+        ("KB_EXTRACT_TIMEOUT_S", "nan", "KB_EXTRACT_TIMEOUT_S='nan' is not a number"),
+        ("KB_EXTRACT_TIMEOUT_S", "inf", "KB_EXTRACT_TIMEOUT_S='inf' is not a number"),
+        ("KB_EXTRACT_TIMEOUT_S", "-5", "KB_EXTRACT_TIMEOUT_S='-5' must be more than 0"),
+        ("KB_INDEX_TIMEOUT_S", "0", "KB_INDEX_TIMEOUT_S='0' must be more than 0"),
+        ("KB_WORKER_MEMORY_MB", "-1", "KB_WORKER_MEMORY_MB='-1' must be at least 0"),
     ],
 )
 def test_a_setting_that_cannot_be_used_is_one_line_and_exit_2(run_kb, variable, value, said, monkeypatch):
