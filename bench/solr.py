@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -50,7 +51,10 @@ def solr_cloud(base: Path, collection: str, log=print) -> Iterator[dict[str, str
     message = solrcloud.java_and_maven_message()
     if message:
         raise RuntimeError(f"cannot start a SolrCloud for the benchmark: {message} (or set KB_SOLR_URL)")
-    cloud = solrcloud.SolrCloud(Path(base) / "solrcloud", nodes=2)
+    folder = Path(base) / "solrcloud"
+    # a previous run's ZooKeeper and nodes' data (a run that was killed): this cluster starts empty
+    shutil.rmtree(folder, ignore_errors=True)
+    cloud = solrcloud.SolrCloud(folder, nodes=2)
     try:
         cloud.start()
         cloud.upload_configset()
