@@ -135,6 +135,9 @@ def test_the_half_embedded_copy_has_the_vectors_of_half_the_documents(tmp_path):
     table = result.table()
     assert table[("all", "all")]["ours"]["success@3"] == 1.0
     assert "| all | **all** | 1 |" in markdown(result)
+    from eval.run import report
+
+    assert markdown(result) in report([], result)  # make eval's results.md carries the table
     rows = targets._mixed_rows(result, "tune")
     assert len(rows) == 2 and all("mixed archive, tune" in r for r in rows)
     assert f"| {table[('all', 'all')]['ours']['precision']:.3f} (" in rows[0]
