@@ -261,6 +261,12 @@ def test_a_concept_is_expanded_into_the_other_languages_terms(kb):
     assert {"Ausbildung (de)", "training (en)"} <= set(page.expansions)
 
 
+def test_a_phrase_typed_without_umlauts_finds_them(kb):
+    # the phrase is respelt with the spellings its words have in the index (Mueller: Müller)
+    assert found(kb, '"Firma Mueller"') == {MUELLER}
+    assert found(kb, '"Trekantomraadet moedtes"') == {AEROE}
+
+
 def test_did_you_mean(kb):
     page = kb.search(SearchRequest("Ausbildungsmese Lingen"))
     assert page.suggestion == "Ausbildungsmesse Lingen"  # the closest known word, capitals kept

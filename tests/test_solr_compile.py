@@ -105,3 +105,22 @@ def test_the_highlighter_query_holds_the_words_on_the_stored_fields_without_a_no
     )
     assert "lingen" not in marked
     assert compile_highlight(P.Term("network", "dima", kind=P.FILTER)) is None
+
+
+def test_a_phrase_is_respelt_with_the_umlauts_the_index_holds():
+    from kb.solr_backend.compile import respell
+
+    held = {"content": {"säulen", "und", "balken"}, "title": set()}
+    asked = []
+
+    def known(field, words):
+        asked.append((field, frozenset(words)))
+        return set(words) & held[field]
+
+    phrase = P.Phrase("content", ("saeulen", "und", "balken"), boost=2.0, kind=P.PHRASE)
+    assert respell(phrase, known) == P.Phrase(
+        "content", ("säulen", "und", "balken"), boost=2.0, kind=P.PHRASE
+    )
+    assert asked[0] == ("content", frozenset({"saeulen", "und", "balken"}))  # as typed first
+    near = P.AndMaybe(P.Term("fold", "saeulen"), P.Phrase("content", ("und", "balken"), slop=4))
+    assert respell(near, known) == near  # every word as typed: unchanged

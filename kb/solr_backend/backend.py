@@ -425,11 +425,11 @@ class SolrBackend:
         if text:
             total, frequencies = self.statistics(fold(w) for w in re.findall(r"\w+", text))
             plan = self.plan(text, request, False, frequencies, total)
-            query = compile_plan(plan.query, self.canonical(self.concepts()[0]))
+            query = compile_plan(self.respelt(plan.query), self.canonical(self.concepts()[0]))
         answer = self._page(query, request, text, fq, page, size, plan) if query is not None else None
         if (answer is None or not answer["response"]["numFound"]) and is_multiword(text):
             loose = self.plan(text, request, True, frequencies, total)
-            loose_query = compile_plan(loose.query, self.canonical(self.concepts()[0]))
+            loose_query = compile_plan(self.respelt(loose.query), self.canonical(self.concepts()[0]))
             loose_answer = (
                 self._page(loose_query, request, text, fq, page, size, loose) if loose_query else None
             )
@@ -465,6 +465,14 @@ class SolrBackend:
             meaning=meant is not None,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )
+
+    def respelt(self, query):
+        """The plan's phrases also spelt with the umlauts, æ/ø/å or ß of words typed without them (as the
+        Whoosh backend's session respells them: kb/solr_backend/compile.py's `respell`)."""
+        from kb.solr_backend.compile import respell
+        from kb.solr_backend.suggest import known_terms
+
+        return respell(query, lambda field, words: known_terms(self, field, words))
 
     def _any_present(self, words: Iterable[str], frequencies: dict[str, int] | None) -> bool:
         """Whether a query word is in the collection as typed or folded, or as a stem in a language of

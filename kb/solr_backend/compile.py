@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from kb import plan as P
 
@@ -233,3 +234,61 @@ def _negated(root: P.Node, leaf: P.Node) -> bool:
         return None
 
     return bool(walk(root, False))
+
+
+#: Phrases a phrase with words typed without their umlauts becomes, at most (as the Whoosh backend).
+MAX_PHRASE_SPELLINGS = 8
+_CHILD_FIELDS = ("item", "positive", "negative", "required", "optional", "scored", "condition")
+
+
+def respell(node: P.Node, known: Callable[[str, set[str]], set[str]]) -> P.Node:
+    """The plan with each phrase whose words are not in its field as typed also spelt with the umlauts,
+    æ/ø/å or ß of the spellings of them that are (kb/folding.py's `spellings`): "Saeulen und Balken"
+    finds "Säulen und Balken", and the proximity bonus of "Indsaet kolonner" meets "Indsæt kolonner"
+    (the folded fields keep no positions). An OR of at most MAX_PHRASE_SPELLINGS phrases, as the Whoosh
+    backend's session does it (kb/whoosh_backend/collect.py). `known(field, words)` answers which of
+    the words a plan field (title, content) holds (asked once for the words as typed, once for the
+    other spellings of those missing)."""
+    from kb.folding import spellings
+
+    phrases = [n for n in P.walk(node) if isinstance(n, P.Phrase) and n.field in ("title", "content")]
+    if not phrases:
+        return node
+    typed: dict[str, set[str]] = {}
+    for phrase in phrases:
+        typed.setdefault(phrase.field, set()).update(phrase.words)
+    held: dict[str, set[str]] = {}
+    for field, words in typed.items():  # the words as typed, then the other spellings of those missing
+        held[field] = known(field, words)
+        others = {s for w in words - held[field] for s in spellings(w)[1:]}
+        if others:
+            held[field] |= known(field, others)
+
+    def options(field: str, word: str) -> list[str]:
+        if word in held[field]:
+            return [word]
+        return [s for s in spellings(word)[1:] if s in held[field]] or [word]
+
+    def rebuilt(n: P.Node) -> P.Node:
+        if isinstance(n, P.Phrase) and n.field in held:
+            combos: list[tuple[str, ...]] = [()]
+            for word in n.words:
+                combos = [c + (w,) for c in combos for w in options(n.field, word)][:MAX_PHRASE_SPELLINGS]
+            if combos == [n.words]:
+                return n
+            spelt = tuple(replace(n, words=words) for words in combos)
+            return spelt[0] if len(spelt) == 1 else P.Or(spelt, kind=n.kind)
+        changes: dict = {}
+        if isinstance(n, (P.And, P.Or)):
+            items = tuple(rebuilt(c) for c in n.items)
+            if items != n.items:
+                changes["items"] = items
+        for name in _CHILD_FIELDS:
+            child = getattr(n, name, None)
+            if isinstance(child, P.Node):
+                new = rebuilt(child)
+                if new is not child:
+                    changes[name] = new
+        return replace(n, **changes) if changes else n
+
+    return rebuilt(node)

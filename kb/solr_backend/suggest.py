@@ -53,3 +53,21 @@ class SolrWords:
             *(("fq", f) for f in self.fq),
         ]
         return int(self.backend.select(params)["response"]["numFound"])
+
+
+def known_terms(backend: SolrBackend, field: str, words: set[str]) -> set[str]:
+    """Which of the words a plan field (title, content) holds as typed: /terms with terms.list, over
+    every shard (kb/solr_backend/compile.py's `respell` asks)."""
+    import urllib.parse
+
+    listed = sorted(w for w in words if w and "," not in w)
+    target = solr_fields(field)[0]
+    if not listed:
+        return set()
+    params = [("terms.fl", target), ("terms.list", ",".join(listed)), ("terms.limit", -1), ("wt", "json")]
+    body = urllib.parse.urlencode(params).encode("utf-8")
+    answer = backend.client.request(
+        backend.path("terms"), body=body, content_type="application/x-www-form-urlencoded"
+    )
+    flat = (answer.get("terms") or {}).get(target) or []
+    return {str(flat[i]) for i in range(0, len(flat) - 1, 2) if int(flat[i + 1]) > 0}
