@@ -139,3 +139,18 @@ def test_json_lines_stay_utf8_for_a_file_name_that_is_not(run_cli, tmp_path):
     line = json.loads(result.out.encode("utf-8").decode("utf-8"))  # strict: no lone surrogate written
     assert (result.code, line["status"]) == (0, "indexed")
     assert line["message"] == f"imported from {folder / name}"  # the name's bytes come back
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--year", "99999999999999999999999"], "argument --year: '99999999999999999999999' is out of range"),
+        (["--year", "-5"], "argument --year: '-5' is out of range: a year is 0 to 9999"),
+        (["--from", "12345"], "argument --from: '12345' is out of range: a year is 0 to 9999"),
+        (["--from", "2030", "--to", "2010"], "--from 2030 is after --to 2010: no year lies between"),
+    ],
+)
+def test_a_year_option_out_of_range_is_one_line_as_in_the_query(run_cli, options, said):
+    result = run_cli("search", "--json", *options)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith(f"kb: error: {said}") and result.err.count("\n") == 1, result.err

@@ -38,6 +38,17 @@ def count_arg(text: str) -> int:
     return value
 
 
+def year_arg(text: str) -> int:
+    """A year as the query syntax takes it (year:2020): 0 to 9999."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year") from None
+    if not 0 <= value <= 9999:
+        raise argparse.ArgumentTypeError(f"{text[:24]!r} is out of range: a year is 0 to 9999")
+    return value
+
+
 def port_arg(text: str) -> int:
     """A TCP port: 1 to 65535."""
     try:
@@ -157,13 +168,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--year",
         dest="years",
         action="append",
-        type=int,
+        type=year_arg,
         default=[],
         metavar="Y",
         help="only this year; repeatable",
     )
-    p.add_argument("--from", dest="year_from", type=int, metavar="Y", help="only documents from this year on")
-    p.add_argument("--to", dest="year_to", type=int, metavar="Y", help="only documents up to this year")
+    p.add_argument(
+        "--from", dest="year_from", type=year_arg, metavar="Y", help="only documents from this year on"
+    )
+    p.add_argument("--to", dest="year_to", type=year_arg, metavar="Y", help="only documents up to this year")
     p.add_argument(
         "--sort", choices=SORTS, default="relevance", help="order of the results (default: relevance)"
     )

@@ -29,6 +29,8 @@ def open_kb(settings: Settings, index_corpus: bool = True) -> KnowledgeBase:
 def _request(args, text: str) -> SearchRequest:
     if args.limit < 1 or args.page < 1:
         raise UsageError("--limit and --page must be at least 1")
+    if args.year_from is not None and args.year_to is not None and args.year_from > args.year_to:
+        raise UsageError(f"--from {args.year_from} is after --to {args.year_to}: no year lies between")
     return SearchRequest(
         text=text,
         regions=tuple(args.regions),
