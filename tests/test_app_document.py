@@ -43,6 +43,14 @@ def test_hostile_text_is_shown_as_plain_text(env):
     assert "<script>" not in html_of(search)
 
 
+@pytest.mark.parametrize("hl", ['"((', "*", "x" * 5000])
+def test_a_highlight_the_query_syntax_refuses_still_shows_the_document(env, hl):
+    at = page(app(), DOC, id="documents/000_29bb637916ff8d4d", hl=hl)
+    assert errors(at) == []
+    assert "Kunststoffnetzwerk Ems-Achse" in html_of(at)  # the title
+    assert at.subheader[0].value == "Full text" and "<mark>" not in html_of(at)
+
+
 def test_unknown_document_gives_a_clear_message(env):
     at = page(app(), DOC, id="documents/nope")
     assert errors(at) == []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from kb.errors import KBError, UnknownDocumentError
+from kb.errors import KBError, QuerySyntaxError, UnknownDocumentError
 from kb.models import Document, Hit, SearchRequest
 from webapp import i18n, render, state
 from webapp.i18n import t
@@ -105,7 +105,10 @@ def main() -> None:
     kb = state.knowledge_base()
     try:
         doc = kb.get(doc_id)
-        text = kb.highlight(doc_id, query)
+        try:
+            text = kb.highlight(doc_id, query)
+        except QuerySyntaxError:  # a link's highlight the query syntax refuses ("((, *): the text unmarked
+            text = kb.highlight(doc_id, "")
         related = kb.related(doc_id, limit=6)
         meaning = kb.similar(doc_id, limit=6)
         translations = tuple(h for h in kb.translations(doc_id) if h.id != doc_id)
