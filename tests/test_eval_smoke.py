@@ -97,11 +97,13 @@ def test_the_seeds_on_solr_by_words(request, tmp_path):
     with run._engine_env("solr", env):
         result = run_seeds(tmp_path)
         text = run.report([result])
+        block = run.engine_block([result], "abc1234", "held-out")
     assert run.ENGINE == "whoosh" and os.environ.get("KB_SOLR_COLLECTION") != collection  # restored
     assert "**Engine: solr.**" in text and "meaning layer is off" in text
     table = result.table()
     assert set(KINDS) <= set(table)
     assert table["all"][OURS]["MRR"] >= table["all"][BASELINE]["MRR"]
     assert "whoosh" in text and run.SYSTEMS == run.WHOOSH_SYSTEMS  # the Whoosh twin reported beside
+    assert "| seeds | **all** | 75 |" in block and "abc1234" in block  # docs/solr.md's block
     for metric in METRICS:  # issue 23: Solr's relevance within 0.02 of the Whoosh backend's by words
         assert table["all"][OURS][metric] >= table["all"][run.WHOOSH_WORDS][metric] - 0.02, metric
