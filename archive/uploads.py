@@ -19,6 +19,7 @@ from pathlib import Path
 from archive.audit import audit, now
 from ingest.errors import IngestError
 from ingest.metadata.confirmed import validate
+from ingest.paths import reserved_reason
 from ingest.pipeline import Outcome, content_checksum, discover, file_id, run, source_label, state_checksum
 from ingest.sidecar import atomic_write, read_sidecar, sidecar_path, write_sidecar
 from ingest.source import Source
@@ -127,6 +128,8 @@ def store_upload(
     meta = validate({k: metadata[k] for k in METADATA_KEYS if k in metadata}, kb.vocabulary)
     twin = find_duplicate(kb, data)
     name = safe_filename(filename)
+    if reserved_reason(name):  # the corpus walk would never see it: a rebuild would drop the document
+        raise IngestError(f"{name}: a reserved name ({reserved_reason(name)}); rename the file to add it")
     if twin:
         raise DuplicateUpload(f"{name}: already archived as {twin} (the same bytes)", twin)
     folder = settings.corpus_dir / UPLOAD_DIR / datetime.now(UTC).strftime("%Y")

@@ -154,3 +154,25 @@ def test_a_year_option_out_of_range_is_one_line_as_in_the_query(run_cli, options
     result = run_cli("search", "--json", *options)
     assert (result.code, result.out) == (2, "")
     assert result.err.startswith(f"kb: error: {said}") and result.err.count("\n") == 1, result.err
+
+
+def test_kb_add_refuses_a_name_the_corpus_walk_never_reads(run_cli, settings, tmp_path):
+    """Stored as uploads/2026/vocabulary.json it was indexed, then orphaned: a rebuild dropped it."""
+    before = _files(settings.corpus_dir)
+    files = []
+    for name in ("vocabulary.json", "bericht.pdf.meta.json"):
+        files.append(tmp_path / name)
+        files[-1].write_text(
+            f"Protokoll der Sitzung über Kunststoff und Ausbildung ({name}).\n", encoding="utf-8"
+        )
+    result = run_cli("add", "--json", *files)
+    assert result.code == 1
+    assert [(line["status"], line["message"].split(";")[0]) for line in result.lines] == [
+        ("failed", "a reserved name (a vocabulary file, not a document)"),
+        (
+            "failed",
+            "a reserved name (a metadata file: it is read with the file it describes, not as a document)",
+        ),
+    ]
+    assert _files(settings.corpus_dir) == before
+    assert run_cli("check", "--json").json["ok"] is True
