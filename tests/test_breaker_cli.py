@@ -74,6 +74,7 @@ def test_an_edit_with_blank_names_keeps_the_confirmed_lists(settings):
     assert list(kb.get(D000).networks) == networks
 
 
+@pytest.mark.fault  # the installed command: a regression would start the app
 @pytest.mark.parametrize(
     ("options", "said"),
     [
@@ -89,6 +90,7 @@ def test_serve_on_an_address_or_port_it_cannot_listen_on_is_one_line(run_kb, opt
     assert result.err.startswith(f"kb: error: {said}") and result.err.count("\n") == 1, result.err
 
 
+@pytest.mark.fault
 def test_serve_on_a_port_in_use_is_one_line(run_kb):
     import socket
 
