@@ -40,9 +40,12 @@ def read_audit(settings: Settings, limit: int = 200) -> list[dict]:
     if not path.exists():
         return []
     entries = []
-    for line in path.read_text(encoding="utf-8").splitlines()[-limit:]:
+    text = path.read_bytes().decode("utf-8", errors="replace")  # a damaged byte spoils its line only
+    for line in text.splitlines()[-limit:]:
         try:
-            entries.append(json.loads(line))
-        except ValueError:
+            entry = json.loads(line)
+        except (ValueError, RecursionError):
             continue
+        if isinstance(entry, dict):  # a line that is no entry ([1, 2], null) is left out like a broken one
+            entries.append(entry)
     return entries[::-1]

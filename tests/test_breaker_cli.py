@@ -178,3 +178,20 @@ def test_kb_add_refuses_a_name_the_corpus_walk_never_reads(run_cli, settings, tm
     ]
     assert _files(settings.corpus_dir) == before
     assert run_cli("check", "--json").json["ok"] is True
+
+
+def test_a_damaged_audit_log_is_read_around_its_damage(run_cli, settings):
+    """A byte that is not UTF-8, a broken line, lines that are no entry: the entries beside them stay."""
+    assert run_cli("coordinator", "add", "bob", "--password-stdin", stdin="longenough-pw\n").code == 0
+    log = settings.secrets_file.with_name("audit.jsonl")
+    good = {"at": "2026-01-02T03:04:05+00:00", "user": "anna", "action": "edit", "id": "documents/x"}
+    odd = {"at": 5, "user": ["b"], "action": None, "id": {"x": 1}, "details": "text"}
+    with log.open("ab") as fh:
+        fh.write(b'{"at": "\xff\xfe broken\n{half\n[1, 2]\nnull\n')
+        fh.write((json.dumps(good) + "\n" + json.dumps(odd) + "\n").encode())
+    entries = read_audit(settings)
+    assert entries[:2] == [odd, good] and all(isinstance(e, dict) for e in entries)
+    shown = run_cli("audit")
+    assert shown.code == 0 and "Traceback" not in shown.err
+    assert shown.out.splitlines()[1] == f"{good['at']}  anna             edit    documents/x"
+    assert [json.loads(line) for line in run_cli("audit", "--json").out.splitlines()][:2] == [odd, good]

@@ -129,10 +129,11 @@ def cmd_audit(args, settings: Settings) -> int:
         if args.json:
             emit(entry)
         else:
-            print(f"{entry['at']}  {entry['user']:<16} {entry['action']:<7} {entry['id'] or _details(entry)}")
+            at, user, action = (str(entry.get(k, "")) for k in ("at", "user", "action"))
+            print(f"{at}  {user:<16} {action:<7} {str(entry.get('id') or '') or _details(entry)}")
     return 0
 
 
 def _details(entry: dict) -> str:
-    details = entry.get("details") or {}
+    details = entry.get("details") if isinstance(entry.get("details"), dict) else {}
     return ", ".join(f"{k} {v}" for k, v in details.items() if v is not None)
