@@ -75,18 +75,34 @@ def _matches(password: str, stored: str) -> bool:
 
 
 def load_coordinators(secrets_file: Path) -> dict[str, str]:
-    """name → stored hash, from KB_COORDINATORS (JSON) or the secrets file."""
+    """name → stored hash, from KB_COORDINATORS (JSON) or the secrets file; {} when they cannot be read
+    (no one signs in with a damaged file)."""
     raw = env("KB_COORDINATORS")
     if raw is None:
         try:
-            raw = Path(secrets_file).read_text(encoding="utf-8")
-        except FileNotFoundError:
+            return _stored(Path(secrets_file))
+        except AuthError:
             return {}
     try:
         data = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _stored(path: Path) -> dict[str, str]:
+    """The secrets file's coordinators ({} when there is no file); AuthError when it cannot be read, so
+    that a change never writes over coordinators it could not read."""
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
+        raise AuthError(f"{path}: the sign-ins cannot be read ({reason}); fix or move the file") from None
+    if not isinstance(data, dict):
+        raise AuthError(f"{path}: the sign-ins cannot be read (not a JSON object); fix or move the file")
+    return {str(k): str(v) for k, v in data.items()}
 
 
 _DUMMY_HASH = hash_password("not-a-real-password", salt=b"0" * 16)
@@ -126,7 +142,7 @@ def add_coordinator(secrets_file: Path, name: str, password: str) -> None:
     if len(password) < MIN_PASSWORD_CHARS:
         raise AuthError(f"the password must have at least {MIN_PASSWORD_CHARS} characters")
     path = Path(secrets_file)
-    data = load_coordinators(path) if path.exists() else {}
+    data = _stored(path)
     data[name] = hash_password(password)  # a new hash: the sessions signed under the old one end
     _store(path, data)
     throttle.forget(path, name)  # whoever set the password lifts a lock on the name
@@ -135,7 +151,7 @@ def add_coordinator(secrets_file: Path, name: str, password: str) -> None:
 def remove_coordinator(secrets_file: Path, name: str) -> bool:
     """Remove a coordinator; whether one was removed."""
     path = Path(secrets_file)
-    data = load_coordinators(path) if path.exists() else {}
+    data = _stored(path)
     if data.pop(name, None) is None:
         return False
     _store(path, data)

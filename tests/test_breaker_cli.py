@@ -195,3 +195,17 @@ def test_a_damaged_audit_log_is_read_around_its_damage(run_cli, settings):
     assert shown.code == 0 and "Traceback" not in shown.err
     assert shown.out.splitlines()[1] == f"{good['at']}  anna             edit    documents/x"
     assert [json.loads(line) for line in run_cli("audit", "--json").out.splitlines()][:2] == [odd, good]
+
+
+@pytest.mark.parametrize("damage", [b'{"anna": "scrypt$1$2",}', b"[1, 2]", b"\xff\xfe"])
+def test_a_damaged_secrets_file_is_said_and_never_written_over(run_cli, settings, damage):
+    """A hand-edited sign-in file with a trailing comma read as no coordinators: the next add wrote
+    over it, and every coordinator in it was gone."""
+    settings.secrets_file.parent.mkdir(parents=True, exist_ok=True)
+    settings.secrets_file.write_bytes(damage)
+    for args in (("list",), ("add", "carl", "--password-stdin"), ("remove", "anna")):
+        result = run_cli("coordinator", *args, stdin="longenough-pw\n")
+        assert result.code in (1, 2) and result.out == "", result
+        assert result.err.startswith(f"kb: error: {settings.secrets_file}: the sign-ins cannot be read (")
+        assert result.err.endswith("; fix or move the file\n") and result.err.count("\n") == 1
+        assert settings.secrets_file.read_bytes() == damage

@@ -13,7 +13,7 @@ from archive.cli.output import emit
 from archive.cli.parser import UsageError
 from archive.cli.reading import open_kb
 from kb.errors import KBError
-from kb.settings import Settings
+from kb.settings import Settings, env
 
 
 def _served_app() -> Path:
@@ -67,16 +67,25 @@ def cmd_serve(args, settings: Settings) -> int:
 
 
 def cmd_coordinator(args, settings: Settings) -> int:
-    from archive.access import AuthError, add_coordinator, load_coordinators, remove_coordinator
+    from archive.access import AuthError, _stored, add_coordinator, load_coordinators, remove_coordinator
 
     if args.action == "list":
+        if env("KB_COORDINATORS") is None:  # a damaged secrets file is said, not listed as empty
+            try:
+                _stored(settings.secrets_file)
+            except AuthError as exc:
+                raise KBError(str(exc)) from exc
         names = sorted(load_coordinators(settings.secrets_file))
         emit(names) if args.json else print("\n".join(names) or "no coordinators")
         return 0
     if not args.name:
         raise UsageError(f"coordinator {args.action} needs a NAME")
     if args.action == "remove":
-        if not remove_coordinator(settings.secrets_file, args.name):
+        try:
+            removed = remove_coordinator(settings.secrets_file, args.name)
+        except AuthError as exc:
+            raise KBError(str(exc)) from exc
+        if not removed:
             raise KBError(f"no coordinator named {args.name!r}")
         emit({"name": args.name, "status": "removed"}) if args.json else print("removed (their sessions end)")
         return 0
