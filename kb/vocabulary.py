@@ -124,6 +124,9 @@ def parse_vocabulary(data: Mapping, path: Path = Path("<vocabulary>")) -> Vocabu
     """A Vocabulary from the decoded JSON object."""
     if not isinstance(data, Mapping):
         raise VocabularyError(f"{path}: the vocabulary must be a JSON object")
+    for kind in KINDS:
+        if not isinstance(data.get(kind, ()), list | tuple):
+            raise VocabularyError(f"{path}: {kind} must be a list of entries, not {data[kind]!r:.60}")
     return Vocabulary(
         **{kind: tuple(_entry(kind, raw, path) for raw in data.get(kind, ())) for kind in KINDS}
     )

@@ -4,6 +4,7 @@ the wrong type or of half a megabyte, a sidecar saved with a byte-order mark or 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +73,12 @@ def test_a_sidecar_nested_without_end_is_named_in_one_line(tmp_path):
         IngestError, match=r"a\.txt\.meta\.json: the metadata file is not valid JSON: nested too deeply$"
     ):
         read_sidecar(path)
+
+
+@pytest.mark.parametrize("value", [5, "recycling", {"a": 1}, None])
+def test_a_vocabulary_whose_lists_are_no_lists_is_one_line(value):
+    from kb.errors import VocabularyError
+    from kb.vocabulary import parse_vocabulary
+
+    with pytest.raises(VocabularyError, match=r"^vocabulary\.json: networks must be a list of entries, not "):
+        parse_vocabulary({"networks": value}, Path("vocabulary.json"))
