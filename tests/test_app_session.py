@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import stat
 
+import pytest
+
 from archive.access import add_coordinator, load_coordinators, remove_coordinator
 from kb.models import Fragment
 from webapp import render, session
@@ -147,3 +149,23 @@ def test_a_hit_shows_escaped_text_without_markdown():
     out = render.hit_details(hit, [])
     assert "&lt;b&gt;fett&lt;/b&gt; Link" in out
     assert "**" not in out and "](" not in out
+
+
+@pytest.mark.parametrize("damage", [b"", b"\n", b"zz-no-hex", b"\xff\xfe", b"abcd"])
+def test_a_key_file_that_holds_no_key_is_replaced_never_used(tmp_path, damage):
+    """Empty after a kill between making the file and writing it, or damaged: never an empty HMAC key,
+    never a traceback on every page."""
+    secrets = tmp_path / "coordinators.json"
+    session.key_file(secrets).write_bytes(damage)
+    key = session.signing_key(secrets)
+    assert len(key) == 32 and session.signing_key(secrets) == key
+    assert bytes.fromhex(session.key_file(secrets).read_text(encoding="ascii")) == key
+
+
+def test_a_damaged_revocation_list_keeps_its_good_lines(tmp_path):
+    secrets = tmp_path / "coordinators.json"
+    revoked = secrets.parent / "revoked-sessions"
+    revoked.write_bytes(b"\xff\xfe junk\nabc notanumber\nbeef 9999999999\nnan nan\n")
+    assert session.revoked(secrets, "beef") and not session.revoked(secrets, "abc")
+    session.revoke(secrets, "cafe")
+    assert session.revoked(secrets, "cafe") and session.revoked(secrets, "beef")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
+import math
 import os
 import secrets
 import threading
@@ -19,6 +21,8 @@ from pathlib import Path
 
 from archive.access import load_coordinators
 from kb.files import atomic_write
+
+log = logging.getLogger(__name__)
 
 COOKIE = "kb_session"
 MAX_AGE_S = 8 * 3600  # a working day
@@ -32,21 +36,44 @@ def key_file(secrets_file: Path) -> Path:
 
 
 def signing_key(secrets_file: Path) -> bytes:
-    """The signing key, made (0600, atomically) on first use."""
+    """The signing key, made (0600, whole or not at all) on first use.
+
+    A key file that holds no key (empty after a crash, or damaged) is replaced by a new key: the
+    sessions signed before end, and no session is ever signed with an empty or broken key."""
     path = key_file(secrets_file)
-    try:
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
-    except FileNotFoundError:
-        pass
+    key = _key_in(path)
+    if key is not None:
+        return key
     path.parent.mkdir(parents=True, exist_ok=True)
     fresh = secrets.token_hex(32)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(fresh + "\n")
-    return bytes.fromhex(fresh)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(fresh + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        if path.exists() or path.is_symlink():  # damaged: replaced
+            log.warning("%s held no signing key: a new one signs the sessions from now on", path)
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)  # FileExistsError when another process made it first
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink(missing_ok=True)
+    return _key_in(path) or bytes.fromhex(fresh)
+
+
+def _key_in(path: Path) -> bytes | None:
+    """The 32-byte key the file holds (None when there is no file, or it holds no such key)."""
+    try:
+        key = bytes.fromhex(path.read_bytes().decode("ascii").strip())
+    except FileNotFoundError:
+        return None
+    except ValueError:  # not ASCII (UnicodeDecodeError), not hex
+        return None
+    return key if len(key) == 32 else None
 
 
 def _b64(data: bytes) -> str:
@@ -125,10 +152,20 @@ def revoke(secrets_file: Path, nonce: str) -> None:
 
 
 def _lines(path: Path) -> list[str]:
+    """The "nonce expiry" lines of the revocation list (a damaged line is left out, never a failure)."""
     try:
-        return [line for line in path.read_text(encoding="ascii").splitlines() if len(line.split()) == 2]
+        text = path.read_bytes().decode("ascii", errors="replace")
     except FileNotFoundError:
         return []
+    return [line for line in text.splitlines() if _revocation(line)]
+
+
+def _revocation(line: str) -> bool:
+    parts = line.split()
+    try:
+        return len(parts) == 2 and math.isfinite(float(parts[1]))
+    except ValueError:
+        return False
 
 
 def revoked(secrets_file: Path, nonce: str) -> bool:
