@@ -136,8 +136,8 @@ def render(
         )
     lines += _mixed_rows(mixed, half)
     if embedding is not None:
-        docs, seconds = embedding
-        rate = docs / seconds if seconds else 0.0
+        docs, spent = embedding  # (not `seconds`: that is the whole run's)
+        rate = docs / spent if spent else 0.0
         lines.append(
             f"| `kb embed` XQuAD paragraphs/s (2 threads, wall) | XQuAD dev paragraphs, both halves | {docs} |"
             f" {EMBED_BEFORE} | {rate:.2f} | ≥ {EMBED_TARGET:.0f} |"

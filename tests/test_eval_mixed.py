@@ -142,3 +142,10 @@ def test_the_half_embedded_copy_has_the_vectors_of_half_the_documents(tmp_path):
     assert len(rows) == 2 and all("mixed archive, tune" in r for r in rows)
     assert f"| {table[('all', 'all')]['ours']['precision']:.3f} (" in rows[0]
     assert "not measured |" in targets._mixed_rows(None, "tune")[0]
+
+
+def test_the_block_says_how_long_the_whole_run_took_beside_the_embedding_rate():
+    """The run's minutes and `kb embed`'s paragraphs/s are two figures (the second once overwrote the first)."""
+    block = targets.render([], "abc1234", (240, 30.0), "held-out", None, 1800.0)
+    assert "took 30.0 minutes" in block
+    assert "| 8.00 |" in block  # 240 paragraphs in 30 s
