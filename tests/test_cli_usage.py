@@ -211,3 +211,32 @@ def test_a_closed_pipe_ends_the_output_quietly(run_kb, settings):
     proc.stdout.close()  # nobody reads
     _, err = proc.communicate(timeout=60)
     assert b"Traceback" not in err and b"BrokenPipeError" not in err
+
+
+def _files(folder) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "typed"),
+    [
+        (("rebuild", "--ye"), "--ye"),
+        (("ingest", "--pru", "{corpus}"), "--pru"),
+        (("rebuild", "--us", "x"), "--us x"),
+    ],
+)
+def test_an_abbreviated_option_is_refused_in_one_line_and_changes_nothing(
+    run_cli, run_kb, settings, args, typed
+):
+    # argparse took `--ye` for `--yes`: a typo confirmed a rebuild that drops a document
+    assert run_cli("ingest").code == 0
+    (settings.corpus_dir / "documents" / "000_29bb637916ff8d4d.txt").unlink()  # a rebuild would shrink
+    root = settings.corpus_dir.parent
+    before = _files(root)
+    result = run_kb(*(a.format(corpus=settings.corpus_dir) for a in args))
+    assert (result.code, result.out) == (2, "")
+    assert result.err == f"kb: error: unrecognized arguments: {typed}\n"
+    assert _files(root) == before
+    assert run_cli("stats", "--json").json["documents"] == 5
