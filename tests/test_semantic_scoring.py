@@ -143,7 +143,7 @@ def test_after_every_word_matched_meaning_adds_only_what_is_as_near_as_the_words
     """A title typed as it is finds its page: documents meaning alone found further from the query than
     that page (less WORDS_FLOOR_MARGIN) are not added; those the words found too always stay, and the
     floor comes from the first of the words' hits that has vectors."""
-    from kb.semantic.channel import WORDS_FLOOR_MARGIN, beside_words
+    from kb.semantic.channel import WORDS_FLOOR_MARGIN, WORDS_FLOOR_MARGIN_OTHER, beside_words
 
     scores = np.array([0.90, 0.80, 0.89, 0.70, -np.inf, 0.95], dtype=np.float32)
     matched = np.array([True, True, False, False, True, False])
@@ -156,3 +156,9 @@ def test_after_every_word_matched_meaning_adds_only_what_is_as_near_as_the_words
     no_vectors = beside_words(chosen, scores, matched, [(4, 5.0)])
     assert no_vectors.tolist() == [0, 1]  # nothing to compare with: only what the words found
     assert beside_words(chosen, scores, matched, []).tolist() == chosen.tolist()
+    languages = np.array([0, 0, 0, 1, 0, 0])  # 3 is in a language none of the words' hits is in
+    scores[3] = 0.90 - (WORDS_FLOOR_MARGIN + WORDS_FLOOR_MARGIN_OTHER) / 2
+    assert 3 not in beside_words(chosen, scores, matched, [(0, 5.0)]).tolist()
+    assert 3 in beside_words(chosen, scores, matched, [(0, 5.0)], languages).tolist()
+    languages[3] = 0  # in the words' language it is held to the nearer floor
+    assert 3 not in beside_words(chosen, scores, matched, [(0, 5.0)], languages).tolist()

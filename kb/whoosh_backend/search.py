@@ -261,13 +261,16 @@ class SearchSession:
         chosen = meaning_candidates(scores, within)
         if bridges:
             chosen = bridged_candidates(chosen, self.meaning.bridged(scores, bridges, within), within)
+        languages = self.table.columns["language"].docs
         if not relaxed:  # every word matched: meaning adds only what is as near as the words' first hit
-            chosen = beside_words(chosen, scores, matched, ranked)
+            chosen = beside_words(chosen, scores, matched, ranked, languages)
         meant = np.zeros(len(live), dtype=bool)
         meant[chosen] = True
         if allowed is not None:  # the facets count meaning candidates outside the filters too
             outside = meaning_candidates(scores, scope)
-            meant[beside_words(outside, scores, matched, ranked) if not relaxed else outside] = True
+            meant[beside_words(outside, scores, matched, ranked, languages) if not relaxed else outside] = (
+                True
+            )
         fused = fuse(ranked, chosen, strict=not relaxed, limit=len(ranked) + len(chosen), covered=covered)
         return matched | meant, fused, meant
 
