@@ -15,10 +15,8 @@ class UsageError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    def __init__(self, *args, **kwargs) -> None:
-        # no abbreviated options: a typo (`kb remove --ye`) must never confirm a destructive operation
-        kwargs.setdefault("allow_abbrev", False)
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, **kwargs) -> None:  # no abbreviations: a typo `--ye` must never be `--yes`
+        super().__init__(*args, **{"allow_abbrev": False, **kwargs})
 
     def error(self, message: str):  # one line, exit 2
         raise UsageError(message)
