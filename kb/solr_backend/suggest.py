@@ -14,6 +14,9 @@ from kb.solr_backend.compile import compile_plan, quoted, solr_fields
 if TYPE_CHECKING:
     from kb.solr_backend.backend import SolrBackend
 
+#: read from the shard leaders, as every read of the backend (kb/solr_backend/backend.py's LEADERS)
+LEADERS = ("shards.preference", "replica.leader:true")
+
 
 class SolrWords:
     """kb.suggest.Words over a collection, within the filters `fq` of a request; `frequencies` holds the
@@ -35,6 +38,7 @@ class SolrWords:
             ("terms.prefix", prefix),
             ("terms.limit", -1),
             ("terms.sort", "index"),
+            LEADERS,  # a TLOG replica that is no leader copies the leader's segments seconds late
         ]
         answer = self.backend.client.request(self.backend.path("terms"), params)
         flat = (answer.get("terms") or {}).get("text") or []
@@ -64,7 +68,13 @@ def known_terms(backend: SolrBackend, field: str, words: set[str]) -> set[str]:
     target = solr_fields(field)[0]
     if not listed:
         return set()
-    params = [("terms.fl", target), ("terms.list", ",".join(listed)), ("terms.limit", -1), ("wt", "json")]
+    params = [
+        ("terms.fl", target),
+        ("terms.list", ",".join(listed)),
+        ("terms.limit", -1),
+        ("wt", "json"),
+        LEADERS,
+    ]
     body = urllib.parse.urlencode(params).encode("utf-8")
     answer = backend.client.request(
         backend.path("terms"), body=body, content_type="application/x-www-form-urlencoded"
