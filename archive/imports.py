@@ -3,7 +3,9 @@
 `kb ingest PATH` of files outside the corpus imports them: each file that is read without error is
 copied (atomically, with its metadata file) to corpus/imports/FOLDER/ (FOLDER-2/ … for another
 folder of the same name; `.source` in it notes which) under its path relative to the folder given,
-each name made safe (and kept apart from the names made safe alike), then indexed there. Byte-identical files are stored once. So `kb rebuild`,
+each name made safe (and kept apart from the names made safe alike), then indexed there. Byte-identical files are stored once.
+A changed file replaces its copy (which moves to corpus/.deleted/) and keeps the confirmed metadata
+of the copy it replaces: the archive's correction wins over the file's own metadata. So `kb rebuild`,
 `kb check --repair` and the app's rebuild can always recreate the index from corpus/ alone.
 """
 
@@ -14,11 +16,12 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from archive.audit import audit
 from archive.uploads import inside, move_to_trash, safe_filename
 from ingest.errors import IngestError
-from ingest.pipeline import Import
+from ingest.pipeline import Import, file_id, source_label
 from ingest.reading import read_regular
-from ingest.sidecar import atomic_write, sidecar_bytes, sidecar_path
+from ingest.sidecar import atomic_write, parse_sidecar, sidecar_bytes, sidecar_json, sidecar_path
 from kb.settings import Settings
 
 IMPORT_DIR = "imports"
@@ -98,8 +101,8 @@ def outside_roots(settings: Settings, paths: Iterable[Path]) -> list[Path]:
     return [p for p in paths if not inside(p, settings.corpus_dir)]
 
 
-def importer(settings: Settings, paths: Iterable[Path]) -> Import:
-    """Where each outside file goes in the corpus, and how it is stored there."""
+def importer(settings: Settings, paths: Iterable[Path], user: str = "?") -> Import:
+    """Where each outside file goes in the corpus, and how it is stored there (`user`: for the audit log)."""
     roots = list(import_folders(settings, outside_roots(settings, paths)).items())
     roots.sort(key=lambda pair: len(pair[0].parts), reverse=True)  # the deepest folder given decides
 
@@ -120,15 +123,36 @@ def importer(settings: Settings, paths: Iterable[Path]) -> Import:
             if inside(target, folder):
                 _note_source(folder, base)
                 break
-        store_copy(settings, source, target)
+        store_copy(settings, source, target, user)
 
-    return Import(target, store)
+    return Import(target, store, stored_metadata)
 
 
-def store_copy(settings: Settings, source: Path, target: Path) -> None:
-    """Copy a file and its metadata into the corpus; an earlier, different copy moves to corpus/.deleted/."""
+def stored_metadata(source: Path, target: Path) -> bytes | None:
+    """The metadata file an outside file is stored with at `target`: its own (FILE.meta.json beside it),
+    except where the copy it replaces has confirmed metadata in the corpus (a coordinator's correction,
+    or what came with the earlier import): that wins, field by field. Once imported, a document's
+    metadata is kept in the archive; a changed file brings new text, never undoes a correction.
+
+    IngestError (naming the file) when either metadata file cannot be read or is no JSON object.
+    """
+    own = sidecar_bytes(source)
+    kept = sidecar_bytes(target) if target.is_file() and not target.is_symlink() else None
+    if kept is None or own == kept:
+        return own
+    confirmed = parse_sidecar(kept, sidecar_path(target))
+    if own is None:
+        return kept
+    merged = {**parse_sidecar(own, sidecar_path(source)), **confirmed}
+    return kept if merged == confirmed else sidecar_json(merged)
+
+
+def store_copy(settings: Settings, source: Path, target: Path, user: str = "?") -> None:
+    """Copy a file and its metadata into the corpus; an earlier, different copy moves to corpus/.deleted/
+    (with its metadata file), and the new copy keeps its confirmed metadata (`stored_metadata`)."""
     data = read_regular(source, settings.max_upload_bytes)  # read as the worker read it: no link, no FIFO
-    meta_data = sidecar_bytes(source)
+    meta_data = stored_metadata(source, target)
+    moved = None
     if target.exists() or target.is_symlink():
         try:
             same = read_regular(target, len(data)) == data and sidecar_bytes(target) == meta_data
@@ -136,7 +160,22 @@ def store_copy(settings: Settings, source: Path, target: Path) -> None:
             same = False
         if same:
             return
-        move_to_trash(settings, target)
+        kept = _kept_fields(target, meta_data)
+        moved = move_to_trash(settings, target)
     if meta_data is not None:
         atomic_write(sidecar_path(target), meta_data)  # the metadata first, then the original
     atomic_write(target, data)
+    if moved is not None:
+        label = source_label(target, settings.corpus_dir)
+        details = {"source": label, "from": str(_absolute(source)), "old_copy": str(moved), "kept": kept}
+        audit(settings, user, "reimport", file_id(label), details)
+
+
+def _kept_fields(target: Path, meta_data: bytes | None) -> list[str]:
+    """The fields of the replaced copy's metadata file that the new copy keeps as they were."""
+    try:
+        before = parse_sidecar(sidecar_bytes(target), sidecar_path(target))
+        after = parse_sidecar(meta_data, sidecar_path(target))
+    except IngestError:
+        return []
+    return sorted(k for k, v in before.items() if after.get(k) == v)

@@ -124,7 +124,7 @@ def ingest(
     """
     paths = list(paths)
     outside = outside_roots(settings, paths)
-    imports = importer(settings, paths) if outside else None
+    imports = importer(settings, paths, user) if outside else None
     before = kb.checksums()
     outcomes = run(
         kb,

@@ -22,7 +22,7 @@ from pathlib import Path
 from ingest.errors import IngestError, UnsupportedFile
 from ingest.paths import discover, document_id, file_id, scan, source_label  # noqa: F401  (named here too)
 from ingest.reading import NotRegularFile, file_checksum
-from ingest.sidecar import sidecar_bytes, sidecar_path
+from ingest.sidecar import parse_sidecar, sidecar_bytes, sidecar_path
 from ingest.worker import Limits, prepare
 from kb.api import KnowledgeBase
 from kb.models import Document
@@ -64,8 +64,12 @@ def with_metadata(content: str, path: Path) -> str:
 
     IngestError when the metadata file is refused (a link, a FIFO, too large).
     """
-    extra = sidecar_bytes(path) or b""
-    tail = hashlib.sha256(extra + PIPELINE_VERSION.encode()).hexdigest()[:8]
+    return with_sidecar(content, sidecar_bytes(path))
+
+
+def with_sidecar(content: str, sidecar: bytes | None) -> str:
+    """A content checksum joined with a checksum of these metadata file bytes and the pipeline version."""
+    tail = hashlib.sha256((sidecar or b"") + PIPELINE_VERSION.encode()).hexdigest()[:8]
     return f"{content}-{tail}"
 
 
@@ -82,11 +86,14 @@ class Import:
 
     `target(path)` is the corpus path for an outside file (None: the file is indexed where it is);
     `store(source, target)` copies it there with its metadata. A file is stored only once it has
-    been read, so corpus/ never receives a file the index refuses.
+    been read, so corpus/ never receives a file the index refuses. `metadata(source, target)`: the
+    bytes of the metadata file the stored copy gets (None: none), read as it is indexed; without it,
+    the outside file's own.
     """
 
     target: Callable[[Path], Path | None]
     store: Callable[[Path, Path], None]
+    metadata: Callable[[Path, Path], bytes | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,7 @@ class _Job:
     checksum: str
     existed: bool
     target: Path | None = None
+    confirmed: dict | None = None  # the metadata an import is stored with (None: its sidecar's)
 
 
 def run(
@@ -180,8 +188,13 @@ def run(
             message = f"{shown}: has the same id {doc_id} as {other}; not indexed (rename one of them)"
             report(Outcome(shown, "failed", None, message))
             continue
+        confirmed = None
         try:
             checksum = file_state(path, limits.max_bytes)
+            if target is not None and imports is not None and imports.metadata is not None:
+                stored = imports.metadata(path, target)  # what the copy is stored with is what is indexed
+                confirmed = parse_sidecar(stored, sidecar_path(target))
+                checksum = with_sidecar(checksum.split("-")[0], stored)
         except NotRegularFile as exc:
             report(Outcome(shown, "skipped", None, f"{shown}: {exc}"))
             continue
@@ -215,7 +228,7 @@ def run(
             continue
         twins_of[doc_id] = []
         by_content[content] = doc_id
-        jobs.append(_Job(path, label, doc_id, checksum, old is not None, target))
+        jobs.append(_Job(path, label, doc_id, checksum, old is not None, target, confirmed))
 
     pending: list[Document] = []
     pending_chars = 0
@@ -388,7 +401,7 @@ def _init_worker(limits: Limits) -> None:
 
 def _guarded(job: _Job, corpus: Path, limits: Limits) -> Document | tuple[str, str]:
     try:
-        return prepare(job.path, job.label, job.id, job.checksum, corpus, limits)
+        return prepare(job.path, job.label, job.id, job.checksum, corpus, limits, job.confirmed)
     except UnsupportedFile as exc:
         return ("unsupported", _prefixed(job.label, str(exc)))
     except IngestError as exc:

@@ -38,8 +38,11 @@ def sidecar_bytes(path: Path) -> bytes | None:
 
 def read_sidecar(path: Path) -> dict[str, object]:
     """The confirmed metadata beside a file ({} when there is none)."""
-    meta = sidecar_path(path)
-    raw = sidecar_bytes(path)
+    return parse_sidecar(sidecar_bytes(path), sidecar_path(path))
+
+
+def parse_sidecar(raw: bytes | None, meta: Path) -> dict[str, object]:
+    """The confirmed metadata in the bytes of a metadata file ({} for None); IngestError naming `meta`."""
     if raw is None:
         return {}
     try:
@@ -53,7 +56,12 @@ def read_sidecar(path: Path) -> dict[str, object]:
     return data
 
 
+def sidecar_json(metadata: Mapping[str, object]) -> bytes:
+    """The bytes of a metadata file holding `metadata` (empty values left out)."""
+    clean = {k: v for k, v in metadata.items() if v not in (None, "", [], ())}
+    return (json.dumps(clean, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def write_sidecar(path: Path, metadata: Mapping[str, object]) -> None:
     """Store confirmed metadata beside a file."""
-    clean = {k: v for k, v in metadata.items() if v not in (None, "", [], ())}
-    atomic_write(sidecar_path(path), (json.dumps(clean, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    atomic_write(sidecar_path(path), sidecar_json(metadata))

@@ -132,8 +132,17 @@ def _str_or_none(value: object) -> str | None:
     return None if value in (None, "") else str(value)
 
 
-def prepare(path: Path, label: str, doc_id: str, checksum: str, corpus: Path, limits: Limits) -> Document:
-    """A corpus or outside file read into a Document (its sidecar's metadata confirmed)."""
+def prepare(
+    path: Path,
+    label: str,
+    doc_id: str,
+    checksum: str,
+    corpus: Path,
+    limits: Limits,
+    confirmed: dict | None = None,
+) -> Document:
+    """A corpus or outside file read into a Document (its sidecar's metadata confirmed, or `confirmed`:
+    the metadata an imported copy will be stored with)."""
     try:  # a regular file, no link, no larger than the limit: checked on the open file, before reading
         data = read_regular(path, limits.max_bytes)
     except OSError as exc:
@@ -145,5 +154,5 @@ def prepare(path: Path, label: str, doc_id: str, checksum: str, corpus: Path, li
         checksum=checksum,
         corpus=corpus,
         limits=limits,
-        confirmed=read_sidecar(path),
+        confirmed=read_sidecar(path) if confirmed is None else confirmed,
     )

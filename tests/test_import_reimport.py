@@ -1,0 +1,115 @@
+"""Re-importing a changed outside file keeps what a coordinator confirmed for it in the archive.
+
+`kb ingest FOLDER` copies an outside folder to corpus/imports/NAME/. When a file there changed since, the
+earlier copy (and its metadata file) moves to corpus/.deleted/ byte for byte, and the new copy keeps the
+confirmed metadata of the document it replaces (same id, same corpus path): the corpus's metadata wins
+field by field over the file's own FILE.meta.json outside; fields only the outside one has are taken.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from archive.service import read_audit
+
+OLD_TEXT = "Protokoll des Netzwerktreffens über Kunststoff und Ausbildung, Kennung altwort.\n"
+NEW_TEXT = "Protokoll des Netzwerktreffens über Kunststoff und Recycling, Kennung neuwort.\n"
+
+
+def first_import(run_cli, tmp_path: Path, own_meta: dict | None = None) -> tuple[Path, str]:
+    assert run_cli("ingest").code == 0  # the seed corpus: `kb check` compares all of corpus/
+    memo = tmp_path / "outside" / "Protokolle" / "treffen.txt"
+    memo.parent.mkdir(parents=True)
+    memo.write_text(OLD_TEXT, encoding="utf-8")
+    if own_meta is not None:
+        Path(f"{memo}.meta.json").write_text(json.dumps(own_meta), encoding="utf-8")
+    line = run_cli("ingest", "--json", memo.parent).json
+    assert (line["status"], line["source"]) == ("indexed", "imports/Protokolle/treffen.txt"), line
+    return memo, line["id"]
+
+
+def trashed(settings) -> dict[str, bytes]:
+    trash = settings.corpus_dir / ".deleted"
+    return {p.name: p.read_bytes() for p in trash.rglob("*") if p.is_file()} if trash.exists() else {}
+
+
+def test_a_changed_outside_file_keeps_the_coordinators_metadata_and_the_old_copy_is_kept(
+    run_cli, settings, tmp_path
+):
+    memo, doc_id = first_import(run_cli, tmp_path)
+    edited = run_cli("edit", doc_id, "--title", "Bestätigter Titel", "--network", "Plastindustrien")
+    assert edited.code == 0, edited.err
+    stored = settings.corpus_dir / "imports" / "Protokolle" / "treffen.txt"
+    confirmed = Path(f"{stored}.meta.json").read_bytes()
+
+    memo.write_text(NEW_TEXT, encoding="utf-8")  # the outside file changes
+    again = run_cli("ingest", "--json", memo.parent, "--user", "erik")
+    assert again.code == 0, again.err
+    assert [(o["status"], o["id"]) for o in again.lines] == [("updated", doc_id)]
+
+    doc = run_cli("show", "--json", doc_id).json
+    assert (doc["title"], doc["networks"]) == ("Bestätigter Titel", ["Plastindustrien"])
+    assert "neuwort" in doc["text"]
+    assert stored.read_text(encoding="utf-8") == NEW_TEXT
+    assert Path(f"{stored}.meta.json").read_bytes() == confirmed
+    assert trashed(settings) == {"treffen.txt": OLD_TEXT.encode(), "treffen.txt.meta.json": confirmed}
+    entry = next(e for e in read_audit(settings) if e["action"] == "reimport")
+    assert (entry["user"], entry["id"]) == ("erik", doc_id)
+    assert entry["details"]["kept"] == ["networks", "title"]
+    assert entry["details"]["old_copy"].startswith(str(settings.corpus_dir / ".deleted"))
+    assert run_cli("check").code == 0  # the index holds what corpus/ holds, metadata included
+    hits = run_cli("search", "--json", "neuwort", "--no-fuzzy").json["hits"]
+    assert [(h["id"], h["title"]) for h in hits] == [(doc_id, "Bestätigter Titel")]
+
+
+def test_the_coordinators_edit_wins_over_the_outside_metadata_file_and_its_new_fields_are_taken(
+    run_cli, settings, tmp_path
+):
+    memo, doc_id = first_import(run_cli, tmp_path, {"title": "Eigener Titel", "date": "2019-05-02"})
+    assert run_cli("edit", doc_id, "--title", "Titel des Koordinators").code == 0
+    memo.write_text(NEW_TEXT, encoding="utf-8")
+    own = {"title": "Neuer eigener Titel", "date": "2019-05-02", "topics": ["recycling"]}
+    Path(f"{memo}.meta.json").write_text(json.dumps(own), encoding="utf-8")
+    assert run_cli("ingest", memo.parent).code == 0
+
+    doc = run_cli("show", "--json", doc_id).json
+    assert (doc["title"], doc["date"], doc["topics"]) == (
+        "Titel des Koordinators",
+        "2019-05-02",
+        ["recycling"],
+    )
+    stored = settings.corpus_dir / "imports" / "Protokolle" / "treffen.txt.meta.json"
+    assert json.loads(stored.read_text(encoding="utf-8")) == {
+        "title": "Titel des Koordinators",
+        "date": "2019-05-02",
+        "topics": ["recycling"],
+    }
+    assert run_cli("check").code == 0
+
+
+def test_a_changed_file_without_corrections_is_stored_with_its_own_metadata_file(run_cli, settings, tmp_path):
+    memo, doc_id = first_import(run_cli, tmp_path, {"title": "Eigener Titel"})
+    memo.write_text(NEW_TEXT, encoding="utf-8")
+    assert run_cli("ingest", memo.parent).code == 0
+    stored = settings.corpus_dir / "imports" / "Protokolle" / "treffen.txt.meta.json"
+    assert stored.read_bytes() == Path(f"{memo}.meta.json").read_bytes()
+    assert run_cli("show", "--json", doc_id).json["title"] == "Eigener Titel"
+    assert trashed(settings)["treffen.txt"] == OLD_TEXT.encode()
+
+
+def test_a_damaged_metadata_file_in_the_corpus_refuses_the_reimport_and_changes_nothing(
+    run_cli, settings, tmp_path
+):
+    memo, doc_id = first_import(run_cli, tmp_path)
+    stored = settings.corpus_dir / "imports" / "Protokolle" / "treffen.txt"
+    Path(f"{stored}.meta.json").write_text('{"title": "Von Hand",}', encoding="utf-8")  # a trailing comma
+    memo.write_text(NEW_TEXT, encoding="utf-8")
+    result = run_cli("ingest", memo.parent)
+    assert result.code == 1
+    (line,) = [x for x in result.err.splitlines() if x.startswith("failed:")]
+    assert f"{stored}.meta.json: the metadata file is not valid JSON" in line
+    assert line.endswith("(not imported)")
+    assert stored.read_text(encoding="utf-8") == OLD_TEXT
+    assert Path(f"{stored}.meta.json").read_text(encoding="utf-8") == '{"title": "Von Hand",}'
+    assert trashed(settings) == {}
