@@ -724,3 +724,18 @@ def test_a_search_fuses_meaning_with_the_words(kb_meaning):
     assert [(h.id, h.via) for h in both] == [("m/de-haushalt", "both")]
     words = kb_meaning.search(SearchRequest("Haushalt", semantic=False))
     assert not words.meaning and [h.via for h in words.hits] == ["words"]
+
+
+def test_meaning_adds_nothing_below_the_words_first_hit_when_every_word_matched(kb_meaning):
+    # kb.semantic.channel's beside_words on every engine: every word of a title matched its document,
+    # and its translation, which meaning alone finds, lies further from the query than the document
+    # less WORDS_FLOOR_MARGIN_OTHER: the page is the words' hit alone (without the rule, meaning fills it)
+    for text, hit in (("Spritzgießen lernen", "m/de-spritz"), ("Haushalt des Vereins", "m/de-haushalt")):
+        page = kb_meaning.search(SearchRequest(text))
+        assert page.meaning and not page.relaxed
+        assert [(h.id, h.via) for h in page.hits] == [(hit, "both")], text
+        assert page.total == 1, text
+    # no document has every word: a "most of the words" match weighs by its share of the words' weight
+    # (kb.semantic.channel's coverage), and the one holding two of the four leads
+    page = kb_meaning.search(SearchRequest("Spritzgießen Kunststoffteilen Haushalt zomer"))
+    assert page.relaxed and page.hits[0].id == "m/de-spritz"

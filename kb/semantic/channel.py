@@ -304,16 +304,21 @@ def coverage(words: list[np.ndarray], docs: list[int], size: int) -> dict[int, f
     documents or more weighs nothing: "the", "der", "what"); {} when no word weighs anything."""
     if not words or not docs:
         return {}
-    idf = []
-    for mask in words:
-        df = int(mask.sum())
-        idf.append(max(0.0, float(np.log((size - df + 0.5) / (df + 0.5)))))
+    at = np.asarray(docs, dtype=np.int64)
+    return word_shares([int(mask.sum()) for mask in words], [mask[at] for mask in words], docs, size)
+
+
+def word_shares(frequencies: list[int], held: list[np.ndarray], docs: list, size: int) -> dict:
+    """`coverage` from what an engine counts: frequencies[i] documents of a scope of `size` hold the
+    i-th word, held[i][j] whether docs[j] (any keys) holds it."""
+    if not frequencies or not len(docs):
+        return {}
+    idf = [max(0.0, float(np.log((size - df + 0.5) / (df + 0.5)))) for df in frequencies]
     total = sum(idf)
     if total <= 0:
         return {}
-    at = np.asarray(docs, dtype=np.int64)
-    held = sum(w * mask[at].astype(np.float64) for w, mask in zip(idf, words, strict=True) if w > 0)
-    return {d: float(c) / total for d, c in zip(docs, np.atleast_1d(held), strict=True)}
+    weight = sum(w * np.asarray(h).astype(np.float64) for w, h in zip(idf, held, strict=True) if w > 0)
+    return {d: float(c) / total for d, c in zip(docs, np.atleast_1d(weight), strict=True)}
 
 
 def relaxed_weight(share: float) -> float:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kb import plan as P
 from kb.backend import MAX_PAGE_SIZE
 from kb.errors import EngineError, UnknownDocumentError
 from kb.folding import fold
@@ -514,10 +515,20 @@ class SolrBackend:
         Whoosh, over kNN answers instead of every document's score: meaning adds documents only when the
         query's best document stands out (`confident`) within the filters or in the whole collection,
         else it only reorders what the words found; its candidates (`meaning_candidates`) and the words'
-        first LEXICAL_DEPTH are fused by weighted reciprocal rank (`fuse`). The statistics that need the
+        first LEXICAL_DEPTH are fused by weighted reciprocal rank (`fuse`), a relaxed match weighing its
+        share of the words' weight within the filters (`_coverage`); after a search where every word
+        matched, a meaning-only candidate must be about as near as the words' first hit (`beside_words`,
+        over the kNN cosines and the stored languages). The statistics that need the
         whole scope (its median cosine) are taken over the MEANING_POOL nearest, exact for a scope that
         small and stricter for a larger one. Meaning-only hits show their passage closest to the query."""
-        from kb.semantic.channel import LEXICAL_DEPTH, confident, fuse, meaning_candidates
+        from kb.semantic.channel import (
+            LEXICAL_DEPTH,
+            WORDS_FLOOR_HITS,
+            beside_words,
+            confident,
+            fuse,
+            meaning_candidates,
+        )
 
         def cosines(docs: list[dict]) -> np.ndarray:
             return np.array([2 * d["score"] - 1 for d in docs], dtype=np.float32)
@@ -525,7 +536,7 @@ class SolrBackend:
         def stands_out(docs: list[dict]) -> bool:
             return confident(cosines(docs), np.arange(len(docs)))
 
-        within = self.knn(vector, MEANING_POOL, fq)
+        within = self.knn(vector, MEANING_POOL, fq, fl="id,score,language")
         if not within and not query:
             return None
         adds = request.expand and (
@@ -536,28 +547,74 @@ class SolrBackend:
             # folded or stemmed (what matched are guesses: typo variants, compound parts, cognates), and
             # meaning finds nothing that stands out: nothing found (with did-you-mean), not noise
             query = None
-        pool = within if adds else (self.knn(vector, MEANING_POOL, [*fq, query]) if query else [])
+        pool = (
+            within
+            if adds
+            else (self.knn(vector, MEANING_POOL, [*fq, query], fl="id,score,language") if query else [])
+        )
         chosen = [
             pool[int(i)]["id"] for i in meaning_candidates(cosines(pool), np.ones(len(pool), dtype=bool))
         ]
         ranked: list[tuple[str, float]] = []
+        language = {d["id"]: d.get("language") or "" for d in pool}
+        everything = True
         if query:
             params = [
                 ("q", query),
                 ("q.op", "OR"),
-                ("fl", "id,score"),
+                ("fl", "id,score,language"),
                 ("sort", "score desc,date desc,id asc"),
                 ("rows", max(page * size, LEXICAL_DEPTH)),
                 *(("fq", f) for f in fq),
             ]
-            ranked = [(d["id"], d["score"]) for d in self.select(params)["response"]["docs"]]
+            found = self.select(params)["response"]
+            everything = len(found["docs"]) >= int(found["numFound"])  # every match is ranked
+            language.update((d["id"], d.get("language") or "") for d in found["docs"])
+            ranked = [(d["id"], d["score"]) for d in found["docs"]]
         ids = list(dict.fromkeys([i for i, _ in ranked] + chosen))
         number = {doc_id: n for n, doc_id in enumerate(ids)}
+        lexical = [(number[i], score) for i, score in ranked]
+        if query and not relaxed and chosen:  # every word matched: meaning adds only what is as near
+            # as the words' first hit (`beside_words`), by the cosines of the kNN answers
+            scores = np.full(len(ids), -np.inf, dtype=np.float32)
+            near = {d["id"]: d for d in pool}
+            first = [i for i, _ in ranked[:WORDS_FLOOR_HITS] if i not in near]
+            if first:
+                ask = ["id:(" + " OR ".join(quoted(i) for i in first) + ")"]
+                near.update((d["id"], d) for d in self.knn(vector, len(first), ask, fl="id,score,language"))
+            for doc_id, d in near.items():
+                if doc_id in number:
+                    scores[number[doc_id]] = 2 * d["score"] - 1
+            matched = np.zeros(len(ids), dtype=bool)
+            matched[[n for n, _ in lexical]] = True
+            beyond = [c for c in chosen if not matched[number[c]]]
+            if beyond and not everything:  # candidates the words found below the ranked ones
+                params = [
+                    ("q", query),
+                    ("q.op", "OR"),
+                    ("fq", "id:(" + " ".join(quoted(i) for i in beyond) + ")"),
+                    ("fl", "id"),
+                    ("rows", len(beyond)),
+                ]
+                for d in self.select(params)["response"]["docs"]:
+                    matched[number[d["id"]]] = True
+            codes = np.array([language.get(i) or "" for i in ids], dtype=object)
+            kept = beside_words(
+                np.array([number[c] for c in chosen], dtype=np.int64), scores, matched, lexical, codes
+            )
+            chosen = [ids[n] for n in kept.tolist()]
+        covered = None
+        if relaxed and plan is not None and ranked:
+            covered = {
+                number[i]: c
+                for i, c in self._coverage(plan, fq, [i for i, _ in ranked[:LEXICAL_DEPTH]]).items()
+            }
         fused = fuse(
-            [(number[i], score) for i, score in ranked],
+            lexical,
             np.array([number[c] for c in chosen], dtype=np.int64),
             strict=not relaxed,
             limit=len(ranked) + len(chosen),
+            covered=covered,
         )
         window = [(ids[n], score) for n, score in fused[(page - 1) * size : page * size]]
         # the total and the facets count what the words found and the meaning candidates
@@ -615,6 +672,55 @@ class SolrBackend:
                 shown = fragments(closest, []) if closest else ()
                 hits.append(self.hit(by_meaning[doc_id], score, shown, via="meaning"))
         return int(counted["response"]["numFound"]), tuple(hits), counted.get("facets", {})
+
+    def _coverage(self, plan: QueryPlan, fq: list[str], docs: list[str]) -> dict[str, float]:
+        """Of the words' first documents of a relaxed search, the share of the query's word weight each
+        holds (kb.semantic.channel's `coverage`, as the Whoosh backend weighs it), a word weighing its
+        idf within the filters: one request counts each word of the "most of the words" OR within the
+        filters and which of `docs` hold it."""
+        from kb.semantic.channel import word_shares
+
+        q = plan.query
+        if isinstance(q, P.AndMaybe):  # the words, and the whole text as a phrase bonus
+            q = q.required
+        words = q.items if isinstance(q, P.Or) else ()
+        if len(words) < 2 or any(w.kind != P.WORD for w in words) or not docs:
+            return {}
+        canonical = self.canonical(self.concepts()[0])
+        compiled = [compile_plan(self.respelt(w), canonical) for w in words]
+        among = "id:(" + " OR ".join(quoted(i) for i in docs) + ")"
+        facet = {
+            f"w{n}": {
+                "type": "query",
+                "q": c,
+                "facet": {
+                    "in": {
+                        "type": "query",
+                        "q": among,
+                        "facet": {"ids": {"type": "terms", "field": "id", "limit": -1}},
+                    }
+                },
+            }
+            for n, c in enumerate(compiled)
+            if c is not None
+        }
+        answer = self.select(
+            [
+                ("q", "*:*"),
+                ("q.op", "OR"),  # the compiled words' clauses (`a b`) are alternatives
+                ("rows", 0),
+                ("json.facet", json.dumps(facet)),
+                *(("fq", f) for f in fq),
+            ]
+        )
+        facets = answer.get("facets", {})
+        frequencies, held = [], []
+        for n in range(len(words)):
+            found = facets.get(f"w{n}") or {}
+            holding = {b["val"] for b in ((found.get("in") or {}).get("ids") or {}).get("buckets", [])}
+            frequencies.append(int(found.get("count", 0)))
+            held.append(np.array([i in holding for i in docs], dtype=bool))
+        return word_shares(frequencies, held, docs, int(answer["response"]["numFound"]))
 
     def _page(
         self,
