@@ -177,6 +177,8 @@ def run(
         label = source_label(target or path, corpus)
         shown = str(path) if target is not None else label
         if not _is_text(label):  # bytes of another encoding in a corpus file's name: no source to store
+            # named with its odd bytes escaped (\xfc): the name itself cannot be written as UTF-8 anywhere
+            shown = shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
             message = f"{shown}: the file name is not UTF-8 text; rename it (imports get a safe name)"
             report(Outcome(shown, "failed", None, message))
             continue
