@@ -118,7 +118,7 @@ def test_every_page_on_the_seed_corpus(seeded, tmp_path, request):
 
 #: help pages (each in four languages) and council agenda items of the real-documents tour, and the
 #: networks whose Explore page it opens at each size (the largest, and those without minutes first)
-REAL_HELP_PAGES, REAL_AGENDA_ITEMS, REAL_NETWORKS = 100, 600, 6
+REAL_HELP_PAGES, REAL_AGENDA_ITEMS, REAL_NETWORKS = 100, 600, 4
 
 
 @pytest.mark.slow
