@@ -1,7 +1,7 @@
 """Settings: one registry (name, default, meaning) read from the environment, and the folders in use.
 
 Every environment variable the product reads is registered here and read through `env`, `env_int` or
-`env_float`; README.md's settings table is checked against this registry (tests/test_docs.py). Folders
+`env_float`; docs/settings.md's table is checked against this registry (tests/test_docs.py). Folders
 that are not set follow the user: they are taken from the working directory, never from where the
 package is installed, and `kb stats` says which are used and why.
 """
