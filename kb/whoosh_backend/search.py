@@ -10,12 +10,10 @@ import numpy as np
 from whoosh import query as Q
 
 from kb import plan as P
-from kb.analysis import analyze, exact_analyzer
+from kb.analysis import exact_analyzer
 from kb.backend import MAX_PAGE_SIZE
-from kb.folding import fold
 from kb.models import FACETS, Facet, FacetValue, Hit, SearchPage, SearchRequest
-from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword, is_plain, stems_of
-from kb.schema import stem_field
+from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword, is_plain
 from kb.semantic.channel import (
     BRIDGES,
     LEXICAL_DEPTH,
@@ -28,6 +26,7 @@ from kb.semantic.channel import (
     meaning_candidates,
 )
 from kb.snippets import SNIPPET_CHARS, SpanFinder, fragments
+from kb.suggest import present as word_present
 from kb.vocabulary import Vocabulary
 from kb.whoosh_backend.analysis import STEM_LANGUAGES
 from kb.whoosh_backend.collect import Lexicon, expand_terms
@@ -298,15 +297,8 @@ class SearchSession:
 
     def present(self, word: str) -> bool:
         """Whether a query word is in the index as typed or folded, or as a stem in an indexed language
-        (not only through its typo variants, compound parts or cognates)."""
-        folded = [fold(t) for t in analyze(_EXACT, word)]
-        if folded and all(self.doc_frequency("fold", f) > 0 for f in folded):
-            return True
-        for lang in self.languages:
-            stems = stems_of(lang, word)
-            if stems and all(self.doc_frequency(stem_field(lang), t) > 0 for t in stems):
-                return True
-        return False
+        (not only through its typo variants, compound parts or cognates): kb.suggest's one answer."""
+        return word_present(self, word)
 
     def run(
         self, q: Q.Query, allowed: np.ndarray | None, limit: int
