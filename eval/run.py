@@ -48,7 +48,6 @@ import hashlib
 import json
 import math
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -609,14 +608,9 @@ def engine_block(results: list[DatasetResult], commit: str, split: str) -> str:
 
 def write_engine_block(page: Path, block_text: str) -> None:
     """Replace the block between ENGINE_BEGIN and ENGINE_END (appended when the page has none)."""
-    text = page.read_text(encoding="utf-8")
-    block = f"{ENGINE_BEGIN}\n\n{block_text.strip()}\n\n{ENGINE_END}"
-    pattern = re.compile(re.escape(ENGINE_BEGIN) + r".*?" + re.escape(ENGINE_END), re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: block, text, count=1)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    page.write_text(text, encoding="utf-8")
+    from eval import targets
+
+    targets.replace_block(page, block_text, ENGINE_BEGIN, ENGINE_END)
 
 
 def report(results: list[DatasetResult], mixed: MixedResult | None = None) -> str:

@@ -199,11 +199,16 @@ def _mixed_rows(mixed, half: str) -> list[str]:
 
 def write_block(page: Path, block_text: str) -> None:
     """Replace the block between the markers (appended under a heading when the page has none)."""
+    replace_block(page, block_text, BEGIN, END, "### Issue 22's figures, before and now (`make eval`)\n\n")
+
+
+def replace_block(page: Path, block_text: str, begin: str, end: str, heading: str = "") -> None:
+    """Replace the block between `begin` and `end` on the page (appended, after `heading`, when it has none)."""
     text = page.read_text(encoding="utf-8")
-    block = f"{BEGIN}\n\n{block_text.strip()}\n\n{END}"
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
+    block = f"{begin}\n\n{block_text.strip()}\n\n{end}"
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
     if pattern.search(text):
         text = pattern.sub(lambda _: block, text, count=1)
     else:
-        text = text.rstrip() + "\n\n### Issue 22's figures, before and now (`make eval`)\n\n" + block + "\n"
+        text = text.rstrip() + "\n\n" + heading + block + "\n"
     page.write_text(text, encoding="utf-8")

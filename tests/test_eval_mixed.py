@@ -149,3 +149,18 @@ def test_the_block_says_how_long_the_whole_run_took_beside_the_embedding_rate():
     block = targets.render([], "abc1234", (240, 30.0), "held-out", None, 1800.0)
     assert "took 30.0 minutes" in block
     assert "| 8.00 |" in block  # 240 paragraphs in 30 s
+
+
+def test_a_report_block_is_appended_once_then_replaced_and_the_page_around_it_kept(tmp_path) -> None:
+    from eval import run, targets
+
+    page = tmp_path / "page.md"
+    page.write_text("# Page\n\nText before.\n", encoding="utf-8")
+    run.write_engine_block(page, "first figures")
+    run.write_engine_block(page, "second figures")
+    targets.write_block(page, "eval figures")
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("# Page\n\nText before.\n")
+    assert "first figures" not in text and text.count("second figures") == 1
+    assert text.count(run.ENGINE_BEGIN) == 1 and text.count(targets.BEGIN) == 1
+    assert text.index(run.ENGINE_END) < text.index("### Issue 22's figures") < text.index("eval figures")
