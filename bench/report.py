@@ -191,9 +191,10 @@ def engines_table(r: dict) -> list[str]:
         notes.append("Whoosh ingest: files → index through ingest.pipeline")
     if "solr" in engines:
         where = r["solr"].get("collection", "")
+        kind = r["solr"].get("replicas", "2 shards × 2 TLOG")  # runs before NRT became the default were TLOG
         notes.append(
-            'Solr ingest: the same pipeline through `KnowledgeBase(engine="solr")` into a 2 shards × 2 TLOG '
-            f"replicas collection ({where}); its pages by words only (the meaning classes, –, are not "
+            'Solr ingest: the same pipeline through `KnowledgeBase(engine="solr")` into a '
+            f"{kind} replicas collection ({where}); its pages by words only (the meaning classes, –, are not "
             "measured on Solr yet); the nodes share the cores with the benchmark"
         )
     if "fts5" in engines:

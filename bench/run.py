@@ -82,6 +82,13 @@ def _previous(path: Path) -> list[dict]:
         return []
 
 
+def _replica_kind() -> str:
+    """How the Solr collection's shards are replicated, as far as this run knows."""
+    if os.environ.get("KB_SOLR_URL", "").strip():
+        return "KB_SOLR_URL's"
+    return "2 shards × 2 " + os.environ.get("KB_SOLR_REPLICA_TYPE", "nrt").upper()
+
+
 def _load() -> float:
     try:
         return os.getloadavg()[0]
@@ -172,7 +179,10 @@ def bench_size(
         if solr["documents"] != solr_ingest["statuses"].get("indexed", 0):
             raise RuntimeError(f"Solr holds {solr['documents']} documents, ingest indexed {solr_ingest}")
         log(f"solr rss {solr['rss_mb']} MB (the client process)")
-        result |= {"solr_ingest": solr_ingest, "solr": {**solr, "collection": solr_env["KB_SOLR_COLLECTION"]}}
+        result |= {
+            "solr_ingest": solr_ingest,
+            "solr": {**solr, "collection": solr_env["KB_SOLR_COLLECTION"], "replicas": _replica_kind()},
+        }
 
     if "fts5" in engines:
         from bench import fts5

@@ -4,7 +4,7 @@ With KB_SOLR_URL set, that SolrCloud is used: the collection (KB_SOLR_COLLECTION
 gives) must exist or is created from the uploaded configset `network-kb`, and is emptied before it is
 filled. Without it, the test helper's real SolrCloud (tests/solrcloud.py: ZooKeeper and two Solr 9.10
 nodes from solr/launcher, on 127.0.0.1) is started under the output folder, the configset uploaded and
-a 2 shards × 2 TLOG replicas collection created; it is stopped (by pid) when the block ends.
+a 2 shards × 2 NRT replicas collection created (KB_SOLR_REPLICA_TYPE=tlog for TLOG ones); it is stopped (by pid) when the block ends.
 
 The test cluster's JVMs are tuned to start fast (C1 only); here they run with the full JIT compiler, as
 a served Solr does, with KB_SOLR_HEAP (default 1g) each. All JVMs share the machine with the benchmark.
@@ -61,7 +61,7 @@ def solr_cloud(base: Path, collection: str, log=print) -> Iterator[dict[str, str
         cloud.create_collection(collection)
         urls = ",".join(cloud.url(i) for i in range(len(cloud.solr)))
         log(
-            f"solr: started ZooKeeper + {len(cloud.solr)} nodes ({urls}), collection {collection} (2 × 2 TLOG)"
+            f"solr: started ZooKeeper + {len(cloud.solr)} nodes ({urls}), collection {collection} (2 × 2 {solrcloud.REPLICA_TYPE.upper()})"
         )
         yield {"KB_ENGINE": "solr", "KB_SOLR_URL": urls, "KB_SOLR_COLLECTION": collection}
     finally:
@@ -77,14 +77,13 @@ def _ensure_collection(url: str, collection: str, log) -> None:
     status = call({"action": "CLUSTERSTATUS"})["cluster"]
     if collection in (status.get("collections") or {}) or collection in (status.get("aliases") or {}):
         return
-    log(f"solr: creating collection {collection} from the configset network-kb (2 shards × 2 TLOG replicas)")
+    log(f"solr: creating collection {collection} from the configset network-kb (2 shards × 2 NRT replicas)")
     call(
         {
             "action": "CREATE",
             "name": collection,
             "numShards": 2,
-            "nrtReplicas": 0,
-            "tlogReplicas": 2,  # the leader analyses, the other replica copies its segments
+            "nrtReplicas": 2,  # every replica analyses: any of them answers with what was acknowledged
             "collection.configName": "network-kb",
             "waitForFinalState": "true",
         }

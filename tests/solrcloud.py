@@ -53,9 +53,10 @@ MAX_SECONDS = int(os.environ.get("KB_SOLR_MAX_SECONDS", "900"))
 ZK_CLIENT_TIMEOUT_MS = 5000
 ZK_TICK_MS = 500  # sessions may be 2..20 ticks long: 1..10 s
 SOLR_HEAP = os.environ.get("KB_SOLR_HEAP", "512m")
-#: The replicas of each shard: TLOG, as docs/solr.md advises (the leader analyses a document, the other
-#: replicas log it and copy the leader's segments; any of them can become leader), or "nrt".
-REPLICA_TYPE = os.environ.get("KB_SOLR_REPLICA_TYPE", "tlog")
+#: The replicas of each shard: NRT, as docs/solr.md advises (every replica analyses every document, so
+#: any of them answers with what was acknowledged), or "tlog" (a non-leader serves the segments it last
+#: copied: a search while its leader's node is lost shows deleted documents and misses new ones).
+REPLICA_TYPE = os.environ.get("KB_SOLR_REPLICA_TYPE", "nrt")
 JVM_OPTIONS = ("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-Xss512k")
 
 
