@@ -186,7 +186,9 @@ def update_metadata(
     When the index refuses the document (IngestError) or cannot be written, the metadata file is put
     back as it was: the archive keeps the version the index holds.
     """
-    clean = validate({k: v for k, v in changes.items() if k in METADATA_KEYS}, kb.vocabulary)
+    clean = validate(
+        {k: v for k, v in changes.items() if k in METADATA_KEYS}, kb.vocabulary, keep_emptied=True
+    )
     doc = kb.get(doc_id)
     path = corpus_path(settings, doc)
     if not path.exists():

@@ -12,6 +12,9 @@ from kb.files import atomic_write  # noqa: F401  (archive/ writes through it too
 
 SUFFIX = ".meta.json"
 MAX_SIDECAR_BYTES = 1024 * 1024  # confirmed metadata is a few hundred bytes; a larger file is no sidecar
+# fields a coordinator may confirm as empty (every value removed): kept in the file as null or [], so
+# that nothing derived from the text or brought by an outside metadata file fills them again
+EMPTIABLE = ("date", "networks", "regions", "topics")
 
 
 def sidecar_path(path: Path) -> Path:
@@ -57,9 +60,17 @@ def parse_sidecar(raw: bytes | None, meta: Path) -> dict[str, object]:
 
 
 def sidecar_json(metadata: Mapping[str, object]) -> bytes:
-    """The bytes of a metadata file holding `metadata` (empty values left out)."""
-    clean = {k: v for k, v in metadata.items() if v not in (None, "", [], ())}
+    """The bytes of a metadata file holding `metadata` (empty values left out, but for the EMPTIABLE
+    fields confirmed empty: a date of None, an empty list)."""
+    clean = {k: v for k, v in metadata.items() if v not in (None, "", [], ()) or emptied(k, v)}
     return (json.dumps(clean, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def emptied(key: str, value: object) -> bool:
+    """Whether `value` confirms the field `key` as empty (a date of None, an empty list of names)."""
+    if key == "date":
+        return value is None
+    return key in EMPTIABLE and isinstance(value, list | tuple) and len(value) == 0
 
 
 def write_sidecar(path: Path, metadata: Mapping[str, object]) -> None:

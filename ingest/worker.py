@@ -91,9 +91,11 @@ def read_document(
             extracted = extract(source, max_pages=limits.max_pdf_pages)
             vocabulary = load_vocabulary(corpus)
             checked = []
-            for where, values in (("front matter", extracted.confirmed), (_sidecar_name(label), confirmed)):
+            # a field the metadata file holds empty (null, []) was emptied by a coordinator: it stays so
+            doors = (("front matter", extracted.confirmed, False), (_sidecar_name(label), confirmed, True))
+            for where, values, keep_emptied in doors:
                 try:
-                    checked.append(validate(values or {}, vocabulary))
+                    checked.append(validate(values or {}, vocabulary, keep_emptied=keep_emptied))
                 except InvalidMetadata as exc:
                     raise InvalidMetadata(f"{where}: {exc}") from None
             merged = {**checked[0], **checked[1]}

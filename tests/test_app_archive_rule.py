@@ -9,7 +9,7 @@ import pytest
 from apphelpers import COORDINATOR, app, errors, html_of, make_env, page
 
 from archive.access import add_coordinator
-from archive.service import read_audit
+from archive.service import open_knowledge_base, read_audit
 from kb.settings import load_settings
 
 ADMIN = "webapp/pages/admin.py"
@@ -91,3 +91,21 @@ def test_the_metadata_form_refuses_an_impossible_date_and_changes_nothing(env):
     assert message.startswith("Not saved: date '2020-13-45' does not exist; accepted forms: ")
     assert (env.corpus / f"{D002}.txt.meta.json").read_bytes() == before
     assert read_audit(load_settings()) == []
+
+
+def test_the_metadata_form_empties_a_field_and_it_stays_empty(env):
+    at = page(_signed_in(ADMIN), DOCUMENT, id=D002)
+    for kind in ("networks", "topics"):
+        widget = at.multiselect(key=f"edit_{D002}_{kind}")
+        for value in list(widget.value):
+            widget.unselect(value)
+    at.text_input(key=f"edit_{D002}_date").input("")
+    next(b for b in at.button if b.label == "Save the metadata").click().run()
+    assert errors(at) == []
+    sidecar = json.loads((env.corpus / f"{D002}.txt.meta.json").read_text())
+    assert (sidecar["networks"], sidecar["topics"], sidecar["date"]) == ([], [], None)
+    kb = open_knowledge_base(load_settings())
+    doc = kb.get(D002)
+    assert (doc.networks, doc.topics, doc.date, doc.year) == ((), (), None, None)
+    (entry,) = read_audit(load_settings())
+    assert entry["details"] == {"networks": [], "topics": [], "date": None}

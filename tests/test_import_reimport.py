@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from archive.service import read_audit
+from archive.service import open_knowledge_base, read_audit, update_metadata
 
 OLD_TEXT = "Protokoll des Netzwerktreffens über Kunststoff und Ausbildung, Kennung altwort.\n"
 NEW_TEXT = "Protokoll des Netzwerktreffens über Kunststoff und Recycling, Kennung neuwort.\n"
@@ -113,3 +113,59 @@ def test_a_damaged_metadata_file_in_the_corpus_refuses_the_reimport_and_changes_
     assert stored.read_text(encoding="utf-8") == OLD_TEXT
     assert Path(f"{stored}.meta.json").read_text(encoding="utf-8") == '{"title": "Von Hand",}'
     assert trashed(settings) == {}
+
+
+def test_a_field_the_coordinator_emptied_stays_empty_through_every_reimport(run_cli, settings, tmp_path):
+    own = {
+        "title": "Eigener Titel",
+        "date": "2019-05-02",
+        "networks": ["Plastindustrien"],
+        "topics": ["recycling"],
+    }
+    memo, doc_id = first_import(run_cli, tmp_path, own)
+    kb = open_knowledge_base(settings)  # the app's edit form: every network, topic and the date removed
+    update_metadata(kb, settings, doc_id, {"networks": [], "topics": [], "date": None}, "anna")
+    emptied = ("Eigener Titel", None, [], [])
+    assert shown(run_cli, doc_id) == emptied
+    stored = settings.corpus_dir / "imports" / "Protokolle" / "treffen.txt.meta.json"
+    confirmed = stored.read_bytes()
+
+    assert run_cli("ingest", memo.parent).code == 0  # the same file again
+    assert shown(run_cli, doc_id) == emptied
+    memo.write_text(NEW_TEXT, encoding="utf-8")  # the file changes; its text names the topic recycling
+    assert run_cli("ingest", memo.parent).code == 0
+    assert shown(run_cli, doc_id) == emptied
+    assert stored.read_bytes() == confirmed
+    assert run_cli("rebuild", "--yes").code == 0
+    assert shown(run_cli, doc_id) == emptied
+    assert run_cli("check").code == 0
+
+
+def test_kb_edit_clear_empties_a_field_and_a_reimport_keeps_it_empty(run_cli, settings, tmp_path):
+    memo, doc_id = first_import(run_cli, tmp_path, {"networks": ["Plastindustrien"], "topics": ["recycling"]})
+    result = run_cli("edit", doc_id, "--clear", "topic", "--clear", "network", "--title", "Neu")
+    assert result.code == 0, result.err
+    assert shown(run_cli, doc_id)[::2] == ("Neu", [])
+    assert shown(run_cli, doc_id)[3] == []
+    memo.write_text(NEW_TEXT, encoding="utf-8")
+    assert run_cli("ingest", memo.parent).code == 0
+    assert shown(run_cli, doc_id)[::2] == ("Neu", [])
+    assert shown(run_cli, doc_id)[3] == []
+    assert run_cli("edit", doc_id, "--topic", "recycling").code == 0  # a value again after emptying
+    assert shown(run_cli, doc_id)[3] == ["recycling"]
+
+
+def shown(run_cli, doc_id: str) -> tuple:
+    doc = run_cli("show", "--json", doc_id).json
+    return doc["title"], doc["date"], doc["networks"], doc["topics"]
+
+
+def test_kb_edit_clear_with_a_value_of_the_same_field_is_a_usage_error_and_changes_nothing(run_cli, settings):
+    assert run_cli("ingest").code == 0
+    sidecar = settings.corpus_dir / "documents" / "002_b763ae3e545d7f37.txt.meta.json"
+    before = sidecar.read_bytes()
+    result = run_cli("edit", "documents/002_b763ae3e545d7f37", "--clear", "topic", "--topic", "recycling")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == "kb: error: --clear topic and --topic contradict each other: give one of them\n"
+    assert sidecar.read_bytes() == before
+    assert read_audit(settings) == []

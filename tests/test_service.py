@@ -120,7 +120,9 @@ def test_edit_title_updates_the_sidecar_and_search(run_cli, settings):
 def test_edit_without_changes_is_a_usage_error(run_cli):
     result = run_cli("edit", D000)
     assert result.code == 2
-    assert result.err == "kb: error: nothing to change: give --title, --date, --network, ...\n"
+    assert (
+        result.err == "kb: error: nothing to change: give --title, --date, --network, ... or --clear FIELD\n"
+    )
 
 
 def test_remove_moves_the_file_to_deleted_and_takes_it_out_of_search(run_cli, settings):

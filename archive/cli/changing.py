@@ -8,7 +8,7 @@ from pathlib import Path
 
 from archive import service
 from archive.cli.output import EmbeddingProgress, Progress, emit, outcome_json, summary
-from archive.cli.parser import UsageError, metadata
+from archive.cli.parser import CLEARABLE, UsageError, metadata
 from archive.cli.reading import open_kb
 from archive.imports import import_folders, outside_roots
 from ingest.errors import IngestError
@@ -138,8 +138,13 @@ def cmd_add(args, settings: Settings) -> int:
 
 def cmd_edit(args, settings: Settings) -> int:
     changes = metadata(args)
+    for field in dict.fromkeys(args.clear or ()):
+        key = CLEARABLE[field]
+        if key in changes:
+            raise UsageError(f"--clear {field} and --{field} contradict each other: give one of them")
+        changes[key] = None if key == "date" else []
     if not changes:
-        raise UsageError("nothing to change: give --title, --date, --network, ...")
+        raise UsageError("nothing to change: give --title, --date, --network, ... or --clear FIELD")
     try:
         o = service.update_metadata(open_kb(settings), settings, args.id, changes, args.user)
     except InvalidMetadata as exc:

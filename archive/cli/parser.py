@@ -1,4 +1,4 @@
-"""The arguments of the `kb` command, with help for every option and the query syntax."""
+"""The arguments of the `kb` command, with help for every option (the query syntax: syntax.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ import argparse
 import getpass
 from pathlib import Path
 
+from archive.cli.syntax import QUERY_SYNTAX
 from kb.models import DOCTYPES, SORTS
 from kb.settings import env_int
+
+CLEARABLE = {"date": "date", "network": "networks", "region": "regions", "topic": "topics"}  # --clear FIELD
 
 
 class UsageError(Exception):
@@ -68,31 +71,6 @@ def value_arg(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError(f"{text!r} is empty: give a value")
     return text
-
-
-QUERY_SYNTAX = """\
-query syntax:
-  Ems-Achse Ausbildung      words are ANDed; when no document has every word, the documents
-                            with most of them are shown and the output says so
-  Recycling OR Kreislauf    either word        Kunststoff NOT Verpackung   without a word
-                                               Kunststoff -Verpackung      the same
-  (a OR b) c                grouping           "exact phrase"              words in this order
-  Netzw*                    prefix             Kunststofmese~              typo-tolerant
-  title:Messe  network:Plastindustrien  region:Danmark  topic:recycling  type:minutes  lang:da  year:2020
-                            one field
-Compound parts ("Netzwerk" finds "Kunststoffnetzwerk"), umlauts and æøå typed any way
-("Trekantomraadet") and other-language terms of the vocabulary ("network offers" finds
-"netværkstilbud") are found too; --no-expand and --no-fuzzy turn the last two off.
-
-filters:
-  --network, --region and --topic take a name, label or alias from corpus/vocabulary.json
-  (an unknown value is an error naming the known ones); several values of one filter are
-  ORed, different filters are ANDed.
-
-examples:
-  kb search "Ems-Achse" --from 2020
-  kb search --network Plastindustrien --type minutes --sort newest
-  kb search --json 'title:Netzwerktreffen' | jq '.hits[].title'"""
 
 
 def common() -> Parser:
@@ -218,6 +196,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("edit", parents=[shared], help="correct a document's metadata")
     p.add_argument("id", help="the document id")
     _metadata_options(p)
+    p.add_argument(
+        "--clear",
+        action="append",
+        choices=CLEARABLE,
+        metavar="FIELD",
+        help=f"remove every value of a field ({', '.join(CLEARABLE)}); it stays empty, whatever the "
+        "text or a re-imported file's metadata says; repeatable",
+    )
 
     p = sub.add_parser("serve", parents=[shared], help="index the corpus if needed and serve the app")
     p.add_argument(

@@ -62,7 +62,9 @@ def derive(
     text = extracted.text
     title = choose_title(extracted.title, text, filename)
     language = _confirmed_language(merged) or detect_language(text, extracted.language)
-    if valid_iso_date(extracted.date) or merged.get("date") is None or not _confirmed_date(merged["date"]):
+    if confirmed and "date" in confirmed and confirmed["date"] is None:  # emptied by a coordinator
+        date = None
+    elif valid_iso_date(extracted.date) or merged.get("date") is None or not _confirmed_date(merged["date"]):
         date = valid_iso_date(extracted.date) or find_date(text, title)
     else:
         date = None
@@ -123,6 +125,8 @@ def apply_confirmed(derived: Derived, confirmed: Mapping[str, object], vocabular
             changes["date"], changes["year"] = date, int(date[:4])
         else:
             log.warning("ignoring confirmed date %r", confirmed["date"])
+    elif "date" in confirmed:  # emptied by a coordinator: no date, whatever the text says
+        changes["date"], changes["year"] = None, None
     if confirmed.get("year") is not None:
         year = _confirmed_date(confirmed["year"])
         if year and len(year) == 4:

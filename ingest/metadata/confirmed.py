@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from ingest.errors import IngestError
 from ingest.language import UNDETERMINED, normalize_language
 from ingest.metadata.dates import MIN_YEAR, MONTHS
+from ingest.sidecar import emptied
 from kb.models import DOCTYPES
 from kb.vocabulary import Vocabulary
 
@@ -141,13 +142,20 @@ def parse_doctype(value: object) -> str:
     return key
 
 
-def validate(metadata: Mapping[str, object], vocabulary: Vocabulary) -> dict[str, object]:
+def validate(
+    metadata: Mapping[str, object], vocabulary: Vocabulary, *, keep_emptied: bool = False
+) -> dict[str, object]:
     """The confirmed metadata with every known field checked and normalised; other keys kept as they are.
 
-    Empty values (None, "", []) mean "not given" and are left out.
+    Empty values (None, "", []) mean "not given" and are left out. With `keep_emptied` (an edit, and
+    the archive's metadata files) a date of None or an empty list of networks, regions or topics is
+    kept: the coordinator removed every value, and the field stays empty (None, []).
     """
     clean: dict[str, object] = {}
     for key, value in metadata.items():
+        if keep_emptied and emptied(key, value):
+            clean[key] = None if key == "date" else []
+            continue
         if value is None or value == "" or value == [] or value == ():
             continue
         if key == "title":
