@@ -209,3 +209,18 @@ def test_a_damaged_secrets_file_is_said_and_never_written_over(run_cli, settings
         assert result.err.startswith(f"kb: error: {settings.secrets_file}: the sign-ins cannot be read (")
         assert result.err.endswith("; fix or move the file\n") and result.err.count("\n") == 1
         assert settings.secrets_file.read_bytes() == damage
+
+
+@pytest.mark.parametrize(
+    "value, said",
+    [
+        ("nan", "'nan': must be a number of seconds more than 0"),  # waited for ever
+        ("inf", "'inf': must be a number of seconds more than 0"),
+        ("-5", "'-5': must be a number of seconds more than 0"),
+        ("0", "'0': must be a number of seconds more than 0"),
+        ("soon", "'soon' is not a number of seconds"),
+    ],
+)
+def test_an_embedding_time_that_is_no_span_is_one_line(run_cli, value, said):
+    result = run_cli("embed", "--seconds", value)
+    assert (result.code, result.out, result.err) == (2, "", f"kb: error: argument --seconds: {said}\n")

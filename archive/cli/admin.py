@@ -108,8 +108,6 @@ def cmd_coordinator(args, settings: Settings) -> int:
 
 def cmd_embed(args, settings: Settings) -> int:
     """Embed what waits for the meaning layer, in the foreground; says how far it got."""
-    if args.seconds is not None and args.seconds <= 0:
-        raise UsageError(f"--seconds {args.seconds:g}: must be more than 0")
     kb = open_kb(settings)
     if kb.embedding_progress() is None:
         raise UsageError("the meaning layer is off (KB_SEMANTIC=off)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import math
 from pathlib import Path
 
 from archive.cli.syntax import QUERY_SYNTAX
@@ -63,6 +64,17 @@ def port_arg(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
     if not 1 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r}: a port is 1 to 65535")
+    return value
+
+
+def seconds_arg(text: str) -> float:
+    """A time span: a number of seconds above 0 (nan waited for ever, inf is no span)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:24]!r} is not a number of seconds") from None
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"{text[:24]!r}: must be a number of seconds more than 0")
     return value
 
 
@@ -224,7 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Embed the passages of documents not yet searchable by meaning, in this process "
         "(the app does it in the background). Off with KB_SEMANTIC=off.",
     )
-    p.add_argument("--seconds", type=float, help="stop after about this many seconds (default: all)")
+    p.add_argument("--seconds", type=seconds_arg, help="stop after about this many seconds (default: all)")
     p = sub.add_parser("check", parents=[shared], help="compare the index with the corpus")
     p.add_argument(
         "--repair", action="store_true", help="index what is missing or stale, drop what is orphaned"
