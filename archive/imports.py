@@ -139,6 +139,7 @@ def stored_metadata(source: Path, target: Path) -> bytes | None:
     own = sidecar_bytes(source)
     kept = sidecar_bytes(target) if target.is_file() and not target.is_symlink() else None
     if kept is None or own == kept:
+        parse_sidecar(own, sidecar_path(source))  # a damaged one is named where it can be mended
         return own
     confirmed = parse_sidecar(kept, sidecar_path(target))
     if own is None:

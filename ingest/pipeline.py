@@ -160,14 +160,14 @@ def run(
     twins_of: dict[str, list[tuple[str, str, bool]]] = {}  # its id → (shown, own id, imported)
     seen_ids: dict[str, tuple[str, Path]] = {}  # id → the label and the file that has it
     by_source = {src: i for i, (_, src) in known.items()}
-    refused_paths: set[Path] = set()  # a link or FIFO reached twice (a folder given twice) is one line
+    reached: set[Path] = set()  # a file reached twice (a folder given twice, or in itself) is one line
     for found in scan(paths, skip=[kb.index_dir, *skip]):
         path = found.path
+        where = path.parent.resolve() / path.name  # a link itself, not where it points
+        if where in reached:
+            continue
+        reached.add(where)
         if found.refused:
-            where = path.parent.resolve() / path.name  # the link itself, not where it points
-            if where in refused_paths:
-                continue
-            refused_paths.add(where)
             shown = _shown(path, corpus)
             report(Outcome(shown, "skipped", None, f"{shown}: {found.refused}"))
             continue

@@ -149,6 +149,30 @@ def test_a_link_and_a_fifo_in_a_folder_given_twice_are_one_line_each(kb, setting
     assert len(outcomes) == 7  # five documents, the link and the FIFO, each once
 
 
+def test_files_that_fail_in_a_folder_given_three_times_are_one_line_each(kb, settings, tmp_path):
+    folder = tmp_path / "mappe"
+    folder.mkdir()
+    (folder / "gut.txt").write_text("Protokoll der Sitzung über Kunststoff im Netzwerk.\n", encoding="utf-8")
+    (folder / "kaputt.txt").write_text("Protokoll über Recycling und Ausbildung.\n", encoding="utf-8")
+    (folder / "kaputt.txt.meta.json").write_text('{"title":', encoding="utf-8")  # cut off
+    (folder / "gross.txt").write_text("Kunststoff " * 300, encoding="utf-8")
+    small = dataclasses.replace(settings, max_upload_bytes=2000)
+    outcomes = ingest(kb, small, [folder, folder, folder / ".." / "mappe"])
+    assert sorted((Path(o.source).name, o.status) for o in outcomes) == [
+        ("gross.txt", "failed"),
+        ("gut.txt", "indexed"),
+        ("kaputt.txt", "failed"),
+    ]
+    (broken,) = [o.message for o in outcomes if o.source.endswith("kaputt.txt")]
+    assert broken.startswith(
+        f"{folder / 'kaputt.txt'}: {folder / 'kaputt.txt.meta.json'}: the metadata file is not"
+    )
+    assert sorted(p.name for p in (settings.corpus_dir / "imports" / "mappe").iterdir()) == [
+        ".source",
+        "gut.txt",
+    ]
+
+
 def test_a_duplicate_always_names_a_document_the_archive_holds(kb, settings, tmp_path):
     folder = tmp_path / "mappe"
     folder.mkdir()
