@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -36,6 +37,8 @@ def sidecar_bytes(path: Path) -> bytes | None:
     except FileNotFoundError:
         return None
     except IngestError as exc:
+        if isinstance(exc.__cause__, OSError) and exc.__cause__.errno == errno.ENAMETOOLONG:
+            return None  # the file's own name is so long that no metadata file can lie beside it
         raise IngestError(f"{meta}: the metadata file is refused: {exc}") from exc
 
 

@@ -173,6 +173,20 @@ def test_files_that_fail_in_a_folder_given_three_times_are_one_line_each(kb, set
     ]
 
 
+def test_a_name_too_long_for_a_metadata_file_beside_it_is_read_without_one(kb, settings, tmp_path):
+    folder = tmp_path / "mappe"
+    folder.mkdir()
+    outside = "Protokoll " + "x" * 240 + ".txt"  # 254 bytes: FILE.meta.json would be 264, over NAME_MAX
+    (folder / outside).write_text("Protokoll der Sitzung über Kunststoff im Netzwerk.\n", encoding="utf-8")
+    inside = "y" * 248 + ".txt"
+    (settings.corpus_dir / "documents" / inside).write_text("Protokoll über Recycling.\n", encoding="utf-8")
+    outcomes = {Path(o.source).name: o for o in ingest(kb, settings, [folder, settings.corpus_dir])}
+    assert {o.status for o in outcomes.values()} == {"indexed"}, outcomes
+    (stored,) = [p for p in (settings.corpus_dir / "imports" / "mappe").iterdir() if p.name != ".source"]
+    assert stored.name.startswith("Protokoll xxx") and len(os.fsencode(f"{stored.name}.meta.json")) <= 255
+    assert outcomes[inside].status == "indexed"
+
+
 def test_a_duplicate_always_names_a_document_the_archive_holds(kb, settings, tmp_path):
     folder = tmp_path / "mappe"
     folder.mkdir()
