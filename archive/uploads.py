@@ -121,11 +121,16 @@ def store_upload(
 ) -> Outcome:
     """Store an upload in corpus/ with its confirmed metadata, then index it (searchable at once).
 
+    An empty date (None) or list of networks, regions or topics in `metadata` is confirmed empty
+    (the coordinator removed what was suggested); leave a field out to have it derived.
+
     Refused (InvalidMetadata, DuplicateUpload, or any IngestError from reading) before anything is
     written, and taken out of corpus/ again when the index refuses it (IngestError) or cannot be
     written (KBError): corpus/ only ever receives files that are indexed.
     """
-    meta = validate({k: metadata[k] for k in METADATA_KEYS if k in metadata}, kb.vocabulary)
+    meta = validate(
+        {k: metadata[k] for k in METADATA_KEYS if k in metadata}, kb.vocabulary, keep_emptied=True
+    )
     twin = find_duplicate(kb, data)
     name = safe_filename(filename)
     if reserved_reason(name):  # the corpus walk would never see it: a rebuild would drop the document

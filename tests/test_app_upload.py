@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from apphelpers import COORDINATOR, app, errors, make_env, page, shown
 
@@ -103,3 +105,20 @@ def test_an_upload_the_index_refuses_is_reported_and_not_stored(env, monkeypatch
         at.error[0].value
     )
     assert not (env.corpus / "uploads").exists()  # nothing stored, not even the folder
+
+
+def test_suggested_values_the_coordinator_removes_stay_empty(env):
+    at = _signed_in()
+    at.get("file_uploader")[0].set_value(("moede.txt", NEW_TEXT, "text/plain")).run()
+    topics = next(m for m in at.multiselect if m.key.endswith("_topics"))
+    assert "recycling" in topics.value  # suggested from the text ("genanvendelse")
+    for value in list(topics.value):
+        topics.unselect(value)
+    next(b for b in at.button if b.label == "Store and index").click().run()
+    assert errors(at) == []
+    (stored,) = (env.corpus / "uploads").rglob("moede.txt")
+    sidecar = json.loads(stored.with_name("moede.txt.meta.json").read_text(encoding="utf-8"))
+    assert sidecar["topics"] == []
+    kb = open_knowledge_base(load_settings())
+    (doc_id,) = [i for i, (_, source) in kb.checksums().items() if source.endswith("/moede.txt")]
+    assert kb.get(doc_id).topics == ()

@@ -92,7 +92,9 @@ def _one_file(name: str, data: bytes, user: str) -> None:
     with st.form(f"upload_{key}"):
         values = metadata_form.inputs(kb.vocabulary, doc, f"up_{key}")
         if st.form_submit_button(t("upload.store"), type="primary") and values is not None:
-            metadata = {k: v for k, v in values.items() if v not in (None, "")}
+            metadata = {k: v for k, v in values.items() if v not in (None, "", [])}
+            # a suggested date, network, region or topic the coordinator removed stays empty
+            metadata.update({k: v for k, v in metadata_form.changes(doc, values).items() if v in (None, [])})
             try:
                 outcome = service.store_upload(kb, state.settings(), name, data, metadata, user)
                 state.refresh()
