@@ -3,10 +3,14 @@ is also in as one line below its metadata, one list of similar documents."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
-from apphelpers import HOSTILE_TITLE, app, errors, html_of, make_env, page
+from apphelpers import HOSTILE_TITLE, app, errors, html_of, make_env, page, shown
+
+from archive.service import ingest, open_knowledge_base
+from kb.settings import load_settings
 
 DOC = "webapp/pages/document.py"
 
@@ -127,3 +131,30 @@ def test_also_in_is_one_line_below_the_metadata_and_similar_is_one_list(env, mon
     assert listed.count(quoted(translation.id)) == 1  # the "Also in" link only, never again below
     assert quoted(doc_id) not in listed  # the document itself is not similar to itself
     assert len(set(listed)) == len(listed)  # nothing twice
+
+
+TRANSLATED = {  # one guide in two languages: the same structure, names and numbers (a translation)
+    "anleitung.txt": "Anleitung LibreOffice HTML Export\n\n"
+    "Schritt 1: Öffnen Sie das Menü Datei und wählen Sie Exportieren als PDF (DPMA 2016/679).\n\n"
+    "Schritt 2: Geben Sie im Dialog LibreOffice Writer den Namen ein und drücken Sie Ctrl+S.\n\n"
+    "Schritt 3: Die Datei wird als HTML gespeichert, 300 dpi, Version 7.4.\n",
+    "vejledning.txt": "Vejledning LibreOffice HTML Export\n\n"
+    "Trin 1: Åbn menuen Filer og vælg Eksporter som PDF (DPMA 2016/679).\n\n"
+    "Trin 2: Indtast navnet i dialogen LibreOffice Writer og tryk på Ctrl+S.\n\n"
+    "Trin 3: Filen gemmes som HTML, 300 dpi, version 7.4.\n",
+}
+
+
+def test_the_title_of_a_translation_is_plain_text_in_the_links_tooltip(env):
+    title = "[klick](https://evil.example/x) ![pixel](https://evil.example/t.png) **fett** <b>x</b>"
+    for name, text in TRANSLATED.items():
+        (env.corpus / "documents" / name).write_text(text, encoding="utf-8")
+    (env.corpus / "documents" / "vejledning.txt.meta.json").write_text(json.dumps({"title": title}))
+    kb = open_knowledge_base(load_settings())
+    ingest(kb, load_settings(), [env.corpus])
+    at = page(app(), DOC, id="documents/anleitung")
+    assert errors(at) == []
+    (link,) = [pl.proto for pl in at.get("page_link") if pl.proto.query_string == "id=documents%2Fvejledning"]
+    assert link.label == "Danish"
+    assert shown(link.help) == title  # shown as typed: Markdown escaped, no link, no image, no bold
+    assert "\\[klick\\]" in link.help and "\\!\\[pixel\\]" in link.help and "\\*\\*fett" in link.help

@@ -75,7 +75,7 @@ def _also_in(translations: tuple[Hit, ...]) -> None:
                 label=i18n.language_name(hit.language),
                 query_params={"id": hit.id},
                 icon=":material/translate:",
-                help=hit.title,
+                help=render.md_escape(hit.title),
             )
 
 
