@@ -253,3 +253,10 @@ def test_choosing_another_network_starts_its_view_afresh_in_the_url(history):
     assert dict(at.query_params) in ({"net": minutes_corpus.DANISH}, {"net": [minutes_corpus.DANISH]})
     assert at.text_input(key="explore_q").value == ""
     assert "**4 documents**" in [m.value for m in at.markdown]
+
+
+def test_a_year_of_digits_that_are_no_number_shows_every_year(history):
+    every = _timeline_ids(page(app(), EXPLORE, net=minutes_corpus.EMS))
+    at = page(app(), EXPLORE, net=minutes_corpus.EMS, year="²")  # a superscript: str.isdigit, yet no number
+    assert errors(at) == []
+    assert _timeline_ids(at) == every

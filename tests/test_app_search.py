@@ -174,3 +174,12 @@ def test_letter_salad_says_nothing_found_and_lists_nothing_with_meaning_on(env, 
         assert not any("most of them" in i.value for i in at.info)
         assert "found by meaning" not in html_of(at)
         assert not [m.value for m in at.markdown if m.value.startswith("**") and "document" in m.value]
+
+
+def test_a_year_of_digits_that_are_no_number_is_ignored_and_one_of_other_scripts_counts(env):
+    at = app(year=["²²²²", "2017"])  # superscripts: str.isdigit, yet no number
+    assert errors(at) == []
+    assert _boxes(at, "year")["2017"].value is True
+    at = app(year="٢٠١٧")  # Arabic-Indic digits: 2017
+    assert errors(at) == []
+    assert _boxes(at, "year")["2017"].value is True

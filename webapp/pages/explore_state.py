@@ -42,7 +42,7 @@ def url_view() -> View:
         network=_first("net"),
         text=_first("q").strip(),
         doctypes=tuple(dict.fromkeys(v for v in st.query_params.get_all("type") if v)),
-        year=year if year.isdigit() else "",
+        year=year if year.isdecimal() else "",  # int() takes decimal digits of any script, not "²"
         sort=sort if sort in SORTS else "newest",
         page=page,
     )

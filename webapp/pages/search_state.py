@@ -58,7 +58,7 @@ def _values(facet: str, key: str) -> tuple:
     """A facet's selected values from the URL, each once (years as numbers; a year that is none is left out)."""
     values = tuple(dict.fromkeys(_raw(key)))
     if facet == "year":
-        return tuple(dict.fromkeys(int(v) for v in values if v.isdigit() and len(v) == 4))
+        return tuple(dict.fromkeys(int(v) for v in values if v.isdecimal() and len(v) == 4))  # not "²"
     return values
 
 
