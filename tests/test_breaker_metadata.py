@@ -82,3 +82,27 @@ def test_a_vocabulary_whose_lists_are_no_lists_is_one_line(value):
 
     with pytest.raises(VocabularyError, match=r"^vocabulary\.json: networks must be a list of entries, not "):
         parse_vocabulary({"networks": value}, Path("vocabulary.json"))
+
+
+@pytest.mark.parametrize(
+    ("meta", "start"),
+    [
+        ({"language": "x" * 100_000}, "language 'xxxxxxxxxx"),
+        ({"doctype": "y" * 100_000}, "type 'yyyyyyyyyy"),
+        ({"date": "1" * 100_000}, "date '1111111111"),
+        ({"networks": ["z" * 100_000]}, "network 'zzzzzzzzzz"),
+        ({"topics": "t" * 100_000}, "topic 'tttttttttt"),
+    ],
+)
+def test_a_huge_value_is_refused_in_a_line_that_shows_only_its_start(meta, start):
+    with pytest.raises(InvalidMetadata) as refused:
+        validate(meta, Vocabulary())
+    message = str(refused.value)
+    assert message.startswith(start) and "… (100,000 characters)'" in message
+    assert len(message) < 400 and "\n" not in message
+
+
+@pytest.mark.parametrize("year", ["abc", "1800", "2020-05"])
+def test_a_year_that_is_none_is_named_as_the_year(year):
+    with pytest.raises(InvalidMetadata, match=rf"^year '{year}' "):
+        validate({"year": year}, Vocabulary())

@@ -26,6 +26,7 @@ DATE_FORMS = (
 )
 FACETS = ("networks", "regions", "topics")
 MAX_TITLE_CHARS = 1000  # a confirmed title; derived ones are at most a few hundred
+MAX_SHOWN_CHARS = 60  # of a refused value in its error message
 FIELD_NAMES = {"networks": "network", "regions": "region", "topics": "topic"}
 LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")
 
@@ -86,7 +87,11 @@ def _checked(year: int, month: int | None, day: int | None, value: object) -> st
 
 
 def _shown(value: object) -> str:
-    return repr(value) if isinstance(value, str) else f"'{value}'"
+    """A refused value as the message quotes it: its start only when it is long (one readable line)."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > MAX_SHOWN_CHARS:
+        text = f"{text[:MAX_SHOWN_CHARS]}… ({len(text):,} characters)"
+    return repr(text) if isinstance(value, str) else f"'{text}'"
 
 
 def known_values(vocabulary: Vocabulary, kind: str) -> str:
@@ -99,7 +104,7 @@ def canonical_value(vocabulary: Vocabulary, kind: str, value: str) -> str:
     entry = vocabulary.resolve(kind, value)
     if entry is None:
         raise InvalidMetadata(
-            f"{FIELD_NAMES[kind]} {value.strip()!r} is not in the vocabulary; known values: "
+            f"{FIELD_NAMES[kind]} {_shown(value.strip())} is not in the vocabulary; known values: "
             f"{known_values(vocabulary, kind)}"
         )
     return entry.value
@@ -170,7 +175,10 @@ def validate(
         elif key == "date":
             clean[key] = parse_date(value)
         elif key == "year":
-            year = parse_date(value if not isinstance(value, str) else value.strip())
+            try:
+                year = parse_date(value if not isinstance(value, str) else value.strip())
+            except InvalidMetadata as exc:  # named as the field it came in
+                raise InvalidMetadata(f"year{str(exc).removeprefix('date')}") from None
             if len(year) != 4:
                 raise InvalidMetadata(f"year {_shown(value)} is not a year such as 2020")
             clean[key] = int(year)
