@@ -224,3 +224,24 @@ def test_a_damaged_secrets_file_is_said_and_never_written_over(run_cli, settings
 def test_an_embedding_time_that_is_no_span_is_one_line(run_cli, value, said):
     result = run_cli("embed", "--seconds", value)
     assert (result.code, result.out, result.err) == (2, "", f"kb: error: argument --seconds: {said}\n")
+
+
+def test_control_characters_from_file_names_and_documents_never_reach_the_terminal(run_cli, tmp_path):
+    folder = tmp_path / "mappe"
+    folder.mkdir()
+    (folder / "leer\nindexed: gut.txt").write_bytes(b"")  # an empty file whose name forges a line
+    (folder / "rot\x1b[31m.txt").write_bytes(b"\x00")  # not text
+    text = "Titel \x1b]0;pwned\x07 Netzwerk\n\nProtokoll \x1b[2J\x9b31m über Kunststoffschmelze.\n"
+    (folder / "escape.txt").write_text(text, encoding="utf-8")
+    ingested = run_cli("ingest", folder)
+    assert ingested.code == 1
+    assert ingested.err.splitlines() == [
+        f"failed: {folder}/leer\\nindexed: gut.txt: empty file (0 bytes) (not imported)",
+        f"unsupported: {folder}/rot\\x1b[31m.txt: unsupported file type: binary (not imported)",
+    ]
+    found = run_cli("search", "Kunststoffschmelze", "--no-fuzzy")
+    shown = run_cli("show", "imports/mappe/escape")
+    for out in (found.out, shown.out):
+        assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out, out
+        assert "Titel \\x1b]0;pwned\\x07 Netzwerk" in out
+    assert "Protokoll \\x1b[2J\\x9b31m über Kunststoffschmelze.\n" in shown.out  # its lines kept

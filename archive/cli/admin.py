@@ -9,7 +9,7 @@ import socket
 import sys
 from pathlib import Path
 
-from archive.cli.output import emit
+from archive.cli.output import emit, one_line
 from archive.cli.parser import UsageError
 from archive.cli.reading import open_kb
 from kb.errors import KBError
@@ -137,7 +137,7 @@ def cmd_audit(args, settings: Settings) -> int:
             emit(entry)
         else:
             at, user, action = (str(entry.get(k, "")) for k in ("at", "user", "action"))
-            print(f"{at}  {user:<16} {action:<7} {str(entry.get('id') or '') or _details(entry)}")
+            print(one_line(f"{at}  {user:<16} {action:<7} {str(entry.get('id') or '') or _details(entry)}"))
     return 0
 
 

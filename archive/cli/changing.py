@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from archive import service
-from archive.cli.output import EmbeddingProgress, Progress, emit, outcome_json, summary
+from archive.cli.output import EmbeddingProgress, Progress, emit, one_line, outcome_json, summary
 from archive.cli.parser import CLEARABLE, UsageError, metadata
 from archive.cli.reading import open_kb
 from archive.imports import import_folders, outside_roots
@@ -158,7 +158,7 @@ def cmd_remove(args, settings: Settings) -> int:
     if args.json:
         emit({"id": args.id, "status": "removed", "moved_to": str(moved) if moved else None})
     else:
-        print(f"removed {args.id}" + (f" (file kept in {moved})" if moved else ""))
+        print(one_line(f"removed {args.id}" + (f" (file kept in {moved})" if moved else "")))
     return 0
 
 
@@ -214,10 +214,10 @@ def cmd_check(args, settings: Settings) -> int:
     else:
         for kind in ("missing", "stale", "orphaned"):
             for doc_id in result[kind]:
-                print(f"{kind}: {doc_id}")
+                print(f"{kind}: {one_line(doc_id)}")
         print("index matches the corpus" if report.ok else ("repaired" if after.ok else "differences remain"))
         for o in failed:
-            print(f"failed: {o.message}", file=sys.stderr)
+            print(f"failed: {one_line(o.message)}", file=sys.stderr)
     if failed:
         return 1
     return 0 if after.ok else 1

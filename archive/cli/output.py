@@ -11,6 +11,21 @@ from ingest.pipeline import Outcome
 from kb.models import FACETS, Document, IndexStats, SearchPage
 
 PROBLEMS = ("failed", "unsupported", "duplicate", "skipped")
+# what a terminal would act on (ESC, BEL, CSI …) or what breaks or reorders a line: shown escaped
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_CONTROL |= {c: f"\\u{c:04x}" for c in (0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+_CONTROL |= {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+_IN_TEXT = {c: e for c, e in _CONTROL.items() if c not in (ord("\n"), ord("\t"))}
+
+
+def one_line(text: object) -> str:
+    """A file name, title or message from outside as one line of inert text: control characters escaped."""
+    return str(text).translate(_CONTROL)
+
+
+def inert(text: str) -> str:
+    """A document's text with its line breaks and tabs, every other control character escaped."""
+    return text.translate(_IN_TEXT)
 
 
 def page_json(page: SearchPage) -> dict:
@@ -104,15 +119,17 @@ def print_page(page: SearchPage) -> None:
     if page.relaxed:
         print("No document has every word: showing those with most of them.")
     if page.suggestion:
-        print(f"Did you mean: {page.suggestion}")
+        print(f"Did you mean: {one_line(page.suggestion)}")
     for n, hit in enumerate(page.hits, first + 1):
         found = _FOUND.get(hit.via, "") if page.meaning else ""
         meta = " · ".join(
             x for x in (hit.doctype, hit.language, hit.date or "", ", ".join(hit.networks), found) if x
         )
-        print(f"\n{n}. {hit.title}  [{hit.id}]\n   {meta}\n   {hit.snippet}")
+        print(
+            f"\n{n}. {one_line(hit.title)}  [{one_line(hit.id)}]\n   {one_line(meta)}\n   {one_line(hit.snippet)}"
+        )
     for facet in page.facets:
-        values = ", ".join(f"{v.value} ({v.count})" for v in facet.values[:8])
+        values = one_line(", ".join(f"{v.value} ({v.count})" for v in facet.values[:8]))
         if values:
             print(f"\n{facet.name}: {values}", end="")
     print()
@@ -179,7 +196,7 @@ class Progress:
             emit(outcome_json(outcome))
             return
         if outcome.status in PROBLEMS:
-            line = f"{outcome.status}: {outcome.message or outcome.source}"
+            line = f"{outcome.status}: {one_line(outcome.message or outcome.source)}"
             if self.bar is not None:
                 self.bar.write(line, file=sys.stderr)
             else:

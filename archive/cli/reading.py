@@ -5,7 +5,16 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 
-from archive.cli.output import document_json, emit, page_json, print_page, print_stats, stats_json
+from archive.cli.output import (
+    document_json,
+    emit,
+    inert,
+    one_line,
+    page_json,
+    print_page,
+    print_stats,
+    stats_json,
+)
 from archive.cli.parser import UsageError
 from archive.service import open_knowledge_base
 from ingest.language import normalize_language
@@ -112,7 +121,7 @@ def cmd_show(args, settings: Settings) -> int:
     if args.json:
         emit(document_json(doc))
         return 0
-    print(f"{doc.title}\n[{doc.id}] {doc.source}")
+    print(f"{one_line(doc.title)}\n[{one_line(doc.id)}] {one_line(doc.source)}")
     facts = (
         doc.doctype,
         doc.language,
@@ -121,8 +130,8 @@ def cmd_show(args, settings: Settings) -> int:
         ", ".join(doc.regions),
         ", ".join(doc.topics),
     )
-    print(" · ".join(x for x in facts if x))
-    print(f"\n{doc.text}")
+    print(one_line(" · ".join(x for x in facts if x)))
+    print(f"\n{inert(doc.text)}")
     return 0
 
 
