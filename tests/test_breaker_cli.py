@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 
 import pytest
 
@@ -245,3 +246,18 @@ def test_control_characters_from_file_names_and_documents_never_reach_the_termin
         assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out, out
         assert "Titel \\x1b]0;pwned\\x07 Netzwerk" in out
     assert "Protokoll \\x1b[2J\\x9b31m über Kunststoffschmelze.\n" in shown.out  # its lines kept
+
+
+def test_kb_add_prints_each_file_where_its_outcome_belongs_with_its_name_escaped(run_cli, tmp_path):
+    first, empty, last = tmp_path / "erst.txt", tmp_path / "leer\x1b[2J.txt", tmp_path / "letzt.txt"
+    first.write_text("Protokoll über Kunststoff und Ausbildung im Netzwerk.\n", encoding="utf-8")
+    empty.write_bytes(b"")
+    last.write_text("Protokoll über Recycling in der Region.\n", encoding="utf-8")
+    result = run_cli("add", first, empty, last)
+    assert result.code == 1
+    year = datetime.now(UTC).year
+    assert result.out.splitlines() == [
+        f"indexed: uploads/{year}/erst.txt",
+        f"indexed: uploads/{year}/letzt.txt",
+    ]
+    assert result.err == f"failed: {tmp_path}/leer\\x1b[2J.txt: empty file (0 bytes)\n"

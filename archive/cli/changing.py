@@ -130,8 +130,8 @@ def cmd_add(args, settings: Settings) -> int:
         else:
             line = f"{result['status']}: {result['source']}"
             print(
-                f"{line}: {result['message']}" if result["message"] else line,
-                file=sys.stderr if status else sys.stdout,
+                one_line(f"{line}: {result['message']}" if result["message"] else line),
+                file=sys.stderr if result["status"] == "failed" else sys.stdout,
             )
     return status
 
