@@ -4,14 +4,14 @@ more than the words as typed (without typo tolerance).
 
 A backend answers four questions (`Words`): how many documents hold a folded word in the folded body
 field, how many hold a stem in a language's field, the known words of the body field that begin with
-two letters (with their document counts), and how many documents a text finds within the request's
-filters. The choice is made here, the same for Whoosh and Solr.
+two letters (with their document counts), and how many documents each of some texts finds within the
+request's filters (asked together: one request on Solr). The choice is made here, the same for Whoosh and Solr.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Protocol
 
@@ -44,8 +44,8 @@ class Words(Protocol):
         counts."""
         ...
 
-    def count(self, text: str, request: SearchRequest) -> int:
-        """How many documents (within the request's filters) a text finds."""
+    def counts(self, texts: Sequence[tuple[str, SearchRequest]]) -> list[int]:
+        """How many documents (within the request's filters) each text finds, as its request asks."""
         ...
 
 
@@ -112,6 +112,7 @@ def suggest(words: Words, text: str, typed: Iterable[str], request: SearchReques
         if found and found[0] != lower:
             replacements[word] = cased_like(found[0], word)
     suggestion = replace_words(text, replacements)
-    if suggestion == text or words.count(suggestion, request) <= words.count(text, literal):
+    if suggestion == text:
         return None
-    return suggestion
+    corrected, typed_count = words.counts([(suggestion, request), (text, literal)])
+    return suggestion if corrected > typed_count else None

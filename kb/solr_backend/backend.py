@@ -423,14 +423,15 @@ class SolrBackend:
         )
         # the query's embedding is computed in a worker thread while the words are searched
         embedding = _embedder().submit(self.semantic.queries.query, text) if meaning else None
+        asked: dict = {}  # the respelling's answers, for both plans
         if text:
             total, frequencies = self.statistics(fold(w) for w in re.findall(r"\w+", text))
             plan = self.plan(text, request, False, frequencies, total)
-            query = compile_plan(self.respelt(plan.query), self.canonical(self.concepts()[0]))
+            query = compile_plan(self.respelt(plan.query, asked), self.canonical(self.concepts()[0]))
         answer = self._page(query, request, text, fq, page, size, plan) if query is not None else None
         if (answer is None or not answer["response"]["numFound"]) and is_multiword(text):
             loose = self.plan(text, request, True, frequencies, total)
-            loose_query = compile_plan(self.respelt(loose.query), self.canonical(self.concepts()[0]))
+            loose_query = compile_plan(self.respelt(loose.query, asked), self.canonical(self.concepts()[0]))
             loose_answer = (
                 self._page(loose_query, request, text, fq, page, size, loose) if loose_query else None
             )
@@ -467,13 +468,22 @@ class SolrBackend:
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )
 
-    def respelt(self, query):
+    def respelt(self, query, asked: dict | None = None):
         """The plan's phrases also spelt with the umlauts, æ/ø/å or ß of words typed without them (as the
-        Whoosh backend's session respells them: kb/solr_backend/compile.py's `respell`)."""
+        Whoosh backend's session respells them: kb/solr_backend/compile.py's `respell`). `asked` keeps
+        the answers for the other plans of the same search (the relaxed one asks the same words)."""
         from kb.solr_backend.compile import respell
         from kb.solr_backend.suggest import known_terms
 
-        return respell(query, lambda field, words: known_terms(self, field, words))
+        memo = {} if asked is None else asked
+
+        def known(words: dict[str, set[str]]) -> dict[str, set[str]]:
+            key = frozenset((field, frozenset(w)) for field, w in words.items())
+            if key not in memo:
+                memo[key] = known_terms(self, words)
+            return memo[key]
+
+        return respell(query, known)
 
     def _any_present(self, words: Iterable[str], frequencies: dict[str, int] | None) -> bool:
         """Whether a query word is in the collection as typed or folded, or as a stem in a language of
@@ -481,7 +491,8 @@ class SolrBackend:
         from kb import suggest
         from kb.solr_backend.suggest import SolrWords
 
-        lookup = SolrWords(self, [], frequencies if frequencies is not None else {}, 0)
+        words = list(words)
+        lookup = SolrWords(self, [], frequencies if frequencies is not None else {}, 0, words)
         return any(suggest.present(lookup, w) for w in words)
 
     def suggest(
@@ -497,7 +508,7 @@ class SolrBackend:
         from kb import suggest
         from kb.solr_backend.suggest import SolrWords
 
-        return suggest.suggest(SolrWords(self, fq, frequencies, total), text, plan.words, request)
+        return suggest.suggest(SolrWords(self, fq, frequencies, total, plan.words), text, plan.words, request)
 
     def _with_meaning(
         self,

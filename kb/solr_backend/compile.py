@@ -241,14 +241,14 @@ MAX_PHRASE_SPELLINGS = 8
 _CHILD_FIELDS = ("item", "positive", "negative", "required", "optional", "scored", "condition")
 
 
-def respell(node: P.Node, known: Callable[[str, set[str]], set[str]]) -> P.Node:
+def respell(node: P.Node, known: Callable[[dict[str, set[str]]], dict[str, set[str]]]) -> P.Node:
     """The plan with each phrase whose words are not in its field as typed also spelt with the umlauts,
     æ/ø/å or ß of the spellings of them that are (kb/folding.py's `spellings`): "Saeulen und Balken"
     finds "Säulen und Balken", and the proximity bonus of "Indsaet kolonner" meets "Indsæt kolonner"
     (the folded fields keep no positions). An OR of at most MAX_PHRASE_SPELLINGS phrases, as the Whoosh
-    backend's session does it (kb/whoosh_backend/collect.py). `known(field, words)` answers which of
-    the words a plan field (title, content) holds (asked once for the words as typed, once for the
-    other spellings of those missing)."""
+    backend's session does it (kb/whoosh_backend/collect.py). `known({field: words})` answers, asked
+    once for every field with the words as typed and their other spellings, which of them each plan
+    field (title, content) holds."""
     from kb.folding import spellings
 
     phrases = [n for n in P.walk(node) if isinstance(n, P.Phrase) and n.field in ("title", "content")]
@@ -257,12 +257,8 @@ def respell(node: P.Node, known: Callable[[str, set[str]], set[str]]) -> P.Node:
     typed: dict[str, set[str]] = {}
     for phrase in phrases:
         typed.setdefault(phrase.field, set()).update(phrase.words)
-    held: dict[str, set[str]] = {}
-    for field, words in typed.items():  # the words as typed, then the other spellings of those missing
-        held[field] = known(field, words)
-        others = {s for w in words - held[field] for s in spellings(w)[1:]}
-        if others:
-            held[field] |= known(field, others)
+    asked = {field: words | {s for w in words for s in spellings(w)[1:]} for field, words in typed.items()}
+    held = known(asked)
 
     def options(field: str, word: str) -> list[str]:
         if word in held[field]:

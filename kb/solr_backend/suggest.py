@@ -1,11 +1,13 @@
 """'Did you mean' on Solr: the collection answers kb/suggest.py's questions (the choice of the suggestion
-is made there, the same as for the Whoosh backend). Only a word no document holds costs requests: its
-stems' counts, the known words sharing its first two letters (Solr's /terms handler, over every shard),
-and the two counts that decide whether the corrected text finds more."""
+is made there, the same as for the Whoosh backend). Only a word no document holds costs requests, each
+asked once for every word that needs it: the stems' counts of the query's unknown words in every
+language (one request), the known words sharing its first two letters (Solr's /terms handler, over
+every shard), and the two counts that decide whether the corrected text finds more (one request)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from kb.models import SearchRequest
@@ -20,17 +22,56 @@ LEADERS = ("shards.preference", "replica.leader:true")
 
 class SolrWords:
     """kb.suggest.Words over a collection, within the filters `fq` of a request; `frequencies` holds the
-    folded words' document counts the search has asked for already."""
+    folded words' document counts the search has asked for already. `words`, the query's words: the
+    first stem asked for fetches the stems of all of them that no document holds folded, in every
+    language, in one request (kept in `frequencies` as "stem_LL:term")."""
 
-    def __init__(self, backend: SolrBackend, fq: list[str], frequencies: dict[str, int], total: int) -> None:
+    def __init__(
+        self,
+        backend: SolrBackend,
+        fq: list[str],
+        frequencies: dict[str, int],
+        total: int,
+        words: Iterable[str] = (),
+    ) -> None:
         self.backend, self.fq, self.frequencies, self.total = backend, fq, frequencies, total
         self.languages = backend.languages()
+        self.words = tuple(words)
+        self._stems_fetched = False
 
     def doc_frequency(self, field: str, word: str) -> int:
         if field == "fold" and word in self.frequencies:
             return self.frequencies[word]
-        query = " OR ".join(f"{f}:{quoted(word)}" for f in solr_fields(field))
-        return self.backend.count([query])
+        key = f"{field}:{word}"
+        if field.startswith("stem_") and not self._stems_fetched:
+            self._stems_fetched = True
+            self._fetch_stems()
+        if key not in self.frequencies:
+            self.frequencies[key] = self.backend.count([_any_field(field, word)])
+        return self.frequencies[key]
+
+    def _fetch_stems(self) -> None:
+        """The counts of every stem, in every language, of the query's words no document holds folded."""
+        from kb.folding import fold
+        from kb.query import stems_of
+        from kb.schema import stem_field
+
+        wanted: dict[str, str] = {}
+        for word in self.words:
+            if self.frequencies.get(fold(word.lower()), 1) > 0:  # held (or not asked): not needed
+                continue
+            for lang in self.languages:
+                for stem in stems_of(lang, word):
+                    wanted.setdefault(f"{stem_field(lang)}:{stem}", _any_field(stem_field(lang), stem))
+        wanted = {k: q for k, q in wanted.items() if k not in self.frequencies}
+        if not wanted:
+            return
+        names = list(wanted)
+        facet = {f"s{i}": {"type": "query", "q": wanted[k]} for i, k in enumerate(names)}
+        answer = self.backend.select([("q", "*:*"), ("rows", 0), ("json.facet", json.dumps(facet))])
+        found = answer.get("facets", {})
+        for i, key in enumerate(names):
+            self.frequencies[key] = int((found.get(f"s{i}") or {}).get("count", 0))
 
     def known_words(self, prefix: str) -> Mapping[str, int]:
         params = [
@@ -44,32 +85,49 @@ class SolrWords:
         flat = (answer.get("terms") or {}).get("text") or []
         return {str(flat[i]): int(flat[i + 1]) for i in range(0, len(flat) - 1, 2)}
 
-    def count(self, text: str, request: SearchRequest) -> int:
-        plan = self.backend.plan(text, request, False, self.frequencies, self.total)
-        query = compile_plan(plan.query, self.backend.canonical(self.backend.concepts()[0]))
-        if query is None:
-            return 0
+    def counts(self, texts: Sequence[tuple[str, SearchRequest]]) -> list[int]:
+        """One request: a query facet per text (each parsed as the page's query is: lucene, OR)."""
+        spell = self.backend.canonical(self.backend.concepts()[0])
+        queries = []
+        for text, request in texts:
+            plan = self.backend.plan(text, request, False, self.frequencies, self.total)
+            queries.append(compile_plan(plan.query, spell))
+        facet = {
+            f"c{i}": {"type": "query", "q": f"{{!lucene q.op=OR df=text v=$c{i}}}"}
+            for i, q in enumerate(queries)
+            if q is not None
+        }
+        if not facet:
+            return [0] * len(queries)
         params = [
-            ("q", query),
-            ("defType", "lucene"),
-            ("q.op", "OR"),
+            ("q", "*:*"),
             ("rows", 0),
+            ("json.facet", json.dumps(facet)),
+            *((f"c{i}", q) for i, q in enumerate(queries) if q is not None),
             *(("fq", f) for f in self.fq),
         ]
-        return int(self.backend.select(params)["response"]["numFound"])
+        found = self.backend.select(params).get("facets", {})
+        return [
+            int((found.get(f"c{i}") or {}).get("count", 0)) if q is not None else 0
+            for i, q in enumerate(queries)
+        ]
 
 
-def known_terms(backend: SolrBackend, field: str, words: set[str]) -> set[str]:
-    """Which of the words a plan field (title, content) holds as typed: /terms with terms.list, over
-    every shard (kb/solr_backend/compile.py's `respell` asks)."""
+def _any_field(field: str, word: str) -> str:
+    return " OR ".join(f"{f}:{quoted(word)}" for f in solr_fields(field))
+
+
+def known_terms(backend: SolrBackend, asked: Mapping[str, set[str]]) -> dict[str, set[str]]:
+    """Which of the words each plan field (title, content) holds as typed: one /terms request with
+    terms.list over every field asked, over every shard (kb/solr_backend/compile.py's `respell` asks)."""
     import urllib.parse
 
-    listed = sorted(w for w in words if w and "," not in w)
-    target = solr_fields(field)[0]
+    targets = {field: solr_fields(field)[0] for field in asked}
+    listed = sorted({w for words in asked.values() for w in words if w and "," not in w})
     if not listed:
-        return set()
+        return {field: set() for field in asked}
     params = [
-        ("terms.fl", target),
+        *(("terms.fl", t) for t in dict.fromkeys(targets.values())),
         ("terms.list", ",".join(listed)),
         ("terms.limit", -1),
         ("wt", "json"),
@@ -79,5 +137,9 @@ def known_terms(backend: SolrBackend, field: str, words: set[str]) -> set[str]:
     answer = backend.client.request(
         backend.path("terms"), body=body, content_type="application/x-www-form-urlencoded"
     )
-    flat = (answer.get("terms") or {}).get(target) or []
-    return {str(flat[i]) for i in range(0, len(flat) - 1, 2) if int(flat[i + 1]) > 0}
+    out = {}
+    for field, target in targets.items():
+        flat = (answer.get("terms") or {}).get(target) or []
+        held = {str(flat[i]) for i in range(0, len(flat) - 1, 2) if int(flat[i + 1]) > 0}
+        out[field] = held & asked[field]
+    return out

@@ -3,7 +3,7 @@ of the suggestion is made there, the same for every engine)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -47,7 +47,10 @@ class _SessionWords:
     def known_words(self, prefix: str) -> Mapping[str, int]:
         return _Known(self.session, prefix)
 
-    def count(self, text: str, request: SearchRequest) -> int:
+    def counts(self, texts: Sequence[tuple[str, SearchRequest]]) -> list[int]:
+        return [self._count(text, request) for text, request in texts]
+
+    def _count(self, text: str, request: SearchRequest) -> int:
         matched, _ = self.session.run(self.session.plan(text, request).query, self.allowed, 1)
         return int((matched & self.allowed).sum()) if self.allowed is not None else int(matched.sum())
 
