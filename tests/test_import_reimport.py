@@ -169,3 +169,13 @@ def test_kb_edit_clear_with_a_value_of_the_same_field_is_a_usage_error_and_chang
     assert result.err == "kb: error: --clear topic and --topic contradict each other: give one of them\n"
     assert sidecar.read_bytes() == before
     assert read_audit(settings) == []
+
+
+def test_emptying_the_date_also_drops_a_confirmed_year(run_cli, settings, tmp_path):
+    memo, doc_id = first_import(run_cli, tmp_path, {"year": 2019})
+    assert shown(run_cli, doc_id)[1] == "2019"
+    assert run_cli("edit", doc_id, "--clear", "date").code == 0
+    doc = run_cli("show", "--json", doc_id).json
+    assert (doc["date"], doc["year"]) == (None, None)
+    stored = settings.corpus_dir / "imports" / "Protokolle" / "treffen.txt.meta.json"
+    assert json.loads(stored.read_text(encoding="utf-8")) == {"date": None}
