@@ -199,7 +199,7 @@ def update_metadata(
     if not path.exists():
         raise IngestError(f"{doc.source}: the original file is missing, so its metadata cannot be stored")
     meta = {**read_sidecar(path), **clean}
-    if "date" in clean and clean["date"] is None:  # no date: nor a year that would stand for one
+    if "date" in clean and "year" not in clean:  # a year confirmed before would override the new date
         meta.pop("year", None)
     data = path.read_bytes()
     new = read_in_worker(settings, path.name, data, doc_id=doc.id, label=doc.source, confirmed=meta)

@@ -171,6 +171,13 @@ def test_kb_edit_clear_with_a_value_of_the_same_field_is_a_usage_error_and_chang
     assert read_audit(settings) == []
 
 
+def test_a_new_date_wins_over_a_confirmed_year(run_cli, tmp_path):
+    memo, doc_id = first_import(run_cli, tmp_path, {"year": 2019})
+    assert run_cli("edit", doc_id, "--date", "3. März 2021").code == 0
+    doc = run_cli("show", "--json", doc_id).json
+    assert (doc["date"], doc["year"]) == ("2021-03-03", 2021)
+
+
 def test_emptying_the_date_also_drops_a_confirmed_year(run_cli, settings, tmp_path):
     memo, doc_id = first_import(run_cli, tmp_path, {"year": 2019})
     assert shown(run_cli, doc_id)[1] == "2019"
