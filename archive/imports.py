@@ -144,7 +144,10 @@ def stored_metadata(source: Path, target: Path) -> bytes | None:
     confirmed = parse_sidecar(kept, sidecar_path(target))
     if own is None:
         return kept
-    merged = {**parse_sidecar(own, sidecar_path(source)), **confirmed}
+    theirs = parse_sidecar(own, sidecar_path(source))
+    if "date" in confirmed or "year" in confirmed:  # one field in two keys: the archive's date stands whole
+        theirs = {k: v for k, v in theirs.items() if k not in ("date", "year")}
+    merged = {**theirs, **confirmed}
     return kept if merged == confirmed else sidecar_json(merged)
 
 

@@ -186,3 +186,12 @@ def test_emptying_the_date_also_drops_a_confirmed_year(run_cli, settings, tmp_pa
     assert (doc["date"], doc["year"]) == (None, None)
     stored = settings.corpus_dir / "imports" / "Protokolle" / "treffen.txt.meta.json"
     assert json.loads(stored.read_text(encoding="utf-8")) == {"date": None}
+
+
+def test_a_date_the_coordinator_set_wins_over_a_year_the_outside_file_brings(run_cli, tmp_path):
+    memo, doc_id = first_import(run_cli, tmp_path, {"year": 2019, "title": "Eigener Titel"})
+    assert run_cli("edit", doc_id, "--date", "2021-03-03").code == 0
+    memo.write_text(NEW_TEXT, encoding="utf-8")
+    assert run_cli("ingest", memo.parent).code == 0
+    doc = run_cli("show", "--json", doc_id).json
+    assert (doc["title"], doc["date"], doc["year"]) == ("Eigener Titel", "2021-03-03", 2021)
