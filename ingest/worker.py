@@ -98,7 +98,12 @@ def read_document(
                     checked.append(validate(values or {}, vocabulary, keep_emptied=keep_emptied))
                 except InvalidMetadata as exc:
                     raise InvalidMetadata(f"{where}: {exc}") from None
-            merged = {**checked[0], **checked[1]}
+            front, own = checked
+            if (
+                "date" in own or "year" in own
+            ):  # the metadata file's date stands whole over the front matter's
+                front = {k: v for k, v in front.items() if k not in ("date", "year")}
+            merged = {**front, **own}
             derived = derive(extracted, vocabulary, Path(source.name).name, confirmed=merged)
             if merged:
                 derived = apply_confirmed(derived, merged, vocabulary)

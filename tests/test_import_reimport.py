@@ -195,3 +195,18 @@ def test_a_date_the_coordinator_set_wins_over_a_year_the_outside_file_brings(run
     assert run_cli("ingest", memo.parent).code == 0
     doc = run_cli("show", "--json", doc_id).json
     assert (doc["title"], doc["date"], doc["year"]) == ("Eigener Titel", "2021-03-03", 2021)
+
+
+def test_an_edit_of_the_date_wins_over_a_year_in_front_matter(run_cli, settings):
+    note = settings.corpus_dir / "documents" / "notiz.md"
+    note.write_text("---\nyear: 2019\ntopics: [recycling]\n---\n# Notiz\n\nKunststoff und Recycling.\n")
+    assert run_cli("ingest", note).code == 0
+    assert run_cli("edit", "documents/notiz.md", "--date", "2021-03-03").code == 0
+    doc = run_cli("show", "--json", "documents/notiz.md").json
+    assert (doc["date"], doc["year"], doc["topics"]) == ("2021-03-03", 2021, ["recycling"])
+    assert run_cli("edit", "documents/notiz.md", "--clear", "date", "--clear", "topic").code == 0
+    doc = run_cli("show", "--json", "documents/notiz.md").json
+    assert (doc["date"], doc["year"], doc["topics"]) == (None, None, [])
+    assert run_cli("rebuild", "--yes").code == 0
+    doc = run_cli("show", "--json", "documents/notiz.md").json
+    assert (doc["date"], doc["year"], doc["topics"]) == (None, None, [])
