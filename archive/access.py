@@ -18,6 +18,7 @@ import math
 import secrets
 import threading
 import time
+import unicodedata
 from pathlib import Path
 
 from archive import throttle
@@ -74,20 +75,27 @@ def _matches(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
+def coordinator_name(name: str) -> str:
+    """A name as it is stored and compared: trimmed, in NFC (a Mac terminal types "Jörg" decomposed,
+    a browser composed: the same name, and never two coordinators that look alike)."""
+    return unicodedata.normalize("NFC", name.strip())
+
+
 def load_coordinators(secrets_file: Path) -> dict[str, str]:
     """name → stored hash, from KB_COORDINATORS (JSON) or the secrets file; {} when they cannot be read
     (no one signs in with a damaged file)."""
     raw = env("KB_COORDINATORS")
     if raw is None:
         try:
-            return _stored(Path(secrets_file))
+            data = _stored(Path(secrets_file))
         except AuthError:
             return {}
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    else:
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            return {}
+    return {coordinator_name(str(k)): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
 def _stored(path: Path) -> dict[str, str]:
@@ -110,7 +118,7 @@ _DUMMY_HASH = hash_password("not-a-real-password", salt=b"0" * 16)
 
 def verify(secrets_file: Path, name: str, password: str) -> bool:
     """Whether the name and password belong to a coordinator (slowed down after failures)."""
-    name = name.strip()
+    name = coordinator_name(name)
     stored = load_coordinators(secrets_file).get(name)
     ok = _matches(password, stored if stored else _DUMMY_HASH) and stored is not None
     with _failures_lock:
@@ -124,7 +132,7 @@ def verify(secrets_file: Path, name: str, password: str) -> bool:
 def sign_in(secrets_file: Path, name: str, password: str, client: str = "") -> bool:
     """`verify`, within the limits on failed tries per name and per client address (TooManyFailures
     beyond them); a try counts before the password is checked."""
-    name = name.strip()
+    name = coordinator_name(name)
     wait_s, key = throttle.reserve(secrets_file, [throttle.name_key(name), throttle.client_key(client)])
     if wait_s > 0:
         raise TooManyFailures(name if key.startswith("name:") else "", max(1, math.ceil(wait_s / 60)))
@@ -136,13 +144,13 @@ def sign_in(secrets_file: Path, name: str, password: str, client: str = "") -> b
 
 def add_coordinator(secrets_file: Path, name: str, password: str) -> None:
     """Create or replace a coordinator in the secrets file (written atomically, readable by the owner only)."""
-    name = name.strip()
-    if not name or len(name) > _NAME_CHARS or any(ch in name for ch in "$\n\r\t"):
+    name = coordinator_name(name)
+    if not name or len(name) > _NAME_CHARS or "$" in name or not name.isprintable():  # no ESC, no line break
         raise AuthError(f"invalid coordinator name {name!r}")
     if len(password) < MIN_PASSWORD_CHARS:
         raise AuthError(f"the password must have at least {MIN_PASSWORD_CHARS} characters")
     path = Path(secrets_file)
-    data = _stored(path)
+    data = {k: v for k, v in _stored(path).items() if coordinator_name(k) != name}  # a twin spelling too
     data[name] = hash_password(password)  # a new hash: the sessions signed under the old one end
     _store(path, data)
     throttle.forget(path, name)  # whoever set the password lifts a lock on the name
@@ -151,8 +159,9 @@ def add_coordinator(secrets_file: Path, name: str, password: str) -> None:
 def remove_coordinator(secrets_file: Path, name: str) -> bool:
     """Remove a coordinator; whether one was removed."""
     path = Path(secrets_file)
-    data = _stored(path)
-    if data.pop(name, None) is None:
+    stored = _stored(path)
+    data = {k: v for k, v in stored.items() if coordinator_name(k) != coordinator_name(name)}
+    if len(data) == len(stored):
         return False
     _store(path, data)
     return True

@@ -12,6 +12,7 @@ import stat
 import subprocess
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -113,9 +114,24 @@ def test_a_right_password_resets_the_failures(secrets):
 def test_weak_passwords_and_bad_names_are_refused(tmp_path):
     with pytest.raises(auth.AuthError):
         auth.add_coordinator(tmp_path / "c.json", "anna", "short")
-    for name in ("", "a$b", "line\nbreak", "x" * 65):
+    for name in ("", "a$b", "line\nbreak", "x" * 65, "anna\x1b[31m", "bell\x07", "rtl\u202eanna"):
         with pytest.raises(auth.AuthError):
             auth.add_coordinator(tmp_path / "c.json", name, PASSWORD)
+
+
+def test_a_name_typed_decomposed_is_the_same_coordinator_as_composed(tmp_path, monkeypatch):
+    monkeypatch.delenv("KB_COORDINATORS", raising=False)
+    monkeypatch.setattr(auth, "_failures", {})
+    path = tmp_path / "c.json"
+    nfd, nfc = unicodedata.normalize("NFD", "Jörg"), unicodedata.normalize("NFC", "Jörg")
+    auth.add_coordinator(path, nfd, PASSWORD)  # a Mac terminal
+    assert auth.verify(path, nfc, PASSWORD)  # a browser
+    auth.add_coordinator(path, nfc, "another-password")  # the same coordinator, a new password
+    assert list(auth.load_coordinators(path)) == [nfc]
+    assert auth.verify(path, nfd, "another-password")
+    path.write_text(json.dumps({nfd: auth.hash_password(PASSWORD)}))  # stored by an earlier version
+    assert auth.verify(path, nfc, PASSWORD)
+    assert auth.remove_coordinator(path, nfc) and auth.load_coordinators(path) == {}
 
 
 # -- only coordinators write ----------------------------------------------------------------------------

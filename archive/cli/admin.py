@@ -76,7 +76,7 @@ def cmd_coordinator(args, settings: Settings) -> int:
             except AuthError as exc:
                 raise KBError(str(exc)) from exc
         names = sorted(load_coordinators(settings.secrets_file))
-        emit(names) if args.json else print("\n".join(names) or "no coordinators")
+        emit(names) if args.json else print("\n".join(map(one_line, names)) or "no coordinators")
         return 0
     if not args.name:
         raise UsageError(f"coordinator {args.action} needs a NAME")
