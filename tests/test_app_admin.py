@@ -3,6 +3,8 @@ status and a readable, filterable audit log (titles linked, changes in words, ne
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from apphelpers import COORDINATOR, app, errors, html_of, make_env, page
 
@@ -146,3 +148,15 @@ def test_coordinators_see_how_far_the_meaning_layer_is(env, monkeypatch):
 def test_the_admin_page_says_nothing_of_meaning_when_the_layer_is_off(env):
     at = _signed_in()
     assert at.get("progress") == [] and "by meaning" not in _everything(at)
+
+
+def test_a_name_typed_decomposed_signs_in_the_coordinator_added_composed(env):
+    add_coordinator(env.secrets, unicodedata.normalize("NFC", "Jörg"), "jorgs-password")
+    at = page(app(), ADMIN)
+    at.text_input(key="signin_name").input(unicodedata.normalize("NFD", " Jörg "))
+    at.text_input(key="signin_password").input("jorgs-password")
+    at.button[-1].click().run()
+    assert errors(at) == []
+    assert at.get("metric")  # the admin page's status: signed in
+    at = page(at, ADMIN)  # and still on the next page
+    assert errors(at) == [] and at.get("metric")

@@ -71,7 +71,7 @@ def sign_in(name: str, password: str) -> bool:
     browser keep it in a signed cookie (exchanged for a one-time ticket). Raises auth.TooManyFailures
     after repeated failures for the name or from this client."""
     s = settings()
-    name = name.strip()
+    name = auth.coordinator_name(name)
     if not (name and password and auth.sign_in(s.secrets_file, name, password, _client())):
         return False
     stamp = auth.load_coordinators(s.secrets_file).get(name, "")
