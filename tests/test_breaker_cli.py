@@ -52,11 +52,16 @@ def test_an_empty_metadata_value_is_refused_in_one_line(run_cli, option):
     assert result.err == f"kb: error: argument {option[0]}: {option[1]!r} is empty: give a value\n"
 
 
-@pytest.mark.parametrize("value", ["0", "-3"])
-def test_fewer_than_one_reader_process_is_refused(run_cli, value):
-    result = run_cli("ingest", "--workers", value)
+@pytest.mark.parametrize(
+    "value", ["0", "-3", str(4 * (os.cpu_count() or 1) + 1), "99999999999999999999999999"]
+)
+def test_fewer_than_one_or_more_than_four_reader_processes_a_core_are_refused(run_cli, value):
+    result = run_cli("ingest", "--workers", value)  # 99999 started a process for every file of a folder
     assert (result.code, result.out) == (2, "")
-    assert result.err == f"kb: error: argument --workers: {value!r}: must be at least 1\n"
+    most = 4 * (os.cpu_count() or 1)
+    assert (
+        result.err == f"kb: error: argument --workers: {value[:24]!r}: must be 1 to {most} (4 per CPU core)\n"
+    )
 
 
 def test_a_list_of_blank_names_is_not_given(settings):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import math
+import os
 from pathlib import Path
 
 from archive.cli.syntax import QUERY_SYNTAX
@@ -34,14 +35,15 @@ def path_arg(text: str) -> Path:
     return Path(text)
 
 
-def count_arg(text: str) -> int:
-    """A whole number of at least 1."""
+def workers_arg(text: str) -> int:
+    """A number of reader processes: 1 to 4 per CPU core (each may use KB_WORKER_MEMORY_MB)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: must be at least 1")
+    most = 4 * (os.cpu_count() or 1)
+    if not 1 <= value <= most:
+        raise argparse.ArgumentTypeError(f"{text[:24]!r}: must be 1 to {most} (4 per CPU core)")
     return value
 
 
@@ -118,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--prune", action="store_true", help="also remove documents whose file is gone")
     p.add_argument(
-        "--workers", type=count_arg, default=None, metavar="N", help="reader processes (default: CPU cores)"
+        "--workers", type=workers_arg, default=None, metavar="N", help="reader processes (default: CPU cores)"
     )
     p.add_argument(
         "--no-embed",
