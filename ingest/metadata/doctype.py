@@ -63,7 +63,9 @@ _NORMALIZED_CUES: dict[str, tuple[tuple[re.Pattern[str], float], ...]] = {
         (r"aims?|objectives?|target group|duration|funded by", 1),
         (r"lenkungsausschuss|geschaftsstelle|netzwerkpartner\w*|mitglied\w*", 1),
         (
-            r"\w*(?:netzwerk|netvaerk|netwerk|network)\w*(?: \w+){0,3} (?:organisiert|ermoglicht|kooperiert|forciert|"
+            # bounded: a "word" of 100,000 letters holding "netzwerk" at every eighth one was quadratic
+            r"\w{0,64}(?:netzwerk|netvaerk|netwerk|network)\w{0,64}(?: \w{1,64}){0,3} "
+            r"(?:organisiert|ermoglicht|kooperiert|forciert|"
             r"bietet|organiserer|tilbyder|organiseert|biedt|organises|organizes|offers)",
             1.5,
         ),

@@ -1,0 +1,28 @@
+"""Files written to make reading slow: a text that is one giant "word" is read like any other file.
+
+Deriving a document's kind from its text ran a cue pattern with unbounded word parts on either side of
+"netzwerk": on one word holding "netzwerk" every eighth letter it was quadratic (48,000 letters: 7 s;
+240,000: over the 60 s reading limit, so the file failed). The word parts are bounded now.
+"""
+
+from __future__ import annotations
+
+from ingest.metadata.doctype import _NORMALIZED_CUES
+
+GIANT = "Netzwerk" * 50_000  # 400,000 letters: one word (quadratic work: several minutes)
+
+
+def test_a_text_of_one_giant_word_is_read_within_the_limit(run_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("KB_EXTRACT_TIMEOUT_S", "30")  # linear work: about a second on a busy machine
+    folder = tmp_path / "mappe"
+    folder.mkdir()
+    (folder / "wort.txt").write_text(f"{GIANT}\n\nKunststoff und Ausbildung.\n", encoding="utf-8")
+    result = run_cli("ingest", "--json", folder)
+    assert (result.code, result.json["status"]) == (0, "indexed"), result.json["message"]
+
+
+def test_the_network_cue_still_finds_a_compound_up_to_three_words_before_its_verb():
+    (cue,) = [p for p, _ in _NORMALIZED_CUES["project-description"] if "organisiert" in p.pattern]
+    assert cue.search("das kunststoffnetzwerk ems achse organisiert jahrlich eine fahrt")
+    assert not cue.search("das kunststoffnetzwerk hat sich gestern sehr lange organisiert")
+    assert not cue.search(f"{GIANT.lower()} organisiert")  # no word of 400,000 letters is a network
