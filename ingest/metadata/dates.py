@@ -221,6 +221,8 @@ def _candidates(line: str, zone: str, head_year: str | None, body_ok: bool = Tru
     if zone in (BODY, TAIL) and not body_ok:
         return found
     taken = [False] * len(line)
+    # the first "for example" of the line, found once: searching the text before each date was quadratic
+    example = _EXAMPLE.search(line) if zone != TITLE else None
     for pattern, precision, kind in _PATTERNS:
         for match in pattern.finditer(line):
             if any(taken[match.start() : match.end()]):
@@ -229,7 +231,7 @@ def _candidates(line: str, zone: str, head_year: str | None, body_ok: bool = Tru
                 taken[i] = True
             before = line[max(0, match.start() - 40) : match.start()]
             if _QUOTED_OR_BRACKETED.search(before) or (
-                zone != TITLE and _EXAMPLE.search(line[: match.start()])
+                example is not None and example.end() <= match.start()
             ):
                 continue  # "2020-12-31", (1.1.2020), "for example 1.1.2020": an example, not a statement
             if zone == BODY and (kind not in ("day", "daymonth") or not _BODY_CUE.search(before)):
