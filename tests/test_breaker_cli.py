@@ -266,3 +266,26 @@ def test_kb_add_prints_each_file_where_its_outcome_belongs_with_its_name_escaped
         f"indexed: uploads/{year}/letzt.txt",
     ]
     assert result.err == f"failed: {tmp_path}/leer\\x1b[2J.txt: empty file (0 bytes)\n"
+
+
+@pytest.mark.parametrize(
+    "option, first, second",
+    [
+        ("--title", "A", "B"),
+        ("--date", "2019", "2020"),
+        ("--language", "de", "da"),
+        ("--type", "minutes", "other"),
+    ],
+)
+def test_a_metadata_option_given_twice_with_two_values_is_refused_and_changes_nothing(
+    run_cli, settings, option, first, second
+):
+    sidecar = settings.corpus_dir / f"{D000}.txt.meta.json"
+    before = sidecar.read_bytes()
+    result = run_cli("edit", D000, option, first, option, second)
+    assert (result.code, result.out) == (2, "")
+    assert (
+        result.err == f"kb: error: argument {option}: given twice ({first!r} and {second!r}): give it once\n"
+    )
+    assert sidecar.read_bytes() == before
+    assert run_cli("edit", D000, "--title", "Gleich", "--title", "Gleich").code == 0  # the same twice: once

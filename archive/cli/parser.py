@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import math
-import os
-from pathlib import Path
 
 from archive.cli.syntax import QUERY_SYNTAX
+from archive.cli.values import Once, path_arg, port_arg, seconds_arg, value_arg, workers_arg, year_arg
 from kb.models import DOCTYPES, SORTS
 from kb.settings import env_int
 
@@ -25,66 +23,6 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str):  # one line, exit 2
         raise UsageError(message)
-
-
-def path_arg(text: str) -> Path:
-    """A file or folder named on the command line: an empty name (an unset shell variable) is no path,
-    never the working directory that Path("") stands for."""
-    if not text:
-        raise argparse.ArgumentTypeError("an empty name is no file or folder (an unset variable?)")
-    return Path(text)
-
-
-def workers_arg(text: str) -> int:
-    """A number of reader processes: 1 to 4 per CPU core (each may use KB_WORKER_MEMORY_MB)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    most = 4 * (os.cpu_count() or 1)
-    if not 1 <= value <= most:
-        raise argparse.ArgumentTypeError(f"{text[:24]!r}: must be 1 to {most} (4 per CPU core)")
-    return value
-
-
-def year_arg(text: str) -> int:
-    """A year as the query syntax takes it (year:2020): 0 to 9999."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a year") from None
-    if not 0 <= value <= 9999:
-        raise argparse.ArgumentTypeError(f"{text[:24]!r} is out of range: a year is 0 to 9999")
-    return value
-
-
-def port_arg(text: str) -> int:
-    """A TCP port: 1 to 65535."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r}: a port is 1 to 65535")
-    return value
-
-
-def seconds_arg(text: str) -> float:
-    """A time span: a number of seconds above 0 (nan waited for ever, inf is no span)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text[:24]!r} is not a number of seconds") from None
-    if not 0 < value < math.inf:
-        raise argparse.ArgumentTypeError(f"{text[:24]!r}: must be a number of seconds more than 0")
-    return value
-
-
-def value_arg(text: str) -> str:
-    """A metadata value: an empty one is refused (it would change nothing, or drop a confirmed list)."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError(f"{text!r} is empty: give a value")
-    return text
 
 
 def common() -> Parser:
@@ -254,15 +192,20 @@ def _user() -> str:
 
 
 def _metadata_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--title", type=value_arg, help="the title")
+    p.add_argument("--title", action=Once, type=value_arg, help="the title")
     p.add_argument(
         "--date",
+        action=Once,
         type=value_arg,
         help="the document's date: 2020-12-31, 2020-12, 2020, 31.12.2020, 31. Dezember 2020, "
         "3. marts 2015, 31 december 2020 or December 31, 2020 (stored as an ISO date)",
     )
     p.add_argument(
-        "--language", type=value_arg, metavar="CODE", help="the language: de, da, nl, en, ... (und: unknown)"
+        "--language",
+        action=Once,
+        type=value_arg,
+        metavar="CODE",
+        help="the language: de, da, nl, en, ... (und: unknown)",
     )
     p.add_argument(
         "--network",
@@ -289,7 +232,12 @@ def _metadata_options(p: argparse.ArgumentParser) -> None:
         help="a topic from the vocabulary; repeatable",
     )
     p.add_argument(
-        "--type", dest="doctype", choices=DOCTYPES, metavar="TYPE", help=f"the type: {', '.join(DOCTYPES)}"
+        "--type",
+        dest="doctype",
+        action=Once,
+        choices=DOCTYPES,
+        metavar="TYPE",
+        help=f"the type: {', '.join(DOCTYPES)}",
     )
     p.add_argument("--user", default=_user(), help="name recorded in the audit log")
 

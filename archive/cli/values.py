@@ -1,0 +1,79 @@
+"""What a value typed on the `kb` command line must be: each checked in one place, refused in one line."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+from pathlib import Path
+
+
+class Once(argparse.Action):
+    """An option that holds one value: given twice with two values it is refused, never the last one
+    taken silently (`kb edit ID --title A --title B` stored B)."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:  # noqa: ARG002 (argparse calls it so)
+        before = getattr(namespace, self.dest, None)
+        if before is not None and before != self.default and before != values:
+            raise argparse.ArgumentError(self, f"given twice ({before!r} and {values!r}): give it once")
+        setattr(namespace, self.dest, values)
+
+
+def path_arg(text: str) -> Path:
+    """A file or folder named on the command line: an empty name (an unset shell variable) is no path,
+    never the working directory that Path("") stands for."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty name is no file or folder (an unset variable?)")
+    return Path(text)
+
+
+def workers_arg(text: str) -> int:
+    """A number of reader processes: 1 to 4 per CPU core (each may use KB_WORKER_MEMORY_MB)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    most = 4 * (os.cpu_count() or 1)
+    if not 1 <= value <= most:
+        raise argparse.ArgumentTypeError(f"{text[:24]!r}: must be 1 to {most} (4 per CPU core)")
+    return value
+
+
+def year_arg(text: str) -> int:
+    """A year as the query syntax takes it (year:2020): 0 to 9999."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year") from None
+    if not 0 <= value <= 9999:
+        raise argparse.ArgumentTypeError(f"{text[:24]!r} is out of range: a year is 0 to 9999")
+    return value
+
+
+def port_arg(text: str) -> int:
+    """A TCP port: 1 to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: a port is 1 to 65535")
+    return value
+
+
+def seconds_arg(text: str) -> float:
+    """A time span: a number of seconds above 0 (nan waited for ever, inf is no span)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:24]!r} is not a number of seconds") from None
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"{text[:24]!r}: must be a number of seconds more than 0")
+    return value
+
+
+def value_arg(text: str) -> str:
+    """A metadata value: an empty one is refused (it would change nothing, or drop a confirmed list)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is empty: give a value")
+    return text
