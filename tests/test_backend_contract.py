@@ -274,6 +274,27 @@ def test_did_you_mean(kb):
     assert kb.search(SearchRequest("Ausbildungsberuf")).suggestion is None  # a stem of a known word
 
 
+@pytest.mark.solr
+@pytest.mark.parametrize("engine", ["solr"], indirect=True)
+def test_a_results_page_takes_few_requests(kb):
+    """Each request to Solr costs a round trip and a distributed search: a page asks the collection's
+    statistics and the page; an unknown word adds one request for its stems in every language, one for
+    the known words like it and one for the two counts that decide the suggestion; a phrase's
+    respelling asks /terms once for every field and spelling (docs/solr.md, "Speed")."""
+    client = kb.backend.client
+
+    def requests(text: str) -> int:
+        before = client.requests
+        kb.search(SearchRequest(text))
+        return client.requests - before
+
+    requests("Kunststoffnetzwerk")  # the languages and vocabulary are remembered after a first search
+    assert requests("Kunststoffnetzwerk") == 2
+    assert requests('"Kunststoffnetzwerk traf"') <= 3
+    misspelled = requests("Ausbildungsmese Lingen")
+    assert misspelled <= 7, misspelled  # was 12: a stem count per language, two counts, /terms per field
+
+
 def test_letter_salad_finds_nothing(kb):
     page = kb.search(SearchRequest("xqzvbkt jwqpfh"))
     assert page.total == 0 and not page.hits and not page.relaxed

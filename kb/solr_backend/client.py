@@ -75,6 +75,7 @@ class SolrClient:
         self._lock = threading.Lock()
         self._local = threading.local()  # this thread's kept connections: {base URL: (connection, path)}
         self.retries = 0  # requests repeated after a node failed (for tests and logs)
+        self.requests = 0  # requests made (each counted once, however often retried)
 
     def _connection(self, base: str, fresh: bool = False) -> tuple[http.client.HTTPConnection, str]:
         """This thread's kept connection to a node (opened again when `fresh`), and the node's path."""
@@ -139,6 +140,7 @@ class SolrClient:
         """One request (path below /solr, such as /COLLECTION/select), retried over the nodes (or only
         over `nodes`, base URLs of this cluster); the JSON answer. EngineError when no node answers in
         time, SolrHTTPError for an error retrying cannot cure."""
+        self.requests += 1
         items = [*_items(params), ("wt", "json")]
         if json_body is not None:
             body = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
