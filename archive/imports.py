@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from archive.audit import audit
-from archive.uploads import inside, move_to_trash, safe_filename
+from archive.uploads import copy_to_trash, inside, safe_filename
 from ingest.errors import IngestError
 from ingest.pipeline import Import, file_id, source_label
 from ingest.reading import read_regular
@@ -165,9 +165,11 @@ def store_copy(settings: Settings, source: Path, target: Path, user: str = "?") 
         if same:
             return
         kept = _kept_fields(target, meta_data)
-        moved = move_to_trash(settings, target)
+        moved = copy_to_trash(settings, target)  # the old copy stays in place until the new one replaces it
     if meta_data is not None:
         atomic_write(sidecar_path(target), meta_data)  # the metadata first, then the original
+    else:
+        sidecar_path(target).unlink(missing_ok=True)  # the old copy's, kept in the trash
     atomic_write(target, data)
     if moved is not None:
         label = source_label(target, settings.corpus_dir)

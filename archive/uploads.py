@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import shutil
 import unicodedata
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -252,17 +253,37 @@ def index_twins(kb: KnowledgeBase, settings: Settings, contents: set[str], size:
 
 def move_to_trash(settings: Settings, path: Path) -> Path:
     """Move a corpus file (and its metadata) to corpus/.deleted/STAMP/; the new path."""
-    trash = settings.corpus_dir / TRASH_DIR / datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    trash.mkdir(parents=True, exist_ok=True)
-    moved, n = trash / path.name, 1
-    while moved.exists():
-        n += 1
-        moved = trash / f"{path.stem}-{n}{path.suffix}"
+    moved = _trash_slot(settings, path)
     os.replace(path, moved)  # the file first: a metadata file left alone is never read
     meta = sidecar_path(path)
     if meta.exists():
         os.replace(meta, sidecar_path(moved))
     return moved
+
+
+def copy_to_trash(settings: Settings, path: Path) -> Path:
+    """Keep a copy of a corpus file (and its metadata) in corpus/.deleted/STAMP/ while it stays where it
+    is (a hard link where the file system allows, else a copy); the copy's path. For a file about to be
+    replaced: until the new one is renamed over it, the corpus still holds the old one."""
+    kept = _trash_slot(settings, path)
+    for source, target in ((path, kept), (sidecar_path(path), sidecar_path(kept))):
+        if source.exists() or source.is_symlink():
+            try:
+                os.link(source, target, follow_symlinks=False)
+            except OSError:
+                shutil.copy2(source, target, follow_symlinks=False)
+    return kept
+
+
+def _trash_slot(settings: Settings, path: Path) -> Path:
+    """A free name for `path` in this second's folder of corpus/.deleted/."""
+    trash = settings.corpus_dir / TRASH_DIR / datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    trash.mkdir(parents=True, exist_ok=True)
+    slot, n = trash / path.name, 1
+    while slot.exists() or slot.is_symlink():
+        n += 1
+        slot = trash / f"{path.stem}-{n}{path.suffix}"
+    return slot
 
 
 def inside(path: Path, folder: Path) -> bool:
