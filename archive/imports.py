@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from archive.audit import audit
-from archive.uploads import copy_to_trash, inside, safe_filename
+from archive.trash import copy_to_trash
+from archive.uploads import inside, safe_filename
 from ingest.errors import IngestError
 from ingest.pipeline import Import, file_id, source_label
 from ingest.reading import read_regular

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from archive.audit import AUDIT_FILE, audit, audit_path, read_audit
 from archive.imports import IMPORT_DIR, importer, outside_roots
+from archive.trash import TRASH_DIR
 from archive.uploads import (
     MAX_NAME_CHARS,
     METADATA_KEYS,
-    TRASH_DIR,
     UPLOAD_DIR,
     DuplicateUpload,
     corpus_path,

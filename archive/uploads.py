@@ -8,9 +8,7 @@ the original) before the index is touched, and deletions move files to corpus/.d
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
-import shutil
 import unicodedata
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -18,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.audit import audit, now
+from archive.trash import move_to_trash, put_back
 from ingest.errors import IngestError
 from ingest.metadata.confirmed import validate
 from ingest.paths import reserved_reason
@@ -31,7 +30,6 @@ from kb.models import Document
 from kb.settings import Settings, env_int
 
 UPLOAD_DIR = "uploads"
-TRASH_DIR = ".deleted"
 MAX_NAME_CHARS = 120
 METADATA_KEYS = ("title", "language", "date", "networks", "regions", "topics", "doctype")
 _UNSAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
@@ -227,7 +225,12 @@ def delete_document(kb: KnowledgeBase, settings: Settings, doc_id: str, user: st
     path = corpus_path(settings, doc)
     size = path.stat().st_size if path.exists() else -1
     moved = move_to_trash(settings, path) if path.exists() and inside(path, settings.corpus_dir) else None
-    kb.remove([doc_id])
+    try:
+        kb.remove([doc_id])
+    except BaseException:  # the index keeps the document: so does the corpus
+        if moved is not None:
+            put_back(moved, path)
+        raise
     audit(settings, user, "delete", doc_id, {"source": doc.source, "title": doc.title})
     if moved is not None:
         index_twins(kb, settings, {doc.checksum.split("-")[0]}, size)
@@ -249,41 +252,6 @@ def index_twins(kb: KnowledgeBase, settings: Settings, contents: set[str], size:
         except OSError:
             continue
     return run(kb, twins, limits=limits_from(settings)) if twins else []
-
-
-def move_to_trash(settings: Settings, path: Path) -> Path:
-    """Move a corpus file (and its metadata) to corpus/.deleted/STAMP/; the new path."""
-    moved = _trash_slot(settings, path)
-    os.replace(path, moved)  # the file first: a metadata file left alone is never read
-    meta = sidecar_path(path)
-    if meta.exists():
-        os.replace(meta, sidecar_path(moved))
-    return moved
-
-
-def copy_to_trash(settings: Settings, path: Path) -> Path:
-    """Keep a copy of a corpus file (and its metadata) in corpus/.deleted/STAMP/ while it stays where it
-    is (a hard link where the file system allows, else a copy); the copy's path. For a file about to be
-    replaced: until the new one is renamed over it, the corpus still holds the old one."""
-    kept = _trash_slot(settings, path)
-    for source, target in ((path, kept), (sidecar_path(path), sidecar_path(kept))):
-        if source.exists() or source.is_symlink():
-            try:
-                os.link(source, target, follow_symlinks=False)
-            except OSError:
-                shutil.copy2(source, target, follow_symlinks=False)
-    return kept
-
-
-def _trash_slot(settings: Settings, path: Path) -> Path:
-    """A free name for `path` in this second's folder of corpus/.deleted/."""
-    trash = settings.corpus_dir / TRASH_DIR / datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    trash.mkdir(parents=True, exist_ok=True)
-    slot, n = trash / path.name, 1
-    while slot.exists() or slot.is_symlink():
-        n += 1
-        slot = trash / f"{path.stem}-{n}{path.suffix}"
-    return slot
 
 
 def inside(path: Path, folder: Path) -> bool:

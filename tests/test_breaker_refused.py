@@ -1,0 +1,42 @@
+"""A change the disk refuses loses nothing: the `kb` command runs with files limited to a size it cannot
+write (RLIMIT_FSIZE, as a full disk would refuse it), says so in one line, and leaves corpus/ and the
+index as they were, so that `kb check` finds them in agreement."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+
+from tests.conftest import KB_EXECUTABLE, cli_env
+
+D004 = "documents/004_a376ae4560a2eac7"
+
+
+def kb_with_small_files(settings, *args: str, limit: int = 0) -> subprocess.CompletedProcess:
+    def small_files() -> None:  # a write past `limit` bytes fails with EFBIG instead of a signal
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run(
+        [str(KB_EXECUTABLE), *args],
+        env={**os.environ, **cli_env(settings)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=small_files,
+    )
+
+
+def test_a_removal_the_index_cannot_write_leaves_the_file_in_place(run_cli, settings):
+    assert run_cli("ingest").code == 0
+    original = settings.corpus_dir / f"{D004}.txt"
+    before = original.read_bytes(), original.with_name(f"{original.name}.meta.json").read_bytes()
+    done = kb_with_small_files(settings, "remove", D004)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("kb: error: cannot write the index")
+    assert (original.read_bytes(), original.with_name(f"{original.name}.meta.json").read_bytes()) == before
+    checked = run_cli("check")
+    assert (checked.code, checked.out) == (0, "index matches the corpus\n")
+    assert run_cli("show", "--json", D004).json["id"] == D004
