@@ -40,3 +40,15 @@ def test_a_removal_the_index_cannot_write_leaves_the_file_in_place(run_cli, sett
     checked = run_cli("check")
     assert (checked.code, checked.out) == (0, "index matches the corpus\n")
     assert run_cli("show", "--json", D004).json["id"] == D004
+
+
+def test_a_rebuild_the_disk_refuses_leaves_the_index_and_no_folder_behind(run_cli, settings):
+    assert run_cli("ingest").code == 0
+    done = kb_with_small_files(settings, "rebuild", "--yes")
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1].startswith("kb: error: cannot write the index at ")
+    after = kb_with_small_files(settings, "stats", limit=resource.RLIM_INFINITY)
+    assert (after.returncode, after.stderr) == (0, "")  # no word about a folder a rebuild left
+    assert [p.name for p in settings.index_dir.parent.iterdir() if ".building-" in p.name] == []
+    checked = run_cli("check")
+    assert (checked.code, checked.out) == (0, "index matches the corpus\n")

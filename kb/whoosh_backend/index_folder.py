@@ -171,10 +171,19 @@ def _discard(folder: Path) -> None:
     (folder.parent / f".{folder.name}.create-lock").unlink(missing_ok=True)
     if not folder.is_dir() or folder.is_symlink():
         return
+    # the folder is a rebuild's by its name, marked or not (a full disk can refuse the marker): its
+    # index files go; anything else in it stays, and so does the folder then
     try:
-        clear(folder)
+        for path in folder.iterdir():
+            if not _OWN.match(path.name):
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+        if any(folder.iterdir()):
+            log.warning("%s holds files that are not an index: left where it is", folder)
+            return
         folder.rmdir()
-    except IndexFolderError:
-        log.warning("%s holds files that are not an index: left where it is", folder)
     except OSError as exc:
         log.warning("cannot remove %s: %s", folder, exc)
