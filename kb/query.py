@@ -39,6 +39,11 @@ KNOWN_DOCS = RARE_DOC_FREQUENCY + 1
 HEAD_LETTERS = 5  # a word no document holds, of at least this many letters, finds longer words it begins
 RELAXED_MINIMUM = 0.9
 RELAXED_IDF_FLOOR = 0.02  # a word in most documents still counts a little (it is in the matches)
+#: "Most of the words" needs one of the text's rare words, when it has one that some document holds and
+#: others beside it: a word is rare in at most this share of the documents (or in one). A document
+#: holding only "der", "the", "og" of a question is noise, and matching it made a question's page count
+#: and scan most of the archive (issue 23).
+RELAXED_RARE_SHARE = 0.1
 PROXIMITY_SLOP = 4  # words at most this far apart count as near
 PROXIMITY_BOOST = 1.5  # OR-group scale when no document has every word
 _DEFAULT = DEFAULT_FIELD  # the field of words typed without one ("_q")
@@ -211,6 +216,8 @@ class _Builder:
         self.filtered = filtered  # filtered to some languages: a word's near spellings may be its cognates
         self.doc_frequency = doc_frequency
         self.words: list[str] = []
+        self.word_nodes: list[P.Node] = []  # each plain word's plan (relaxed: the rare ones are required)
+        self.rare: list[tuple[P.Node, int]] = []  # relaxed: the rare words' plans, with their counts
         self.expansions: dict[str, None] = {}
         self.expanded_words: dict[str, None] = {}
         self.context: frozenset[str] = frozenset()  # the query's stems: which multi-word terms it holds
@@ -305,7 +312,13 @@ class _Builder:
             alts += self.cognate_variants(folded)
         if self.relaxed:
             boost *= self.idf_ratio(folded)
-        return P.Or(tuple(a for a in alts if a is not P.NOTHING), boost=boost, kind=P.WORD)
+        node = P.Or(tuple(a for a in alts if a is not P.NOTHING), boost=boost, kind=P.WORD)
+        self.word_nodes.append(node)
+        if self.relaxed and self.doc_count and self.doc_frequency is not None:
+            df = min(self.doc_frequency(f) for f in folded)
+            if df <= max(1.0, RELAXED_RARE_SHARE * self.doc_count):
+                self.rare.append((node, df))
+        return node
 
     def known(self, folded: list[str]) -> bool:
         """Whether the word is in at least KNOWN_DOCS documents (as typed, folded)."""
@@ -488,6 +501,10 @@ def build_query(
     builder.context = concepts.context(text) if builder.expand else frozenset()
     structure = parse_structure(text, relaxed)
     query = builder.transform(structure)
+    if relaxed and any(df for _, df in builder.rare) and len(builder.rare) < len(builder.word_nodes):
+        # some of the words, one of them a rare one (scored as before: the condition only filters)
+        rare = tuple(node for node, _ in builder.rare)
+        query = P.Require(query, rare[0] if len(rare) == 1 else P.Or(rare))
     if is_multiword(text):  # words near each other rank higher
         tokens = tuple(analyze(_EXACT, text))
         near = P.Phrase("content", tokens, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST, kind=P.PROXIMITY)

@@ -694,6 +694,8 @@ class SolrBackend:
         q = plan.query
         if isinstance(q, P.AndMaybe):  # the words, and the whole text as a phrase bonus
             q = q.required
+        if isinstance(q, P.Require):  # "most of the words", one of them a rare one (kb/query.py)
+            q = q.scored
         words = q.items if isinstance(q, P.Or) else ()
         if len(words) < 2 or any(w.kind != P.WORD for w in words) or not docs:
             return {}

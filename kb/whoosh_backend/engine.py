@@ -105,6 +105,10 @@ class Engine:
             a, b = self.evaluate(q.a, boost), self.evaluate(q.b, boost)
             keep = a.mask & ~b.mask
             return Matches(keep, np.where(keep, a.score, 0.0))
+        if kind is Q.Require:  # both match, scored by the first alone
+            a, b = self.evaluate(q.a, boost), self.evaluate(q.b, boost)
+            keep = a.mask & b.mask
+            return Matches(keep, np.where(keep, a.score, 0.0))
         if kind is Q.Not:
             inner = self.evaluate(q.query)  # whoosh scores each document outside the inner query 1
             return Matches(~inner.mask, np.where(inner.mask, 0.0, boost))
