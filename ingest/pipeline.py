@@ -182,6 +182,11 @@ def run(
             message = f"{shown}: the file name is not UTF-8 text; rename it (imports get a safe name)"
             report(Outcome(shown, "failed", None, message))
             continue
+        hidden = _hidden_folder(label)
+        if hidden:  # the trash (.deleted) or another hidden folder: a walk of the corpus never reads it
+            message = f"{shown}: in the hidden folder {hidden}/ of the corpus, not a document"
+            report(Outcome(shown, "skipped", None, message))
+            continue
         doc_id = file_id(label)
         if doc_id in seen_ids:
             other, other_path = seen_ids[doc_id]
@@ -292,6 +297,12 @@ def run(
                 report(Outcome(known[doc_id][1], "removed", doc_id, "the file is no longer in the corpus"))
     log.info("ingest: %d files, %d documents written", len(outcomes), written)
     return outcomes
+
+
+def _hidden_folder(label: str) -> str:
+    """The first hidden folder on a corpus file's path ("" for none, or for a file outside the corpus)."""
+    path = Path(label)
+    return "" if path.is_absolute() else next((p for p in path.parts[:-1] if p.startswith(".")), "")
 
 
 def _is_text(label: str) -> bool:

@@ -313,3 +313,16 @@ def test_a_document_indexed_from_outside_by_an_earlier_version_is_imported_in_it
     assert line["message"] == f"imported from {memo} (replaces ext-1234abcd/memo)"
     assert run_cli("show", "ext-1234abcd/memo").code == 1
     assert run_cli("rebuild").code == 0  # nothing to drop any more
+
+
+def test_a_file_in_the_trash_named_on_the_command_line_is_not_indexed(run_cli, settings):
+    assert run_cli("ingest").code == 0
+    assert run_cli("remove", "documents/004_a376ae4560a2eac7").code == 0
+    (trashed,) = (settings.corpus_dir / ".deleted").rglob("004_a376ae4560a2eac7.txt")
+    result = run_cli("ingest", trashed, settings.corpus_dir / ".deleted")
+    label = trashed.relative_to(settings.corpus_dir).as_posix()
+    assert result.err.splitlines() == [
+        f"skipped: {label}: in the hidden folder .deleted/ of the corpus, not a document"
+    ]
+    assert result.out.splitlines()[-1] == "1 files: 1 skipped"
+    assert run_cli("check").code == 0  # nothing indexed that a walk of the corpus (or a rebuild) never reads
