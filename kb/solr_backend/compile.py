@@ -219,32 +219,34 @@ def compile_highlight(node: P.Node) -> str | None:
     alone: for a multi-term query the unified highlighter cannot read offsets from the postings and
     analyses the shown documents' text again, and the language fields' analysis (stemming,
     decompounding) made that 70-150 ms of a question's page at 10k documents, against 10-20 ms."""
+    negated = _negated_leaves(node)
     words = [
         replace(leaf, field="content") if isinstance(leaf, MULTI_TERM) else leaf
         for leaf in P.leaves(node)
-        if leaf.kind != P.COGNATE and not _negated(node, leaf)
+        if leaf.kind != P.COGNATE and id(leaf) not in negated
     ]
     return Compiler(fields=highlight_fields).compile(P.Or(tuple(words))) if words else None
 
 
-def _negated(root: P.Node, leaf: P.Node) -> bool:
-    """Whether a leaf lies under a NOT (or the negative side of an AND NOT)."""
+def _negated_leaves(root: P.Node) -> set[int]:
+    """The ids of the leaves that lie under a NOT (or the negative side of an AND NOT), in one walk."""
+    found: set[int] = set()
 
-    def walk(node: P.Node, negative: bool) -> bool | None:
-        if node is leaf:
-            return negative
+    def walk(node: P.Node, negative: bool) -> None:
         if isinstance(node, P.Not):
-            return walk(node.item, True)
-        if isinstance(node, P.AndNot):
-            found = walk(node.positive, negative)
-            return found if found is not None else walk(node.negative, True)
-        for child in node.children():
-            found = walk(child, negative)
-            if found is not None:
-                return found
-        return None
+            walk(node.item, True)
+        elif isinstance(node, P.AndNot):
+            walk(node.positive, negative)
+            walk(node.negative, True)
+        else:
+            children = node.children()
+            if not children and negative:
+                found.add(id(node))
+            for child in children:
+                walk(child, negative)
 
-    return bool(walk(root, False))
+    walk(root, False)
+    return found
 
 
 #: Phrases a phrase with words typed without their umlauts becomes, at most (as the Whoosh backend).
