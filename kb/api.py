@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from kb import compound
@@ -101,6 +103,8 @@ class KnowledgeBase:
     @_splitting
     def search(self, request: SearchRequest, language: str = "en") -> SearchPage:
         """Results, facets and suggestion for a request (facet labels in `language`)."""
+        if not unicodedata.is_normalized("NFC", request.text):  # "ü" typed as u + a mark (a Mac, a PDF)
+            request = replace(request, text=unicodedata.normalize("NFC", request.text))
         page = self.backend.search(request, language)
         if self.semantic is not None and not self.semantic.busy() and self.backend.meaning_incomplete():
             self.embed_in_background()  # a writer (another process) left work, or died before embedding
@@ -123,7 +127,7 @@ class KnowledgeBase:
         doc = self.get(doc_id)
         if not text.strip():
             return Fragment(doc.text)
-        return self.backend.highlight(doc, text, expand)
+        return self.backend.highlight(doc, unicodedata.normalize("NFC", text), expand)
 
     def related(self, doc_id: str, limit: int = 5) -> tuple[Hit, ...]:
         """Documents sharing networks, topics and regions with one (in any language), best first."""

@@ -9,6 +9,8 @@ took minutes; the line's first "for example" is found once now.
 
 from __future__ import annotations
 
+import unicodedata
+
 from ingest.metadata.dates import find_date
 from ingest.metadata.doctype import _NORMALIZED_CUES
 
@@ -44,3 +46,26 @@ def test_a_line_of_many_dates_is_read_within_the_limit(run_cli, tmp_path, monkey
 def test_a_date_after_for_example_on_its_line_is_still_an_example():
     assert find_date("Protokoll\n\nDas Formular, zum Beispiel vom 3.4.2019, liegt bei.", None) is None
     assert find_date("Protokoll\n\nDas Formular vom 3.4.2019, liegt bei.", None) == "2019-04-03"
+
+
+NFD_TEXT = "Protokoll der Sitzung über Fördermöglichkeiten für Schülerlabore in Lübeck.\n"
+
+
+def test_a_text_written_decomposed_is_found_by_its_words_as_typed(run_cli, tmp_path):
+    folder = tmp_path / "mac"  # macOS writes "ü" as u and a combining mark, which split every word
+    folder.mkdir()
+    (folder / "notiz.txt").write_text(unicodedata.normalize("NFD", f"Förderung\n\n{NFD_TEXT}"), "utf-8")
+    assert run_cli("ingest", folder).code == 0
+    doc = run_cli("show", "--json", "imports/mac/notiz").json
+    assert doc["title"] == "Förderung" and unicodedata.is_normalized("NFC", doc["text"])
+    for typed in ("Fördermöglichkeiten", "foerdermoeglichkeiten", "Lübeck"):
+        hits = run_cli("search", "--json", "--no-fuzzy", typed).json["hits"]
+        assert [h["id"] for h in hits] == ["imports/mac/notiz"], typed
+
+
+def test_a_query_typed_decomposed_finds_what_it_finds_composed(run_cli, settings):
+    (settings.corpus_dir / "documents" / "notiz.txt").write_text(NFD_TEXT, "utf-8")
+    assert run_cli("ingest").code == 0
+    typed = unicodedata.normalize("NFD", "Fördermöglichkeiten Lübeck")
+    hits = run_cli("search", "--json", "--no-fuzzy", typed).json["hits"]
+    assert [h["id"] for h in hits] == ["documents/notiz"]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType
 
 from ingest.errors import ExtractionFailed, UnsupportedFile
@@ -58,7 +59,17 @@ def extract(source: Source, *, max_pages: int = DEFAULT_MAX_PAGES, ocr: bool = T
     if reader is None:
         raise UnsupportedFile(f"unsupported file type: {detected}", detected)
     log.debug("extracting %s as %s", source.name, detected)
-    return reader(source, detected, Options(max_pages=max_pages, ocr=ocr))
+    return _composed(reader(source, detected, Options(max_pages=max_pages, ocr=ocr)))
+
+
+def _composed(extracted: Extracted) -> Extracted:
+    """The text and title in NFC: a Mac writes "ü" as "u" and a combining mark, which no word pattern
+    takes for a letter, so "Lübeck" was indexed as "l" and "beck" and found by nothing typed."""
+    text, title = extracted.text, extracted.title
+    if unicodedata.is_normalized("NFC", text) and (title is None or unicodedata.is_normalized("NFC", title)):
+        return extracted
+    title = unicodedata.normalize("NFC", title) if title is not None else None
+    return replace(extracted, text=unicodedata.normalize("NFC", text), title=title)
 
 
 __all__ = ["DEFAULT_MAX_PAGES", "Options", "extract", "supported_types"]
