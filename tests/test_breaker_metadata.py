@@ -4,6 +4,7 @@ the wrong type or of half a megabyte, a sidecar saved with a byte-order mark or 
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,8 @@ def test_a_huge_value_is_refused_in_a_line_that_shows_only_its_start(meta, start
 def test_a_year_that_is_none_is_named_as_the_year(year):
     with pytest.raises(InvalidMetadata, match=rf"^year '{year}' "):
         validate({"year": year}, Vocabulary())
+
+
+def test_a_title_typed_decomposed_is_stored_composed():
+    typed = unicodedata.normalize("NFD", "Förderung in Lübeck")  # a Mac terminal or editor
+    assert validate({"title": typed}, Vocabulary()) == {"title": unicodedata.normalize("NFC", typed)}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
 
 from ingest.errors import IngestError
@@ -166,7 +167,7 @@ def validate(
         if key == "title":
             if not isinstance(value, str | int | float) or isinstance(value, bool):
                 raise InvalidMetadata(f"title {_shown(value)} is not text")
-            title = " ".join(str(value).split())
+            title = unicodedata.normalize("NFC", " ".join(str(value).split()))  # a Mac's decomposed ü too
             if not title:
                 raise InvalidMetadata("title is empty")
             if len(title) > MAX_TITLE_CHARS:
