@@ -15,9 +15,22 @@ SESSION_PATH = "/api/kb/session"
 SIGNOUT_PATH = "/api/kb/signout"
 
 
+MAX_TICKET_BYTES = 256  # a ticket is 32 characters; a larger body is no ticket, and is not read on
+
+
+async def _ticket(request: Request) -> str:
+    """The ticket a request carries ("" for a body larger than any ticket: never read into memory)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_TICKET_BYTES:
+            return ""
+    return body.decode("ascii", "replace").strip()
+
+
 async def _session(request: Request) -> Response:
     """Exchange a one-time ticket (made by the sign-in form) for the session cookie."""
-    ticket = (await request.body()).decode("ascii", "replace").strip()
+    ticket = await _ticket(request)
     value = session.redeem(ticket)
     if value is None:
         return Response("unknown or expired ticket\n", status_code=403, media_type="text/plain")
