@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from apphelpers import COORDINATOR, app, errors, html_of, make_env, page
+from apphelpers import COORDINATOR, app, errors, html_of, make_env, page, shown
 
 from archive.access import add_coordinator
 from archive.service import open_knowledge_base, read_audit
@@ -88,7 +88,7 @@ def test_the_metadata_form_refuses_an_impossible_date_and_changes_nothing(env):
     before = (env.corpus / f"{D002}.txt.meta.json").read_bytes()
     at = _edit_date(env, "2020-13-45")
     (message,) = errors(at)
-    assert message.startswith("Not saved: date '2020-13-45' does not exist; accepted forms: ")
+    assert shown(message).startswith("Not saved: date '2020-13-45' does not exist; accepted forms: ")
     assert (env.corpus / f"{D002}.txt.meta.json").read_bytes() == before
     assert read_audit(load_settings()) == []
 
@@ -109,3 +109,9 @@ def test_the_metadata_form_empties_a_field_and_it_stays_empty(env):
     assert (doc.networks, doc.topics, doc.date, doc.year) == ((), (), None, None)
     (entry,) = read_audit(load_settings())
     assert entry["details"] == {"networks": [], "topics": [], "date": None}
+
+
+def test_the_metadata_form_shows_a_refused_date_as_typed_not_as_markdown(env):
+    at = _edit_date(env, "[klick](https://evil.example) **fett**")
+    (message,) = errors(at)
+    assert "\\[klick\\]\\(https\\:" in message and "\\*\\*fett\\*\\*" in message

@@ -7,7 +7,7 @@ import streamlit as st
 from ingest.metadata.confirmed import InvalidMetadata, parse_date
 from kb.models import DOCTYPES, Document
 from kb.vocabulary import Vocabulary
-from webapp import i18n
+from webapp import i18n, render
 from webapp.i18n import t
 
 LANGUAGES = ("de", "da", "nl", "en", "und")
@@ -62,7 +62,7 @@ def inputs(vocab: Vocabulary, doc: Document, prefix: str) -> dict[str, object] |
     try:  # typed dates in de/da/nl/en become ISO dates; anything else is refused, naming the forms
         values["date"] = parse_date(date) if date.strip() else None
     except InvalidMetadata as exc:
-        st.error(t("meta.baddate", error=str(exc)))
+        st.error(t("meta.baddate", error=render.md_escape(str(exc))))  # the typed value is text, not Markdown
         return None
     return values
 
