@@ -3,6 +3,8 @@ boosts, escaping, and what cannot match."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kb import plan as P
@@ -125,3 +127,19 @@ def test_a_phrase_is_respelt_with_the_umlauts_the_index_holds():
     assert len(asked) == 1 and {"saeulen", "und", "balken", "säulen"} <= asked[0]["content"]
     near = P.AndMaybe(P.Term("fold", "saeulen"), P.Phrase("content", ("und", "balken"), slop=4))
     assert respell(near, known) == near  # every word as typed: unchanged
+
+
+def test_the_highlighter_expands_typos_and_prefixes_in_the_exact_words_field_alone():
+    # a multi-term query on a language field makes Solr's unified highlighter analyse each shown
+    # document again with that field's stemming and decompounding analyser (70-150 ms of a page)
+    plan = P.Or(
+        (
+            P.Term("fold", "tarifstruktur", kind=P.FOLDED),
+            P.Fuzzy("fold", "tarifstrucktur", maxdist=2, kind=P.FUZZY),
+            P.Prefix("fold", "tarifstr", kind=P.EXACT),
+        )
+    )
+    marked = compile_highlight(plan)
+    assert "text:tarifstrucktur~2" in marked and "text:tarifstr*" in marked
+    assert not re.search(r"text_\w\w:\S*(~\d|\*)", marked), marked  # no language field expands one
+    assert 'text_de:"tarifstruktur"' in marked  # a plain word is still marked in every field
