@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from apphelpers import app, errors, html_of, make_env
+from apphelpers import app, errors, html_of, make_env, shown
 
 from kb.api import KnowledgeBase
 from kb.models import SearchRequest
@@ -183,3 +183,10 @@ def test_a_year_of_digits_that_are_no_number_is_ignored_and_one_of_other_scripts
     at = app(year="٢٠١٧")  # Arabic-Indic digits: 2017
     assert errors(at) == []
     assert _boxes(at, "year")["2017"].value is True
+
+
+def test_did_you_mean_shows_the_rest_of_the_query_as_text(env):
+    at = app(q="Kunststofmese ![Netzwerk](//Kunststoff) ~~Netzwerk~~")  # a shared link's query
+    (button,) = [b for b in at.button if b.key == "did_you_mean"]
+    assert shown(button.label) == "Did you mean: Kunststoffmesse ![Netzwerk](//Kunststoff) ~~Netzwerk~~"
+    assert "\\!\\[Netzwerk\\]\\(\\/\\/Kunststoff\\)" in button.label  # no image from another host

@@ -9,7 +9,7 @@ import streamlit as st
 from kb.errors import KBError
 from kb.models import SORTS, SearchPage, SearchRequest
 from kb.vocabulary import Vocabulary
-from webapp import i18n, state
+from webapp import i18n, render, state
 from webapp.i18n import t, tn
 from webapp.pages import search_sidebar
 from webapp.pages import search_state as ss
@@ -52,7 +52,7 @@ def _result_controls(page: SearchPage, bounds: ss.Bounds) -> None:
 def _hints(page: SearchPage, bounds: ss.Bounds) -> None:
     if page.suggestion:
         st.button(
-            t("search.didyoumean", s=page.suggestion),
+            t("search.didyoumean", s=render.md_escape(page.suggestion)),  # the query's other words as typed
             on_click=ss.set_query,
             args=(page.suggestion, bounds),
             icon=":material/lightbulb:",
