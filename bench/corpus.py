@@ -24,7 +24,7 @@ OUT_DIR = ROOT / "bench" / "out"
 VOCABULARY = ROOT / "corpus" / "vocabulary.json"
 MARKER = ".bench-corpus.json"
 RECORDS = ".records.jsonl"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 DOCTYPE_WEIGHTS = {
     "law": {"other": 5, "project-description": 2, "press-release": 1.5, "minutes": 1.5},
     "help": {"other": 6, "project-description": 3, "press-release": 1},
@@ -246,7 +246,9 @@ def select(size: int, seed: int, data_dir: Path = DATA_DIR) -> list[Record]:
 
 
 def _metadata(r: Record) -> dict:
-    return {
+    """The record's metadata as a sidecar or front matter holds it: a value the record lacks is left
+    out (an empty list or null would say "confirmed empty", and ingest would then derive nothing)."""
+    meta = {
         "title": r.title,
         "language": r.language,
         "date": r.date,
@@ -255,6 +257,7 @@ def _metadata(r: Record) -> dict:
         "regions": list(r.regions),
         "topics": list(r.topics),
     }
+    return {k: v for k, v in meta.items() if v not in (None, [], "")}
 
 
 def _write(folder: Path, r: Record) -> None:
