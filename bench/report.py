@@ -64,7 +64,8 @@ def size_tables(r: dict) -> list[str]:
         *provenance(r),
         "Results page = one `KnowledgeBase.search`: top 10 with snippets and all six facet counts; "
         f"FTS5 = top 10 by bm25 with snippet() and six GROUP BY counts. ms, {r['queries_per_class']} "
-        "queries per class, each new to the serving process, after five warm-up queries.",
+        "queries per class, each new to the serving process, after untimed warm-up queries of every "
+        "kind (bench/queries.py; runs before 2026-12-06 14:36 UTC: five one-word ones).",
         "",
         *_vectors_note(r),
         "| query class | network-kb p50 | p95 | p99 | FTS5 p50 | p95 | p99 | p95 kb/FTS5 | hits kb / FTS5 "
