@@ -15,6 +15,8 @@ import signal
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from archive.service import open_knowledge_base, read_audit, update_metadata
 from tests.conftest import KB_EXECUTABLE, cli_env
 
@@ -217,6 +219,7 @@ def test_an_edit_of_the_date_wins_over_a_year_in_front_matter(run_cli, settings)
     assert (doc["date"], doc["year"], doc["topics"]) == (None, None, [])
 
 
+@pytest.mark.fault  # a real process under a file-size limit, reading a 2.5 MB file: 10 s
 def test_a_reimport_that_cannot_write_the_new_copy_keeps_the_old_one_in_place(run_cli, settings, tmp_path):
     memo, doc_id = first_import(run_cli, tmp_path)
     stored = settings.corpus_dir / "imports" / "Protokolle" / "treffen.txt"
