@@ -11,7 +11,9 @@ import dataclasses
 import io
 import json
 import os
+import resource
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -183,6 +185,24 @@ def cli_env(settings: Settings) -> dict[str, str]:
         "KB_CORPUS_DIR": str(settings.corpus_dir),
         "KB_SECRETS_FILE": str(settings.secrets_file),
     }
+
+
+def kb_process(settings: Settings, *args: str, file_limit: int | None = None) -> subprocess.CompletedProcess:
+    """`kb ARGS` in a process of its own against `settings`; with `file_limit` its files may grow to
+    that many bytes only (RLIMIT_FSIZE: a write past it fails with EFBIG, as a full disk refuses it)."""
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, file_limit))
+
+    return subprocess.run(
+        [str(KB_EXECUTABLE), *args],
+        env={**os.environ, **cli_env(settings)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=small_files if file_limit is not None else None,
+    )
 
 
 @pytest.fixture

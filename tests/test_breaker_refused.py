@@ -4,36 +4,16 @@ index as they were, so that `kb check` finds them in agreement."""
 
 from __future__ import annotations
 
-import os
-import resource
-import signal
-import subprocess
-
-from tests.conftest import KB_EXECUTABLE, cli_env
+from tests.conftest import kb_process
 
 D004 = "documents/004_a376ae4560a2eac7"
-
-
-def kb_with_small_files(settings, *args: str, limit: int = 0) -> subprocess.CompletedProcess:
-    def small_files() -> None:  # a write past `limit` bytes fails with EFBIG instead of a signal
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    return subprocess.run(
-        [str(KB_EXECUTABLE), *args],
-        env={**os.environ, **cli_env(settings)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        preexec_fn=small_files,
-    )
 
 
 def test_a_removal_the_index_cannot_write_leaves_the_file_in_place(run_cli, settings):
     assert run_cli("ingest").code == 0
     original = settings.corpus_dir / f"{D004}.txt"
     before = original.read_bytes(), original.with_name(f"{original.name}.meta.json").read_bytes()
-    done = kb_with_small_files(settings, "remove", D004)
+    done = kb_process(settings, "remove", D004, file_limit=0)
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("kb: error: cannot write the index")
     assert (original.read_bytes(), original.with_name(f"{original.name}.meta.json").read_bytes()) == before
@@ -44,10 +24,10 @@ def test_a_removal_the_index_cannot_write_leaves_the_file_in_place(run_cli, sett
 
 def test_a_rebuild_the_disk_refuses_leaves_the_index_and_no_folder_behind(run_cli, settings):
     assert run_cli("ingest").code == 0
-    done = kb_with_small_files(settings, "rebuild", "--yes")
+    done = kb_process(settings, "rebuild", "--yes", file_limit=0)
     assert done.returncode == 1
     assert done.stderr.splitlines()[-1].startswith("kb: error: cannot write the index at ")
-    after = kb_with_small_files(settings, "stats", limit=resource.RLIM_INFINITY)
+    after = kb_process(settings, "stats")
     assert (after.returncode, after.stderr) == (0, "")  # no word about a folder a rebuild left
     assert [p.name for p in settings.index_dir.parent.iterdir() if ".building-" in p.name] == []
     checked = run_cli("check")

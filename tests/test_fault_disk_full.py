@@ -7,7 +7,6 @@ The index lives on a small tmpfs (mounting needs root: skipped elsewhere), the c
 from __future__ import annotations
 
 import json
-import os
 import random
 import subprocess
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 from kb.api import KnowledgeBase
 from kb.models import SearchRequest
 from kb.whoosh_backend.index_folder import TEMP_FOLDER, WRITE_LOCK
-from tests.conftest import KB_EXECUTABLE, SEED_IDS, cli_env, copy_corpus, make_settings
+from tests.conftest import SEED_IDS, copy_corpus, kb_process, make_settings
 
 TMPFS_SIZE = "1100k"  # the seed index takes about 860 KB
 
@@ -38,13 +37,7 @@ def small_disk(tmp_path):
 
 
 def kb_run(settings, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(KB_EXECUTABLE), *args],
-        env={**os.environ, **cli_env(settings)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return kb_process(settings, *args)
 
 
 def big_notes(folder: Path, files: int = 3) -> Path:

@@ -9,16 +9,12 @@ field by field over the file's own FILE.meta.json outside; fields only the outsi
 from __future__ import annotations
 
 import json
-import os
-import resource
-import signal
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from archive.service import open_knowledge_base, read_audit, update_metadata
-from tests.conftest import KB_EXECUTABLE, cli_env
+from tests.conftest import kb_process
 
 OLD_TEXT = "Protokoll des Netzwerktreffens über Kunststoff und Ausbildung, Kennung altwort.\n"
 NEW_TEXT = "Protokoll des Netzwerktreffens über Kunststoff und Recycling, Kennung neuwort.\n"
@@ -226,18 +222,8 @@ def test_a_reimport_that_cannot_write_the_new_copy_keeps_the_old_one_in_place(ru
     words = " ".join(f"wort{n}" for n in range(250_000))  # about 2.5 MB
     memo.write_text(f"{NEW_TEXT}{words}\n", encoding="utf-8")
 
-    def small_files() -> None:  # files may grow to 1 MB: the new copy cannot be written (EFBIG)
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (1024 * 1024, 1024 * 1024))
-
-    done = subprocess.run(
-        [str(KB_EXECUTABLE), "ingest", "--no-embed", str(memo.parent)],
-        env={**os.environ, **cli_env(settings)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        preexec_fn=small_files,
-    )
+    # files may grow to 1 MB: the new copy cannot be written (EFBIG)
+    done = kb_process(settings, "ingest", "--no-embed", str(memo.parent), file_limit=1024 * 1024)
     assert done.returncode == 1, done.stderr
     assert "cannot store the file in the corpus" in done.stderr
     assert stored.read_text(encoding="utf-8") == OLD_TEXT  # the archive keeps the copy it had
