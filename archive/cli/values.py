@@ -27,38 +27,31 @@ def path_arg(text: str) -> Path:
     return Path(text)
 
 
-def workers_arg(text: str) -> int:
-    """A number of reader processes: 1 to 4 per CPU core (each may use KB_WORKER_MEMORY_MB)."""
+def _whole(text: str, low: int, high: int, not_one: str, outside: str) -> int:
+    """A whole number from low to high; ArgumentTypeError `'text' is not_one` or `'text'outside`."""
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    most = 4 * (os.cpu_count() or 1)
-    if not 1 <= value <= most:
-        raise argparse.ArgumentTypeError(f"{text[:24]!r}: must be 1 to {most} (4 per CPU core)")
+        raise argparse.ArgumentTypeError(f"{text!r} is not {not_one}") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{text[:24]!r}{outside}")
     return value
+
+
+def workers_arg(text: str) -> int:
+    """A number of reader processes: 1 to 4 per CPU core (each may use KB_WORKER_MEMORY_MB)."""
+    most = 4 * (os.cpu_count() or 1)
+    return _whole(text, 1, most, "a whole number", f": must be 1 to {most} (4 per CPU core)")
 
 
 def year_arg(text: str) -> int:
     """A year as the query syntax takes it (year:2020): 0 to 9999."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a year") from None
-    if not 0 <= value <= 9999:
-        raise argparse.ArgumentTypeError(f"{text[:24]!r} is out of range: a year is 0 to 9999")
-    return value
+    return _whole(text, 0, 9999, "a year", " is out of range: a year is 0 to 9999")
 
 
 def port_arg(text: str) -> int:
     """A TCP port: 1 to 65535."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r}: a port is 1 to 65535")
-    return value
+    return _whole(text, 1, 65535, "a port number", ": a port is 1 to 65535")
 
 
 def seconds_arg(text: str) -> float:
