@@ -216,7 +216,7 @@ class _Builder:
         self.filtered = filtered  # filtered to some languages: a word's near spellings may be its cognates
         self.doc_frequency = doc_frequency
         self.words: list[str] = []
-        self.word_nodes: list[P.Node] = []  # each plain word's plan (relaxed: the rare ones are required)
+        self.word_count = 0  # plain words planned (relaxed: the rare ones among them are required)
         self.rare: list[tuple[P.Node, int]] = []  # relaxed: the rare words' plans, with their counts
         self.expansions: dict[str, None] = {}
         self.expanded_words: dict[str, None] = {}
@@ -313,7 +313,7 @@ class _Builder:
         if self.relaxed:
             boost *= self.idf_ratio(folded)
         node = P.Or(tuple(a for a in alts if a is not P.NOTHING), boost=boost, kind=P.WORD)
-        self.word_nodes.append(node)
+        self.word_count += 1
         if self.relaxed and self.doc_count and self.doc_frequency is not None:
             df = min(self.doc_frequency(f) for f in folded)
             if df <= max(1.0, RELAXED_RARE_SHARE * self.doc_count):
@@ -501,7 +501,7 @@ def build_query(
     builder.context = concepts.context(text) if builder.expand else frozenset()
     structure = parse_structure(text, relaxed)
     query = builder.transform(structure)
-    if relaxed and any(df for _, df in builder.rare) and len(builder.rare) < len(builder.word_nodes):
+    if relaxed and any(df for _, df in builder.rare) and len(builder.rare) < builder.word_count:
         # some of the words, one of them a rare one (scored as before: the condition only filters)
         rare = tuple(node for node, _ in builder.rare)
         query = P.Require(query, rare[0] if len(rare) == 1 else P.Or(rare))
