@@ -217,3 +217,14 @@ def test_without_a_title_line_a_telling_file_name_is_the_title(text):
 )
 def test_a_line_that_is_only_a_date_is_no_title_but_a_title_with_a_year_is(text, expected):
     assert choose_title(None, text, "x.txt") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("# A\n\nDas Netzwerk trifft sich in Lübeck.", "A"),
+        ("## IV ##\n\nder Vertrag regelt die Zusammenarbeit.", "IV"),
+    ],
+)
+def test_a_heading_taken_as_the_last_resort_loses_its_markers(text, expected):
+    assert choose_title(None, text, "a.md") == expected

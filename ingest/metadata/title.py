@@ -71,7 +71,8 @@ _DATE_STAMP = re.compile(
 
 def _clean(line: str) -> str:
     """A line without Markdown markers, links reduced to their text, whitespace collapsed."""
-    line = _LINK.sub(r"\1", line)
+    heading = _HEADING.match(line)  # "# A": the heading's text, never its marker
+    line = _LINK.sub(r"\1", heading.group("text") if heading else line)
     line = _MARKDOWN.sub("", line)
     return _SPACES.sub(" ", line).strip()
 
