@@ -79,10 +79,15 @@ class Wildcard(Node):
     pattern: str
 
 
+#: Closest existing terms a typo-tolerant word expands to, in every backend.
+MAX_FUZZY_TERMS = 20
+
+
 @dataclass(frozen=True)
 class Fuzzy(Node):
     """The terms of a field within `maxdist` edits of `text` that share its first `prefix` letters
-    (a swap of two neighbouring letters is one edit); the backend picks at most a few closest."""
+    (a swap of two neighbouring letters is one edit); the backend picks at most MAX_FUZZY_TERMS, the
+    closest first."""
 
     field: str
     text: str

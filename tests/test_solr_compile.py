@@ -49,7 +49,9 @@ def test_phrases_prefixes_fuzzy_and_ranges():
     assert compile_plan(P.Prefix("title", "netz")) == "title:netz*"
     assert compile_plan(P.Prefix("title", "c++")) == "title:c\\+\\+*"
     assert compile_plan(P.Wildcard("content", "m?ller*")) == "text:m?ller*"
-    assert compile_plan(P.Fuzzy("fold", "kunststofmese", maxdist=2)) == "text_fold:kunststofmese~2"
+    assert compile_plan(P.Fuzzy("fold", "kunststofmese", maxdist=2)) == (
+        '{!fuzzy f=text_fold maxEdits=2 prefixLength=1 maxExpansions=20 v="kunststofmese"}'
+    )
     assert compile_plan(P.Range("year", 2019, None)) == "year:[2019 TO *]"
     assert compile_plan(P.Range("year", 2019, 2021, include_high=False)) == "year:[2019 TO 2021}"
 
@@ -140,6 +142,9 @@ def test_the_highlighter_expands_typos_and_prefixes_in_the_exact_words_field_alo
         )
     )
     marked = compile_highlight(plan)
-    assert "text:tarifstrucktur~2" in marked and "text:tarifstr*" in marked
-    assert not re.search(r"text_\w\w:\S*(~\d|\*)", marked), marked  # no language field expands one
+    assert '{!fuzzy f=text maxEdits=2 prefixLength=1 maxExpansions=20 v="tarifstrucktur"}' in marked
+    assert "text:tarifstr*" in marked
+    assert not re.search(r"text_\w\w:\S*(~\d|\*)|f=text_\w\w ", marked), (
+        marked
+    )  # no language field expands one
     assert 'text_de:"tarifstruktur"' in marked  # a plain word is still marked in every field

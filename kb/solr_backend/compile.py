@@ -130,8 +130,16 @@ class Compiler:
         return _any(f"{f}:{escaped(n.pattern, wildcards=True)}" for f in self.fields(n.field))
 
     def _fuzzy(self, n: P.Fuzzy) -> str | None:
+        """Solr's fuzzy parser (9.9+), which takes what the plan asks: the shared first letters and at
+        most MAX_FUZZY_TERMS closest terms, as the Whoosh backend expands a typo. The standard syntax
+        (`word~2`) can say neither: with no shared letter it walked every term of the field, 20-70 ms
+        of a misspelled word's page at 10k documents against 5-15 ms."""
         distance = max(0, min(2, n.maxdist))
-        return _any(f"{f}:{escaped(n.text)}~{distance}" for f in self.fields(n.field))
+        return _any(
+            f"{{!fuzzy f={f} maxEdits={distance} prefixLength={max(0, n.prefix)} "
+            f"maxExpansions={P.MAX_FUZZY_TERMS} v={quoted(n.text)}}}"
+            for f in self.fields(n.field)
+        )
 
     def _range(self, n: P.Range) -> str | None:
         def end(value, star: str) -> str:

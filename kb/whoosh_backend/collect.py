@@ -11,8 +11,8 @@ from rapidfuzz.distance import OSA
 from whoosh import query as Q
 
 from kb.folding import spellings
+from kb.plan import MAX_FUZZY_TERMS
 
-MAX_FUZZY_TERMS = 20  # closest existing terms a typo-tolerant word expands to
 MAX_PREFIX_TERMS = 1024  # existing terms a prefix expands to (most frequent first)
 MAX_PHRASE_SPELLINGS = 8  # phrases a phrase with words typed without their umlauts becomes
 MAX_NEAR_MEMO = 10_000  # typo-tolerant words whose closest terms a lexicon remembers
