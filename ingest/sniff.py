@@ -124,7 +124,9 @@ def _text_type(head: bytes, suffix: str) -> str:
 
 
 def _as_ascii(head: bytes) -> bytes:
-    """Drop a BOM and, for UTF-16, the zero bytes, so byte patterns can match."""
+    """Drop a BOM and, for UTF-16 or UTF-32, the zero bytes, so byte patterns can match."""
+    if wide_encoding(head):
+        return head.lstrip(b"\xff\xfe\x00").replace(b"\x00", b"")
     for bom in _BOMS:
         if head.startswith(bom):
             body = head[len(bom) :]
@@ -132,15 +134,54 @@ def _as_ascii(head: bytes) -> bytes:
     return head
 
 
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+#: in units of 4 bytes, where a Latin text's zero bytes stand and where its letters: UTF-32, then UTF-16
+_WIDE_ZEROS = (
+    ((2, 3), (0,), "utf-32-le"),
+    ((0, 1), (3,), "utf-32-be"),
+    ((1, 3), (0, 2), "utf-16-le"),
+    ((0, 2), (1, 3), "utf-16-be"),
+)
+MIN_WIDE_ZERO_RATIO = 0.3  # of the places a wide encoding puts a Latin letter's zero byte
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """The codec of UTF-32 or UTF-16 text, with a byte order mark or without one (a Windows tool's
+    "Unicode" export): without, from where its zero bytes stand and whether it decodes; else None."""
+    for bom, codec in _WIDE_BOMS:
+        if head.startswith(bom):
+            return codec
+    units = len(head) // 4
+    if not units or b"\x00" not in head:
+        return None
+    column = [head[i : units * 4 : 4] for i in range(4)]
+    for zero_places, letter_places, codec in _WIDE_ZEROS:
+        zeros = min(column[i].count(0) for i in zero_places) / units
+        letters = max(column[i].count(0) for i in letter_places) / units
+        if zeros >= MIN_WIDE_ZERO_RATIO and letters < 0.05:
+            sample = head[: units * 4]
+            try:
+                text = sample.decode(codec)
+            except UnicodeDecodeError as exc:
+                if exc.start < len(sample) - 4:  # only a character cut at the sniff boundary is allowed
+                    continue
+                text = sample[: exc.start].decode(codec)
+            if "\x00" not in text and _few_controls(text.encode("utf-8")):
+                return codec
+    return None
+
+
 def _looks_like_text(head: bytes) -> bool:
     """True when the bytes decode as text with few control characters."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            sample = head[: len(head) - len(head) % 2]
-            text = sample.decode("utf-16")
-        except UnicodeDecodeError:
-            return False
-        return _few_controls(text.encode("utf-8", "replace"))
+    codec = wide_encoding(head)
+    if codec:
+        sample = head[: len(head) - len(head) % 4]
+        return _few_controls(sample.decode(codec, "replace").encode("utf-8", "replace"))
     if b"\x00" in head:
         return False
     try:

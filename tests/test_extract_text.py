@@ -33,6 +33,14 @@ def test_bom_is_honoured_and_removed(name: str) -> None:
     assert result.warnings == ()
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "utf-32"])
+def test_utf16_and_utf32_with_or_without_a_bom_are_read(codec: str) -> None:
+    """A Windows tool's "Unicode" export has no BOM: its zero bytes say how it is written."""
+    text = "Møde i netværket\n\nVi drøftede uddannelse på tværs af virksomheder 😀."
+    result = extract(Source("wide.txt", text.encode(codec)))
+    assert (result.format, result.text, result.warnings) == ("text", text, ())
+
+
 def test_front_matter_becomes_confirmed_metadata_and_leaves_the_text() -> None:
     result = _extract("front-matter.md")
     assert result.format == "markdown"

@@ -31,6 +31,11 @@ FIXTURES = Path(__file__).parent / "fixtures" / "extract"
         (b"\xef\xbb\xbf<!doctype html><title>x</title>", "page", "html"),
         ("Grüße aus Köln".encode("cp1252"), "latin.txt", "text"),
         ("Grüße".encode("utf-16"), "wide.txt", "text"),
+        ("Grüße aus Köln".encode("utf-16-le"), "wide.txt", "text"),
+        ("Grüße aus Köln".encode("utf-32-be"), "wide", "text"),
+        ("<html><p>Grüße</p></html>".encode("utf-16-be"), "page", "html"),
+        (b"\x01\x00" * 100, "counts.txt", "binary"),
+        (b"\x00\x01\x02\x00" * 100, "words.txt", "binary"),
         (b'<?xml version="1.0"?><feed></feed>', "feed.xml", "xml"),
     ],
 )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from ingest.extractors.fields import clean_text, clean_title, normalize_date, normalize_language
+from ingest.sniff import SNIFF_BYTES, wide_encoding
 from ingest.source import Extracted, Source
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def read(source: Source, detected: str, options: Options) -> Extracted:
     decoded, encoding = decode_text(source.data)
     text = decoded.replace("\r\n", "\n").replace("\r", "\n")
     warnings: list[str] = []
-    if encoding not in {"utf-8", "utf-8-sig", "utf-16"}:
+    if not encoding.startswith("utf-"):
         warnings.append(f"not UTF-8; read as {encoding}")
     confirmed, text = split_front_matter(text, warnings)
     fmt = "markdown" if detected == "markdown" else "text"
@@ -64,8 +65,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
     """Decode bytes by BOM, then as UTF-8, then cp1252, then latin-1; return the text and the encoding."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data.decode("utf-8-sig", errors="replace"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), "utf-16"
+    wide = wide_encoding(data[:SNIFF_BYTES])
+    if wide:
+        return data.decode(wide, errors="replace"), wide
     for encoding in ("utf-8", "cp1252"):
         try:
             return data.decode(encoding), encoding
