@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from ingest.errors import ExtractionFailed, PasswordProtected
+from ingest.errors import ExtractionFailed, PasswordProtected, UnsupportedFile
 from ingest.extractors import extract, supported_types
 from ingest.extractors.legacy import NO_DOC_READER, doc_reader
 from ingest.sniff import detect_type
@@ -104,6 +104,16 @@ def test_a_renamed_file_is_read_by_its_content(maker, kind: str) -> None:
 )  # fmt: skip
 def test_ole_files_are_told_apart_by_their_streams(stream: str, kind: str) -> None:
     assert detect_type(make.ole_bytes(stream), "file.docx") == kind
+
+
+def test_an_office_container_with_no_known_document_says_what_it_is_in_words() -> None:
+    with pytest.raises(UnsupportedFile) as info:
+        extract(Source("mail.doc", make.ole_bytes("__substg1.0_0037001F")))
+    assert str(info.value) == (
+        "unsupported file type: ole (an Office container with no Word, Excel or PowerPoint document in "
+        "it, such as an Outlook message, a Visio or Publisher file or an Excel 95 workbook)"
+    )
+    assert info.value.detected == "ole"
 
 
 def test_encrypted_office_files_fail_as_password_protected() -> None:

@@ -45,6 +45,18 @@ def _build_registry(modules: tuple[ModuleType, ...]) -> dict[str, Reader]:
 _REGISTRY = _build_registry(_MODULES)
 
 
+#: what a detected type whose name says little to a reader is, in words
+_UNSUPPORTED_WORDS = {
+    "ole": "an Office container with no Word, Excel or PowerPoint document in it, "
+    "such as an Outlook message, a Visio or Publisher file or an Excel 95 workbook",
+    "zip": "a zip archive: unpack it and add its files",
+    "xml": "XML data, not a web page",
+    "postscript": "PostScript: save it as PDF",
+    "wasm": "a WebAssembly program",
+    "sqlite": "a database",
+}
+
+
 def supported_types() -> frozenset[str]:
     """Return the detected types that extract() can read."""
     return frozenset(_REGISTRY)
@@ -57,7 +69,9 @@ def extract(source: Source, *, max_pages: int = DEFAULT_MAX_PAGES, ocr: bool = T
         raise ExtractionFailed("empty file (0 bytes)")
     reader = _REGISTRY.get(detected)
     if reader is None:
-        raise UnsupportedFile(f"unsupported file type: {detected}", detected)
+        words = _UNSUPPORTED_WORDS.get(detected)
+        said = f"{detected} ({words})" if words else detected
+        raise UnsupportedFile(f"unsupported file type: {said}", detected)
     log.debug("extracting %s as %s", source.name, detected)
     return _composed(reader(source, detected, Options(max_pages=max_pages, ocr=ocr)))
 
