@@ -197,6 +197,11 @@ def update_metadata(
     path = corpus_path(settings, doc)
     if not path.exists():
         raise IngestError(f"{doc.source}: the original file is missing, so its metadata cannot be stored")
+    if not inside(path, settings.corpus_dir):  # indexed where it was by an earlier version
+        raise IngestError(
+            f"{doc.source}: the file lies outside the corpus, where nothing is written; "
+            f"`kb ingest {doc.source}` imports it, then its copy can be corrected"
+        )
     meta = {**read_sidecar(path), **clean}
     if "date" in clean and "year" not in clean:  # a year confirmed before would override the new date
         meta.pop("year", None)

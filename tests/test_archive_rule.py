@@ -315,6 +315,27 @@ def test_a_document_indexed_from_outside_by_an_earlier_version_is_imported_in_it
     assert run_cli("rebuild").code == 0  # nothing to drop any more
 
 
+def test_an_edit_of_a_document_indexed_from_outside_writes_nothing_beside_its_file(
+    run_cli, settings, tmp_path
+):
+    memo = tmp_path / "alt" / "memo.txt"
+    memo.parent.mkdir()
+    memo.write_text("Ein altes Memo über Kunststoff.")
+    kb = KnowledgeBase(settings.index_dir, settings.corpus_dir)  # as earlier versions indexed it
+    old = Document(id="ext-1234abcd/memo", source=str(memo), title="Memo", text=memo.read_text(),
+                   checksum=f"{content_checksum(memo.read_bytes())}-00000000")  # fmt: skip
+    kb.write([old])
+    kb.close()
+    result = run_cli("edit", "ext-1234abcd/memo", "--title", "Neu")
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (
+        f"kb: error: {memo}: the file lies outside the corpus, where nothing is written; "
+        f"`kb ingest {memo}` imports it, then its copy can be corrected\n"
+    )
+    assert sorted(p.name for p in memo.parent.iterdir()) == ["memo.txt"]
+    assert run_cli("show", "--json", "ext-1234abcd/memo").json["title"] == "Memo"
+
+
 def test_a_file_in_the_trash_named_on_the_command_line_is_not_indexed(run_cli, settings):
     assert run_cli("ingest").code == 0
     assert run_cli("remove", "documents/004_a376ae4560a2eac7").code == 0
