@@ -49,3 +49,28 @@ def read_audit(settings: Settings, limit: int = 200) -> list[dict]:
         if isinstance(entry, dict):  # a line that is no entry ([1, 2], null) is left out like a broken one
             entries.append(entry)
     return entries[::-1]
+
+
+def deleted_sources(settings: Settings) -> dict[str, dict]:
+    """The corpus paths whose document was deleted and not brought back since: source → the deletion's
+    entry (the whole log is read; a damaged line is left out as in read_audit)."""
+    path = audit_path(settings)
+    if not path.exists():
+        return {}
+    deleted: dict[str, dict] = {}
+    for line in path.read_bytes().decode("utf-8", errors="replace").splitlines():
+        if '"delete"' not in line and '"restore"' not in line:
+            continue
+        try:
+            entry = json.loads(line)
+        except (ValueError, RecursionError):
+            continue
+        details = entry.get("details") if isinstance(entry, dict) else None
+        source = details.get("source") if isinstance(details, dict) else None
+        if not isinstance(source, str):
+            continue
+        if entry.get("action") == "delete":
+            deleted[source] = entry
+        elif entry.get("action") == "restore":
+            deleted.pop(source, None)
+    return deleted

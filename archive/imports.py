@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 from collections.abc import Iterable
 from pathlib import Path
 
-from archive.audit import audit
+from archive.audit import audit, deleted_sources
 from archive.trash import copy_to_trash
 from archive.uploads import inside, safe_filename
 from ingest.errors import IngestError
 from ingest.pipeline import Import, file_id, source_label
-from ingest.reading import read_regular
+from ingest.reading import NotRegularFile, read_regular
 from ingest.sidecar import atomic_write, parse_sidecar, sidecar_bytes, sidecar_json, sidecar_path
 from kb.settings import Settings
 
@@ -102,10 +103,38 @@ def outside_roots(settings: Settings, paths: Iterable[Path]) -> list[Path]:
     return [p for p in paths if not inside(p, settings.corpus_dir)]
 
 
+class DeletedFromArchive(NotRegularFile):
+    """An outside file whose copy a coordinator deleted from the archive: skipped, never read again
+    (a deletion is a decision), unless the file is named by itself."""
+
+
 def importer(settings: Settings, paths: Iterable[Path], user: str = "?") -> Import:
-    """Where each outside file goes in the corpus, and how it is stored there (`user`: for the audit log)."""
+    """Where each outside file goes in the corpus, and how it is stored there (`user`: for the audit log).
+
+    A file found in a folder whose copy was deleted from the archive is skipped, saying so; named by
+    itself, it is imported again, and the audit log records a `restore`.
+    """
+    paths = list(paths)
     roots = list(import_folders(settings, outside_roots(settings, paths)).items())
     roots.sort(key=lambda pair: len(pair[0].parts), reverse=True)  # the deepest folder given decides
+    deleted = deleted_sources(settings)
+    named = {_absolute(p) for p in paths if not p.is_dir()}
+
+    def deletion(target: Path) -> dict | None:
+        """The audit entry of the deletion of the copy at `target` (None: not deleted, or there again)."""
+        if not deleted or target.exists() or target.is_symlink():
+            return None
+        return deleted.get(source_label(target, settings.corpus_dir))
+
+    def metadata(source: Path, target: Path) -> bytes | None:
+        entry = deletion(target)
+        if entry is not None and _absolute(source) not in named:
+            who, when = entry.get("user", "?"), str(entry.get("at", "?"))[:10]
+            raise DeletedFromArchive(
+                f"deleted from the archive by {who} on {when}; "
+                f"`kb ingest {shlex.quote(str(source))}` (the file by itself) imports it again"
+            )
+        return stored_metadata(source, target)
 
     def target(path: Path) -> Path | None:
         if inside(path, settings.corpus_dir):
@@ -124,9 +153,15 @@ def importer(settings: Settings, paths: Iterable[Path], user: str = "?") -> Impo
             if inside(target, folder):
                 _note_source(folder, base)
                 break
+        restored = deletion(target) is not None
         store_copy(settings, source, target, user)
+        if restored:  # named by itself: brought back on purpose
+            label = source_label(target, settings.corpus_dir)
+            audit(
+                settings, user, "restore", file_id(label), {"source": label, "from": str(_absolute(source))}
+            )
 
-    return Import(target, store, stored_metadata)
+    return Import(target, store, metadata)
 
 
 def stored_metadata(source: Path, target: Path) -> bytes | None:

@@ -229,3 +229,35 @@ def test_a_reimport_that_cannot_write_the_new_copy_keeps_the_old_one_in_place(ru
     assert stored.read_text(encoding="utf-8") == OLD_TEXT  # the archive keeps the copy it had
     assert run_cli("check").code == 0
     assert "altwort" in run_cli("show", "--json", doc_id).json["text"]
+
+
+def test_a_deleted_import_stays_deleted_when_its_folder_is_ingested_again(run_cli, settings, tmp_path):
+    """A deletion is a decision: a folder ingested again (a nightly sync) does not undo it; the file
+    named by itself is imported again, and the audit log says it was brought back."""
+    memo, doc_id = first_import(run_cli, tmp_path)
+    assert run_cli("remove", doc_id, "--user", "anna").code == 0
+    before = sorted(p.relative_to(settings.corpus_dir) for p in settings.corpus_dir.rglob("*"))
+
+    again = run_cli("ingest", "--json", memo.parent)
+    assert again.code == 0, again.err
+    (line,) = again.lines
+    day = read_audit(settings)[0]["at"][:10]
+    assert line == {
+        "source": str(memo.parent / "treffen.txt"),
+        "status": "skipped",
+        "id": None,
+        "message": f"{memo}: deleted from the archive by anna on {day}; "
+        f"`kb ingest {memo}` (the file by itself) imports it again",
+    }
+    assert sorted(p.relative_to(settings.corpus_dir) for p in settings.corpus_dir.rglob("*")) == before
+    assert run_cli("show", doc_id).code == 1
+
+    back = run_cli("ingest", "--json", memo, "--user", "erik").json
+    assert (back["status"], back["id"]) == ("indexed", doc_id)
+    entry = next(e for e in read_audit(settings) if e["action"] == "restore")
+    assert (entry["user"], entry["id"], entry["details"]["source"]) == (
+        "erik",
+        doc_id,
+        "imports/Protokolle/treffen.txt",
+    )
+    assert [o["status"] for o in run_cli("ingest", "--json", memo.parent).lines] == ["unchanged"]

@@ -59,7 +59,7 @@ def _details(vocab: Vocabulary, action: str, details: dict) -> str:
             if label:
                 parts.append(f"{label}: {_value(vocab, key, value)}")
         return "; ".join(parts)
-    if action in ("upload", "delete", "add") and details.get("source"):
+    if action in ("upload", "delete", "add", "reimport", "restore") and details.get("source"):
         return f"{t('doc.source')}: {details['source']}"
     if action == "rebuild" and details.get("after") is not None:
         before = "–" if details.get("before") is None else details["before"]
