@@ -15,8 +15,8 @@ each part to its own analysis (or leave out what its engine already does).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import MISSING, dataclass, fields
+from collections.abc import Callable, Iterator
+from dataclasses import MISSING, dataclass, fields, replace
 
 # -- kinds: what a node stands for ------------------------------------------------------------------
 
@@ -208,6 +208,31 @@ def walk(node: Node) -> Iterator[Node]:
     yield node
     for child in node.children():
         yield from walk(child)
+
+
+#: The fields of the nodes that hold one child (And and Or hold theirs in `items`).
+_CHILD_FIELDS = ("item", "positive", "negative", "required", "optional", "scored", "condition")
+
+
+def transform(node: Node, visit: Callable[[Node], Node | None]) -> Node:
+    """The plan with every node for which `visit` gives a node replaced by that node (not visited
+    further); the others are rebuilt over their children's results, and a node whose children are all
+    unchanged is kept itself (a plan with nothing replaced is the same object)."""
+    new = visit(node)
+    if new is not None:
+        return new
+    changes: dict = {}
+    if isinstance(node, (And, Or)):
+        items = tuple(transform(c, visit) for c in node.items)
+        if any(a is not b for a, b in zip(items, node.items, strict=True)):
+            changes["items"] = items
+    for name in _CHILD_FIELDS:
+        child = getattr(node, name, None)
+        if isinstance(child, Node):
+            changed = transform(child, visit)
+            if changed is not child:
+                changes[name] = changed
+    return replace(node, **changes) if changes else node
 
 
 def leaves(node: Node) -> Iterator[Node]:

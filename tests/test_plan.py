@@ -143,3 +143,14 @@ def test_the_plan_module_imports_nothing_beyond_the_standard_library():
         for alias in node.names
     }
     assert imported <= {"__future__", "collections", "dataclasses"}
+
+
+def test_transform_replaces_what_visit_gives_and_keeps_every_untouched_node_itself():
+    from kb import plan as P
+
+    leaf = P.Term("fold", "a")
+    plan = P.Require(P.Or((leaf, P.Fuzzy("fold", "abcde"))), P.Not(P.Fuzzy("fold", "xyzzy")))
+    assert P.transform(plan, lambda n: None) is plan
+    out = P.transform(plan, lambda n: P.Term("fold", n.text) if isinstance(n, P.Fuzzy) else None)
+    assert out == P.Require(P.Or((leaf, P.Term("fold", "abcde"))), P.Not(P.Term("fold", "xyzzy")))
+    assert out.scored.items[0] is leaf

@@ -14,6 +14,7 @@ back is stale until it has recovered, a leader never is.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -47,6 +48,7 @@ from kb.models import (
 from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword, is_plain
 from kb.settings import env
 from kb.snippets import FRAGMENT_CHARS, FRAGMENTS, MAX_ANALYZED_CHARS, SNIPPET_CHARS, fragments, highlight
+from kb.solr_backend import near
 from kb.solr_backend.client import SolrClient, SolrHTTPError
 from kb.solr_backend.compile import compile_highlight, compile_plan, quoted
 from kb.solr_backend.vectors import VectorSync, mean_vectors, passage_vectors
@@ -169,6 +171,7 @@ class SolrBackend:
         self.written: list[str] = []  # ids written by a rebuild that fills the live collection itself
         self.vectors = VectorSync(self.index_dir)  # the meaning layer's vectors copied into `vec`
         self._behind: tuple[float, tuple[str, ...]] | None = None
+        self._near: tuple[tuple, dict[str, dict[str, int]]] = ((), {})  # near.py's answers, per generation
         self._commits = 0  # this process's commits: its own writes show in derived views at once
         self.index_dir.mkdir(parents=True, exist_ok=True)
         target = self.resolve()
@@ -366,7 +369,7 @@ class SolrBackend:
                 frequencies[word] = self.statistics([word])[1][word]
             return frequencies[word]
 
-        return build_query(
+        plan = build_query(
             text,
             vocabulary=vocab,
             languages=self.languages(),
@@ -378,6 +381,28 @@ class SolrBackend:
             doc_count=total,
             filtered=bool(request.languages),
         )
+        return self.near_expanded(plan, frequencies)
+
+    def near_known(self) -> dict[str, dict[str, int]]:
+        """The spellchecker's answers (kb/solr_backend/near.py) of this generation of the collection."""
+        generation = self.generation()
+        if self._near[0] != generation or len(self._near[1]) > near.MAX_MEMO:
+            self._near = (generation, {})
+        return self._near[1]
+
+    def near_expanded(self, plan: QueryPlan, frequencies: dict[str, int]) -> QueryPlan:
+        """The plan with its typo-tolerant words replaced by the terms they stand for (near.py): the
+        words the statistics request asked for are answered already; others, in one request."""
+        words = {n.text for n in P.walk(plan.query) if isinstance(n, P.Fuzzy) and n.field == "fold"}
+        known = self.near_known()
+        missing = near.asked([w for w in words if w not in known], frequencies)
+        if missing:
+            known.update(
+                near.answers(self.select([("q", "*:*"), ("rows", 0), *near.params(missing)]), missing)
+            )
+        if not words & known.keys():
+            return plan
+        return dataclasses.replace(plan, query=near.expanded(plan.query, known, frequencies))
 
     @staticmethod
     def filters(request: SearchRequest) -> list[str]:
@@ -394,7 +419,7 @@ class SolrBackend:
             out.append(f"{{!tag=year}}year:[{low} TO {high}]")
         return out
 
-    def statistics(self, words: Iterable[str]) -> tuple[int, dict[str, int]]:
+    def statistics(self, words: Iterable[str], near_words: Iterable[str] = ()) -> tuple[int, dict[str, int]]:
         """(live documents, how many hold each folded word in their text) in one request: the terms
         component's document frequencies of the words in text_fold and the collection's numDocs, read
         from the term dictionaries (a facet query per word over every document took 11 ms of a page at
@@ -411,12 +436,21 @@ class SolrBackend:
             ("wt", "json"),
             LEADERS,
         ]
-        body = urllib.parse.urlencode(params).encode("utf-8")
-        answer = self.client.request(
-            self.path("terms"), body=body, content_type="application/x-www-form-urlencoded"
-        )
+        known = self.near_known()
+        near_words = [w for w in near_words if w not in known]
+        if near_words:  # the same request asks the spellchecker for the rare words' variants (near.py)
+            params = [("q", "*:*"), ("rows", 0), ("terms", "true"), *params[:-2], *near.params(near_words)]
+            answer = self.select(params)
+        else:
+            body = urllib.parse.urlencode(params).encode("utf-8")
+            answer = self.client.request(
+                self.path("terms"), body=body, content_type="application/x-www-form-urlencoded"
+            )
         flat = (answer.get("terms") or {}).get("text_fold") or []
         found = {str(flat[i]): int(flat[i + 1]) for i in range(0, len(flat) - 1, 2)}
+        if near_words:  # kept for the words the spellchecker answers in full: rare in the collection
+            answered = near.answers(answer, near_words)
+            known.update((w, a) for w, a in answered.items() if found.get(w, 0) <= near.RARE_DOC_FREQUENCY)
         total = int((answer.get("indexstats") or {}).get("numDocs", 0))
         return total, {w: found.get(w, 0) for w in words}
 
@@ -438,7 +472,8 @@ class SolrBackend:
         embedding = _embedder().submit(self.semantic.queries.query, text) if meaning else None
         asked: dict = {}  # the respelling's answers, for both plans
         if text:
-            total, frequencies = self.statistics(fold(w) for w in re.findall(r"\w+", text))
+            folded = [fold(w) for w in re.findall(r"\w+", text)]
+            total, frequencies = self.statistics(folded, near.asked(folded) if request.fuzzy else ())
             plan = self.plan(text, request, False, frequencies, total)
             query = compile_plan(self.respelt(plan.query, asked), self.canonical(self.concepts()[0]))
         answer = self._page(query, request, text, fq, page, size, plan) if query is not None else None

@@ -259,7 +259,6 @@ def _negated_leaves(root: P.Node) -> set[int]:
 
 #: Phrases a phrase with words typed without their umlauts becomes, at most (as the Whoosh backend).
 MAX_PHRASE_SPELLINGS = 8
-_CHILD_FIELDS = ("item", "positive", "negative", "required", "optional", "scored", "condition")
 
 
 def respell(node: P.Node, known: Callable[[dict[str, set[str]]], dict[str, set[str]]]) -> P.Node:
@@ -286,26 +285,15 @@ def respell(node: P.Node, known: Callable[[dict[str, set[str]]], dict[str, set[s
             return [word]
         return [s for s in spellings(word)[1:] if s in held[field]] or [word]
 
-    def rebuilt(n: P.Node) -> P.Node:
-        if isinstance(n, P.Phrase) and n.field in held:
-            combos: list[tuple[str, ...]] = [()]
-            for word in n.words:
-                combos = [c + (w,) for c in combos for w in options(n.field, word)][:MAX_PHRASE_SPELLINGS]
-            if combos == [n.words]:
-                return n
-            spelt = tuple(replace(n, words=words) for words in combos)
-            return spelt[0] if len(spelt) == 1 else P.Or(spelt, kind=n.kind)
-        changes: dict = {}
-        if isinstance(n, (P.And, P.Or)):
-            items = tuple(rebuilt(c) for c in n.items)
-            if items != n.items:
-                changes["items"] = items
-        for name in _CHILD_FIELDS:
-            child = getattr(n, name, None)
-            if isinstance(child, P.Node):
-                new = rebuilt(child)
-                if new is not child:
-                    changes[name] = new
-        return replace(n, **changes) if changes else n
+    def spelt(n: P.Node) -> P.Node | None:
+        if not (isinstance(n, P.Phrase) and n.field in held):
+            return None
+        combos: list[tuple[str, ...]] = [()]
+        for word in n.words:
+            combos = [c + (w,) for c in combos for w in options(n.field, word)][:MAX_PHRASE_SPELLINGS]
+        if combos == [n.words]:
+            return n
+        phrases = tuple(replace(n, words=words) for words in combos)
+        return phrases[0] if len(phrases) == 1 else P.Or(phrases, kind=n.kind)
 
-    return rebuilt(node)
+    return P.transform(node, spelt)
