@@ -178,6 +178,15 @@ class CliResult:
         (only,) = self.lines
         return only
 
+    @property
+    def json_error(self) -> str:
+        """A refusal under --json: standard output is one {"error", "exit"} saying what standard error's
+        one line says, with the exit code; its message."""
+        error = self.json
+        assert error == {"error": error["error"], "exit": self.code} and self.code != 0
+        assert self.err == f"kb: error: {error['error']}\n"
+        return error["error"]
+
 
 def cli_env(settings: Settings) -> dict[str, str]:
     return {

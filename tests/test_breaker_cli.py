@@ -37,7 +37,8 @@ def _files(root):
 def test_an_empty_path_is_refused_not_taken_for_the_working_directory(run_cli, settings, elsewhere, command):
     before = _files(settings.corpus_dir)
     result = run_cli(*command)
-    assert (result.code, result.out) == (2, "")
+    assert (result.code, result.out if "--json" not in command else "") == (2, "")
+    assert "--json" not in command or "an empty name is no file or folder" in result.json_error
     assert result.err.count("\n") == 1 and "an empty name is no file or folder" in result.err
     assert _files(settings.corpus_dir) == before  # nothing imported from the working directory
     assert read_audit(settings) == []
@@ -109,14 +110,14 @@ def test_serve_on_a_port_in_use_is_one_line(run_kb):
     assert result.err == f"kb: error: cannot serve on '127.0.0.1' port {port}: address already in use\n"
 
 
-def test_coordinator_commands_answer_json_with_json_and_an_unknown_name_on_stderr(run_cli, settings):
+def test_coordinator_commands_answer_json_with_json_and_an_unknown_name_as_an_error(run_cli, settings):
     added = run_cli("coordinator", "add", "bob", "--json", "--password-stdin", stdin="longenough-pw\n")
     assert added.code == 0
     assert added.json == {"name": "bob", "status": "added", "secrets_file": str(settings.secrets_file)}
     removed = run_cli("coordinator", "remove", "bob", "--json")
     assert (removed.code, removed.json) == (0, {"name": "bob", "status": "removed"})
     again = run_cli("coordinator", "remove", "bob", "--json")
-    assert (again.code, again.out, again.err) == (1, "", "kb: error: no coordinator named 'bob'\n")
+    assert (again.code, again.json_error) == (1, "no coordinator named 'bob'")
 
 
 @pytest.mark.parametrize(
@@ -133,8 +134,9 @@ def test_a_typed_value_that_is_not_utf8_is_one_line(run_cli, settings, args, sai
     """A terminal set to Latin-1 sends ü as the byte 0xfc: Python reads it as a lone surrogate."""
     before = _files(settings.corpus_dir)
     result = run_cli(*args)
-    assert (result.code, result.out) == (2, "")
+    assert (result.code, result.out if "--json" not in args else "") == (2, "")
     assert result.err == f"kb: error: {said} is not UTF-8 text (is the terminal set to UTF-8?)\n"
+    assert "--json" not in args or result.json_error
     assert _files(settings.corpus_dir) == before
 
 
@@ -160,7 +162,7 @@ def test_json_lines_stay_utf8_for_a_file_name_that_is_not(run_cli, tmp_path):
 )
 def test_a_year_option_out_of_range_is_one_line_as_in_the_query(run_cli, options, said):
     result = run_cli("search", "--json", *options)
-    assert (result.code, result.out) == (2, "")
+    assert result.code == 2 and result.json_error.startswith(said)
     assert result.err.startswith(f"kb: error: {said}") and result.err.count("\n") == 1, result.err
 
 
@@ -289,3 +291,27 @@ def test_a_metadata_option_given_twice_with_two_values_is_refused_and_changes_no
     )
     assert sidecar.read_bytes() == before
     assert run_cli("edit", D000, "--title", "Gleich", "--title", "Gleich").code == 0  # the same twice: once
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["search", "--json", "--bogus"], "unrecognized arguments: --bogus"),
+        (["show", "--json"], "the following arguments are required: id"),
+        (["--json"], "the following arguments are required: COMMAND"),
+        (["stats", "--json", "--limit", "3"], "unrecognized arguments: --limit 3"),
+        (["search", "--json", "--limit", "-1"], "--limit and --page must be at least 1"),
+    ],
+)
+def test_a_usage_error_under_json_is_json_too(run_cli, args, said):
+    """A script that passes --json reads JSON: a wrong option or a missing argument included."""
+    result = run_cli(*args)
+    assert (result.code, result.json_error) == (2, said)
+
+
+def test_the_options_every_command_takes_may_come_before_the_command(run_cli, settings):
+    assert run_cli("--json", "stats").json["documents"] == run_cli("stats", "--json").json["documents"]
+    page = run_cli("--json", "--index", str(settings.index_dir), "search", "Kunststoff").json
+    assert page["total"] == run_cli("search", "--json", "Kunststoff").json["total"]
+    typed = run_cli("search", "--", "--json")  # after `--`, --json is the query's word
+    assert typed.code == 0 and not typed.out.startswith("{")

@@ -140,7 +140,7 @@ def test_search_trekantomraadet_without_a_ring(seeded_cli):
 
 def test_search_filters_by_vocabulary_alias_and_year_range(seeded_cli):
     unknown = seeded_cli("search", "--json", "--network", "Emsachse Growth Region", "--from", "2021")
-    assert (unknown.code, unknown.out) == (2, "")  # an unknown value names the known ones
+    assert unknown.code == 2 and unknown.json_error  # an unknown value names the known ones
     assert unknown.err.startswith(
         "kb: error: unknown --network value 'Emsachse Growth Region'; known values: "
     )
@@ -176,7 +176,7 @@ def test_search_stdin_reports_a_bad_line_and_goes_on(seeded_cli):
 def test_malformed_query_exits_2_with_one_line(seeded_cli, query):
     result = seeded_cli("search", "--json", query)
     assert result.code == 2
-    assert result.out == ""
+    assert result.json_error.startswith("invalid query: ")
     assert result.err.startswith("kb: error: invalid query: ")
     assert result.err.count("\n") == 1
 

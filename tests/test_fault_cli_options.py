@@ -5,6 +5,7 @@ in the corpus or the index is lost or changed by a command that was refused or o
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,9 @@ def _check(run_cli, settings, command: str, rest: list[str]) -> None:
     assert "Traceback" not in result.err and "Traceback" not in result.out
     if result.code == 2:
         assert result.err.startswith("kb: error: ") and result.err.count("\n") == 1, result.err
+        if "--json" in (rest[: rest.index("--")] if "--" in rest else rest):  # a script reads JSON
+            said = result.err.removeprefix("kb: error: ").rstrip("\n")
+            assert json.loads(result.out.splitlines()[-1]) == {"error": said, "exit": 2}, result
     after = _snapshot(settings.corpus_dir)
     if result.code == 1 and command == "ingest":
         # one bad file never stops a batch: the good ones named are imported, the exit says some failed;

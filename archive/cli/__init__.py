@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from archive.cli.admin import cmd_audit, cmd_coordinator, cmd_embed, cmd_serve
 from archive.cli.changing import cmd_add, cmd_check, cmd_edit, cmd_ingest, cmd_rebuild, cmd_remove
-from archive.cli.output import document_json, page_json
+from archive.cli.output import document_json, emit, page_json
 from archive.cli.parser import UsageError, build_parser
 from archive.cli.reading import cmd_search, cmd_show, cmd_stats
 from ingest.errors import IngestError
@@ -40,12 +40,27 @@ COMMANDS = {
 }
 
 
-def _error(message: object) -> None:
-    """One line on stderr, whatever the message holds (a typed value may carry line breaks)."""
+def _error(message: object, code: int, as_json: bool) -> int:
+    """One line on stderr, whatever the message holds (a typed value may carry line breaks); with
+    --json also `{"error", "exit"}` on stdout, so a script reading JSON gets JSON for a refusal too.
+    The exit code, given back."""
     text = "".join(
         ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(message)
     )
+    if as_json:
+        try:
+            emit({"error": text, "exit": code})
+        except OSError:  # the reader went away: stderr still says it
+            pass
     print(f"kb: error: {text}", file=sys.stderr)
+    return code
+
+
+def _wants_json(argv: Sequence[str]) -> bool:
+    """Whether --json was typed (before a `--`), even in a command line that cannot be parsed."""
+    words = list(argv)
+    words = words[: words.index("--")] if "--" in words else words
+    return "--json" in words
 
 
 #: the options that name files or folders: their bytes may be anything the file system holds
@@ -79,7 +94,29 @@ def _log_level() -> str:
     return level
 
 
+_SHARED_WITH_VALUE = ("--index", "--corpus")
+
+
+def _shared_options_after_command(argv: Sequence[str]) -> list[str]:
+    """`kb --json stats` as `kb stats --json`: the options every command takes, typed before the
+    command, are moved after it (argparse reads them only there)."""
+    words, leading = list(argv), []
+    while words:
+        word = words[0]
+        if word == "--json" or word.startswith(tuple(f"{o}=" for o in _SHARED_WITH_VALUE)):
+            leading.append(words.pop(0))
+        elif word in _SHARED_WITH_VALUE and len(words) > 1:
+            leading += [words.pop(0), words.pop(0)]
+        else:
+            break
+    if not leading or not words or words[0].startswith("-"):
+        return list(argv)
+    return [words[0], *leading, *words[1:]]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = _shared_options_after_command(sys.argv[1:] if argv is None else argv)
+    as_json = _wants_json(argv)
     try:
         logging.basicConfig(level=_log_level(), format="%(levelname)s %(name)s: %(message)s")
         parser = build_parser()
@@ -90,20 +127,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # inside the try: a closed pipe shows here for short outputs
         return code
     except UsageError as exc:
-        _error(exc)
-        return 2
+        return _error(exc, 2, as_json)
     except QuerySyntaxError as exc:
-        _error(f"invalid query: {exc}")
-        return 2
+        return _error(f"invalid query: {exc}", 2, as_json)
     except (
         IndexFolderError,
         SettingError,
     ) as exc:  # --index names a folder of documents; a setting that is no number
-        _error(exc)
-        return 2
+        return _error(exc, 2, as_json)
     except (KBError, IngestError) as exc:  # an unknown document id, a busy index, an unreadable file …
-        _error(exc)
-        return 1
+        return _error(exc, 1, as_json)
     except BrokenPipeError:  # the reader went away (`kb search … | head`): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -111,12 +144,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # the disk filled while writing the corpus (the index says so itself)
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS):
             where = f" {exc.filename}" if exc.filename else ""
-            _error(f"cannot write{where}: {exc.strerror}")
-            return 1
+            return _error(f"cannot write{where}: {exc.strerror}", 1, as_json)
         if exc.filename is None:
             raise
-        _error(f"{exc.filename}: {(exc.strerror or str(exc)).lower()}")  # a name too long, a folder denied …
-        return 2 if exc.errno == errno.ENAMETOOLONG else 1
+        # a name too long, a folder denied …
+        code = 2 if exc.errno == errno.ENAMETOOLONG else 1
+        return _error(f"{exc.filename}: {(exc.strerror or str(exc)).lower()}", code, as_json)
     except KeyboardInterrupt:
+        if as_json:
+            emit({"error": "interrupted", "exit": 130})
         print("kb: interrupted", file=sys.stderr)
         return 130
