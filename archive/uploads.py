@@ -21,6 +21,7 @@ from ingest.errors import IngestError
 from ingest.metadata.confirmed import validate
 from ingest.paths import reserved_reason
 from ingest.pipeline import Outcome, content_checksum, discover, file_id, run, source_label, state_checksum
+from ingest.reading import read_regular
 from ingest.sidecar import atomic_write, read_sidecar, sidecar_path, write_sidecar
 from ingest.source import Source
 from ingest.worker import Limits, init_worker, read_document
@@ -180,6 +181,18 @@ def _free_path(path: Path) -> Path:
 def corpus_path(settings: Settings, doc: Document) -> Path:
     path = Path(doc.source)
     return path if path.is_absolute() else settings.corpus_dir / path
+
+
+def original_bytes(settings: Settings, doc: Document) -> bytes | None:
+    """The bytes of a document's original for download: a regular file inside corpus/, read as ingest
+    reads one (no link followed, no FIFO, the size checked first); None when there is no such file."""
+    path = corpus_path(settings, doc)
+    if not inside(path, settings.corpus_dir):  # an earlier version's outside file, or a linked folder
+        return None
+    try:
+        return read_regular(path, settings.max_upload_bytes)
+    except (OSError, IngestError):
+        return None
 
 
 def update_metadata(

@@ -158,3 +158,25 @@ def test_the_title_of_a_translation_is_plain_text_in_the_links_tooltip(env):
     assert link.label == "Danish"
     assert shown(link.help) == title  # shown as typed: Markdown escaped, no link, no image, no bold
     assert "\\[klick\\]" in link.help and "\\!\\[pixel\\]" in link.help and "\\*\\*fett" in link.help
+
+
+def test_the_download_offers_no_file_a_link_in_the_corpus_points_to(env, tmp_path):
+    """A corpus file replaced by a link after it was indexed: the walk never follows links, so neither
+    does the download (it offered the bytes of whatever the link named, outside the corpus)."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password hashes")
+    original = env.corpus / "documents" / "003_52458518a7f32b1d.txt"
+    original.unlink()
+    original.symlink_to(secret)
+    at = page(app(), DOC, id="documents/003_52458518a7f32b1d")
+    assert errors(at) == []
+    assert "Innovatives Netzwerk 2021" in html_of(at)  # the page still shows what the index holds
+    assert at.get("download_button") == []
+
+
+def test_the_download_offers_no_file_of_a_folder_linked_out_of_the_corpus(env, tmp_path):
+    outside = tmp_path / "elsewhere"
+    (env.corpus / "documents").rename(outside)
+    (env.corpus / "documents").symlink_to(outside)
+    at = page(app(), DOC, id="documents/003_52458518a7f32b1d")
+    assert errors(at) == [] and at.get("download_button") == []

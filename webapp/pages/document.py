@@ -4,10 +4,11 @@ similar documents and more of the same network and year."""
 from __future__ import annotations
 
 from itertools import zip_longest
-from pathlib import Path
+from pathlib import PurePath
 
 import streamlit as st
 
+from archive import service
 from kb.errors import KBError, QuerySyntaxError, UnknownDocumentError
 from kb.models import Document, Hit, SearchRequest
 from webapp import i18n, render, state
@@ -38,13 +39,12 @@ def _metadata(doc: Document) -> None:
 
 
 def _download(doc: Document) -> None:
-    path = Path(doc.source)
-    path = path if path.is_absolute() else state.settings().corpus_dir / path
-    if path.is_file():
+    data = service.original_bytes(state.settings(), doc)
+    if data is not None:
         st.download_button(
             t("doc.download"),
-            path.read_bytes(),
-            file_name=path.name,
+            data,
+            file_name=PurePath(doc.source).name,
             icon=":material/download:",
             key="download_original",
         )
