@@ -162,3 +162,17 @@ def test_after_every_word_matched_meaning_adds_only_what_is_as_near_as_the_words
     assert 3 in beside_words(chosen, scores, matched, [(0, 5.0)], languages).tolist()
     languages[3] = 0  # in the words' language it is held to the nearer floor
     assert 3 not in beside_words(chosen, scores, matched, [(0, 5.0)], languages).tolist()
+
+
+def test_a_sample_of_the_scope_sets_the_median_when_only_its_best_are_known() -> None:
+    # the Solr backend knows a large filtered scope by its best documents and an even sample of it: the
+    # sample's median, not that of the best ones, is the floor a candidate must clear (MEANING_LIFT above)
+    from kb.semantic.channel import MEANING_LIFT, meaning_candidates
+
+    scores = np.array([0.90, 0.88, 0.87, 0.86, 0.80, 0.79, 0.78, 0.77], dtype=np.float32)
+    best = np.zeros(len(scores), dtype=bool)
+    best[:4] = True  # only the four best are known: their own median (0.875) keeps none of them
+    assert meaning_candidates(scores, best).tolist() == []
+    sample = np.array([3, 4, 5, 6, 7])  # an even sample of the whole scope: median 0.79
+    assert meaning_candidates(scores, best, sample=sample).tolist() == [0, 1, 2, 3]
+    assert scores[3] >= 0.79 + MEANING_LIFT

@@ -237,10 +237,13 @@ def meaning_candidates(
     scope: np.ndarray,
     depth: int = MEANING_DEPTH,
     scale: float = 1.0,
+    sample: np.ndarray | None = None,
 ) -> np.ndarray:
     """The best documents by meaning within a scope, best first, within MEANING_MARGIN of the best and
     MEANING_LIFT or more above the scope's median cosine (whether meaning may add documents at all is
-    the caller's question: see `confident`).
+    the caller's question: see `confident`). `sample`: documents of the scope whose median stands for
+    the scope's, when the scope mask holds only part of it (the Solr backend knows a scope by its best
+    documents and a sample of the rest).
 
     The model's cosines are crowded (a query scores most documents 0.75–0.85): a document that does not
     stand out from the rest of the scope is not found by meaning, however it ranks. Otherwise, in a
@@ -250,7 +253,8 @@ def meaning_candidates(
     docs = np.flatnonzero(scope & np.isfinite(scores))
     if not len(docs):
         return docs
-    floor = float(np.median(scores[docs])) + MEANING_LIFT * scale
+    sampled = docs if sample is None else sample[np.isfinite(scores[sample])]
+    floor = float(np.median(scores[sampled if len(sampled) else docs])) + MEANING_LIFT * scale
     docs = docs[scores[docs] >= floor]
     if not len(docs):
         return docs
@@ -289,11 +293,14 @@ def beside_words(
     return chosen[keep]
 
 
-def bridged_candidates(own: np.ndarray, bridged: np.ndarray, scope: np.ndarray) -> np.ndarray:
+def bridged_candidates(
+    own: np.ndarray, bridged: np.ndarray, scope: np.ndarray, sample: np.ndarray | None = None
+) -> np.ndarray:
     """The meaning candidates of a bridged search: those of the bridged scores (their lift and margin
     scaled to the sum of two cosines) and every one the query's meaning found by itself (`own`), best
-    bridged score first: a bridge adds and reorders, and never drops what the query's meaning found."""
-    more = meaning_candidates(bridged, scope, scale=1.0 + BRIDGE_WEIGHT)  # a bridge is words' evidence
+    bridged score first: a bridge adds and reorders, and never drops what the query's meaning found.
+    `sample`: as for `meaning_candidates`."""
+    more = meaning_candidates(bridged, scope, scale=1.0 + BRIDGE_WEIGHT, sample=sample)  # words' evidence
     chosen = np.union1d(own, more)
     return chosen[np.lexsort((chosen, -bridged[chosen]))][:MEANING_DEPTH]
 

@@ -79,9 +79,6 @@ _MARKS = re.compile(f"{MARK_START}(.*?){MARK_END}", re.S)
 _WS = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\x0b": " ", "\x0c": " "})
 STORED = "id,source,title,language,date,year,doctype,network,region,topic,checksum,added_by,added_at"
 LEADERS = ("shards.preference", "replica.leader:true")
-#: The plan fields a phrase is respelt in and the fields holding their words as typed (compile.py's `respell`).
-TYPED_FIELDS = {"title": "title", "content": "text"}
-PREFETCHED = "prefetched"  # the key of the statistics request's answer in a search's respelling memo
 _MULTI = {"network": "networks", "region": "regions", "topic": "topics"}
 RELATED_WEIGHTS = (("network", "networks", 3.0), ("topic", "topics", 1.0), ("region", "regions", 0.5))
 
@@ -173,6 +170,7 @@ class SolrBackend:
         self._languages: tuple[float, tuple[str, ...]] | None = None
         self.written: list[str] = []  # ids written by a rebuild that fills the live collection itself
         self.vectors = VectorSync(self.index_dir)  # the meaning layer's vectors copied into `vec`
+        self._meaning = None  # the meaning layer's store as searches score it (`meaning`)
         self._behind: tuple[float, tuple[str, ...]] | None = None
         self._near: tuple[tuple, dict[str, dict[str, int]]] = ((), {})  # near.py's answers, per generation
         self._commits = 0  # this process's commits: its own writes show in derived views at once
@@ -269,8 +267,21 @@ class SolrBackend:
             params = [("commit", "true")] if commit else []
             self.client.request(self.path("update"), params, body=body, write=True)
 
+        def fields(ids: list[str]) -> dict[str, tuple[dict, int]]:
+            """The documents as the writer sends them (the folded fields computed again) and their
+            versions, by real-time get."""
+            import urllib.parse
+
+            params = [("ids", ",".join(ids)), ("fl", f"{STORED},text,_version_"), ("wt", "json")]
+            body = urllib.parse.urlencode(params).encode("utf-8")  # a POST: 200 ids outgrow a URL
+            found = self.client.request(
+                self.path("get"), body=body, content_type="application/x-www-form-urlencoded"
+            )
+            docs = found.get("response", {}).get("docs", [])
+            return {d["id"]: (document_fields(document_from_solr(d)), int(d["_version_"])) for d in docs}
+
         with self._lock:
-            return self.vectors.run(self.semantic.store, self.behind(), update)
+            return self.vectors.run(self.semantic.store, self.behind(), update, fields)
 
     def vector(self, doc_id: str) -> np.ndarray | None:
         """A document's mean passage vector from the meaning layer (None without one)."""
@@ -422,13 +433,7 @@ class SolrBackend:
             out.append(f"{{!tag=year}}year:[{low} TO {high}]")
         return out
 
-    def statistics(
-        self,
-        words: Iterable[str],
-        near_words: Iterable[str] = (),
-        typed: Iterable[str] = (),
-        held: dict | None = None,
-    ) -> tuple[int, dict[str, int]]:
+    def statistics(self, words: Iterable[str], near_words: Iterable[str] = ()) -> tuple[int, dict[str, int]]:
         """(live documents, how many hold each folded word in their text) in one request: the terms
         component's document frequencies of the words in text_fold and the collection's numDocs, read
         from the term dictionaries (a facet query per word over every document took 11 ms of a page at
@@ -437,14 +442,11 @@ class SolrBackend:
         import urllib.parse
 
         words = list(dict.fromkeys(w for w in words if w and "," not in w))
-        typed = {w for w in typed if w and "," not in w} if held is not None else set()
-        listed = list(dict.fromkeys([*words, *sorted(typed)]))
         params = [
             ("terms.fl", "text_fold"),
-            *((("terms.fl", f) for f in TYPED_FIELDS.values()) if typed else ()),
             ("terms.stats", "true"),
             ("terms.ttf", "false"),
-            *([("terms.list", ",".join(listed))] if listed else [("terms.limit", 0)]),
+            *([("terms.list", ",".join(words))] if words else [("terms.limit", 0)]),
             ("wt", "json"),
             LEADERS,
         ]
@@ -463,11 +465,6 @@ class SolrBackend:
         if near_words:  # kept for the words the spellchecker answers in full: rare in the collection
             answered = near.answers(answer, near_words)
             known.update((w, a) for w, a in answered.items() if found.get(w, 0) <= near.RARE_DOC_FREQUENCY)
-        if typed:  # which of the words as typed (and their other spellings) the title and text hold
-            for field, target in TYPED_FIELDS.items():
-                flat = (answer.get("terms") or {}).get(target) or []
-                there = {str(flat[i]) for i in range(0, len(flat) - 1, 2) if int(flat[i + 1]) > 0}
-                held[(PREFETCHED, field)] = (typed, there & typed)
         total = int((answer.get("indexstats") or {}).get("numDocs", 0))
         return total, {w: found.get(w, 0) for w in words}
 
@@ -490,25 +487,22 @@ class SolrBackend:
         asked: dict = {}  # the respelling's answers, for both plans
         if text:
             folded = [fold(w) for w in re.findall(r"\w+", text)]
-            typed = spelt_words(text) if is_multiword(text) or '"' in text else ()
-            total, frequencies = self.statistics(
-                folded, near.asked(folded) if request.fuzzy else (), typed=typed, held=asked
-            )
+            total, frequencies = self.statistics(folded, near.asked(folded) if request.fuzzy else ())
             plan = self.plan(text, request, False, frequencies, total)
             query = compile_plan(self.respelt(plan.query, asked), self.canonical(self.concepts()[0]))
-        answer = self._page(query, request, text, fq, page, size, plan) if query is not None else None
+        words = self._page if embedding is None else self._ranked  # with meaning: the fused page asks
+        answer = words(query, request, text, fq, page, size, plan) if query is not None else None
+        strict = query  # the words' plan with every word (a language filter's bridge is found by it)
         if (answer is None or not answer["response"]["numFound"]) and is_multiword(text):
             loose = self.plan(text, request, True, frequencies, total)
             loose_query = compile_plan(self.respelt(loose.query, asked), self.canonical(self.concepts()[0]))
-            loose_answer = (
-                self._page(loose_query, request, text, fq, page, size, loose) if loose_query else None
-            )
+            loose_answer = words(loose_query, request, text, fq, page, size, loose) if loose_query else None
             if loose_answer is not None and loose_answer["response"]["numFound"]:
                 plan, query, answer, relaxed = loose, loose_query, loose_answer, True
         meant = None
         if embedding is not None:
             meant = self._with_meaning(
-                embedding.result(), query, request, fq, page, size, relaxed, plan, frequencies
+                embedding.result(), query, request, fq, page, size, relaxed, plan, frequencies, strict, answer
             )
             relaxed = relaxed and meant is not None and meant[0] > 0  # the banner only when words found some
         if meant is not None:
@@ -546,9 +540,6 @@ class SolrBackend:
         memo = {} if asked is None else asked
 
         def known(words: dict[str, set[str]]) -> dict[str, set[str]]:
-            prefetched = {field: memo.get((PREFETCHED, field)) for field in words}
-            if all(p is not None and words[field] <= p[0] for field, p in prefetched.items()):
-                return {field: words[field] & prefetched[field][1] for field in words}
             key = frozenset((field, frozenset(w)) for field, w in words.items())
             if key not in memo:
                 memo[key] = known_terms(self, words)
@@ -581,6 +572,91 @@ class SolrBackend:
 
         return suggest.suggest(SolrWords(self, fq, frequencies, total, plan.words), text, plan.words, request)
 
+    def meaning(self):
+        """The meaning layer's store as this backend scores it (kb/solr_backend/meaning.py)."""
+        from kb.solr_backend.meaning import StoreMeaning
+
+        found = self._meaning
+        if found is None or found.layer is not self.semantic:
+            found = self._meaning = StoreMeaning(self.semantic, self._languages_of)
+        return found
+
+    def _languages_of(self, ids: list[str]) -> dict[str, str]:
+        """id → language of those of the ids in the collection (1,000 a request)."""
+        out: dict[str, str] = {}
+        for start in range(0, len(ids), 1000):
+            part = ids[start : start + 1000]
+            params = [
+                ("q", "{!terms f=id}" + ",".join(i for i in part if "," not in i)),
+                ("fl", "id,language"),
+            ]
+            docs = self.select([*params, ("rows", len(part))])["response"]["docs"]
+            out.update((d["id"], d.get("language") or "") for d in docs)
+        return out
+
+    def _scope(self, ids: list[str], fq: list[str]) -> tuple[dict[str, str], set[str]]:
+        """Of some documents of the meaning layer's store, in one request: (id → language of those in the
+        collection, the ids of those that pass the filters)."""
+        params = [
+            ("q", "{!terms f=id}" + ",".join(i for i in ids if "," not in i)),
+            ("fl", "id,language"),
+            ("rows", len(ids)),
+        ]
+        if fq:
+            facet = {"in": {"type": "terms", "field": "id", "limit": -1, "domain": {"filter": fq}}}
+            params.append(("json.facet", json.dumps(facet)))
+        answer = self.select(params)
+        languages = {d["id"]: d.get("language") or "" for d in answer["response"]["docs"]}
+        if not fq:
+            return languages, set(languages)
+        buckets = ((answer.get("facets") or {}).get("in") or {}).get("buckets", [])
+        return languages, {b["val"] for b in buckets}
+
+    def _bridges(self, strict: str | None, request: SearchRequest, fq: list[str]) -> list[str]:
+        """The documents that bridge a language filter, as the Whoosh backend finds them: the best by every
+        word of the query (the strict plan) in a language outside the filter, within the other filters
+        (kb.semantic.channel's BRIDGES; their meaning is added to the query's: SessionMeaning.bridged)."""
+        from kb.semantic.channel import BRIDGES
+
+        languages = request.selected("language")
+        if not languages or not request.expand or not strict:
+            return []
+        others = [f for f in fq if not f.startswith("{!tag=language}")]
+        outside = "-language:(" + " ".join(quoted(v) for v in languages) + ")"
+        params = [
+            ("q", strict),
+            ("q.op", "OR"),
+            ("fl", "id"),
+            ("sort", "score desc,date desc,id asc"),
+            ("rows", BRIDGES),
+            *(("fq", f) for f in [*others, outside]),
+        ]
+        return [d["id"] for d in self.select(params)["response"]["docs"]]
+
+    def _ranked(
+        self,
+        query: str,
+        request: SearchRequest,  # noqa: ARG002 - `_page`'s signature
+        text: str,  # noqa: ARG002
+        fq: list[str],
+        page: int,
+        size: int,
+        plan: QueryPlan | None = None,  # noqa: ARG002 - `_page`'s signature
+    ) -> dict:
+        """With meaning on, the words' part of a page (`_page`'s place): their first LEXICAL_DEPTH (or the
+        page's) ids, scores and languages, no facets or snippets (the fused page asks for its own)."""
+        from kb.semantic.channel import LEXICAL_DEPTH
+
+        params = [
+            ("q", query),
+            ("q.op", "OR"),
+            ("fl", "id,score,language"),
+            ("sort", "score desc,date desc,id asc"),
+            ("rows", max(page * size, LEXICAL_DEPTH)),
+            *(("fq", f) for f in fq),
+        ]
+        return self.select(params)
+
     def _with_meaning(
         self,
         vector: np.ndarray,
@@ -592,84 +668,100 @@ class SolrBackend:
         relaxed: bool,
         plan: QueryPlan | None = None,
         frequencies: dict[str, int] | None = None,
+        strict: str | None = None,
+        found: dict | None = None,
     ) -> tuple[int, tuple[Hit, ...], dict] | None:
-        """(total, hits, facets) with the meaning channel fused in, as kb/semantic/channel.py fuses it for
-        Whoosh, over kNN answers instead of every document's score: meaning adds documents only when the
-        query's best document stands out (`confident`) within the filters or in the whole collection,
-        else it only reorders what the words found; its candidates (`meaning_candidates`) and the words'
-        first LEXICAL_DEPTH are fused by weighted reciprocal rank (`fuse`), a relaxed match weighing its
-        share of the words' weight within the filters (`_coverage`); after a search where every word
-        matched, a meaning-only candidate must be about as near as the words' first hit (`beside_words`,
-        over the kNN cosines and the stored languages). The statistics that need the
-        whole scope (its median cosine) are taken over the MEANING_POOL nearest, exact for a scope that
-        small and stricter for a larger one. Meaning-only hits show their passage closest to the query."""
+        """(total, hits, facets) with the meaning channel fused in as the Whoosh backend fuses it
+        (kb/whoosh_backend/search.py's `_with_meaning`, kb/semantic/channel.py's rules), each document
+        scored by its best row from the meaning layer's store (kb/solr_backend/meaning.py), not by
+        Solr's mean vector: meaning adds documents only when the query's best document stands out
+        (`confident`) within the filters or in the whole store, else it only reorders what the words
+        found; its candidates (`meaning_candidates`, with a language filter's bridge: the best document
+        by every word outside it, `bridged_candidates`) and the words' first LEXICAL_DEPTH are fused by
+        weighted reciprocal rank (`fuse`), a relaxed match weighing its share of the words' weight within
+        the filters (`_coverage`); after a search where every word matched, a meaning-only candidate must
+        be about as near as the words' first hit (`beside_words`). Without filters the scope is the
+        store, exactly; with them, Solr says which of the store's MEANING_POOL best documents and of an
+        even sample of it pass them (the sample's median stands for the scope's), and its kNN adds the
+        nearest within them (all of a scope that small). The total and the facets count the meaning
+        candidates outside the filters too. Meaning-only hits show their passage closest to the query."""
         from kb.semantic.channel import (
             LEXICAL_DEPTH,
-            WORDS_FLOOR_HITS,
             beside_words,
+            bridged_candidates,
             confident,
             fuse,
             meaning_candidates,
         )
 
-        def cosines(docs: list[dict]) -> np.ndarray:
-            return np.array([2 * d["score"] - 1 for d in docs], dtype=np.float32)
-
-        def stands_out(docs: list[dict]) -> bool:
-            return confident(cosines(docs), np.arange(len(docs)))
-
-        within = self.knn(vector, MEANING_POOL, fq, fl="id,score,language")
-        if not within and not query:
+        view = self.meaning().view()
+        scores = view.scores(vector)  # by document number of the store
+        known = np.isfinite(scores)
+        best = np.flatnonzero(known)
+        if len(best) > MEANING_POOL:
+            best = best[np.argpartition(-scores[best], MEANING_POOL - 1)[:MEANING_POOL]]
+        spread = view.sample()
+        asked = np.union1d(best, spread[known[spread]]) if fq else best
+        language, passing = self._scope([view.ids[n] for n in asked.tolist()], fq)
+        live = np.zeros(len(view.ids), dtype=bool)
+        live[known] = True  # the store's documents are the collection's (a deleted one drops out here):
+        live[[n for n in asked.tolist() if view.ids[n] not in language]] = False
+        scope, sample = live, None
+        if fq:
+            scope = np.zeros(len(view.ids), dtype=bool)
+            scope[[view.number[i] for i in passing if i in view.number]] = True
+            nearest = self.knn(vector, MEANING_POOL, fq, fl="id,language")
+            language.update((d["id"], d.get("language") or "") for d in nearest)
+            scope[[view.number[d["id"]] for d in nearest if d["id"] in view.number]] = True
+            if len(nearest) >= MEANING_POOL:  # a larger scope: the sample's median stands for its own
+                sample = np.array([n for n in asked.tolist() if view.ids[n] in passing], dtype=np.int64)
+        if not scope.any() and not query:
             return None
         adds = request.expand and (
-            stands_out(within) or stands_out(self.knn(vector, MEANING_POOL, []) if fq else within)
+            confident(scores, np.flatnonzero(scope)) or confident(scores, np.flatnonzero(live))
         )
         if relaxed and not adds and plan is not None and not self._any_present(plan.words, frequencies):
             # as the Whoosh backend (issue 22): no document has every word, no word is here as typed,
             # folded or stemmed (what matched are guesses: typo variants, compound parts, cognates), and
             # meaning finds nothing that stands out: nothing found (with did-you-mean), not noise
             query = None
-        pool = (
-            within
-            if adds
-            else (self.knn(vector, MEANING_POOL, [*fq, query], fl="id,score,language") if query else [])
-        )
-        chosen = [
-            pool[int(i)]["id"] for i in meaning_candidates(cosines(pool), np.ones(len(pool), dtype=bool))
-        ]
         ranked: list[tuple[str, float]] = []
-        language = {d["id"]: d.get("language") or "" for d in pool}
         everything = True
         if query:
-            params = [
-                ("q", query),
-                ("q.op", "OR"),
-                ("fl", "id,score,language"),
-                ("sort", "score desc,date desc,id asc"),
-                ("rows", max(page * size, LEXICAL_DEPTH)),
-                *(("fq", f) for f in fq),
-            ]
-            found = self.select(params)["response"]
+            found = (found or self._ranked(query, request, "", fq, page, size))["response"]
             everything = len(found["docs"]) >= int(found["numFound"])  # every match is ranked
             language.update((d["id"], d.get("language") or "") for d in found["docs"])
             ranked = [(d["id"], d["score"]) for d in found["docs"]]
-        ids = list(dict.fromkeys([i for i, _ in ranked] + chosen))
+        words = np.zeros(len(view.ids), dtype=bool)  # the words' ranked matches, by store number
+        words[[view.number[i] for i, _ in ranked if i in view.number]] = True
+        if not adds:  # meaning reorders what the words found: its scope is their matches
+            if everything or not query:
+                scope, sample = words, None
+            else:  # the nearest of the words' matches by kNN, the median of their first ones for theirs
+                more = self.knn(vector, MEANING_POOL, [*fq, query], fl="id,language")
+                language.update((d["id"], d.get("language") or "") for d in more)
+                scope = words.copy()
+                scope[[view.number[d["id"]] for d in more if d["id"] in view.number]] = True
+                sample = np.flatnonzero(words)
+        chosen_n = meaning_candidates(scores, scope, sample=sample)
+        bridges = [view.number[i] for i in self._bridges(strict, request, fq) if i in view.number]
+        if bridges:
+            bridged = view.session.bridged(scores, bridges, scope)
+            chosen_n = bridged_candidates(chosen_n, bridged, scope, sample)
+        chosen = [view.ids[n] for n in chosen_n.tolist()]
+        outside: list[str] = []
+        if fq and adds:  # the facets count meaning candidates outside the filters too (as Whoosh's)
+            outside = [view.ids[n] for n in meaning_candidates(scores, live).tolist()]
+        ids = list(dict.fromkeys([i for i, _ in ranked] + chosen + outside))
         number = {doc_id: n for n, doc_id in enumerate(ids)}
         lexical = [(number[i], score) for i, score in ranked]
-        if query and not relaxed and chosen:  # every word matched: meaning adds only what is as near
-            # as the words' first hit (`beside_words`), by the cosines of the kNN answers
-            scores = np.full(len(ids), -np.inf, dtype=np.float32)
-            near = {d["id"]: d for d in pool}
-            first = [i for i, _ in ranked[:WORDS_FLOOR_HITS] if i not in near]
-            if first:
-                ask = ["id:(" + " OR ".join(quoted(i) for i in first) + ")"]
-                near.update((d["id"], d) for d in self.knn(vector, len(first), ask, fl="id,score,language"))
-            for doc_id, d in near.items():
-                if doc_id in number:
-                    scores[number[doc_id]] = 2 * d["score"] - 1
+        local = np.array([scores[view.number[i]] if i in view.number else -np.inf for i in ids], np.float32)
+        codes = np.array([language.get(i) or "" for i in ids], dtype=object)
+        if query and not relaxed and (chosen or outside):  # every word matched: meaning adds only what
+            # is as near as the words' first hit (`beside_words`)
             matched = np.zeros(len(ids), dtype=bool)
             matched[[n for n, _ in lexical]] = True
-            beyond = [c for c in chosen if not matched[number[c]]]
+            beyond = [c for c in chosen + outside if not matched[number[c]]]
             if beyond and not everything:  # candidates the words found below the ranked ones
                 params = [
                     ("q", query),
@@ -680,11 +772,12 @@ class SolrBackend:
                 ]
                 for d in self.select(params)["response"]["docs"]:
                     matched[number[d["id"]]] = True
-            codes = np.array([language.get(i) or "" for i in ids], dtype=object)
-            kept = beside_words(
-                np.array([number[c] for c in chosen], dtype=np.int64), scores, matched, lexical, codes
-            )
-            chosen = [ids[n] for n in kept.tolist()]
+
+            def kept(some: list[str]) -> list[str]:
+                picked = np.array([number[c] for c in some], dtype=np.int64)
+                return [ids[n] for n in beside_words(picked, local, matched, lexical, codes).tolist()]
+
+            chosen, outside = kept(chosen), kept(outside)
         covered = None
         if relaxed and plan is not None and ranked:
             covered = {
@@ -700,10 +793,10 @@ class SolrBackend:
         )
         window = [(ids[n], score) for n, score in fused[(page - 1) * size : page * size]]
         # the total and the facets count what the words found and the meaning candidates
-        either = " ".join(f"id:{quoted(c)}" for c in chosen)
-        if query and chosen:
+        either = " ".join(f"id:{quoted(c)}" for c in dict.fromkeys(chosen + outside))
+        if query and either:
             union = f"({query}) OR ({either})"
-        elif query or chosen:
+        elif query or either:
             union = query or f"({either})"
         else:
             return 0, (), {}
@@ -1305,22 +1398,6 @@ class SolrBackend:
 
 
 _EMBEDDER: ThreadPoolExecutor | None = None
-
-
-def spelt_words(text: str) -> set[str]:
-    """The words of a text as the plan's phrases hold them, with their spellings with umlauts, æ/ø/å or ß
-    (what compile.py's `respell` asks of the title and the text, asked with the statistics)."""
-    from kb.analysis import analyze, exact_analyzer
-    from kb.folding import spellings
-
-    global _TYPED
-    if _TYPED is None:
-        _TYPED = exact_analyzer()
-    words = set(analyze(_TYPED, text))
-    return words | {s for w in words for s in spellings(w)[1:]}
-
-
-_TYPED = None
 
 
 def _embedder() -> ThreadPoolExecutor:

@@ -1,12 +1,16 @@
 """The meaning layer's vectors in the collection: each document's mean passage vector in `vec`.
 
 The meaning layer (kb/semantic/) embeds into its store beside the index folder, as with Whoosh. What
-it has embedded is copied into the collection with atomic updates (`{"id": …, "vec": {"set": […]},
-"_version_": 1}`: only documents that exist are updated, a deleted one is skipped), so that Solr can
-answer kNN queries (`{!knn f=vec topK=N}`) with filters. Which content key was copied for which id is
-remembered in `KB_INDEX_DIR/solr-vectors.json`, per collection (a rebuild's new collection starts
-empty); a document written again loses its vector in Solr (a write replaces the whole document) and is
-copied again.
+it has embedded is copied into the collection by sending each document again whole, its fields as the
+writer makes them (`document_fields` of its stored fields, read by real-time get) with `vec` and the
+`_version_` read: Solr refuses it (409) when the document was written or deleted meanwhile, and it is
+skipped. Not an atomic update (`"vec": {"set": …}`): Solr rebuilds such a document from its stored
+fields, and the folded fields (`title_fold`, `text_fold`: computed by the writer, not stored) were
+lost, so after the first copy a folded spelling, a compound part or a cognate no longer found the
+document and the words' statistics (read from `text_fold`) counted nothing. Which content key was
+copied for which id is remembered in `KB_INDEX_DIR/solr-vectors.json`, per collection (a rebuild's new
+collection starts empty); a document written again loses its vector in Solr (a write replaces the
+whole document) and is copied again.
 """
 
 from __future__ import annotations
@@ -81,9 +85,10 @@ class VectorSync:
             self._seen = None
             self.save()
 
-    def run(self, store, collections: tuple[str, ...], update) -> int:
-        """Copy what is new; `update(body: bytes, commit: bool)` posts to /update and raises on an HTTP
-        error (Solr's 409 when a document does not exist). Returns the vectors copied."""
+    def run(self, store, collections: tuple[str, ...], update, fields) -> int:
+        """Copy what is new; `fields(ids)` gives id → (the document's fields as written, its `_version_`)
+        of those that exist; `update(body: bytes, commit: bool)` posts to /update and raises on an HTTP
+        error (Solr's 409 when a document changed since it was read). Returns the vectors copied."""
         seen = (store.names(), collections)
         if seen == self._seen:
             return 0
@@ -94,20 +99,22 @@ class VectorSync:
         copied = 0
         for start in range(0, len(todo), BATCH):
             vectors = mean_vectors(store, todo[start : start + BATCH])
-            batch = [(doc_id, key, vector) for doc_id, (key, vector) in vectors.items()]
+            stored = fields(list(vectors)) if vectors else {}
+            batch = [(doc_id, key, vector) for doc_id, (key, vector) in vectors.items() if doc_id in stored]
             try:
-                update(_body(batch), False)
+                if batch:
+                    update(_body(batch, stored), False)
                 copied += len(batch)
-            except Exception as exc:  # noqa: BLE001 - a document deleted meanwhile: one at a time
+            except Exception as exc:  # noqa: BLE001 - a document changed meanwhile: one at a time
                 log.info("copying vectors one at a time (%s)", exc)
                 for item in batch:
                     try:
-                        update(_body([item]), False)
+                        update(_body([item], stored), False)
                         copied += 1
-                    except Exception:  # noqa: BLE001, S112 - not in the collection (deleted): skipped
+                    except Exception:  # noqa: BLE001, S112 - written or deleted since it was read: skipped
                         continue
-            for doc_id, key, _ in batch:
-                self.copied[doc_id] = key
+            for doc_id in vectors:  # a document not in the collection (deleted) is not asked again
+                self.copied[doc_id] = vectors[doc_id][0]
         if copied:
             update(b"{}", True)
         self.save()
@@ -115,12 +122,14 @@ class VectorSync:
         return copied
 
 
-def _body(batch: list[tuple[str, str, np.ndarray]]) -> bytes:
+def _body(batch: list[tuple[str, str, np.ndarray]], stored: dict[str, tuple[dict, int]]) -> bytes:
+    """The documents whole with their vectors, each on the condition that its version is still the one
+    read (optimistic concurrency: a write or a delete meanwhile makes Solr refuse it)."""
     docs = [
-        {"id": doc_id, "vec": {"set": [round(float(x), 6) for x in vector]}, "_version_": 1}
+        {**stored[doc_id][0], "vec": [round(float(x), 6) for x in vector], "_version_": stored[doc_id][1]}
         for doc_id, _, vector in batch
     ]
-    return json.dumps(docs).encode("utf-8")
+    return json.dumps(docs, ensure_ascii=False).encode("utf-8")
 
 
 def passage_vectors(store, doc_id: str) -> np.ndarray | None:
