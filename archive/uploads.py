@@ -210,7 +210,7 @@ def update_metadata(
     path = corpus_path(settings, doc)
     if not path.exists():
         raise IngestError(f"{doc.source}: the original file is missing, so its metadata cannot be stored")
-    if not inside(path, settings.corpus_dir):  # indexed where it was by an earlier version
+    if not inside(path.parent, settings.corpus_dir):  # indexed where it was by an earlier version
         raise IngestError(
             f"{doc.source}: the file lies outside the corpus, where nothing is written; "
             f"`kb ingest {doc.source}` imports it, then its copy can be corrected"
@@ -218,7 +218,10 @@ def update_metadata(
     meta = {**read_sidecar(path), **clean}
     if "date" in clean and "year" not in clean:  # a year confirmed before would override the new date
         meta.pop("year", None)
-    data = path.read_bytes()
+    try:
+        data = read_regular(path, settings.max_upload_bytes)  # as ingest reads it: a link is not followed
+    except IngestError as exc:
+        raise IngestError(f"{doc.source}: {exc}") from exc
     new = read_in_worker(settings, path.name, data, doc_id=doc.id, label=doc.source, confirmed=meta)
     meta_file = sidecar_path(path)
     before = meta_file.read_bytes() if meta_file.exists() else None

@@ -336,6 +336,25 @@ def test_an_edit_of_a_document_indexed_from_outside_writes_nothing_beside_its_fi
     assert run_cli("show", "--json", "ext-1234abcd/memo").json["title"] == "Memo"
 
 
+def test_an_edit_of_a_document_whose_file_became_a_link_reads_nothing_through_it(run_cli, settings, tmp_path):
+    assert run_cli("ingest").code == 0
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Geheime Passwörter des Servers.")
+    original = settings.corpus_dir / "documents" / "004_a376ae4560a2eac7.txt"
+    original.unlink()
+    original.symlink_to(secret)
+    sidecar = settings.corpus_dir / "documents" / "004_a376ae4560a2eac7.txt.meta.json"
+    before = sidecar.read_bytes() if sidecar.exists() else None
+    result = run_cli("edit", "documents/004_a376ae4560a2eac7", "--title", "Neu")
+    assert (result.code, result.err) == (
+        1,
+        "kb: error: documents/004_a376ae4560a2eac7.txt: a symbolic link: links are not followed\n",
+    )
+    doc = run_cli("show", "--json", "documents/004_a376ae4560a2eac7").json
+    assert "Geheime" not in doc["text"] and doc["title"] != "Neu"
+    assert (sidecar.read_bytes() if sidecar.exists() else None) == before
+
+
 def test_a_file_in_the_trash_named_on_the_command_line_is_not_indexed(run_cli, settings):
     assert run_cli("ingest").code == 0
     assert run_cli("remove", "documents/004_a376ae4560a2eac7").code == 0
