@@ -79,6 +79,9 @@ _MARKS = re.compile(f"{MARK_START}(.*?){MARK_END}", re.S)
 _WS = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\x0b": " ", "\x0c": " "})
 STORED = "id,source,title,language,date,year,doctype,network,region,topic,checksum,added_by,added_at"
 LEADERS = ("shards.preference", "replica.leader:true")
+#: The plan fields a phrase is respelt in and the fields holding their words as typed (compile.py's `respell`).
+TYPED_FIELDS = {"title": "title", "content": "text"}
+PREFETCHED = "prefetched"  # the key of the statistics request's answer in a search's respelling memo
 _MULTI = {"network": "networks", "region": "regions", "topic": "topics"}
 RELATED_WEIGHTS = (("network", "networks", 3.0), ("topic", "topics", 1.0), ("region", "regions", 0.5))
 
@@ -433,7 +436,13 @@ class SolrBackend:
             out.append(f"{{!tag=year}}year:[{low} TO {high}]")
         return out
 
-    def statistics(self, words: Iterable[str], near_words: Iterable[str] = ()) -> tuple[int, dict[str, int]]:
+    def statistics(
+        self,
+        words: Iterable[str],
+        near_words: Iterable[str] = (),
+        typed: Iterable[str] = (),
+        held: dict | None = None,
+    ) -> tuple[int, dict[str, int]]:
         """(live documents, how many hold each folded word in their text) in one request: the terms
         component's document frequencies of the words in text_fold and the collection's numDocs, read
         from the term dictionaries (a facet query per word over every document took 11 ms of a page at
@@ -442,11 +451,14 @@ class SolrBackend:
         import urllib.parse
 
         words = list(dict.fromkeys(w for w in words if w and "," not in w))
+        typed = {w for w in typed if w and "," not in w} if held is not None else set()
+        listed = list(dict.fromkeys([*words, *sorted(typed)]))
         params = [
             ("terms.fl", "text_fold"),
+            *((("terms.fl", f) for f in TYPED_FIELDS.values()) if typed else ()),
             ("terms.stats", "true"),
             ("terms.ttf", "false"),
-            *([("terms.list", ",".join(words))] if words else [("terms.limit", 0)]),
+            *([("terms.list", ",".join(listed))] if listed else [("terms.limit", 0)]),
             ("wt", "json"),
             LEADERS,
         ]
@@ -465,6 +477,11 @@ class SolrBackend:
         if near_words:  # kept for the words the spellchecker answers in full: rare in the collection
             answered = near.answers(answer, near_words)
             known.update((w, a) for w, a in answered.items() if found.get(w, 0) <= near.RARE_DOC_FREQUENCY)
+        if typed:  # which of the words as typed (and their other spellings) the title and text hold
+            for field, target in TYPED_FIELDS.items():
+                flat = (answer.get("terms") or {}).get(target) or []
+                there = {str(flat[i]) for i in range(0, len(flat) - 1, 2) if int(flat[i + 1]) > 0}
+                held[(PREFETCHED, field)] = (typed, there & typed)
         total = int((answer.get("indexstats") or {}).get("numDocs", 0))
         return total, {w: found.get(w, 0) for w in words}
 
@@ -487,7 +504,10 @@ class SolrBackend:
         asked: dict = {}  # the respelling's answers, for both plans
         if text:
             folded = [fold(w) for w in re.findall(r"\w+", text)]
-            total, frequencies = self.statistics(folded, near.asked(folded) if request.fuzzy else ())
+            typed = spelt_words(text) if is_multiword(text) or '"' in text else ()
+            total, frequencies = self.statistics(
+                folded, near.asked(folded) if request.fuzzy else (), typed=typed, held=asked
+            )
             plan = self.plan(text, request, False, frequencies, total)
             query = compile_plan(self.respelt(plan.query, asked), self.canonical(self.concepts()[0]))
         words = self._page if embedding is None else self._ranked  # with meaning: the fused page asks
@@ -540,6 +560,9 @@ class SolrBackend:
         memo = {} if asked is None else asked
 
         def known(words: dict[str, set[str]]) -> dict[str, set[str]]:
+            prefetched = {field: memo.get((PREFETCHED, field)) for field in words}
+            if all(p is not None and words[field] <= p[0] for field, p in prefetched.items()):
+                return {field: words[field] & prefetched[field][1] for field in words}
             key = frozenset((field, frozenset(w)) for field, w in words.items())
             if key not in memo:
                 memo[key] = known_terms(self, words)
@@ -1398,6 +1421,22 @@ class SolrBackend:
 
 
 _EMBEDDER: ThreadPoolExecutor | None = None
+
+
+def spelt_words(text: str) -> set[str]:
+    """The words of a text as the plan's phrases hold them, with their spellings with umlauts, æ/ø/å or ß
+    (what compile.py's `respell` asks of the title and the text, asked with the statistics)."""
+    from kb.analysis import analyze, exact_analyzer
+    from kb.folding import spellings
+
+    global _TYPED
+    if _TYPED is None:
+        _TYPED = exact_analyzer()
+    words = set(analyze(_TYPED, text))
+    return words | {s for w in words for s in spellings(w)[1:]}
+
+
+_TYPED = None
 
 
 def _embedder() -> ThreadPoolExecutor:
