@@ -79,8 +79,8 @@ bench: install
 bench-html: install
 	$(BIN)/python -m bench.html_extraction --all
 
-# ENGINE=solr: the same evaluations on Solr by words, beside the Whoosh backend by words (issue 23), into
-# docs/solr.md's relevance block (docs/meaning.md is not written)
+# ENGINE=solr: the same evaluations on Solr with meaning and by words, beside the Whoosh backend with the same
+# vectors (issue 23), into docs/solr.md's relevance block (docs/meaning.md is not written)
 ENGINE ?= whoosh
 eval: install
 	$(BIN)/python -m eval.run --engine $(ENGINE) --embed --doc docs/meaning.md

@@ -20,6 +20,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -242,3 +243,30 @@ class VectorStore:
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.folder.glob("s-*") if p.exists())
+
+
+def share_vectors(source: Path, target: Path) -> int:
+    """The meaning layer's vectors of the index `source` given to the index `target` (its store's shards
+    replaced by hard links to the source's, or copies), so that two engines read the same vectors and
+    none is embedded twice (eval/run.py and bench/run.py give the Solr backend the Whoosh index's);
+    call it before `target` is opened. Returns the shards shared (0 when the
+    source has none)."""
+    src, dst = store_dir(source), store_dir(target)
+    shards = sorted(src.glob("s-*.rows.json"))
+    if not shards or not (src / META).exists():
+        return 0
+    dst.mkdir(parents=True, exist_ok=True)
+    for old in dst.glob("s-*"):
+        old.unlink()
+    for rows in shards:
+        stem = rows.name[: -len(".rows.json")]
+        for suffix in (".vec.npy", ".scale.npy", ".rows.json"):  # the rows file last, as the store does
+            part = src / f"{stem}{suffix}"
+            try:
+                os.link(part, dst / part.name)
+            except FileNotFoundError:  # compacted away meanwhile (an embedder there): the rest embeds
+                break
+            except OSError:
+                shutil.copy2(part, dst / part.name)
+    shutil.copy2(src / META, dst / META)
+    return len(shards)
