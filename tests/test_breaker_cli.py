@@ -315,3 +315,16 @@ def test_the_options_every_command_takes_may_come_before_the_command(run_cli, se
     assert page["total"] == run_cli("search", "--json", "Kunststoff").json["total"]
     typed = run_cli("search", "--", "--json")  # after `--`, --json is the query's word
     assert typed.code == 0 and not typed.out.startswith("{")
+
+
+def test_kb_add_of_a_folder_names_the_command_that_takes_one(run_cli, settings, elsewhere):
+    before = _files(settings.corpus_dir)
+    result = run_cli("add", "--json", str(elsewhere))
+    assert result.code == 1
+    assert result.json == {
+        "source": str(elsewhere),
+        "status": "failed",
+        "id": None,
+        "message": f"a folder: kb add takes files; `kb ingest {elsewhere}` imports a folder",
+    }
+    assert _files(settings.corpus_dir) == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -123,6 +124,10 @@ def cmd_add(args, settings: Settings) -> int:
             status = 1
         except IngestError as exc:
             message = str(exc).removeprefix(f"{service.safe_filename(path.name)}: ")
+            if path.is_dir() and not path.is_symlink():
+                message = (
+                    f"a folder: kb add takes files; `kb ingest {shlex.quote(str(path))}` imports a folder"
+                )
             result = {"source": str(path), "status": "failed", "id": None, "message": message}
             status = 1
         if args.json:
