@@ -142,11 +142,26 @@ def sign_in(secrets_file: Path, name: str, password: str, client: str = "") -> b
     return ok
 
 
+def _name_problem(name: str) -> str:
+    """Why a coordinator name cannot be stored ("" when it can)."""
+    if not name:
+        return "a name needs a letter or digit, not only spaces"
+    if len(name) > _NAME_CHARS:
+        return f"at most {_NAME_CHARS} characters ({len(name)} given)"
+    if "$" in name:
+        return "no $ in a name"
+    if not name.isprintable():  # no ESC, no line break, no direction mark
+        return "no line break or control character in a name"
+    return ""
+
+
 def add_coordinator(secrets_file: Path, name: str, password: str) -> None:
     """Create or replace a coordinator in the secrets file (written atomically, readable by the owner only)."""
     name = coordinator_name(name)
-    if not name or len(name) > _NAME_CHARS or "$" in name or not name.isprintable():  # no ESC, no line break
-        raise AuthError(f"invalid coordinator name {name!r}")
+    why = _name_problem(name)
+    if why:
+        shown = name if len(name) <= _NAME_CHARS else f"{name[:_NAME_CHARS]}…"
+        raise AuthError(f"invalid coordinator name {shown!r}: {why}")
     if len(password) < MIN_PASSWORD_CHARS:
         raise AuthError(f"the password must have at least {MIN_PASSWORD_CHARS} characters")
     path = Path(secrets_file)

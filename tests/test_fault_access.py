@@ -119,6 +119,25 @@ def test_weak_passwords_and_bad_names_are_refused(tmp_path):
             auth.add_coordinator(tmp_path / "c.json", name, PASSWORD)
 
 
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("  ", "invalid coordinator name '': a name needs a letter or digit, not only spaces"),
+        ("a$b", "invalid coordinator name 'a$b': no $ in a name"),
+        ("x" * 500, f"invalid coordinator name '{'x' * 64}…': at most 64 characters (500 given)"),
+        (
+            "line\nbreak",
+            "invalid coordinator name 'line\\nbreak': no line break or control character in a name",
+        ),
+    ],
+)
+def test_a_refused_name_says_why_and_shows_only_the_start_of_a_long_one(tmp_path, name, said):
+    with pytest.raises(auth.AuthError) as info:
+        auth.add_coordinator(tmp_path / "c.json", name, PASSWORD)
+    assert str(info.value) == said
+    assert not (tmp_path / "c.json").exists()
+
+
 def test_a_name_typed_decomposed_is_the_same_coordinator_as_composed(tmp_path, monkeypatch):
     monkeypatch.delenv("KB_COORDINATORS", raising=False)
     monkeypatch.setattr(auth, "_failures", {})
