@@ -34,14 +34,14 @@ def audit(settings: Settings, user: str, action: str, doc_id: str, details: Mapp
         os.close(fd)
 
 
-def read_audit(settings: Settings, limit: int = 200) -> list[dict]:
-    """The newest audit entries, newest first."""
+def read_audit(settings: Settings, limit: int | None = 200) -> list[dict]:
+    """The newest audit entries (all with limit=None), newest first."""
     path = audit_path(settings)
     if not path.exists():
         return []
     entries = []
     text = path.read_bytes().decode("utf-8", errors="replace")  # a damaged byte spoils its line only
-    for line in text.splitlines()[-limit:]:
+    for line in text.splitlines()[-limit:] if limit is not None else text.splitlines():
         try:
             entry = json.loads(line)
         except (ValueError, RecursionError):

@@ -205,6 +205,17 @@ def test_a_damaged_audit_log_is_read_around_its_damage(run_cli, settings):
     assert [json.loads(line) for line in run_cli("audit", "--json").out.splitlines()][:2] == [odd, good]
 
 
+def test_kb_audit_shows_the_whole_log_not_only_its_newest_entries(run_cli, settings):
+    """It stopped at the 200 newest without a word: an audit that hides the older changes."""
+    log = settings.secrets_file.with_name("audit.jsonl")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    entries = [{"at": f"2026-01-01T00:{n // 60:02d}:{n % 60:02d}+00:00", "user": "anna", "action": "edit",
+                "id": f"documents/{n:03d}", "details": {}} for n in range(250)]  # fmt: skip
+    log.write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
+    assert run_cli("audit", "--json").lines == entries[::-1]
+    assert len(run_cli("audit").out.splitlines()) == 250
+
+
 @pytest.mark.parametrize("damage", [b'{"anna": "scrypt$1$2",}', b"[1, 2]", b"\xff\xfe"])
 def test_a_damaged_secrets_file_is_said_and_never_written_over(run_cli, settings, damage):
     """A hand-edited sign-in file with a trailing comma read as no coordinators: the next add wrote

@@ -132,7 +132,7 @@ def cmd_embed(args, settings: Settings) -> int:
 def cmd_audit(args, settings: Settings) -> int:
     from archive.service import read_audit
 
-    for entry in read_audit(settings):
+    for entry in read_audit(settings, limit=None):  # the whole log: `kb audit | head` for the newest
         if args.json:
             emit(entry)
         else:
