@@ -160,3 +160,20 @@ def test_a_name_typed_decomposed_signs_in_the_coordinator_added_composed(env):
     assert at.get("metric")  # the admin page's status: signed in
     at = page(at, ADMIN)  # and still on the next page
     assert errors(at) == [] and at.get("metric")
+
+
+def test_the_audit_filter_finds_old_entries_and_the_table_shows_the_newest(env):
+    """The page read the 200 newest entries only: a word typed found nothing older, and '200 of 200
+    entries' hid the rest of the log."""
+    settings = load_settings(env.index, env.corpus)
+    settings = type(settings)(**{**settings.__dict__, "secrets_file": env.secrets})
+    audit(settings, "oldtimer", "edit", DOC_ID, {"title": "Ganz alt"})
+    for n in range(250):
+        audit(
+            settings, "anna", "delete", f"documents/x{n}", {"source": f"documents/x{n}.txt", "title": f"T{n}"}
+        )
+    at = _signed_in()
+    assert "The newest 200 of 251 matching, of 251 entries" in _everything(at)
+    assert html_of(at).count("<tr>") == 201  # the head and 200 rows
+    at.text_input(key="audit_filter").input("oldtimer").run()
+    assert "Ganz alt" in html_of(at) and "1 of 251 entries" in _everything(at)

@@ -16,7 +16,7 @@ from webapp import i18n, render, state
 from webapp.i18n import t
 from webapp.pages.common import value_label
 
-ACTIONS = ("upload", "edit", "delete", "import", "rebuild", "add")
+ACTIONS = ("upload", "edit", "delete", "import", "reimport", "restore", "rebuild", "add")
 _FIELDS = {
     "title": "meta.title",
     "date": "doc.date",
@@ -99,9 +99,12 @@ def _action_name(action: str) -> str:
     return t(key) if key in i18n.STRING_KEYS else action
 
 
+MAX_ROWS = 200  # rows of the table at most (the newest that match)
+
+
 def show() -> None:
     st.subheader(t("admin.audit"))
-    entries = service.read_audit(state.settings())
+    entries = service.read_audit(state.settings(), limit=None)  # a filter finds old entries too
     if not entries:
         st.caption(t("admin.noaudit"))
         return
@@ -125,7 +128,7 @@ def show() -> None:
         for k in ("audit.when", "audit.who", "audit.what", "audit.doc", "audit.change")
     )
     body = []
-    for when, user, action, doc_id, title, change in shown:
+    for when, user, action, doc_id, title, change in shown[:MAX_ROWS]:
         if doc_id and action != "delete":
             link = f"doc?id={urllib.parse.quote(doc_id)}"
             doc = f'<a href="{html.escape(link)}" target="_self">{html.escape(title)}</a>'
@@ -135,5 +138,10 @@ def show() -> None:
             f'<tr><td class="when">{html.escape(when)}</td><td>{html.escape(user)}</td>'
             f"<td>{html.escape(_action_name(action))}</td><td>{doc}</td><td>{html.escape(change)}</td></tr>"
         )
-    st.caption(t("audit.count.one" if len(rows) == 1 else "audit.count", shown=len(shown), total=len(rows)))
+    if len(shown) > MAX_ROWS:  # the newest ones; a word or a kind of change finds the others
+        st.caption(t("audit.count_newest", shown=MAX_ROWS, matching=len(shown), total=len(rows)))
+    else:
+        st.caption(
+            t("audit.count.one" if len(rows) == 1 else "audit.count", shown=len(shown), total=len(rows))
+        )
     st.html(render.STYLE + STYLE + f'<table class="kb-audit"><tr>{head}</tr>{"".join(body)}</table>')
