@@ -195,8 +195,9 @@ def engines_table(r: dict) -> list[str]:
         kind = r["solr"].get("replicas", "2 shards × 2 TLOG")  # runs before NRT became the default were TLOG
         notes.append(
             'Solr ingest: the same pipeline through `KnowledgeBase(engine="solr")` into a '
-            f"{kind} replicas collection ({where}); its pages by words only (the meaning classes, –, are not "
-            "measured on Solr yet); the nodes share the cores with the benchmark"
+            f"{kind} replicas collection ({where}); its +semantic pages score each document's best row from the "
+            "meaning layer's store (the Whoosh index's vectors) and use Solr's kNN under filters; the nodes "
+            "share the cores with the benchmark"
         )
     if "fts5" in engines:
         notes.append(

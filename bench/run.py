@@ -13,7 +13,8 @@ Queries come from bench/queries.py with a new seed each run (`--query-seed` repe
 `--engines` (`make bench ENGINES=...`; default whoosh,fts5) names the engines measured in the run:
 `whoosh` (everything above), `solr` (the same files through the same pipeline into
 `KnowledgeBase(engine="solr")` on KB_SOLR_URL's SolrCloud, or one bench/solr.py starts from
-tests/solrcloud.py; its pages by words), `fts5` (the baseline). Every run also writes one table of the
+tests/solrcloud.py; its +semantic classes with the Whoosh index's vectors, copied into the collection
+before the pages are timed), `fts5` (the baseline). Every run also writes one table of the
 engines side by side (ingest documents/s, p50/p95 per class) into its own block of the page; the
 detailed tables above need whoosh and fts5 both.
 """
@@ -174,11 +175,16 @@ def bench_size(
         load.append(_load())
         solr_ingest, _ = _child(["ingest", *args], env=solr_env)
         log(f"solr ingest {solr_ingest}")
+        if SEMANTIC_CLASSES:  # the Whoosh index's vectors (the same rows), else filled as Whoosh's are
+            from kb.semantic.store import share_vectors
+
+            if "whoosh" not in engines or not share_vectors(index, solr_index):
+                _child(["vectors", "--corpus", str(folder), "--index", str(solr_index)], env=solr_env)
         load.append(_load())
         solr, _ = _child(["serve", "--engine", "solr", "--index", str(solr_index), *serve_args], env=solr_env)
         if solr["documents"] != solr_ingest["statuses"].get("indexed", 0):
             raise RuntimeError(f"Solr holds {solr['documents']} documents, ingest indexed {solr_ingest}")
-        log(f"solr rss {solr['rss_mb']} MB (the client process)")
+        log(f"solr rss {solr['rss_mb']} MB (the client process), vectors {solr.get('vectors_copied')}")
         result |= {
             "solr_ingest": solr_ingest,
             "solr": {**solr, "collection": solr_env["KB_SOLR_COLLECTION"], "replicas": _replica_kind()},
