@@ -111,9 +111,15 @@ METRICS: tuple[str, ...] = ("success@3", "MRR", "nDCG@10")
 Searcher = Callable[[str, Sequence[str]], list[str]]
 
 
+#: --engine-out: where another engine's indexes, results and details go (default OUT_DIR / engine)
+ENGINE_OUT: Path | None = None
+
+
 def _out() -> Path:
     """Where this run's indexes, results and details go (Solr's apart from Whoosh's)."""
-    return OUT_DIR if ENGINE == "whoosh" else OUT_DIR / ENGINE
+    if ENGINE == "whoosh":
+        return OUT_DIR
+    return ENGINE_OUT or OUT_DIR / ENGINE
 
 
 def _empty_engine(folder: Path) -> None:
@@ -724,7 +730,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the engine holding the words (solr: KB_SOLR_URL's SolrCloud, else one started here; "
         "beside the Whoosh backend, both with the same vectors)",
     )
+    parser.add_argument(
+        "--engine-out",
+        type=Path,
+        help="another engine's indexes, results and details (default eval/out/ENGINE; two runs at once "
+        "need two); the Whoosh run's cached indexes and vectors are still read from eval/out",
+    )
     args = parser.parse_args(argv)
+    global ENGINE_OUT
+    ENGINE_OUT = args.engine_out
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
     if args.engine == "whoosh":
         return _run(args, log)
