@@ -284,3 +284,31 @@ def test_two_regions_give_their_union_with_the_cli_counts(site, out):
             check(page, out / "two-regions.png")
         finally:
             browser.close()
+
+
+def test_the_audit_log_fits_a_phone_screen(site, out):
+    """Its table ran past the right edge of a 390 px screen, the document and change columns cut off."""
+    from playwright.sync_api import sync_playwright
+
+    url, root = site
+    entry = {"at": "2026-12-06T16:24:00+00:00", "user": "anna", "action": "delete", "id": "imports/" + "x" * 120,
+             "details": {"source": "imports/" + "y" * 120 + ".txt", "title": "Protokoll_" + "z" * 90}}  # fmt: skip
+    with (root / "secrets" / "audit.jsonl").open("a", encoding="utf-8") as log:
+        log.write(json.dumps(entry) + "\n")
+    with sync_playwright() as p:
+        browser, context = launch(p, viewport=NARROW)
+        try:
+            page = context.new_page()
+            page.goto(f"{url}/admin")
+            settled(page)
+            page.get_by_label("Name", exact=True).fill(COORDINATOR[0])
+            page.get_by_label("Password", exact=True).fill(COORDINATOR[1])
+            page.get_by_role("button", name="Sign in").click()
+            check(page, out / "admin-narrow.png")
+            right = page.evaluate(
+                "() => Math.max(...[...document.querySelectorAll('.kb-audit th, .kb-audit td')]"
+                ".map(c => c.getBoundingClientRect().right))"
+            )
+            assert 0 < right <= NARROW["width"]
+        finally:
+            browser.close()

@@ -26,10 +26,17 @@ _FIELDS = {
 _LISTS = {"networks": "network", "regions": "region", "topics": "topic"}
 
 STYLE = """<style>
+.kb-audit-wrap{max-width:100%;overflow-x:auto}
 .kb-audit{border-collapse:collapse;width:100%;font-size:.9rem}
 .kb-audit th{text-align:left;font-weight:600;border-bottom:2px solid #d5dde8;padding:.35rem .5rem}
 .kb-audit td{border-bottom:1px solid #eceff3;padding:.35rem .5rem;vertical-align:top}
+.kb-audit td:nth-child(n+4){overflow-wrap:anywhere}
 .kb-audit td.when{white-space:nowrap;color:#555}
+@media (max-width: 640px){
+  .kb-audit{font-size:.82rem}
+  .kb-audit th,.kb-audit td{padding:.3rem .3rem}
+  .kb-audit td.when{white-space:normal}
+}
 </style>"""
 
 
@@ -144,4 +151,8 @@ def show() -> None:
         st.caption(
             t("audit.count.one" if len(rows) == 1 else "audit.count", shown=len(shown), total=len(rows))
         )
-    st.html(render.STYLE + STYLE + f'<table class="kb-audit"><tr>{head}</tr>{"".join(body)}</table>')
+    st.html(
+        render.STYLE
+        + STYLE
+        + f'<div class="kb-audit-wrap"><table class="kb-audit"><tr>{head}</tr>{"".join(body)}</table></div>'
+    )
