@@ -312,3 +312,31 @@ def test_the_audit_log_fits_a_phone_screen(site, out):
             assert 0 < right <= NARROW["width"]
         finally:
             browser.close()
+
+
+def test_a_title_of_one_long_word_wraps_on_a_phone(tmp_path, out):
+    """A title made from a file name without spaces ran past the right edge of the document page."""
+    from playwright.sync_api import sync_playwright
+
+    from ingest.pipeline import file_id
+
+    require_chromium()
+    build_corpus(tmp_path / "corpus")
+    name = "Lang_" + "x" * 150 + ".txt"
+    (tmp_path / "corpus" / "documents" / name).write_text(
+        "Das Netzwerk trifft sich in Lübeck zum Thema Kunststoff.\n", encoding="utf-8"
+    )
+    secrets = tmp_path / "secrets" / "coordinators.json"
+    log = tmp_path / "server.log"
+    with serve(tmp_path / "corpus", tmp_path / "index", secrets, log) as url, sync_playwright() as p:
+        browser, context = launch(p, viewport=NARROW)
+        try:
+            page = context.new_page()
+            page.goto(f"{url}/doc?id={file_id('documents/' + name)}")
+            check(page, out / "doc-narrow.png")
+            title = page.locator(".kb-doc-title").first
+            assert "xxxxxxxx" in title.inner_text()
+            box = page.evaluate("() => document.querySelector('.kb-doc-title').scrollWidth")
+            assert 0 < box <= NARROW["width"] and title.bounding_box()["width"] <= NARROW["width"]
+        finally:
+            browser.close()

@@ -13,6 +13,7 @@ _MD_SPECIAL = set(string.punctuation)
 STYLE = """<style>
 .kb-hit{margin:.2rem 0 .2rem 0}
 .kb-title{font-size:1.08rem;font-weight:600;margin:0 0 .25rem 0}
+.kb-doc-title{overflow-wrap:anywhere}
 [class*="st-key-hit-"] [data-testid="stPageLink"] p{font-size:1.1rem;font-weight:600;line-height:1.35;
   white-space:normal;overflow:visible;text-overflow:clip}
 [class*="st-key-hit-"] [data-testid="stPageLink"] a{height:auto;max-width:100%;background:transparent}
