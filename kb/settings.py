@@ -185,6 +185,9 @@ def load_settings(index_dir: str | Path | None = None, corpus_dir: str | Path | 
     secrets, secrets_from = _folder(None, "", "KB_SECRETS_FILE", here / "var" / "coordinators.json")
     name = f"--index {index}" if index_dir else f"KB_INDEX_DIR={index}" if env("KB_INDEX_DIR") else ""
     check_apart(index, corpus, name)
+    if corpus.exists() and not corpus.is_dir():  # read as a folder, it failed on corpus/vocabulary.json
+        said = {"--corpus": "--corpus ", "KB_CORPUS_DIR": "KB_CORPUS_DIR="}.get(corpus_from, "the corpus ")
+        raise SettingError(f"{said}{corpus}: a file, not a folder of documents")
     env_float("KB_INDEX_TIMEOUT_S", 120)  # read where documents are analysed; a bad value is one line here
     env_int("KB_WORKER_MEMORY_MB", 2048, least=0)  # (0: no limit) read where workers are started
     env_choice("KB_SEMANTIC", ("on", "off", "1", "0", "true", "false", "yes", "no"))  # read by kb/semantic/

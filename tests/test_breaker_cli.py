@@ -339,3 +339,16 @@ def test_kb_add_of_a_folder_names_the_command_that_takes_one(run_cli, settings, 
         "message": f"a folder: kb add takes files; `kb ingest {elsewhere}` imports a folder",
     }
     assert _files(settings.corpus_dir) == before
+
+
+@pytest.mark.parametrize("command", [["stats"], ["ingest", "--json"], ["search", "x"]])
+def test_a_corpus_that_is_a_file_is_a_setting_error_in_one_line(run_cli, tmp_path, command):
+    """It failed on FILE/vocabulary.json ('not a directory', exit 1), naming no setting."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Notizen\n", encoding="utf-8")
+    result = run_cli(*command, "--corpus", str(notes), "--index", str(tmp_path / "index"))
+    assert (result.code, result.err) == (
+        2,
+        f"kb: error: --corpus {notes}: a file, not a folder of documents\n",
+    )
+    assert notes.read_text(encoding="utf-8") == "Notizen\n" and not (tmp_path / "index").exists()
