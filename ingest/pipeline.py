@@ -14,7 +14,7 @@ import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -240,50 +240,59 @@ def run(
     pending: list[Document] = []
     pending_chars = 0
     write_procs = max(1, min(WRITE_PROCS, os.cpu_count() or 1))
-    written = 0
     superseded: list[str] = []
-    for job, result in _prepare_all(jobs, corpus, limits, workers):
-        if isinstance(result, Document) and job.target is not None and imports is not None:
-            try:
-                new = not job.target.exists()
-                imports.store(job.path, job.target)
-                if new:
-                    stored_new[job.id] = job.target
-            except (OSError, IngestError) as exc:
-                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                result = ("failed", f"{job.label}: cannot store the file in the corpus: {reason}")
-        if isinstance(result, Document):
-            pending.append(result)
-            pending_chars += len(result.text)
-            note = f"imported from {job.path}" if job.target is not None else ""
-            if job.id in replaces:
-                superseded.append(replaces[job.id])
-                note = f"{note} (replaces {replaces[job.id]})".lstrip()
-            report(Outcome(job.label, "updated" if job.existed else "indexed", job.id, note))
-            for shown, _, imported in twins_of.pop(job.id, ()):
-                note = " (not imported)" if imported else ""
-                report(
-                    Outcome(shown, "duplicate", job.id, f"{shown}: the same bytes as document {job.id}{note}")
-                )
-        else:
-            status, message = result
-            first = job.label
-            if job.target is not None:  # an outside file that is refused is not imported
-                first = str(job.path)
-                message = message.replace(job.label, first, 1) + " (not imported)"
-            report(Outcome(first, status, None if job.target is not None else job.id, message))
-            reason = message.removeprefix(f"{first}: ").removesuffix(" (not imported)")
-            for shown, own_id, imported in twins_of.pop(job.id, ()):
-                note = " (not imported)" if imported else ""
-                said = f"{shown}: {reason} (the same bytes as {first}){note}"
-                report(Outcome(shown, status, None if imported else own_id, said))
-        if len(pending) >= COMMIT_EVERY or pending_chars >= COMMIT_CHARS:
-            delete = _unclaimed(superseded, seen_ids)
-            written += kb.write(pending, delete=delete, procs=write_procs, on_failure=refused)
-            pending, pending_chars, superseded = [], 0, []
-    if pending:
-        delete = _unclaimed(superseded, seen_ids)
-        written += kb.write(pending, delete=delete, procs=write_procs, on_failure=refused)
+    # an engine that indexes elsewhere (Solr: its nodes analyse) is written in smaller writes, each in
+    # a thread while the pipeline reads the next files; a local one (Whoosh) takes turns with reading
+    ahead = getattr(kb.backend, "write_ahead", 0)
+    every = min(COMMIT_EVERY, ahead) if ahead else COMMIT_EVERY
+    writer = _Writer(kb, write_procs, refused, background=bool(ahead))
+    try:
+        for job, result in _prepare_all(jobs, corpus, limits, workers):
+            if isinstance(result, Document) and job.target is not None and imports is not None:
+                try:
+                    new = not job.target.exists()
+                    imports.store(job.path, job.target)
+                    if new:
+                        stored_new[job.id] = job.target
+                except (OSError, IngestError) as exc:
+                    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                    result = ("failed", f"{job.label}: cannot store the file in the corpus: {reason}")
+            if isinstance(result, Document):
+                pending.append(result)
+                pending_chars += len(result.text)
+                note = f"imported from {job.path}" if job.target is not None else ""
+                if job.id in replaces:
+                    superseded.append(replaces[job.id])
+                    note = f"{note} (replaces {replaces[job.id]})".lstrip()
+                report(Outcome(job.label, "updated" if job.existed else "indexed", job.id, note))
+                for shown, _, imported in twins_of.pop(job.id, ()):
+                    note = " (not imported)" if imported else ""
+                    report(
+                        Outcome(
+                            shown, "duplicate", job.id, f"{shown}: the same bytes as document {job.id}{note}"
+                        )
+                    )
+            else:
+                status, message = result
+                first = job.label
+                if job.target is not None:  # an outside file that is refused is not imported
+                    first = str(job.path)
+                    message = message.replace(job.label, first, 1) + " (not imported)"
+                report(Outcome(first, status, None if job.target is not None else job.id, message))
+                reason = message.removeprefix(f"{first}: ").removesuffix(" (not imported)")
+                for shown, own_id, imported in twins_of.pop(job.id, ()):
+                    note = " (not imported)" if imported else ""
+                    said = f"{shown}: {reason} (the same bytes as {first}){note}"
+                    report(Outcome(shown, status, None if imported else own_id, said))
+            if len(pending) >= every or pending_chars >= COMMIT_CHARS:
+                writer.write(pending, _unclaimed(superseded, seen_ids))
+                pending, pending_chars, superseded = [], 0, []
+        if pending:
+            writer.write(pending, _unclaimed(superseded, seen_ids))
+        writer.wait()
+    finally:
+        writer.close()
+    written = writer.written
 
     if prune:
         gone = [
@@ -297,6 +306,51 @@ def run(
                 report(Outcome(known[doc_id][1], "removed", doc_id, "the file is no longer in the corpus"))
     log.info("ingest: %d files, %d documents written", len(outcomes), written)
     return outcomes
+
+
+class _Writer:
+    """The pipeline's writes to the index, in order. In the background, one write runs in a thread while
+    the next batch is read; the pipeline waits for it before handing over the next (so at most two
+    batches are held), and its refused documents are reported in the pipeline's own thread. A write
+    that raises (the engine unreachable) raises from the next `write` or `wait`; documents not written
+    then are read again by the next run (their checksums are not in the index)."""
+
+    def __init__(self, kb: KnowledgeBase, procs: int, refused: Callable[[str, str], None], background: bool):
+        self.kb, self.procs, self.refused = kb, procs, refused
+        self.written = 0
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="ingest-write") if background else None
+        self.running: Future | None = None
+        self.failures: list[tuple[str, str]] = []
+
+    def _write(self, docs: list[Document], delete: list[str]) -> int:
+        return self.kb.write(
+            docs, delete=delete, procs=self.procs, on_failure=lambda *f: self.failures.append(f)
+        )
+
+    def write(self, docs: list[Document], delete: list[str]) -> None:
+        self.wait()
+        if self.pool is None:
+            self.written += self._write(docs, delete)
+            self._report()
+        else:
+            self.running = self.pool.submit(self._write, docs, delete)
+
+    def wait(self) -> None:
+        """Until the write in the background has ended (raising what it raised)."""
+        running, self.running = self.running, None
+        if running is not None:
+            self.written += running.result()
+            self._report()
+
+    def _report(self) -> None:
+        failures, self.failures = self.failures, []
+        for doc_id, reason in failures:
+            self.refused(doc_id, reason)
+
+    def close(self) -> None:
+        """Let a write still running end (an error elsewhere stopped the pipeline), then the thread."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
 
 
 def _hidden_folder(label: str) -> str:
