@@ -721,6 +721,12 @@ def test_a_search_fuses_meaning_with_the_words(kb_meaning):
     assert not words.meaning and [h.via for h in words.hits] == ["words"]
 
 
+def test_a_quoted_phrase_the_words_do_not_find_is_answered_by_meaning(kb_meaning):
+    # a question that quotes a phrase no document holds: its meaning (quotes left out) answers it
+    page = kb_meaning.search(SearchRequest('"injection moulding" for apprentices'))
+    assert page.meaning and {h.id for h in page.hits[:2]} == {"m/de-spritz", "m/da-spritz"}
+
+
 def test_the_facets_count_meaning_hits_outside_the_filters(kb_meaning):
     # as for the words, a facet's counts ignore its own selection: the Danish document meaning finds
     # is counted under "da" while the page shows the German one alone

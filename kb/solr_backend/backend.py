@@ -519,6 +519,10 @@ class SolrBackend:
             loose_answer = words(loose_query, request, text, fq, page, size, loose) if loose_query else None
             if loose_answer is not None and loose_answer["response"]["numFound"]:
                 plan, query, answer, relaxed = loose, loose_query, loose_answer, True
+        if embedding is None and self._unfound_phrase(text, answer, request):
+            # as the Whoosh backend: a question with a "quoted phrase" the words do not find, its
+            # meaning held to the same confidence as any query's, rather than nothing found at once
+            embedding = _embedder().submit(self.semantic.queries.query, text.replace('"', " "))
         meant = None
         if embedding is not None:
             meant = self._with_meaning(
@@ -655,6 +659,16 @@ class SolrBackend:
             *(("fq", f) for f in [*others, outside]),
         ]
         return [d["id"] for d in self.select(params)["response"]["docs"]]
+
+    def _unfound_phrase(self, text: str, answer: dict | None, request: SearchRequest) -> bool:
+        """Whether the words of a text that is plain but for its quotes found nothing within the filters
+        (meaning then answers it, when it stands out; other syntax stays the words' alone), as the
+        Whoosh backend's session asks."""
+        if self.semantic is None or not (request.semantic and request.expand) or '"' not in text:
+            return False
+        if not self.vectors.copied or not is_plain(text.replace('"', " ")):
+            return False
+        return answer is None or not answer["response"]["numFound"]
 
     def _ranked(
         self,
