@@ -37,7 +37,7 @@ from ingest.errors import IngestError
 from ingest.paths import ARCHIVE_FILES
 from ingest.pipeline import Outcome, content_checksum, discover, file_id, file_state, run, source_label
 from kb.api import KnowledgeBase
-from kb.errors import IndexDamagedError
+from kb.errors import CorpusUnavailableError, IndexDamagedError
 from kb.settings import Settings
 
 __all__ = [
@@ -125,6 +125,8 @@ def ingest(
     An import is written to the audit log (one entry per command, with the number of files stored).
     """
     paths = list(paths)
+    if prune:  # before an import creates corpus/: without it every document would seem gone
+        corpus_available(settings)
     outside = outside_roots(settings, paths)
     imports = importer(settings, paths, user) if outside else None
     before = kb.checksums()
@@ -158,7 +160,27 @@ class RebuildPlan:
         return self.files < self.documents
 
 
+def corpus_available(settings: Settings) -> None:
+    """Raise CorpusUnavailableError when corpus/ is missing or cannot be listed (a share not mounted, a
+    folder denied): read as empty, every indexed document would seem gone, and a repair or rebuild would
+    remove them all from the index."""
+    folder = settings.corpus_dir
+    try:
+        with os.scandir(folder):
+            pass
+    except FileNotFoundError:
+        raise CorpusUnavailableError(
+            f"the corpus folder {folder} does not exist (a share not mounted?); nothing changed"
+        ) from None
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise CorpusUnavailableError(
+            f"the corpus folder {folder} cannot be read: {reason}; nothing changed"
+        ) from exc
+
+
 def rebuild_plan(kb: KnowledgeBase, settings: Settings) -> RebuildPlan:
+    corpus_available(settings)
     contents = set()
     for path in discover([settings.corpus_dir], skip=[kb.index_dir]):
         try:
@@ -182,6 +204,7 @@ def rebuild(
     searches meanwhile (and after a kill) find every document the live index had. Callers show
     `rebuild_plan` first and ask for confirmation when it shrinks the index.
     """
+    corpus_available(settings)  # checked again: the plan may have been made a while ago
     plan = plan or rebuild_plan(kb, settings)
     # The files of the documents indexed now come first, so that of two byte-identical files the
     # one that was indexed keeps its id (the other stays a duplicate).
@@ -248,6 +271,7 @@ class CheckReport:
 
 def check(kb: KnowledgeBase, settings: Settings) -> CheckReport:
     """Compare the index with corpus/ without changing either."""
+    corpus_available(settings)
     known = kb.checksums()
     indexed = {c.split("-")[0] for c, _ in known.values() if c}
     max_bytes = limits_from(settings).max_bytes

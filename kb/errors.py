@@ -33,6 +33,10 @@ class EngineError(KBError):
     """The search engine cannot be used: a version this code was not written for, a server out of reach."""
 
 
+class CorpusUnavailableError(KBError):
+    """The corpus folder is missing or cannot be read: nothing is compared, removed or rebuilt from it."""
+
+
 class IndexFolderError(KBError):
     """The index folder is refused: another program's folder, or the corpus (or a folder around it)."""
 

@@ -177,3 +177,16 @@ def test_the_audit_filter_finds_old_entries_and_the_table_shows_the_newest(env):
     assert html_of(at).count("<tr>") == 201  # the head and 200 rows
     at.text_input(key="audit_filter").input("oldtimer").run()
     assert "Ganz alt" in html_of(at) and "1 of 251 entries" in _everything(at)
+
+
+def test_a_rebuild_with_the_corpus_folder_missing_says_so_and_changes_nothing(env):
+    at = _signed_in()
+    before = [m.proto.body for m in at.get("metric")][0]
+    away = env.corpus.with_name("corpus.unmounted")
+    env.corpus.rename(away)
+    at.button(key="rebuild").click().run()
+    assert [e.value for e in at.exception] == []
+    assert len(at.error) == 1 and "does not exist \\(a share not mounted\\?\\)" in at.error[0].value
+    assert not [b for b in at.button if b.key == "rebuild_now"]
+    away.rename(env.corpus)
+    assert [m.proto.body for m in _signed_in().get("metric")][0] == before

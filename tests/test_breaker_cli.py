@@ -352,3 +352,26 @@ def test_a_corpus_that_is_a_file_is_a_setting_error_in_one_line(run_cli, tmp_pat
         f"kb: error: --corpus {notes}: a file, not a folder of documents\n",
     )
     assert notes.read_text(encoding="utf-8") == "Notizen\n" and not (tmp_path / "index").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["check", "--repair"], ["rebuild", "--yes"], ["ingest", "--prune", "{outside}"]],
+)
+def test_a_missing_corpus_folder_removes_nothing_from_the_index(run_cli, settings, elsewhere, command):
+    """A share not mounted read as an empty corpus: `kb check --repair` removed every document (exit 0,
+    'repaired'), and so did a rebuild and an ingest with --prune."""
+    assert run_cli("ingest").code == 0
+    ids = sorted(h["id"] for h in run_cli("search", "--json", "--limit", "50").json["hits"])
+    away = settings.corpus_dir.with_name("corpus.unmounted")
+    settings.corpus_dir.rename(away)
+    result = run_cli(*(a.format(outside=elsewhere) for a in command))
+    assert result.code == 1
+    assert result.err == (
+        f"kb: error: the corpus folder {settings.corpus_dir} does not exist (a share not mounted?); "
+        "nothing changed\n"
+    )
+    assert not settings.corpus_dir.exists()
+    away.rename(settings.corpus_dir)
+    assert sorted(h["id"] for h in run_cli("search", "--json", "--limit", "50").json["hits"]) == ids
+    assert run_cli("check").code == 0

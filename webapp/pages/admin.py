@@ -45,7 +45,11 @@ def _meaning(stats) -> None:
 def _rebuild(user: str) -> None:
     """Rebuild in two steps: say what it will do, ask when the index would shrink, then rebuild (audited)."""
     if st.button(t("admin.rebuild"), icon=":material/refresh:", key="rebuild"):
-        st.session_state["_rebuild_plan"] = service.rebuild_plan(state.knowledge_base(), state.settings())
+        try:
+            st.session_state["_rebuild_plan"] = service.rebuild_plan(state.knowledge_base(), state.settings())
+        except KBError as exc:  # the corpus folder missing or unreadable: nothing to rebuild from
+            fail(exc)
+            return
     plan = st.session_state.get("_rebuild_plan")
     if plan is None:
         return
