@@ -538,12 +538,24 @@ def test_a_solr_rebuild_moves_the_alias_and_deletes_what_is_left_behind(kb_writa
     # a rebuild killed before it was adopted left a collection named like a rebuild's, of a dead process
     leftover = f"{backend.collection}_20200101000000_999999"
     backend._create_like(leftover, behind[0])
+    replicas = lambda name: {  # noqa: E731
+        shard: sorted((r["type"], r["state"]) for r in info["replicas"].values())
+        for shard, info in backend._collections()[0][name]["shards"].items()
+    }
+    live = replicas(behind[0])
     with kb_writable.rebuilding() as new:
         new.write(OWN)
         filling = new.backend.collection
         assert filling in collections() and leftover not in collections()
+        # filled with one replica a shard (each document analysed once) ...
+        filled = replicas(filling)
+        assert filled.keys() == live.keys() and all(r == [live[s][0]] for s, r in filled.items())
     now = backend.resolve()
     assert now == [filling] != behind
+    # ... and adopted with the live collection's replicas, every one active (copied from its leader)
+    assert replicas(filling) == live and all(
+        len(r) == 2 and {s for _, s in r} == {"active"} for r in live.values()
+    )
     assert behind[0] not in collections()  # the old collection is deleted once the alias moved
     assert set(kb_writable.checksums()) == OWN_IDS
     with pytest.raises(RuntimeError), kb_writable.rebuilding() as new:

@@ -62,6 +62,9 @@ DEFAULT_COLLECTION = "network-kb"
 #: Documents per /update request, and the requests in flight at a time while writing many.
 BATCH = 250
 WRITERS = 3
+#: Documents per write when the ingest pipeline writes while it reads (ingest/pipeline.py): Solr's nodes
+#: analyse one write while the pipeline reads the files of the next.
+WRITE_AHEAD = 2000
 #: Documents fetched per request while listing the live ones (cursorMark).
 PAGE = 2000
 #: The marker a rebuild leaves in its folder: the collection it fills.
@@ -149,6 +152,7 @@ class SolrBackend:
     """A SolrCloud collection (or alias) holding the archive's documents. Thread-safe."""
 
     name = "solr"
+    write_ahead = WRITE_AHEAD  # see ingest/pipeline.py
 
     def __init__(
         self,
@@ -1319,8 +1323,11 @@ class SolrBackend:
 
     @contextmanager
     def rebuild_space(self) -> Iterator[Path]:
-        """A folder naming a new, empty collection beside the live one (created with the same configset,
-        shards and replicas); the collection is deleted when the block ends unless it was adopted.
+        """A folder naming a new, empty collection beside the live one (the same configset and shards),
+        deleted when the block ends unless it was adopted. It is filled with one replica per shard, so
+        each document is analysed once; `adopt` adds the live collection's other replicas, which copy
+        the finished index from their leaders, before the alias moves (a node lost while it fills
+        fails the rebuild, and the live collection stays as it was).
 
         KB_SOLR_COLLECTION should name an alias: a collection's name cannot be moved to another
         collection, so a collection named directly is rebuilt in place (documents are replaced, and
@@ -1334,9 +1341,15 @@ class SolrBackend:
         collection = (
             f"{self.collection}_{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}" if alias else self.collection
         )
+        replicas = {}
         if alias:
-            self._create_like(collection, self.resolve()[0])
-        marker = {"collection": collection, "alias": alias, "written": str(folder / "written.json")}
+            replicas = self._create_like(collection, self.resolve()[0])
+        marker = {
+            "collection": collection,
+            "alias": alias,
+            "written": str(folder / "written.json"),
+            "replicas": replicas,  # what each shard has once adopted: the live collection's
+        }
         (folder / SPACE_FILE).write_text(json.dumps(marker), encoding="utf-8")
         adopted = False
         try:
@@ -1365,7 +1378,9 @@ class SolrBackend:
                 if pid == os.getpid() or not _running(pid):
                     self._delete_collection(name)
 
-    def _create_like(self, name: str, model: str) -> None:
+    def _create_like(self, name: str, model: str) -> dict[str, int]:
+        """Create `name` with the model's configset and shards, one replica each (of its first kind
+        of NRT, TLOG); the replicas of each kind the model's shards have (its fewest)."""
         status = self.client.request("/admin/collections", {"action": "CLUSTERSTATUS", "collection": model})
         info = status["cluster"]["collections"][model]
         shards = len(info["shards"])
@@ -1379,20 +1394,80 @@ class SolrBackend:
         }
         if not counts["NRT"] and not counts["TLOG"]:
             counts["NRT"] = 1
+        first = "NRT" if counts["NRT"] else "TLOG"
         self.client.request(
             "/admin/collections",
             {
                 "action": "CREATE",
                 "name": name,
                 "numShards": shards,
-                "nrtReplicas": counts["NRT"],
-                "tlogReplicas": counts["TLOG"],
-                "pullReplicas": counts["PULL"],
+                "nrtReplicas": int(first == "NRT"),
+                "tlogReplicas": int(first == "TLOG"),
+                "pullReplicas": 0,
                 "collection.configName": info["configName"],
                 "waitForFinalState": "true",
             },
             deadline_s=120,
         )
+        return counts
+
+    def _add_replicas(self, name: str, counts: Mapping[str, int], deadline_s: float = 1800) -> None:
+        """Replicas added to each shard of `name` until it has `counts` of each kind, all active (their
+        index copied from the shard's leader) before this returns; EngineError when one cannot be.
+
+        Each ADDREPLICA runs asynchronously under a request id of its own (all shards copy at once, and
+        a request sent again after a lost connection is refused as a repeat instead of adding twice);
+        its status is polled."""
+        status = self.client.request("/admin/collections", {"action": "CLUSTERSTATUS", "collection": name})
+        tasks = []
+        for shard, info in status["cluster"]["collections"][name]["shards"].items():
+            for kind, count in counts.items():
+                have = sum(r.get("type", "NRT") == kind for r in info["replicas"].values())
+                for n in range(count - have):
+                    task = f"{name}-{shard}-{kind}-{n}"
+                    try:
+                        self.client.request(
+                            "/admin/collections",
+                            {
+                                "action": "ADDREPLICA",
+                                "collection": name,
+                                "shard": shard,
+                                "type": kind.lower(),
+                                "waitForFinalState": "true",
+                                "async": task,
+                            },
+                        )
+                    except SolrHTTPError as exc:
+                        if "already" not in exc.message:  # not the same request, sent again
+                            raise
+                    tasks.append(task)
+        until = time.monotonic() + deadline_s
+        for task in tasks:
+            while True:
+                state = self.client.request(
+                    "/admin/collections", {"action": "REQUESTSTATUS", "requestid": task}
+                )
+                answer = state.get("status") or {}
+                if answer.get("state") == "completed":
+                    break
+                if answer.get("state") in ("failed", "notfound") or time.monotonic() > until:
+                    raise EngineError(
+                        f"Solr could not add a replica to the rebuilt collection {name}: "
+                        f"{answer.get('state')}: {answer.get('msg', '')}".rstrip(": ")
+                    )
+                time.sleep(0.5)
+            self.client.request("/admin/collections", {"action": "DELETESTATUS", "requestid": task})
+        status = self.client.request("/admin/collections", {"action": "CLUSTERSTATUS", "collection": name})
+        down = [
+            r["core"]
+            for info in status["cluster"]["collections"][name]["shards"].values()
+            for r in info["replicas"].values()
+            if r.get("state") != "active"
+        ]
+        if down:
+            raise EngineError(
+                f"the rebuilt collection {name} has replicas that are not active: {', '.join(down)}"
+            )
 
     def _delete_collection(self, name: str) -> None:
         try:
@@ -1408,6 +1483,7 @@ class SolrBackend:
             raise EngineError(f"{space} is not a Solr rebuild folder")
         if marker["alias"]:
             before = self.resolve() or []
+            self._add_replicas(marker["collection"], marker.get("replicas") or {})
             self.client.request(
                 "/admin/collections",
                 {"action": "CREATEALIAS", "name": self.collection, "collections": marker["collection"]},
