@@ -193,9 +193,15 @@ def engines_table(r: dict) -> list[str]:
     if "solr" in engines:
         where = r["solr"].get("collection", "")
         kind = r["solr"].get("replicas", "2 shards × 2 TLOG")  # runs before NRT became the default were TLOG
+        how = (
+            " as `kb rebuild` fills it (a new collection of one replica a shard, the second replicas added and "
+            "their index copied before the alias moves, all inside the time)"
+            if r.get("solr_ingest", {}).get("mode") == "rebuild"
+            else ""
+        )
         notes.append(
             'Solr ingest: the same pipeline through `KnowledgeBase(engine="solr")` into a '
-            f"{kind} replicas collection ({where}); its +semantic pages score each document's best row from the "
+            f"{kind} replicas collection ({where}){how}; its +semantic pages score each document's best row from the "
             "meaning layer's store (the Whoosh index's vectors) and use Solr's kNN under filters; the nodes "
             "share the cores with the benchmark"
         )

@@ -89,7 +89,7 @@ def test_harness_with_solr_on_the_sessions_solrcloud(tmp_path: Path, request, mo
     """Solr beside FTS5 through KnowledgeBase(engine="solr"): ingest through the pipeline, the vectors
     filled as the Whoosh benchmark fills its own (no Whoosh here) and copied into the collection, every
     class timed, the +semantic ones too (bench/solr.py uses KB_SOLR_URL's cluster and creates the
-    collection)."""
+    collection behind an alias, which the ingest fills as `kb rebuild` does)."""
     cloud = request.getfixturevalue("solrcloud")
     monkeypatch.setenv("KB_SOLR_URL", ",".join(cloud.url(i) for i in range(len(cloud.solr))))
     monkeypatch.setenv("KB_SOLR_COLLECTION", f"bench_smoke_{os.getpid()}")
@@ -99,6 +99,7 @@ def test_harness_with_solr_on_the_sessions_solrcloud(tmp_path: Path, request, mo
     assert run.main([*args, "--data", str(data), "--synthetic", "--doc", str(page)]) == 0
     result = json.loads((tmp_path / "results.json").read_text())["results"][0]
     assert result["solr_ingest"]["statuses"] == {"indexed": 60}
+    assert result["solr_ingest"]["mode"] == "rebuild"  # behind the alias bench/solr.py made, as kb rebuild
     assert result["solr"]["documents"] == 60
     assert result["solr"]["vectors_copied"]["documents"] == 60
     assert set(result["solr"]["classes"]) == set(queries.CLASSES)
