@@ -305,6 +305,12 @@ def check(kb: KnowledgeBase, settings: Settings) -> CheckReport:
 def repair(kb: KnowledgeBase, settings: Settings) -> list[Outcome]:
     """Make the index match corpus/: index what is missing or stale, remove what is orphaned."""
     report = check(kb, settings)
+    if report.orphaned and len(report.orphaned) == len(kb.checksums()) and not report.missing + report.stale:
+        raise CorpusUnavailableError(  # an empty mount point: a share not mounted, not a corpus emptied
+            f"the corpus folder {settings.corpus_dir} holds no documents while the index holds "
+            f"{len(report.orphaned)} (a share not mounted?); nothing changed (`kb rebuild --yes` empties "
+            "the index on purpose)"
+        )
     if report.orphaned:
         kb.remove(report.orphaned)
     outcomes = [Outcome(i, "removed", i, "no file in the corpus") for i in report.orphaned]

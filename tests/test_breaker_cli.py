@@ -375,3 +375,27 @@ def test_a_missing_corpus_folder_removes_nothing_from_the_index(run_cli, setting
     away.rename(settings.corpus_dir)
     assert sorted(h["id"] for h in run_cli("search", "--json", "--limit", "50").json["hits"]) == ids
     assert run_cli("check").code == 0
+
+
+def test_a_repair_that_would_remove_every_document_of_an_empty_corpus_folder_asks_for_a_rebuild(
+    run_cli, settings
+):
+    """An empty mount point where the share should be: the repair removed every document."""
+    assert run_cli("ingest").code == 0
+    total = run_cli("stats", "--json").json["documents"]
+    away = settings.corpus_dir.with_name("corpus.unmounted")
+    settings.corpus_dir.rename(away)
+    settings.corpus_dir.mkdir()
+    result = run_cli("check", "--repair")
+    assert (result.code, result.err) == (
+        1,
+        f"kb: error: the corpus folder {settings.corpus_dir} holds no documents while the index holds "
+        f"{total} (a share not mounted?); nothing changed (`kb rebuild --yes` empties the index on purpose)\n",
+    )
+    assert run_cli("stats", "--json").json["documents"] == total
+    assert run_cli("check").code == 1  # it still says how they differ
+    settings.corpus_dir.rmdir()
+    away.rename(settings.corpus_dir)
+    (settings.corpus_dir / "documents" / "004_a376ae4560a2eac7.txt").unlink()  # one file really gone
+    assert run_cli("check", "--repair").code == 0
+    assert run_cli("stats", "--json").json["documents"] == total - 1
