@@ -127,6 +127,11 @@ def ingest(
     paths = list(paths)
     if prune:  # before an import creates corpus/: without it every document would seem gone
         corpus_available(settings)
+        if kb.checksums() and next(iter(discover([settings.corpus_dir], skip=[kb.index_dir])), None) is None:
+            raise CorpusUnavailableError(
+                f"the corpus folder {settings.corpus_dir} holds no documents while the index holds some "
+                "(a share not mounted?); --prune removed nothing (`kb rebuild --yes` empties the index on purpose)"
+            )
     outside = outside_roots(settings, paths)
     imports = importer(settings, paths, user) if outside else None
     before = kb.checksums()

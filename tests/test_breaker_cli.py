@@ -392,6 +392,12 @@ def test_a_repair_that_would_remove_every_document_of_an_empty_corpus_folder_ask
         f"kb: error: the corpus folder {settings.corpus_dir} holds no documents while the index holds "
         f"{total} (a share not mounted?); nothing changed (`kb rebuild --yes` empties the index on purpose)\n",
     )
+    pruned = run_cli("ingest", "--prune")
+    assert (pruned.code, pruned.err) == (
+        1,
+        f"kb: error: the corpus folder {settings.corpus_dir} holds no documents while the index holds some "
+        "(a share not mounted?); --prune removed nothing (`kb rebuild --yes` empties the index on purpose)\n",
+    )
     assert run_cli("stats", "--json").json["documents"] == total
     assert run_cli("check").code == 1  # it still says how they differ
     settings.corpus_dir.rmdir()
