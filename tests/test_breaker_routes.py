@@ -13,11 +13,11 @@ from webapp.session import new_ticket
 CHUNK = b"x" * 65536
 
 
-def _post(body_chunks: int, first: bytes = b"") -> tuple[int, int]:
+def _post(body_chunks: int, first: bytes = b"", sent: list[dict] | None = None) -> tuple[int, int]:
     """POST to the session route over ASGI; (status, body chunks the route asked for)."""
     app = Starlette(routes=ROUTES)
     asked = 0
-    sent: list[dict] = []
+    sent = [] if sent is None else sent
 
     async def receive() -> dict:
         nonlocal asked
@@ -56,3 +56,20 @@ def test_a_body_larger_than_a_ticket_is_refused_without_reading_it_all():
 def test_a_ticket_still_sets_the_cookie():
     status, _ = _post(body_chunks=1, first=new_ticket("a-session-value").encode())
     assert status == 204
+
+
+def _cookie(sent: list[dict]) -> str:
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    return next(v.decode() for k, v in start["headers"] if k == b"set-cookie")
+
+
+def test_behind_a_proxy_that_ends_https_the_cookie_is_sent_over_https_only(monkeypatch):
+    """The proxy forwards plain HTTP: the cookie lacked Secure, so a visit to http:// sent it in the clear."""
+    monkeypatch.setenv("KB_PUBLIC_URL", "https://kb.example.org")
+    sent: list[dict] = []
+    assert _post(body_chunks=1, first=new_ticket("a-session-value").encode(), sent=sent)[0] == 204
+    assert "; secure" in _cookie(sent).lower() and "httponly" in _cookie(sent).lower()
+    monkeypatch.setenv("KB_PUBLIC_URL", "http://kb.example.org")
+    plain: list[dict] = []
+    assert _post(body_chunks=1, first=new_ticket("a-session-value").encode(), sent=plain)[0] == 204
+    assert "secure" not in _cookie(plain).lower()

@@ -42,9 +42,17 @@ async def _session(request: Request) -> Response:
         path="/",
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=_secure(request),
     )
     return response
+
+
+def _secure(request: Request) -> bool:
+    """Whether the cookie goes over HTTPS only: the request came by HTTPS, or the app's public address
+    is https (a reverse proxy ends TLS and forwards plain HTTP: the cookie must still never travel in
+    the clear)."""
+    public = load_settings().public_url or ""
+    return request.url.scheme == "https" or public.lower().startswith("https://")
 
 
 async def _signout(request: Request) -> Response:
