@@ -152,6 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _error(f"{exc.filename}: {(exc.strerror or str(exc)).lower()}", code, as_json)
     except KeyboardInterrupt:
         if as_json:
-            emit({"error": "interrupted", "exit": 130})
+            try:
+                emit({"error": "interrupted", "exit": 130})
+            except OSError:  # the reader went away too
+                pass
         print("kb: interrupted", file=sys.stderr)
         return 130
