@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.audit import AUDIT_FILE, audit, audit_path, read_audit
+from archive.corpus_folder import corpus_available, refuse_emptying
 from archive.imports import IMPORT_DIR, importer, outside_roots
 from archive.trash import TRASH_DIR
 from archive.uploads import (
@@ -27,7 +28,6 @@ from archive.uploads import (
     find_duplicate,
     index_twins,
     limits_from,
-    original_bytes,
     preview,
     safe_filename,
     store_upload,
@@ -37,7 +37,7 @@ from ingest.errors import IngestError
 from ingest.paths import ARCHIVE_FILES
 from ingest.pipeline import Outcome, content_checksum, discover, file_id, file_state, run, source_label
 from kb.api import KnowledgeBase
-from kb.errors import CorpusUnavailableError, IndexDamagedError
+from kb.errors import IndexDamagedError
 from kb.settings import Settings
 
 __all__ = [
@@ -59,7 +59,6 @@ __all__ = [
     "ingest",
     "limits_from",
     "open_knowledge_base",
-    "original_bytes",
     "preview",
     "read_audit",
     "rebuild",
@@ -126,12 +125,7 @@ def ingest(
     """
     paths = list(paths)
     if prune:  # before an import creates corpus/: without it every document would seem gone
-        corpus_available(settings)
-        if kb.checksums() and next(iter(discover([settings.corpus_dir], skip=[kb.index_dir])), None) is None:
-            raise CorpusUnavailableError(
-                f"the corpus folder {settings.corpus_dir} holds no documents while the index holds some "
-                "(a share not mounted?); --prune removed nothing (`kb rebuild --yes` empties the index on purpose)"
-            )
+        refuse_emptying(kb, settings, "--prune removed nothing")
     outside = outside_roots(settings, paths)
     imports = importer(settings, paths, user) if outside else None
     before = kb.checksums()
@@ -163,25 +157,6 @@ class RebuildPlan:
     @property
     def shrinks(self) -> bool:
         return self.files < self.documents
-
-
-def corpus_available(settings: Settings) -> None:
-    """Raise CorpusUnavailableError when corpus/ is missing or cannot be listed (a share not mounted, a
-    folder denied): read as empty, every indexed document would seem gone, and a repair or rebuild would
-    remove them all from the index."""
-    folder = settings.corpus_dir
-    try:
-        with os.scandir(folder):
-            pass
-    except FileNotFoundError:
-        raise CorpusUnavailableError(
-            f"the corpus folder {folder} does not exist (a share not mounted?); nothing changed"
-        ) from None
-    except OSError as exc:
-        reason = (exc.strerror or str(exc)).lower()
-        raise CorpusUnavailableError(
-            f"the corpus folder {folder} cannot be read: {reason}; nothing changed"
-        ) from exc
 
 
 def rebuild_plan(kb: KnowledgeBase, settings: Settings) -> RebuildPlan:
@@ -310,13 +285,8 @@ def check(kb: KnowledgeBase, settings: Settings) -> CheckReport:
 def repair(kb: KnowledgeBase, settings: Settings) -> list[Outcome]:
     """Make the index match corpus/: index what is missing or stale, remove what is orphaned."""
     report = check(kb, settings)
-    if report.orphaned and len(report.orphaned) == len(kb.checksums()) and not report.missing + report.stale:
-        raise CorpusUnavailableError(  # an empty mount point: a share not mounted, not a corpus emptied
-            f"the corpus folder {settings.corpus_dir} holds no documents while the index holds "
-            f"{len(report.orphaned)} (a share not mounted?); nothing changed (`kb rebuild --yes` empties "
-            "the index on purpose)"
-        )
     if report.orphaned:
+        refuse_emptying(kb, settings, "nothing changed")  # every file gone: a share not mounted?
         kb.remove(report.orphaned)
     outcomes = [Outcome(i, "removed", i, "no file in the corpus") for i in report.orphaned]
     before = kb.checksums()

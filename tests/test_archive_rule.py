@@ -182,7 +182,10 @@ def test_add_of_a_missing_or_unreadable_path_is_one_clean_line(run_cli, settings
         missing.err == f"failed: {tmp_path / 'missing.md'}: cannot read the file: no such file or directory\n"
     )
     folder = run_cli("add", tmp_path)
-    assert folder.err == f"failed: {tmp_path}: not a regular file (a folder)\n"
+    assert (
+        folder.err
+        == f"failed: {tmp_path}: a folder: kb add takes files; `kb ingest {tmp_path}` imports a folder\n"
+    )
     assert snapshot(settings.corpus_dir) == before
 
 

@@ -395,8 +395,9 @@ def test_a_repair_that_would_remove_every_document_of_an_empty_corpus_folder_ask
     pruned = run_cli("ingest", "--prune")
     assert (pruned.code, pruned.err) == (
         1,
-        f"kb: error: the corpus folder {settings.corpus_dir} holds no documents while the index holds some "
-        "(a share not mounted?); --prune removed nothing (`kb rebuild --yes` empties the index on purpose)\n",
+        f"kb: error: the corpus folder {settings.corpus_dir} holds no documents while the index holds "
+        f"{total} (a share not mounted?); --prune removed nothing (`kb rebuild --yes` empties the index on "
+        "purpose)\n",
     )
     assert run_cli("stats", "--json").json["documents"] == total
     assert run_cli("check").code == 1  # it still says how they differ

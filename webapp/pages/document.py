@@ -8,7 +8,7 @@ from pathlib import PurePath
 
 import streamlit as st
 
-from archive import service
+from archive.uploads import original_bytes
 from kb.errors import KBError, QuerySyntaxError, UnknownDocumentError
 from kb.models import Document, Hit, SearchRequest
 from webapp import i18n, render, state
@@ -39,7 +39,7 @@ def _metadata(doc: Document) -> None:
 
 
 def _download(doc: Document) -> None:
-    data = service.original_bytes(state.settings(), doc)
+    data = original_bytes(state.settings(), doc)
     if data is not None:
         st.download_button(
             t("doc.download"),
