@@ -487,7 +487,9 @@ class SolrBackend:
                 there = {str(flat[i]) for i in range(0, len(flat) - 1, 2) if int(flat[i + 1]) > 0}
                 held[(PREFETCHED, field)] = (typed, there & typed)
         total = int((answer.get("indexstats") or {}).get("numDocs", 0))
-        return total, {w: found.get(w, 0) for w in words}
+        # a term's frequency counts replaced documents until their segment is merged, numDocs does not:
+        # after the vectors were copied (every document sent again) a common word's could exceed it
+        return total, {w: min(found.get(w, 0), total) for w in words}
 
     def search(self, request: SearchRequest, language: str = "en") -> SearchPage:
         """Two requests: the collection's statistics for the plan (document frequencies of the words),
