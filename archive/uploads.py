@@ -8,6 +8,7 @@ the original) before the index is touched, and deletions move files to corpus/.d
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -183,6 +184,14 @@ def corpus_path(settings: Settings, doc: Document) -> Path:
     return path if path.is_absolute() else settings.corpus_dir / path
 
 
+def _name_max(folder: Path) -> int:
+    """The longest file name (bytes) the folder's file system takes."""
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return 255
+
+
 def original_bytes(settings: Settings, doc: Document) -> bytes | None:
     """The bytes of a document's original for download: a regular file inside corpus/, read as ingest
     reads one (no link followed, no FIFO, the size checked first); None when there is no such file."""
@@ -214,6 +223,11 @@ def update_metadata(
         raise IngestError(
             f"{doc.source}: the file lies outside the corpus, where nothing is written; "
             f"`kb ingest {doc.source}` imports it, then its copy can be corrected"
+        )
+    if len(os.fsencode(sidecar_path(path).name)) > _name_max(path.parent):  # a name put in corpus/ by hand
+        raise IngestError(
+            f"{doc.source}: the name is too long for a metadata file beside it ({sidecar_path(path).name}); "
+            "rename the file to correct its metadata"
         )
     meta = {**read_sidecar(path), **clean}
     if "date" in clean and "year" not in clean:  # a year confirmed before would override the new date

@@ -364,3 +364,19 @@ def test_two_files_with_one_id_are_reported_not_replaced(run_kb, settings):
         f"{second}: has the same id a-b~5c64027c as {first}; not indexed (rename one of them)",
     )
     assert run_kb("check").code == 0
+
+
+def test_an_edit_of_a_file_whose_name_leaves_no_room_for_its_metadata_file_says_rename_it(run_cli, settings):
+    name = "y" * 248 + ".txt"  # put in corpus/ by hand: FILE.meta.json would be over NAME_MAX
+    (settings.corpus_dir / "documents" / name).write_text("Protokoll über Recycling.\n", encoding="utf-8")
+    assert run_cli("ingest").code == 0
+    doc_id = next(
+        i for i in (h["id"] for h in run_cli("search", "--json", "Recycling").json["hits"]) if "yyy" in i
+    )
+    result = run_cli("edit", doc_id, "--title", "Neu")
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (
+        f"kb: error: documents/{name}: the name is too long for a metadata file beside it "
+        f"({name}.meta.json); rename the file to correct its metadata\n"
+    )
+    assert run_cli("show", "--json", doc_id).json["title"] != "Neu"
