@@ -231,6 +231,7 @@ def test_a_reimport_that_cannot_write_the_new_copy_keeps_the_old_one_in_place(ru
     assert "altwort" in run_cli("show", "--json", doc_id).json["text"]
 
 
+@pytest.mark.slow  # several kb commands over the seed corpus: more than 2 s
 def test_a_deleted_import_stays_deleted_when_its_folder_is_ingested_again(run_cli, settings, tmp_path):
     """A deletion is a decision: a folder ingested again (a nightly sync) does not undo it; the file
     named by itself is imported again, and the audit log says it was brought back."""

@@ -366,6 +366,7 @@ def test_two_files_with_one_id_are_reported_not_replaced(run_kb, settings):
     assert run_kb("check").code == 0
 
 
+@pytest.mark.slow  # several kb commands over the seed corpus: more than 2 s
 def test_an_edit_of_a_file_whose_name_leaves_no_room_for_its_metadata_file_says_rename_it(run_cli, settings):
     name = "y" * 248 + ".txt"  # put in corpus/ by hand: FILE.meta.json would be over NAME_MAX
     (settings.corpus_dir / "documents" / name).write_text("Protokoll über Recycling.\n", encoding="utf-8")
