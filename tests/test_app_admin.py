@@ -162,7 +162,7 @@ def test_a_name_typed_decomposed_signs_in_the_coordinator_added_composed(env):
     assert errors(at) == [] and at.get("metric")
 
 
-@pytest.mark.slow  # several kb commands over the seed corpus: more than 2 s
+@pytest.mark.slow  # a sign-in and a page of 251 audit entries: more than 2 s
 def test_the_audit_filter_finds_old_entries_and_the_table_shows_the_newest(env):
     """The page read the 200 newest entries only: a word typed found nothing older, and '200 of 200
     entries' hid the rest of the log."""
