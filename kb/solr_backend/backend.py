@@ -446,6 +446,7 @@ class SolrBackend:
         near_words: Iterable[str] = (),
         typed: Iterable[str] = (),
         held: dict | None = None,
+        typed_fields: Mapping[str, str] = TYPED_FIELDS,
     ) -> tuple[int, dict[str, int]]:
         """(live documents, how many hold each folded word in their text) in one request: the terms
         component's document frequencies of the words in text_fold and the collection's numDocs, read
@@ -459,7 +460,7 @@ class SolrBackend:
         listed = list(dict.fromkeys([*words, *sorted(typed)]))
         params = [
             ("terms.fl", "text_fold"),
-            *((("terms.fl", f) for f in TYPED_FIELDS.values()) if typed else ()),
+            *((("terms.fl", f) for f in typed_fields.values()) if typed else ()),
             ("terms.stats", "true"),
             ("terms.ttf", "false"),
             *([("terms.list", ",".join(listed))] if listed else [("terms.limit", 0)]),
@@ -482,7 +483,7 @@ class SolrBackend:
             answered = near.answers(answer, near_words)
             known.update((w, a) for w, a in answered.items() if found.get(w, 0) <= near.RARE_DOC_FREQUENCY)
         if typed:  # which of the words as typed (and their other spellings) the title and text hold
-            for field, target in TYPED_FIELDS.items():
+            for field, target in typed_fields.items():
                 flat = (answer.get("terms") or {}).get(target) or []
                 there = {str(flat[i]) for i in range(0, len(flat) - 1, 2) if int(flat[i + 1]) > 0}
                 held[(PREFETCHED, field)] = (typed, there & typed)
@@ -512,7 +513,12 @@ class SolrBackend:
             folded = [fold(w) for w in re.findall(r"\w+", text)]
             typed = spelt_words(text) if is_multiword(text) or '"' in text else ()
             total, frequencies = self.statistics(
-                folded, near.asked(folded) if request.fuzzy else (), typed=typed, held=asked
+                folded,
+                near.asked(folded) if request.fuzzy else (),
+                typed=typed,
+                held=asked,
+                # a title phrase comes only from quotes; words near each other are a phrase of the text alone
+                typed_fields=TYPED_FIELDS if '"' in text else {"content": TYPED_FIELDS["content"]},
             )
             plan = self.plan(text, request, False, frequencies, total)
             query = compile_plan(self.respelt(plan.query, asked), self.canonical(self.concepts()[0]))
