@@ -66,7 +66,7 @@ def _rebuild(user: str) -> None:
             try:
                 service.rebuild(state.knowledge_base(), state.settings(), user=user, plan=plan)
                 state.refresh()
-            except (KBError, IngestError) as exc:
+            except (KBError, IngestError, OSError) as exc:  # OSError: a disk full or read-only
                 fail(exc)
                 return
         st.session_state.pop("_rebuild_plan", None)

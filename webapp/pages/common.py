@@ -43,7 +43,14 @@ def scroll_to_top(marker: str) -> None:
 
 def fail(exc: Exception) -> None:
     """One clear line instead of a traceback."""
-    st.error(t("error.kb", error=render.md_escape(str(exc)) or type(exc).__name__))
+    st.error(t("error.kb", error=render.md_escape(said(exc)) or type(exc).__name__))
+
+
+def said(exc: Exception) -> str:
+    """An error in one line for people: a file-system error as its file and reason, without "[Errno 30]"."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror.lower()}" if exc.filename else exc.strerror.lower()
+    return str(exc)
 
 
 def unexpected(exc: Exception) -> bool:

@@ -26,7 +26,7 @@ def edit(doc: Document) -> None:
                     state.refresh()
                 st.session_state["_flash"] = t("edit.saved")
                 st.rerun()
-            except (KBError, IngestError) as exc:
+            except (KBError, IngestError, OSError) as exc:  # OSError: a corpus on a full or read-only disk
                 fail(exc)
 
 
@@ -38,7 +38,7 @@ def delete(doc: Document) -> None:
             try:
                 service.delete_document(kb, state.settings(), doc.id, state.user() or "?")
                 state.refresh()
-            except (KBError, IngestError) as exc:
+            except (KBError, IngestError, OSError) as exc:  # OSError: a corpus on a full or read-only disk
                 fail(exc)
                 return
             # the document is gone: back to the search it was found with, saying what happened

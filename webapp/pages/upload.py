@@ -13,7 +13,7 @@ from kb.models import Document
 from webapp import i18n, render, state
 from webapp.i18n import t
 from webapp.pages import metadata_form
-from webapp.pages.common import DOCUMENT_PAGE, page_start
+from webapp.pages.common import DOCUMENT_PAGE, page_start, said
 from webapp.pages.signin import require_coordinator
 
 TYPES = [
@@ -98,9 +98,9 @@ def _one_file(name: str, data: bytes, user: str) -> None:
             try:
                 outcome = service.store_upload(kb, state.settings(), name, data, metadata, user)
                 state.refresh()
-            except (IngestError, KBError) as exc:
+            except (IngestError, KBError, OSError) as exc:  # OSError: a corpus on a full or read-only disk
                 st.error(
-                    t("upload.failed", name=render.md_escape(name), error=render.md_escape(str(exc))),
+                    t("upload.failed", name=render.md_escape(name), error=render.md_escape(said(exc))),
                     icon=":material/warning:",
                 )
                 return
