@@ -742,13 +742,15 @@ class SolrBackend:
             fuse,
             meaning_candidates,
         )
+        from kb.solr_backend.meaning import ASKED
 
         view = self.meaning().view()
         scores = view.scores(vector)  # by document number of the store
         known = np.isfinite(scores)
         best = np.flatnonzero(known)
-        if len(best) > MEANING_POOL:
-            best = best[np.argpartition(-scores[best], MEANING_POOL - 1)[:MEANING_POOL]]
+        top = ASKED if fq else MEANING_POOL  # with filters, enough that their best 100 are among them
+        if len(best) > top:
+            best = best[np.argpartition(-scores[best], top - 1)[:top]]
         spread = view.sample()
         asked = np.union1d(best, spread[known[spread]]) if fq else best
         language, passing = self._scope([view.ids[n] for n in asked.tolist()], fq)
@@ -763,7 +765,9 @@ class SolrBackend:
             language.update((d["id"], d.get("language") or "") for d in nearest)
             scope[[view.number[d["id"]] for d in nearest if d["id"] in view.number]] = True
             if len(nearest) >= MEANING_POOL:  # a larger scope: the sample's median stands for its own
-                sample = np.array([n for n in asked.tolist() if view.ids[n] in passing], dtype=np.int64)
+                sample = np.array(
+                    [n for n in spread[known[spread]].tolist() if view.ids[n] in passing], dtype=np.int64
+                )
         if not scope.any() and not query:
             return None
         adds = request.expand and (
