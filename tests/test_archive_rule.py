@@ -48,6 +48,7 @@ def outside_folder(root: Path, files: int = 21) -> Path:
 # -- one rule: every indexed document has its original in corpus/ -----------------------------------
 
 
+@pytest.mark.slow  # several kb commands, 3 s: make test stays under 2 minutes
 def test_a_folder_from_outside_the_corpus_survives_a_rebuild(run_cli, settings, tmp_path):
     run_cli("ingest")
     folder = outside_folder(tmp_path / "outside")

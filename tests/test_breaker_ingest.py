@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
+
 from ingest.metadata.dates import find_date
 from ingest.metadata.doctype import _NORMALIZED_CUES
 
@@ -33,6 +35,7 @@ def test_the_network_cue_still_finds_a_compound_up_to_three_words_before_its_ver
     assert not cue.search(f"{GIANT.lower()} organisiert")  # no word of 400,000 letters is a network
 
 
+@pytest.mark.slow  # a time limit measured, 3.4 s: make test stays under 2 minutes
 def test_a_line_of_many_dates_is_read_within_the_limit(run_cli, tmp_path, monkeypatch):
     monkeypatch.setenv("KB_EXTRACT_TIMEOUT_S", "30")  # linear work: under a second
     folder = tmp_path / "mappe"

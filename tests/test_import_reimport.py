@@ -118,6 +118,7 @@ def test_a_damaged_metadata_file_in_the_corpus_refuses_the_reimport_and_changes_
     assert trashed(settings) == {}
 
 
+@pytest.mark.slow  # several kb commands, 4 s: make test stays under 2 minutes
 def test_a_field_the_coordinator_emptied_stays_empty_through_every_reimport(run_cli, settings, tmp_path):
     own = {
         "title": "Eigener Titel",
@@ -144,6 +145,7 @@ def test_a_field_the_coordinator_emptied_stays_empty_through_every_reimport(run_
     assert run_cli("check").code == 0
 
 
+@pytest.mark.slow  # several kb commands, 3.5 s: make test stays under 2 minutes
 def test_kb_edit_clear_empties_a_field_and_a_reimport_keeps_it_empty(run_cli, settings, tmp_path):
     memo, doc_id = first_import(run_cli, tmp_path, {"networks": ["Plastindustrien"], "topics": ["recycling"]})
     result = run_cli("edit", doc_id, "--clear", "topic", "--clear", "network", "--title", "Neu")

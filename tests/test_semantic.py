@@ -203,6 +203,7 @@ print("embedded", flush=True)
 """
 
 
+@pytest.mark.fault  # a process killed: make test stays under 2 minutes
 def test_a_kill_while_embedding_loses_nothing_and_resumes(tmp_path: Path) -> None:
     corpus = vocabulary_only_corpus(tmp_path / "corpus")
     index = tmp_path / "index"
