@@ -179,6 +179,13 @@ def check(page, path: Path) -> None:
     assert page.locator("[data-testid=stException]").count() == 0, f"{path.stem}: an exception box"
 
 
+def sign_in(page, coordinator: tuple[str, str]) -> None:
+    """Fill the coordinator sign-in form on the page and press Sign in (the caller waits as it needs)."""
+    page.get_by_label("Name", exact=True).fill(coordinator[0])
+    page.get_by_label("Password", exact=True).fill(coordinator[1])
+    page.get_by_role("button", name="Sign in").click()
+
+
 def launch(p, **context):
     """The system Chromium (never a downloaded one) and a context with the given options."""
     browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)

@@ -301,9 +301,8 @@ def test_every_seed_sidecar_is_valid():
         assert validate(meta, vocabulary)["title"] == meta["title"]
 
 
-def test_a_document_indexed_from_outside_by_an_earlier_version_is_imported_in_its_place(
-    run_cli, settings, tmp_path
-):
+def _indexed_from_outside(settings, tmp_path: Path) -> Path:
+    """A memo outside the corpus, indexed as `ext-1234abcd/memo` the way earlier versions indexed it."""
     memo = tmp_path / "alt" / "memo.txt"
     memo.parent.mkdir()
     memo.write_text("Ein altes Memo über Kunststoff.")
@@ -312,6 +311,13 @@ def test_a_document_indexed_from_outside_by_an_earlier_version_is_imported_in_it
                    checksum=f"{content_checksum(memo.read_bytes())}-00000000")  # fmt: skip
     kb.write([old])
     kb.close()
+    return memo
+
+
+def test_a_document_indexed_from_outside_by_an_earlier_version_is_imported_in_its_place(
+    run_cli, settings, tmp_path
+):
+    memo = _indexed_from_outside(settings, tmp_path)
     line = run_cli("ingest", "--json", memo).json
     assert (line["status"], line["id"]) == ("indexed", "imports/alt/memo")
     assert line["message"] == f"imported from {memo} (replaces ext-1234abcd/memo)"
@@ -322,14 +328,7 @@ def test_a_document_indexed_from_outside_by_an_earlier_version_is_imported_in_it
 def test_an_edit_of_a_document_indexed_from_outside_writes_nothing_beside_its_file(
     run_cli, settings, tmp_path
 ):
-    memo = tmp_path / "alt" / "memo.txt"
-    memo.parent.mkdir()
-    memo.write_text("Ein altes Memo über Kunststoff.")
-    kb = KnowledgeBase(settings.index_dir, settings.corpus_dir)  # as earlier versions indexed it
-    old = Document(id="ext-1234abcd/memo", source=str(memo), title="Memo", text=memo.read_text(),
-                   checksum=f"{content_checksum(memo.read_bytes())}-00000000")  # fmt: skip
-    kb.write([old])
-    kb.close()
+    memo = _indexed_from_outside(settings, tmp_path)
     result = run_cli("edit", "ext-1234abcd/memo", "--title", "Neu")
     assert (result.code, result.out) == (1, "")
     assert result.err == (

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from apphelpers import COORDINATOR, ROOT, build_corpus
-from browserkit import check, launch, require_chromium, serve, settled
+from browserkit import check, launch, require_chromium, serve, settled, sign_in
 
 from archive.access import add_coordinator
 
@@ -55,9 +55,7 @@ def test_search_open_sign_in_upload_find(server, request):
             # sign in and upload
             page.get_by_role("link", name="Upload").click()
             settled(page)
-            page.get_by_label("Name", exact=True).fill(COORDINATOR[0])
-            page.get_by_label("Password", exact=True).fill(COORDINATOR[1])
-            page.get_by_role("button", name="Sign in").click()
+            sign_in(page, COORDINATOR)
             settled(page)
             expect(page.get_by_text(f"Signed in as {COORDINATOR[0]}")).to_be_visible()
             upload = tmp_path / "kunststoff_recycling.md"

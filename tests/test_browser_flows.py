@@ -11,7 +11,7 @@ import sys
 
 import pytest
 from apphelpers import COORDINATOR, build_corpus
-from browserkit import NARROW, ROOT, WIDE, check, launch, require_chromium, serve, settled
+from browserkit import NARROW, ROOT, WIDE, check, launch, require_chromium, serve, settled, sign_in
 
 from archive.access import add_coordinator
 
@@ -139,9 +139,7 @@ def test_reload_keeps_search_language_and_sign_in_until_sign_out(site, out):
             page = context.new_page()
             page.goto(f"{url}/admin")
             settled(page)
-            page.get_by_label("Name", exact=True).fill(COORDINATOR[0])
-            page.get_by_label("Password", exact=True).fill(COORDINATOR[1])
-            page.get_by_role("button", name="Sign in").click()
+            sign_in(page, COORDINATOR)
             settled(page)
             expect(page.get_by_text(f"Signed in as {COORDINATOR[0]}")).to_be_visible()
             cookie = next(c for c in context.cookies() if c["name"] == "kb_session")
@@ -188,9 +186,7 @@ def test_a_signed_out_cookie_stays_signed_out(site):
             page = context.new_page()
             page.goto(f"{url}/admin")
             settled(page)
-            page.get_by_label("Name", exact=True).fill(COORDINATOR[0])
-            page.get_by_label("Password", exact=True).fill(COORDINATOR[1])
-            page.get_by_role("button", name="Sign in").click()
+            sign_in(page, COORDINATOR)
             settled(page)
             page.wait_for_timeout(500)
             copied = [c for c in context.cookies() if c["name"] == "kb_session"]
@@ -301,9 +297,7 @@ def test_the_audit_log_fits_a_phone_screen(site, out):
             page = context.new_page()
             page.goto(f"{url}/admin")
             settled(page)
-            page.get_by_label("Name", exact=True).fill(COORDINATOR[0])
-            page.get_by_label("Password", exact=True).fill(COORDINATOR[1])
-            page.get_by_role("button", name="Sign in").click()
+            sign_in(page, COORDINATOR)
             check(page, out / "admin-narrow.png")
             right = page.evaluate(
                 "() => Math.max(...[...document.querySelectorAll('.kb-audit th, .kb-audit td')]"

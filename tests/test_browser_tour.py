@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import realcorpus
 from apphelpers import COORDINATOR, build_corpus
-from browserkit import NARROW, ROOT, WIDE, check, launch, require_chromium, serve, settled
+from browserkit import NARROW, ROOT, WIDE, check, launch, require_chromium, serve, settled, sign_in
 
 from archive.access import add_coordinator
 from archive.service import open_knowledge_base
@@ -45,9 +45,7 @@ def _networks(index: Path, corpus: Path) -> list[tuple[str, bool]]:
 
 
 def _sign_in(page) -> None:
-    page.get_by_label("Name", exact=True).fill(COORDINATOR[0])
-    page.get_by_label("Password", exact=True).fill(COORDINATOR[1])
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, COORDINATOR)
     settled(page)
 
 
