@@ -464,16 +464,15 @@ class SolrBackend:
             ("terms.stats", "true"),
             ("terms.ttf", "false"),
             *([("terms.list", ",".join(listed))] if listed else [("terms.limit", 0)]),
-            ("wt", "json"),
-            LEADERS,
         ]
         known = self.near_known()
         near_words = [w for w in near_words if w not in known]
         if near_words:  # the same request asks the spellchecker for the rare words' variants (near.py)
-            params = [("q", "*:*"), ("rows", 0), ("terms", "true"), *params[:-2], *near.params(near_words)]
-            answer = self.select(params)
+            answer = self.select(
+                [("q", "*:*"), ("rows", 0), ("terms", "true"), *params, *near.params(near_words)]
+            )
         else:
-            body = urllib.parse.urlencode(params).encode("utf-8")
+            body = urllib.parse.urlencode([*params, ("wt", "json"), LEADERS]).encode("utf-8")
             answer = self.client.request(
                 self.path("terms"), body=body, content_type="application/x-www-form-urlencoded"
             )

@@ -37,7 +37,7 @@ def asked(words: Iterable[str], frequencies: Mapping[str, int] | None = None) ->
     at least SHORTEST of them, in at most RARE_DOC_FREQUENCY documents when that is known)."""
     out = []
     for word in dict.fromkeys(words):
-        if len(word) < SHORTEST or not word.isalpha() or " " in word:
+        if len(word) < SHORTEST or not word.isalpha():
             continue
         if frequencies is not None and frequencies.get(word, 0) > RARE_DOC_FREQUENCY:
             continue
