@@ -80,7 +80,7 @@ def read_document(
     """Extract, detect the language, derive metadata and apply confirmed metadata: one Document."""
     from ingest.extractors import extract
     from ingest.metadata import apply_confirmed, derive
-    from ingest.metadata.confirmed import InvalidMetadata, validate
+    from ingest.metadata.confirmed import InvalidMetadata, unknown_keys, validate
 
     if len(source.data) > limits.max_bytes:
         raise ExtractionFailed(
@@ -98,6 +98,12 @@ def read_document(
                     checked.append(validate(values or {}, vocabulary, keep_emptied=keep_emptied))
                 except InvalidMetadata as exc:
                     raise InvalidMetadata(f"{where}: {exc}") from None
+                # the document is still read: a coordinator learns that a misspelled key tagged nothing
+                for line in unknown_keys(values or {}, front_matter=where == "front matter"):
+                    log.warning("%s: %s: %s", label, where, line)
+            for line in extracted.warnings:
+                if line.startswith("invalid front matter ignored"):  # confirmed metadata lost: say so
+                    log.warning("%s: %s", label, line)
             front, own = checked
             if (
                 "date" in own or "year" in own

@@ -112,3 +112,32 @@ def test_a_year_that_is_none_is_named_as_the_year(year):
 def test_a_title_typed_decomposed_is_stored_composed():
     typed = unicodedata.normalize("NFD", "Förderung in Lübeck")  # a Mac terminal or editor
     assert validate({"title": typed}, Vocabulary()) == {"title": unicodedata.normalize("NFC", typed)}
+
+
+def test_a_misspelled_key_is_named_with_the_field_it_was_meant_and_the_file_is_still_indexed(run_kb, settings):
+    note = settings.corpus_dir / "note.md"
+    note.write_text(f"---\ntitle: Notiz\nnetwrok: [DIMA]\nlayout: post\ntags: [a]\n---\n{NOTE}")
+    (settings.corpus_dir / "note.md.meta.json").write_text(json.dumps({"regoin": ["x"], "type": "minutes"}))
+    result = run_kb("ingest", "--json", "--no-embed", note)
+    assert (result.code, result.json["status"]) == (0, "indexed")
+    said = [line.split(": ", 1)[1] for line in result.err.splitlines() if "unknown key" in line]
+    assert said == [
+        "note.md: front matter: unknown key 'netwrok' ignored (did you mean 'networks'?)",
+        "note.md: note.md.meta.json: unknown key 'regoin' ignored (did you mean 'regions'?)",
+        "note.md: note.md.meta.json: unknown key 'type' ignored (did you mean 'doctype'?)",
+    ]  # a blog's layout and tags in front matter are no misspelling: not named
+
+
+def test_only_the_keys_the_archive_reads_pass_without_a_word():
+    from ingest.metadata.confirmed import SIDECAR_KEYS, unknown_keys
+
+    assert unknown_keys(dict.fromkeys(SIDECAR_KEYS, 1)) == []
+    assert unknown_keys({"Title": "x", "lang": "de", "colour": 1}) == [
+        "unknown key 'Title' ignored (did you mean 'title'?)",
+        "unknown key 'lang' ignored (did you mean 'language'?)",
+        "unknown key 'colour' ignored; the fields are title, language, date, year, networks, regions, "
+        "topics, doctype",
+    ]
+    assert unknown_keys({"lang": "de", "author": "A", "subtitle": "s", "titel": "x"}, front_matter=True) == [
+        "unknown key 'titel' ignored (did you mean 'title'?)"
+    ]

@@ -10,6 +10,7 @@ the field, the value and what is accepted.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -30,6 +31,22 @@ MAX_TITLE_CHARS = 1000  # a confirmed title; derived ones are at most a few hund
 MAX_SHOWN_CHARS = 60  # of a refused value in its error message
 FIELD_NAMES = {"networks": "network", "regions": "region", "topics": "topic"}
 LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")
+#: the keys a metadata file may hold (the archive writes who added a file and when beside them)
+SIDECAR_KEYS = (
+    "title",
+    "language",
+    "date",
+    "year",
+    "networks",
+    "regions",
+    "topics",
+    "doctype",
+    "added_by",
+    "added_at",
+)
+#: keys front matter is read for besides, and keys other tools' front matter holds that look like ours
+FRONT_MATTER_KEYS = frozenset({"lang", "author", "created", "updated", "published", "modified"})
+_FOREIGN_FRONT_MATTER = frozenset({"authors", "subtitle", "type", "tags", "categories", "keywords"})
 
 _MONTH = r"(?P<month>[^\W\d_]+)\.?"
 _FORMS = (
@@ -146,6 +163,32 @@ def parse_doctype(value: object) -> str:
     if key not in DOCTYPES:
         raise InvalidMetadata(f"type {_shown(value)} is not a document type; accepted: {', '.join(DOCTYPES)}")
     return key
+
+
+def unknown_keys(metadata: Mapping[str, object], *, front_matter: bool = False) -> list[str]:
+    """One line for each key of confirmed metadata that is ignored for not being a field, with the field it
+    was probably meant to be ("regoin": did you mean 'regions'?).
+
+    A metadata file is the archive's own: every other key is named. Front matter is shared with other
+    tools (a blog's layout, tags): only a key that looks like a misspelled field is named there.
+    """
+    lines = []
+    for key in metadata:
+        if key in SIDECAR_KEYS or (
+            front_matter and (key in FRONT_MATTER_KEYS or key in _FOREIGN_FRONT_MATTER)
+        ):
+            continue
+        text = str(key)
+        close = difflib.get_close_matches(
+            text.lower(), SIDECAR_KEYS, n=1, cutoff=0.75 if front_matter else 0.6
+        )
+        if front_matter and not close:
+            continue
+        guess = (
+            f" (did you mean {close[0]!r}?)" if close else f"; the fields are {', '.join(SIDECAR_KEYS[:8])}"
+        )
+        lines.append(f"unknown key {_shown(text)} ignored{guess}")
+    return lines
 
 
 def validate(
