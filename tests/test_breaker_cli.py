@@ -54,6 +54,48 @@ def test_an_empty_metadata_value_is_refused_in_one_line(run_cli, option):
 
 
 @pytest.mark.parametrize(
+    "command",
+    [
+        ["search", "x", "--region", ""],
+        ["search", "--network", " "],
+        ["search", "--topic", ""],
+        ["search", "--lang", ""],
+        ["remove", D000, "--user", ""],
+        ["rebuild", "--yes", "--user", ""],
+    ],
+)
+def test_an_empty_filter_or_user_is_refused_as_empty(run_cli, settings, command):
+    result = run_cli(*command)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == f"kb: error: argument {command[-2]}: {command[-1]!r} is empty: give a value\n"
+    assert read_audit(settings) == []  # nothing done in nobody's name
+
+
+@pytest.mark.parametrize(
+    "command", [["--index", "", "stats"], ["stats", "--corpus="], ["rebuild", "--index", ""]]
+)
+def test_an_empty_index_or_corpus_folder_is_refused_not_the_default_taken(
+    run_cli, settings, elsewhere, command
+):
+    (
+        elsewhere / "corpus"
+    ).mkdir()  # what `--corpus "$UNSET"` would have rebuilt from: the working directory's
+    result = run_cli(*command, "--json")
+    assert result.code == 2
+    assert result.json_error.endswith(": an empty name is no file or folder (an unset variable?)")
+    assert not (elsewhere / "var").exists() and read_audit(settings) == []
+
+
+def test_a_folder_option_given_twice_names_both_as_typed(run_cli, tmp_path):
+    result = run_cli("stats", "--index", tmp_path / "a", "--index", tmp_path / "b")
+    assert result.code == 2
+    assert (
+        result.err
+        == f"kb: error: argument --index: given twice ('{tmp_path / 'a'}' and '{tmp_path / 'b'}'): give it once\n"
+    )
+
+
+@pytest.mark.parametrize(
     "value", ["0", "-3", str(4 * (os.cpu_count() or 1) + 1), "99999999999999999999999999"]
 )
 def test_fewer_than_one_or_more_than_four_reader_processes_a_core_are_refused(run_cli, value):

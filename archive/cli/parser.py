@@ -27,8 +27,12 @@ class Parser(argparse.ArgumentParser):
 
 def common() -> Parser:
     parser = Parser(add_help=False)
-    parser.add_argument("--index", metavar="DIR", help="index folder (default: $KB_INDEX_DIR or var/index)")
-    parser.add_argument("--corpus", metavar="DIR", help="corpus folder (default: $KB_CORPUS_DIR or corpus/)")
+    # an empty DIR (an unset shell variable) is refused, never the folder of the working directory taken
+    for flag, folder in (
+        ("--index", "index folder (default: $KB_INDEX_DIR or var/index)"),
+        ("--corpus", "corpus folder (default: $KB_CORPUS_DIR or corpus/)"),
+    ):
+        parser.add_argument(flag, action=Once, type=path_arg, metavar="DIR", help=folder)
     parser.add_argument(
         "--json", action="store_true", help="machine-readable output: JSON, one object a line"
     )
@@ -65,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not embed the documents for search by meaning now (later: kb embed, or the app)",
     )
-    p.add_argument("--user", default=_user(), help="name recorded in the audit log for an import")
+    p.add_argument(
+        "--user", default=_user(), type=value_arg, help="name recorded in the audit log for an import"
+    )
 
     p = sub.add_parser(
         "search",
@@ -82,8 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
         ("--topic", "topics", "only documents on this topic (id, or a label in any language)"),
     ):
         p.add_argument(
-            flag, dest=dest, action="append", default=[], metavar="NAME", help=f"{what}; repeatable"
-        )
+            flag, dest=dest, action="append", type=value_arg, default=[], metavar="NAME",
+            help=f"{what}; repeatable",
+        )  # fmt: skip
     p.add_argument(
         "--type",
         dest="doctypes",
@@ -94,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"only documents of this type ({', '.join(DOCTYPES)}); repeatable",
     )
     p.add_argument(
-        "--lang", dest="languages", action="append", default=[], metavar="CODE",
+        "--lang", dest="languages", action="append", type=value_arg, default=[], metavar="CODE",
         help="only documents in this language (de, da, nl, en, ...); repeatable",
     )  # fmt: skip
     p.add_argument(
@@ -128,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
         "remove", parents=[shared], help="delete a document (its file moves to corpus/.deleted)"
     )
     p.add_argument("id", help="the document id")
-    p.add_argument("--user", default=_user(), help="name recorded in the audit log")
+    p.add_argument("--user", default=_user(), type=value_arg, help="name recorded in the audit log")
     sub.add_parser("stats", parents=[shared], help="documents and facet counts (a table; JSON with --json)")
     p = sub.add_parser(
         "rebuild",
@@ -140,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--yes", action="store_true", help="rebuild even when the index would hold fewer documents"
     )
-    p.add_argument("--user", default=_user(), help="name recorded in the audit log")
+    p.add_argument("--user", default=_user(), type=value_arg, help="name recorded in the audit log")
 
     p = sub.add_parser("add", parents=[shared], help="store files in the corpus and index them")
     p.add_argument("files", nargs="+", type=path_arg, metavar="FILE", help="files to store")
@@ -239,7 +246,7 @@ def _metadata_options(p: argparse.ArgumentParser) -> None:
         metavar="TYPE",
         help=f"the type: {', '.join(DOCTYPES)}",
     )
-    p.add_argument("--user", default=_user(), help="name recorded in the audit log")
+    p.add_argument("--user", default=_user(), type=value_arg, help="name recorded in the audit log")
 
 
 def metadata(args) -> dict:

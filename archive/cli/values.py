@@ -15,8 +15,15 @@ class Once(argparse.Action):
     def __call__(self, parser, namespace, values, option_string=None) -> None:  # noqa: ARG002 (argparse calls it so)
         before = getattr(namespace, self.dest, None)
         if before is not None and before != self.default and before != values:
-            raise argparse.ArgumentError(self, f"given twice ({before!r} and {values!r}): give it once")
+            raise argparse.ArgumentError(
+                self, f"given twice ({_said(before)} and {_said(values)}): give it once"
+            )
         setattr(namespace, self.dest, values)
+
+
+def _said(value: object) -> str:
+    """A value as an error quotes it: a folder as typed ('a'), not as Python shows it (PosixPath('a'))."""
+    return repr(str(value)) if isinstance(value, Path) else repr(value)
 
 
 def path_arg(text: str) -> Path:
