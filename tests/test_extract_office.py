@@ -159,6 +159,73 @@ def test_a_docx_with_damaged_xml_is_broken() -> None:
         extract(Source("kaputt.docx", out.getvalue()))
 
 
+def _rezipped(data: bytes, rename: dict[str, str | None], edit=lambda name, body: body) -> bytes:
+    """The zip `data` with parts renamed (to None: left out) and their bodies passed through `edit`."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            if rename.get(name, name) is not None:
+                target.writestr(rename.get(name, name), edit(name, source.read(name)))
+    return out.getvalue()
+
+
+def _plain_zip() -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("notes.txt", "Protokoll der Sitzung")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "said"),
+    [
+        ("a.docx", _plain_zip(), "not a .docx (Word) file: the zip archive has no [Content_Types].xml"),
+        ("a.xlsx", _plain_zip(), "not a .xlsx (Excel) file: the zip archive has no [Content_Types].xml"),
+        ("a.pptx", _plain_zip(), "not a .pptx (PowerPoint) file: the zip archive has no [Content_Types].xml"),
+        ("a.odt", _plain_zip(), "not a .odt (OpenDocument text) file: the zip archive has no content.xml"),
+        (
+            "a.docx",
+            _rezipped(make.docx_bytes(), {"_rels/.rels": None}),
+            "not a .docx (Word) file: the zip archive has no _rels/.rels",
+        ),
+        (
+            "a.docx",
+            _rezipped(make.docx_bytes(), {"word/document.xml": None}),
+            "broken .docx (Word) file: the part word/document.xml is missing",
+        ),
+        (
+            "a.xlsx",
+            _rezipped(make.xlsx_bytes(), {"xl/workbook.xml": None}),
+            "broken .xlsx (Excel) file: the part xl/workbook.xml is missing",
+        ),
+    ],
+)
+def test_a_zip_that_lacks_an_office_files_parts_says_which_in_words_not_a_key_error(name, data, said) -> None:
+    with pytest.raises(ExtractionFailed) as info:
+        extract(Source(name, data))
+    assert str(info.value) == said
+
+
+def test_a_word_file_whose_main_part_has_another_name_is_still_read() -> None:
+    moved = _rezipped(
+        make.docx_bytes(),
+        {
+            "word/document.xml": "word/document2.xml",
+            "word/_rels/document.xml.rels": "word/_rels/document2.xml.rels",
+        },
+        lambda name, body: body.replace(b"/word/document.xml", b"/word/document2.xml").replace(
+            b'Target="word/document.xml"', b'Target="word/document2.xml"'
+        ),
+    )
+    assert "Ausbildungsmesse vorbereiten" in extract(Source("protokoll.docx", moved)).text
+
+
 def test_without_antiword_or_catdoc_a_doc_says_save_it_as_docx(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     assert doc_reader() is None

@@ -21,6 +21,7 @@ from ingest.extractors.office_common import (
     MAX_TABLE_CELLS,
     broken,
     join_blocks,
+    label,
     open_zip,
     property_date,
     property_text,
@@ -44,15 +45,33 @@ _READ_ERRORS = (
 )  # fmt: skip
 
 
+# the parts without which a zip archive is no Office file (a zip, or another program's file, renamed);
+# Word and PowerPoint read the main part's name from _rels/.rels (word/document2.xml is a Word file too)
+_PACKAGE_PARTS = {
+    "docx": ("[Content_Types].xml", "_rels/.rels"),
+    "pptx": ("[Content_Types].xml", "_rels/.rels"),
+}
+_MISSING_PART = re.compile(r"no item named '([^']+)'|no member '/?([^']+)'")
+
+
 def read(source: Source, detected: str, options: Options) -> Extracted:
     if detected == "ooxml-encrypted":
         raise PasswordProtected("password-protected: the Office file is encrypted and needs its password")
-    open_zip(source.data, detected).close()
+    with open_zip(source.data, detected) as archive:
+        names = set(archive.namelist())
+    for part in _PACKAGE_PARTS.get(detected, ("[Content_Types].xml",)):
+        if part not in names:
+            raise ExtractionFailed(f"not a {label(detected)} file: the zip archive has no {part}")
     reader = {"docx": _docx, "pptx": _pptx, "xlsx": _xlsx}[detected]
     try:
         text, props = reader(source.data)
     except ExtractionFailed:
         raise
+    except KeyError as exc:  # a part the package names is not in it, or it names no main part
+        missing = _MISSING_PART.search(str(exc))
+        part = next(filter(None, missing.groups())) if missing else None
+        reason = f"the part {part} is missing" if part else "_rels/.rels names no main document"
+        raise broken(detected, reason) from exc
     except _READ_ERRORS as exc:
         raise broken(detected, f"{type(exc).__name__}: {exc}") from exc
     return Extracted(

@@ -12,11 +12,12 @@ import zipfile
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ingest.errors import PasswordProtected
+from ingest.errors import ExtractionFailed, PasswordProtected
 from ingest.extractors.office_common import (
     MAX_TABLE_CELLS,
     broken,
     join_blocks,
+    label,
     open_zip,
     property_date,
     property_text,
@@ -74,7 +75,9 @@ def _load(archive: zipfile.ZipFile, kind: str) -> object:
 
     names = set(archive.namelist())
     if "content.xml" not in names:
-        raise broken(kind, "it has no content.xml")
+        if "mimetype" in names:  # an OpenDocument file that lost its text
+            raise broken(kind, "it has no content.xml")
+        raise ExtractionFailed(f"not a {label(kind)} file: the zip archive has no content.xml")
     try:
         mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
     except KeyError:
