@@ -108,10 +108,27 @@ def _longest_part(lexicon_size: int, protected: frozenset[str]) -> int:  # noqa:
     return max(map(len, (*lexicon(), *protected)), default=0)
 
 
-def _zipf(part: str, protected: frozenset[str]) -> float:
-    if part in protected:
-        return _VOCAB_ZIPF + _VOCAB_BONUS
-    return lexicon().get(part, 0.0)
+def _starts_and_words(words: dict[str, float]) -> dict[str, float]:
+    """Each word → its zipf, and each start of a word (MIN_PART letters or more) that is no word → 0.0:
+    a part found in neither can grow into no word, so a split stops lengthening it."""
+    table: dict[str, float] = {}
+    for word in words:
+        for end in range(MIN_PART, len(word)):
+            table.setdefault(word[:end], 0.0)
+    table.update(words)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _lexicon_parts(lexicon_size: int) -> dict[str, float]:  # noqa: ARG001 - a cache key
+    """The lexicon's words and their starts (_starts_and_words), built once a process."""
+    return _starts_and_words(lexicon())
+
+
+@lru_cache(maxsize=16)
+def _protected_parts(protected: frozenset[str]) -> dict[str, float]:
+    """The protected words, each with a very common word's zipf, and their starts (_starts_and_words)."""
+    return _starts_and_words(dict.fromkeys(sorted(protected), _VOCAB_ZIPF + _VOCAB_BONUS))
 
 
 def split(word: str) -> tuple[str, ...]:
@@ -156,6 +173,12 @@ def spelled_parts(word: str) -> tuple[str, ...]:
     return tuple(spelled)
 
 
+@lru_cache(maxsize=1024)
+def _link_steps(following: str) -> tuple[int, ...]:
+    """The lengths of the LINKS that `following` (the next two letters) starts with, in LINKS' order."""
+    return tuple(len(link) for link in LINKS if following.startswith(link))
+
+
 def _best_split(word: str, protected: frozenset[str]) -> tuple[tuple[str, ...], float] | None:
     """The split with the fewest parts (at most three), then the highest mean frequency.
 
@@ -165,7 +188,10 @@ def _best_split(word: str, protected: frozenset[str]) -> tuple[tuple[str, ...], 
     best few splits of each such tail from the end.
     """
     n = len(word)
-    longest = _longest_part(len(lexicon()), protected)
+    size = len(lexicon())
+    longest = _longest_part(size, protected)
+    in_lexicon = _lexicon_parts(size).get
+    in_protected = _protected_parts(protected).get if protected else None
     known: dict[int, list[tuple[int, float]]] = {}  # where a part can begin → (its end, its zipf)
     reachable = [True] + [False] * n
     for i in range(n):
@@ -173,13 +199,19 @@ def _best_split(word: str, protected: frozenset[str]) -> tuple[tuple[str, ...], 
             continue
         ends = known[i] = []
         for j in range(i + MIN_PART, min(n, i + longest) + 1):
-            z = _zipf(word[i:j], protected)
+            part = word[i:j]
+            z = in_lexicon(part)  # None: no lexicon word starts so
+            if in_protected is not None:
+                vocab = in_protected(part)
+                if vocab is not None and (vocab or z is None):  # a protected word is very common
+                    z = vocab
+            if z is None:  # no longer part from here is a word
+                break
             if z:
                 ends.append((j, z))
-                for link in LINKS:
-                    k = j + len(link)
-                    if k < n and word.startswith(link, j):
-                        reachable[k] = True
+                for step in _link_steps(word[j : j + 2]):
+                    if j + step < n:
+                        reachable[j + step] = True
     best: dict[int, list[tuple[tuple[str, ...], float]]] = {n: [((), 0.0)]}
     for i in sorted(known, reverse=True):
         found: list[tuple[tuple[str, ...], float]] = []
@@ -187,14 +219,14 @@ def _best_split(word: str, protected: frozenset[str]) -> tuple[tuple[str, ...], 
             if j == n:
                 found.append(((word[i:j],), z))
                 continue
+            part = word[i:j]
             if i > 0 and word[j:] in LINKS:
-                found.append(((word[i:j],), z - _INFLECTION_COST))
-            for link in LINKS:
-                k = j + len(link)
-                if word.startswith(link, j) and k < n:
-                    for parts, total in best[k]:
+                found.append(((part,), z - _INFLECTION_COST))
+            for step in _link_steps(word[j : j + 2]):
+                if j + step < n:
+                    for parts, total in best[j + step]:
                         if len(parts) < MAX_PARTS:
-                            found.append(((word[i:j], *parts), z + total))
+                            found.append(((part, *parts), z + total))
         found.sort(key=lambda c: (len(c[0]), -c[1] / len(c[0])))
         best[i] = found[:4]
     splits = [c for c in best[0] if len(c[0]) >= 2]

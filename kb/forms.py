@@ -11,7 +11,6 @@ that only split them on spaces, so both engines hold the same terms with the sam
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from kb import compound
 from kb.folding import cognate_key, variants
@@ -42,9 +41,34 @@ def _index_forms(word: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
-@lru_cache(maxsize=500_000)
-def _index_forms_memo(word: str, protected: frozenset[str]) -> tuple[str, ...]:  # noqa: ARG001 - a memo key
-    return _index_forms(word)
+#: Words remembered per set of protected words; a memo that reaches this many starts again (words
+#: repeat by Zipf's law: the common ones are back at once).
+MEMO_WORDS = 500_000
+#: per set of protected words (kb/compound.py's context): word → its forms, and word as typed → its
+#: forms joined by spaces (a Solr folded field's text)
+_memos: dict[frozenset[str], dict[str, tuple[str, ...]]] = {}
+_joined: dict[frozenset[str], dict[str, str]] = {}
+
+
+def _memo_of(memos: dict, protected: frozenset[str]) -> dict:
+    memo = memos.get(protected)
+    if memo is None:
+        if len(memos) >= 8:  # contexts come and go (tests, archives): keep the memory bounded
+            memos.clear()
+        memo = memos[protected] = {}
+    return memo
+
+
+def _index_forms_memo(word: str, protected: frozenset[str]) -> tuple[str, ...]:
+    """_index_forms remembered per word and set of protected words (the splits depend on them)."""
+    memo = _memo_of(_memos, protected)
+    forms = memo.get(word)
+    if forms is None:
+        forms = _index_forms(word)
+        if len(memo) >= MEMO_WORDS:
+            memo.clear()
+        memo[word] = forms
+    return forms
 
 
 def index_forms(word: str) -> tuple[str, ...]:
@@ -60,9 +84,27 @@ def word_forms(word: str) -> tuple[str, ...]:
 
 def words(text: str) -> list[str]:
     """The words of a text as the index takes them: lower-cased, cut to MAX_WORD_CHARS."""
-    return [m.group().lower()[:MAX_WORD_CHARS] for m in _WORD.finditer(text)]
+    return [w.lower()[:MAX_WORD_CHARS] for w in _WORD.findall(text)]
 
 
 def folded_terms(text: str) -> list[str]:
     """Every term a text is indexed under in a folded field, in order (a word's forms together)."""
     return [form for word in words(text) for form in word_forms(word)]
+
+
+def folded_text(text: str) -> str:
+    """" ".join(folded_terms(text)), each word as typed remembered with its forms joined (what the
+    Solr backend sends to a folded field: most of a text's words were met before)."""
+    memo = _memo_of(_joined, compound.current_protection())
+    out = []
+    for typed in _WORD.findall(text):
+        joined = memo.get(typed)
+        if joined is None:
+            word = typed.lower()[:MAX_WORD_CHARS]
+            joined = " ".join(_index_forms(word))
+            if len(typed) <= compound.MAX_WORD:  # as word_forms: long words are not remembered
+                if len(memo) >= MEMO_WORDS:
+                    memo.clear()
+                memo[typed] = joined
+        out.append(joined)
+    return " ".join(out)

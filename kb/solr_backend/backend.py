@@ -33,7 +33,7 @@ from kb import plan as P
 from kb.backend import MAX_PAGE_SIZE
 from kb.errors import EngineError, UnknownDocumentError
 from kb.folding import fold
-from kb.forms import folded_terms
+from kb.forms import folded_text
 from kb.models import (
     FACETS,
     Document,
@@ -116,8 +116,8 @@ def document_fields(doc: Document) -> dict:
         fields[f"title_{doc.language}"] = doc.title
         fields[f"text_{doc.language}"] = doc.text
     # the folded fields' terms, computed here as the Whoosh backend's analyzer computes them (kb/forms.py)
-    fields["title_fold"] = " ".join(folded_terms(doc.title))
-    fields["text_fold"] = " ".join(folded_terms(doc.text))
+    fields["title_fold"] = folded_text(doc.title)
+    fields["text_fold"] = folded_text(doc.text)
     for name in ("date", "year", "added_by", "added_at"):
         value = getattr(doc, name)
         if value is not None and value != "":
