@@ -123,3 +123,16 @@ def test_suggested_values_the_coordinator_removes_stay_empty(env):
     kb = open_knowledge_base(load_settings())
     (doc_id,) = [i for i, (_, source) in kb.checksums().items() if source.endswith("/moede.txt")]
     assert kb.get(doc_id).topics == ()
+
+
+def test_a_file_chosen_twice_is_one_form_and_the_batch_goes_on(env):
+    at = _signed_in()
+    other = "Ein anderes Protokoll über Recycling im Netzwerk der Region.\n".encode()
+    twice = [("moede.txt", NEW_TEXT, "text/plain")] * 2  # picked from two folders: one key for both crashed
+    at.get("file_uploader")[0].set_value([*twice, ("andet.txt", other, "text/plain")]).run()
+    assert errors(at) == []
+    assert [b.label for b in at.button].count("Store and index") == 2  # moede.txt once, andet.txt
+    assert any(shown(c.value) == "moede.txt is chosen twice: it is shown once, above." for c in at.caption)
+    at.button[0].click().run()
+    assert errors(at) == []
+    assert [p.name for p in (env.corpus / "uploads").rglob("*.txt")] == ["moede.txt"]

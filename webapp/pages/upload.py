@@ -53,8 +53,13 @@ def _stored(title: str, doc_id: str) -> None:
     )
 
 
+def _key(name: str, data: bytes) -> str:
+    """One upload's key (its widgets', its preview's): the same name with the same bytes is one file."""
+    return hashlib.sha256(name.encode() + b"\0" + data).hexdigest()[:16]
+
+
 def _one_file(name: str, data: bytes, user: str) -> None:
-    key = hashlib.sha256(name.encode() + b"\0" + data).hexdigest()[:16]
+    key = _key(name, data)
     done = st.session_state.setdefault("_stored", {})
     st.subheader(render.md_escape(name), divider="gray")
     if key in done:
@@ -113,8 +118,14 @@ def main() -> None:
     st.title(t("nav.upload"))
     user = require_coordinator(t("signin.needed"))
     files = st.file_uploader(t("upload.files"), type=TYPES, accept_multiple_files=True, key="uploads")
+    chosen: set[str] = set()
     for file in files or []:
-        _one_file(file.name, file.getvalue(), user)
+        data = file.getvalue()
+        if _key(file.name, data) in chosen:  # picked twice (from two folders): its form once, not a crash
+            st.caption(t("upload.twice", name=render.md_escape(file.name)))
+            continue
+        chosen.add(_key(file.name, data))
+        _one_file(file.name, data, user)
 
 
 main()
