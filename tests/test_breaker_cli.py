@@ -448,3 +448,14 @@ def test_a_repair_that_would_remove_every_document_of_an_empty_corpus_folder_ask
     (settings.corpus_dir / "documents" / "004_a376ae4560a2eac7.txt").unlink()  # one file really gone
     assert run_cli("check", "--repair").code == 0
     assert run_cli("stats", "--json").json["documents"] == total - 1
+
+
+@pytest.mark.parametrize("command", [["ingest", "https://example.org/a.html"], ["add", "http://x/b.pdf"]])
+def test_a_web_address_is_said_to_be_one_not_a_missing_file_of_another_name(run_cli, settings, command):
+    before = _files(settings.corpus_dir)
+    result = run_cli(*command, "--json")
+    assert result.code == 2
+    assert result.json_error.endswith(
+        f"{command[1]!r} is a web address, not a file or folder (save a page as .html and give that file)"
+    )  # was "no such file or folder: https:/example.org/a.html", a name the user never typed
+    assert _files(settings.corpus_dir) == before

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 from pathlib import Path
+
+_WEB_ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 class Once(argparse.Action):
@@ -31,6 +34,10 @@ def path_arg(text: str) -> Path:
     never the working directory that Path("") stands for."""
     if not text:
         raise argparse.ArgumentTypeError("an empty name is no file or folder (an unset variable?)")
+    if _WEB_ADDRESS.match(text) and not os.path.lexists(text):  # Path() would make https:/… of it
+        raise argparse.ArgumentTypeError(
+            f"{text[:80]!r} is a web address, not a file or folder (save a page as .html and give that file)"
+        )
     return Path(text)
 
 
