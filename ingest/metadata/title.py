@@ -46,6 +46,7 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 _MARKDOWN = re.compile(r"[*_`]+|^\s*[-+>]\s+|\\(?=[\\*_`#])")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _SPACES = re.compile(r"\s+")
+_LIST_MARKS = ("-", "+", ">")  # what _MARKDOWN takes off a line's start
 _SENTENCE_END = re.compile(r"[.!?:;,“”\"»«]$")
 _STEM_SEPARATORS = re.compile(r"[_\-.]+")
 _APPS = (
@@ -70,11 +71,19 @@ _DATE_STAMP = re.compile(
 
 
 def _clean(line: str) -> str:
-    """A line without Markdown markers, links reduced to their text, whitespace collapsed."""
+    """A line without Markdown markers, links reduced to their text, whitespace collapsed.
+
+    Every line of a text is cleaned (running heads are counted over all of them): each expression runs
+    only when the line holds a character it needs, and the whitespace is collapsed by str.split, which
+    takes the same characters for whitespace as the expressions' \\s."""
     heading = _HEADING.match(line)  # "# A": the heading's text, never its marker
-    line = _LINK.sub(r"\1", heading.group("text") if heading else line)
-    line = _MARKDOWN.sub("", line)
-    return _SPACES.sub(" ", line).strip()
+    if heading:
+        line = heading.group("text")
+    if "[" in line:
+        line = _LINK.sub(r"\1", line)
+    if "*" in line or "_" in line or "`" in line or "\\" in line or line.lstrip()[:1] in _LIST_MARKS:
+        line = _MARKDOWN.sub("", line)
+    return " ".join(line.split())
 
 
 def _trim(text: str, limit: int = MAX_TITLE_CHARS) -> str:
@@ -135,7 +144,7 @@ _DATE_ONLY = re.compile(  # "Januari 2025", "Heerlen, 3. marts 2015", "12.03.202
     rf"^[\W\d]*(?:[^\W\d_]+,\s+)?(?:den\s+)?(?:\d{{1,2}}\.?\s*)?(?:(?:{_MONTH_NAMES})\.?\s*)?\d{{4}}[\W\d]*$",
     re.I,
 )
-_RUNNING_KEY = re.compile(r"[\d\W_]+")
+_LETTERS = re.compile(r"[^\W\d_]+")  # what a running key keeps
 _DIGIT = re.compile(r"\d")
 RUNNING_REPEATS = 3  # a line seen this often (digits aside) is a running head or foot …
 RUNNING_PLAIN_CHARS = 20_000  # … when it carries a page number, or the text is this long
@@ -209,7 +218,8 @@ def _lower_fragment(line: str) -> bool:
 
 
 def _running_key(line: str) -> str:
-    return _RUNNING_KEY.sub(" ", line).strip().casefold()
+    """The line's letters, each run of other characters (digits, punctuation, spaces) one space, casefolded."""
+    return " ".join(_LETTERS.findall(line)).casefold()
 
 
 def _running_heads(lines: list[str]) -> set[str]:
