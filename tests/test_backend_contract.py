@@ -547,7 +547,8 @@ def test_a_solr_rebuild_moves_the_alias_and_deletes_what_is_left_behind(kb_writa
     }
     live = replicas(behind[0])
     with kb_writable.rebuilding() as new:
-        new.write(OWN)
+        for doc in OWN:  # a commit each: one of the 2 shards holds 2 or more segments
+            new.write([doc])
         filling = new.backend.collection
         assert filling in collections() and leftover not in collections()
         # filled with one replica a shard (each document analysed once) ...
@@ -560,6 +561,16 @@ def test_a_solr_rebuild_moves_the_alias_and_deletes_what_is_left_behind(kb_writa
         len(r) == 2 and {s for _, s in r} == {"active"} for r in live.values()
     )
     assert behind[0] not in collections()  # the old collection is deleted once the alias moved
+    # each shard merged into one segment before its replicas copied it (a search looks up every segment)
+    cores = [
+        (r["base_url"], r["core"])
+        for info in backend._collections()[0][filling]["shards"].values()
+        for r in info["replicas"].values()
+    ]
+    segments = [
+        len(backend.client.request(f"/{core}/admin/segments", nodes=[url])["segments"]) for url, core in cores
+    ]
+    assert len(cores) == 4 and segments == [1, 1, 1, 1]
     assert set(kb_writable.checksums()) == OWN_IDS
     with pytest.raises(RuntimeError), kb_writable.rebuilding() as new:
         failed = new.backend.collection
