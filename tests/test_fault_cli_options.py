@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SEED_IDS
+from tests.conftest import SEED_IDS, copy_corpus, make_settings
 
 #: command lines tried (make test-fault), and in the slow tier
 EXAMPLES, EXAMPLES_SLOW = 60, 200
@@ -117,7 +117,7 @@ def _snapshot(folder: Path) -> dict[str, str]:
 
 def _check(run_cli, settings, command: str, rest: list[str]) -> None:
     corpus_before = _snapshot(settings.corpus_dir)
-    result = run_cli(command, *rest, stdin="")
+    result = run_cli(command, *rest, stdin="", settings=settings)
     assert result.code in (0, 1, 2), result
     assert "Traceback" not in result.err and "Traceback" not in result.out
     if result.code == 2:
@@ -136,7 +136,7 @@ def _check(run_cli, settings, command: str, rest: list[str]) -> None:
     elif result.code != 0 or command not in CHANGING:
         assert after == corpus_before, f"kb {command} {rest} changed the corpus"
     assert settings.index_dir.is_dir() and (settings.index_dir / ".network-kb-index").is_file()
-    documents = run_cli("stats", "--json").json["documents"]
+    documents = run_cli("stats", "--json", settings=settings).json["documents"]
     assert documents >= len(SEED_IDS) or command in CHANGING, f"kb {command} {rest} lost documents"
 
 
@@ -149,11 +149,17 @@ PROFILE = dict(deadline=None, derandomize=True, database=None, suppress_health_c
 
 
 @pytest.fixture
-def seeded(run_cli, settings, monkeypatch):
+def seeded(run_cli, tmp_path, monkeypatch):
+    """The seed archive in tmp_path/archive/, the working directory, so that relative paths such as
+    "corpus" name its real folders and ".." names this test's own folder: never the folder of every test
+    the worker ran before (`kb ingest ..` imported them all, and the run took minutes or timed out
+    depending on which tests xdist had given the worker: about one run in six failed)."""
+    root = tmp_path / "archive"
+    own = make_settings(root, copy_corpus(root / "corpus"))
     monkeypatch.setenv("KB_SEMANTIC", "off")
-    monkeypatch.chdir(settings.corpus_dir.parent)  # relative paths such as "corpus" name the real folders
-    assert run_cli("ingest").code == 0
-    return settings
+    monkeypatch.chdir(root)
+    assert run_cli("ingest", settings=own).code == 0
+    return own
 
 
 def test_any_command_line_gets_one_answer_and_loses_nothing(run_cli, seeded):
@@ -163,6 +169,7 @@ def test_any_command_line_gets_one_answer_and_loses_nothing(run_cli, seeded):
     @example(argv=("ingest", ["ä" * 300]))  # a name too long for the file system was a traceback
     @example(argv=("ingest", [""]))  # the working directory: never the archive's own data
     @example(argv=("search", ["--index", "corpus"]))  # the corpus is never the index
+    @example(argv=("ingest", [".."]))  # the test's own folder: the seed files again, as duplicates
     def check(argv):
         _run(run_cli, seeded, argv)
 
