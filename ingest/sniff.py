@@ -68,6 +68,7 @@ OFFICE_SUFFIXES = {
     ".doc": "doc", ".rtf": "rtf",
 }  # fmt: skip
 _CONTROL_BYTES = frozenset(set(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}) | {0x7F}
+_CONTROL_DELETE = bytes(sorted(_CONTROL_BYTES))
 
 
 def detect_type(data: bytes, name: str) -> str:
@@ -198,7 +199,7 @@ def _looks_like_text(head: bytes) -> bool:
 
 def _few_controls(sample: bytes) -> bool:
     """True when control characters are rare enough for the sample to be text."""
-    controls = sum(1 for b in sample if b in _CONTROL_BYTES)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_DELETE))  # C speed: every byte was 5 % of a reader
     return controls <= len(sample) * MAX_CONTROL_CHAR_RATIO
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -66,12 +66,24 @@ class Vocabulary:
         return getattr(self, kind)
 
     def resolve(self, kind: str, value: str) -> Entry | None:
-        """The entry of a kind named by id, name, label or alias (folded comparison)."""
-        key = fold(value.strip())
-        for entry in self.entries(kind):
-            if fold(entry.id) == key or any(fold(n) == key for n in entry.names()):
-                return entry
-        return None
+        """The entry of a kind named by id, name, label or alias (folded comparison; the first such entry)."""
+        names = self._by_folded_name.get(kind)
+        if names is None:
+            self.entries(kind)  # no such kind: its error, as before
+            return None
+        return names.get(fold(value.strip()))
+
+    @cached_property
+    def _by_folded_name(self) -> dict[str, dict[str, Entry]]:
+        """Per kind: each entry's folded id, name, labels and aliases → the first entry, in order, named so
+        (a reader resolves a document's every network, region and topic: a scan of them all was 12 % of it)."""
+        index: dict[str, dict[str, Entry]] = {}
+        for kind in KINDS:
+            names = index[kind] = {}
+            for entry in self.entries(kind):
+                for name in (entry.id, *entry.names()):
+                    names.setdefault(fold(name), entry)
+        return index
 
     def canonical(self, kind: str, value: str) -> str:
         """The stored value for a user-typed value; unknown values pass through unchanged."""
