@@ -424,6 +424,7 @@ def year_range(
     return P.Range("year", low, high, not startexcl, not endexcl, boost=boost, kind=P.FILTER)
 
 
+@lru_cache(maxsize=50_000)
 def stems_of(language: str, text: str) -> tuple[str, ...]:
     """The query-mode stems of a text in a language (a question's strict and relaxed plans ask twice)."""
     return tuple(analyze(stem_analyzer(language), text))
