@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from kb.models import SearchRequest
 from kb.solr_backend.compile import compile_plan, quoted, solr_fields
+from kb.suggest import MAX_EDITS
 
 if TYPE_CHECKING:
     from kb.solr_backend.backend import SolrBackend
@@ -74,9 +75,18 @@ class SolrWords:
             self.frequencies[key] = int((found.get(f"s{i}") or {}).get("count", 0))
 
     def known_words(self, prefix: str) -> Mapping[str, int]:
+        """The words beginning with `prefix` that could be within MAX_EDITS of a query word beginning with
+        it (kb/suggest.py's `closest`): their length differs by MAX_EDITS at most (terms.regex). Every
+        word of the prefix was a large answer at 100k documents (a misspelled word's slowest request)."""
+        lengths = [len(w.lower()) for w in self.words if w.lower().startswith(prefix)]
         params = [
             ("terms.fl", "text"),
             ("terms.prefix", prefix),
+            *(
+                [("terms.regex", f".{{{max(0, min(lengths) - MAX_EDITS)},{max(lengths) + MAX_EDITS}}}")]
+                if lengths
+                else []
+            ),
             ("terms.limit", -1),
             ("terms.sort", "index"),
             LEADERS,  # a TLOG replica that is no leader copies the leader's segments seconds late
