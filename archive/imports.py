@@ -48,11 +48,31 @@ def import_folders(settings: Settings, roots: Iterable[Path]) -> dict[Path, Path
     the same folder goes to the same place every time and two folders of one name never mix.
     """
     folders: dict[Path, Path] = {}
-    for root in roots:
-        base = _base(root)
-        if base not in folders:
+    earlier = imported_sources(settings)
+    for base in sorted({_base(root) for root in roots}, key=lambda b: len(b.parts)):  # outer ones first
+        # a folder inside one imported before (or given too): its files go where that import puts them,
+        # never to a second copy whose old version would stay a document of its own once the file changes
+        outer = [(s, f) for s, f in {**earlier, **folders}.items() if s != base and base.is_relative_to(s)]
+        if base not in earlier and outer:
+            source, folder = max(outer, key=lambda pair: len(pair[0].parts))
+            folders[base] = folder.joinpath(*(stored_name(part) for part in base.relative_to(source).parts))
+        else:
             folders[base] = _folder_for(settings, base, set(folders.values()))
     return folders
+
+
+def imported_sources(settings: Settings) -> dict[Path, Path]:
+    """The outside folders imported before (their `.source` notes), each with its import folder."""
+    try:
+        folders = sorted((settings.corpus_dir / IMPORT_DIR).iterdir())
+    except OSError:  # nothing imported yet
+        return {}
+    sources = {}
+    for folder in folders:
+        source = import_source(folder) if folder.is_dir() and not folder.is_symlink() else None
+        if source is not None:
+            sources.setdefault(source, folder)
+    return sources
 
 
 def _base(root: Path) -> Path:
@@ -115,8 +135,16 @@ def importer(settings: Settings, paths: Iterable[Path], user: str = "?") -> Impo
     itself, it is imported again, and the audit log records a `restore`.
     """
     paths = list(paths)
-    roots = list(import_folders(settings, outside_roots(settings, paths)).items())
-    roots.sort(key=lambda pair: len(pair[0].parts), reverse=True)  # the deepest folder given decides
+    given = import_folders(settings, outside_roots(settings, paths))
+    # a folder imported before inside a folder given keeps its files where it put them
+    inner = {
+        source: folder
+        for source, folder in imported_sources(settings).items()
+        if source not in given and any(source.is_relative_to(base) for base in given)
+    }
+    roots = [*given.items(), *inner.items()]
+    roots.sort(key=lambda pair: len(pair[0].parts), reverse=True)  # the deepest folder decides
+    noted = {folder for folder in given.values() if folder.parent == settings.corpus_dir / IMPORT_DIR}
     deleted = deleted_sources(settings)
     named = {_absolute(p) for p in paths if not p.is_dir()}
 
@@ -151,7 +179,8 @@ def importer(settings: Settings, paths: Iterable[Path], user: str = "?") -> Impo
     def store(source: Path, target: Path) -> None:
         for base, folder in roots:
             if inside(target, folder):
-                _note_source(folder, base)
+                if folder in noted:  # (a folder inside an earlier import is noted by that import's)
+                    _note_source(folder, base)
                 break
         restored = deletion(target) is not None
         store_copy(settings, source, target, user)

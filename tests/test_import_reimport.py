@@ -264,3 +264,21 @@ def test_a_deleted_import_stays_deleted_when_its_folder_is_ingested_again(run_cl
         "imports/Protokolle/treffen.txt",
     )
     assert [o["status"] for o in run_cli("ingest", "--json", memo.parent).lines] == ["unchanged"]
+
+
+@pytest.mark.parametrize("first", [["Protokolle"], ["Archiv"]])
+def test_a_folder_and_a_folder_inside_it_import_each_file_to_one_place_whichever_comes_first(
+    run_cli, tmp_path, first
+):
+    outside = tmp_path / "outside" / "Archiv"
+    memo = outside / "Protokolle" / "treffen.txt"
+    memo.parent.mkdir(parents=True)
+    memo.write_text(OLD_TEXT, encoding="utf-8")
+    folders = {"Archiv": outside, "Protokolle": memo.parent}
+    assert run_cli("ingest", "--no-embed", *(folders[f] for f in first)).code == 0
+    memo.write_text(NEW_TEXT, encoding="utf-8")  # then changed, and its folder given the other way
+    again = [f for f in folders if f not in first]
+    lines = run_cli("ingest", "--json", "--no-embed", *(folders[f] for f in again)).lines
+    assert [line["status"] for line in lines] == ["updated"], lines  # not a second copy beside the first
+    hits = run_cli("search", "--json", "Netzwerktreffens").json["hits"]
+    assert [hit["snippet"].count("neuwort") for hit in hits] == [1]  # the old version is no document
