@@ -180,10 +180,12 @@ def check(page, path: Path) -> None:
 
 
 def sign_in(page, coordinator: tuple[str, str]) -> None:
-    """Fill the coordinator sign-in form on the page and press Sign in (the caller waits as it needs)."""
+    """Fill the coordinator sign-in form on the page, press Sign in, and wait until it has taken: the
+    sidebar's sign-out button is there (under load the click's rerun can start after `settled` looked)."""
     page.get_by_label("Name", exact=True).fill(coordinator[0])
     page.get_by_label("Password", exact=True).fill(coordinator[1])
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector(".st-key-sidebar_sign_out", state="attached", timeout=60_000)
 
 
 def launch(p, **context):
