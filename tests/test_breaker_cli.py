@@ -459,3 +459,24 @@ def test_a_web_address_is_said_to_be_one_not_a_missing_file_of_another_name(run_
         f"{command[1]!r} is a web address, not a file or folder (save a page as .html and give that file)"
     )  # was "no such file or folder: https:/example.org/a.html", a name the user never typed
     assert _files(settings.corpus_dir) == before
+
+
+@pytest.mark.parametrize("action", [["add", "bob", "--password-stdin"], ["remove", "anna"]])
+def test_with_kb_coordinators_set_a_change_to_the_file_no_sign_in_reads_is_refused(
+    run_cli, settings, monkeypatch, action
+):
+    monkeypatch.setenv("KB_COORDINATORS", json.dumps({"anna": "scrypt$stored"}))
+    result = run_cli("coordinator", *action, "--json", stdin="longenough-pw\n")
+    assert result.code == 2  # "bob can now sign in" was said, and bob could not
+    assert result.json_error.startswith("KB_COORDINATORS is set, and sign-ins are read from it alone: ")
+    assert not settings.secrets_file.exists()
+    assert run_cli("coordinator", "list", "--json").json == ["anna"]
+
+
+def test_a_damaged_kb_coordinators_is_said_not_listed_as_no_one(run_cli, monkeypatch):
+    monkeypatch.setenv("KB_COORDINATORS", '{"anna": ')
+    result = run_cli("coordinator", "list", "--json")
+    assert (result.code, result.json_error) == (
+        1,
+        "KB_COORDINATORS is not a JSON object of names and password hashes; no one can sign in",
+    )

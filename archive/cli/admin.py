@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import importlib.util
+import json
 import os
 import socket
 import sys
@@ -66,15 +67,33 @@ def cmd_serve(args, settings: Settings) -> int:
     return 0  # pragma: no cover
 
 
+def _json_object(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
 def cmd_coordinator(args, settings: Settings) -> int:
     from archive.access import AuthError, _stored, add_coordinator, load_coordinators, remove_coordinator
 
+    given = env("KB_COORDINATORS")
+    if given is not None and args.action != "list":  # the sign-ins are read from it: the file would not count
+        raise UsageError(
+            f"KB_COORDINATORS is set, and sign-ins are read from it alone: coordinator {args.action} "
+            f"would change {settings.secrets_file}, which no sign-in reads; change KB_COORDINATORS, or "
+            "unset it to use the file"
+        )
     if args.action == "list":
-        if env("KB_COORDINATORS") is None:  # a damaged secrets file is said, not listed as empty
+        if given is None:  # a damaged secrets file is said, not listed as empty
             try:
                 _stored(settings.secrets_file)
             except AuthError as exc:
                 raise KBError(str(exc)) from exc
+        elif not _json_object(given):  # nor a damaged variable: no one can sign in with it
+            raise KBError(
+                "KB_COORDINATORS is not a JSON object of names and password hashes; no one can sign in"
+            )
         names = sorted(load_coordinators(settings.secrets_file))
         emit(names) if args.json else print("\n".join(map(one_line, names)) or "no coordinators")
         return 0
