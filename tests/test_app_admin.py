@@ -191,3 +191,19 @@ def test_a_rebuild_with_the_corpus_folder_missing_says_so_and_changes_nothing(en
     assert not [b for b in at.button if b.key == "rebuild_now"]
     away.rename(env.corpus)
     assert [m.proto.body for m in _signed_in().get("metric")][0] == before
+
+
+def test_files_gone_after_the_rebuild_plan_are_asked_about_before_the_index_shrinks(env):
+    at = _signed_in()
+    before = [m.proto.body for m in at.get("metric")][0]
+    at.button(key="rebuild").click().run()
+    assert not [c for c in at.checkbox if c.key == "rebuild_sure"]  # nothing would be lost: no question
+    gone = sorted((env.corpus / "documents").glob("treffen_*.txt"))[:3]
+    for path in gone:  # then part of the share goes away while the plan is on the screen
+        path.rename(env.corpus.parent / path.name)
+    at.button(key="rebuild_now").click().run()
+    assert errors(at) == []
+    assert "The corpus changed since these counts were taken" in at.warning[0].value
+    assert [c.key for c in at.checkbox if c.key == "rebuild_sure"] == ["rebuild_sure"]
+    assert at.button(key="rebuild_now").disabled  # not rebuilt with a yes given to other counts
+    assert [m.proto.body for m in at.get("metric")][0] == before

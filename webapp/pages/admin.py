@@ -53,6 +53,8 @@ def _rebuild(user: str) -> None:
     plan = st.session_state.get("_rebuild_plan")
     if plan is None:
         return
+    if st.session_state.pop("_rebuild_changed", False):
+        st.warning(t("admin.rebuild_changed"))
     st.info(t("admin.rebuild_plan", now=plan.documents, files=plan.files))
     sure = True
     if plan.shrinks:
@@ -63,6 +65,17 @@ def _rebuild(user: str) -> None:
         st.rerun()
     if left.button(t("admin.rebuild_now"), type="primary", disabled=not sure, key="rebuild_now"):
         with st.spinner():
+            try:  # the plan may be old: files gone since (a share half mounted) are asked about again
+                fresh = service.rebuild_plan(state.knowledge_base(), state.settings())
+            except KBError as exc:
+                fail(exc)
+                return
+            if fresh.shrinks and fresh.documents - fresh.files > max(0, plan.documents - plan.files):
+                st.session_state["_rebuild_plan"] = fresh
+                st.session_state.pop("rebuild_sure", None)  # a yes to other counts is no yes to these
+                st.session_state["_rebuild_changed"] = True
+                st.rerun()
+            plan = fresh
             try:
                 service.rebuild(state.knowledge_base(), state.settings(), user=user, plan=plan)
                 state.refresh()
