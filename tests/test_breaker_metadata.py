@@ -141,3 +141,10 @@ def test_only_the_keys_the_archive_reads_pass_without_a_word():
     assert unknown_keys({"lang": "de", "author": "A", "subtitle": "s", "titel": "x"}, front_matter=True) == [
         "unknown key 'titel' ignored (did you mean 'title'?)"
     ]
+
+
+def test_a_metadata_file_of_a_hundred_thousand_unknown_keys_is_five_lines_and_a_count():
+    from ingest.metadata.confirmed import unknown_keys
+
+    said = unknown_keys({"x" * 500_000: 1} | {f"k{i}": i for i in range(100_000)})
+    assert len(said) == 6 and said[-1] == "99,996 more unknown keys ignored"

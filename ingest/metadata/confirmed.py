@@ -29,6 +29,7 @@ DATE_FORMS = (
 FACETS = ("networks", "regions", "topics")
 MAX_TITLE_CHARS = 1000  # a confirmed title; derived ones are at most a few hundred
 MAX_SHOWN_CHARS = 60  # of a refused value in its error message
+MAX_KEYS_NAMED = 5  # unknown keys of one metadata file named one by one; the others are counted
 FIELD_NAMES = {"networks": "network", "regions": "region", "topics": "topic"}
 LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")
 #: the keys a metadata file may hold (the archive writes who added a file and when beside them)
@@ -172,22 +173,32 @@ def unknown_keys(metadata: Mapping[str, object], *, front_matter: bool = False) 
     A metadata file is the archive's own: every other key is named. Front matter is shared with other
     tools (a blog's layout, tags): only a key that looks like a misspelled field is named there.
     """
-    lines = []
+    lines: list[str] = []
+    unknown = 0
     for key in metadata:
         if key in SIDECAR_KEYS or (
             front_matter and (key in FRONT_MATTER_KEYS or key in _FOREIGN_FRONT_MATTER)
         ):
             continue
         text = str(key)
+        if not front_matter and len(lines) == MAX_KEYS_NAMED:  # counted, no closest field looked for
+            unknown += 1
+            continue
         close = difflib.get_close_matches(
-            text.lower(), SIDECAR_KEYS, n=1, cutoff=0.75 if front_matter else 0.6
+            text[:MAX_SHOWN_CHARS].lower(), SIDECAR_KEYS, n=1, cutoff=0.75 if front_matter else 0.6
         )
         if front_matter and not close:
             continue
-        guess = (
-            f" (did you mean {close[0]!r}?)" if close else f"; the fields are {', '.join(SIDECAR_KEYS[:8])}"
-        )
-        lines.append(f"unknown key {_shown(text)} ignored{guess}")
+        unknown += 1
+        if len(lines) < MAX_KEYS_NAMED:
+            guess = (
+                f" (did you mean {close[0]!r}?)"
+                if close
+                else f"; the fields are {', '.join(SIDECAR_KEYS[:8])}"
+            )
+            lines.append(f"unknown key {_shown(text)} ignored{guess}")
+    if unknown > len(lines):  # a file of many keys is no page of warnings
+        lines.append(f"{unknown - len(lines):,} more unknown keys ignored")
     return lines
 
 
