@@ -72,6 +72,7 @@ _PLUS = re.compile(r"(^|[\s(])\+(?=[\w\"(])")
 # A question mark ending a word ends a question ("Wer sang die Nationalhymne?"): it is no wildcard.
 _QUESTION_MARK = re.compile(r"(?:(?<=\w)|(?<=\s)|^)\?+(?=[\s)]|$)")
 _LEADING_WILDCARD = re.compile(r"(?:^|[\s(:])[*?]")
+_UNENCODABLE = re.compile("[\ud800-\udfff]")  # a byte of another encoding, read as a lone surrogate
 # What makes a text a query expression rather than plain words: operators, phrases, wildcards,
 # fuzzy marks, -/+ before a word, and a known field name before a colon.
 _OPERATORS = re.compile(r'\b(?:AND|OR|NOT)\b|["*~]|(?:^|[\s(])[-+](?=[\w"(])')
@@ -98,6 +99,8 @@ def check_syntax(text: str) -> None:
     """Raise QuerySyntaxError for text the parser would silently misread."""
     if len(text) > MAX_QUERY_CHARS:
         raise QuerySyntaxError(f"the query is too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
+    if _UNENCODABLE.search(text):  # (kb search --stdin of a Latin-1 file): no engine can look it up
+        raise QuerySyntaxError("the query is not UTF-8 text: it holds a byte of another encoding")
     if text.count('"') % 2:
         raise QuerySyntaxError('unbalanced quotes: every " needs a closing "')
     depth = 0

@@ -480,3 +480,15 @@ def test_a_damaged_kb_coordinators_is_said_not_listed_as_no_one(run_cli, monkeyp
         1,
         "KB_COORDINATORS is not a JSON object of names and password hashes; no one can sign in",
     )
+
+
+def test_a_stdin_query_line_in_another_encoding_is_answered_in_one_line_and_the_next_is_searched(run_cli):
+    # a Latin-1 file of queries: "x·*" read as "x\udcb7*" was a UnicodeEncodeError traceback in the engine
+    result = run_cli("search", "--stdin", "--json", stdin="Netzwerk x\udcb7*\nNetzwerk\n")
+    first, second = result.lines
+    assert first == {
+        "query": "Netzwerk x\\xb7*",
+        "error": "the query is not UTF-8 text: it holds a byte of another encoding",
+    }
+    assert second["query"] == "Netzwerk" and second["total"] > 0
+    assert result.code == 2 and "Traceback" not in result.err

@@ -101,7 +101,9 @@ def cmd_search(args, settings: Settings) -> int:
         except QuerySyntaxError as exc:
             if not args.stdin:
                 raise
-            emit({"query": text, "error": str(exc)})
+            # a byte of another encoding shown as \xb7: JSON that any reader takes
+            shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            emit({"query": shown, "error": str(exc)})
             status = 2
             continue
         if page.request.page > page.pages and not args.stdin:
