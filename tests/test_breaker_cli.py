@@ -3,6 +3,7 @@ below one. Each is one line and exit 2, and nothing is imported, stored or chang
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from datetime import UTC, datetime
@@ -492,3 +493,34 @@ def test_a_stdin_query_line_in_another_encoding_is_answered_in_one_line_and_the_
     }
     assert second["query"] == "Netzwerk" and second["total"] > 0
     assert result.code == 2 and "Traceback" not in result.err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:  # a coordinator at a terminal: kb rebuild asks
+        return True
+
+
+def test_files_gone_while_the_rebuild_question_waits_are_not_rebuilt_away_with_a_yes_to_fewer(
+    run_cli, settings, monkeypatch, capsys, tmp_path
+):
+    import builtins
+    import sys
+
+    from archive import cli
+
+    assert run_cli("ingest", "--no-embed").code == 0
+    seeds = sorted((settings.corpus_dir / "documents").glob("00*.txt"))
+    seeds[0].rename(tmp_path / seeds[0].name)  # one file gone: the rebuild asks about one document
+
+    def answer_later(question: str) -> str:  # while the coordinator reads it, a share half goes away
+        seeds[1].rename(tmp_path / seeds[1].name)
+        return "y"
+
+    monkeypatch.setattr(builtins, "input", answer_later)
+    monkeypatch.setattr(sys, "stdin", _Terminal())
+    capsys.readouterr()
+    assert cli.main(["rebuild"]) == 1
+    assert "changed while the question waited: it now holds 3 distinct files for 5 documents" in (
+        capsys.readouterr().err
+    )
+    assert run_cli("stats", "--json").json["documents"] == 5  # not rebuilt with a yes given to 4

@@ -16,6 +16,7 @@ from ingest.errors import IngestError
 from ingest.metadata.confirmed import InvalidMetadata, validate
 from ingest.paths import scan
 from ingest.reading import read_regular
+from kb.errors import KBError
 from kb.settings import Settings
 
 
@@ -185,6 +186,13 @@ def cmd_rebuild(args, settings: Settings) -> int:
         if answer not in ("y", "yes", "j", "ja"):
             print("nothing changed", file=sys.stderr)
             return 1
+        fresh = service.rebuild_plan(kb, settings)  # files may have gone while the question waited
+        if fresh.documents - fresh.files > drop:
+            raise KBError(
+                f"{settings.corpus_dir} changed while the question waited: it now holds {fresh.files} "
+                f"distinct files for {fresh.documents} documents; nothing changed (run kb rebuild again)"
+            )
+        plan = fresh
     progress = _progress(args, [settings.corpus_dir], service.own_data(settings))
     try:
         outcomes = service.rebuild(kb, settings, progress, user=args.user, plan=plan)
