@@ -161,9 +161,13 @@ def run(
     seen_ids: dict[str, tuple[str, Path]] = {}  # id → the label and the file that has it
     by_source = {src: i for i, (_, src) in known.items()}
     reached: set[Path] = set()  # a file reached twice (a folder given twice, or in itself) is one line
+    folders: dict[Path, Path] = {}  # a folder → resolved, once (a resolve costs ~40 µs, a file took five)
     for found in scan(paths, skip=[kb.index_dir, *skip]):
         path = found.path
-        where = path.parent.resolve() / path.name  # a link itself, not where it points
+        folder = folders.get(path.parent)
+        if folder is None:
+            folder = folders[path.parent] = path.parent.resolve()
+        where = folder / path.name  # a link itself, not where it points
         if where in reached:
             continue
         reached.add(where)
@@ -175,6 +179,8 @@ def run(
         if target is not None and _same_bytes(path, target, limits.max_bytes):  # imported before: the
             path, target = target, None  # corpus copy (and its metadata corrected since) is what counts
         label = source_label(target or path, corpus)
+        # a file scan did not refuse is no link: where it is is where it points
+        resolved = where if path is found.path else path.resolve()
         shown = str(path) if target is not None else label
         if not _is_text(label):  # bytes of another encoding in a corpus file's name: no source to store
             # named with its odd bytes escaped (\xfc): the name itself cannot be written as UTF-8 anywhere
@@ -190,7 +196,7 @@ def run(
         doc_id = file_id(label)
         if doc_id in seen_ids:
             other, other_path = seen_ids[doc_id]
-            if other_path == path.resolve():  # reached twice through overlapping paths: read once
+            if other_path == resolved:  # reached twice through overlapping paths: read once
                 continue
             message = f"{shown}: has the same id {doc_id} as {other}; not indexed (rename one of them)"
             report(Outcome(shown, "failed", None, message))
@@ -210,7 +216,7 @@ def run(
             note = " (not imported)" if target is not None else ""
             report(Outcome(shown, "failed", None if target else doc_id, f"{shown}: {reason}{note}"))
             continue
-        seen_ids[doc_id] = (label, path.resolve())
+        seen_ids[doc_id] = (label, resolved)
         old = known.get(doc_id)
         former = by_source.get(label)  # the id this file had before ids changed
         if former == doc_id or former in replaces.values():
