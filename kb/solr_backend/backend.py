@@ -522,7 +522,17 @@ class SolrBackend:
             plan = self.plan(text, request, False, frequencies, total)
             query = compile_plan(self.respelt(plan.query, asked), self.canonical(self.concepts()[0]))
         words = self._page if embedding is None else self._ranked  # with meaning: the fused page asks
-        answer = words(query, request, text, fq, page, size, plan) if query is not None else None
+        if embedding is None and query is not None:
+            # the stems' counts "did you mean" will ask for a word no document holds, asked with the page
+            from kb.solr_backend.suggest import stem_counts
+
+            stems = stem_counts(plan.words, self.languages(), frequencies) if plan is not None else {}
+            answer = self._page(query, request, text, fq, page, size, plan, stems)
+            found = answer.get("facets") or {}
+            for i, key in enumerate(stems):
+                frequencies[key] = int((found.get(f"s{i}") or {}).get("count", 0))
+        else:
+            answer = words(query, request, text, fq, page, size, plan) if query is not None else None
         strict = query  # the words' plan with every word (a language filter's bridge is found by it)
         if (answer is None or not answer["response"]["numFound"]) and is_multiword(text):
             loose = self.plan(text, request, True, frequencies, total)
@@ -960,7 +970,13 @@ class SolrBackend:
         page: int,
         size: int,
         plan: QueryPlan | None = None,
+        stems: Mapping[str, str] | None = None,
     ) -> dict:
+        """The page's request; `stems` (suggest.py's `stem_counts`): queries counted over every document
+        as facets s0, s1 … of the same request."""
+        facets = self.facet_request()
+        for i, counted in enumerate(stems or ()):
+            facets[f"s{i}"] = {"type": "query", "q": stems[counted], "domain": {"query": "*:*"}}
         sort = {
             "newest": "date desc,id asc",
             "oldest": "date asc,id asc",
@@ -974,7 +990,7 @@ class SolrBackend:
             ("sort", sort),
             ("start", (page - 1) * size),
             ("rows", size),
-            ("json.facet", json.dumps(self.facet_request())),
+            ("json.facet", json.dumps(facets)),
             *(("fq", f) for f in fq),
             *self.highlight_params(SNIPPET_CHARS, FRAGMENT_CHARS, FRAGMENTS, plan),
         ]

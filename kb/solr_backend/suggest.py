@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from kb.models import SearchRequest
 from kb.solr_backend.compile import compile_plan, quoted, solr_fields
-from kb.suggest import MAX_EDITS
+from kb.suggest import MAX_EDITS, MIN_LENGTH
 
 if TYPE_CHECKING:
     from kb.solr_backend.backend import SolrBackend
@@ -52,19 +52,9 @@ class SolrWords:
         return self.frequencies[key]
 
     def _fetch_stems(self) -> None:
-        """The counts of every stem, in every language, of the query's words no document holds folded."""
-        from kb.folding import fold
-        from kb.query import stems_of
-        from kb.schema import stem_field
-
-        wanted: dict[str, str] = {}
-        for word in self.words:
-            if self.frequencies.get(fold(word.lower()), 1) > 0:  # held (or not asked): not needed
-                continue
-            for lang in self.languages:
-                for stem in stems_of(lang, word):
-                    wanted.setdefault(f"{stem_field(lang)}:{stem}", _any_field(stem_field(lang), stem))
-        wanted = {k: q for k, q in wanted.items() if k not in self.frequencies}
+        """The counts of every stem, in every language, of the query's words no document holds folded
+        (the page's request asked for them already when a word needed them: `stem_counts`)."""
+        wanted = stem_queries(self.words, self.languages, self.frequencies)
         if not wanted:
             return
         names = list(wanted)
@@ -121,6 +111,41 @@ class SolrWords:
             int((found.get(f"c{i}") or {}).get("count", 0)) if q is not None else 0
             for i, q in enumerate(queries)
         ]
+
+
+def stem_queries(
+    words: Iterable[str], languages: Iterable[str], frequencies: Mapping[str, int]
+) -> dict[str, str]:
+    """{"stem_LL:stem": its query} for every stem, in every language, of the words no document holds
+    folded, but those `frequencies` holds already."""
+    from kb.folding import fold
+    from kb.query import stems_of
+    from kb.schema import stem_field
+
+    wanted: dict[str, str] = {}
+    for word in words:
+        if frequencies.get(fold(word.lower()), 1) > 0:  # held (or not asked): not needed
+            continue
+        for lang in languages:
+            for stem in stems_of(lang, word):
+                wanted.setdefault(f"{stem_field(lang)}:{stem}", _any_field(stem_field(lang), stem))
+    return {k: q for k, q in wanted.items() if k not in frequencies}
+
+
+def stem_counts(
+    words: Iterable[str], languages: Iterable[str], frequencies: Mapping[str, int]
+) -> dict[str, str]:
+    """The stems' counts 'did you mean' will ask for (`stem_queries`), when a word will make it ask: one
+    of letters only, MIN_LENGTH or longer, that no document holds folded (kb/suggest.py's `suggest`)."""
+    from kb.folding import fold
+
+    words = tuple(words)
+    if not any(
+        w.lower().isalpha() and len(w.lower()) >= MIN_LENGTH and frequencies.get(fold(w.lower()), 1) == 0
+        for w in words
+    ):
+        return {}
+    return stem_queries(words, languages, frequencies)
 
 
 def _any_field(field: str, word: str) -> str:
