@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -120,9 +121,32 @@ def _starts_and_words(words: dict[str, float]) -> dict[str, float]:
 
 
 @lru_cache(maxsize=1)
-def _lexicon_parts(lexicon_size: int) -> dict[str, float]:  # noqa: ARG001 - a cache key
-    """The lexicon's words and their starts (_starts_and_words), built once a process."""
-    return _starts_and_words(lexicon())
+def _sorted_lexicon(lexicon_size: int) -> tuple[str, ...]:  # noqa: ARG001 - a cache key
+    """The lexicon's words in order, sorted once a process (~50 ms; a table of every word's starts took
+    0.25 s, paid by the first document a writer analysed, inside its deadline, and by every `kb search`)."""
+    return tuple(sorted(lexicon()))
+
+
+#: what _lexicon_zipf answered, part → zipf, 0.0 or None (cleared past _PARTS_KEPT entries, ~25 MB: any text's parts)
+_lexicon_parts: dict[str, float | None] = {}
+_UNKNOWN = object()
+_PARTS_KEPT = 300_000
+
+
+def _lexicon_zipf(part: str, ordered: tuple[str, ...]) -> float | None:
+    """The part's zipf as a lexicon word, 0.0 when it is no word but a longer word starts with it, None when
+    no lexicon word starts with it (a split stops lengthening it); remembered."""
+    z = _lexicon_parts.get(part, _UNKNOWN)
+    if z is not _UNKNOWN:
+        return z
+    z = lexicon().get(part)
+    if z is None:
+        after = bisect_right(ordered, part)  # the words starting with `part` follow it in order
+        z = 0.0 if after < len(ordered) and ordered[after].startswith(part) else None
+    if len(_lexicon_parts) >= _PARTS_KEPT:
+        _lexicon_parts.clear()
+    _lexicon_parts[part] = z
+    return z
 
 
 @lru_cache(maxsize=16)
@@ -190,7 +214,7 @@ def _best_split(word: str, protected: frozenset[str]) -> tuple[tuple[str, ...], 
     n = len(word)
     size = len(lexicon())
     longest = _longest_part(size, protected)
-    in_lexicon = _lexicon_parts(size).get
+    ordered = _sorted_lexicon(size)
     in_protected = _protected_parts(protected).get if protected else None
     known: dict[int, list[tuple[int, float]]] = {}  # where a part can begin → (its end, its zipf)
     reachable = [True] + [False] * n
@@ -200,7 +224,7 @@ def _best_split(word: str, protected: frozenset[str]) -> tuple[tuple[str, ...], 
         ends = known[i] = []
         for j in range(i + MIN_PART, min(n, i + longest) + 1):
             part = word[i:j]
-            z = in_lexicon(part)  # None: no lexicon word starts so
+            z = _lexicon_zipf(part, ordered)  # None: no lexicon word starts so
             if in_protected is not None:
                 vocab = in_protected(part)
                 if vocab is not None and (vocab or z is None):  # a protected word is very common
