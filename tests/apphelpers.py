@@ -13,6 +13,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from archive.access import add_coordinator
 from archive.service import open_knowledge_base
 from kb.settings import load_settings
 
@@ -99,6 +100,13 @@ def make_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
     monkeypatch.delenv("KB_COORDINATORS", raising=False)
     monkeypatch.chdir(ROOT)
     st.cache_resource.clear()
+    return env
+
+
+def coordinator_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
+    """make_env, with COORDINATOR able to sign in."""
+    env = make_env(tmp_path, monkeypatch)
+    add_coordinator(env.secrets, *COORDINATOR)
     return env
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from apphelpers import COORDINATOR, app, errors, html_of, make_env, page
+from apphelpers import COORDINATOR, app, coordinator_env, errors, html_of, page
 
 from archive import access
 from archive.access import add_coordinator, remove_coordinator
@@ -19,9 +19,7 @@ DOC_ID = "documents/003_52458518a7f32b1d"
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
-    env = make_env(tmp_path, monkeypatch)
-    add_coordinator(env.secrets, *COORDINATOR)
-    return env
+    return coordinator_env(tmp_path, monkeypatch)
 
 
 def _everything(at) -> str:

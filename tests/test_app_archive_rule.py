@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from apphelpers import COORDINATOR, app, errors, html_of, make_env, page, shown
+from apphelpers import COORDINATOR, app, coordinator_env, errors, html_of, page, shown
 
-from archive.access import add_coordinator
 from archive.service import open_knowledge_base, read_audit
 from kb.settings import load_settings
 
@@ -19,9 +18,7 @@ D002 = "documents/002_b763ae3e545d7f37"
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
-    env = make_env(tmp_path, monkeypatch)
-    add_coordinator(env.secrets, *COORDINATOR)
-    return env
+    return coordinator_env(tmp_path, monkeypatch)
 
 
 def _signed_in(path: str, **query: str):

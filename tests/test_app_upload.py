@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from apphelpers import COORDINATOR, app, errors, make_env, page, shown
+from apphelpers import COORDINATOR, app, coordinator_env, errors, page, shown
 
-from archive.access import add_coordinator
 from archive.service import open_knowledge_base, read_audit
 from kb.models import SearchRequest
 from kb.settings import load_settings
@@ -21,9 +20,7 @@ NEW_TEXT = (
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
-    env = make_env(tmp_path, monkeypatch)
-    add_coordinator(env.secrets, *COORDINATOR)
-    return env
+    return coordinator_env(tmp_path, monkeypatch)
 
 
 def _signed_in():

@@ -8,10 +8,9 @@ import json
 import re
 
 import pytest
-from apphelpers import COORDINATOR, app, errors, make_env, page, shown
+from apphelpers import COORDINATOR, app, coordinator_env, errors, page, shown
 
 from archive import service
-from archive.access import add_coordinator
 from kb.settings import load_settings
 
 UPLOAD = "webapp/pages/upload.py"
@@ -29,9 +28,7 @@ def inert(markdown: str) -> bool:
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
-    env = make_env(tmp_path, monkeypatch)
-    add_coordinator(env.secrets, *COORDINATOR)
-    return env
+    return coordinator_env(tmp_path, monkeypatch)
 
 
 def _signed_in(path: str, **query: str):

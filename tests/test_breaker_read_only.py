@@ -7,9 +7,8 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from apphelpers import COORDINATOR, app, make_env, page
+from apphelpers import COORDINATOR, app, coordinator_env, page
 
-from archive.access import add_coordinator
 from kb.api import KnowledgeBase
 
 pytestmark = [pytest.mark.fault]
@@ -21,8 +20,7 @@ DOC_ID = "documents/003_52458518a7f32b1d"
 
 @pytest.fixture
 def read_only(tmp_path, monkeypatch):
-    env = make_env(tmp_path, monkeypatch)
-    add_coordinator(env.secrets, *COORDINATOR)
+    env = coordinator_env(tmp_path, monkeypatch)
     done = subprocess.run(["mount", "--bind", str(env.corpus), str(env.corpus)], capture_output=True)
     if done.returncode != 0:
         pytest.skip(f"cannot bind-mount here: {done.stderr.decode().strip()}")
