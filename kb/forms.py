@@ -59,16 +59,19 @@ def _memo_of(memos: dict, protected: frozenset[str]) -> dict:
     return memo
 
 
+def _remember(memo: dict, key: str, value):
+    """memo[key] = value, the memo started again when it holds MEMO_WORDS; returns value."""
+    if len(memo) >= MEMO_WORDS:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 def _index_forms_memo(word: str, protected: frozenset[str]) -> tuple[str, ...]:
     """_index_forms remembered per word and set of protected words (the splits depend on them)."""
     memo = _memo_of(_memos, protected)
     forms = memo.get(word)
-    if forms is None:
-        forms = _index_forms(word)
-        if len(memo) >= MEMO_WORDS:
-            memo.clear()
-        memo[word] = forms
-    return forms
+    return forms if forms is not None else _remember(memo, word, _index_forms(word))
 
 
 def index_forms(word: str) -> tuple[str, ...]:
@@ -93,7 +96,7 @@ def folded_terms(text: str) -> list[str]:
 
 
 def folded_text(text: str) -> str:
-    """" ".join(folded_terms(text)), each word as typed remembered with its forms joined (what the
+    """ " ".join(folded_terms(text)), each word as typed remembered with its forms joined (what the
     Solr backend sends to a folded field: most of a text's words were met before)."""
     memo = _memo_of(_joined, compound.current_protection())
     out = []
@@ -103,8 +106,6 @@ def folded_text(text: str) -> str:
             word = typed.lower()[:MAX_WORD_CHARS]
             joined = " ".join(_index_forms(word))
             if len(typed) <= compound.MAX_WORD:  # as word_forms: long words are not remembered
-                if len(memo) >= MEMO_WORDS:
-                    memo.clear()
-                memo[typed] = joined
+                _remember(memo, typed, joined)
         out.append(joined)
     return " ".join(out)
