@@ -58,8 +58,7 @@ def _key(name: str, data: bytes) -> str:
     return hashlib.sha256(name.encode() + b"\0" + data).hexdigest()[:16]
 
 
-def _one_file(name: str, data: bytes, user: str) -> None:
-    key = _key(name, data)
+def _one_file(name: str, data: bytes, key: str, user: str) -> None:
     done = st.session_state.setdefault("_stored", {})
     st.subheader(render.md_escape(name), divider="gray")
     if key in done:
@@ -121,11 +120,12 @@ def main() -> None:
     chosen: set[str] = set()
     for file in files or []:
         data = file.getvalue()
-        if _key(file.name, data) in chosen:  # picked twice (from two folders): its form once, not a crash
+        key = _key(file.name, data)  # hashed once: a file may hold 50 MB
+        if key in chosen:  # picked twice (from two folders): its form once, not a crash
             st.caption(t("upload.twice", name=render.md_escape(file.name)))
             continue
-        chosen.add(_key(file.name, data))
-        _one_file(file.name, data, user)
+        chosen.add(key)
+        _one_file(file.name, data, key, user)
 
 
 main()
