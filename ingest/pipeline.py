@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import IngestError, UnsupportedFile
-from ingest.paths import discover, document_id, file_id, scan, source_label  # noqa: F401  (named here too)
+from ingest.paths import discover, document_id, file_id, label_in, scan, source_label  # noqa: F401  (named here too)
 from ingest.reading import NotRegularFile, file_checksum
 from ingest.sidecar import parse_sidecar, sidecar_bytes, sidecar_path
 from ingest.worker import Limits, prepare
@@ -48,6 +48,8 @@ class Outcome:
     id: str | None = None
     message: str = ""
     revises: bool = False  # it replaces the file's earlier "indexed" or "updated": the index refused it
+    warnings: tuple[str, ...] = ()  # what a user should know of a file still indexed (a misspelled
+    # metadata key, PDF pages not read), one line each without the file's name
 
 
 def content_checksum(data: bytes) -> str:
@@ -138,6 +140,9 @@ def run(
             progress(outcome)
         elif outcome.status == "failed":  # (with `progress`, the caller shows it: one line per file)
             log.warning("%s", outcome.message or outcome.source)
+        else:
+            for line in outcome.warnings:
+                log.warning("%s: %s", outcome.source, line)
 
     stored_new: dict[str, Path] = {}  # imports stored by this run where no copy was before: id → file
 
@@ -162,6 +167,7 @@ def run(
     by_source = {src: i for i, (_, src) in known.items()}
     reached: set[Path] = set()  # a file reached twice (a folder given twice, or in itself) is one line
     folders: dict[Path, Path] = {}  # a folder → resolved, once (a resolve costs ~40 µs, a file took five)
+    corpus_resolved = corpus.resolve()
     for found in scan(paths, skip=[kb.index_dir, *skip]):
         path = found.path
         folder = folders.get(path.parent)
@@ -178,9 +184,9 @@ def run(
         target = imports.target(path) if imports else None
         if target is not None and _same_bytes(path, target, limits.max_bytes):  # imported before: the
             path, target = target, None  # corpus copy (and its metadata corrected since) is what counts
-        label = source_label(target or path, corpus)
         # a file scan did not refuse is no link: where it is is where it points
         resolved = where if path is found.path else path.resolve()
+        label = source_label(target, corpus) if target is not None else label_in(resolved, corpus_resolved)
         shown = str(path) if target is not None else label
         if not _is_text(label):  # bytes of another encoding in a corpus file's name: no source to store
             # named with its odd bytes escaped (\xfc): the name itself cannot be written as UTF-8 anywhere
@@ -254,6 +260,9 @@ def run(
     writer = _Writer(kb, write_procs, refused, background=bool(ahead))
     try:
         for job, result in _prepare_all(jobs, corpus, limits, workers):
+            warned: tuple[str, ...] = ()
+            if isinstance(result, _Read):
+                result, warned = result.document, result.warnings
             if isinstance(result, Document) and job.target is not None and imports is not None:
                 try:
                     new = not job.target.exists()
@@ -270,7 +279,8 @@ def run(
                 if job.id in replaces:
                     superseded.append(replaces[job.id])
                     note = f"{note} (replaces {replaces[job.id]})".lstrip()
-                report(Outcome(job.label, "updated" if job.existed else "indexed", job.id, note))
+                status = "updated" if job.existed else "indexed"
+                report(Outcome(job.label, status, job.id, note, warnings=warned))
                 for shown, _, imported in twins_of.pop(job.id, ()):
                     note = " (not imported)" if imported else ""
                     report(
@@ -361,8 +371,9 @@ class _Writer:
 
 def _hidden_folder(label: str) -> str:
     """The first hidden folder on a corpus file's path ("" for none, or for a file outside the corpus)."""
-    path = Path(label)
-    return "" if path.is_absolute() else next((p for p in path.parts[:-1] if p.startswith(".")), "")
+    if label.startswith("/"):
+        return ""
+    return next((p for p in label.split("/")[:-1] if p.startswith(".")), "")
 
 
 def _is_text(label: str) -> bool:
@@ -403,7 +414,7 @@ def _source_exists(source: str, corpus: Path) -> bool:
 
 
 def _prepare_all(jobs: list[_Job], corpus: Path, limits: Limits, workers: int | None):
-    """(job, Document or (status, message)) for each job in order, extracting in worker processes.
+    """(job, _Read or (status, message)) for each job in order, extracting in worker processes.
 
     At most IN_FLIGHT_PER_WORKER files per worker are submitted ahead of the one yielded next. A
     worker that dies breaks its pool: each file it had in flight is read once more in a process of its own
@@ -457,7 +468,7 @@ def _prepare_all(jobs: list[_Job], corpus: Path, limits: Limits, workers: int | 
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _alone(job: _Job, corpus: Path, limits: Limits) -> Document | tuple[str, str] | None:
+def _alone(job: _Job, corpus: Path, limits: Limits) -> _Read | tuple[str, str] | None:
     """The job read in a worker process of its own (None when that one dies too)."""
     with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(limits,)) as solo:
         try:
@@ -472,9 +483,19 @@ def _init_worker(limits: Limits) -> None:
     init_worker(limits)
 
 
-def _guarded(job: _Job, corpus: Path, limits: Limits) -> Document | tuple[str, str]:
+@dataclass(frozen=True)
+class _Read:
+    """A file read in a worker: its document and what the user should know of it."""
+
+    document: Document
+    warnings: tuple[str, ...] = ()
+
+
+def _guarded(job: _Job, corpus: Path, limits: Limits) -> _Read | tuple[str, str]:
+    warnings: list[str] = []
     try:
-        return prepare(job.path, job.label, job.id, job.checksum, corpus, limits, job.confirmed)
+        doc = prepare(job.path, job.label, job.id, job.checksum, corpus, limits, job.confirmed, warnings)
+        return _Read(doc, tuple(warnings))
     except UnsupportedFile as exc:
         return ("unsupported", _prefixed(job.label, str(exc)))
     except IngestError as exc:
