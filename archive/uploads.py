@@ -25,7 +25,7 @@ from ingest.pipeline import Outcome, content_checksum, discover, file_id, run, s
 from ingest.reading import read_regular
 from ingest.sidecar import atomic_write, read_sidecar, sidecar_path, write_sidecar
 from ingest.source import Source
-from ingest.worker import Limits, init_worker, read_document
+from ingest.worker import Limits, init_worker, read_noted
 from kb.api import KnowledgeBase
 from kb.errors import DocumentNotIndexedError
 from kb.models import Document
@@ -70,8 +70,9 @@ def safe_filename(name: str) -> str:
 
 def read_in_worker(
     settings: Settings, name: str, data: bytes, *, doc_id: str, label: str, confirmed: Mapping | None = None
-) -> Document:
-    """Bytes read into a Document in a worker process (time and memory limits); IngestError if refused."""
+) -> tuple[Document, tuple[str, ...]]:
+    """Bytes read into a Document in a worker process (time and memory limits), with what a user should
+    know of the file (read_document's warnings); IngestError if refused."""
     limits = limits_from(settings)
     if len(data) > limits.max_bytes:
         raise IngestError(
@@ -79,7 +80,7 @@ def read_in_worker(
         )
     with ProcessPoolExecutor(max_workers=1, initializer=init_worker, initargs=(limits,)) as pool:
         future = pool.submit(
-            read_document,
+            read_noted,
             Source(name, data),
             doc_id=doc_id,
             label=label,
@@ -97,8 +98,9 @@ def read_in_worker(
             raise IngestError(f"{name}: the reader crashed ({type(exc).__name__})") from exc
 
 
-def preview(settings: Settings, filename: str, data: bytes) -> Document:
-    """What an upload would become (text, language, suggested metadata), read in a worker process."""
+def preview(settings: Settings, filename: str, data: bytes) -> tuple[Document, tuple[str, ...]]:
+    """What an upload would become (text, language, suggested metadata), read in a worker process, and
+    what the coordinator should know of the file (PDF pages not read …)."""
     name = safe_filename(filename)
     return read_in_worker(settings, name, data, doc_id="preview", label=name)
 
@@ -143,7 +145,7 @@ def store_upload(
     label = source_label(path, settings.corpus_dir)
     doc_id = file_id(label)
     meta.update(added_by=user, added_at=now())
-    doc = read_in_worker(settings, name, data, doc_id=doc_id, label=label, confirmed=meta)
+    doc, warnings = read_in_worker(settings, name, data, doc_id=doc_id, label=label, confirmed=meta)
     created = [f for f in (folder, *folder.parents) if inside(f, settings.corpus_dir) and not f.exists()]
     try:
         write_sidecar(path, meta)  # the metadata first: a file is never seen without its metadata
@@ -154,7 +156,7 @@ def store_upload(
         if isinstance(exc, DocumentNotIndexedError):
             raise IngestError(f"{name}: {exc.failed[doc_id].removeprefix(f'{doc_id}: ')}") from exc
         raise
-    outcome = Outcome(label, "indexed", doc_id)
+    outcome = Outcome(label, "indexed", doc_id, warnings=warnings)
     audit(settings, user, "upload", doc_id, {"source": label, "status": outcome.status})
     return outcome
 
@@ -236,7 +238,7 @@ def update_metadata(
         data = read_regular(path, settings.max_upload_bytes)  # as ingest reads it: a link is not followed
     except IngestError as exc:
         raise IngestError(f"{doc.source}: {exc}") from exc
-    new = read_in_worker(settings, path.name, data, doc_id=doc.id, label=doc.source, confirmed=meta)
+    new, warnings = read_in_worker(settings, path.name, data, doc_id=doc.id, label=doc.source, confirmed=meta)
     meta_file = sidecar_path(path)
     before = meta_file.read_bytes() if meta_file.exists() else None
     write_sidecar(path, meta)
@@ -251,7 +253,7 @@ def update_metadata(
             raise IngestError(f"{path.name}: {exc.failed[doc_id].removeprefix(f'{doc_id}: ')}") from exc
         raise
     audit(settings, user, "edit", doc_id, clean)
-    return Outcome(doc.source, "updated", doc_id)
+    return Outcome(doc.source, "updated", doc_id, warnings=warnings)
 
 
 def delete_document(kb: KnowledgeBase, settings: Settings, doc_id: str, user: str) -> Path | None:

@@ -76,8 +76,14 @@ def read_document(
     corpus: Path,
     limits: Limits,
     confirmed: dict | None = None,
+    warnings: list[str] | None = None,
 ) -> Document:
-    """Extract, detect the language, derive metadata and apply confirmed metadata: one Document."""
+    """Extract, detect the language, derive metadata and apply confirmed metadata: one Document.
+
+    What a user should know of a file that is still read (a misspelled metadata key, PDF pages that could
+    not be read, unreadable XMP metadata, a guessed encoding) is added to `warnings`, one line each
+    without the file's name; without that list, it is logged.
+    """
     from ingest.extractors import extract
     from ingest.metadata import apply_confirmed, derive
     from ingest.metadata.confirmed import InvalidMetadata, unknown_keys, validate
@@ -91,6 +97,7 @@ def read_document(
             extracted = extract(source, max_pages=limits.max_pdf_pages)
             vocabulary = load_vocabulary(corpus)
             checked = []
+            said: list[str] = []
             # a field the metadata file holds empty (null, []) was emptied by a coordinator: it stays so
             doors = (("front matter", extracted.confirmed, False), (_sidecar_name(label), confirmed, True))
             for where, values, keep_emptied in doors:
@@ -99,11 +106,11 @@ def read_document(
                 except InvalidMetadata as exc:
                     raise InvalidMetadata(f"{where}: {exc}") from None
                 # the document is still read: a coordinator learns that a misspelled key tagged nothing
-                for line in unknown_keys(values or {}, front_matter=where == "front matter"):
-                    log.warning("%s: %s: %s", label, where, line)
-            for line in extracted.warnings:
-                if line.startswith("invalid front matter ignored"):  # confirmed metadata lost: say so
-                    log.warning("%s: %s", label, line)
+                said += [
+                    f"{where}: {line}"
+                    for line in unknown_keys(values or {}, front_matter=where == "front matter")
+                ]
+            said += [line for line in extracted.warnings if line not in _NO_PROBLEM]
             front, own = checked
             if (
                 "date" in own or "year" in own
@@ -119,6 +126,11 @@ def read_document(
         raise ExtractionFailed("the file is nested too deeply to read") from exc
     if not extracted.text.strip():
         raise ExtractionFailed("no text could be extracted")
+    if warnings is None:
+        for line in said:
+            log.warning("%s: %s", label, line)
+    else:
+        warnings += said
     return Document(
         id=doc_id,
         source=label,
@@ -137,6 +149,16 @@ def read_document(
     )
 
 
+def read_noted(source: Source, **how) -> tuple[Document, tuple[str, ...]]:
+    """read_document's Document and its warnings (what a worker process sends back)."""
+    warnings: list[str] = []
+    return read_document(source, warnings=warnings, **how), tuple(warnings)
+
+
+# what an extractor says of a file that is no problem of it: not a warning
+_NO_PROBLEM = frozenset({"text recognised by OCR"})
+
+
 def _sidecar_name(label: str) -> str:
     return Path(label).name + ".meta.json"
 
@@ -153,9 +175,10 @@ def prepare(
     corpus: Path,
     limits: Limits,
     confirmed: dict | None = None,
+    warnings: list[str] | None = None,
 ) -> Document:
     """A corpus or outside file read into a Document (its sidecar's metadata confirmed, or `confirmed`:
-    the metadata an imported copy will be stored with)."""
+    the metadata an imported copy will be stored with); its warnings as read_document's."""
     try:  # a regular file, no link, no larger than the limit: checked on the open file, before reading
         data = read_regular(path, limits.max_bytes)
     except OSError as exc:
@@ -168,4 +191,5 @@ def prepare(
         corpus=corpus,
         limits=limits,
         confirmed=read_sidecar(path) if confirmed is None else confirmed,
+        warnings=warnings,
     )

@@ -133,3 +133,19 @@ def test_a_file_chosen_twice_is_one_form_and_the_batch_goes_on(env):
     at.button[0].click().run()
     assert errors(at) == []
     assert [p.name for p in (env.corpus / "uploads").rglob("*.txt")] == ["moede.txt"]
+
+
+@pytest.mark.slow  # a sign-in, a PDF read twice in a worker and stored: about 2 s
+def test_an_upload_read_with_a_warning_shows_it_before_and_after_it_is_stored(env):
+    from tests.test_breaker_warnings import unreadable_page_pdf
+    from webapp.render import md_escape
+
+    said = ["Read, but: " + md_escape("1 page(s) could not be read: 2")]
+    at = _signed_in()
+    at.get("file_uploader")[0].set_value(("scan.pdf", unreadable_page_pdf(), "application/pdf")).run()
+    assert errors(at) == []
+    assert [w.value for w in at.warning] == said
+    next(b for b in at.button if b.label == "Store and index").click().run()
+    assert errors(at) == []
+    assert at.success[0].value.startswith("Stored and indexed: ")
+    assert [w.value for w in at.warning] == said

@@ -380,6 +380,7 @@ def test_kb_add_of_a_folder_names_the_command_that_takes_one(run_cli, settings, 
         "status": "failed",
         "id": None,
         "message": f"a folder: kb add takes files; `kb ingest {elsewhere}` imports a folder",
+        "warnings": [],
     }
     assert _files(settings.corpus_dir) == before
 

@@ -59,12 +59,13 @@ def test_search_says_which_hits_came_by_meaning(run_cli, monkeypatch, settings):
     assert "by words and meaning" in shown or "found by meaning" in shown
 
 
-def test_ingest_json_lines_have_source_status_id_and_message(run_cli):
+def test_ingest_json_lines_have_source_status_id_message_and_warnings(run_cli):
     run_cli("ingest")
     again = run_cli("ingest", "--json")
     assert again.code == 0
     assert again.lines == [
-        {"source": f"{i}.txt", "status": "unchanged", "id": i, "message": ""} for i in sorted(SEED_IDS)
+        {"source": f"{i}.txt", "status": "unchanged", "id": i, "message": "", "warnings": []}
+        for i in sorted(SEED_IDS)
     ]
 
 

@@ -251,6 +251,7 @@ def test_a_deleted_import_stays_deleted_when_its_folder_is_ingested_again(run_cl
         "id": None,
         "message": f"{memo}: deleted from the archive by anna on {day}; "
         f"`kb ingest {memo}` (the file by itself) imports it again",
+        "warnings": [],
     }
     assert sorted(p.relative_to(settings.corpus_dir) for p in settings.corpus_dir.rglob("*")) == before
     assert run_cli("show", doc_id).code == 1

@@ -8,7 +8,15 @@ import sys
 from pathlib import Path
 
 from archive import service
-from archive.cli.output import EmbeddingProgress, Progress, emit, one_line, outcome_json, summary
+from archive.cli.output import (
+    EmbeddingProgress,
+    Progress,
+    emit,
+    one_line,
+    outcome_json,
+    summary,
+    warning_lines,
+)
 from archive.cli.parser import CLEARABLE, UsageError, metadata
 from archive.cli.reading import open_kb
 from archive.imports import import_folders, outside_roots
@@ -103,16 +111,19 @@ def cmd_add(args, settings: Settings) -> int:
         raise UsageError(str(exc)) from exc
     status = 0
     for path in args.files:
+        warned: list[str] = []
         try:
             data = read_regular(path, settings.max_upload_bytes, follow=True)  # no FIFO, size first
             o = service.store_upload(kb, settings, path.name, data, metadata(args), args.user)
             result = outcome_json(o)
+            warned = warning_lines(o)
         except service.DuplicateUpload as exc:
             result = {
                 "source": str(path),
                 "status": "duplicate",
                 "id": exc.doc_id,
                 "message": f"already archived as {exc.doc_id}",
+                "warnings": [],
             }
         except OSError as exc:
             reason = (exc.strerror or str(exc)).lower()
@@ -121,6 +132,7 @@ def cmd_add(args, settings: Settings) -> int:
                 "status": "failed",
                 "id": None,
                 "message": f"cannot read the file: {reason}",
+                "warnings": [],
             }
             status = 1
         except IngestError as exc:
@@ -129,7 +141,7 @@ def cmd_add(args, settings: Settings) -> int:
                 message = (
                     f"a folder: kb add takes files; `kb ingest {shlex.quote(str(path))}` imports a folder"
                 )
-            result = {"source": str(path), "status": "failed", "id": None, "message": message}
+            result = {"source": str(path), "status": "failed", "id": None, "message": message, "warnings": []}
             status = 1
         if args.json:
             emit(result)
@@ -139,6 +151,8 @@ def cmd_add(args, settings: Settings) -> int:
                 one_line(f"{line}: {result['message']}" if result["message"] else line),
                 file=sys.stderr if result["status"] == "failed" else sys.stdout,
             )
+            for line in warned:
+                print(line, file=sys.stderr)
     return status
 
 
@@ -155,7 +169,12 @@ def cmd_edit(args, settings: Settings) -> int:
         o = service.update_metadata(open_kb(settings), settings, args.id, changes, args.user)
     except InvalidMetadata as exc:
         raise UsageError(str(exc)) from exc
-    emit({"id": o.id, "status": o.status}) if args.json else print(f"{o.status}: {o.id}")
+    if args.json:
+        emit({"id": o.id, "status": o.status, "warnings": list(o.warnings)})
+    else:
+        print(f"{o.status}: {o.id}")
+        for line in warning_lines(o):
+            print(line, file=sys.stderr)
     return 0
 
 

@@ -94,7 +94,18 @@ def stats_json(stats: IndexStats) -> dict:
 
 
 def outcome_json(o: Outcome) -> dict:
-    return {"source": o.source, "status": o.status, "id": o.id, "message": o.message}
+    return {
+        "source": o.source,
+        "status": o.status,
+        "id": o.id,
+        "message": o.message,
+        "warnings": list(o.warnings),  # of a file still indexed: a misspelled metadata key, pages not read
+    }
+
+
+def warning_lines(o: Outcome) -> list[str]:
+    """One line for each warning of a file still indexed: 'warning: note.md: front matter: unknown key …'."""
+    return [f"warning: {one_line(o.source)}: {one_line(line)}" for line in o.warnings]
 
 
 def emit(obj) -> None:
@@ -195,8 +206,10 @@ class Progress:
                 self.held[outcome.id].pop()
             emit(outcome_json(outcome))
             return
+        lines = warning_lines(outcome)
         if outcome.status in PROBLEMS:
-            line = f"{outcome.status}: {one_line(outcome.message or outcome.source)}"
+            lines.insert(0, f"{outcome.status}: {one_line(outcome.message or outcome.source)}")
+        for line in lines:
             if self.bar is not None:
                 self.bar.write(line, file=sys.stderr)
             else:

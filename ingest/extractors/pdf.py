@@ -27,7 +27,8 @@ TYPES = frozenset({"pdf"})
 PASSWORD_MESSAGE = "password-protected PDF: cannot be read without its password"
 # pypdf reports broken input through many exception types; all mean "this file is broken".
 _BROKEN = (PyPdfError, ValueError, KeyError, IndexError, TypeError, AttributeError, AssertionError,
-           ZeroDivisionError, OverflowError, RecursionError, UnicodeError, EOFError, OSError, LookupError)  # fmt: skip
+           ZeroDivisionError, OverflowError, RecursionError, UnicodeError, EOFError, OSError, LookupError,
+           NotImplementedError)  # pypdf: a filter it has no decoder for  # fmt: skip
 
 
 def read(source: Source, detected: str, options: Options) -> Extracted:

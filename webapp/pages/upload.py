@@ -34,8 +34,8 @@ TYPES = [
 ]
 
 
-def _preview(name: str, data: bytes, key: str) -> Document:
-    """The preview of one upload, read once per file and session (it runs in a worker process)."""
+def _preview(name: str, data: bytes, key: str) -> tuple[Document, tuple[str, ...]]:
+    """The preview of one upload and its warnings, read once per file and session (in a worker process)."""
     cache = st.session_state.setdefault("_previews", {})
     if key not in cache:
         with st.spinner(t("upload.reading", name=render.md_escape(name)), show_time=True):
@@ -43,8 +43,15 @@ def _preview(name: str, data: bytes, key: str) -> Document:
     return cache[key]
 
 
-def _stored(title: str, doc_id: str) -> None:
+def _warned(warnings: tuple[str, ...]) -> None:
+    """What the coordinator should know of a file that is read (a misspelled key, PDF pages not read)."""
+    for line in warnings:
+        st.warning(t("upload.warning", warning=render.md_escape(line)), icon=":material/warning:")
+
+
+def _stored(title: str, doc_id: str, warnings: tuple[str, ...] = ()) -> None:
     st.success(t("upload.stored", title=render.md_escape(title)), icon=":material/check_circle:")
+    _warned(warnings)
     st.page_link(
         DOCUMENT_PAGE,
         label=render.md_escape(title) or doc_id,
@@ -66,7 +73,7 @@ def _one_file(name: str, data: bytes, key: str, user: str) -> None:
         return
     kb = state.knowledge_base()
     try:
-        doc = _preview(name, data, key)
+        doc, warnings = _preview(name, data, key)
         duplicate = service.find_duplicate(kb, data)
     except (IngestError, KBError) as exc:
         error = str(exc).removeprefix(f"{name}: ")
@@ -90,6 +97,7 @@ def _one_file(name: str, data: bytes, key: str, user: str) -> None:
         # the archive keeps each file once (a rebuild would index one copy only): correct the stored one
         st.caption(t("upload.once"))
         return
+    _warned(warnings)
     st.caption(t("upload.detected", lang=i18n.language_name(doc.language)))
     with st.expander(t("upload.extracted")):
         st.html(render.plain_text(doc.text))
@@ -108,7 +116,7 @@ def _one_file(name: str, data: bytes, key: str, user: str) -> None:
                     icon=":material/warning:",
                 )
                 return
-            done[key] = (str(values["title"]), outcome.id or "")
+            done[key] = (str(values["title"]), outcome.id or "", outcome.warnings)
             st.rerun()
 
 
