@@ -247,3 +247,15 @@ def test_search_json_output_is_valid_utf8_json_per_line(seeded_cli):
 def test_first_ingest_into_a_new_index_reports_indexed(run_cli):
     result = run_cli("ingest", "--json")
     assert {line["status"] for line in result.lines} == {"indexed"}
+
+
+def test_search_stdin_without_json_says_a_bad_line_in_a_plain_line_and_goes_on(seeded_cli):
+    result = seeded_cli("search", "--stdin", stdin='"open\nEms-Achse\n' + "(" * 5000 + "\n")
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        'kb: error: line 1: invalid query "open: unbalanced quotes: every " needs a closing "',
+        f"kb: error: line 3: invalid query {'(' * 100}… (5,000 characters): "
+        "the query is too long (5000 characters; at most 1000)",
+    ]
+    assert "{" not in result.err and not result.out.startswith("{")  # no JSON without --json
+    assert result.out.startswith("2 documents")  # the good line between them is answered

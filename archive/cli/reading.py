@@ -95,7 +95,7 @@ def cmd_search(args, settings: Settings) -> int:
     kb = open_kb(settings)
     texts = (line.rstrip("\n") for line in sys.stdin) if args.stdin else [args.query]
     status = 0
-    for text in texts:
+    for number, text in enumerate(texts, 1):
         try:
             page = kb.search(checked_filters(kb, _request(args, text)), language=args.ui_lang)
         except QuerySyntaxError as exc:
@@ -103,7 +103,16 @@ def cmd_search(args, settings: Settings) -> int:
                 raise
             # a byte of another encoding shown as \xb7: JSON that any reader takes
             shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            emit({"query": shown, "error": str(exc)})
+            if args.json:
+                emit({"query": shown, "error": str(exc)})
+            else:  # a plain line beside the pages, as a refused query of the command line is said
+                sys.stdout.flush()
+                shown = shown if len(shown) <= 100 else f"{shown[:100]}… ({len(shown):,} characters)"
+                print(
+                    one_line(f"kb: error: line {number}: invalid query {shown}: {exc}"),
+                    file=sys.stderr,
+                    flush=True,
+                )
             status = 2
             continue
         if page.request.page > page.pages and not args.stdin:
