@@ -9,7 +9,9 @@ document. A corpus file with `"builtin": false` uses its own entries only.
 
 from __future__ import annotations
 
+import difflib
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
@@ -23,6 +25,12 @@ KINDS: tuple[str, ...] = ("networks", "regions", "topics", "concepts")
 LANGUAGES: tuple[str, ...] = ("de", "da", "nl", "en")
 VOCABULARY_FILE = "vocabulary.json"
 BUILTIN_FILE = "data/vocabulary.json"  # inside the kb package
+FILE_KEYS: tuple[str, ...] = (*KINDS, "builtin")  # the keys of a vocabulary file the archive reads
+ENTRY_KEYS: tuple[str, ...] = ("id", "name", "labels", "aliases", "terms", "regions")  # of an entry
+MAX_KEYS_NAMED = 5  # unknown keys of one vocabulary file named one by one; the others are counted
+MAX_SHOWN_CHARS = 60
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -144,6 +152,40 @@ def parse_vocabulary(data: Mapping, path: Path = Path("<vocabulary>")) -> Vocabu
     )
 
 
+def unknown_keys(data: object) -> list[str]:
+    """One line for each key of a vocabulary file (or of one of its entries) the archive does not read,
+    with the key it was probably meant to be ("netwroks": did you mean 'networks'?); the entries of a
+    misspelled list are not read, so an unknown key loses what it holds. A key starting with "_" or "$"
+    (a comment, a schema) is meant so. At most MAX_KEYS_NAMED lines, then a count of the others."""
+    if not isinstance(data, Mapping):
+        return []
+    found: list[tuple[str, str, tuple[str, ...]]] = [
+        ("", str(k), FILE_KEYS) for k in data if k not in FILE_KEYS
+    ]
+    for kind in KINDS:
+        entries = data.get(kind)
+        for raw in entries if isinstance(entries, list | tuple) else ():
+            if isinstance(raw, Mapping):
+                where = f"{kind} entry {_shown(raw.get('id'))}: "
+                found += [(where, str(k), ENTRY_KEYS) for k in raw if k not in ENTRY_KEYS]
+    found = [f for f in found if not f[1].startswith(("_", "$"))]
+    lines = []
+    for where, key, known in found[:MAX_KEYS_NAMED]:
+        close = difflib.get_close_matches(key[:MAX_SHOWN_CHARS].lower(), known, n=1, cutoff=0.6)
+        guess = f" (did you mean {close[0]!r}?)" if close else f"; the keys are {', '.join(known)}"
+        lines.append(f"{where}unknown key {_shown(key)} ignored{guess}")
+    if len(found) > MAX_KEYS_NAMED:
+        lines.append(f"{len(found) - MAX_KEYS_NAMED:,} more unknown keys ignored")
+    return lines
+
+
+def _shown(value: object) -> str:
+    text = str(value)
+    return repr(
+        text if len(text) <= MAX_SHOWN_CHARS else f"{text[:MAX_SHOWN_CHARS]}… ({len(text):,} characters)"
+    )
+
+
 @cache
 def builtin_vocabulary() -> Vocabulary:
     """The vocabulary shipped with the package: general topics and concepts, no networks or regions."""
@@ -188,6 +230,8 @@ def _load(path: Path, mtime_ns: int) -> Vocabulary:  # noqa: ARG001 - a cache ke
     except (OSError, ValueError) as exc:
         raise VocabularyError(f"{path}: cannot read the vocabulary: {exc}") from exc
     own = parse_vocabulary(data, path)
+    for line in unknown_keys(data):  # the rest is read: said once a process, as the file is read once
+        log.warning("%s: %s", path, line)
     if isinstance(data, Mapping) and data.get("builtin") is False:
         return own
     return merge_vocabularies(builtin_vocabulary(), own)

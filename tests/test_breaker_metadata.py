@@ -114,7 +114,9 @@ def test_a_title_typed_decomposed_is_stored_composed():
     assert validate({"title": typed}, Vocabulary()) == {"title": unicodedata.normalize("NFC", typed)}
 
 
-def test_a_misspelled_key_is_named_with_the_field_it_was_meant_and_the_file_is_still_indexed(run_kb, settings):
+def test_a_misspelled_key_is_named_with_the_field_it_was_meant_and_the_file_is_still_indexed(
+    run_kb, settings
+):
     note = settings.corpus_dir / "note.md"
     note.write_text(f"---\ntitle: Notiz\nnetwrok: [DIMA]\nlayout: post\ntags: [a]\n---\n{NOTE}")
     (settings.corpus_dir / "note.md.meta.json").write_text(json.dumps({"regoin": ["x"], "type": "minutes"}))
@@ -148,3 +150,38 @@ def test_a_metadata_file_of_a_hundred_thousand_unknown_keys_is_five_lines_and_a_
 
     said = unknown_keys({"x" * 500_000: 1} | {f"k{i}": i for i in range(100_000)})
     assert len(said) == 6 and said[-1] == "99,996 more unknown keys ignored"
+
+
+def test_a_misspelled_key_of_the_vocabulary_is_named_once_and_the_rest_is_read(tmp_path, caplog):
+    from kb.vocabulary import load_vocabulary
+
+    data = json.loads((Path(__file__).parents[1] / "corpus" / "vocabulary.json").read_text())
+    data["netwroks"] = data.pop("networks")
+    data["regions"][0]["alais"] = ["Emsland-Achse"]
+    data["_comment"] = "who keeps this file"  # a comment, meant so
+    (tmp_path / "vocabulary.json").write_text(json.dumps(data))
+    with caplog.at_level("WARNING", logger="kb.vocabulary"):
+        vocabulary = load_vocabulary(tmp_path)
+        load_vocabulary(tmp_path)  # read once: said once
+    where = tmp_path.resolve() / "vocabulary.json"
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{where}: unknown key 'netwroks' ignored (did you mean 'networks'?)",
+        f"{where}: regions entry 'ems-achse': unknown key 'alais' ignored (did you mean 'aliases'?)",
+    ]
+    assert vocabulary.networks == () and len(vocabulary.regions) == len(data["regions"])
+
+
+def test_the_vocabularies_shipped_have_no_unknown_key_and_many_are_counted():
+    from kb.vocabulary import unknown_keys
+
+    for path in (
+        Path(__file__).parents[1] / "corpus" / "vocabulary.json",
+        Path(__file__).parents[1] / "kb" / "data" / "vocabulary.json",
+    ):
+        assert unknown_keys(json.loads(path.read_text())) == [], path
+    many = unknown_keys({"topics": [{"id": f"t{i}", "label": "x"} for i in range(1000)], "x" * 500: 1})
+    assert len(many) == 6 and many[-1] == "996 more unknown keys ignored"
+    assert many[0].startswith("unknown key 'xxxxxxxxxx") and many[0].endswith(
+        "(500 characters)' ignored; the keys are networks, regions, topics, concepts, builtin"
+    )
+    assert many[1] == "topics entry 't0': unknown key 'label' ignored (did you mean 'labels'?)"
