@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import errno
 import json
 from collections.abc import Mapping
@@ -52,14 +53,35 @@ def parse_sidecar(raw: bytes | None, meta: Path) -> dict[str, object]:
     if raw is None:
         return {}
     try:
-        data = json.loads(raw.decode("utf-8-sig"))  # a byte-order mark (Windows editors) is no content
-    except (UnicodeDecodeError, ValueError) as exc:
+        text = raw.decode(_encoding(raw))  # a byte-order mark (Windows editors) is no content
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            f"{meta}: the metadata file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at {exc.start}); "
+            "save it as UTF-8"
+        ) from exc
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
         raise IngestError(f"{meta}: the metadata file is not valid JSON: {exc}") from exc
     except RecursionError:
         raise IngestError(f"{meta}: the metadata file is not valid JSON: nested too deeply") from None
     if not isinstance(data, dict):
         raise IngestError(f"{meta}: the metadata file must hold a JSON object")
     return data
+
+
+_BOMS = (  # UTF-32's marks first: UTF-16's little-endian one begins UTF-32's
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _encoding(raw: bytes) -> str:
+    """UTF-8 (with or without its mark), or UTF-16 or UTF-32 when the bytes start with their mark (a
+    Windows editor's "Unicode")."""
+    return next((codec for bom, codec in _BOMS if raw.startswith(bom)), "utf-8-sig")
 
 
 def sidecar_json(metadata: Mapping[str, object]) -> bytes:

@@ -66,6 +66,27 @@ def test_a_sidecar_saved_with_a_byte_order_mark_is_read(tmp_path):
     assert read_sidecar(path) == {"title": "Müller"}
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_sidecar_saved_as_windows_unicode_is_read(tmp_path, encoding):
+    path = tmp_path / "a.txt"
+    path.write_text("x")
+    text = json.dumps({"title": "Müller", "networks": ["DIMA"]}, ensure_ascii=False)
+    mark = {"utf-16-be": b"\xfe\xff"}.get(encoding, b"")  # utf-16 and utf-32 write their own
+    (tmp_path / "a.txt.meta.json").write_bytes(mark + text.encode(encoding))
+    assert read_sidecar(path) == {"title": "Müller", "networks": ["DIMA"]}
+
+
+def test_a_sidecar_in_latin_1_is_said_to_be_no_utf_8_in_one_line(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("x")
+    (tmp_path / "a.txt.meta.json").write_bytes('{"title": "Müller"}'.encode("latin-1"))
+    with pytest.raises(IngestError) as refused:
+        read_sidecar(path)
+    assert str(refused.value).endswith(
+        "a.txt.meta.json: the metadata file is not UTF-8 text (byte 0xfc at 12); save it as UTF-8"
+    )
+
+
 def test_a_sidecar_nested_without_end_is_named_in_one_line(tmp_path):
     path = tmp_path / "a.txt"
     path.write_text("x")
