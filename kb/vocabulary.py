@@ -225,10 +225,12 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
 
 @cache
 def _load(path: Path, mtime_ns: int) -> Vocabulary:  # noqa: ARG001 - a cache key
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+    try:  # bytes: json finds UTF-8 with or without a byte-order mark (a Windows editor's), UTF-16, UTF-32
+        data = json.loads(path.read_bytes())
     except (OSError, ValueError) as exc:
         raise VocabularyError(f"{path}: cannot read the vocabulary: {exc}") from exc
+    except RecursionError:
+        raise VocabularyError(f"{path}: cannot read the vocabulary: nested too deeply") from None
     own = parse_vocabulary(data, path)
     for line in unknown_keys(data):  # the rest is read: said once a process, as the file is read once
         log.warning("%s: %s", path, line)

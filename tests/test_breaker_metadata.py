@@ -206,3 +206,25 @@ def test_the_vocabularies_shipped_have_no_unknown_key_and_many_are_counted():
         "(500 characters)' ignored; the keys are networks, regions, topics, concepts, builtin"
     )
     assert many[1] == "topics entry 't0': unknown key 'label' ignored (did you mean 'labels'?)"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_a_vocabulary_saved_with_a_byte_order_mark_is_read(tmp_path, encoding):
+    from kb.vocabulary import load_vocabulary
+
+    text = (Path(__file__).parents[1] / "corpus" / "vocabulary.json").read_text(encoding="utf-8")
+    (tmp_path / "vocabulary.json").write_bytes(text.encode(encoding))
+    assert [e.id for e in load_vocabulary(tmp_path).networks] == [
+        e["id"] for e in json.loads(text)["networks"]
+    ]
+
+
+def test_a_vocabulary_nested_without_end_is_one_line(tmp_path):
+    from kb.errors import VocabularyError
+    from kb.vocabulary import load_vocabulary
+
+    (tmp_path / "vocabulary.json").write_bytes(b'{"networks": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    with pytest.raises(
+        VocabularyError, match=r"vocabulary\.json: cannot read the vocabulary: nested too deeply$"
+    ):
+        load_vocabulary(tmp_path)
