@@ -256,6 +256,8 @@ class KnowledgeBase:
         with self.backend.rebuild_space() as folder:
             new = KnowledgeBase(folder, self.corpus_dir, semantic=False, engine=self.backend.name)
             new._meaning_queue = self.semantic
+            if self.semantic is not None:
+                new.backend.lend_vectors(self.semantic)
             try:
                 yield new
             finally:

@@ -72,6 +72,11 @@ class Backend(Protocol):
         """Make the rebuilt store's documents this store's, in one commit."""
         ...
 
+    def lend_vectors(self, semantic) -> None:
+        """A rebuild's backend (`rebuild_space`): the live meaning layer, whose vectors of documents
+        written unchanged the engine may store with them."""
+        ...
+
     def close(self) -> None: ...
 
     # -- documents ------------------------------------------------------------------------------------

@@ -726,6 +726,21 @@ def test_translations_are_mutual_bests_in_meaning_and_structure(kb_meaning):
     assert all(h.via == "meaning" for h in kb_meaning.translations("m/da-spritz"))
 
 
+def test_a_rebuild_writes_the_vectors_with_the_documents(kb_meaning):
+    docs = [kb_meaning.get(doc_id) for doc_id in sorted(kb_meaning.backend.live())]
+    with kb_meaning.rebuilding() as new:
+        new.write(docs)
+    assert sorted(kb_meaning.backend.live()) == sorted(d.id for d in docs)
+    if kb_meaning.backend.name == "solr":
+        # the new collection got each vector with its document: nothing is left to send again
+        sync = kb_meaning.backend.vectors
+        assert sync.collections == kb_meaning.backend.behind()
+        assert {d.id for d in MEANT} <= set(sync.copied)
+        assert kb_meaning.backend.sync_vectors() == 0
+    assert kb_meaning.similar("m/de-spritz", limit=1)[0].id == "m/da-spritz"  # kNN in the new collection
+    assert kb_meaning.similar("m/en-budget", limit=1)[0].id == "m/de-haushalt"
+
+
 def test_absent_words_find_nothing_rather_than_guesses(kb_meaning):
     # issue 22 on every engine: meaning adds documents only when the query's best stands out, and words
     # that no document holds find nothing: nothing found, and no "most of the words" banner

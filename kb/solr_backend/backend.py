@@ -169,6 +169,9 @@ class SolrBackend:
         self.client = SolrClient(urls if urls is not None else solr_urls())
         space = self._space_marker(self.index_dir)
         self.space = space  # a rebuild's backend: which collection it fills
+        self._uncommitted = False  # a rebuild's writes not committed yet (see `write`)
+        self._lent = None  # a rebuild's backend: the live meaning layer (`lend_vectors`)
+        self.written_vectors: dict[str, str] = {}  # a rebuild's backend: id → content key written with `vec`
         self.collection = (
             space["collection"] if space else (collection or env("KB_SOLR_COLLECTION") or DEFAULT_COLLECTION)
         )
@@ -1301,16 +1304,23 @@ class SolrBackend:
             self._update([], deletes, commit=False)
 
         routes = self._routes() if len(items) > BATCH else []
+        vectors = self._current_vectors(items)
+
+        def fields_of(d: Document) -> dict:
+            fields = document_fields(d)
+            if d.id in vectors:
+                fields["vec"] = vectors[d.id][1]
+            return fields
 
         def send(batch: list[Document]) -> tuple[int, dict[str, str]]:
             try:
-                self._send([document_fields(d) for d in batch], routes)
+                self._send([fields_of(d) for d in batch], routes)
                 return len(batch), {}
             except SolrHTTPError:
                 done, refused = 0, {}
                 for d in batch:
                     try:
-                        self._update([document_fields(d)], [], commit=False)
+                        self._update([fields_of(d)], [], commit=False)
                         done += 1
                     except SolrHTTPError as exc:
                         refused[d.id] = f"{d.id}: Solr refused it: {exc.message}"
@@ -1327,12 +1337,43 @@ class SolrBackend:
         for done, refused in outcomes:
             written += done
             failed |= refused
-        self.commit()
+        if self.space and self.space.get("alias"):
+            # a rebuild's new collection, which nobody reads until `adopt` commits and merges it: no
+            # commit a write (each made a segment a shard, ~50 at 100k, merged again and again as they
+            # came; Solr's autoCommit keeps its update log short meanwhile)
+            self._uncommitted = True
+        else:
+            self.commit()
+        with_vectors = {i: vectors[i][0] for i in vectors if i not in failed}
         with self._lock:
             self.vectors.forget([*deletes, *(d.id for d in items)])
+            if self.space:
+                self.written_vectors |= with_vectors
+            elif with_vectors and self.vectors.collections == self.behind():
+                self.vectors.remember(with_vectors)
         if self.space and not self.space.get("alias"):
             self.written += [d.id for d in items if d.id not in failed]
         return written, failed
+
+    def lend_vectors(self, semantic) -> None:
+        """A rebuild's backend: the live meaning layer, whose vectors of unchanged documents are written
+        with them (a rebuilt collection has every vector at once; it was copied in afterwards, each
+        document sent twice, at 100k nine minutes inside the first search after the rebuild)."""
+        self._lent = semantic
+
+    def _current_vectors(self, docs: list[Document]) -> dict[str, tuple[str, list[float]]]:
+        """id → (content key, mean passage vector as sent) of the documents whose vectors in the meaning
+        layer's store are of the text written now."""
+        layer = self.semantic if self.semantic is not None else self._lent
+        if layer is None or not docs:
+            return {}
+        found = mean_vectors(layer.store, [d.id for d in docs])
+        return {
+            d.id: (key, [round(float(x), 6) for x in vector])
+            for d in docs
+            if d.id in found and (key := found[d.id][0]) == layer.key(d)
+            for vector in (found[d.id][1],)
+        }
 
     def commit(self) -> None:
         self._commits += 1
@@ -1525,6 +1566,10 @@ class SolrBackend:
         marker = self._space_marker(space)
         if marker is None:
             raise EngineError(f"{space} is not a Solr rebuild folder")
+        try:
+            with_vectors = json.loads((space / VECTORS_WRITTEN).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            with_vectors = {}
         if marker["alias"]:
             before = self.resolve() or []
             self._merge_segments(marker["collection"])
@@ -1534,6 +1579,8 @@ class SolrBackend:
                 {"action": "CREATEALIAS", "name": self.collection, "collections": marker["collection"]},
             )
             self._behind = None
+            with self._lock:  # the new collection holds these vectors already: none is copied again
+                self.vectors.adopt((marker["collection"],), with_vectors)
             (space / "adopted").touch()
             for old in before:
                 if old != marker["collection"]:
@@ -1548,12 +1595,29 @@ class SolrBackend:
         for start in range(0, len(stale), BATCH):
             self._update([], stale[start : start + BATCH], commit=False)
         self.commit()
+        with self._lock:  # the documents written again lost the vectors copied before, unless sent with them
+            self.vectors.forget([*written, *stale])
+            if self.vectors.collections == self.behind():
+                self.vectors.remember(with_vectors)
         (space / "adopted").touch()
 
     def close(self) -> None:
+        if self._uncommitted:  # what a rebuild wrote is searchable once its backend is closed
+            self._uncommitted = False
+            try:
+                self.commit()
+            except EngineError as exc:  # (closed after a failed write, whose error is the one to show)
+                log.warning("could not commit the rebuilt collection %s: %s", self.collection, exc)
+        if self.space:  # which documents went in with their vectors: `adopt` takes them as copied
+            Path(self.space["written"]).with_name(VECTORS_WRITTEN).write_text(
+                json.dumps(self.written_vectors), encoding="utf-8"
+            )
         if self.space and not self.space.get("alias"):  # an in-place rebuild: remember what it wrote
             Path(self.space["written"]).write_text(json.dumps(self.written), encoding="utf-8")
 
+
+#: In a rebuild's folder: id → content key of the documents written with their vectors.
+VECTORS_WRITTEN = "vectors-written.json"
 
 _EMBEDDER: ThreadPoolExecutor | None = None
 

@@ -85,6 +85,18 @@ class VectorSync:
             self._seen = None
             self.save()
 
+    def remember(self, copied: dict[str, str]) -> None:
+        """Documents written with their vectors (id → content key) into the collections remembered."""
+        if copied:
+            self.copied.update(copied)
+            self._seen = None
+            self.save()
+
+    def adopt(self, collections: tuple[str, ...], copied: dict[str, str]) -> None:
+        """A rebuilt collection behind the alias now, holding these documents' vectors already."""
+        self.collections, self.copied, self._seen = collections, dict(copied), None
+        self.save()
+
     def run(self, store, collections: tuple[str, ...], update, fields) -> int:
         """Copy what is new; `fields(ids)` gives id → (the document's fields as written, its `_version_`)
         of those that exist; `update(body: bytes, commit: bool)` posts to /update and raises on an HTTP

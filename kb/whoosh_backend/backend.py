@@ -268,6 +268,9 @@ class WhooshBackend:
         """The new segment files hard-linked into the live folder, one new table of contents listing them."""
         adopt(self.ix, space)
 
+    def lend_vectors(self, semantic) -> None:
+        """Nothing to do: the vectors stay in the meaning layer's store beside the index."""
+
     def close(self) -> None:
         with self.lock:
             if self._session is not None:
