@@ -125,19 +125,51 @@ class Vocabulary:
 
 
 def _entry(kind: str, raw: Mapping, path: Path) -> Entry:
-    try:
-        terms = {lang: tuple(words) for lang, words in raw.get("terms", {}).items()}
-        return Entry(
-            id=str(raw["id"]),
-            kind=kind,
-            name=str(raw.get("name") or raw.get("labels", {}).get("en") or raw["id"]),
-            labels=dict(raw.get("labels", {})),
-            aliases=tuple(raw.get("aliases", ())),
-            terms=terms,
-            regions=tuple(raw.get("regions", ())),
-        )
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise VocabularyError(f"{path}: malformed {kind} entry {raw!r}: {exc}") from exc
+    """One entry of a vocabulary file; VocabularyError naming the entry and the field that is malformed.
+
+    A list of names given as one string ("aliases": "Emsachse") is that one name (it was read letter by
+    letter: "E", "m", "s" became aliases); a name that is no text is refused, as it would be no name."""
+    if not isinstance(raw, Mapping):
+        raise VocabularyError(f"{path}: malformed {kind} entry {_shown(raw)}: an entry is a JSON object")
+    ident = raw.get("id")
+    if not isinstance(ident, str | int) or isinstance(ident, bool) or not str(ident).strip():
+        raise VocabularyError(f"{path}: malformed {kind} entry {_shown(raw)}: its id must be text")
+    where = f"{path}: {kind} entry {_shown(ident)}"
+
+    def names(field: str) -> tuple[str, ...]:
+        value = raw.get(field, ())
+        value = [value] if isinstance(value, str) else value
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise VocabularyError(f"{where}: {field} must be a list of names, not {_shown(raw[field])}")
+        return tuple(value)
+
+    def per_language(field: str) -> Mapping:
+        value = raw.get(field, {})
+        if not isinstance(value, Mapping):
+            raise VocabularyError(f"{where}: {field} must map a language to a name, not {_shown(value)}")
+        return value
+
+    labels = per_language("labels")
+    if not all(isinstance(v, str) for v in labels.values()):
+        raise VocabularyError(f"{where}: labels must map a language to a name, not {_shown(labels)}")
+    terms: dict[str, tuple[str, ...]] = {}
+    for lang, words in per_language("terms").items():
+        words = [words] if isinstance(words, str) else words
+        if not isinstance(words, list | tuple) or not all(isinstance(w, str) for w in words):
+            raise VocabularyError(f"{where}: terms in {lang!r} must be a list of words, not {_shown(words)}")
+        terms[lang] = tuple(words)
+    name = raw.get("name") or labels.get("en") or str(ident)
+    if not isinstance(name, str):
+        raise VocabularyError(f"{where}: name must be text, not {_shown(name)}")
+    return Entry(
+        id=str(ident),
+        kind=kind,
+        name=name,
+        labels=dict(labels),
+        aliases=names("aliases"),
+        terms=terms,
+        regions=names("regions"),
+    )
 
 
 def parse_vocabulary(data: Mapping, path: Path = Path("<vocabulary>")) -> Vocabulary:

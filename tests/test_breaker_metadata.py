@@ -228,3 +228,37 @@ def test_a_vocabulary_nested_without_end_is_one_line(tmp_path):
         VocabularyError, match=r"vocabulary\.json: cannot read the vocabulary: nested too deeply$"
     ):
         load_vocabulary(tmp_path)
+
+
+def test_a_list_of_names_given_as_one_string_is_one_name_not_its_letters():
+    from kb.vocabulary import parse_vocabulary
+
+    raw = {"id": "ems", "name": "Ems-Achse", "aliases": "Emsachse", "regions": "ems-achse"}
+    raw["terms"] = {"de": "Kunststoff"}
+    (entry,) = parse_vocabulary({"networks": [raw]}).networks
+    assert (entry.aliases, entry.regions, entry.terms) == (
+        ("Emsachse",),
+        ("ems-achse",),
+        {"de": ("Kunststoff",)},
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "said"),
+    [
+        ({"id": "a", "aliases": [None]}, "networks entry 'a': aliases must be a list of names, not '[None]'"),
+        ({"id": "a", "labels": {"de": 5}}, "networks entry 'a': labels must map a language to a name"),
+        ({"id": "a", "labels": "A"}, "networks entry 'a': labels must map a language to a name, not 'A'"),
+        ({"id": "a", "terms": {"de": [1]}}, "networks entry 'a': terms in 'de' must be a list of words"),
+        ({"id": "a", "name": ["A"]}, "networks entry 'a': name must be text"),
+        ({"id": None}, "malformed networks entry \"{'id': None}\": its id must be text"),
+        ("a", "malformed networks entry 'a': an entry is a JSON object"),
+    ],
+)
+def test_a_vocabulary_entry_of_the_wrong_shape_is_named_in_one_line(raw, said):
+    from kb.errors import VocabularyError
+    from kb.vocabulary import parse_vocabulary
+
+    with pytest.raises(VocabularyError) as refused:  # a name of no text crashed the first resolve
+        parse_vocabulary({"networks": [raw]}, Path("vocabulary.json"))
+    assert str(refused.value).startswith(f"vocabulary.json: {said}") and "\n" not in str(refused.value)
