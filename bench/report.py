@@ -201,9 +201,10 @@ def engines_table(r: dict) -> list[str]:
         )
         notes.append(
             'Solr ingest: the same pipeline through `KnowledgeBase(engine="solr")` into a '
-            f"{kind} replicas collection ({where}){how}; its +semantic pages score each document's best row from the "
-            "meaning layer's store (the Whoosh index's vectors) and use Solr's kNN under filters; the nodes "
-            "share the cores with the benchmark"
+            f"{kind} replicas collection ({where}){how}; before its pages the meaning layer's vectors (the "
+            "Whoosh index's) are copied into the collection and each shard merged into one segment, as "
+            "`kb rebuild` leaves it; its +semantic pages score each document's best row from the meaning "
+            "layer's store and use Solr's kNN under filters; the nodes share the cores with the benchmark"
         )
     if "fts5" in engines:
         notes.append(

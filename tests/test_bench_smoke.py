@@ -102,6 +102,7 @@ def test_harness_with_solr_on_the_sessions_solrcloud(tmp_path: Path, request, mo
     assert result["solr_ingest"]["mode"] == "rebuild"  # behind the alias bench/solr.py made, as kb rebuild
     assert result["solr"]["documents"] == 60
     assert result["solr"]["vectors_copied"]["documents"] == 60
+    assert result["solr"]["vectors_copied"]["merge_s"] >= 0  # merged before the pages, as a rebuild leaves it
     assert set(result["solr"]["classes"]) == set(queries.CLASSES)
     block = page.read_text(encoding="utf-8").split(report.ENGINES_BEGIN)[1]
     rows = _engines_rows(block.split(report.ENGINES_END)[0])

@@ -1537,6 +1537,13 @@ class SolrBackend:
                 f"the rebuilt collection {name} has replicas that are not active: {', '.join(down)}"
             )
 
+    def merge_segments(self) -> None:
+        """Each shard of the live collection merged into one segment, as after a rebuild: for an
+        operator after a large change made in place (the meaning layer's vectors copied into most
+        documents, each sent again: ~20 new segments a shard at 100k, each searched by every query)."""
+        for name in self.behind():
+            self._merge_segments(name)
+
     def _merge_segments(self, name: str, deadline_s: float = 1800) -> None:
         """Each shard of the rebuilt collection merged into one segment (Solr's optimize) while it has one
         replica a shard, so the replicas added next copy the merged index. A search looks up each of its
