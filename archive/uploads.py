@@ -59,12 +59,13 @@ def safe_filename(name: str) -> str:
     name = unicodedata.normalize("NFC", name.replace("\x00", ""))
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = unicodedata.normalize("NFC", "".join(ch for ch in name if unicodedata.category(ch)[0] != "C"))
-    name = _UNSAFE_NAME.sub("_", name).strip(" .")
+    name = _UNSAFE_NAME.sub("_", name).rstrip(" .")
     stem, dot, suffix = name.rpartition(".")
     if not dot:
         stem, suffix = name, ""
     suffix = suffix[:10].strip(" ")  # cut ends are trimmed again, so a stored name stays as it is
-    stem = stem[: MAX_NAME_CHARS - len(suffix) - 1].rstrip(" .") or "upload"
+    # no leading dot (a hidden file no walk reads); a name that is all suffix (" .pdf") keeps it
+    stem = stem.lstrip(" .")[: MAX_NAME_CHARS - len(suffix) - 1].rstrip(" .") or "upload"
     return f"{stem}.{suffix}" if suffix else stem
 
 

@@ -286,6 +286,14 @@ def test_safe_filename_defuses_hostile_names(name):
     assert not safe.startswith(".")
 
 
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [(" .pdf", "upload.pdf"), (".txt", "upload.txt"), (".notiz.md", "notiz.md"), ("....", "upload")],
+)
+def test_a_name_that_is_all_suffix_keeps_its_suffix(name, safe):
+    assert safe_filename(name) == safe  # " .pdf" was stored as "pdf": no suffix to say what it is
+
+
 def test_store_upload_never_writes_outside_corpus_uploads(tmp_path, settings):
     kb = KnowledgeBase(settings.index_dir, settings.corpus_dir)
 
