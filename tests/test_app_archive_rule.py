@@ -112,3 +112,17 @@ def test_the_metadata_form_shows_a_refused_date_as_typed_not_as_markdown(env):
     at = _edit_date(env, "[klick](https://evil.example) **fett**")
     (message,) = errors(at)
     assert "\\[klick\\]\\(https\\:" in message and "\\*\\*fett\\*\\*" in message
+
+
+@pytest.mark.slow  # a sign-in, the document page and a save: about 2 s
+def test_a_correction_says_the_misspelled_key_of_the_metadata_file_beside_saved(env):
+    from webapp.render import md_escape
+
+    sidecar = env.corpus / f"{D002}.txt.meta.json"
+    sidecar.write_text(json.dumps({**json.loads(sidecar.read_text()), "regoin": ["Ems-Achse"]}))
+    at = _edit_date(env, "2020-12-31")
+    assert errors(at) == []
+    assert at.success[0].value == "Saved and re-indexed."
+    said = "note.md.meta.json: unknown key 'regoin' ignored (did you mean 'regions'?)"
+    said = said.replace("note.md", D002.rsplit("/", 1)[1] + ".txt")
+    assert [w.value for w in at.warning] == ["Read, but: " + md_escape(said)]

@@ -22,8 +22,9 @@ def edit(doc: Document) -> None:
             diff = metadata_form.changes(doc, values)
             try:
                 if diff:
-                    service.update_metadata(kb, state.settings(), doc.id, diff, state.user() or "?")
+                    outcome = service.update_metadata(kb, state.settings(), doc.id, diff, state.user() or "?")
                     state.refresh()
+                    st.session_state["_warned"] = outcome.warnings  # a misspelled key of its metadata file
                 st.session_state["_flash"] = t("edit.saved")
                 st.rerun()
             except (KBError, IngestError, OSError) as exc:  # OSError: a corpus on a full or read-only disk

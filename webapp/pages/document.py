@@ -97,6 +97,8 @@ def main() -> None:
     _back_link()
     if flash := st.session_state.pop("_flash", None):
         st.success(flash)
+    for line in st.session_state.pop("_warned", ()):  # of the file just re-read for a correction
+        st.warning(t("upload.warning", warning=render.md_escape(line)), icon=":material/warning:")
     doc_id = st.query_params.get("id", "")
     query = st.query_params.get("hl", "")
     if not doc_id:
