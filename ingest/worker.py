@@ -124,8 +124,8 @@ def read_document(
         raise ExtractionFailed(f"reading needed more than the memory limit ({limits.memory_mb} MB)") from exc
     except RecursionError as exc:
         raise ExtractionFailed("the file is nested too deeply to read") from exc
-    if not extracted.text.strip():
-        raise ExtractionFailed("no text could be extracted")
+    if not extracted.text.strip():  # what the reader noticed says why (a web page of no main text)
+        raise ExtractionFailed("no text could be extracted" + (f" ({'; '.join(said)})" if said else ""))
     if warnings is None:
         for line in said:
             log.warning("%s: %s", label, line)

@@ -123,3 +123,17 @@ def test_kb_add_says_the_warnings_of_the_file_it_stored(run_cli, small, tmp_path
     assert result.code == 0 and source.endswith("xmp.pdf")
     assert result.err.startswith(f"warning: {source}: XMP metadata unreadable: ")
     assert len(result.err.splitlines()) == 1
+
+
+def test_a_file_that_fails_for_want_of_text_says_what_its_reader_noticed(run_cli, small):
+    folder = small.corpus_dir / "in"
+    folder.mkdir()
+    (folder / "menu.html").write_text("<html><body><script>alert('x')</script></body></html>")
+    (folder / "empty.md").write_text("---\ntitel: Notiz\n---\n")
+    result = run_cli("ingest", "--no-embed", folder, settings=small)
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        "failed: in/empty.md: no text could be extracted "
+        "(front matter: unknown key 'titel' ignored (did you mean 'title'?))",
+        "failed: in/menu.html: no text could be extracted (no main text found)",
+    ]
