@@ -153,6 +153,14 @@ def test_serve_on_a_port_in_use_is_one_line(run_kb):
     assert result.err == f"kb: error: cannot serve on '127.0.0.1' port {port}: address already in use\n"
 
 
+def test_a_coordinator_name_typed_with_spaces_is_said_as_it_is_stored(run_cli, settings):
+    added = run_cli("coordinator", "add", " bob ", "--password-stdin", stdin="longenough-pw\n")
+    assert added.out == f"coordinator bob can now sign in (hash stored in {settings.secrets_file})\n"
+    assert run_cli("coordinator", "list").out == "bob\n"
+    removed = run_cli("coordinator", "remove", "bob  ", "--json")
+    assert (removed.code, removed.json) == (0, {"name": "bob", "status": "removed"})
+
+
 def test_coordinator_commands_answer_json_with_json_and_an_unknown_name_as_an_error(run_cli, settings):
     added = run_cli("coordinator", "add", "bob", "--json", "--password-stdin", stdin="longenough-pw\n")
     assert added.code == 0

@@ -75,7 +75,14 @@ def _json_object(text: str) -> bool:
 
 
 def cmd_coordinator(args, settings: Settings) -> int:
-    from archive.access import AuthError, _stored, add_coordinator, load_coordinators, remove_coordinator
+    from archive.access import (
+        AuthError,
+        _stored,
+        add_coordinator,
+        coordinator_name,
+        load_coordinators,
+        remove_coordinator,
+    )
 
     given = env("KB_COORDINATORS")
     if given is not None and args.action != "list":  # the sign-ins are read from it: the file would not count
@@ -99,19 +106,20 @@ def cmd_coordinator(args, settings: Settings) -> int:
         return 0
     if not args.name:
         raise UsageError(f"coordinator {args.action} needs a NAME")
+    name = coordinator_name(args.name)  # as stored: " bob " is bob
     if args.action == "remove":
         try:
             removed = remove_coordinator(settings.secrets_file, args.name)
         except AuthError as exc:
             raise KBError(str(exc)) from exc
         if not removed:
-            raise KBError(f"no coordinator named {args.name!r}")
-        emit({"name": args.name, "status": "removed"}) if args.json else print("removed (their sessions end)")
+            raise KBError(f"no coordinator named {name!r}")
+        emit({"name": name, "status": "removed"}) if args.json else print("removed (their sessions end)")
         return 0
     if args.password_stdin or not sys.stdin.isatty():
         password = sys.stdin.readline().rstrip("\n")
     else:
-        password = getpass.getpass(f"Password for {args.name}: ")
+        password = getpass.getpass(f"Password for {name}: ")
         if password != getpass.getpass("Again: "):
             raise UsageError("the passwords differ")
     try:
@@ -119,9 +127,9 @@ def cmd_coordinator(args, settings: Settings) -> int:
     except AuthError as exc:
         raise UsageError(str(exc)) from exc
     if args.json:
-        emit({"name": args.name, "status": "added", "secrets_file": str(settings.secrets_file)})
+        emit({"name": name, "status": "added", "secrets_file": str(settings.secrets_file)})
     else:
-        print(f"coordinator {args.name} can now sign in (hash stored in {settings.secrets_file})")
+        print(one_line(f"coordinator {name} can now sign in (hash stored in {settings.secrets_file})"))
     return 0
 
 
