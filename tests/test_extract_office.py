@@ -204,6 +204,13 @@ def _plain_zip() -> bytes:
             _rezipped(make.xlsx_bytes(), {"xl/workbook.xml": None}),
             "broken .xlsx (Excel) file: the part xl/workbook.xml is missing",
         ),
+        (  # its content types name no workbook: the reader crashed (OSError) and the file was skipped
+            "a.xlsx",
+            _rezipped(
+                make.xlsx_bytes(), {}, lambda name, body: b"<Types/>" if name.startswith("[") else body
+            ),
+            "broken .xlsx (Excel) file: OSError: File contains no valid workbook part",
+        ),
     ],
 )
 def test_a_zip_that_lacks_an_office_files_parts_says_which_in_words_not_a_key_error(name, data, said) -> None:

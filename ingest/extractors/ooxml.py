@@ -42,6 +42,7 @@ _HEADING_STYLES = ("heading", "title", "überschrift", "titel", "overskrift", "k
 # Errors the libraries raise on damaged parts (lxml's are LxmlError, a SyntaxError for bad XML).
 _READ_ERRORS = (
     KeyError, ValueError, TypeError, AttributeError, IndexError, zipfile.BadZipFile, EOFError, LxmlError,
+    OSError,  # openpyxl: "File contains no valid workbook part" (it reads bytes in memory: no disk error)
 )  # fmt: skip
 
 
