@@ -211,6 +211,11 @@ def _plain_zip() -> bytes:
             ),
             "broken .xlsx (Excel) file: OSError: File contains no valid workbook part",
         ),
+        (  # a sheet of no XML: the reader crashed (ParseError) and the file was skipped
+            "a.xlsx",
+            _rezipped(make.xlsx_bytes(), {}, lambda name, body: b"" if name.endswith("sheet1.xml") else body),
+            "broken .xlsx (Excel) file: ParseError: no element found: line 1, column 0",
+        ),
     ],
 )
 def test_a_zip_that_lacks_an_office_files_parts_says_which_in_words_not_a_key_error(name, data, said) -> None:

@@ -43,6 +43,7 @@ _HEADING_STYLES = ("heading", "title", "überschrift", "titel", "overskrift", "k
 _READ_ERRORS = (
     KeyError, ValueError, TypeError, AttributeError, IndexError, zipfile.BadZipFile, EOFError, LxmlError,
     OSError,  # openpyxl: "File contains no valid workbook part" (it reads bytes in memory: no disk error)
+    SyntaxError,  # openpyxl reads a sheet with ElementTree: its ParseError for a sheet of no XML
 )  # fmt: skip
 
 
