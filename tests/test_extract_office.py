@@ -269,3 +269,62 @@ def test_a_docx_that_unpacks_to_more_than_the_limit_is_refused_before_unpacking(
     monkeypatch.setattr(office_common, "MAX_UNZIPPED_BYTES", 1000)
     with pytest.raises(ExtractionFailed, match=r"unpacks to more than"):
         extract(Source("gross.docx", make.docx_bytes()))
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "part"),
+    [
+        ("a.docx", make.docx_bytes(), "docProps/core.xml"),
+        ("a.pptx", make.pptx_bytes(), "docProps/core.xml"),
+        ("a.xlsx", make.xlsx_bytes(), "docProps/core.xml"),
+        ("a.odt", make.odt_bytes(), "meta.xml"),
+        ("a.ods", make.ods_bytes(), "meta.xml"),
+    ],
+)
+def test_an_office_file_whose_properties_are_damaged_is_read_with_a_warning(name, data, part) -> None:
+    whole = extract(Source(name, data))
+    damaged = extract(Source(name, _rezipped(data, {}, lambda n, body: b"<cp:x><" if n == part else body)))
+    assert (damaged.text, damaged.title, damaged.date) == (whole.text, None, None)  # the file was refused
+    assert damaged.warnings == (f"document properties unreadable: {part} is no well-formed XML",)
+    assert whole.warnings == ()
+
+
+def test_a_spreadsheet_that_declares_no_creation_date_is_not_dated_the_day_it_is_read() -> None:
+    import re
+
+    data = make.xlsx_bytes()
+    assert extract(Source("a.xlsx", data)).date == "2023-03-14"
+    undated = _rezipped(
+        data,
+        {},
+        lambda n, body: (
+            re.sub(rb"<dcterms:created[^>]*>[^<]*</dcterms:created>", b"", body)
+            if n == "docProps/core.xml"
+            else body
+        ),
+    )
+    assert b"created" not in _part_of(undated, "docProps/core.xml")
+    assert extract(Source("a.xlsx", undated)).date is None  # openpyxl's default: now
+
+
+def _part_of(data: bytes, name: str) -> bytes:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read(name)
+
+
+@pytest.mark.parametrize("kind", ["docx", "pptx", "xlsx"])
+def test_an_office_file_without_document_properties_gets_none_made_up_by_its_reader(kind) -> None:
+    import re
+
+    def without_core(name: str, body: bytes) -> bytes:
+        if name.endswith(".rels") or name.startswith("[Content"):
+            return re.sub(rb"<(Relationship|Override)[^>]*core[^>]*/>", b"", body)
+        return body
+
+    data = _rezipped(getattr(make, f"{kind}_bytes")(), {"docProps/core.xml": None}, without_core)
+    read = extract(Source(f"a.{kind}", data))
+    assert read.text  # the text is read: only the properties are missing
+    assert (read.title, read.author, read.date) == (None, None, None)  # not "Word Document" by "python-docx"

@@ -53,6 +53,14 @@ _PACKAGE_PARTS = {
     "docx": ("[Content_Types].xml", "_rels/.rels"),
     "pptx": ("[Content_Types].xml", "_rels/.rels"),
 }
+# the document properties (title, author, dates) in an empty but valid form: a file whose own are damaged
+# is read with these, and a warning, as a PDF with unreadable XMP metadata is
+_EMPTY_PROPERTIES = {
+    "docProps/core.xml": b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+    b'metadata/core-properties"/>',
+    "docProps/app.xml": b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'extended-properties"/>',
+}
 _MISSING_PART = re.compile(r"no item named '([^']+)'|no member '/?([^']+)'")
 
 
@@ -65,8 +73,19 @@ def read(source: Source, detected: str, options: Options) -> Extracted:
         if part not in names:
             raise ExtractionFailed(f"not a {label(detected)} file: the zip archive has no {part}")
     reader = {"docx": _docx, "pptx": _pptx, "xlsx": _xlsx}[detected]
+    warnings: tuple[str, ...] = ()
     try:
-        text, props = reader(source.data)
+        try:
+            text, props = reader(source.data)
+        except (*_READ_ERRORS, SyntaxError):
+            repaired, warnings = _with_empty_properties(source.data)
+            if not warnings:
+                raise
+            try:  # the text, without the document properties that are damaged
+                text, props = reader(repaired)
+            except (*_READ_ERRORS, SyntaxError):
+                warnings = ()
+                raise
     except ExtractionFailed:
         raise
     except KeyError as exc:  # a part the package names is not in it, or it names no main part
@@ -76,13 +95,42 @@ def read(source: Source, detected: str, options: Options) -> Extracted:
         raise broken(detected, reason) from exc
     except _READ_ERRORS as exc:
         raise broken(detected, f"{type(exc).__name__}: {exc}") from exc
+    if b"/metadata/core-properties" not in _part(source.data, "_rels/.rels"):
+        props = None  # the libraries make up their own ("Word Document", by "python-docx"; by "openpyxl")
     return Extracted(
         text=text,
         format=detected,
         title=property_text(getattr(props, "title", None)),
         author=property_text(getattr(props, "author", None) or getattr(props, "creator", None)),
         date=property_date(getattr(props, "created", None)),
+        warnings=warnings,
     )
+
+
+def _with_empty_properties(data: bytes) -> tuple[bytes, tuple[str, ...]]:
+    """The file with each document-properties part that is no XML replaced by an empty one, and a warning
+    for each (none: every such part is whole, so the damage is elsewhere)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    damaged: dict[str, str] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        for part in _EMPTY_PROPERTIES:
+            if part in names:
+                try:
+                    etree.fromstring(archive.read(part), parser)
+                except LxmlError:
+                    damaged[part] = f"document properties unreadable: {part} is no well-formed XML"
+        if not damaged:
+            return data, ()
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in archive.infolist():
+                target.writestr(
+                    info, _EMPTY_PROPERTIES[info.filename] if info.filename in damaged else archive.read(info)
+                )
+    return out.getvalue(), tuple(damaged.values())
 
 
 def _docx(data: bytes) -> tuple[str, object]:
@@ -201,9 +249,24 @@ def _xlsx(data: bytes) -> tuple[str, object]:
                 blocks.extend(rows)
             if cells > MAX_TABLE_CELLS:
                 break
-        return join_blocks(blocks), workbook.properties
+        props = workbook.properties
+        if not _CREATED.search(_part(data, "docProps/core.xml")):  # openpyxl says "now" for no date: the
+            props.created = None  # spreadsheet was dated the day it was read
+        return join_blocks(blocks), props
     finally:
         workbook.close()
+
+
+_CREATED = re.compile(rb"<(?:[\w.-]+:)?created[\s>/]")
+
+
+def _part(data: bytes, name: str) -> bytes:
+    """One part of the zip `data` (b"" when it has none)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            return archive.read(name)
+        except KeyError:
+            return b""
 
 
 def _cell_text(value: object) -> str:

@@ -49,8 +49,9 @@ def read(source: Source, detected: str, options: Options) -> Extracted:
 
     with open_zip(source.data, detected) as archive:
         _refuse_encrypted(archive)
+        warnings: list[str] = []
         try:
-            document = _load(archive, detected)
+            document = _load(archive, detected, warnings)
             blocks = list(_blocks(document.body, [0]))
             meta = _meta(document)
         except (*_READ_ERRORS, SAXException, DefusedXmlException) as exc:
@@ -61,13 +62,14 @@ def read(source: Source, detected: str, options: Options) -> Extracted:
         title=property_text(meta.get("title")),
         author=property_text(meta.get("initial-creator") or meta.get("creator")),
         date=property_date(meta.get("creation-date")),
+        warnings=tuple(warnings),
     )
 
 
-def _load(archive: zipfile.ZipFile, kind: str) -> object:
+def _load(archive: zipfile.ZipFile, kind: str, warnings: list[str]) -> object:
     """An odfpy document of the file's meta.xml and content.xml only (odfpy's load() also parses
     embedded objects, whose external DTDs it refuses, and prints unparsable parts to stdout)."""
-    from xml.sax import handler
+    from xml.sax import SAXException, handler
 
     from defusedxml.sax import make_parser
     from odf.load import LoadParser
@@ -82,17 +84,24 @@ def _load(archive: zipfile.ZipFile, kind: str) -> object:
         mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
     except KeyError:
         mimetype = "application/vnd.oasis.opendocument.text"
-    document = OpenDocument(mimetype, add_generator=False)
-    for part in ("meta.xml", "content.xml"):
-        if part not in names:
-            continue
+
+    def parse(document: object, part: str) -> None:
         parser = make_parser()
         parser.setFeature(handler.feature_namespaces, 1)
         parser.setFeature(handler.feature_external_ges, 0)
         parser.setContentHandler(LoadParser(document))
         parser.setErrorHandler(handler.ErrorHandler())
-        document._parsing = part
+        document._parsing = part  # type: ignore[attr-defined]
         parser.parse(io.BytesIO(archive.read(part)))
+
+    document = OpenDocument(mimetype, add_generator=False)
+    if "meta.xml" in names:
+        try:
+            parse(document, "meta.xml")
+        except SAXException:  # the text is still read, as a PDF's with unreadable XMP metadata
+            warnings.append("document properties unreadable: meta.xml is no well-formed XML")
+            document = OpenDocument(mimetype, add_generator=False)  # nothing half read of it
+    parse(document, "content.xml")
     return document
 
 
