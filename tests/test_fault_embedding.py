@@ -203,3 +203,59 @@ def test_closing_during_embedding_waits_for_one_model_call_and_keeps_whole_docum
     assert total == DOCS and embedded < DOCS
     kb.embed_pending()
     assert kb.embedding_progress() == (DOCS, DOCS)
+
+
+_EXIT_SCRIPT = """
+import os, sys, time
+from pathlib import Path
+from archive import service
+from kb.semantic import embedder
+from tests.conftest import make_settings
+from tests.test_fault_embedding import SlowModel, _corpus
+
+os.environ["KB_SEMANTIC"] = "on"  # the tests' conftest turns it off
+root = Path(sys.argv[1])
+settings = make_settings(root, _corpus(root))
+kb = service.open_knowledge_base(settings, index_corpus=False)
+kb.semantic._given = SlowModel()
+embedder.BATCH_PASSAGES = 32  # one shard: many model calls
+service.ingest(kb, settings, [settings.corpus_dir])  # the writes start the background embedder
+while kb.semantic.store.embedder() is None:
+    time.sleep(0.02)
+time.sleep(0.3)  # inside a model call: the command ends here, as `kb rebuild` did
+"""
+
+
+def test_a_process_that_ends_while_embedding_waits_for_the_model_call_and_keeps_whole_documents(
+    tmp_path, monkeypatch
+):
+    """A daemon thread inside onnxruntime while the interpreter ended aborted `kb rebuild` (exit 134,
+    "terminate called without an active exception"): an exit stops the embedder at its next call."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run(
+        [sys.executable, "-c", _EXIT_SCRIPT, str(tmp_path)],
+        env=env,
+        cwd=root,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    monkeypatch.setenv("KB_SEMANTIC", "on")
+    kb = service.open_knowledge_base(make_settings(tmp_path, tmp_path / "corpus"), index_corpus=False)
+    try:
+        embedded, total = kb.embedding_progress()
+        layer = kb.semantic
+        assert 0 < embedded < total == DOCS  # the call it was inside was waited for, and its documents kept
+        shards = layer.store.shards()
+        for doc_id in layer.store.current():  # whole documents only
+            doc = kb.get(doc_id)
+            assert sum(s.ids.count(doc_id) for s in shards) == len(
+                passages.rows(doc.title, doc.text, layer.chars, layer.limit)
+            )
+    finally:
+        kb.close()

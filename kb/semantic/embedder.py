@@ -12,10 +12,12 @@ documents), and the background thread runs at a low CPU priority, so requests ta
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -237,6 +239,7 @@ class SemanticLayer:
             self._thread = threading.Thread(
                 target=self._loop, args=(live_ids, get), name="kb-embed", daemon=True
             )
+            _STARTED.add(self)
             self._thread.start()
 
     def _loop(self, live_ids, get) -> None:
@@ -274,6 +277,22 @@ class SemanticLayer:
     def vectors(self) -> np.ndarray:  # for tests and tools: every stored row, dequantised
         parts = [np.asarray(s.vectors, dtype=np.float32) * s.scale[:, None] for s in self.store.shards()]
         return np.concatenate(parts) if parts else np.zeros((0, model.DIM), dtype=np.float32)
+
+
+_STARTED: weakref.WeakSet = weakref.WeakSet()  # the layers that started a background thread
+EXIT_WAIT_S = 30.0
+
+
+@atexit.register
+def _stop_at_exit() -> None:
+    """Stop each background embedder at its next model call before the interpreter ends: a daemon thread
+    still inside the model (onnxruntime) while Python tears down aborted the process (`kb rebuild`
+    printed its result and then exited 134, "terminate called without an active exception")."""
+    layers = list(_STARTED)
+    for layer in layers:
+        layer._stop.set()
+    for layer in layers:
+        layer.wait(EXIT_WAIT_S)
 
 
 def _background_priority() -> None:
