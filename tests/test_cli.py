@@ -139,6 +139,14 @@ def test_search_trekantomraadet_without_a_ring(seeded_cli):
     assert [h["id"] for h in page["hits"]] == ["documents/004_a376ae4560a2eac7"]
 
 
+@pytest.mark.parametrize("flag", ["--topic", "--lang"])
+def test_an_unknown_filter_value_of_thousands_of_characters_is_shown_by_its_start(seeded_cli, flag):
+    result = seeded_cli("search", flag, "y" * 3000, "Netzwerk")
+    assert result.code == 2
+    assert result.err.startswith(f"kb: error: unknown {flag} value '{'y' * 60}… (3,000 characters)'")
+    assert len(result.err) < 600 and result.err.count("\n") == 1
+
+
 def test_search_filters_by_vocabulary_alias_and_year_range(seeded_cli):
     unknown = seeded_cli("search", "--json", "--network", "Emsachse Growth Region", "--from", "2021")
     assert unknown.code == 2 and unknown.json_error  # an unknown value names the known ones

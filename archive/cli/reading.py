@@ -18,7 +18,7 @@ from archive.cli.output import (
 from archive.cli.parser import UsageError
 from archive.service import open_knowledge_base
 from ingest.language import normalize_language
-from ingest.metadata.confirmed import known_values
+from ingest.metadata.confirmed import known_values, shown_value
 from kb.api import KnowledgeBase
 from kb.errors import QuerySyntaxError
 from kb.models import SearchRequest
@@ -74,7 +74,7 @@ def checked_filters(kb: KnowledgeBase, request: SearchRequest) -> SearchRequest:
                 facets = facets or {f.name: {v.value for v in f.values} for f in kb.stats().facets}
                 if value.strip() not in facets.get(facet, ()):
                     raise UsageError(
-                        f"unknown {flag} value {value!r}; known values: {known_values(vocabulary, kind)}"
+                        f"unknown {flag} value {shown_value(value)}; known values: {known_values(vocabulary, kind)}"
                     )
             values.append(entry.value if entry else value.strip())
         changes[kind] = tuple(values)
@@ -85,7 +85,8 @@ def checked_filters(kb: KnowledgeBase, request: SearchRequest) -> SearchRequest:
             facets = facets or {f.name: {v.value for v in f.values} for f in kb.stats().facets}
             held = ", ".join(sorted(facets.get("language", ()))) or "none"
             raise UsageError(
-                f"unknown --lang value {value!r}: give a language code such as de, da, nl, en (the index holds {held})"
+                f"unknown --lang value {shown_value(value)}: give a language code such as de, da, nl, en "
+                f"(the index holds {held})"
             )
         languages.append(code)
     return replace(request, languages=tuple(languages), **changes)

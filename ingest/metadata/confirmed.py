@@ -105,12 +105,15 @@ def _checked(year: int, month: int | None, day: int | None, value: object) -> st
     return f"{year:04d}-{month:02d}" if month else f"{year:04d}"
 
 
-def _shown(value: object) -> str:
+def shown_value(value: object) -> str:
     """A refused value as the message quotes it: its start only when it is long (one readable line)."""
     text = value if isinstance(value, str) else str(value)
     if len(text) > MAX_SHOWN_CHARS:
         text = f"{text[:MAX_SHOWN_CHARS]}… ({len(text):,} characters)"
     return repr(text) if isinstance(value, str) else f"'{text}'"
+
+
+_shown = shown_value
 
 
 def known_values(vocabulary: Vocabulary, kind: str) -> str:
