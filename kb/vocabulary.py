@@ -211,6 +211,24 @@ def unknown_keys(data: object) -> list[str]:
     return lines
 
 
+def twice(vocabulary: Vocabulary) -> list[str]:
+    """One line for each id a kind holds more than once (the first entry is the one a value resolves
+    to, and a rebuild's facets would count one name under two entries), at most MAX_KEYS_NAMED."""
+    lines = []
+    for kind in KINDS:
+        seen: dict[str, int] = {}
+        for entry in vocabulary.entries(kind):
+            seen[entry.id] = seen.get(entry.id, 0) + 1
+        lines += [
+            f"{kind} entry {_shown(i)} is there {n} times; the first is used"
+            for i, n in seen.items()
+            if n > 1
+        ]
+    return lines[:MAX_KEYS_NAMED] + (
+        [f"{len(lines) - MAX_KEYS_NAMED:,} more ids twice"] if len(lines) > MAX_KEYS_NAMED else []
+    )
+
+
 def _shown(value: object) -> str:
     text = str(value)
     return repr(
@@ -264,8 +282,8 @@ def _load(path: Path, mtime_ns: int) -> Vocabulary:  # noqa: ARG001 - a cache ke
     except RecursionError:
         raise VocabularyError(f"{path}: cannot read the vocabulary: nested too deeply") from None
     own = parse_vocabulary(data, path)
-    for line in unknown_keys(data):  # the rest is read: said once a process, as the file is read once
-        log.warning("%s: %s", path, line)
+    for line in (*unknown_keys(data), *twice(own)):  # the rest is read: said once a process, as the file
+        log.warning("%s: %s", path, line)  # is read once
     if isinstance(data, Mapping) and data.get("builtin") is False:
         return own
     return merge_vocabularies(builtin_vocabulary(), own)

@@ -262,3 +262,19 @@ def test_a_vocabulary_entry_of_the_wrong_shape_is_named_in_one_line(raw, said):
     with pytest.raises(VocabularyError) as refused:  # a name of no text crashed the first resolve
         parse_vocabulary({"networks": [raw]}, Path("vocabulary.json"))
     assert str(refused.value).startswith(f"vocabulary.json: {said}") and "\n" not in str(refused.value)
+
+
+def test_an_id_the_vocabulary_holds_twice_is_named_and_the_first_entry_is_used(tmp_path, caplog):
+    from kb.vocabulary import load_vocabulary
+
+    data = json.loads((Path(__file__).parents[1] / "corpus" / "vocabulary.json").read_text())
+    first = data["regions"][0]
+    data["regions"].append({**first, "name": "Zweiter Eintrag", "aliases": []})  # pasted, then edited
+    (tmp_path / "vocabulary.json").write_text(json.dumps(data))
+    with caplog.at_level("WARNING", logger="kb.vocabulary"):
+        vocabulary = load_vocabulary(tmp_path)
+    where = tmp_path.resolve() / "vocabulary.json"
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{where}: regions entry {first['id']!r} is there 2 times; the first is used"
+    ]
+    assert vocabulary.resolve("regions", first["id"]).name == first["name"]
