@@ -273,6 +273,16 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
     return _load(path.resolve(), mtime)
 
 
+def vocabulary_warnings(corpus_dir: Path) -> list[str]:
+    """What load_vocabulary warned of the corpus's vocabulary file as it is now (a misspelled key, an id
+    twice), one line each without the file's name: for the app's coordinators, who see no log."""
+    load_vocabulary(corpus_dir)
+    return list(_said.get((Path(corpus_dir) / VOCABULARY_FILE).resolve(), ()))
+
+
+_said: dict[Path, list[str]] = {}  # a vocabulary file → the warnings of its version loaded last
+
+
 @cache
 def _load(path: Path, mtime_ns: int) -> Vocabulary:  # noqa: ARG001 - a cache key
     try:  # bytes: json finds UTF-8 with or without a byte-order mark (a Windows editor's), UTF-16, UTF-32
@@ -282,8 +292,9 @@ def _load(path: Path, mtime_ns: int) -> Vocabulary:  # noqa: ARG001 - a cache ke
     except RecursionError:
         raise VocabularyError(f"{path}: cannot read the vocabulary: nested too deeply") from None
     own = parse_vocabulary(data, path)
-    for line in (*unknown_keys(data), *twice(own)):  # the rest is read: said once a process, as the file
-        log.warning("%s: %s", path, line)  # is read once
+    said = _said[path] = [*unknown_keys(data), *twice(own)]
+    for line in said:  # the rest is read: said once a process, as the file is read once
+        log.warning("%s: %s", path, line)
     if isinstance(data, Mapping) and data.get("builtin") is False:
         return own
     return merge_vocabularies(builtin_vocabulary(), own)

@@ -126,3 +126,19 @@ def test_a_correction_says_the_misspelled_key_of_the_metadata_file_beside_saved(
     said = "note.md.meta.json: unknown key 'regoin' ignored (did you mean 'regions'?)"
     said = said.replace("note.md", D002.rsplit("/", 1)[1] + ".txt")
     assert [w.value for w in at.warning] == ["Read, but: " + md_escape(said)]
+
+
+@pytest.mark.slow  # a sign-in and the admin page: about 2 s
+def test_the_admin_page_names_a_misspelled_key_of_the_vocabulary(env):
+    from webapp.render import md_escape
+
+    path = env.corpus / "vocabulary.json"
+    data = json.loads(path.read_text())
+    data["regions"][0]["alais"] = data["regions"][0].pop("aliases", [])
+    path.write_text(json.dumps(data))
+    at = _signed_in(ADMIN)
+    assert errors(at) == []
+    said = (
+        f"regions entry {data['regions'][0]['id']!r}: unknown key 'alais' ignored (did you mean 'aliases'?)"
+    )
+    assert [w.value for w in at.warning] == [f"vocabulary.json: {md_escape(said)}"]

@@ -7,7 +7,8 @@ import streamlit as st
 from archive import service
 from ingest.errors import IngestError
 from kb.errors import KBError
-from webapp import i18n, state
+from kb.vocabulary import vocabulary_warnings
+from webapp import i18n, render, state
 from webapp.i18n import t
 from webapp.pages import audit
 from webapp.pages.common import fail, page_start
@@ -26,6 +27,8 @@ def _status() -> None:
     _meaning(stats)
     s = state.settings()
     st.caption(t("admin.where", index=s.index_dir, corpus=s.corpus_dir))
+    for line in vocabulary_warnings(s.corpus_dir):  # a misspelled key: what it held tags nothing
+        st.warning(t("admin.vocabulary", warning=render.md_escape(line)), icon=":material/warning:")
 
 
 def _meaning(stats) -> None:
