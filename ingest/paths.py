@@ -42,7 +42,14 @@ def reserved_reason(name: str) -> str:
         return "a metadata file: it is read with the file it describes, not as a document"
     if name == VOCABULARY_FILE:
         return "a vocabulary file, not a document"
+    if name.startswith("~$"):  # Word, Excel and PowerPoint beside a file someone has open: who has it
+        return "an Office lock file (the file beside it is open somewhere), not a document"
+    if name.lower() in _SYSTEM_FILES:
+        return "a file the system keeps for the folder (its icons or view), not a document"
     return ""
+
+
+_SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db", "ehthumbs_vista.db"})  # Windows
 
 
 def scan(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[Found]:

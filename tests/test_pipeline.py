@@ -132,6 +132,24 @@ def test_hidden_files_sidecars_and_the_vocabulary_are_not_ingested(kb, settings)
     assert sorted(o.source for o in outcomes) == sorted(f"{i}.txt" for i in SEED_IDS)
 
 
+def test_office_lock_files_and_the_systems_folder_files_are_no_documents(kb, settings):
+    """A shared folder where someone has a Word file open holds its lock file (~$Name.docx): it failed
+    as a broken .docx and `kb ingest` exited 1; Windows' desktop.ini was indexed as a document."""
+    folder = settings.corpus_dir / "share"
+    folder.mkdir()
+    (folder / "~$Protokoll.docx").write_bytes(b"\x05anna" + b" " * 50 + b"\x05\x00a\x00n\x00n\x00a\x00")
+    (folder / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    (folder / "Desktop.ini").write_text("[.ShellClassInfo]\r\nIconResource=Netzwerk.ico\r\n")
+    (folder / "Protokoll.txt").write_text("Ein Protokoll über Kunststoff und Ausbildung im Netzwerk.")
+    outcomes = ingest(kb, settings, [folder])
+    assert [(o.source, o.status) for o in outcomes] == [("share/Protokoll.txt", "indexed")]
+    (named,) = ingest(kb, settings, [folder / "~$Protokoll.docx"])
+    assert (named.status, named.message) == (
+        "skipped",
+        "share/~$Protokoll.docx: an Office lock file (the file beside it is open somewhere), not a document",
+    )
+
+
 def test_a_file_outside_the_corpus_is_imported_into_it_and_indexed_there(kb, settings, tmp_path):
     outside = tmp_path / "elsewhere" / "memo.txt"
     outside.parent.mkdir()
