@@ -49,7 +49,8 @@ def reserved_reason(name: str) -> str:
     return ""
 
 
-_SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db", "ehthumbs_vista.db"})  # Windows
+# Windows' thumbnails and folder settings; a Mac's "Icon\r" (empty: a folder's icon is in its resource fork)
+_SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db", "ehthumbs_vista.db", "icon\r"})
 
 
 def scan(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[Found]:

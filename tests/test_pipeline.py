@@ -140,6 +140,7 @@ def test_office_lock_files_and_the_systems_folder_files_are_no_documents(kb, set
     (folder / "~$Protokoll.docx").write_bytes(b"\x05anna" + b" " * 50 + b"\x05\x00a\x00n\x00n\x00a\x00")
     (folder / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
     (folder / "Desktop.ini").write_text("[.ShellClassInfo]\r\nIconResource=Netzwerk.ico\r\n")
+    (folder / "Icon\r").write_bytes(b"")  # a Mac's folder icon: it failed as an empty file
     (folder / "Protokoll.txt").write_text("Ein Protokoll über Kunststoff und Ausbildung im Netzwerk.")
     outcomes = ingest(kb, settings, [folder])
     assert [(o.source, o.status) for o in outcomes] == [("share/Protokoll.txt", "indexed")]
