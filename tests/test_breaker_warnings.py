@@ -137,3 +137,15 @@ def test_a_file_that_fails_for_want_of_text_says_what_its_reader_noticed(run_cli
         "(front matter: unknown key 'titel' ignored (did you mean 'title'?))",
         "failed: in/menu.html: no text could be extracted (no main text found)",
     ]
+
+
+def test_kb_edit_says_the_misspelled_key_of_the_metadata_file_it_rewrites(run_cli, small):
+    note = small.corpus_dir / "note.txt"
+    note.write_text(TEXT)
+    (small.corpus_dir / "note.txt.meta.json").write_text(json.dumps({"regoin": ["Ems-Achse"]}))
+    assert run_cli("ingest", "--no-embed", note, settings=small).code == 0
+    said = "note.txt.meta.json: unknown key 'regoin' ignored (did you mean 'regions'?)"
+    result = run_cli("edit", "note", "--title", "Notiz", settings=small)
+    assert (result.code, result.out, result.err) == (0, "updated: note\n", f"warning: note.txt: {said}\n")
+    as_json = run_cli("edit", "note", "--title", "Notiz 2", "--json", settings=small)
+    assert as_json.json == {"id": "note", "status": "updated", "warnings": [said]}
