@@ -278,3 +278,12 @@ def test_an_id_the_vocabulary_holds_twice_is_named_and_the_first_entry_is_used(t
         f"{where}: regions entry {first['id']!r} is there 2 times; the first is used"
     ]
     assert vocabulary.resolve("regions", first["id"]).name == first["name"]
+
+
+def test_a_title_holds_no_control_characters_from_a_metadata_file_or_a_pdf():
+    from ingest.extractors.fields import clean_title
+
+    assert validate({"title": "\x00\x1b[31mRot\x07 Titel"}, Vocabulary()) == {"title": "[31mRot Titel"}
+    assert clean_title("\x1b[31mRot\x07\x7f Titel\x9b") == "[31mRot Titel"  # a PDF's /Title, as read
+    with pytest.raises(InvalidMetadata, match="^title is empty$"):
+        validate({"title": "\x00\x07"}, Vocabulary())

@@ -65,11 +65,17 @@ def _assemble(year: str, month: str | None, day: str | None) -> str | None:
     return f"{y:04d}-{m:02d}"
 
 
+# control characters that are no whitespace (NUL, BEL, ESC, DEL, C1): a title never holds them (a PDF's
+# /Title of "\x1b[31m…" was stored with its escape codes)
+NO_CONTROL = dict.fromkeys(c for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if not chr(c).isspace())
+
+
 def clean_title(value: object) -> str | None:
-    """Return a title with whitespace collapsed, or None when it is empty or a placeholder."""
+    """Return a title with whitespace collapsed and control characters left out, or None when it is
+    empty or a placeholder."""
     if not isinstance(value, str):
         return None
-    title = " ".join(value.split())
+    title = " ".join(value.translate(NO_CONTROL).split())
     if not title or title.lower() in _PLACEHOLDER_TITLES:
         return None
     return title

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Mapping
 
 from ingest.errors import IngestError
+from ingest.extractors.fields import NO_CONTROL
 from ingest.language import UNDETERMINED, normalize_language
 from ingest.metadata.dates import MIN_YEAR, MONTHS
 from ingest.sidecar import emptied
@@ -224,7 +225,8 @@ def validate(
         if key == "title":
             if not isinstance(value, str | int | float) or isinstance(value, bool):
                 raise InvalidMetadata(f"title {_shown(value)} is not text")
-            title = unicodedata.normalize("NFC", " ".join(str(value).split()))  # a Mac's decomposed ü too
+            title = " ".join(str(value).translate(NO_CONTROL).split())  # no NUL, ESC, BEL
+            title = unicodedata.normalize("NFC", title)  # a Mac's decomposed ü too
             if not title:
                 raise InvalidMetadata("title is empty")
             if len(title) > MAX_TITLE_CHARS:
