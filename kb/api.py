@@ -170,7 +170,10 @@ class KnowledgeBase:
         import time
 
         deadline = None if seconds is None else time.monotonic() + seconds
-        return self.semantic.run(self._live_ids, self._get_or_none, deadline, progress, foreground=True)
+        done = self.semantic.run(self._live_ids, self._get_or_none, deadline, progress, foreground=True)
+        if done:  # an engine holding its own copy of the vectors (Solr) takes them in now, not at a search
+            self.backend.meaning_incomplete()
+        return done
 
     def embedding_progress(self) -> tuple[int, int] | None:
         """(documents searchable by meaning, all documents); None when the layer is off."""

@@ -726,6 +726,28 @@ def test_translations_are_mutual_bests_in_meaning_and_structure(kb_meaning):
     assert all(h.via == "meaning" for h in kb_meaning.translations("m/da-spritz"))
 
 
+def test_vectors_embedded_are_in_the_engine_when_embedding_ends(kb_meaning):
+    # `kb embed` and `kb ingest` end with the vectors searchable: Solr's copy of them was made at the
+    # next search (at 100k, minutes inside someone's search)
+    bikes = Document(
+        id="m/nl-fiets",
+        source="m/6.txt",
+        title="Fietsen naar het werk",
+        language="nl",
+        text="Steeds meer medewerkers fietsen naar het werk, ook in de winter.",
+    )
+    kb_meaning.write([bikes])
+    try:
+        kb_meaning.semantic.stop()
+        assert kb_meaning.embed_pending() == 1
+        if kb_meaning.backend.name == "solr":
+            assert "m/nl-fiets" in kb_meaning.backend.vectors.copied
+            assert kb_meaning.backend.sync_vectors() == 0
+        assert kb_meaning.embedding_progress()[0] == kb_meaning.embedding_progress()[1]
+    finally:
+        kb_meaning.remove(["m/nl-fiets"])
+
+
 def test_a_rebuild_writes_the_vectors_with_the_documents(kb_meaning):
     docs = [kb_meaning.get(doc_id) for doc_id in sorted(kb_meaning.backend.live())]
     with kb_meaning.rebuilding() as new:
