@@ -136,12 +136,12 @@ def test_a_title_typed_decomposed_is_stored_composed():
 
 
 def test_a_misspelled_key_is_named_with_the_field_it_was_meant_and_the_file_is_still_indexed(
-    run_kb, settings
+    run_cli, settings
 ):
     note = settings.corpus_dir / "note.md"
     note.write_text(f"---\ntitle: Notiz\nnetwrok: [DIMA]\nlayout: post\ntags: [a]\n---\n{NOTE}")
     (settings.corpus_dir / "note.md.meta.json").write_text(json.dumps({"regoin": ["x"], "type": "minutes"}))
-    result = run_kb("ingest", "--json", "--no-embed", note)
+    result = run_cli("ingest", "--json", "--no-embed", note)
     assert (result.code, result.json["status"]) == (0, "indexed")
     assert result.json["warnings"] == [  # in the file's own line, not only in a log on stderr
         "front matter: unknown key 'netwrok' ignored (did you mean 'networks'?)",
