@@ -229,6 +229,23 @@ def twice(vocabulary: Vocabulary) -> list[str]:
     )
 
 
+def unknown_regions(vocabulary: Vocabulary) -> list[str]:
+    """One line for each region a network names that is no region's id (a network implies its regions: a
+    misspelled id implied nothing), with the id it was probably meant to be; at most MAX_KEYS_NAMED."""
+    ids = [entry.id for entry in vocabulary.regions]
+    lines = []
+    for network in vocabulary.networks:
+        for region in network.regions:
+            if region not in ids:
+                close = difflib.get_close_matches(region[:MAX_SHOWN_CHARS], ids, n=1, cutoff=0.6)
+                guess = f" (did you mean {close[0]!r}?)" if close else ""
+                lines.append(
+                    f"networks entry {_shown(network.id)}: region {_shown(region)} is no region's id{guess}"
+                )
+    more = len(lines) - MAX_KEYS_NAMED
+    return lines[:MAX_KEYS_NAMED] + ([f"{more:,} more regions that are no region's id"] if more > 0 else [])
+
+
 def _shown(value: object) -> str:
     text = str(value)
     return repr(
@@ -292,7 +309,7 @@ def _load(path: Path, mtime_ns: int) -> Vocabulary:  # noqa: ARG001 - a cache ke
     except RecursionError:
         raise VocabularyError(f"{path}: cannot read the vocabulary: nested too deeply") from None
     own = parse_vocabulary(data, path)
-    said = _said[path] = [*unknown_keys(data), *twice(own)]
+    said = _said[path] = [*unknown_keys(data), *twice(own), *unknown_regions(own)]
     for line in said:  # the rest is read: said once a process, as the file is read once
         log.warning("%s: %s", path, line)
     if isinstance(data, Mapping) and data.get("builtin") is False:

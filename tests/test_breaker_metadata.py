@@ -287,3 +287,20 @@ def test_a_title_holds_no_control_characters_from_a_metadata_file_or_a_pdf():
     assert clean_title("\x1b[31mRot\x07\x7f Titel\x9b") == "[31mRot Titel"  # a PDF's /Title, as read
     with pytest.raises(InvalidMetadata, match="^title is empty$"):
         validate({"title": "\x00\x07"}, Vocabulary())
+
+
+def test_a_network_naming_a_region_that_is_no_regions_id_is_said_with_the_id_it_was_meant(tmp_path, caplog):
+    from kb.vocabulary import load_vocabulary
+
+    data = json.loads((Path(__file__).parents[1] / "corpus" / "vocabulary.json").read_text())
+    network = data["networks"][0]
+    network["regions"] = ["ems-achsee", "Atlantis"]  # a typo, and a region the file does not hold
+    (tmp_path / "vocabulary.json").write_text(json.dumps(data))
+    with caplog.at_level("WARNING", logger="kb.vocabulary"):
+        load_vocabulary(tmp_path)
+    where = tmp_path.resolve() / "vocabulary.json"
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{where}: networks entry {network['id']!r}: region 'ems-achsee' is no region's id "
+        "(did you mean 'ems-achse'?)",
+        f"{where}: networks entry {network['id']!r}: region 'Atlantis' is no region's id",
+    ]
