@@ -44,9 +44,10 @@ def mean_vectors(store, wanted: Iterable[str] | None = None) -> dict[str, tuple[
         if not mine:
             continue
         rows: dict[str, list[int]] = {}
-        for row, doc_id in enumerate(shard.ids):
-            if doc_id in mine and not shard.titles[row]:
-                rows.setdefault(doc_id, []).append(row)
+        for doc_id in sorted(mine):
+            picked = [row for row in shard.rows_of(doc_id) if not shard.titles[row]]
+            if picked:
+                rows[doc_id] = picked
         for doc_id, picked in rows.items():
             vectors = np.asarray(shard.vectors[picked], dtype=np.float32) * shard.scale[picked, None]
             mean = vectors.mean(axis=0)
@@ -151,7 +152,7 @@ def passage_vectors(store, doc_id: str) -> np.ndarray | None:
         return None
     for shard in store.shards():
         if shard.seq == current[0]:
-            rows = [r for r, d in enumerate(shard.ids) if d == doc_id and not shard.titles[r]]
+            rows = [r for r in shard.rows_of(doc_id) if not shard.titles[r]]
             if rows:
                 return np.asarray(shard.vectors[rows], dtype=np.float32) * shard.scale[rows, None]
     return None
