@@ -195,7 +195,8 @@ def engines_table(r: dict) -> list[str]:
         kind = r["solr"].get("replicas", "2 shards × 2 TLOG")  # runs before NRT became the default were TLOG
         how = (
             " as `kb rebuild` fills it (a new collection of one replica a shard, the second replicas added and "
-            "their index copied before the alias moves, all inside the time)"
+            "their index copied before the alias moves, all inside the time; the nodes warmed first by a "
+            "rebuild of another, small corpus, as a Solr that has been serving is)"
             if r.get("solr_ingest", {}).get("mode") == "rebuild"
             else ""
         )

@@ -43,6 +43,8 @@ RESULT_TAG = "BENCH-RESULT "
 ENGINES = ("whoosh", "solr", "fts5")
 DEFAULT_ENGINES = ("whoosh", "fts5")
 SOLR_COLLECTION = "network-kb-bench"
+#: documents of the rebuild that warms the Solr nodes before the timed one (at most the size measured)
+WARMUP_DOCS = 2000
 
 
 # -- child processes -------------------------------------------------------------------------------
@@ -171,6 +173,17 @@ def bench_size(
         if solr_env is None:
             raise RuntimeError("the solr engine needs a SolrCloud (bench/solr.py)")
         solr_index = out_dir / f"solr-local-{size}-s{seed}"  # what the Solr backend keeps locally
+        # the nodes start right before: a first rebuild of another, small corpus warms them (the JIT
+        # compiles the analysis: a cold node spent 7.9 ms a document on its first 10,000, 3.0 after) as
+        # a Solr that has been serving is; the timed rebuild then replaces its collection
+        warm = bench_corpus.build(min(size, WARMUP_DOCS), seed + 1, data_dir=data_dir, out_dir=out_dir)
+        warm_args = ["--corpus", str(warm), "--index", str(out_dir / f"solr-local-warm-s{seed + 1}")]
+        warmed, warm_s = _child(["ingest", *warm_args, "--engine", "solr", *wargs], env=solr_env)
+        result["solr_warmup"] = {
+            "documents": warmed["statuses"].get("indexed", 0),
+            "seconds": round(warm_s, 1),
+        }
+        log(f"solr warm-up {result['solr_warmup']}")
         args = ["--corpus", str(folder), "--index", str(solr_index), "--engine", "solr", *wargs]
         load.append(_load())
         solr_ingest, _ = _child(["ingest", *args], env=solr_env)

@@ -100,6 +100,7 @@ def test_harness_with_solr_on_the_sessions_solrcloud(tmp_path: Path, request, mo
     result = json.loads((tmp_path / "results.json").read_text())["results"][0]
     assert result["solr_ingest"]["statuses"] == {"indexed": 60}
     assert result["solr_ingest"]["mode"] == "rebuild"  # behind the alias bench/solr.py made, as kb rebuild
+    assert result["solr_warmup"]["documents"] == 60  # the nodes warmed by another corpus's rebuild first
     assert result["solr"]["documents"] == 60
     assert result["solr"]["vectors_copied"]["documents"] == 60
     assert result["solr"]["vectors_copied"]["merge_s"] >= 0  # merged before the pages, as a rebuild leaves it
