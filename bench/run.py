@@ -43,6 +43,8 @@ RESULT_TAG = "BENCH-RESULT "
 ENGINES = ("whoosh", "solr", "fts5")
 DEFAULT_ENGINES = ("whoosh", "fts5")
 SOLR_COLLECTION = "network-kb-bench"
+#: queries of every kind answered untimed before the timed ones, at 10,000 documents and more
+WARMUP_QUERIES = 30
 #: documents of the rebuild that warms the Solr nodes before the timed one (at most the size measured)
 WARMUP_DOCS = 2000
 
@@ -124,7 +126,9 @@ def bench_size(
     records = bench_corpus.load_records(folder)
     index = out_dir / f"index-{size}-s{seed}"
     wargs = ["--workers", str(workers)] if workers else []
-    queries = make_queries(records, n_queries, query_seed)
+    # untimed first: 30 queries of every kind on a real size (a collection rebuilt and merged a moment
+    # before answered its first few hundred pages up to twice as slowly as later ones)
+    queries = make_queries(records, n_queries, query_seed, warmup=WARMUP_QUERIES if size >= 10_000 else 10)
     qfile = out_dir / f"queries-{size}-s{seed}-q{query_seed}.json"
     qfile.write_text(json.dumps(queries, ensure_ascii=False))
     serve_args = ["--corpus", str(folder), "--queries-file", str(qfile)]

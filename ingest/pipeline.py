@@ -10,10 +10,11 @@ regular file, no link, within the size limit) before a byte of it is read (`inge
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import os
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -160,7 +161,6 @@ def run(
         message = f"{label}: {reason.removeprefix(f'{doc_id}: ')}{note}"
         report(Outcome(label, "failed", doc_id, message, revises=True))
 
-    jobs: list[_Job] = []
     # files with the same bytes as a file of this batch not read yet: its outcome decides theirs
     twins_of: dict[str, list[tuple[str, str, bool]]] = {}  # its id → (shown, own id, imported)
     seen_ids: dict[str, tuple[str, Path]] = {}  # id → the label and the file that has it
@@ -168,86 +168,100 @@ def run(
     reached: set[Path] = set()  # a file reached twice (a folder given twice, or in itself) is one line
     folders: dict[Path, Path] = {}  # a folder → resolved, once (a resolve costs ~40 µs, a file took five)
     corpus_resolved = corpus.resolve()
-    for found in scan(paths, skip=[kb.index_dir, *skip]):
-        path = found.path
-        folder = folders.get(path.parent)
-        if folder is None:
-            folder = folders[path.parent] = path.parent.resolve()
-        where = folder / path.name  # a link itself, not where it points
-        if where in reached:
-            continue
-        reached.add(where)
-        if found.refused:
-            shown = _shown(path, corpus)
-            report(Outcome(shown, "skipped", None, f"{shown}: {found.refused}"))
-            continue
-        target = imports.target(path) if imports else None
-        if target is not None and _same_bytes(path, target, limits.max_bytes):  # imported before: the
-            path, target = target, None  # corpus copy (and its metadata corrected since) is what counts
-        # a file scan did not refuse is no link: where it is is where it points
-        resolved = where if path is found.path else path.resolve()
-        label = source_label(target, corpus) if target is not None else label_in(resolved, corpus_resolved)
-        shown = str(path) if target is not None else label
-        if not _is_text(label):  # bytes of another encoding in a corpus file's name: no source to store
-            # named with its odd bytes escaped (\xfc): the name itself cannot be written as UTF-8 anywhere
-            shown = shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            message = f"{shown}: the file name is not UTF-8 text; rename it (imports get a safe name)"
-            report(Outcome(shown, "failed", None, message))
-            continue
-        hidden = _hidden_folder(label)
-        if hidden:  # the trash (.deleted) or another hidden folder: a walk of the corpus never reads it
-            message = f"{shown}: in the hidden folder {hidden}/ of the corpus, not a document"
-            report(Outcome(shown, "skipped", None, message))
-            continue
-        doc_id = file_id(label)
-        if doc_id in seen_ids:
-            other, other_path = seen_ids[doc_id]
-            if other_path == resolved:  # reached twice through overlapping paths: read once
+    # the contents of files read in this run that were refused: a later file of the same bytes gets
+    # the same reason (the files are read while the rest are walked)
+    refused_contents: dict[str, tuple[str, str, str]] = {}  # content → (status, reason, first)
+
+    def jobs() -> Iterator[_Job]:
+        """The files to read, found while the ones before are read (the walk and the checksums of
+        100,000 files took 15 s of one core before the first was read)."""
+        for found in scan(paths, skip=[kb.index_dir, *skip]):
+            path = found.path
+            folder = folders.get(path.parent)
+            if folder is None:
+                folder = folders[path.parent] = path.parent.resolve()
+            where = folder / path.name  # a link itself, not where it points
+            if where in reached:
                 continue
-            message = f"{shown}: has the same id {doc_id} as {other}; not indexed (rename one of them)"
-            report(Outcome(shown, "failed", None, message))
-            continue
-        confirmed = None
-        try:
-            checksum = file_state(path, limits.max_bytes)
-            if target is not None and imports is not None and imports.metadata is not None:
-                stored = imports.metadata(path, target)  # what the copy is stored with is what is indexed
-                confirmed = parse_sidecar(stored, sidecar_path(target))
-                checksum = with_sidecar(checksum.split("-")[0], stored)
-        except NotRegularFile as exc:
-            report(Outcome(shown, "skipped", None, f"{shown}: {exc}"))
-            continue
-        except (IngestError, OSError) as exc:
-            reason = str(exc) if isinstance(exc, IngestError) else f"cannot read the file: {exc.strerror}"
-            note = " (not imported)" if target is not None else ""
-            report(Outcome(shown, "failed", None if target else doc_id, f"{shown}: {reason}{note}"))
-            continue
-        seen_ids[doc_id] = (label, resolved)
-        old = known.get(doc_id)
-        former = by_source.get(label)  # the id this file had before ids changed
-        if former == doc_id or former in replaces.values():
-            former = None
-        unchanged = old is not None and old[0] == checksum and old[1] in (label, "")
-        if unchanged and (target is None or target.exists()) and former is None:
-            report(Outcome(label, "unchanged", doc_id))
-            continue
-        content = checksum.split("-")[0]
-        twin = by_content.get(content)
-        if twin in legacy and target is not None:
-            replaces[doc_id], twin = twin, None
-        if former is not None:
-            replaces[doc_id] = former
-            twin = None if twin == former else twin
-        if twin and twin != doc_id:
-            shown, note = (str(path), " (not imported)") if target is not None else (label, "")
-            if twin in twins_of:  # its twin is read below: a twin that fails indexes nothing
-                twins_of[twin].append((shown, doc_id, target is not None))
+            reached.add(where)
+            if found.refused:
+                shown = _shown(path, corpus)
+                report(Outcome(shown, "skipped", None, f"{shown}: {found.refused}"))
                 continue
-            report(Outcome(shown, "duplicate", twin, f"{shown}: the same bytes as document {twin}{note}"))
-            continue
-        twins_of[doc_id] = []
-        by_content[content] = doc_id
-        jobs.append(_Job(path, label, doc_id, checksum, old is not None, target, confirmed))
+            target = imports.target(path) if imports else None
+            if target is not None and _same_bytes(path, target, limits.max_bytes):  # imported before: the
+                path, target = target, None  # corpus copy (and its metadata corrected since) is what counts
+            # a file scan did not refuse is no link: where it is is where it points
+            resolved = where if path is found.path else path.resolve()
+            label = (
+                source_label(target, corpus) if target is not None else label_in(resolved, corpus_resolved)
+            )
+            shown = str(path) if target is not None else label
+            if not _is_text(label):  # bytes of another encoding in a corpus file's name: no source to store
+                # named with its odd bytes escaped (\xfc): the name itself cannot be written as UTF-8 anywhere
+                shown = shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                message = f"{shown}: the file name is not UTF-8 text; rename it (imports get a safe name)"
+                report(Outcome(shown, "failed", None, message))
+                continue
+            hidden = _hidden_folder(label)
+            if hidden:  # the trash (.deleted) or another hidden folder: a walk of the corpus never reads it
+                message = f"{shown}: in the hidden folder {hidden}/ of the corpus, not a document"
+                report(Outcome(shown, "skipped", None, message))
+                continue
+            doc_id = file_id(label)
+            if doc_id in seen_ids:
+                other, other_path = seen_ids[doc_id]
+                if other_path == resolved:  # reached twice through overlapping paths: read once
+                    continue
+                message = f"{shown}: has the same id {doc_id} as {other}; not indexed (rename one of them)"
+                report(Outcome(shown, "failed", None, message))
+                continue
+            confirmed = None
+            try:
+                checksum = file_state(path, limits.max_bytes)
+                if target is not None and imports is not None and imports.metadata is not None:
+                    stored = imports.metadata(path, target)  # what the copy is stored with is what is indexed
+                    confirmed = parse_sidecar(stored, sidecar_path(target))
+                    checksum = with_sidecar(checksum.split("-")[0], stored)
+            except NotRegularFile as exc:
+                report(Outcome(shown, "skipped", None, f"{shown}: {exc}"))
+                continue
+            except (IngestError, OSError) as exc:
+                reason = str(exc) if isinstance(exc, IngestError) else f"cannot read the file: {exc.strerror}"
+                note = " (not imported)" if target is not None else ""
+                report(Outcome(shown, "failed", None if target else doc_id, f"{shown}: {reason}{note}"))
+                continue
+            seen_ids[doc_id] = (label, resolved)
+            old = known.get(doc_id)
+            former = by_source.get(label)  # the id this file had before ids changed
+            if former == doc_id or former in replaces.values():
+                former = None
+            unchanged = old is not None and old[0] == checksum and old[1] in (label, "")
+            if unchanged and (target is None or target.exists()) and former is None:
+                report(Outcome(label, "unchanged", doc_id))
+                continue
+            content = checksum.split("-")[0]
+            twin = by_content.get(content)
+            if twin in legacy and target is not None:
+                replaces[doc_id], twin = twin, None
+            if former is not None:
+                replaces[doc_id] = former
+                twin = None if twin == former else twin
+            if twin and twin != doc_id:
+                shown, note = (str(path), " (not imported)") if target is not None else (label, "")
+                if twin in twins_of:  # its twin is read below: a twin that fails indexes nothing
+                    twins_of[twin].append((shown, doc_id, target is not None))
+                    continue
+                if content in refused_contents:  # its twin was read already, and refused
+                    status, reason, first = refused_contents[content]
+                    said = f"{shown}: {reason} (the same bytes as {first}){note}"
+                    report(Outcome(shown, status, None if target is not None else doc_id, said))
+                    continue
+                report(Outcome(shown, "duplicate", twin, f"{shown}: the same bytes as document {twin}{note}"))
+                continue
+            twins_of[doc_id] = []
+            by_content[content] = doc_id
+            yield _Job(path, label, doc_id, checksum, old is not None, target, confirmed)
 
     pending: list[Document] = []
     pending_chars = 0
@@ -259,7 +273,7 @@ def run(
     every = min(COMMIT_EVERY, ahead) if ahead else COMMIT_EVERY
     writer = _Writer(kb, write_procs, refused, background=bool(ahead))
     try:
-        for job, result in _prepare_all(jobs, corpus, limits, workers):
+        for job, result in _prepare_all(jobs(), corpus, limits, workers):
             warned: tuple[str, ...] = ()
             if isinstance(result, _Read):
                 result, warned = result.document, result.warnings
@@ -296,6 +310,7 @@ def run(
                     message = message.replace(job.label, first, 1) + " (not imported)"
                 report(Outcome(first, status, None if job.target is not None else job.id, message))
                 reason = message.removeprefix(f"{first}: ").removesuffix(" (not imported)")
+                refused_contents[job.checksum.split("-")[0]] = (status, reason, first)
                 for shown, own_id, imported in twins_of.pop(job.id, ()):
                     note = " (not imported)" if imported else ""
                     said = f"{shown}: {reason} (the same bytes as {first}){note}"
@@ -413,22 +428,25 @@ def _source_exists(source: str, corpus: Path) -> bool:
     return (path if path.is_absolute() else corpus / path).exists()
 
 
-def _prepare_all(jobs: list[_Job], corpus: Path, limits: Limits, workers: int | None):
+def _prepare_all(jobs: Iterable[_Job], corpus: Path, limits: Limits, workers: int | None):
     """(job, _Read or (status, message)) for each job in order, extracting in worker processes.
 
     At most IN_FLIGHT_PER_WORKER files per worker are submitted ahead of the one yielded next. A
     worker that dies breaks its pool: each file it had in flight is read once more in a process of its own
     (so only the file that kills its reader fails), and a new pool reads the rest.
     """
-    if not jobs:
+    jobs = iter(jobs)
+    # as many as there are workers, or IN_PROCESS_BELOW, are taken before the pool starts (no pool for none)
+    ahead = list(itertools.islice(jobs, max(IN_PROCESS_BELOW, workers or os.cpu_count() or 1)))
+    if not ahead:
         return
-    if len(jobs) < IN_PROCESS_BELOW:
-        for job in jobs:
+    if len(ahead) < IN_PROCESS_BELOW:
+        for job in ahead:
             yield job, _guarded(job, corpus, limits)
         return
-    count = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    count = max(1, min(workers or os.cpu_count() or 1, len(ahead)))
     window = count * IN_FLIGHT_PER_WORKER
-    remaining = iter(jobs)
+    remaining = itertools.chain(ahead, jobs)
     in_flight: deque[tuple[_Job, Future, ProcessPoolExecutor]] = deque()
     pool: ProcessPoolExecutor | None = None
 

@@ -231,3 +231,27 @@ def test_the_time_limit_fires_again_when_a_library_swallows_it():
             pass  # what the library did
         busy(5)
     assert time.monotonic() - start < 4
+
+
+def test_a_copy_of_a_refused_file_met_after_it_was_read_is_refused_alike(kb, settings):
+    # the files are read while the rest are walked: a copy found after the first was read and refused
+    # takes its reason, not "duplicate" of a document that was never indexed
+    from ingest.pipeline import run
+    from ingest.worker import Limits
+
+    folder = settings.corpus_dir / "batch"
+    (folder / "a").mkdir(parents=True)
+    (folder / "b").mkdir()
+    (folder / "c").mkdir()
+    broken = b"%PDF-1.4\nnot a pdf at all\n"
+    (folder / "a" / "first.pdf").write_bytes(broken)
+    for n in range(100):  # more than the files read ahead of the one answered (64 for one worker)
+        (folder / "b" / f"{n:03d}.txt").write_text(f"Text Nummer {n} über Kunststoff.", encoding="utf-8")
+    (folder / "c" / "copy.pdf").write_bytes(broken)
+    outcomes = {o.source: o for o in run(kb, [folder], limits=Limits(), workers=1)}
+    first, copy = outcomes["batch/a/first.pdf"], outcomes["batch/c/copy.pdf"]
+    assert first.status == "failed"
+    assert copy.status == "failed", copy
+    assert copy.message.endswith("(the same bytes as batch/a/first.pdf)")
+    assert not kb.contains(document_id("batch/c/copy.pdf"))
+    assert sum(o.status == "indexed" for o in outcomes.values()) == 100

@@ -102,7 +102,7 @@ def test_edit_title_updates_the_sidecar_and_search(run_cli, settings):
     run_cli("ingest")
     result = run_cli("edit", "--json", D000, "--title", "Neuer Titel", "--user", "carol")
     assert result.code == 0
-    assert result.json == {"id": D000, "status": "updated"}
+    assert result.json == {"id": D000, "status": "updated", "warnings": []}
     sidecar = json.loads((settings.corpus_dir / f"{D000}.txt.meta.json").read_text())
     assert sidecar["title"] == "Neuer Titel"
     assert sidecar["language"] == "de"  # the other confirmed values stay
