@@ -533,3 +533,14 @@ def test_files_gone_while_the_rebuild_question_waits_are_not_rebuilt_away_with_a
         capsys.readouterr().err
     )
     assert run_cli("stats", "--json").json["documents"] == 5  # not rebuilt with a yes given to 4
+
+
+def test_kb_add_of_a_name_too_long_is_one_line_among_the_others(run_cli, settings):
+    # a name longer than the file system allows made the check for a folder raise after the first
+    # file's line: two answers, and exit 2 as for a wrong option
+    long_name = "ä" * 200
+    result = run_cli("add", "-", long_name, stdin="")
+    assert result.code == 1, result
+    lines = result.err.splitlines()  # each refused file on a line of its own, no usage error
+    assert len(lines) == 2 and all(line.startswith("failed: ") for line in lines), result
+    assert lines[1].endswith(": cannot read the file: file name too long")

@@ -137,7 +137,11 @@ def cmd_add(args, settings: Settings) -> int:
             status = 1
         except IngestError as exc:
             message = str(exc).removeprefix(f"{service.safe_filename(path.name)}: ")
-            if path.is_dir() and not path.is_symlink():
+            try:
+                folder = path.is_dir() and not path.is_symlink()
+            except OSError:  # a name too long to look up: the reader's reason stands
+                folder = False
+            if folder:
                 message = (
                     f"a folder: kb add takes files; `kb ingest {shlex.quote(str(path))}` imports a folder"
                 )
