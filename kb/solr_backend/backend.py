@@ -1368,12 +1368,12 @@ class SolrBackend:
         if layer is None or not docs:
             return {}
         found = mean_vectors(layer.store, [d.id for d in docs])
-        return {
-            d.id: (key, [round(float(x), 6) for x in vector])
-            for d in docs
-            if d.id in found and (key := found[d.id][0]) == layer.key(d)
-            for vector in (found[d.id][1],)
-        }
+        current = {}
+        for d in docs:
+            key, vector = found.get(d.id, (None, None))
+            if key is not None and key == layer.key(d):
+                current[d.id] = (key, [round(float(x), 6) for x in vector])
+        return current
 
     def commit(self) -> None:
         self._commits += 1
