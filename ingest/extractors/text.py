@@ -96,7 +96,37 @@ def split_front_matter(text: str, warnings: list[str]) -> tuple[dict[str, object
     if not isinstance(loaded, Mapping):
         warnings.append("invalid front matter ignored: not a mapping of keys to values")
         return {}, rest
-    return {str(k): _normalize_value(str(k), v) for k, v in loaded.items()}, rest
+    confirmed: dict[str, object] = {}
+    for key, value in loaded.items():
+        ignored = _nested_ignored(str(key), value)
+        warnings += ignored
+        if not (ignored and isinstance(value, dict)):  # a mapping named in a warning is left out whole
+            confirmed[str(key)] = _normalize_value(str(key), value)
+    return confirmed, rest
+
+
+def _nested_ignored(key: str, value: object) -> list[str]:
+    """One warning for each list or mapping inside a read key's list, which reading leaves out, and for a
+    mapping as the value of a key that is read but not checked (`author`, `lang`, `added_by`).
+
+    A blog's own keys (tags, layout) are left to it, whatever they hold."""
+    from ingest.metadata.confirmed import FRONT_MATTER_KEYS, SIDECAR_KEYS, shown_value  # it imports this
+
+    if key not in SIDECAR_KEYS and key not in FRONT_MATTER_KEYS:
+        return []
+    if isinstance(value, list):
+        return [
+            f"front matter: {_kind(item)} inside {key!r} ignored: {shown_value(item)}"
+            for item in value
+            if isinstance(item, list | dict)
+        ]
+    if isinstance(value, dict) and key in FRONT_MATTER_KEYS | {"added_by", "added_at"}:
+        return [f"front matter: {key!r} holds a mapping, ignored: {shown_value(value)}"]
+    return []
+
+
+def _kind(item: object) -> str:
+    return "a list" if isinstance(item, list) else "a mapping"
 
 
 @cache
