@@ -14,6 +14,8 @@ from webapp.pages import audit
 from webapp.pages.common import fail, page_start
 from webapp.pages.signin import require_coordinator
 
+MAX_FILE_LINES = 20  # of what a rebuild says of single files; kb rebuild prints every one
+
 
 def _status() -> None:
     kb = state.knowledge_base()
@@ -80,7 +82,7 @@ def _rebuild(user: str) -> None:
                 st.rerun()
             plan = fresh
             try:
-                service.rebuild(state.knowledge_base(), state.settings(), user=user, plan=plan)
+                outcomes = service.rebuild(state.knowledge_base(), state.settings(), user=user, plan=plan)
                 state.refresh()
             except (KBError, IngestError, OSError) as exc:  # OSError: a disk full or read-only
                 fail(exc)
@@ -88,7 +90,25 @@ def _rebuild(user: str) -> None:
         st.session_state.pop("_rebuild_plan", None)
         after = state.knowledge_base().stats().documents
         st.session_state["_rebuilt"] = t("admin.rebuilt", n=after, before=plan.documents)
+        st.session_state["_rebuilt_files"] = _said_of_files(outcomes)
         st.rerun()  # the counters above show the rebuilt index
+
+
+def _said_of_files(outcomes) -> list[tuple[str, str]]:
+    """What kb rebuild says of single files, in order: ("failed", its message), ("warning", "FILE: …")."""
+    said = [("failed", o.message or o.source) for o in outcomes if o.status == "failed"]
+    return said + [("warning", f"{o.source}: {line}") for o in outcomes for line in o.warnings]
+
+
+def _show_files(said: list[tuple[str, str]]) -> None:
+    """The first MAX_FILE_LINES of what a rebuild said of single files, escaped, and how many more."""
+    for kind, line in said[:MAX_FILE_LINES]:
+        if kind == "failed":
+            st.error(t("admin.rebuild_failed", message=render.md_escape(line)), icon=":material/error:")
+        else:
+            st.warning(t("upload.warning", warning=render.md_escape(line)), icon=":material/warning:")
+    if len(said) > MAX_FILE_LINES:
+        st.warning(t("admin.rebuild_more", n=len(said) - MAX_FILE_LINES), icon=":material/warning:")
 
 
 def main() -> None:
@@ -101,6 +121,7 @@ def main() -> None:
         fail(exc)
     if "_rebuilt" in st.session_state:
         st.success(st.session_state.pop("_rebuilt"))
+        _show_files(st.session_state.pop("_rebuilt_files", []))
     _rebuild(user)
     try:
         audit.show()
