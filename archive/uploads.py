@@ -33,6 +33,9 @@ from kb.settings import Settings, env_int
 
 UPLOAD_DIR = "uploads"
 MAX_NAME_CHARS = 120
+#: of a stored name in UTF-8: 120 letters of ä or あ are 240 or 360 bytes, and the name's metadata file
+#: is written through `.NAME.meta.json.XXXXXXXX.tmp` (24 bytes more), perhaps with -2 or an import's hash
+MAX_NAME_BYTES = 200
 METADATA_KEYS = ("title", "language", "date", "networks", "regions", "topics", "doctype")
 _UNSAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
 
@@ -55,7 +58,8 @@ def limits_from(settings: Settings) -> Limits:
 
 
 def safe_filename(name: str) -> str:
-    """A file name that is safe to store: no folders, no control characters, NFC, bounded length."""
+    """A file name that is safe to store: no folders, no control characters, NFC, bounded length (in
+    letters and in bytes)."""
     name = unicodedata.normalize("NFC", name.replace("\x00", ""))
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = unicodedata.normalize("NFC", "".join(ch for ch in name if unicodedata.category(ch)[0] != "C"))
@@ -65,7 +69,9 @@ def safe_filename(name: str) -> str:
         stem, suffix = name, ""
     suffix = suffix[:10].strip(" ")  # cut ends are trimmed again, so a stored name stays as it is
     # no leading dot (a hidden file no walk reads); a name that is all suffix (" .pdf") keeps it
-    stem = stem.lstrip(" .")[: MAX_NAME_CHARS - len(suffix) - 1].rstrip(" .") or "upload"
+    stem = stem.lstrip(" .")[: MAX_NAME_CHARS - len(suffix) - 1]
+    stem = stem.encode()[: MAX_NAME_BYTES - len(suffix.encode()) - 1].decode("utf-8", "ignore")
+    stem = unicodedata.normalize("NFC", stem).rstrip(" .") or "upload"
     return f"{stem}.{suffix}" if suffix else stem
 
 
