@@ -38,6 +38,10 @@ MAX_NAME_CHARS = 120
 MAX_NAME_BYTES = 200
 METADATA_KEYS = ("title", "language", "date", "networks", "regions", "topics", "doctype")
 _UNSAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
+#: the names Windows keeps for devices, whatever follows their first dot (COM¹ too)
+_WINDOWS_DEVICES = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"{port}{n}" for port in ("COM", "LPT") for n in "0123456789¹²³"}
+)
 
 
 class DuplicateUpload(IngestError):
@@ -72,6 +76,9 @@ def safe_filename(name: str) -> str:
     stem = stem.lstrip(" .")[: MAX_NAME_CHARS - len(suffix) - 1]
     stem = stem.encode()[: MAX_NAME_BYTES - len(suffix.encode()) - 1].decode("utf-8", "ignore")
     stem = unicodedata.normalize("NFC", stem).rstrip(" .") or "upload"
+    device, dot, rest = stem.partition(".")
+    if device.rstrip(" ").upper() in _WINDOWS_DEVICES:  # CON.txt, aux.pdf: Windows (and a share it
+        stem = f"{device.rstrip(' ')}_{dot}{rest}"  # serves) takes no file of a device's name
     return f"{stem}.{suffix}" if suffix else stem
 
 

@@ -51,3 +51,31 @@ def test_an_upload_named_in_japanese_is_stored_with_its_metadata_file(settings):
         assert kb.get(outcome.id).text == TEXT
     finally:
         kb.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "stored"),
+    [
+        ("CON.txt", "CON_.txt"),
+        ("aux.pdf", "aux_.pdf"),
+        ("nul", "nul_"),
+        ("COM1.backup.txt", "COM1_.backup.txt"),
+        ("LPT9 .docx", "LPT9_.docx"),
+        ("console.txt", "console.txt"),
+        ("COM10.txt", "COM10.txt"),
+        ("Bericht.CON", "Bericht.CON"),
+    ],
+)
+def test_a_name_windows_keeps_for_a_device_is_stored_under_another(name, stored):
+    assert safe_filename(name) == stored
+    assert safe_filename(stored) == stored
+
+
+def test_kb_add_of_files_named_as_windows_devices_stores_and_indexes_each(run_cli, tmp_path):
+    for n, name in enumerate(("CON.txt", "aux.md")):
+        (tmp_path / name).write_text(f"{TEXT} Nummer {n}.", encoding="utf-8")
+    result = run_cli("add", "--json", tmp_path / "CON.txt", tmp_path / "aux.md")
+    assert result.code == 0, result.out
+    stored = [line["source"].rpartition("/")[2] for line in result.lines]
+    assert [line["status"] for line in result.lines] == ["indexed", "indexed"]
+    assert stored == ["CON_.txt", "aux_.md"]
