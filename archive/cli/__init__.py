@@ -6,6 +6,7 @@ refused index folder too; always one line on stderr, never a traceback).
 
 from __future__ import annotations
 
+import argparse
 import errno
 import logging
 import os
@@ -61,6 +62,28 @@ def _wants_json(argv: Sequence[str]) -> bool:
     words = list(argv)
     words = words[: words.index("--")] if "--" in words else words
     return "--json" in words
+
+
+def _dashed_file(parser: argparse.ArgumentParser, argv: Sequence[str], said: str) -> str:
+    """Why a command line naming a file that starts with '-' could not be parsed ("" when it names
+    none): argparse takes `-Bericht.pdf` for an option, and said only that FILE was missing."""
+    words = list(argv)
+    words = words[: words.index("--")] if "--" in words else words
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    command = next((w for w in words if w in commands), None)
+    if command is None:
+        return ""
+    options = {o for a in commands[command]._actions for o in a.option_strings}
+    dashed = [w for w in words if w.startswith("-") and w != "-" and w not in options]
+    for word in dashed:
+        if os.path.lexists(word):
+            return (
+                f"{word}: a file name that starts with '-' is taken for an option; give it as "
+                f"./{word} or after -- (kb {command} -- {word})"
+            )
+    if dashed and said.startswith("the following arguments are required"):
+        return f"{dashed[0]}: no such option of kb {command} ({said})"
+    return ""
 
 
 #: the options that name files or folders: their bytes may be anything the file system holds
@@ -120,7 +143,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         logging.basicConfig(level=_log_level(), format="%(levelname)s %(name)s: %(message)s")
         parser = build_parser()
-        args = parser.parse_args(argv)
+        try:
+            args = parser.parse_args(argv)
+        except UsageError as exc:
+            raise UsageError(_dashed_file(parser, argv, str(exc)) or str(exc)) from None
         _text_only(parser, args)
         settings = load_settings(args.index, args.corpus)
         code = COMMANDS[args.command](args, settings)

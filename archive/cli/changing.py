@@ -110,7 +110,12 @@ def cmd_add(args, settings: Settings) -> int:
     except InvalidMetadata as exc:
         raise UsageError(str(exc)) from exc
     status = 0
+    given: set[str] = set()
     for path in args.files:
+        where = os.path.realpath(path)
+        if where in given:  # a file given twice (a.txt ./a.txt) is one file, as kb ingest reads it once
+            continue
+        given.add(where)
         warned: list[str] = []
         try:
             data = read_regular(path, settings.max_upload_bytes, follow=True)  # no FIFO, size first
