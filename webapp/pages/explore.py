@@ -89,7 +89,9 @@ def _first_and_latest(kb: KnowledgeBase, history: NetworkHistory) -> None:
 def _topics(vocab: Vocabulary, history: NetworkHistory) -> None:
     st.subheader(t("explore.topics"))
     if history.topics:
-        overall = ", ".join(f"{value_label(vocab, 'topic', v)} ({n})" for v, n in history.topics[:6])
+        overall = ", ".join(
+            f"{render.md_escape(value_label(vocab, 'topic', v))} ({n})" for v, n in history.topics[:6]
+        )  # a label of vocabulary.json is text, never a link or a directive
         st.caption(t("explore.topics_overall", topics=overall))
     rows = []
     for year, n in history.per_year:

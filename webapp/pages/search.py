@@ -65,7 +65,8 @@ def _hints(page: SearchPage, bounds: ss.Bounds) -> None:
     if progress and progress[0] < progress[1]:
         st.caption(t("search.embedding", done=progress[0], total=progress[1]))
     if page.expansions:
-        st.caption(t("search.expansions", terms=", ".join(page.expansions)))
+        terms = ", ".join(render.md_escape(term) for term in page.expansions)  # vocabulary.json's: text
+        st.caption(t("search.expansions", terms=terms))
     if page.request.text:
         st.checkbox(
             t("search.expand"), key="expand", on_change=ss.on_field, args=("expand", "expand", bounds)
