@@ -32,7 +32,12 @@ MAX_SAME_NAME = 1000  # import folders of one name (imports/NAME, NAME-2 …)
 
 
 def _absolute(path: Path) -> Path:
-    return Path(os.path.abspath(path))
+    """The absolute path, the folders above it read through their links: one folder reached through a
+    linked parent (a home under /home -> /data/home, `kb ingest .` in it) is one outside folder, whose
+    files go to one import folder (not to Berichte-2/, keeping a second copy of every changed file)."""
+    absolute = os.path.abspath(path)
+    head, name = os.path.split(absolute)
+    return Path(os.path.realpath(head), name) if name else Path(absolute)
 
 
 def import_folder(settings: Settings, root: Path) -> Path:
@@ -98,7 +103,8 @@ def import_source(folder: Path) -> Path | None:
         raw = read_regular(folder / SOURCE_NOTE, 64 * 1024)
     except (OSError, IngestError):
         return None
-    return Path(os.fsdecode(raw.rstrip(b"\n"))) if raw.strip() else None
+    # noted as given by earlier versions: read as the folders above it are now
+    return _absolute(Path(os.fsdecode(raw.rstrip(b"\n")))) if raw.strip() else None
 
 
 def _note_source(folder: Path, base: Path) -> None:
