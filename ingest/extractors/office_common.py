@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable
 
 from ingest.errors import ExtractionFailed
@@ -27,6 +28,7 @@ _ZIP_ERRORS = (
     EOFError,
     KeyError,
     RuntimeError,
+    zlib.error,  # a part whose packed bytes are damaged ("invalid code lengths set")
 )
 
 
@@ -47,12 +49,25 @@ def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
             raise ExtractionFailed(
                 f"the {label(kind)} file unpacks to more than {MAX_UNZIPPED_BYTES >> 20} MB"
             )
-        bad = archive.testzip() if len(data) < 20 * 1024 * 1024 else None
+        bad = _damaged_part(archive) if len(data) < 20 * 1024 * 1024 else None
     except _ZIP_ERRORS as exc:
         raise broken(kind, f"not a readable zip archive ({type(exc).__name__}: {exc})") from exc
     if bad is not None:
         raise broken(kind, f"the part {bad} is damaged")
     return archive
+
+
+def _damaged_part(archive: zipfile.ZipFile) -> str | None:
+    """The first part that cannot be unpacked whole (a wrong checksum, packed bytes damaged), or None;
+    zipfile's testzip names only the first kind, and raised zlib.error for the second."""
+    for info in archive.infolist():
+        try:
+            with archive.open(info) as part:
+                while part.read(1 << 20):
+                    pass
+        except (zipfile.BadZipFile, zlib.error, EOFError):
+            return info.filename
+    return None
 
 
 def property_date(value: object) -> str | None:

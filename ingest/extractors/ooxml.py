@@ -11,6 +11,7 @@ import io
 import logging
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,7 @@ _HEADING_STYLES = ("heading", "title", "überschrift", "titel", "overskrift", "k
 # Errors the libraries raise on damaged parts (lxml's are LxmlError, a SyntaxError for bad XML).
 _READ_ERRORS = (
     KeyError, ValueError, TypeError, AttributeError, IndexError, zipfile.BadZipFile, EOFError, LxmlError,
+    zlib.error,  # a part whose packed bytes are damaged (a file too large to be tested whole first)
     OSError,  # openpyxl: "File contains no valid workbook part" (it reads bytes in memory: no disk error)
     SyntaxError,  # openpyxl reads a sheet with ElementTree: its ParseError for a sheet of no XML
 )  # fmt: skip

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,9 @@ _SKIP = frozenset(
      "table-columns", "table-column", "table-header-columns", "named-expressions", "calculation-settings",
      "database-ranges", "notes", "soft-page-break", "bookmark", "bookmark-start", "bookmark-end"}
 )  # fmt: skip
-_READ_ERRORS = (KeyError, ValueError, TypeError, AttributeError, IndexError, zipfile.BadZipFile, EOFError)
+_READ_ERRORS = (
+    KeyError, ValueError, TypeError, AttributeError, IndexError, zipfile.BadZipFile, EOFError, zlib.error
+)  # fmt: skip
 
 
 def read(source: Source, detected: str, options: Options) -> Extracted:
