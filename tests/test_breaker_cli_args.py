@@ -50,7 +50,8 @@ def test_an_unknown_option_in_place_of_the_file_is_named(run_cli, here):
     result = run_cli("add", "-Protokoll.pdf")
     assert (result.code, result.err) == (
         2,
-        "kb: error: -Protokoll.pdf: no such option of kb add (the following arguments are required: FILE)\n",
+        "kb: error: -Protokoll.pdf: no such option of kb add; a file that starts with '-' goes after -- "
+        "(kb add -- -Protokoll.pdf)\n",
     )
 
 

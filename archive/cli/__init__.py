@@ -82,7 +82,10 @@ def _dashed_file(parser: argparse.ArgumentParser, argv: Sequence[str], said: str
                 f"./{word} or after -- (kb {command} -- {word})"
             )
     if dashed and said.startswith("the following arguments are required"):
-        return f"{dashed[0]}: no such option of kb {command} ({said})"
+        return (
+            f"{dashed[0]}: no such option of kb {command}; a file that starts with '-' goes after "
+            f"-- (kb {command} -- {dashed[0]})"
+        )
     return ""
 
 
