@@ -39,9 +39,12 @@ def test_a_rebuild_shows_each_files_warning_and_failure_as_text(env):
     (env.corpus / "documents" / "notiz.md").write_text(f"---\ntitle: Notiz\nnetwrok: [DIMA]\n---\n{NOTE}")
     (env.corpus / "documents" / f"{HOSTILE}.md").write_text(f"---\nregoin: x\n---\n{NOTE} Zweite.\n")
     (env.corpus / "documents" / "kaputt.pdf").write_bytes(b"%PDF-1.4 broken")
+    for name in ("sauber.txt", "sauber-kopie.txt"):  # one is indexed, the other a duplicate of it
+        (env.corpus / "documents" / name).write_text(f"{NOTE} Sauber.\n", encoding="utf-8")
     at = _rebuilt(env)
     assert shown(at.success[0].value).startswith("Index rebuilt: ")
     warned = sorted(shown(w.value) for w in at.warning)
+    assert warned.pop(0).startswith("Not indexed: documents/sauber")  # the same bytes as the other
     assert warned == [
         f"Read, but: documents/{HOSTILE}.md: front matter: unknown key 'regoin' ignored "
         "(did you mean 'regions'?)",

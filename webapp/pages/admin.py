@@ -15,6 +15,7 @@ from webapp.pages.common import fail, page_start
 from webapp.pages.signin import require_coordinator
 
 MAX_FILE_LINES = 20  # of what a rebuild says of single files; kb rebuild prints every one
+NOT_INDEXED = ("failed", "unsupported", "duplicate", "skipped")  # the lines kb rebuild prints of files
 
 
 def _status() -> None:
@@ -95,16 +96,19 @@ def _rebuild(user: str) -> None:
 
 
 def _said_of_files(outcomes) -> list[tuple[str, str]]:
-    """What kb rebuild says of single files, in order: ("failed", its message), ("warning", "FILE: …")."""
-    said = [("failed", o.message or o.source) for o in outcomes if o.status == "failed"]
+    """What kb rebuild says of single files, in order: each file not indexed (failed, unsupported, a
+    duplicate, skipped) with its status and message, then ("warning", "FILE: …") for a file still read."""
+    said = [(o.status, o.message or o.source) for o in outcomes if o.status in NOT_INDEXED]
     return said + [("warning", f"{o.source}: {line}") for o in outcomes for line in o.warnings]
 
 
 def _show_files(said: list[tuple[str, str]]) -> None:
     """The first MAX_FILE_LINES of what a rebuild said of single files, escaped, and how many more."""
     for kind, line in said[:MAX_FILE_LINES]:
-        if kind == "failed":
+        if kind in ("failed", "unsupported"):
             st.error(t("admin.rebuild_failed", message=render.md_escape(line)), icon=":material/error:")
+        elif kind in NOT_INDEXED:  # a copy of another file, a link: nothing wrong with a document
+            st.warning(t("admin.rebuild_failed", message=render.md_escape(line)), icon=":material/info:")
         else:
             st.warning(t("upload.warning", warning=render.md_escape(line)), icon=":material/warning:")
     if len(said) > MAX_FILE_LINES:
