@@ -282,15 +282,19 @@ def check(kb: KnowledgeBase, settings: Settings) -> CheckReport:
     return CheckReport(tuple(missing), tuple(stale), tuple(sorted(orphaned)))
 
 
-def repair(kb: KnowledgeBase, settings: Settings) -> list[Outcome]:
-    """Make the index match corpus/: index what is missing or stale, remove what is orphaned."""
+def repair(
+    kb: KnowledgeBase, settings: Settings, progress: Callable[[Outcome], None] | None = None
+) -> list[Outcome]:
+    """Make the index match corpus/: index what is missing or stale, remove what is orphaned.
+
+    With `progress`, each file's outcome goes to it as it comes, and nothing of a file is logged."""
     report = check(kb, settings)
     if report.orphaned:
         refuse_emptying(kb, settings, "nothing changed")  # every file gone: a share not mounted?
         kb.remove(report.orphaned)
     outcomes = [Outcome(i, "removed", i, "no file in the corpus") for i in report.orphaned]
     before = kb.checksums()
-    outcomes += run(kb, [settings.corpus_dir], limits=limits_from(settings))
+    outcomes += run(kb, [settings.corpus_dir], limits=limits_from(settings), progress=progress)
     return outcomes + index_twins(kb, settings, _replaced_contents(before, outcomes))
 
 

@@ -23,6 +23,7 @@ from archive.imports import import_folders, outside_roots
 from ingest.errors import IngestError
 from ingest.metadata.confirmed import InvalidMetadata, validate
 from ingest.paths import scan
+from ingest.pipeline import Outcome
 from ingest.reading import read_regular
 from kb.errors import KBError
 from kb.settings import Settings
@@ -236,12 +237,13 @@ def cmd_rebuild(args, settings: Settings) -> int:
 def cmd_check(args, settings: Settings) -> int:
     kb = open_kb(settings)
     report = service.check(kb, settings)
-    if args.repair and not report.ok:
-        outcomes = service.repair(kb, settings)
-        failed = [o for o in outcomes if o.status == "failed"]
+    outcomes: list[Outcome] = []
+    if args.repair and not report.ok:  # each file's outcome is said below, none logged on the way
+        outcomes = service.repair(kb, settings, progress=lambda _: None)
         after = service.check(kb, settings)
     else:
-        failed, after = [], report
+        after = report
+    failed = [o for o in outcomes if o.status == "failed"]
     result = {
         "missing": list(report.missing),
         "stale": list(report.stale),
@@ -251,6 +253,9 @@ def cmd_check(args, settings: Settings) -> int:
         "ok_after": after.ok,
     }
     if args.json:
+        if args.repair:  # why a difference remains, and what a user should know of a file re-read
+            result["failed"] = [outcome_json(o) for o in failed]
+            result["warnings"] = [f"{o.source}: {line}" for o in outcomes for line in o.warnings]
         emit(result)
     else:
         for kind in ("missing", "stale", "orphaned"):
@@ -259,6 +264,9 @@ def cmd_check(args, settings: Settings) -> int:
         print("index matches the corpus" if report.ok else ("repaired" if after.ok else "differences remain"))
         for o in failed:
             print(f"failed: {one_line(o.message)}", file=sys.stderr)
+        for o in outcomes:
+            for line in warning_lines(o):
+                print(line, file=sys.stderr)
     if failed:
         return 1
     return 0 if after.ok else 1
