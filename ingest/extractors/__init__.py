@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -79,11 +80,28 @@ def extract(source: Source, *, max_pages: int = DEFAULT_MAX_PAGES, ocr: bool = T
 def _composed(extracted: Extracted) -> Extracted:
     """The text and title in NFC: a Mac writes "ü" as "u" and a combining mark, which no word pattern
     takes for a letter, so "Lübeck" was indexed as "l" and "beck" and found by nothing typed."""
+    extracted = _whole(extracted)
     text, title = extracted.text, extracted.title
     if unicodedata.is_normalized("NFC", text) and (title is None or unicodedata.is_normalized("NFC", title)):
         return extracted
     title = unicodedata.normalize("NFC", title) if title is not None else None
     return replace(extracted, text=unicodedata.normalize("NFC", text), title=title)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole(extracted: Extracted) -> Extracted:
+    """Text, title and author with UTF-16 halves made the characters they stand for (Word writes an emoji
+    in RTF as two \\u numbers) and a half alone made U+FFFD: no page, JSON line or index takes them."""
+    fields = {"text": extracted.text, "title": extracted.title, "author": extracted.author}
+    halves = {k: v for k, v in fields.items() if v is not None and _SURROGATE.search(v)}
+    if not halves:
+        return extracted
+    whole = {
+        k: v.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace") for k, v in halves.items()
+    }
+    return replace(extracted, **whole)
 
 
 __all__ = ["DEFAULT_MAX_PAGES", "Options", "extract", "supported_types"]

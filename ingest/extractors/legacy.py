@@ -30,6 +30,8 @@ NO_DOC_READER = (
 )
 _RTF_INFO = re.compile(r"\{\\(title|author|creatim)\b\s*((?:[^{}\\]|\\[^{}]|\\[{}])*)\}", re.S)
 _RTF_TIME = re.compile(r"\\(yr|mo|dy)(\d+)")
+#: \uN, a character by its number (signed 16 bits: \u-4064 is U+F020), not after an escaped backslash
+_RTF_UNICODE = re.compile(r"(?<!\\)((?:\\\\)*)\\u(-?\d+)")
 
 
 def read(source: Source, detected: str, options: Options) -> Extracted:
@@ -74,7 +76,7 @@ def _doc(data: bytes) -> Extracted:
 def _rtf(data: bytes) -> Extracted:
     from striprtf.striprtf import rtf_to_text
 
-    raw = data.decode("cp1252", "replace")
+    raw = _RTF_UNICODE.sub(_named_character, data.decode("cp1252", "replace"))
     try:
         text = rtf_to_text(raw, errors="replace")
     except (ValueError, IndexError, LookupError, RecursionError) as exc:
@@ -87,6 +89,16 @@ def _rtf(data: bytes) -> Extracted:
         author=property_text(_rtf_plain(info.get("author"))),
         date=property_date(_rtf_date(info.get("creatim"))),
     )
+
+
+def _named_character(match: re.Match[str]) -> str:
+    """\\uN as it is, or as U+FFFD when N names no character (\\u99999999999 crashed the reader, and one
+    \\u-99999999 refused the whole file)."""
+    digits = match[2].lstrip("-")
+    number = int(match[2]) if len(digits) <= 7 else None
+    if number is None or not -0x10000 <= number < 0x110000:
+        return f"{match[1]}\\u65533"
+    return match[0]
 
 
 def _rtf_plain(value: str | None) -> str | None:
