@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
@@ -31,6 +32,7 @@ MAX_KEYS_NAMED = 5  # unknown keys of one vocabulary file named one by one; the 
 MAX_SHOWN_CHARS = 60
 
 log = logging.getLogger(__name__)
+_SURROGATE = re.compile("[\ud800-\udfff]")  # half of a UTF-16 character
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,13 @@ def _entry(kind: str, raw: Mapping, path: Path) -> Entry:
     name = raw.get("name") or labels.get("en") or str(ident)
     if not isinstance(name, str):
         raise VocabularyError(f"{where}: name must be text, not {_shown(name)}")
+    every = [str(ident), name, *labels.values(), *names("aliases"), *(w for ws in terms.values() for w in ws)]
+    half = next((found[0] for text in every if (found := _SURROGATE.search(text))), None)
+    if half:  # JSON's \ud83d without its other half: no page of the app can show it
+        raise VocabularyError(
+            f"{where}: {_shown(next(t for t in every if half in t))} holds \\u{ord(half):04x}, half of a "
+            "character (an escape without its other half): not text"
+        )
     return Entry(
         id=str(ident),
         kind=kind,

@@ -206,6 +206,18 @@ def unknown_keys(metadata: Mapping[str, object], *, front_matter: bool = False) 
     return lines
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _half_character(value: object) -> str | None:
+    """The first UTF-16 half (a surrogate) in a text or a list of texts, escaped ("\\ud83d"), or None."""
+    for item in value if isinstance(value, list | tuple) else (value,):
+        found = _SURROGATE.search(item) if isinstance(item, str) else None
+        if found:
+            return f"\\u{ord(found[0]):04x}"
+    return None
+
+
 def validate(
     metadata: Mapping[str, object], vocabulary: Vocabulary, *, keep_emptied: bool = False
 ) -> dict[str, object]:
@@ -222,6 +234,12 @@ def validate(
             continue
         if value is None or value == "" or value == [] or value == ():
             continue
+        half = _half_character(value) if key in SIDECAR_KEYS else None
+        if half:  # JSON's and YAML's \ud83d without its other half: no page or JSON line carries it
+            raise InvalidMetadata(
+                f"{key} {_shown(value)} holds {half}, half of a character (an escape without its other "
+                "half): not text"
+            )
         if key == "title":
             if not isinstance(value, str | int | float) or isinstance(value, bool):
                 raise InvalidMetadata(f"title {_shown(value)} is not text")
