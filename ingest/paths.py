@@ -106,11 +106,17 @@ def scan(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[Found]:
 
 def _index_folder(folder: Path) -> bool:
     """Whether a folder is a network-kb index (another archive's too) or a folder a rebuild or the
-    meaning layer keeps beside one (INDEX.semantic, INDEX.building-123): never documents."""
-    if (folder / INDEX_MARKER).exists():
-        return True
+    meaning layer keeps beside one (INDEX.semantic, INDEX.building-123): never documents.
+
+    A folder that cannot be looked into (its path longer than the system takes) is none: reading it
+    says why, in one line of its own."""
     base, dot, _ = folder.name.partition(".")
-    return bool(dot and base) and (folder.with_name(base) / INDEX_MARKER).exists()
+    try:
+        if (folder / INDEX_MARKER).exists():
+            return True
+        return bool(dot and base) and (folder.with_name(base) / INDEX_MARKER).exists()
+    except OSError:
+        return False
 
 
 def discover(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[Path]:
