@@ -19,7 +19,7 @@ from pathlib import Path
 
 from archive.audit import audit, deleted_sources
 from archive.trash import copy_to_trash
-from archive.uploads import inside, safe_filename
+from archive.uploads import inside, linked_reason, safe_filename
 from ingest.errors import IngestError
 from ingest.pipeline import Import, file_id, source_label
 from ingest.reading import NotRegularFile, read_regular
@@ -183,6 +183,8 @@ def importer(settings: Settings, paths: Iterable[Path], user: str = "?") -> Impo
         return None
 
     def store(source: Path, target: Path) -> None:
+        if linked := linked_reason(settings.corpus_dir, target.parent):  # before its folder's note too
+            raise IngestError(linked)
         for base, folder in roots:
             if inside(target, folder):
                 if folder in noted:  # (a folder inside an earlier import is noted by that import's)

@@ -155,6 +155,8 @@ def store_upload(
     if twin:
         raise DuplicateUpload(f"{name}: already archived as {twin} (the same bytes)", twin)
     folder = settings.corpus_dir / UPLOAD_DIR / datetime.now(UTC).strftime("%Y")
+    if linked := linked_reason(settings.corpus_dir, folder):
+        raise IngestError(f"{name}: cannot store the file: {linked}")
     path = _free_path(folder / name)
     label = source_label(path, settings.corpus_dir)
     doc_id = file_id(label)
@@ -173,6 +175,20 @@ def store_upload(
     outcome = Outcome(label, "indexed", doc_id, warnings=warnings)
     audit(settings, user, "upload", doc_id, {"source": label, "status": outcome.status})
     return outcome
+
+
+def linked_reason(corpus: Path, folder: Path) -> str:
+    """Why nothing may be stored in `folder` ("" when it may): a folder of the corpus on the way to it is
+    a symbolic link, and what is stored through it lies where no walk of the corpus (a rebuild) looks."""
+    here = corpus
+    for part in folder.relative_to(corpus).parts:
+        here = here / part
+        if here.is_symlink():
+            return (
+                f"{here.relative_to(corpus).as_posix()}/ in the corpus is a link to {os.readlink(here)}, which "
+                "the archive never follows (a rebuild would drop what is stored there); make it a folder"
+            )
+    return ""
 
 
 def _unstore(path: Path, created: list[Path]) -> None:
