@@ -136,3 +136,29 @@ def test_a_cluster_that_keeps_failing_gives_up_at_its_deadline(stand_ins, monkey
 def test_no_url_is_one_line():
     with pytest.raises(EngineError, match="KB_SOLR_URL"):
         SolrClient([" "])
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("localhost:8983/solr", "does not start with http:// or https://"),
+        ("ftp://host/solr", "does not start with http:// or https://"),
+        ("http:///solr", "names no host"),
+        ("http://host:port/solr", "is not a URL"),
+        ("http://host:99999/solr", "is not a URL"),
+        ("http://[::1/solr", "is not a URL"),
+        ("http://host:0/solr", "names port 0"),
+        ("http://host:8983/solr?wt=xml", "has a ? or # part"),
+    ],
+)
+def test_a_url_that_cannot_be_asked_is_one_line_naming_it(url, reason):
+    """Refused before any request: not "cannot reach Solr at localhost:8983: Name or service not known"."""
+    with pytest.raises(EngineError) as exc:
+        SolrClient(["http://127.0.0.1:8983/solr", url])
+    message = str(exc.value)
+    assert message.startswith(f"KB_SOLR_URL: {url!r} {reason}") and "\n" not in message
+
+
+def test_good_urls_are_kept_without_their_spaces_and_last_slash():
+    client = SolrClient([" http://127.0.0.1:8983/solr/ ", "https://[::1]:8984/solr"])
+    assert client.urls == ("http://127.0.0.1:8983/solr", "https://[::1]:8984/solr")

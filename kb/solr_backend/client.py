@@ -61,15 +61,38 @@ def _solr_message(body: bytes) -> str:
     return " ".join(str(message).split())[:500]
 
 
+def _url_problem(url: str) -> str | None:
+    """Why a node's base URL cannot be asked (None when it can): a scheme other than http(s) and a
+    missing host would otherwise fail as a name lookup or a refused connection, far from the cause."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # a port that is no number, brackets that do not close
+        return f"is not a URL ({exc})"
+    if parts.scheme not in ("http", "https"):
+        return "does not start with http:// or https://"
+    if not parts.hostname:
+        return "names no host"
+    if port == 0:
+        return "names port 0"
+    if parts.query or parts.fragment:
+        return "has a ? or # part; give the node's base URL"
+    return None
+
+
 class SolrClient:
     """The nodes of one SolrCloud (base URLs ending in /solr). Thread-safe."""
 
     def __init__(self, urls: Iterable[str], timeout: float = REQUEST_TIMEOUT_S) -> None:
-        self.urls = tuple(u.rstrip("/") for u in urls if u.strip())
+        self.urls = tuple(u.strip().rstrip("/") for u in urls if u.strip())
         if not self.urls:
             raise EngineError(
                 "no Solr URL: set KB_SOLR_URL (http://host:8983/solr, several separated by commas)"
             )
+        for url in self.urls:
+            problem = _url_problem(url)
+            if problem:
+                raise EngineError(f"KB_SOLR_URL: {url!r} {problem} (such as http://host:8983/solr)")
         self.timeout = timeout
         self._turn = itertools.count()
         self._lock = threading.Lock()
