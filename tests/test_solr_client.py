@@ -162,3 +162,19 @@ def test_a_url_that_cannot_be_asked_is_one_line_naming_it(url, reason):
 def test_good_urls_are_kept_without_their_spaces_and_last_slash():
     client = SolrClient([" http://127.0.0.1:8983/solr/ ", "https://[::1]:8984/solr"])
     assert client.urls == ("http://127.0.0.1:8983/solr", "https://[::1]:8984/solr")
+
+
+@pytest.mark.parametrize("name", ["bad/name", "../admin/cores", "-x", "a b", "kb?action=x", "sø"])
+def test_a_collection_name_solr_cannot_hold_is_one_line_before_any_request(tmp_path, name, monkeypatch):
+    """KB_SOLR_COLLECTION becomes part of each request's path: refused before one is sent (the URL
+    is a closed port, so a request would fail as unreachable instead)."""
+    from kb.solr_backend.backend import SolrBackend
+    from kb.vocabulary import Vocabulary
+
+    monkeypatch.setenv("KB_SOLR_COLLECTION", name)
+    with pytest.raises(EngineError) as exc:
+        SolrBackend(tmp_path / "index", Vocabulary, urls=["http://127.0.0.1:9/solr"])
+    message = str(exc.value)
+    assert (
+        message.startswith(f"KB_SOLR_COLLECTION: {name!r} is no Solr collection name") and "\n" not in message
+    )

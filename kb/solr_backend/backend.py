@@ -84,6 +84,8 @@ STORED = "id,source,title,language,date,year,doctype,network,region,topic,checks
 LEADERS = ("shards.preference", "replica.leader:true")
 #: The plan fields a phrase is respelt in and the fields holding their words as typed (compile.py's `respell`).
 TYPED_FIELDS = {"title": "title", "content": "text"}
+#: Solr's rule for collection and alias names (SolrIdentifierValidator)
+_COLLECTION_NAME = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.\-]*")
 PREFETCHED = "prefetched"  # the key of the statistics request's answer in a search's respelling memo
 _MULTI = {"network": "networks", "region": "regions", "topic": "topics"}
 RELATED_WEIGHTS = (("network", "networks", 3.0), ("topic", "topics", 1.0), ("region", "regions", 0.5))
@@ -175,6 +177,11 @@ class SolrBackend:
         self.collection = (
             space["collection"] if space else (collection or env("KB_SOLR_COLLECTION") or DEFAULT_COLLECTION)
         )
+        if not _COLLECTION_NAME.fullmatch(self.collection):  # else it would be a path on the node
+            raise EngineError(
+                f"KB_SOLR_COLLECTION: {self.collection!r} is no Solr collection name (letters, digits, "
+                "'.', '_' and '-', not first)"
+            )
         self._lock = threading.Lock()
         self._concepts: tuple[Vocabulary, ConceptIndex] | None = None
         self._languages: tuple[float, tuple[str, ...]] | None = None
