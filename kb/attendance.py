@@ -130,11 +130,18 @@ def participants(text: str) -> tuple[Participant, ...]:
     found: list[Participant] = []
     mode = ""  # "present": list lines below a label belong to it; "absent": skipped
     lines = text.splitlines()
+    # the next line that is not blank, below each line: found once for all (a search below every blank
+    # line took minutes for a long text of short paragraphs, and the network's history page waited)
+    filled_below = [""] * len(lines)
+    below = ""
+    for i in range(len(lines) - 1, -1, -1):
+        filled_below[i] = below
+        if lines[i].strip():
+            below = lines[i]
     for i, raw in enumerate(lines):
         line = raw.strip()
         if not line:  # a list may start after a blank line below its label, and ends at one
-            following = next((ln for ln in lines[i + 1 :] if ln.strip()), "")
-            mode = mode if mode == "present" and _LIST_ITEM.match(following) else ""
+            mode = mode if mode == "present" and _LIST_ITEM.match(filled_below[i]) else ""
             continue
         labelled = _label(line)
         if labelled is not None and (labelled[0] in _PRESENT + _SIGNING or labelled[0].startswith(_ABSENT)):
