@@ -60,7 +60,7 @@ def import_folders(settings: Settings, roots: Iterable[Path]) -> dict[Path, Path
         outer = [(s, f) for s, f in {**earlier, **folders}.items() if s != base and base.is_relative_to(s)]
         if base not in earlier and outer:
             source, folder = max(outer, key=lambda pair: len(pair[0].parts))
-            folders[base] = folder.joinpath(*(stored_name(part) for part in base.relative_to(source).parts))
+            folders[base] = stored_path(folder, base.relative_to(source).parts)
         else:
             folders[base] = _folder_for(settings, base, set(folders.values()))
     return folders
@@ -88,7 +88,9 @@ def _folder_for(settings: Settings, base: Path, claimed: set[Path]) -> Path:
     parent = settings.corpus_dir / IMPORT_DIR
     name = stored_name(base.name or "root")
     candidates = [parent / name, *(parent / f"{name}-{n}" for n in range(2, MAX_SAME_NAME + 1))]
-    for folder in candidates:  # imported here before
+    earlier = base.name or "root"  # the name as it is, where an earlier version kept it (stored_path)
+    before = [parent / earlier, *(parent / f"{earlier}-{n}" for n in range(2, MAX_SAME_NAME + 1))]
+    for folder in [*candidates, *(before if earlier != name else ())]:  # imported here before
         if folder not in claimed and import_source(folder) == base:
             return folder
     for folder in candidates:  # a new folder, or one imported before sources were noted
@@ -122,6 +124,25 @@ def stored_name(name: str) -> str:
     digest = hashlib.sha1(os.fsencode(name)).hexdigest()[:8]
     stem, dot, suffix = safe.rpartition(".")
     return f"{stem}-{digest}.{suffix}" if dot and stem else f"{safe}-{digest}"
+
+
+def stored_path(folder: Path, parts: Iterable[str]) -> Path:
+    """Where the parts of an outside path are stored below an import folder: each part's stored name, or
+    the part as it is where an earlier version stored it so (a name safe then, and no longer: CON.txt,
+    240 bytes of ä), so that a changed file replaces its copy instead of going beside it."""
+    here = folder
+    for part in parts:
+        stored = stored_name(part)
+        kept = here / part
+        here = kept if stored != part and _present(kept) else here / stored
+    return here
+
+
+def _present(path: Path) -> bool:
+    try:
+        return path.exists() or path.is_symlink()
+    except OSError:  # a path longer than the system takes: nothing is stored there
+        return False
 
 
 def outside_roots(settings: Settings, paths: Iterable[Path]) -> list[Path]:
@@ -179,7 +200,7 @@ def importer(settings: Settings, paths: Iterable[Path], user: str = "?") -> Impo
                 relative = absolute.relative_to(base)
             except ValueError:
                 continue
-            return folder.joinpath(*(stored_name(part) for part in relative.parts))
+            return stored_path(folder, relative.parts)
         return None
 
     def store(source: Path, target: Path) -> None:
