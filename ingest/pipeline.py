@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 
 PIPELINE_VERSION = "3"  # bump when extraction or derivation changes, so every file is read again
 # (3: a spreadsheet that declares no creation date is no longer dated the day it was read; an emoji of
-# an RTF file is one character, not its two UTF-16 halves)
+# an RTF file is one character, not its two UTF-16 halves; lines between rules that are no front matter
+# stay text)
 COMMIT_EVERY = 20_000  # documents per commit: each writer process makes a segment per commit, and every
 # segment costs each query a term lookup per word (5,000 made 40 segments at 100k documents)
 WRITE_PROCS = 2  # processes analyzing a large batch for the index (beside the readers)

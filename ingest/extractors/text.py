@@ -44,8 +44,8 @@ def read(source: Source, detected: str, options: Options) -> Extracted:
     warnings: list[str] = []
     if not encoding.startswith("utf-"):
         warnings.append(f"not UTF-8; read as {encoding}")
-    confirmed, text = split_front_matter(text, warnings)
     fmt = "markdown" if detected == "markdown" else "text"
+    confirmed, text = split_front_matter(text, warnings, plain=fmt == "text")
     title = clean_title(confirmed.get("title"))
     if title is None and fmt == "markdown":
         title = first_heading(text)
@@ -76,8 +76,14 @@ def decode_text(data: bytes) -> tuple[str, str]:
     return data.decode("latin-1"), "latin-1"
 
 
-def split_front_matter(text: str, warnings: list[str]) -> tuple[dict[str, object], str]:
-    """Parse YAML front matter at the start of the text; return it as a mapping and the text without it."""
+def split_front_matter(
+    text: str, warnings: list[str], *, plain: bool = False
+) -> tuple[dict[str, object], str]:
+    """Parse YAML front matter at the start of the text; return it as a mapping and the text without it.
+
+    Lines between two rules that are no front matter stay text: a line of prose (a title set off by
+    rules), and in a plain text file (`plain`) lines of keys none of which the archive reads or takes
+    for a misspelling of one ("Ort: Papenburg"); they were left out of what was indexed."""
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
@@ -93,9 +99,13 @@ def split_front_matter(text: str, warnings: list[str]) -> tuple[dict[str, object
         return {}, rest
     if loaded is None:
         return {}, rest
+    if not isinstance(loaded, Mapping | list):  # a line of prose (a scalar) set off by rules
+        return {}, text
     if not isinstance(loaded, Mapping):
         warnings.append("invalid front matter ignored: not a mapping of keys to values")
         return {}, rest
+    if plain and not _front_matter_of_ours(loaded):  # a text file's header lines: its text
+        return {}, text
     confirmed: dict[str, object] = {}
     for key, value in loaded.items():
         ignored = _nested_ignored(str(key), value)
@@ -103,6 +113,14 @@ def split_front_matter(text: str, warnings: list[str]) -> tuple[dict[str, object
         if not (ignored and isinstance(value, dict)):  # a mapping named in a warning is left out whole
             confirmed[str(key)] = _normalize_value(str(key), value)
     return confirmed, rest
+
+
+def _front_matter_of_ours(loaded: Mapping) -> bool:
+    """Whether a mapping holds a key the archive reads, or one it would name as a misspelling of one."""
+    from ingest.metadata.confirmed import FRONT_MATTER_KEYS, SIDECAR_KEYS, unknown_keys  # it imports this
+
+    keys = {str(k) for k in loaded}
+    return bool(keys & {*SIDECAR_KEYS, *FRONT_MATTER_KEYS}) or bool(unknown_keys(loaded, front_matter=True))
 
 
 def _nested_ignored(key: str, value: object) -> list[str]:
