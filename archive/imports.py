@@ -81,7 +81,13 @@ def imported_sources(settings: Settings) -> dict[Path, Path]:
 
 
 def _base(root: Path) -> Path:
-    return _absolute(root if root.is_dir() else root.parent)
+    """The outside folder of a path given, read through every link (a folder given as a link to it is
+    that folder): the files found in it are read through the links above them (`_absolute`)."""
+    return _folder(root if root.is_dir() else root.parent)
+
+
+def _folder(path: Path) -> Path:
+    return Path(os.path.realpath(os.path.abspath(path)))
 
 
 def _folder_for(settings: Settings, base: Path, claimed: set[Path]) -> Path:
@@ -106,7 +112,7 @@ def import_source(folder: Path) -> Path | None:
     except (OSError, IngestError):
         return None
     # noted as given by earlier versions: read as the folders above it are now
-    return _absolute(Path(os.fsdecode(raw.rstrip(b"\n")))) if raw.strip() else None
+    return _folder(Path(os.fsdecode(raw.rstrip(b"\n")))) if raw.strip() else None
 
 
 def _note_source(folder: Path, base: Path) -> None:

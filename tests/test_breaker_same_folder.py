@@ -68,3 +68,19 @@ def test_an_import_noted_through_a_link_by_an_earlier_version_is_found_by_the_re
         ("imports/Berichte/b2.txt", "updated"),
     ]
     assert _stored(small) == ["Berichte/.source", "Berichte/b1.txt", "Berichte/b2.txt"]
+
+
+def test_a_folder_given_as_a_link_to_it_is_imported_into_the_corpus_as_the_folder(
+    run_cli, small, folders, tmp_path
+):
+    real, _ = folders
+    link = tmp_path / "berichte-link"
+    link.symlink_to(real)
+    assert run_cli("ingest", "--no-embed", real, settings=small).code == 0
+    (real / "b2.txt").write_text(TEXT.format("2, geändert"), encoding="utf-8")
+    result = run_cli("ingest", "--json", "--no-embed", link, settings=small)
+    assert sorted((line["source"], line["status"]) for line in result.lines) == [
+        ("imports/Berichte/b1.txt", "unchanged"),
+        ("imports/Berichte/b2.txt", "updated"),
+    ]  # not indexed where it is, as an outside document a rebuild drops
+    assert _stored(small) == ["Berichte/.source", "Berichte/b1.txt", "Berichte/b2.txt"]
