@@ -18,8 +18,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from archive.audit import audit, deleted_sources
+from archive.names import safe_filename
 from archive.trash import copy_to_trash
-from archive.uploads import inside, linked_reason, safe_filename
+from archive.uploads import inside, linked_reason
 from ingest.errors import IngestError
 from ingest.pipeline import Import, file_id, source_label
 from ingest.reading import NotRegularFile, read_regular

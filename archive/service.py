@@ -15,11 +15,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.audit import AUDIT_FILE, audit, audit_path, read_audit
+from archive.checking import CheckReport, check, repair, replaced_contents
 from archive.corpus_folder import corpus_available, refuse_emptying
 from archive.imports import IMPORT_DIR, importer, outside_roots
+from archive.names import MAX_NAME_CHARS, safe_filename
 from archive.trash import TRASH_DIR
 from archive.uploads import (
-    MAX_NAME_CHARS,
     METADATA_KEYS,
     UPLOAD_DIR,
     DuplicateUpload,
@@ -29,13 +30,11 @@ from archive.uploads import (
     index_twins,
     limits_from,
     preview,
-    safe_filename,
     store_upload,
     update_metadata,
 )
-from ingest.errors import IngestError
 from ingest.paths import ARCHIVE_FILES
-from ingest.pipeline import Outcome, content_checksum, discover, file_id, file_state, run, source_label
+from ingest.pipeline import Outcome, content_checksum, discover, file_id, run, source_label
 from kb.api import KnowledgeBase
 from kb.errors import IndexDamagedError
 from kb.settings import Settings
@@ -139,7 +138,7 @@ def ingest(
         imports=imports,
         skip=own_data(settings),
     )
-    outcomes += index_twins(kb, settings, _replaced_contents(before, outcomes))
+    outcomes += index_twins(kb, settings, replaced_contents(before, outcomes))
     imported = [o for o in outcomes if o.message.startswith("imported from ")]
     if imported:
         roots = [str(Path(os.path.abspath(p))) for p in outside]
@@ -234,70 +233,3 @@ def _inside_corpus(settings: Settings, source: str) -> Path | None:
         return None
     path = settings.corpus_dir / path
     return path if path.is_file() else None
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    """How the index differs from corpus/: ids missing from the index, stale (changed since), orphaned."""
-
-    missing: tuple[str, ...]
-    stale: tuple[str, ...]
-    orphaned: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not (self.missing or self.stale or self.orphaned)
-
-
-def check(kb: KnowledgeBase, settings: Settings) -> CheckReport:
-    """Compare the index with corpus/ without changing either."""
-    corpus_available(settings)
-    known = kb.checksums()
-    indexed = {c.split("-")[0] for c, _ in known.values() if c}
-    max_bytes = limits_from(settings).max_bytes
-    missing, stale, seen, content = [], [], set(), {}
-    # the files ingest reads (the same walk, the same refusals): a file ingest refuses is no document
-    for path in discover([settings.corpus_dir], skip=[kb.index_dir]):
-        label = source_label(path, settings.corpus_dir)
-        doc_id = file_id(label)
-        if doc_id in seen:  # a second file with this id (a hash collision): ingest refuses it too
-            continue
-        try:
-            checksum = file_state(path, max_bytes)
-        except (OSError, IngestError):
-            continue
-        seen.add(doc_id)
-        if doc_id in known:
-            if known[doc_id][0] != checksum:
-                stale.append(doc_id)
-            continue
-        bytes_sum = checksum.split("-")[0]
-        if content.setdefault(bytes_sum, doc_id) == doc_id and bytes_sum not in indexed:
-            missing.append(doc_id)
-    orphaned = [
-        i
-        for i, (_, src) in known.items()
-        if i not in seen and not (Path(src).is_absolute() and Path(src).exists())
-    ]
-    return CheckReport(tuple(missing), tuple(stale), tuple(sorted(orphaned)))
-
-
-def repair(
-    kb: KnowledgeBase, settings: Settings, progress: Callable[[Outcome], None] | None = None
-) -> list[Outcome]:
-    """Make the index match corpus/: index what is missing or stale, remove what is orphaned.
-
-    With `progress`, each file's outcome goes to it as it comes, and nothing of a file is logged."""
-    report = check(kb, settings)
-    if report.orphaned:
-        refuse_emptying(kb, settings, "nothing changed")  # every file gone: a share not mounted?
-        kb.remove(report.orphaned)
-    outcomes = [Outcome(i, "removed", i, "no file in the corpus") for i in report.orphaned]
-    before = kb.checksums()
-    outcomes += run(kb, [settings.corpus_dir], limits=limits_from(settings), progress=progress)
-    return outcomes + index_twins(kb, settings, _replaced_contents(before, outcomes))
-
-
-def _replaced_contents(before: dict[str, tuple[str, str]], outcomes: list[Outcome]) -> set[str]:
-    """The contents that documents held before an update changed them."""
-    return {before[o.id][0].split("-")[0] for o in outcomes if o.status == "updated" and o.id in before}

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
-import unicodedata
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.audit import audit, now
+from archive.names import free_path, name_max, safe_filename
 from archive.trash import move_to_trash, put_back
 from ingest.errors import IngestError
 from ingest.metadata.confirmed import validate
@@ -32,16 +31,7 @@ from kb.models import Document
 from kb.settings import Settings, env_int
 
 UPLOAD_DIR = "uploads"
-MAX_NAME_CHARS = 120
-#: of a stored name in UTF-8: 120 letters of ä or あ are 240 or 360 bytes, and the name's metadata file
-#: is written through `.NAME.meta.json.XXXXXXXX.tmp` (24 bytes more), perhaps with -2 or an import's hash
-MAX_NAME_BYTES = 200
 METADATA_KEYS = ("title", "language", "date", "networks", "regions", "topics", "doctype")
-_UNSAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
-#: the names Windows keeps for devices, whatever follows their first dot (COM¹ too)
-_WINDOWS_DEVICES = frozenset(
-    {"CON", "PRN", "AUX", "NUL"} | {f"{port}{n}" for port in ("COM", "LPT") for n in "0123456789¹²³"}
-)
 
 
 class DuplicateUpload(IngestError):
@@ -59,27 +49,6 @@ def limits_from(settings: Settings) -> Limits:
         timeout_s=settings.extract_timeout_s,
         memory_mb=env_int("KB_WORKER_MEMORY_MB", 2048, least=0),  # 0: no limit
     )
-
-
-def safe_filename(name: str) -> str:
-    """A file name that is safe to store: no folders, no control characters, NFC, bounded length (in
-    letters and in bytes)."""
-    name = unicodedata.normalize("NFC", name.replace("\x00", ""))
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = unicodedata.normalize("NFC", "".join(ch for ch in name if unicodedata.category(ch)[0] != "C"))
-    name = _UNSAFE_NAME.sub("_", name).rstrip(" .")
-    stem, dot, suffix = name.rpartition(".")
-    if not dot:
-        stem, suffix = name, ""
-    suffix = suffix[:10].strip(" ")  # cut ends are trimmed again, so a stored name stays as it is
-    # no leading dot (a hidden file no walk reads); a name that is all suffix (" .pdf") keeps it
-    stem = stem.lstrip(" .")[: MAX_NAME_CHARS - len(suffix) - 1]
-    stem = stem.encode()[: MAX_NAME_BYTES - len(suffix.encode()) - 1].decode("utf-8", "ignore")
-    stem = unicodedata.normalize("NFC", stem).rstrip(" .") or "upload"
-    device, dot, rest = stem.partition(".")
-    if device.rstrip(" ").upper() in _WINDOWS_DEVICES:  # CON.txt, aux.pdf: Windows (and a share it
-        stem = f"{device.rstrip(' ')}_{dot}{rest}"  # serves) takes no file of a device's name
-    return f"{stem}.{suffix}" if suffix else stem
 
 
 def read_in_worker(
@@ -157,7 +126,7 @@ def store_upload(
     folder = settings.corpus_dir / UPLOAD_DIR / datetime.now(UTC).strftime("%Y")
     if linked := linked_reason(settings.corpus_dir, folder):
         raise IngestError(f"{name}: cannot store the file: {linked}")
-    path = _free_path(folder / name)
+    path = free_path(folder / name)
     label = source_label(path, settings.corpus_dir)
     doc_id = file_id(label)
     meta.update(added_by=user, added_at=now())
@@ -202,26 +171,9 @@ def _unstore(path: Path, created: list[Path]) -> None:
             break
 
 
-def _free_path(path: Path) -> Path:
-    """The path itself, or with -2, -3 … when a file (or its metadata) already has the name."""
-    candidate, n = path, 1
-    while candidate.exists() or sidecar_path(candidate).exists():
-        n += 1
-        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
-    return candidate
-
-
 def corpus_path(settings: Settings, doc: Document) -> Path:
     path = Path(doc.source)
     return path if path.is_absolute() else settings.corpus_dir / path
-
-
-def _name_max(folder: Path) -> int:
-    """The longest file name (bytes) the folder's file system takes."""
-    try:
-        return os.pathconf(folder, "PC_NAME_MAX")
-    except (OSError, ValueError):
-        return 255
 
 
 def original_bytes(settings: Settings, doc: Document) -> bytes | None:
@@ -256,7 +208,7 @@ def update_metadata(
             f"{doc.source}: the file lies outside the corpus, where nothing is written; "
             f"`kb ingest {doc.source}` imports it, then its copy can be corrected"
         )
-    if len(os.fsencode(sidecar_path(path).name)) > _name_max(path.parent):  # a name put in corpus/ by hand
+    if len(os.fsencode(sidecar_path(path).name)) > name_max(path.parent):  # a name put in corpus/ by hand
         raise IngestError(
             f"{doc.source}: the name is too long for a metadata file beside it ({sidecar_path(path).name}); "
             "rename the file to correct its metadata"

@@ -199,7 +199,9 @@ def _looks_like_text(head: bytes) -> bool:
 
 def _few_controls(sample: bytes) -> bool:
     """True when control characters are rare enough for the sample to be text."""
-    controls = len(sample) - len(sample.translate(None, _CONTROL_DELETE))  # C speed: every byte was 5 % of a reader
+    controls = len(sample) - len(
+        sample.translate(None, _CONTROL_DELETE)
+    )  # C speed: every byte was 5 % of a reader
     return controls <= len(sample) * MAX_CONTROL_CHAR_RATIO
 
 
