@@ -172,7 +172,7 @@ class KnowledgeBase:
         deadline = None if seconds is None else time.monotonic() + seconds
         done = self.semantic.run(self._live_ids, self._get_or_none, deadline, progress, foreground=True)
         if done:  # an engine holding its own copy of the vectors (Solr) takes them in now, not at a search
-            self.backend.meaning_incomplete()
+            self.backend.meaning_incomplete(wait=True)
         return done
 
     def embedding_progress(self) -> tuple[int, int] | None:

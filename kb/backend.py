@@ -115,8 +115,10 @@ class Backend(Protocol):
         structure; at most one per language, each the other's mutual best."""
         ...
 
-    def meaning_incomplete(self) -> bool:
-        """Whether live documents still wait for their vectors (the caller starts the embedder)."""
+    def meaning_incomplete(self, wait: bool = False) -> bool:
+        """Whether live documents still wait for their vectors (the caller starts the embedder). An
+        engine holding its own copy of the vectors takes the new ones in, in the background unless
+        `wait` (after embedding: they are searchable when the caller returns)."""
         ...
 
     def generation(self) -> Hashable:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -746,6 +747,48 @@ def test_vectors_embedded_are_in_the_engine_when_embedding_ends(kb_meaning):
         assert kb_meaning.embedding_progress()[0] == kb_meaning.embedding_progress()[1]
     finally:
         kb_meaning.remove(["m/nl-fiets"])
+
+
+def test_a_search_does_not_wait_for_the_vectors_to_be_copied(kb_meaning):
+    # another process embedded a document: the next search here copies its vector into Solr, which at
+    # 100k documents (a store filled elsewhere) took minutes inside that search; now in a thread
+    if kb_meaning.backend.name != "solr":
+        pytest.skip("the Whoosh backend reads the vectors from the store: nothing to copy")
+    import threading
+
+    backend = kb_meaning.backend
+    boats = Document(
+        id="m/da-baad",
+        source="m/7.txt",
+        title="Både af genbrugsplast",
+        language="da",
+        text="Et værft bygger små både af genbrugsplast fra fiskenet.",
+    )
+    kb_meaning.semantic.stop()
+    kb_meaning.write([boats])
+    try:
+        # embedded as another process embeds: into the store, nothing copied into the collection
+        kb_meaning.semantic.run(kb_meaning._live_ids, kb_meaning._get_or_none, None, None, foreground=True)
+        assert "m/da-baad" not in backend.vectors.copied
+        pages = []
+        with backend._vector_lock:  # a copy in progress holds this for all of its run
+            searching = threading.Thread(
+                target=lambda: pages.append(kb_meaning.search(SearchRequest("plast")))
+            )
+            searching.start()
+            searching.join(10)
+            answered = not searching.is_alive()
+        searching.join(30)
+        assert answered, "the search waited for the vector copy"
+        assert pages and pages[0].total > 0
+        deadline = time.monotonic() + 30
+        while "m/da-baad" not in backend.vectors.copied and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "m/da-baad" in backend.vectors.copied  # the copy ran in its thread once the lock was free
+        assert backend.sync_vectors() == 0
+        assert "m/da-baad" in {h.id for h in kb_meaning.similar("m/da-spritz", limit=10)}
+    finally:
+        kb_meaning.remove(["m/da-baad"])
 
 
 def test_a_rebuild_writes_the_vectors_with_the_documents(kb_meaning):

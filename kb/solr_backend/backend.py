@@ -76,6 +76,8 @@ TRANSLATION_NEAREST = 12
 MEANING_POOL = 100
 GENERATION_S = 30  # how old a view derived from many searches may be (another process's writes)
 TRANSLATION_POOL = 400
+#: seconds a document's similar or translated documents wait for a vector copy running in its thread
+VECTOR_WAIT_S = 5.0
 #: Unified-highlighter marks: private-use characters that no document holds.
 MARK_START, MARK_END = "\ue000", "\ue001"
 _MARKS = re.compile(f"{MARK_START}(.*?){MARK_END}", re.S)
@@ -183,6 +185,11 @@ class SolrBackend:
                 "'.', '_' and '-', not first)"
             )
         self._lock = threading.Lock()
+        # the vectors' bookkeeping (`vectors`), held by a copy for all of its run: not the lock of the
+        # derived views a search asks for (`concepts`), so a copy in its thread keeps no search waiting
+        self._vector_lock = threading.Lock()
+        self._copy_guard = threading.Lock()  # starts at most one vector copy at a time (`_vectors_copying`)
+        self._copying: threading.Thread | None = None
         self._concepts: tuple[Vocabulary, ConceptIndex] | None = None
         self._languages: tuple[float, tuple[str, ...]] | None = None
         self.written: list[str] = []  # ids written by a rebuild that fills the live collection itself
@@ -264,16 +271,50 @@ class SolrBackend:
         """Solr reports its own damage: an error while reading is passed on as it is."""
         yield
 
-    def meaning_incomplete(self) -> bool:
-        """Copies the vectors embedded since the last call into the collection first (after each
-        search: KnowledgeBase asks then); whether writes wait for the embedder."""
+    def meaning_incomplete(self, wait: bool = False) -> bool:
+        """Whether writes wait for the embedder; first the vectors embedded since the last call are
+        copied into the collection: in a thread of their own after a search (KnowledgeBase asks then: a
+        store another process filled took minutes to copy at 100k, inside that search), here with
+        `wait` (`kb embed` and `kb ingest` end with them in Solr)."""
         if self.semantic is None:
             return False
+        if wait:
+            self._copy_vectors()
+        else:
+            self._vectors_copying()
+        return self.semantic.store.has_queue()
+
+    def _copy_vectors(self) -> None:
         try:
             self.sync_vectors()
         except EngineError as exc:  # the next search tries again
             log.warning("copying vectors into Solr failed: %s", exc)
-        return self.semantic.store.has_queue()
+        except Exception:  # in its own thread: said in the log, and the next search tries again
+            if threading.current_thread() is threading.main_thread():
+                raise
+            log.exception("copying vectors into Solr failed")
+
+    def _vectors_copying(self) -> threading.Thread | None:
+        """The thread copying new vectors into the collection, started when there are some and none
+        runs; None when nothing is left to copy."""
+        with self._copy_guard:
+            running = self._copying
+            if running is not None and running.is_alive():
+                return running
+            if self.semantic is None or self.vectors.up_to_date(self.semantic.store, self.behind()):
+                return None
+            running = self._copying = threading.Thread(
+                target=self._copy_vectors, name="solr-vector-copy", daemon=True
+            )
+            running.start()
+            return running
+
+    def _vectors_in(self, wait_s: float = VECTOR_WAIT_S) -> None:
+        """Before a kNN from a document's vector: the new vectors copied, waited for `wait_s` seconds at
+        most (a large copy goes on in its thread; the kNN sees what is copied so far)."""
+        running = self._vectors_copying()
+        if running is not None:
+            running.join(wait_s)
 
     def sync_vectors(self) -> int:
         """Copy the meaning layer's new vectors into `vec` (kb/solr_backend/vectors.py); how many."""
@@ -297,7 +338,7 @@ class SolrBackend:
             docs = found.get("response", {}).get("docs", [])
             return {d["id"]: (document_fields(document_from_solr(d)), int(d["_version_"])) for d in docs}
 
-        with self._lock:
+        with self._vector_lock:
             return self.vectors.run(self.semantic.store, self.behind(), update, fields)
 
     def vector(self, doc_id: str) -> np.ndarray | None:
@@ -1158,7 +1199,7 @@ class SolrBackend:
         vector = self.vector(doc_id)
         if vector is None:
             return ()
-        self.sync_vectors()
+        self._vectors_in()
         docs = self.knn(vector, limit, [f"-id:{quoted(doc_id)}"], f"{STORED},text,score")
         return tuple(self.hit(d, round(2 * d["score"] - 1, 4), via="meaning") for d in docs)
 
@@ -1171,7 +1212,7 @@ class SolrBackend:
         own = profile(doc.title, doc.text, doc.language, doc.networks)
         vector = self.vector(doc_id) if meaning else None
         if vector is not None:
-            self.sync_vectors()
+            self._vectors_in()
             fq = [f"-language:{quoted(doc.language)}", f"-id:{quoted(doc_id)}"]
             docs = self.knn(vector, TRANSLATION_NEAREST, fq, f"{STORED},text,score")
             means = mean_vectors(self.semantic.store, [d["id"] for d in docs])
@@ -1352,7 +1393,7 @@ class SolrBackend:
         else:
             self.commit()
         with_vectors = {i: vectors[i][0] for i in vectors if i not in failed}
-        with self._lock:
+        with self._vector_lock:
             self.vectors.forget([*deletes, *(d.id for d in items)])
             if self.space:
                 self.written_vectors |= with_vectors
@@ -1390,7 +1431,7 @@ class SolrBackend:
 
     def clear(self) -> None:
         self._commits += 1
-        with self._lock:
+        with self._vector_lock:
             self.vectors.forget(list(self.vectors.copied))
         self.client.request(
             self.path("update"), [("commit", "true")], json_body={"delete": {"query": "*:*"}}, write=True
@@ -1593,7 +1634,7 @@ class SolrBackend:
                 {"action": "CREATEALIAS", "name": self.collection, "collections": marker["collection"]},
             )
             self._behind = None
-            with self._lock:  # the new collection holds these vectors already: none is copied again
+            with self._vector_lock:  # the new collection holds these vectors already: none is copied again
                 self.vectors.adopt((marker["collection"],), with_vectors)
             (space / "adopted").touch()
             for old in before:
@@ -1609,7 +1650,9 @@ class SolrBackend:
         for start in range(0, len(stale), BATCH):
             self._update([], stale[start : start + BATCH], commit=False)
         self.commit()
-        with self._lock:  # the documents written again lost the vectors copied before, unless sent with them
+        with (
+            self._vector_lock
+        ):  # the documents written again lost the vectors copied before, unless sent with them
             self.vectors.forget([*written, *stale])
             if self.vectors.collections == self.behind():
                 self.vectors.remember(with_vectors)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 STATE_FILE = "solr-vectors.json"
 #: Atomic updates per request.
 BATCH = 200
+#: seconds between saves of what a long copy has copied so far
+SAVE_EVERY_S = 10.0
 
 
 def mean_vectors(store, wanted: Iterable[str] | None = None) -> dict[str, tuple[str, np.ndarray]]:
@@ -71,6 +74,10 @@ class VectorSync:
         except (OSError, ValueError, KeyError, TypeError):
             pass
 
+    def up_to_date(self, store, collections: tuple[str, ...]) -> bool:
+        """Whether nothing changed since a copy left nothing to copy (cheap: a search asks each time)."""
+        return self._seen == (store.names(), collections)
+
     def save(self) -> None:
         data = {"collections": list(self.collections), "copied": self.copied}
         tmp = self.path.with_suffix(".tmp")
@@ -110,7 +117,13 @@ class VectorSync:
         current = store.current()
         todo = [doc_id for doc_id, (_, key) in current.items() if self.copied.get(doc_id) != key]
         copied = 0
+        saved = time.monotonic()
         for start in range(0, len(todo), BATCH):
+            if (
+                time.monotonic() - saved > SAVE_EVERY_S
+            ):  # a copy cut short (the process ends) goes on from here
+                self.save()
+                saved = time.monotonic()
             vectors = mean_vectors(store, todo[start : start + BATCH])
             stored = fields(list(vectors)) if vectors else {}
             batch = [(doc_id, key, vector) for doc_id, (key, vector) in vectors.items() if doc_id in stored]

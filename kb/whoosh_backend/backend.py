@@ -112,7 +112,7 @@ class WhooshBackend:
         with self.lock, self.reading():
             return self.session().search(request, language)
 
-    def meaning_incomplete(self) -> bool:
+    def meaning_incomplete(self, wait: bool = False) -> bool:  # noqa: ARG002 - the vectors are its own
         with self.lock:
             meaning = self.session().meaning
             return meaning is not None and meaning.incomplete()
