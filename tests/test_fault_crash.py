@@ -172,7 +172,9 @@ def test_ingest_killed_at_random_points_loses_nothing(tmp_path):
 @pytest.mark.slow
 def test_ingest_killed_again_and_again_loses_nothing(tmp_path):
     result = ingest_kill_loop(tmp_path, **INGEST_KILLS_SLOW)
-    assert result["killed"] >= 20
+    # most rounds really cut short: a round re-reads only the changed notes, faster than the timed first
+    # ingest the delays are drawn within, so one of 20 finished first in a CI run (19 killed)
+    assert result["killed"] >= 15
 
 
 # -- kb add -------------------------------------------------------------------------------------------

@@ -16,6 +16,10 @@ import pytest
 from archive.service import open_knowledge_base, read_audit, update_metadata
 from tests.conftest import kb_process
 
+# 2-5 s each (several in-process ingests with their reader processes): the slow tier, so `make test`
+# stays about two minutes
+pytestmark = pytest.mark.slow
+
 OLD_TEXT = "Protokoll des Netzwerktreffens über Kunststoff und Ausbildung, Kennung altwort.\n"
 NEW_TEXT = "Protokoll des Netzwerktreffens über Kunststoff und Recycling, Kennung neuwort.\n"
 
