@@ -27,6 +27,9 @@ from kb.schema import stem_field
 MIN_LENGTH = 4  # shorter words are not corrected
 MAX_EDITS = 2  # a suggestion is at most this many edits away (a swap of neighbouring letters is one)
 PREFIX = 2  # and begins with the same letters
+#: a word this long one edit from a word the index holds counts as held (`present`): letter salad and
+#: words the archive lacks are rarely that near one of its words, a typo of a long word is
+TYPO_LETTERS = 8
 _EXACT = exact_analyzer()
 
 
@@ -86,8 +89,9 @@ def known_stem(words: Words, word: str) -> bool:
 
 
 def present(words: Words, word: str) -> bool:
-    """Whether a query word is in the index as typed or folded, or as a stem in an indexed language (not
-    only through its typo variants, compound parts or cognates): issue 22's "nothing found" rule asks."""
+    """Whether a query word is in the index as typed or folded, or as a stem in an indexed language, or
+    is a long word one edit from a word the index holds (not only through looser typo variants,
+    compound parts or cognates): issue 22's "nothing found" rule asks."""
     folded = [fold(t) for t in analyze(_EXACT, word)]
     if folded and all(words.doc_frequency("fold", f) > 0 for f in folded):
         return True
@@ -95,6 +99,9 @@ def present(words: Words, word: str) -> bool:
         stems = stems_of(lang, word)
         if stems and all(words.doc_frequency(stem_field(lang), t) > 0 for t in stems):
             return True
+    lower = word.lower()
+    if len(lower) >= TYPO_LETTERS and lower.isalpha():  # "Ausbildungsmese": a typo, not a guess
+        return bool(closest(lower, words.known_words(lower[:PREFIX]), maxdist=1))
     return False
 
 

@@ -806,6 +806,14 @@ def test_a_rebuild_writes_the_vectors_with_the_documents(kb_meaning):
     assert kb_meaning.similar("m/en-budget", limit=1)[0].id == "m/de-haushalt"
 
 
+def test_a_long_word_one_letter_off_beside_an_absent_word_still_finds(kb_meaning):
+    # issue 22's rule clears a relaxed search whose words no document holds as typed: a typo of a long
+    # word the archive holds ("Ausbildungsmese Lingen" on the seeds) found nothing, not its documents
+    page = kb_meaning.search(SearchRequest("Mitgliederversamlung Quxbergen"))
+    assert [h.id for h in page.hits][:1] == ["m/de-haushalt"] and page.relaxed
+    assert kb_meaning.search(SearchRequest("Mitgliederversumlong Quxbergen")).total == 0  # two letters off
+
+
 def test_absent_words_find_nothing_rather_than_guesses(kb_meaning):
     # issue 22 on every engine: meaning adds documents only when the query's best stands out, and words
     # that no document holds find nothing: nothing found, and no "most of the words" banner

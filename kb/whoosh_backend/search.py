@@ -34,7 +34,7 @@ from kb.whoosh_backend.compile import compile_plan
 from kb.whoosh_backend.engine import Engine
 from kb.whoosh_backend.facets import FacetTable, read_table
 from kb.whoosh_backend.index import document_from_fields, ledger
-from kb.whoosh_backend.suggest import suggest
+from kb.whoosh_backend.suggest import SessionWords, suggest
 from kb.whoosh_backend.terms import query_terms
 
 _EXACT = exact_analyzer()
@@ -300,7 +300,7 @@ class SearchSession:
     def present(self, word: str) -> bool:
         """Whether a query word is in the index as typed or folded, or as a stem in an indexed language
         (not only through its typo variants, compound parts or cognates): kb.suggest's one answer."""
-        return word_present(self, word)
+        return word_present(SessionWords(self, None), word)
 
     def run(
         self, q: Q.Query, allowed: np.ndarray | None, limit: int

@@ -34,7 +34,7 @@ class _Known(Mapping):
         return len(self.block)
 
 
-class _SessionWords:
+class SessionWords:
     """kb.suggest.Words over one session, within the filters of a request."""
 
     def __init__(self, session: SearchSession, allowed: np.ndarray | None) -> None:
@@ -58,4 +58,4 @@ class _SessionWords:
 def suggest(
     session: SearchSession, text: str, plan: QueryPlan, request: SearchRequest, allowed: np.ndarray | None
 ) -> str | None:
-    return did_you_mean.suggest(_SessionWords(session, allowed), text, plan.words, request)
+    return did_you_mean.suggest(SessionWords(session, allowed), text, plan.words, request)
