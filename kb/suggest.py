@@ -21,14 +21,14 @@ from rapidfuzz.distance import OSA
 from kb.analysis import analyze, exact_analyzer
 from kb.folding import fold
 from kb.models import SearchRequest
-from kb.query import stems_of
+from kb.query import is_common_word, stems_of
 from kb.schema import stem_field
 
 MIN_LENGTH = 4  # shorter words are not corrected
 MAX_EDITS = 2  # a suggestion is at most this many edits away (a swap of neighbouring letters is one)
 PREFIX = 2  # and begins with the same letters
-#: a word this long one edit from a word the index holds counts as held (`present`): letter salad and
-#: words the archive lacks are rarely that near one of its words, a typo of a long word is
+#: a word this long one edit from a word the index holds counts as held (`present`) unless it is a
+#: common word of a language: letter salad is rarely that near one of its words, a typo of a long word is
 TYPO_LETTERS = 8
 _EXACT = exact_analyzer()
 
@@ -100,7 +100,9 @@ def present(words: Words, word: str) -> bool:
         if stems and all(words.doc_frequency(stem_field(lang), t) > 0 for t in stems):
             return True
     lower = word.lower()
-    if len(lower) >= TYPO_LETTERS and lower.isalpha():  # "Ausbildungsmese": a typo, not a guess
+    # "Ausbildungsmese": a typo, not a guess; a word of a language ("verwerven", one letter from
+    # "verwerfen") is no typo, as a plan gives it no typo variants either (kb/query.py)
+    if len(lower) >= TYPO_LETTERS and lower.isalpha() and not is_common_word(lower):
         return bool(closest(lower, words.known_words(lower[:PREFIX]), maxdist=1))
     return False
 
