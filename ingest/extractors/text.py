@@ -123,6 +123,15 @@ def _front_matter_of_ours(loaded: Mapping) -> bool:
     return bool(keys & {*SIDECAR_KEYS, *FRONT_MATTER_KEYS}) or bool(unknown_keys(loaded, front_matter=True))
 
 
+def _flow(value: object) -> str:
+    """A list or mapping as front matter writes it ([a, b], {k: v}), not as Python shows it."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
 def _nested_ignored(key: str, value: object) -> list[str]:
     """One warning for each list or mapping inside a read key's list, which reading leaves out, and for a
     mapping as the value of a key that is read but not checked (`author`, `lang`, `added_by`).
@@ -134,12 +143,12 @@ def _nested_ignored(key: str, value: object) -> list[str]:
         return []
     if isinstance(value, list):
         return [
-            f"front matter: {_kind(item)} inside {key!r} ignored: {shown_value(item)}"
+            f"front matter: {_kind(item)} inside {key!r} ignored: {shown_value(_flow(item))}"
             for item in value
             if isinstance(item, list | dict)
         ]
     if isinstance(value, dict) and key in FRONT_MATTER_KEYS | {"added_by", "added_at"}:
-        return [f"front matter: {key!r} holds a mapping, ignored: {shown_value(value)}"]
+        return [f"front matter: {key!r} holds a mapping, ignored: {shown_value(_flow(value))}"]
     return []
 
 
