@@ -301,7 +301,11 @@ class SolrBackend:
             running = self._copying
             if running is not None and running.is_alive():
                 return running
-            if self.semantic is None or self.vectors.up_to_date(self.semantic.store, self.behind()):
+            try:
+                if self.semantic is None or self.vectors.up_to_date(self.semantic.store, self.behind()):
+                    return None
+            except EngineError as exc:  # the page was answered: the next search tries again
+                log.warning("copying vectors into Solr failed: %s", exc)
                 return None
             running = self._copying = threading.Thread(
                 target=self._copy_vectors, name="solr-vector-copy", daemon=True
