@@ -74,6 +74,12 @@ def settings(tmp_path, corpus_copy) -> Settings:
     return make_settings(tmp_path, corpus_copy)
 
 
+@pytest.fixture
+def small(tmp_path) -> Settings:
+    """Settings of an archive holding no document yet: a corpus of the vocabulary alone."""
+    return make_settings(tmp_path / "s", vocabulary_only_corpus(tmp_path / "s" / "corpus"))
+
+
 @pytest.fixture(scope="module")
 def seeded_settings(tmp_path_factory) -> Settings:
     """Settings of a module-wide seeded index (read-only: tests that write use `settings`)."""

@@ -8,14 +8,7 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import make_settings, vocabulary_only_corpus
-
 TEXT = "Protokoll der Sitzung des Netzwerks über Kunststoff und Ausbildung."
-
-
-@pytest.fixture
-def small(tmp_path):
-    return make_settings(tmp_path / "s", vocabulary_only_corpus(tmp_path / "s" / "corpus"))
 
 
 @pytest.fixture

@@ -8,16 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import make_settings, vocabulary_only_corpus
-
 TEXT = "Protokoll der Sitzung des Netzwerks über Kunststoff, {}."
-
-
-@pytest.fixture
-def small(tmp_path):
-    return make_settings(tmp_path / "s", vocabulary_only_corpus(tmp_path / "s" / "corpus"))
 
 
 def deep_tree(top: Path, levels: int = 40) -> None:

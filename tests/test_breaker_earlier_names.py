@@ -9,16 +9,9 @@ import shutil
 
 import pytest
 
-from tests.conftest import make_settings, vocabulary_only_corpus
-
 TEXT = "Protokoll der Sitzung des Netzwerks über Kunststoff, {}."
 
 pytestmark = pytest.mark.fault  # three ingests through worker processes: 3-4 s
-
-
-@pytest.fixture
-def small(tmp_path):
-    return make_settings(tmp_path / "s", vocabulary_only_corpus(tmp_path / "s" / "corpus"))
 
 
 def _stored(small) -> list[str]:

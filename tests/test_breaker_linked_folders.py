@@ -7,15 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_settings, vocabulary_only_corpus
-
 TEXT = "Protokoll der Sitzung des Netzwerks über Kunststoff, {}."
 WHY = "in the corpus is a link to {}, which the archive never follows (a rebuild would drop what is stored"
-
-
-@pytest.fixture
-def small(tmp_path):
-    return make_settings(tmp_path / "s", vocabulary_only_corpus(tmp_path / "s" / "corpus"))
 
 
 @pytest.fixture

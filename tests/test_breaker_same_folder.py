@@ -7,16 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_settings, vocabulary_only_corpus
-
 pytestmark = pytest.mark.fault  # three ingests through worker processes: 3-4 s
 
 TEXT = "Protokoll der Sitzung des Netzwerks über Kunststoff und Ausbildung, Nummer {}."
-
-
-@pytest.fixture
-def small(tmp_path):
-    return make_settings(tmp_path / "s", vocabulary_only_corpus(tmp_path / "s" / "corpus"))
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_settings, vocabulary_only_corpus
-
 pytestmark = pytest.mark.slow  # each ingests or adds through worker processes: 1-2 s a test
 
 HOSTILE_DIR = Path(__file__).resolve().parent / "fixtures" / "hostile"
@@ -53,11 +51,6 @@ def unreadable_page_pdf() -> bytes:
             H.stream(b"x", b"/Filter /NoSuchFilter "),
         ]
     )
-
-
-@pytest.fixture
-def small(tmp_path):
-    return make_settings(tmp_path / "s", vocabulary_only_corpus(tmp_path / "s" / "corpus"))
 
 
 def _files(small) -> Path:
