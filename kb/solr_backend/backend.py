@@ -289,9 +289,16 @@ class SolrBackend:
             self.sync_vectors()
         except EngineError as exc:  # the next search tries again
             log.warning("copying vectors into Solr failed: %s", exc)
-        except Exception:  # in its own thread: said in the log, and the next search tries again
-            if threading.current_thread() is threading.main_thread():
-                raise
+
+    def _copy_in_thread(self) -> None:
+        """Copies until a round finds nothing new: vectors embedded while a round ran are copied by the
+        next (a search that came meanwhile found this thread running and started none)."""
+        try:
+            while self.sync_vectors():
+                pass
+        except EngineError as exc:  # the next search tries again
+            log.warning("copying vectors into Solr failed: %s", exc)
+        except Exception:  # nobody to raise it to: said in the log, and the next search tries again
             log.exception("copying vectors into Solr failed")
 
     def _vectors_copying(self) -> threading.Thread | None:
@@ -308,7 +315,7 @@ class SolrBackend:
                 log.warning("copying vectors into Solr failed: %s", exc)
                 return None
             running = self._copying = threading.Thread(
-                target=self._copy_vectors, name="solr-vector-copy", daemon=True
+                target=self._copy_in_thread, name="solr-vector-copy", daemon=True
             )
             running.start()
             return running

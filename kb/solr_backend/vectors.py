@@ -119,9 +119,8 @@ class VectorSync:
         copied = 0
         saved = time.monotonic()
         for start in range(0, len(todo), BATCH):
-            if (
-                time.monotonic() - saved > SAVE_EVERY_S
-            ):  # a copy cut short (the process ends) goes on from here
+            # a copy cut short (the process ends) goes on from what was saved
+            if time.monotonic() - saved > SAVE_EVERY_S:
                 self.save()
                 saved = time.monotonic()
             vectors = mean_vectors(store, todo[start : start + BATCH])
