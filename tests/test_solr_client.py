@@ -178,3 +178,19 @@ def test_a_collection_name_solr_cannot_hold_is_one_line_before_any_request(tmp_p
     assert (
         message.startswith(f"KB_SOLR_COLLECTION: {name!r} is no Solr collection name") and "\n" not in message
     )
+
+
+def test_json_params_keep_every_value_of_a_repeated_name_in_order():
+    params = [
+        ("q", "Kunststoff"),
+        ("fq", "year:2020"),
+        ("rows", 10),
+        ("fq", "language:de"),
+        ("fq", 'id:("a" "b")'),
+    ]
+    assert C.json_params(params) == {
+        "q": "Kunststoff",
+        "fq": ["year:2020", "language:de", 'id:("a" "b")'],
+        "rows": "10",
+    }
+    assert C.json_params({"q": "æøå ü"}) == {"q": "æøå ü"}

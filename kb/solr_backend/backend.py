@@ -49,7 +49,7 @@ from kb.query import ConceptIndex, QueryPlan, build_query, is_multiword, is_plai
 from kb.settings import env
 from kb.snippets import FRAGMENT_CHARS, FRAGMENTS, MAX_ANALYZED_CHARS, SNIPPET_CHARS, fragments, highlight
 from kb.solr_backend import near
-from kb.solr_backend.client import SolrClient, SolrHTTPError
+from kb.solr_backend.client import SolrClient, SolrHTTPError, json_params
 from kb.solr_backend.compile import compile_highlight, compile_plan, quoted
 from kb.solr_backend.vectors import VectorSync, mean_vectors, passage_vectors
 from kb.translations import Candidate, pick, profile
@@ -251,13 +251,9 @@ class SolrBackend:
         return f"/{self.collection}/{handler}"
 
     def select(self, params: list[tuple[str, object]], **kw) -> dict:
-        """A search, sent as a form POST (long queries fit)."""
-        import urllib.parse
-
-        items = [*params, LEADERS, ("wt", "json")]
-        body = urllib.parse.urlencode([(k, str(v)) for k, v in items]).encode("utf-8")
+        """A search, its parameters sent in a JSON body (long queries fit)."""
         return self.client.request(
-            self.path("select"), body=body, content_type="application/x-www-form-urlencoded", **kw
+            self.path("select"), json_body={"params": json_params([*params, LEADERS])}, **kw
         )
 
     def count(self, fq: Iterable[str] = ()) -> int:

@@ -51,6 +51,23 @@ def _items(params: Params | None) -> list[tuple[str, object]]:
     return list(params.items() if isinstance(params, Mapping) else params)
 
 
+def json_params(params: Params) -> dict[str, str | list[str]]:
+    """Request parameters as the JSON Request API's `params` block (a repeated name holds a list):
+    json.dumps encodes a kNN vector or a long id list in C, where a form body quotes it byte by byte
+    in Python (24 ms of a page's CPU with meaning at 100k documents, docs/solr.md)."""
+    out: dict[str, str | list[str]] = {}
+    for key, value in _items(params):
+        text = str(value)
+        kept = out.get(key)
+        if kept is None:
+            out[key] = text
+        elif isinstance(kept, list):
+            kept.append(text)
+        else:
+            out[key] = [kept, text]
+    return out
+
+
 def _solr_message(body: bytes) -> str:
     """The `error.msg` of a Solr error response, on one line (or the start of the body)."""
     text = body.decode("utf-8", errors="replace")
