@@ -15,11 +15,13 @@ SessionMeaning.bridged).
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from kb.semantic import passages
 from kb.semantic.store import VectorStore
@@ -67,6 +69,17 @@ HASH_ROWS = 4096  # title rows hashed at once
 #: made the next search rebuild it: 23-154 ms at 4,100 documents); once no process embeds, at once.
 REBUILD_S = 15.0
 _HASH = np.random.default_rng(20261127).integers(-(2**62), 2**62, size=384, dtype=np.int64)
+#: numpy's BLAS threads for scoring. With two, a score's product took 14.7 ms of wall but 30 ms of CPU,
+#: and the helper thread kept spinning after it: on 2 cores beside a Solr node a page with meaning
+#: spent 71 ms of CPU at 100k documents, 32 ms with one thread (docs/solr.md, "Speed, seventh round").
+BLAS_THREADS = 1
+
+
+@functools.cache
+def limit_blas_threads() -> None:
+    """Once per process: numpy's BLAS runs on BLAS_THREADS threads (threadpoolctl sets it at run time,
+    wherever numpy was first imported)."""
+    threadpool_limits(limits=BLAS_THREADS, user_api="blas")
 
 
 class SemanticIndex:
@@ -92,6 +105,7 @@ class SemanticIndex:
         exact_rows: int | None = None,
         candidate_rows: int | None = None,
     ) -> None:
+        limit_blas_threads()
         exact_rows = EXACT_ROWS if exact_rows is None else exact_rows
         self.names = store.names()
         self.size = len(ids)
@@ -202,7 +216,15 @@ class SemanticIndex:
         """Cosines of some rows (sorted row numbers; None: all, held in memory) with the query."""
         if self._exact is not None:
             return self._exact @ q if rows is None else self._exact[rows] @ q
-        return self.row_vectors(rows) @ q
+        out, start = [], 0
+        for vectors, scale, rowdoc, _ in self.parts:  # (v · s) @ q as (v @ q) · s: one pass less
+            stop = start + len(rowdoc)
+            lo, hi = np.searchsorted(rows, [start, stop])
+            local = rows[lo:hi] - start
+            if len(local):
+                out.append((np.asarray(vectors[local], dtype=np.float32) @ q) * scale[local])
+            start = stop
+        return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
 
 
 def _best_rows(rough: np.ndarray, count: int) -> np.ndarray:
