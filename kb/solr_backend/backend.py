@@ -84,6 +84,10 @@ _MARKS = re.compile(f"{MARK_START}(.*?){MARK_END}", re.S)
 _WS = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\x0b": " ", "\x0c": " "})
 STORED = "id,source,title,language,date,year,doctype,network,region,topic,checksum,added_by,added_at"
 LEADERS = ("shards.preference", "replica.leader:true")
+#: For a search that asks many documents for a few small fields (ids, scores, languages): each shard
+#: sends them with its first answer, where a distributed search asks the shards a second time for the
+#: fields of the merged rows. 1,400 documents' languages: QTime 17-21 -> 7-8 ms (docs/solr.md).
+SINGLE_PASS = ("distrib.singlePass", "true")
 #: The plan fields a phrase is respelt in and the fields holding their words as typed (compile.py's `respell`).
 TYPED_FIELDS = {"title": "title", "content": "text"}
 #: Solr's rule for collection and alias names (SolrIdentifierValidator)
@@ -379,6 +383,7 @@ class SolrBackend:
             ("q", f"{{!knn f=vec topK={k}}}[{values}]"),
             ("fl", fl),
             ("rows", k),
+            *((SINGLE_PASS,) if fl in ("id", "id,score", "id,language") else ()),
             *(("fq", f) for f in fq),
         ]
         return self.select(params)["response"]["docs"]
@@ -696,7 +701,7 @@ class SolrBackend:
                 ("q", "{!terms f=id}" + ",".join(i for i in part if "," not in i)),
                 ("fl", "id,language"),
             ]
-            docs = self.select([*params, ("rows", len(part))])["response"]["docs"]
+            docs = self.select([*params, ("rows", len(part)), SINGLE_PASS])["response"]["docs"]
             out.update((d["id"], d.get("language") or "") for d in docs)
         return out
 
@@ -707,6 +712,7 @@ class SolrBackend:
             ("q", "{!terms f=id}" + ",".join(i for i in ids if "," not in i)),
             ("fl", "id,language"),
             ("rows", len(ids)),
+            SINGLE_PASS,
         ]
         if fq:
             facet = {"in": {"type": "terms", "field": "id", "limit": -1, "domain": {"filter": fq}}}
@@ -769,6 +775,7 @@ class SolrBackend:
             ("fl", "id,score,language"),
             ("sort", "score desc,date desc,id asc"),
             ("rows", max(page * size, LEXICAL_DEPTH)),
+            SINGLE_PASS,
             *(("fq", f) for f in fq),
         ]
         return self.select(params)
