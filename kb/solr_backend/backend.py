@@ -766,7 +766,8 @@ class SolrBackend:
         plan: QueryPlan | None = None,  # noqa: ARG002 - `_page`'s signature
     ) -> dict:
         """With meaning on, the words' part of a page (`_page`'s place): their first LEXICAL_DEPTH (or the
-        page's) ids, scores and languages, no facets or snippets (the fused page asks for its own)."""
+        page's) ids, scores and languages, and the facets of their matches (what the fused page shows when
+        meaning only reorders them), no snippets (the fused page asks for its own)."""
         from kb.semantic.channel import LEXICAL_DEPTH
 
         params = [
@@ -776,6 +777,7 @@ class SolrBackend:
             ("sort", "score desc,date desc,id asc"),
             ("rows", max(page * size, LEXICAL_DEPTH)),
             SINGLE_PASS,
+            ("json.facet", json.dumps(self.facet_request())),
             *(("fq", f) for f in fq),
         ]
         return self.select(params)
@@ -854,8 +856,10 @@ class SolrBackend:
             query = None
         ranked: list[tuple[str, float]] = []
         everything = True
+        by_words_answer = None
         if query:
-            found = (found or self._ranked(query, request, "", fq, page, size))["response"]
+            by_words_answer = found or self._ranked(query, request, "", fq, page, size)
+            found = by_words_answer["response"]
             everything = len(found["docs"]) >= int(found["numFound"])  # every match is ranked
             language.update((d["id"], d.get("language") or "") for d in found["docs"])
             ranked = [(d["id"], d["score"]) for d in found["docs"]]
@@ -927,15 +931,20 @@ class SolrBackend:
             union = query or f"({either})"
         else:
             return 0, (), {}
-        counted = self.select(
-            [
-                ("q", union),
-                ("q.op", "OR"),
-                ("rows", 0),
-                ("json.facet", json.dumps(self.facet_request())),
-                *(("fq", f) for f in fq),
-            ]
-        )
+        if not adds and by_words_answer is not None and "facets" in by_words_answer:
+            # meaning only reorders the words' matches (its candidates are among them): the union is
+            # theirs, counted with them (one request less in most pages: docs/solr.md)
+            counted = by_words_answer
+        else:
+            counted = self.select(
+                [
+                    ("q", union),
+                    ("q.op", "OR"),
+                    ("rows", 0),
+                    ("json.facet", json.dumps(self.facet_request())),
+                    *(("fq", f) for f in fq),
+                ]
+            )
         by_words: dict[str, dict] = {}
         highlights: dict = {}
         shown = [doc_id for doc_id, _ in window]
