@@ -766,10 +766,22 @@ def test_a_search_does_not_wait_for_the_vectors_to_be_copied(kb_meaning):
     )
     kb_meaning.semantic.stop()
     kb_meaning.write([boats])
+    kb_meaning.semantic.stop()  # the write's own background run, ended (with the boats embedded or not)
+    release = threading.Event()
+
+    def live_ids_later():  # keeps this process's embedder busy until released
+        release.wait(60)
+        return kb_meaning._live_ids()
+
     try:
         # embedded as another process embeds: into the store, nothing copied into the collection
         kb_meaning.semantic.run(kb_meaning._live_ids, kb_meaning._get_or_none, None, None, foreground=True)
+        assert "m/da-baad" in kb_meaning.semantic.store.current()
         assert "m/da-baad" not in backend.vectors.copied
+        # and this process's embedder is busy meanwhile (a search asked for no copy then, and the
+        # vectors waited for the next search after it: the test failed now and then)
+        kb_meaning.semantic.start(live_ids_later, kb_meaning._get_or_none)
+        assert kb_meaning.semantic.busy()
         pages = []
         with backend._vector_lock:  # a copy in progress holds this for all of its run
             searching = threading.Thread(
@@ -788,6 +800,8 @@ def test_a_search_does_not_wait_for_the_vectors_to_be_copied(kb_meaning):
         assert backend.sync_vectors() == 0
         assert "m/da-baad" in {h.id for h in kb_meaning.similar("m/da-spritz", limit=10)}
     finally:
+        release.set()
+        kb_meaning.semantic.stop()
         kb_meaning.remove(["m/da-baad"])
 
 
