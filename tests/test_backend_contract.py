@@ -864,6 +864,21 @@ def test_the_facets_count_meaning_hits_outside_the_filters(kb_meaning):
     assert counts(page, "language")["de"] == 1 and counts(page, "language")["da"] == 1
 
 
+def test_meaning_finds_within_two_values_of_one_facet(kb_meaning):
+    # OR within a facet for meaning too: on Solr a filter `language:("de" "da")` was read with the
+    # collection's default AND wherever a request did not say otherwise (the store's best asked whether
+    # they pass, the filtered kNN), so no document passed and meaning found nothing under two languages
+    text = "injection moulding for apprentices"
+    every = kb_meaning.search(SearchRequest(text, languages=("da", "de", "en", "nl")))
+    assert {(h.id, h.via) for h in every.hits} == {
+        (h.id, h.via) for h in kb_meaning.search(SearchRequest(text)).hits
+    }
+    assert {"m/de-spritz", "m/da-spritz"} <= {h.id for h in every.hits if h.via == "meaning"}
+    two = kb_meaning.search(SearchRequest(text, languages=("de", "en")))
+    assert ("m/de-spritz", "meaning") in {(h.id, h.via) for h in two.hits}
+    assert counts(two, "language")["da"] == 1  # counted outside the selection, as with one language
+
+
 def test_meaning_adds_nothing_below_the_words_first_hit_when_every_word_matched(kb_meaning):
     # kb.semantic.channel's beside_words on every engine: every word of a title matched its document,
     # and its translation, which meaning alone finds, lies further from the query than the document

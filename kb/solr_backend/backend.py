@@ -381,6 +381,7 @@ class SolrBackend:
         values = ",".join(f"{float(x):.6f}" for x in vector)
         params = [
             ("q", f"{{!knn f=vec topK={k}}}[{values}]"),
+            ("q.op", "OR"),  # a filter that is the words' query: its clauses are alternatives
             ("fl", fl),
             ("rows", k),
             *((SINGLE_PASS,) if fl in ("id", "id,score", "id,language") else ()),
@@ -495,7 +496,9 @@ class SolrBackend:
         for facet in FACETS:
             selected = request.selected(facet)
             if selected:
-                values = " ".join(str(int(v)) if facet == "year" else quoted(v) for v in selected)
+                # OR written out: a request that does not say q.op=OR reads a filter with the configset's
+                # default AND (`language:("de" "da")`: no document), as the meaning's requests did
+                values = " OR ".join(str(int(v)) if facet == "year" else quoted(v) for v in selected)
                 out.append(f"{{!tag={facet}}}{facet}:({values})")
         if request.year_from is not None or request.year_to is not None:
             low = max(1, request.year_from) if request.year_from is not None else 1
@@ -734,7 +737,7 @@ class SolrBackend:
         if not languages or not request.expand or not strict:
             return []
         others = [f for f in fq if not f.startswith("{!tag=language}")]
-        outside = "-language:(" + " ".join(quoted(v) for v in languages) + ")"
+        outside = "-language:(" + " OR ".join(quoted(v) for v in languages) + ")"
         params = [
             ("q", strict),
             ("q.op", "OR"),
@@ -1254,7 +1257,7 @@ class SolrBackend:
             return tuple(self.hit(docs[c.key], round(score, 4), via="meaning") for c, score in chosen)
         fq = [f"-language:{quoted(doc.language)}", f"-id:{quoted(doc_id)}"]
         if doc.networks:
-            fq.append("network:(" + " ".join(quoted(n) for n in doc.networks) + ")")
+            fq.append("network:(" + " OR ".join(quoted(n) for n in doc.networks) + ")")  # one of them
         params = [
             ("q", "*:*"),
             ("fl", f"{STORED},text"),
