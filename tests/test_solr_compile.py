@@ -85,7 +85,7 @@ def test_facet_filters_are_tagged_for_counts_that_ignore_their_own_selection():
     assert filters == [
         '{!tag=network}network:("A \\"B\\"")',
         "{!tag=year}year:(2019)",
-        '{!tag=language}language:("da" "en")',
+        '{!tag=language}language:("da" OR "en")',
         "{!tag=year}year:[2015 TO *]",
     ]
 
