@@ -896,7 +896,10 @@ class SolrBackend:
             matched = np.zeros(len(ids), dtype=bool)
             matched[[n for n, _ in lexical]] = True
             beyond = [c for c in chosen + outside if not matched[number[c]]]
-            if beyond and not everything:  # candidates the words found below the ranked ones
+            if beyond and not adds:  # meaning only reorders the words' matches: its candidates are
+                # among them (the kNN's were asked within the words' query)
+                matched[[number[c] for c in beyond]] = True
+            elif beyond and not everything:  # candidates the words found below the ranked ones
                 params = [
                     ("q", query),
                     ("q.op", "OR"),
