@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
@@ -159,16 +160,20 @@ class SemanticIndex:
                 out.append((np.asarray(vectors[block], dtype=np.float32) * scale[block, None]) @ self._basis)
         self._reduced = np.concatenate(out)
 
-    def row_vectors(self, rows: np.ndarray) -> np.ndarray:
-        """Some rows (sorted row numbers), dequantised."""
-        out, start = [], 0
+    def _in_parts(self, rows: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(int8 rows, their scales) of some rows (sorted row numbers), part by part."""
+        start = 0
         for vectors, scale, rowdoc, _ in self.parts:
             stop = start + len(rowdoc)
             lo, hi = np.searchsorted(rows, [start, stop])
             local = rows[lo:hi] - start
             if len(local):
-                out.append(np.asarray(vectors[local], dtype=np.float32) * scale[local, None])
+                yield np.asarray(vectors[local], dtype=np.float32), scale[local]
             start = stop
+
+    def row_vectors(self, rows: np.ndarray) -> np.ndarray:
+        """Some rows (sorted row numbers), dequantised."""
+        out = [v * s[:, None] for v, s in self._in_parts(rows)]
         return np.concatenate(out) if out else np.zeros((0, self.parts[0][0].shape[1]), dtype=np.float32)
 
     def _drop_shared_titles(self, groups: np.ndarray | None) -> None:
@@ -216,14 +221,7 @@ class SemanticIndex:
         """Cosines of some rows (sorted row numbers; None: all, held in memory) with the query."""
         if self._exact is not None:
             return self._exact @ q if rows is None else self._exact[rows] @ q
-        out, start = [], 0
-        for vectors, scale, rowdoc, _ in self.parts:  # (v · s) @ q as (v @ q) · s: one pass less
-            stop = start + len(rowdoc)
-            lo, hi = np.searchsorted(rows, [start, stop])
-            local = rows[lo:hi] - start
-            if len(local):
-                out.append((np.asarray(vectors[local], dtype=np.float32) @ q) * scale[local])
-            start = stop
+        out = [(v @ q) * s for v, s in self._in_parts(rows)]  # (v · s) @ q as (v @ q) · s: one pass less
         return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
 
 

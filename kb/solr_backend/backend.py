@@ -84,6 +84,10 @@ _MARKS = re.compile(f"{MARK_START}(.*?){MARK_END}", re.S)
 _WS = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\x0b": " ", "\x0c": " "})
 STORED = "id,source,title,language,date,year,doctype,network,region,topic,checksum,added_by,added_at"
 LEADERS = ("shards.preference", "replica.leader:true")
+#: Every search reads the clauses of its queries and filters as alternatives: the configset's `/select`
+#: defaults to q.op=AND, and a request that did not say otherwise read the words' compiled query and a
+#: facet's two selected values as all at once (meaning found nothing under two languages: docs/solr.md).
+ANY_CLAUSE = ("q.op", "OR")
 #: For a search that asks many documents for a few small fields (ids, scores, languages): each shard
 #: sends them with its first answer, where a distributed search asks the shards a second time for the
 #: fields of the merged rows. 1,400 documents' languages: QTime 17-21 -> 7-8 ms (docs/solr.md).
@@ -257,7 +261,7 @@ class SolrBackend:
     def select(self, params: list[tuple[str, object]], **kw) -> dict:
         """A search, its parameters sent in a JSON body (long queries fit)."""
         return self.client.request(
-            self.path("select"), json_body={"params": json_params([*params, LEADERS])}, **kw
+            self.path("select"), json_body={"params": json_params([*params, LEADERS, ANY_CLAUSE])}, **kw
         )
 
     def count(self, fq: Iterable[str] = ()) -> int:
@@ -381,7 +385,6 @@ class SolrBackend:
         values = ",".join(f"{float(x):.6f}" for x in vector)
         params = [
             ("q", f"{{!knn f=vec topK={k}}}[{values}]"),
-            ("q.op", "OR"),  # a filter that is the words' query: its clauses are alternatives
             ("fl", fl),
             ("rows", k),
             *((SINGLE_PASS,) if fl in ("id", "id,score", "id,language") else ()),
@@ -496,8 +499,8 @@ class SolrBackend:
         for facet in FACETS:
             selected = request.selected(facet)
             if selected:
-                # OR written out: a request that does not say q.op=OR reads a filter with the configset's
-                # default AND (`language:("de" "da")`: no document), as the meaning's requests did
+                # OR written out, whatever q.op reads it (the configset's default AND made
+                # `language:("de" "da")` match no document in the meaning's requests: ANY_CLAUSE)
                 values = " OR ".join(str(int(v)) if facet == "year" else quoted(v) for v in selected)
                 out.append(f"{{!tag={facet}}}{facet}:({values})")
         if request.year_from is not None or request.year_to is not None:
@@ -740,7 +743,6 @@ class SolrBackend:
         outside = "-language:(" + " OR ".join(quoted(v) for v in languages) + ")"
         params = [
             ("q", strict),
-            ("q.op", "OR"),
             ("fl", "id"),
             ("sort", "score desc,date desc,id asc"),
             ("rows", BRIDGES),
@@ -775,7 +777,6 @@ class SolrBackend:
 
         params = [
             ("q", query),
-            ("q.op", "OR"),
             ("fl", "id,score,language"),
             ("sort", "score desc,date desc,id asc"),
             ("rows", max(page * size, LEXICAL_DEPTH)),
@@ -902,7 +903,6 @@ class SolrBackend:
             elif beyond and not everything:  # candidates the words found below the ranked ones
                 params = [
                     ("q", query),
-                    ("q.op", "OR"),
                     ("fq", "id:(" + " ".join(quoted(i) for i in beyond) + ")"),
                     ("fl", "id"),
                     ("rows", len(beyond)),
@@ -945,7 +945,6 @@ class SolrBackend:
             counted = self.select(
                 [
                     ("q", union),
-                    ("q.op", "OR"),
                     ("rows", 0),
                     ("json.facet", json.dumps(self.facet_request())),
                     *(("fq", f) for f in fq),
@@ -957,7 +956,6 @@ class SolrBackend:
         if query and shown:
             params = [
                 ("q", query),
-                ("q.op", "OR"),
                 ("fq", "id:(" + " ".join(quoted(i) for i in shown) + ")"),
                 ("fl", STORED),
                 ("rows", len(shown)),
@@ -1026,7 +1024,6 @@ class SolrBackend:
         answer = self.select(
             [
                 ("q", "*:*"),
-                ("q.op", "OR"),  # the compiled words' clauses (`a b`) are alternatives
                 ("rows", 0),
                 ("json.facet", json.dumps(facet)),
                 *(("fq", f) for f in fq),
@@ -1064,7 +1061,6 @@ class SolrBackend:
         params: list[tuple[str, object]] = [
             ("q", query),
             ("defType", "lucene"),
-            ("q.op", "OR"),
             ("df", "text"),
             ("fl", f"{STORED},score"),
             ("sort", sort),
@@ -1173,7 +1169,6 @@ class SolrBackend:
             return Fragment(doc.text)
         params = [
             ("q", query),
-            ("q.op", "OR"),
             ("fq", f"id:{quoted(doc.id)}"),
             ("fl", "id"),
             ("rows", 1),
@@ -1212,7 +1207,6 @@ class SolrBackend:
             return ()
         params = [
             ("q", " ".join(clauses)),
-            ("q.op", "OR"),
             ("fq", f"-id:{quoted(doc_id)}"),
             ("fl", f"{STORED},text,score"),
             ("sort", "score desc,date desc,id asc"),
