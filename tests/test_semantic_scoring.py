@@ -176,3 +176,16 @@ def test_a_sample_of_the_scope_sets_the_median_when_only_its_best_are_known() ->
     sample = np.array([3, 4, 5, 6, 7])  # an even sample of the whole scope: median 0.79
     assert meaning_candidates(scores, best, sample=sample).tolist() == [0, 1, 2, 3]
     assert scores[3] >= 0.79 + MEANING_LIFT
+
+
+def test_scores_run_on_one_blas_thread_once_an_index_is_built(tmp_path: Path) -> None:
+    # numpy's second BLAS thread doubled a score's CPU and spun while a page waited on Solr (docs/solr.md)
+    from threadpoolctl import threadpool_info
+
+    from kb.semantic.channel import BLAS_THREADS
+
+    store, vectors = _store(tmp_path, docs=50, rows_per_doc=2, seed=3)
+    index = SemanticIndex(store, [f"d{n:05d}" for n in range(50)])
+    assert index.scores(vectors[0]).argmax() == 0
+    blas = [p for p in threadpool_info() if p["user_api"] == "blas"]
+    assert blas and all(p["num_threads"] == BLAS_THREADS for p in blas)
