@@ -59,6 +59,30 @@ def test_a_title_of_half_a_megabyte_is_refused_and_a_number_is_a_title():
     assert validate({"title": 2020}, Vocabulary()) == {"title": "2020"}
 
 
+@pytest.mark.parametrize("key", ["added_by", "added_at"])
+@pytest.mark.parametrize("value", [["Anna"], {"name": "Anna"}, False])
+def test_who_added_a_file_and_when_must_be_text(key, value):
+    with pytest.raises(InvalidMetadata, match=rf"^{key} .* is not text$"):
+        validate({key: value}, Vocabulary())
+
+
+def test_who_added_a_file_is_one_line_of_at_most_200_characters():
+    assert validate({"added_by": " Anna\n Berg\x1b ", "added_at": 2026}, Vocabulary()) == {
+        "added_by": "Anna Berg",
+        "added_at": "2026",
+    }
+    with pytest.raises(InvalidMetadata, match=r"^added_by is 5,000 characters long; at most 200$"):
+        validate({"added_by": "A" * 5000}, Vocabulary())
+
+
+def test_kb_ingest_fails_a_file_whose_sidecar_names_a_list_as_who_added_it(run_cli, settings):
+    (settings.corpus_dir / "note.md").write_text(NOTE)
+    (settings.corpus_dir / "note.md.meta.json").write_text(json.dumps({"added_by": ["x"]}))
+    result = run_cli("ingest", "--json", "--no-embed", settings.corpus_dir / "note.md")
+    assert (result.code, result.json["status"]) == (1, "failed")
+    assert result.json["message"] == "note.md: note.md.meta.json: added_by '['x']' is not text"
+
+
 def test_a_sidecar_saved_with_a_byte_order_mark_is_read(tmp_path):
     path = tmp_path / "a.txt"
     path.write_text("x")

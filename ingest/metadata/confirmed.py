@@ -29,6 +29,7 @@ DATE_FORMS = (
 )
 FACETS = ("networks", "regions", "topics")
 MAX_TITLE_CHARS = 1000  # a confirmed title; derived ones are at most a few hundred
+MAX_NOTE_CHARS = 200  # who added a file (a user name) and when (a timestamp)
 MAX_SHOWN_CHARS = 60  # of a refused value in its error message
 MAX_KEYS_NAMED = 5  # unknown keys of one metadata file named one by one; the others are counted
 FIELD_NAMES = {"networks": "network", "regions": "region", "topics": "topic"}
@@ -218,6 +219,20 @@ def _half_character(value: object) -> str | None:
     return None
 
 
+def _one_line(key: str, value: object, limit: int) -> str:
+    """A text field's value as one line (a number is its text); InvalidMetadata for a list, a mapping, a
+    yes/no, an empty or an overlong value."""
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise InvalidMetadata(f"{key} {_shown(value)} is not text")
+    line = " ".join(str(value).translate(NO_CONTROL).split())  # no NUL, ESC, BEL
+    line = unicodedata.normalize("NFC", line)  # a Mac's decomposed ü too
+    if not line:
+        raise InvalidMetadata(f"{key} is empty")
+    if len(line) > limit:
+        raise InvalidMetadata(f"{key} is {len(line):,} characters long; at most {limit:,}")
+    return line
+
+
 def validate(
     metadata: Mapping[str, object], vocabulary: Vocabulary, *, keep_emptied: bool = False
 ) -> dict[str, object]:
@@ -241,15 +256,9 @@ def validate(
                 "half): not text"
             )
         if key == "title":
-            if not isinstance(value, str | int | float) or isinstance(value, bool):
-                raise InvalidMetadata(f"title {_shown(value)} is not text")
-            title = " ".join(str(value).translate(NO_CONTROL).split())  # no NUL, ESC, BEL
-            title = unicodedata.normalize("NFC", title)  # a Mac's decomposed ü too
-            if not title:
-                raise InvalidMetadata("title is empty")
-            if len(title) > MAX_TITLE_CHARS:
-                raise InvalidMetadata(f"title is {len(title):,} characters long; at most {MAX_TITLE_CHARS:,}")
-            clean[key] = title
+            clean[key] = _one_line(key, value, MAX_TITLE_CHARS)
+        elif key in ("added_by", "added_at"):  # who added the file and when: one line of text
+            clean[key] = _one_line(key, value, MAX_NOTE_CHARS)
         elif key == "date":
             clean[key] = parse_date(value)
         elif key == "year":
