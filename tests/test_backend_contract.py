@@ -850,6 +850,24 @@ def test_a_search_fuses_meaning_with_the_words(kb_meaning):
     assert not words.meaning and [h.via for h in words.hits] == ["words"]
 
 
+def test_a_meaning_only_hit_shows_its_passage_closest_in_meaning(kb_meaning):
+    garden = " ".join(["The school garden has new benches, a tool shed and a path of gravel."] * 14)
+    bees = "Honey bees pollinate the flowers of the apple trees in spring and make honey in the hives."
+    doc = Document(
+        id="m/en-garden", source="m/6.txt", title="Our school garden", text=f"{garden}\n\n{bees}", language="en"
+    )
+    kb_meaning.write([doc])
+    try:
+        kb_meaning.semantic.stop()
+        kb_meaning.embed_pending()
+        page = kb_meaning.search(SearchRequest("Honigbienen bestäuben im Frühling die Blüten der Apfelbäume"))
+        hit = next(h for h in page.hits if h.id == "m/en-garden")
+        assert hit.via == "meaning"  # none of the query's words is in it
+        assert "Honey bees pollinate" in hit.snippet and "benches" not in hit.snippet  # not its opening
+    finally:
+        kb_meaning.remove(["m/en-garden"])
+
+
 def test_a_quoted_phrase_the_words_do_not_find_is_answered_by_meaning(kb_meaning):
     # a question that quotes a phrase no document holds: its meaning (quotes left out) answers it
     page = kb_meaning.search(SearchRequest('"injection moulding" for apprentices'))

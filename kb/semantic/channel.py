@@ -434,17 +434,21 @@ class SessionMeaning:
 
     def passage(self, docnum: int, text: str, document) -> str | None:
         """The passage of a document closest in meaning to the query (its snippet when found by meaning)."""
+        return self.closest(docnum, self.layer.queries.query(text), document.title, document.text)
+
+    def closest(self, docnum: int, query: np.ndarray, title: str, text: str) -> str | None:
+        """The passage of a document (by number, its title and text) closest to a query vector, cut as the
+        meaning layer cuts passages (kb/semantic/passages.py), without its title."""
         index = self.index()
         rows = np.flatnonzero((index.rowdoc == docnum) & ~index.titles)  # its passages, in order
         if not len(rows):
             return None
-        q = self.layer.queries.query(text)
-        s = index.row_scores(rows, q)
-        pieces = passages.split(document.title, document.text, self.layer.chars, self.layer.limit)
+        s = index.row_scores(rows, np.asarray(query, dtype=np.float32))
+        pieces = passages.split(title, text, self.layer.chars, self.layer.limit)
         best = int(np.argmax(s))
         if best >= len(pieces):
             return None
-        title = " ".join(document.title.split())
+        title = " ".join(title.split())
         piece = pieces[best]
         return piece[len(title) + 1 :] if title and piece.startswith(title + "\n") else piece
 

@@ -51,7 +51,7 @@ from kb.snippets import FRAGMENT_CHARS, FRAGMENTS, MAX_ANALYZED_CHARS, SNIPPET_C
 from kb.solr_backend import near
 from kb.solr_backend.client import SolrClient, SolrHTTPError, json_params
 from kb.solr_backend.compile import compile_highlight, compile_plan, quoted
-from kb.solr_backend.vectors import VectorSync, mean_vectors, passage_vectors
+from kb.solr_backend.vectors import VectorSync, mean_vectors
 from kb.translations import Candidate, pick, profile
 from kb.vocabulary import Vocabulary
 
@@ -363,22 +363,14 @@ class SolrBackend:
         found = mean_vectors(self.semantic.store, [doc_id]).get(doc_id)
         return found[1] if found else None
 
-    def closest_passage(self, fields: Mapping, query: np.ndarray) -> str | None:
-        """The passage of a document closest in meaning to a query (a meaning-only hit's snippet), cut
-        as the meaning layer cuts passages (kb/semantic/passages.py), without its title."""
-        from kb.semantic import passages
-
-        rows = passage_vectors(self.semantic.store, fields["id"])
-        if rows is None:
+    def closest_passage(self, fields: Mapping, query: np.ndarray, view=None) -> str | None:
+        """The passage of a document closest in meaning to a query (a meaning-only hit's snippet), as the
+        Whoosh backend finds it (SessionMeaning.closest, over the rows the search scored)."""
+        view = view or self.meaning().view()
+        number = view.number.get(fields["id"])
+        if number is None:
             return None
-        title, text = fields.get("title", ""), fields.get("text", "")
-        pieces = passages.split(title, text, self.semantic.chars, self.semantic.limit)
-        best = int(np.argmax(rows @ query))
-        if best >= len(pieces):
-            return None
-        title = " ".join(title.split())
-        piece = pieces[best]
-        return piece[len(title) + 1 :] if title and piece.startswith(title + "\n") else piece
+        return view.session.closest(number, query, fields.get("title", ""), fields.get("text", ""))
 
     def knn(self, vector: np.ndarray, k: int, fq: Iterable[str], fl: str = "id,score") -> list[dict]:
         """The k documents nearest to a vector within filters (Solr's topK is per shard: rows cut it)."""
@@ -983,7 +975,7 @@ class SolrBackend:
                     )
                 )
             elif doc_id in by_meaning:
-                closest = self.closest_passage(by_meaning[doc_id], vector)
+                closest = self.closest_passage(by_meaning[doc_id], vector, view)
                 shown = fragments(closest, []) if closest else ()
                 hits.append(self.hit(by_meaning[doc_id], score, shown, via="meaning"))
         return int(counted["response"]["numFound"]), tuple(hits), counted.get("facets", {})

@@ -155,16 +155,3 @@ def _body(batch: list[tuple[str, str, np.ndarray]], stored: dict[str, tuple[dict
         for doc_id, _, vector in batch
     ]
     return json.dumps(docs, ensure_ascii=False).encode("utf-8")
-
-
-def passage_vectors(store, doc_id: str) -> np.ndarray | None:
-    """A document's current passage vectors in order (its title row left out), or None."""
-    current = store.current().get(doc_id)
-    if current is None:
-        return None
-    for shard in store.shards():
-        if shard.seq == current[0]:
-            rows = [r for r in shard.rows_of(doc_id) if not shard.titles[r]]
-            if rows:
-                return np.asarray(shard.vectors[rows], dtype=np.float32) * shard.scale[rows, None]
-    return None
