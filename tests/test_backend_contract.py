@@ -854,7 +854,11 @@ def test_a_meaning_only_hit_shows_its_passage_closest_in_meaning(kb_meaning):
     garden = " ".join(["The school garden has new benches, a tool shed and a path of gravel."] * 14)
     bees = "Honey bees pollinate the flowers of the apple trees in spring and make honey in the hives."
     doc = Document(
-        id="m/en-garden", source="m/6.txt", title="Our school garden", text=f"{garden}\n\n{bees}", language="en"
+        id="m/en-garden",
+        source="m/6.txt",
+        title="Our school garden",
+        text=f"{garden}\n\n{bees}",
+        language="en",
     )
     kb_meaning.write([doc])
     try:
