@@ -805,6 +805,33 @@ def test_a_search_does_not_wait_for_the_vectors_to_be_copied(kb_meaning):
         kb_meaning.remove(["m/da-baad"])
 
 
+def test_a_write_does_not_wait_for_a_vector_copy(kb_meaning):
+    # a copy holds the vectors' bookkeeping for all of its run (minutes at 100k): a coordinator's upload
+    # waited for it; now its change to the bookkeeping is made by the copy as it lets go
+    if kb_meaning.backend.name != "solr":
+        pytest.skip("the Whoosh backend reads the vectors from the store: nothing to copy")
+    import threading
+
+    backend = kb_meaning.backend
+    kb_meaning.semantic.stop()
+    backend.sync_vectors()
+    key = backend.vectors.copied["m/da-spritz"]
+    done = []
+    with backend._vector_lock:  # a copy in progress
+        writing = threading.Thread(target=lambda: done.append(kb_meaning.write([MEANT[1]])))
+        writing.start()
+        writing.join(20)
+        returned = not writing.is_alive()
+        # the write is in the collection: it forgot the copied vector and remembered the one it sent
+        found = kb_meaning.search(SearchRequest("sprøjtestøbning", semantic=False))
+    writing.join(30)
+    assert returned, "the write waited for the vector copy"
+    assert "m/da-spritz" in {h.id for h in found.hits}
+    assert backend.sync_vectors() == 0  # the write's change made first: nothing to copy again
+    assert backend.vectors.copied["m/da-spritz"] == key
+    assert kb_meaning.similar("m/de-spritz", limit=1)[0].id == "m/da-spritz"
+
+
 def test_a_rebuild_writes_the_vectors_with_the_documents(kb_meaning):
     docs = [kb_meaning.get(doc_id) for doc_id in sorted(kb_meaning.backend.live())]
     with kb_meaning.rebuilding() as new:

@@ -196,6 +196,10 @@ class SolrBackend:
         # the vectors' bookkeeping (`vectors`), held by a copy for all of its run: not the lock of the
         # derived views a search asks for (`concepts`), so a copy in its thread keeps no search waiting
         self._vector_lock = threading.Lock()
+        # a write's changes to that bookkeeping while a copy holds it, made by whoever holds it next (a
+        # write does not wait for a copy: at 100k one ran minutes): `_vectors_held`, `_bookkeep`
+        self._pending: list[Callable[[], None]] = []
+        self._pending_guard = threading.Lock()
         self._copy_guard = threading.Lock()  # starts at most one vector copy at a time (`_vectors_copying`)
         self._copying: threading.Thread | None = None
         self._concepts: tuple[Vocabulary, ConceptIndex] | None = None
@@ -331,6 +335,41 @@ class SolrBackend:
         if running is not None:
             running.join(wait_s)
 
+    @contextmanager
+    def _vectors_held(self) -> Iterator[None]:
+        """The vectors' bookkeeping held, the writes' changes queued meanwhile made first and after."""
+        with self._vector_lock:
+            self._apply_pending()
+            yield
+            self._apply_pending()
+        self._drain()
+
+    def _apply_pending(self) -> None:
+        with self._pending_guard:
+            changes, self._pending = self._pending, []
+        for change in changes:
+            change()
+
+    def _bookkeep(self, change: Callable[[], None]) -> None:
+        """A write's change to the vectors' bookkeeping: made now, or, while a copy holds it, by the copy
+        as it lets go (the write returns meanwhile)."""
+        with self._pending_guard:
+            self._pending.append(change)
+        self._drain()
+
+    def _drain(self) -> None:
+        """The queued changes made, unless someone holds the bookkeeping (who makes them as it lets go)."""
+        while True:
+            with self._pending_guard:
+                if not self._pending:
+                    return
+            if not self._vector_lock.acquire(blocking=False):
+                return
+            try:
+                self._apply_pending()
+            finally:
+                self._vector_lock.release()
+
     def sync_vectors(self) -> int:
         """Copy the meaning layer's new vectors into `vec` (kb/solr_backend/vectors.py); how many."""
         if self.semantic is None:
@@ -353,7 +392,7 @@ class SolrBackend:
             docs = found.get("response", {}).get("docs", [])
             return {d["id"]: (document_fields(document_from_solr(d)), int(d["_version_"])) for d in docs}
 
-        with self._vector_lock:
+        with self._vectors_held():
             return self.vectors.run(self.semantic.store, self.behind(), update, fields)
 
     def vector(self, doc_id: str) -> np.ndarray | None:
@@ -1408,12 +1447,17 @@ class SolrBackend:
         else:
             self.commit()
         with_vectors = {i: vectors[i][0] for i in vectors if i not in failed}
-        with self._vector_lock:
-            self.vectors.forget([*deletes, *(d.id for d in items)])
+        written_ids = [*deletes, *(d.id for d in items)]
+        behind = self.behind() if with_vectors and not self.space else None
+
+        def bookkeeping() -> None:
+            self.vectors.forget(written_ids)
             if self.space:
                 self.written_vectors |= with_vectors
-            elif with_vectors and self.vectors.collections == self.behind():
+            elif with_vectors and self.vectors.collections == behind:
                 self.vectors.remember(with_vectors)
+
+        self._bookkeep(bookkeeping)
         if self.space and not self.space.get("alias"):
             self.written += [d.id for d in items if d.id not in failed]
         return written, failed
@@ -1446,7 +1490,7 @@ class SolrBackend:
 
     def clear(self) -> None:
         self._commits += 1
-        with self._vector_lock:
+        with self._vectors_held():
             self.vectors.forget(list(self.vectors.copied))
         self.client.request(
             self.path("update"), [("commit", "true")], json_body={"delete": {"query": "*:*"}}, write=True
@@ -1649,7 +1693,7 @@ class SolrBackend:
                 {"action": "CREATEALIAS", "name": self.collection, "collections": marker["collection"]},
             )
             self._behind = None
-            with self._vector_lock:  # the new collection holds these vectors already: none is copied again
+            with self._vectors_held():  # the new collection holds these vectors already: none is copied again
                 self.vectors.adopt((marker["collection"],), with_vectors)
             (space / "adopted").touch()
             for old in before:
@@ -1666,7 +1710,7 @@ class SolrBackend:
             self._update([], stale[start : start + BATCH], commit=False)
         self.commit()
         with (
-            self._vector_lock
+            self._vectors_held()
         ):  # the documents written again lost the vectors copied before, unless sent with them
             self.vectors.forget([*written, *stale])
             if self.vectors.collections == self.behind():
