@@ -31,6 +31,8 @@ VOCABULARY = load_vocabulary(SEED_CORPUS)
         (dt.date(2020, 12, 31), "2020-12-31"),
         (dt.datetime(2020, 12, 31, 10, 5), "2020-12-31"),
         (2019, "2019"),
+        ("20201231", "2020-12-31"),
+        (20200101, "2020-01-01"),
     ],
 )
 def test_dates_as_people_type_them_become_iso_dates(typed, iso):
@@ -39,7 +41,21 @@ def test_dates_as_people_type_them_become_iso_dates(typed, iso):
 
 @pytest.mark.parametrize(
     "typed",
-    ["2020-13-45", "31.02.2020", "31.12.20", "gestern", "Smarch 3, 2020", "1066", "3000", "", True, 3.5],
+    [
+        "2020-13-45",
+        "31.02.2020",
+        "31.12.20",
+        "gestern",
+        "Smarch 3, 2020",
+        "1066",
+        "3000",
+        "",
+        True,
+        3.5,
+        "20201331",
+        20200230,
+        "2020123",
+    ],
 )
 def test_anything_else_is_refused_with_one_line_naming_the_forms(typed):
     with pytest.raises(InvalidMetadata) as exc:

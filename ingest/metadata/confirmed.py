@@ -24,7 +24,7 @@ from kb.models import DOCTYPES
 from kb.vocabulary import Vocabulary
 
 DATE_FORMS = (
-    "2020-12-31; 2020-12; 2020; 31.12.2020; 31. Dezember 2020; 3. marts 2015; "
+    "2020-12-31; 2020-12; 2020; 20201231; 31.12.2020; 31. Dezember 2020; 3. marts 2015; "
     "31 december 2020; December 31, 2020; Dezember 2020"
 )
 FACETS = ("networks", "regions", "topics")
@@ -54,6 +54,7 @@ _FOREIGN_FRONT_MATTER = frozenset({"authors", "subtitle", "type", "tags", "categ
 _MONTH = r"(?P<month>[^\W\d_]+)\.?"
 _FORMS = (
     re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?"),  # ISO
+    re.compile(r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})"),  # ISO's basic form: 20201231
     re.compile(r"(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\.\s?(?P<year>\d{4})"),  # 31.12.2020
     re.compile(rf"(?P<day>\d{{1,2}})\.?\s+{_MONTH}\s+(?P<year>\d{{4}})"),  # 31. Dezember 2020
     re.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"),  # December 31, 2020
@@ -71,8 +72,10 @@ def parse_date(value: object) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         return _checked(value.year, value.month, value.day, value)
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool) and not 10_000_000 <= value <= 99_999_999:
         return _checked(value, None, None, value)
+    if isinstance(value, int) and not isinstance(value, bool):  # 20201231 unquoted in JSON or YAML
+        value = str(value)
     if isinstance(value, str):
         text = " ".join(value.strip().split())
         for form in _FORMS:
