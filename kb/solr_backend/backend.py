@@ -402,10 +402,10 @@ class SolrBackend:
         found = mean_vectors(self.semantic.store, [doc_id]).get(doc_id)
         return found[1] if found else None
 
-    def closest_passage(self, fields: Mapping, query: np.ndarray, view=None) -> str | None:
+    @staticmethod
+    def closest_passage(fields: Mapping, query: np.ndarray, view) -> str | None:
         """The passage of a document closest in meaning to a query (a meaning-only hit's snippet), as the
-        Whoosh backend finds it (SessionMeaning.closest, over the rows the search scored)."""
-        view = view or self.meaning().view()
+        Whoosh backend finds it (SessionMeaning.closest, over the rows the search's `view` scored)."""
         number = view.number.get(fields["id"])
         if number is None:
             return None
