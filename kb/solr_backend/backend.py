@@ -337,12 +337,17 @@ class SolrBackend:
 
     @contextmanager
     def _vectors_held(self) -> Iterator[None]:
-        """The vectors' bookkeeping held, the writes' changes queued meanwhile made first and after."""
-        with self._vector_lock:
-            self._apply_pending()
-            yield
-            self._apply_pending()
-        self._drain()
+        """The vectors' bookkeeping held, the writes' changes queued meanwhile made first and after (also
+        when the holder fails: a copy cut off by an unreachable Solr)."""
+        try:
+            with self._vector_lock:
+                self._apply_pending()
+                try:
+                    yield
+                finally:
+                    self._apply_pending()
+        finally:
+            self._drain()
 
     def _apply_pending(self) -> None:
         with self._pending_guard:
