@@ -337,17 +337,14 @@ class SolrBackend:
 
     @contextmanager
     def _vectors_held(self) -> Iterator[None]:
-        """The vectors' bookkeeping held, the writes' changes queued meanwhile made first and after (also
-        when the holder fails: a copy cut off by an unreachable Solr)."""
+        """The vectors' bookkeeping held, the writes' changes queued before made first and those queued
+        meanwhile as it lets go (also when the holder fails: a copy cut off by an unreachable Solr)."""
         try:
             with self._vector_lock:
                 self._apply_pending()
-                try:
-                    yield
-                finally:
-                    self._apply_pending()
+                yield
         finally:
-            self._drain()
+            self._drain()  # what was queued meanwhile
 
     def _apply_pending(self) -> None:
         with self._pending_guard:
@@ -406,15 +403,6 @@ class SolrBackend:
             return None
         found = mean_vectors(self.semantic.store, [doc_id]).get(doc_id)
         return found[1] if found else None
-
-    @staticmethod
-    def closest_passage(fields: Mapping, query: np.ndarray, view) -> str | None:
-        """The passage of a document closest in meaning to a query (a meaning-only hit's snippet), as the
-        Whoosh backend finds it (SessionMeaning.closest, over the rows the search's `view` scored)."""
-        number = view.number.get(fields["id"])
-        if number is None:
-            return None
-        return view.session.closest(number, query, fields.get("title", ""), fields.get("text", ""))
 
     def knn(self, vector: np.ndarray, k: int, fq: Iterable[str], fl: str = "id,score") -> list[dict]:
         """The k documents nearest to a vector within filters (Solr's topK is per shard: rows cut it)."""
@@ -1018,8 +1006,13 @@ class SolrBackend:
                         via,
                     )
                 )
-            elif doc_id in by_meaning:
-                closest = self.closest_passage(by_meaning[doc_id], vector, view)
+            elif doc_id in by_meaning:  # its passage closest to the query, as the Whoosh backend finds it
+                found, number = by_meaning[doc_id], view.number.get(doc_id)
+                closest = (
+                    view.session.closest(number, vector, found.get("title", ""), found.get("text", ""))
+                    if number is not None
+                    else None
+                )
                 shown = fragments(closest, []) if closest else ()
                 hits.append(self.hit(by_meaning[doc_id], score, shown, via="meaning"))
         return int(counted["response"]["numFound"]), tuple(hits), counted.get("facets", {})
@@ -1730,9 +1723,9 @@ class SolrBackend:
             except EngineError as exc:  # (closed after a failed write, whose error is the one to show)
                 log.warning("could not commit the rebuilt collection %s: %s", self.collection, exc)
         if self.space:  # which documents went in with their vectors: `adopt` takes them as copied
-            Path(self.space["written"]).with_name(VECTORS_WRITTEN).write_text(
-                json.dumps(self.written_vectors), encoding="utf-8"
-            )
+            with self._vectors_held():  # the writes' bookkeeping made, none left queued
+                written = json.dumps(self.written_vectors)
+            Path(self.space["written"]).with_name(VECTORS_WRITTEN).write_text(written, encoding="utf-8")
         if self.space and not self.space.get("alias"):  # an in-place rebuild: remember what it wrote
             Path(self.space["written"]).write_text(json.dumps(self.written), encoding="utf-8")
 
