@@ -943,6 +943,84 @@ def test_meaning_adds_nothing_below_the_words_first_hit_when_every_word_matched(
     assert page.relaxed and page.hits[0].id == "m/de-spritz"
 
 
+def test_the_scope_of_meaning_says_which_of_the_stores_best_pass_the_filters_and_match_the_words(kb_meaning):
+    # the Solr backend's one request for meaning's scope: of some of the store's documents, their
+    # languages (an id not in the collection has none), those that pass the filters, and of the store's
+    # best ("members") those that pass them and match the words (in place of a kNN within the words)
+    if kb_meaning.backend.name != "solr":
+        pytest.skip("the Whoosh backend scores meaning within its own index: no scope to ask")
+    backend = kb_meaning.backend
+    ids = [d.id for d in MEANT] + ["m/gone"]
+    fq = backend.filters(SearchRequest("", languages=("de",)))
+    words = 'id:"m/de-haushalt" OR id:"m/en-budget" OR id:"m/da-spritz"'
+    members = ["m/de-haushalt", "m/en-budget", "m/de-spritz", "m/gone"]
+    languages, passing, matching = backend._scope(ids, fq, members, words)
+    assert languages == {d.id: d.language for d in MEANT}
+    assert passing == {"m/de-spritz", "m/de-haushalt"}
+    assert matching == {"m/de-haushalt"}  # a member, German, and matched by the words
+    languages, passing, matching = backend._scope(ids, [], members, words)
+    assert passing == set(languages) and matching == {"m/de-haushalt", "m/en-budget"}
+    assert backend._scope(ids, [], [], words)[2] == set()  # nothing asked of the words
+
+
+#: Four documents that share a word, on four topics (one of them near MEANT's injection moulding).
+SHARED = [
+    Document(
+        id=f"m/net-{n}",
+        source=f"m/net-{n}.txt",
+        title=title,
+        language="de",
+        text=f"Das Netzwerk berichtet: {text}",
+    )
+    for n, (title, text) in enumerate(
+        [
+            ("Maschinen im Technikum", "Neue Spritzgießmaschinen für die Ausbildung an Kunststoffteilen."),
+            ("Sommerfest", "Das Sommerfest fand bei Sonne im Garten des Vereins statt."),
+            ("Vorstandswahl", "Die Mitglieder wählten einen neuen Vorstand für zwei Jahre."),
+            ("Webseite", "Die Webseite hat ein neues Design und eine Suche bekommen."),
+        ]
+    )
+]
+
+
+def test_meaning_reorders_the_words_matches_beyond_their_first_alike_however_few_of_the_store_are_asked(
+    kb_meaning, monkeypatch
+):
+    # the words match more documents than are ranked (their first LEXICAL_DEPTH or a page's, here 1):
+    # meaning's scope is all their matches. The Solr backend asks which of the store's best ASKED
+    # documents match them, with a kNN within them when too few do: each page is as when all are asked
+    if kb_meaning.backend.name != "solr":
+        pytest.skip("the Whoosh backend scores meaning within its own index: nothing asked")
+    import kb.semantic.channel as channel
+    import kb.solr_backend.meaning as meaning
+
+    kb_meaning.write(SHARED)
+    try:
+        kb_meaning.semantic.stop()
+        kb_meaning.embed_pending()
+        monkeypatch.setattr(channel, "LEXICAL_DEPTH", 1)
+        texts = ["Netzwerk", "Netzwerk Spritzgießmaschinen Ausbildung Kunststoff Sonne", "Netzwerk Verein"]
+
+        def pages() -> list[list[tuple[str, str]]]:
+            return [
+                [
+                    (h.id, h.via)
+                    for n in range(1, 6)
+                    for h in kb_meaning.search(SearchRequest(t, page=n, page_size=1, expand=False)).hits
+                ]
+                for t in texts
+            ]
+
+        every = pages()
+        # every match of "Netzwerk", page by page, meaning's first among them
+        assert len(every[0]) == 4 and all(every), every
+        for asked in (1, 2, 3):
+            monkeypatch.setattr(meaning, "ASKED", asked)
+            assert pages() == every, asked
+    finally:
+        kb_meaning.remove([d.id for d in SHARED])
+
+
 # -- a node lost (Solr alone; last in this file: it kills and restarts a node of the session's cluster) --
 
 

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -54,6 +55,9 @@ from kb.solr_backend.compile import compile_highlight, compile_plan, quoted
 from kb.solr_backend.vectors import VectorSync, mean_vectors
 from kb.translations import Candidate, pick, profile
 from kb.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from kb.solr_backend.meaning import View
 
 log = logging.getLogger(__name__)
 
@@ -598,8 +602,9 @@ class SolrBackend:
         meaning = (
             text and self.semantic is not None and request.semantic and is_plain(text) and self.vectors.copied
         )
-        # the query's embedding is computed in a worker thread while the words are searched
-        embedding = _embedder().submit(self.semantic.queries.query, text) if meaning else None
+        # the query's embedding and the store's scores are computed in a worker thread while the words
+        # are searched
+        embedding = _embedder().submit(self._meant, text) if meaning else None
         asked: dict = {}  # the respelling's answers, for both plans
         if text:
             folded = [fold(w) for w in re.findall(r"\w+", text)]
@@ -636,7 +641,7 @@ class SolrBackend:
         if embedding is None and self._unfound_phrase(text, answer, request):
             # as the Whoosh backend: a question with a "quoted phrase" the words do not find, its
             # meaning held to the same confidence as any query's, rather than nothing found at once
-            embedding = _embedder().submit(self.semantic.queries.query, text.replace('"', " "))
+            embedding = _embedder().submit(self._meant, text.replace('"', " "))
         meant = None
         if embedding is not None:
             meant = self._with_meaning(
@@ -735,24 +740,66 @@ class SolrBackend:
             out.update((d["id"], d.get("language") or "") for d in docs)
         return out
 
-    def _scope(self, ids: list[str], fq: list[str]) -> tuple[dict[str, str], set[str]]:
+    def _scope(
+        self, ids: list[str], fq: list[str], members: list[str] = (), words: str | None = None
+    ) -> tuple[dict[str, str], set[str], set[str]]:
         """Of some documents of the meaning layer's store, in one request: (id → language of those in the
-        collection, the ids of those that pass the filters)."""
+        collection, the ids of those that pass the filters, the ids of `members` that pass them and
+        match `words`, a query)."""
         params = [
             ("q", "{!terms f=id}" + ",".join(i for i in ids if "," not in i)),
             ("fl", "id,language"),
             ("rows", len(ids)),
             SINGLE_PASS,
         ]
+        facet = {}
         if fq:
-            facet = {"in": {"type": "terms", "field": "id", "limit": -1, "domain": {"filter": fq}}}
+            facet["in"] = {"type": "terms", "field": "id", "limit": -1, "domain": {"filter": fq}}
+        if members and words:
+            listed = "{!terms f=id}" + ",".join(i for i in members if "," not in i)
+            domain = {"query": listed, "filter": [*fq, words]}
+            facet["words"] = {"type": "terms", "field": "id", "limit": -1, "domain": domain}
+        if facet:
             params.append(("json.facet", json.dumps(facet)))
         answer = self.select(params)
         languages = {d["id"]: d.get("language") or "" for d in answer["response"]["docs"]}
-        if not fq:
-            return languages, set(languages)
-        buckets = ((answer.get("facets") or {}).get("in") or {}).get("buckets", [])
-        return languages, {b["val"] for b in buckets}
+        found = answer.get("facets") or {}
+
+        def bucket(name: str) -> set[str]:
+            return {b["val"] for b in (found.get(name) or {}).get("buckets", [])}
+
+        return languages, (bucket("in") if fq else set(languages)), bucket("words")
+
+    @staticmethod
+    def _best_known(
+        scores: np.ndarray,
+        members: np.ndarray,
+        everyone: int,
+        matching: set[str],
+        sample: np.ndarray,
+        request: SearchRequest,
+        strict: str | None,
+    ) -> bool:
+        """Whether the words' matches among the store's best documents (`members`, of `everyone` with
+        vectors; `matching` those that match) hold the best of all their matches that meaning may pick:
+        every document was asked, or enough of them match (MEANING_DEPTH candidates; a language filter's
+        bridge re-scores the BRIDGE_POOL best), or the last one asked lies below the floor a candidate
+        must reach (the median of the words' first matches and MEANING_LIFT). Otherwise the nearest of
+        the matches are asked of Solr's kNN."""
+        from kb.semantic.channel import BRIDGE_POOL, MEANING_DEPTH, MEANING_LIFT
+
+        if len(members) >= everyone:
+            return True
+        bridging = bool(request.selected("language")) and request.expand and bool(strict)
+        if len(matching) >= (BRIDGE_POOL if bridging else MEANING_DEPTH):
+            return True
+        first = scores[sample]
+        first = first[np.isfinite(first)]
+        return (
+            not bridging
+            and len(first) > 0
+            and float(scores[members].min()) < float(np.median(first)) + MEANING_LIFT
+        )
 
     def _bridges(self, strict: str | None, request: SearchRequest, fq: list[str]) -> list[str]:
         """The documents that bridge a language filter, as the Whoosh backend finds them: the best by every
@@ -810,9 +857,16 @@ class SolrBackend:
         ]
         return self.select(params)
 
+    def _meant(self, text: str) -> tuple[np.ndarray, View, np.ndarray]:
+        """A text's vector, the meaning layer's store as scored now and each of its documents' best-row
+        cosine with the vector (by document number of the store)."""
+        vector = self.semantic.queries.query(text)
+        view = self.meaning().view()
+        return vector, view, view.scores(vector)
+
     def _with_meaning(
         self,
-        vector: np.ndarray,
+        meant: tuple[np.ndarray, View, np.ndarray],
         query: str | None,
         request: SearchRequest,
         fq: list[str],
@@ -848,16 +902,31 @@ class SolrBackend:
         )
         from kb.solr_backend.meaning import ASKED
 
-        view = self.meaning().view()
-        scores = view.scores(vector)  # by document number of the store
+        vector, view, scores = meant
         known = np.isfinite(scores)
         best = np.flatnonzero(known)
-        top = ASKED if fq else MEANING_POOL  # with filters, enough that their best 100 are among them
-        if len(best) > top:
-            best = best[np.argpartition(-scores[best], top - 1)[:top]]
+        everyone = len(best)  # the store's documents with vectors
+        if len(best) > ASKED:
+            best = best[np.argpartition(-scores[best], ASKED - 1)[:ASKED]]
         spread = view.sample()
-        asked = np.union1d(best, spread[known[spread]]) if fq else best
-        language, passing = self._scope([view.ids[n] for n in asked.tolist()], fq)
+        if fq:  # with filters, enough that their best 100 are among them
+            asked = np.union1d(best, spread[known[spread]])
+        else:
+            asked = best if len(best) <= MEANING_POOL else best[np.argsort(-scores[best])[:MEANING_POOL]]
+        ranked: list[tuple[str, float]] = []
+        everything = True  # every match of the words is ranked
+        by_words_answer = found if query else None
+        if query and by_words_answer is None:
+            by_words_answer = self._ranked(query, request, "", fq, page, size)
+        if by_words_answer is not None:
+            found = by_words_answer["response"]
+            everything = len(found["docs"]) >= int(found["numFound"])
+        # of the store's best documents, those that match the words too (asked with the scope): where
+        # meaning only reorders what the words found, the best of their matches by meaning are among them
+        members = best if query and not everything else best[:0]
+        language, passing, matching = self._scope(
+            [view.ids[n] for n in asked.tolist()], fq, [view.ids[n] for n in members.tolist()], query
+        )
         live = np.zeros(len(view.ids), dtype=bool)
         live[known] = True  # the store's documents are the collection's (a deleted one drops out here):
         live[[n for n in asked.tolist() if view.ids[n] not in language]] = False
@@ -865,11 +934,14 @@ class SolrBackend:
         if fq:
             scope = np.zeros(len(view.ids), dtype=bool)
             scope[[view.number[i] for i in passing if i in view.number]] = True
-            nearest = self.knn(vector, MEANING_POOL, fq, fl="id,language")
-            language.update((d["id"], d.get("language") or "") for d in nearest)
-            scope[[view.number[d["id"]] for d in nearest if d["id"] in view.number]] = True
-            if len(nearest) >= MEANING_POOL:  # a larger scope: the sample's median stands for its own
-                sample = np.array(
+            among = int(scope[best].sum())  # of the store's ASKED best: its best, exactly, when enough
+            if len(best) < everyone and among < MEANING_POOL:  # a selective filter: the nearest by kNN
+                nearest = self.knn(vector, MEANING_POOL, fq, fl="id,language")
+                language.update((d["id"], d.get("language") or "") for d in nearest)
+                scope[[view.number[d["id"]] for d in nearest if d["id"] in view.number]] = True
+                among = len(nearest)
+            if len(best) < everyone and among >= MEANING_POOL:  # a larger scope: the sample's median
+                sample = np.array(  # stands for its own
                     [n for n in spread[known[spread]].tolist() if view.ids[n] in passing], dtype=np.int64
                 )
         if not scope.any() and not query:
@@ -881,14 +953,9 @@ class SolrBackend:
             # as the Whoosh backend (issue 22): no document has every word, no word is here as typed,
             # folded or stemmed (what matched are guesses: typo variants, compound parts, cognates), and
             # meaning finds nothing that stands out: nothing found (with did-you-mean), not noise
-            query = None
-        ranked: list[tuple[str, float]] = []
-        everything = True
-        by_words_answer = None
-        if query:
-            by_words_answer = found or self._ranked(query, request, "", fq, page, size)
+            query, by_words_answer, everything = None, None, True
+        if by_words_answer is not None:
             found = by_words_answer["response"]
-            everything = len(found["docs"]) >= int(found["numFound"])  # every match is ranked
             language.update((d["id"], d.get("language") or "") for d in found["docs"])
             ranked = [(d["id"], d["score"]) for d in found["docs"]]
         words = np.zeros(len(view.ids), dtype=bool)  # the words' ranked matches, by store number
@@ -896,12 +963,14 @@ class SolrBackend:
         if not adds:  # meaning reorders what the words found: its scope is their matches
             if everything or not query:
                 scope, sample = words, None
-            else:  # the nearest of the words' matches by kNN, the median of their first ones for theirs
-                more = self.knn(vector, MEANING_POOL, [*fq, query], fl="id,language")
-                language.update((d["id"], d.get("language") or "") for d in more)
+            else:  # the words' matches among the store's best, the median of their first ones for theirs
                 scope = words.copy()
-                scope[[view.number[d["id"]] for d in more if d["id"] in view.number]] = True
+                scope[[view.number[i] for i in matching if i in view.number]] = True
                 sample = np.flatnonzero(words)
+                if not self._best_known(scores, members, everyone, matching, sample, request, strict):
+                    more = self.knn(vector, MEANING_POOL, [*fq, query], fl="id,language")
+                    language.update((d["id"], d.get("language") or "") for d in more)
+                    scope[[view.number[d["id"]] for d in more if d["id"] in view.number]] = True
         chosen_n = meaning_candidates(scores, scope, sample=sample)
         bridges = [view.number[i] for i in self._bridges(strict, request, fq) if i in view.number]
         if bridges:
