@@ -842,8 +842,8 @@ class SolrBackend:
         plan: QueryPlan | None = None,  # noqa: ARG002 - `_page`'s signature
     ) -> dict:
         """With meaning on, the words' part of a page (`_page`'s place): their first LEXICAL_DEPTH (or the
-        page's) ids, scores and languages, and the facets of their matches (what the fused page shows when
-        meaning only reorders them), no snippets (the fused page asks for its own)."""
+        page's) ids, scores and languages, no facets or snippets (the fused page asks for its own, with
+        the meaning candidates: `_with_meaning`)."""
         from kb.semantic.channel import LEXICAL_DEPTH
 
         params = [
@@ -852,7 +852,6 @@ class SolrBackend:
             ("sort", "score desc,date desc,id asc"),
             ("rows", max(page * size, LEXICAL_DEPTH)),
             SINGLE_PASS,
-            ("json.facet", json.dumps(self.facet_request())),
             *(("fq", f) for f in fq),
         ]
         return self.select(params)
@@ -1030,19 +1029,9 @@ class SolrBackend:
             union = query or f"({either})"
         else:
             return 0, (), {}
-        if not adds and by_words_answer is not None and "facets" in by_words_answer:
-            # meaning only reorders the words' matches (its candidates are among them): the union is
-            # theirs, counted with them (one request less in most pages: docs/solr.md)
-            counted = by_words_answer
-        else:
-            counted = self.select(
-                [
-                    ("q", union),
-                    ("rows", 0),
-                    ("json.facet", json.dumps(self.facet_request())),
-                    *(("fq", f) for f in fq),
-                ]
-            )
+        # the total and the facets are counted in the request for the shown documents' snippets (from
+        # an explicit domain: what the words found and the meaning candidates, within the filters)
+        counting = [("json.facet", json.dumps(self.union_facets(union, fq)))]
         by_words: dict[str, dict] = {}
         highlights: dict = {}
         shown = [doc_id for doc_id, _ in window]
@@ -1053,10 +1042,14 @@ class SolrBackend:
                 ("fl", STORED),
                 ("rows", len(shown)),
                 *self.highlight_params(SNIPPET_CHARS, FRAGMENT_CHARS, FRAGMENTS, plan),
+                *counting,
             ]
             answer = self.select(params)
             by_words = {d["id"]: d for d in answer["response"]["docs"]}
             highlights = answer.get("highlighting", {})
+        else:
+            answer = self.select([("q", "*:*"), ("rows", 0), *counting])
+        counted = answer.get("facets") or {}
         rest = [i for i in shown if i not in by_words]
         by_meaning = {}
         if rest:
@@ -1084,7 +1077,7 @@ class SolrBackend:
                 )
                 shown = fragments(closest, []) if closest else ()
                 hits.append(self.hit(by_meaning[doc_id], score, shown, via="meaning"))
-        return int(counted["response"]["numFound"]), tuple(hits), counted.get("facets", {})
+        return int((counted.get("total") or {}).get("count", 0)), tuple(hits), counted
 
     def _coverage(self, plan: QueryPlan, fq: list[str], docs: list[str]) -> dict[str, float]:
         """Of the words' first documents of a relaxed search, the share of the query's word weight each
@@ -1186,6 +1179,18 @@ class SolrBackend:
             f: {"type": "terms", "field": f, "limit": -1, "mincount": 1, "domain": {"excludeTags": f}}
             for f in FACETS
         }
+
+    @staticmethod
+    def union_facets(union: str, fq: list[str]) -> dict:
+        """The facets of `facet_request` and the count (`total`) of the documents a query matches within
+        the filters, from any request: each from an explicit domain, a facet's without its own
+        selection's filter (as excludeTags leaves it out)."""
+        out: dict = {"total": {"type": "query", "q": "*:*", "domain": {"query": union, "filter": fq}}}
+        for f in FACETS:
+            others = [g for g in fq if not g.startswith(f"{{!tag={f}}}")]
+            domain = {"query": union, "filter": others}
+            out[f] = {"type": "terms", "field": f, "limit": -1, "mincount": 1, "domain": domain}
+        return out
 
     def facets(self, answer: Mapping, request: SearchRequest, language: str) -> tuple[Facet, ...]:
         vocab = self.vocabulary()
