@@ -887,10 +887,13 @@ class SolrBackend:
         weighted reciprocal rank (`fuse`), a relaxed match weighing its share of the words' weight within
         the filters (`_coverage`); after a search where every word matched, a meaning-only candidate must
         be about as near as the words' first hit (`beside_words`). Without filters the scope is the
-        store, exactly; with them, Solr says which of the store's MEANING_POOL best documents and of an
-        even sample of it pass them (the sample's median stands for the scope's), and its kNN adds the
-        nearest within them (all of a scope that small). The total and the facets count the meaning
-        candidates outside the filters too. Meaning-only hits show their passage closest to the query."""
+        store, exactly; with them, Solr says which of the store's ASKED best documents and of an even
+        sample of it pass them (the sample's median stands for the scope's), and its kNN adds the nearest
+        within them when fewer than MEANING_POOL of the best do (all of a scope that small). Where meaning
+        only reorders the words' matches and they are more than those ranked, the same request asks
+        which of the store's ASKED best match the words (kNN within the words' matches when too few do:
+        `_best_known`). The total and the facets count the meaning candidates outside the filters too,
+        beside the shown documents' snippets. Meaning-only hits show their passage closest to the query."""
         from kb.semantic.channel import (
             LEXICAL_DEPTH,
             beside_words,
