@@ -242,8 +242,12 @@ def child_serve(
 
     for q in queries[WARMUP_CLASS]:
         page(q, "one-word")
-    if semantic:  # the model loads once per process, before the timed queries
-        page(queries[WARMUP_CLASS][0], "one-word+semantic")
+    if semantic:  # the model loads once per process, and the meaning's paths meet every kind of query
+        # too (on Solr its kNN, the store's scope and the facets' domains: with one such query before
+        # them a fresh node's one-word+semantic pages took p50 77.5 ms, 55.3 after 130 more, 38.3 after
+        # 260; docs/solr.md, "Speed, ninth round")
+        for q in queries[WARMUP_CLASS]:
+            page(q, "one-word+semantic")
     profiler = None
     if profile:
         import cProfile
