@@ -842,8 +842,8 @@ class SolrBackend:
         plan: QueryPlan | None = None,  # noqa: ARG002 - `_page`'s signature
     ) -> dict:
         """With meaning on, the words' part of a page (`_page`'s place): their first LEXICAL_DEPTH (or the
-        page's) ids, scores and languages, no facets or snippets (the fused page asks for its own, with
-        the meaning candidates: `_with_meaning`)."""
+        page's) ids, scores and languages, and the facets of their matches (what the fused page shows when
+        meaning only reorders them), no snippets (the fused page asks for its own)."""
         from kb.semantic.channel import LEXICAL_DEPTH
 
         params = [
@@ -852,6 +852,7 @@ class SolrBackend:
             ("sort", "score desc,date desc,id asc"),
             ("rows", max(page * size, LEXICAL_DEPTH)),
             SINGLE_PASS,
+            ("json.facet", json.dumps(self.facet_request())),
             *(("fq", f) for f in fq),
         ]
         return self.select(params)
@@ -1032,12 +1033,17 @@ class SolrBackend:
             union = query or f"({either})"
         else:
             return 0, (), {}
-        # the total and the facets are counted in the request for the shown documents' snippets (from
-        # an explicit domain: what the words found and the meaning candidates, within the filters)
-        counting = [("json.facet", json.dumps(self.union_facets(union, fq)))]
+        if not adds and by_words_answer is not None and "facets" in by_words_answer:
+            # meaning only reorders the words' matches (its candidates are among them): the union is
+            # theirs, counted with them (one request less in most pages: docs/solr.md)
+            found = by_words_answer
+            total, counted, counting = int(found["response"]["numFound"]), found["facets"], []
+        else:  # counted beside the shown documents' snippets, from an explicit domain (the union)
+            total, counted, counting = 0, {}, [("json.facet", json.dumps(self.union_facets(union, fq)))]
         by_words: dict[str, dict] = {}
         highlights: dict = {}
         shown = [doc_id for doc_id, _ in window]
+        answer: dict = {}
         if query and shown:
             params = [
                 ("q", query),
@@ -1050,9 +1056,11 @@ class SolrBackend:
             answer = self.select(params)
             by_words = {d["id"]: d for d in answer["response"]["docs"]}
             highlights = answer.get("highlighting", {})
-        else:
+        elif counting:
             answer = self.select([("q", "*:*"), ("rows", 0), *counting])
-        counted = answer.get("facets") or {}
+        if counting:
+            counted = answer.get("facets") or {}
+            total = int((counted.get("total") or {}).get("count", 0))
         rest = [i for i in shown if i not in by_words]
         by_meaning = {}
         if rest:
@@ -1080,7 +1088,7 @@ class SolrBackend:
                 )
                 shown = fragments(closest, []) if closest else ()
                 hits.append(self.hit(by_meaning[doc_id], score, shown, via="meaning"))
-        return int((counted.get("total") or {}).get("count", 0)), tuple(hits), counted
+        return total, tuple(hits), counted
 
     def _coverage(self, plan: QueryPlan, fq: list[str], docs: list[str]) -> dict[str, float]:
         """Of the words' first documents of a relaxed search, the share of the query's word weight each
