@@ -1021,6 +1021,26 @@ def test_meaning_reorders_the_words_matches_beyond_their_first_alike_however_few
         kb_meaning.remove([d.id for d in SHARED])
 
 
+def test_a_language_filters_bridge_leads_to_the_translation_on_every_engine(kb_meaning):
+    # kb.semantic.channel's bridges (tests/test_semantic_bridges.py on Whoosh): every word of a German
+    # query is in one German press release only; filtered to English, that release lends its meaning
+    # and its English translation comes first, found by meaning; what the query's meaning found by
+    # itself stays (the page about closure caps)
+    from tests.test_semantic_bridges import DOCS
+
+    kb_meaning.write(DOCS)
+    try:
+        kb_meaning.semantic.stop()
+        kb_meaning.embed_pending()
+        page = kb_meaning.search(SearchRequest("Auszubildenden Gesellenstücke", languages=("en",)))
+        assert page.meaning and [(h.id, h.via) for h in page.hits[:1]] == [("en-tool", "meaning")]
+        assert {h.language for h in page.hits} == {"en"}
+        caps = kb_meaning.search(SearchRequest("Verschlusskappen Gesellenstücke", languages=("en",)))
+        assert ("en-cap", "meaning") in [(h.id, h.via) for h in caps.hits]
+    finally:
+        kb_meaning.remove([d.id for d in DOCS])
+
+
 # -- a node lost (Solr alone; last in this file: it kills and restarts a node of the session's cluster) --
 
 
