@@ -961,6 +961,10 @@ def test_the_scope_of_meaning_says_which_of_the_stores_best_pass_the_filters_and
     languages, passing, matching = backend._scope(ids, [], members, words)
     assert passing == set(languages) and matching == {"m/de-haushalt", "m/en-budget"}
     assert backend._scope(ids, [], [], words)[2] == set()  # nothing asked of the words
+    # members beyond the documents asked for their languages (without filters, the store's 100 best are
+    # asked, its 1,000 best are the members): their own domain
+    assert backend._scope(["m/de-spritz"], [], members, words)[2] == {"m/de-haushalt", "m/en-budget"}
+    assert backend._scope(["m/de-spritz"], fq, members, words)[1:] == ({"m/de-spritz"}, {"m/de-haushalt"})
 
 
 #: Four documents that share a word, on four topics (one of them near MEANT's injection moulding).

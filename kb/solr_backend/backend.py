@@ -756,8 +756,9 @@ class SolrBackend:
         if fq:
             facet["in"] = {"type": "terms", "field": "id", "limit": -1, "domain": {"filter": fq}}
         if members and words:
-            listed = "{!terms f=id}" + ",".join(i for i in members if "," not in i)
-            domain = {"query": listed, "filter": [*fq, words]}
+            domain: dict = {"filter": [*fq, words]}
+            if not set(members) <= set(ids):  # (under filters they are among the asked: not sent twice)
+                domain["query"] = "{!terms f=id}" + ",".join(i for i in members if "," not in i)
             facet["words"] = {"type": "terms", "field": "id", "limit": -1, "domain": domain}
         if facet:
             params.append(("json.facet", json.dumps(facet)))
@@ -768,7 +769,7 @@ class SolrBackend:
         def bucket(name: str) -> set[str]:
             return {b["val"] for b in (found.get(name) or {}).get("buckets", [])}
 
-        return languages, (bucket("in") if fq else set(languages)), bucket("words")
+        return languages, (bucket("in") if fq else set(languages)), bucket("words") & set(members)
 
     @staticmethod
     def _best_known(
@@ -1196,11 +1197,10 @@ class SolrBackend:
         """The facets of `facet_request` and the count (`total`) of the documents a query matches within
         the filters, from any request: each from an explicit domain, a facet's without its own
         selection's filter (as excludeTags leaves it out)."""
-        out: dict = {"total": {"type": "query", "q": "*:*", "domain": {"query": union, "filter": fq}}}
-        for f in FACETS:
-            others = [g for g in fq if not g.startswith(f"{{!tag={f}}}")]
-            domain = {"query": union, "filter": others}
-            out[f] = {"type": "terms", "field": f, "limit": -1, "mincount": 1, "domain": domain}
+        out = SolrBackend.facet_request()
+        for f, facet in out.items():
+            facet["domain"] = {"query": union, "filter": [g for g in fq if not g.startswith(f"{{!tag={f}}}")]}
+        out["total"] = {"type": "query", "q": "*:*", "domain": {"query": union, "filter": fq}}
         return out
 
     def facets(self, answer: Mapping, request: SearchRequest, language: str) -> tuple[Facet, ...]:
