@@ -967,7 +967,7 @@ def test_the_scope_of_meaning_says_which_of_the_stores_best_pass_the_filters_and
     assert backend._scope(["m/de-spritz"], fq, members, words)[1:] == ({"m/de-spritz"}, {"m/de-haushalt"})
 
 
-#: Four documents that share a word, on four topics (one of them near MEANT's injection moulding).
+#: Documents that share a word, on six topics (one of them near MEANT's injection moulding).
 SHARED = [
     Document(
         id=f"m/net-{n}",
@@ -982,6 +982,14 @@ SHARED = [
             ("Sommerfest", "Das Sommerfest fand bei Sonne im Garten des Vereins statt."),
             ("Vorstandswahl", "Die Mitglieder wählten einen neuen Vorstand für zwei Jahre."),
             ("Webseite", "Die Webseite hat ein neues Design und eine Suche bekommen."),
+            ("Parkplatz", "Parkplatz gesperrt."),
+            (
+                "Zusammenarbeit der Betriebe",
+                "Das Netzwerk verbindet Unternehmen, Schulen und Kammern der Region. Die Mitgliedsbetriebe "
+                "tauschen Erfahrungen aus, kooperieren bei der Ausbildung und treffen sich regelmäßig zu "
+                "Vernetzungstreffen, Arbeitskreisen und gemeinsamen Projekten, um voneinander zu lernen "
+                "und die Zusammenarbeit zwischen Industrie, Bildung und Forschung zu stärken.",
+            ),
         ]
     )
 ]
@@ -1003,7 +1011,7 @@ def test_meaning_reorders_the_words_matches_beyond_their_first_alike_however_few
         kb_meaning.semantic.stop()
         kb_meaning.embed_pending()
         monkeypatch.setattr(channel, "LEXICAL_DEPTH", 1)
-        texts = ["Netzwerk", "Netzwerk Spritzgießmaschinen Ausbildung Kunststoff Sonne", "Netzwerk Verein"]
+        texts = ["Netzwerk", "Netzwerk berichtet", "Netzwerk Spritzgießmaschinen Ausbildung Kunststoff Sonne"]
 
         def pages() -> list[list[tuple[str, str]]]:
             return [
@@ -1016,8 +1024,9 @@ def test_meaning_reorders_the_words_matches_beyond_their_first_alike_however_few
             ]
 
         every = pages()
-        # every match of "Netzwerk", page by page, meaning's first among them
-        assert len(every[0]) == 4 and all(every), every
+        # every match of "Netzwerk", page by page; "Netzwerk berichtet": the words rank a short note on
+        # the car park first, and meaning finds the match nearest the query among the others
+        assert len(every[0]) == 5 and ("m/net-3", "both") in every[1] and all(every), every
         for asked in (1, 2, 3):
             monkeypatch.setattr(meaning, "ASKED", asked)
             assert pages() == every, asked
