@@ -943,6 +943,33 @@ def test_meaning_adds_nothing_below_the_words_first_hit_when_every_word_matched(
     assert page.relaxed and page.hits[0].id == "m/de-spritz"
 
 
+def test_a_relaxed_searchs_coverage_comes_with_its_words_first_documents(kb_meaning):
+    # the Solr backend asks what a relaxed search's coverage needs (each word's documents within the
+    # filters, which of the words' first documents hold it) in the words' own request: the same shares
+    # as its own request gives, which the fused ranking weighs
+    if kb_meaning.backend.name != "solr":
+        pytest.skip("the Whoosh backend counts the words' documents in its own index")
+    import re
+
+    from kb.folding import fold
+    from kb.solr_backend.compile import compile_plan
+
+    backend = kb_meaning.backend
+    text = "Spritzgießen Kunststoffteilen Haushalt zomer"
+    for request in (SearchRequest(text), SearchRequest(text, languages=("de",))):
+        fq = backend.filters(request)
+        total, frequencies = backend.statistics([fold(w) for w in re.findall(r"\w+", text)])
+        plan = backend.plan(text, request, True, frequencies, total)
+        query = compile_plan(backend.respelt(plan.query), backend.canonical(backend.concepts()[0]))
+        answer = backend._ranked(query, request, text, fq, 1, 10, plan)
+        docs = [d["id"] for d in answer["response"]["docs"]]
+        with_words = backend._coverage(plan, fq, docs, answer)
+        assert with_words == backend._coverage(plan, fq, docs), request
+        assert set(with_words) == set(docs), request
+        if not fq:  # two words, one (in the two German documents alone each word has no weight)
+            assert with_words["m/de-spritz"] > with_words["m/de-haushalt"] > 0, with_words
+
+
 def test_the_scope_of_meaning_says_which_of_the_stores_best_pass_the_filters_and_match_the_words(kb_meaning):
     # the Solr backend's one request for meaning's scope: of some of the store's documents, their
     # languages (an id not in the collection has none), those that pass the filters, and of the store's
@@ -965,6 +992,39 @@ def test_the_scope_of_meaning_says_which_of_the_stores_best_pass_the_filters_and
     # asked, its 1,000 best are the members): their own domain
     assert backend._scope(["m/de-spritz"], [], members, words)[2] == {"m/de-haushalt", "m/en-budget"}
     assert backend._scope(["m/de-spritz"], fq, members, words)[1:] == ({"m/de-spritz"}, {"m/de-haushalt"})
+
+
+def test_the_scope_of_meaning_lists_a_small_filter_or_few_matches_whole_with_their_languages(kb_meaning):
+    # a scope of at most LISTED documents (the filters' or the words' matches within them) is listed
+    # whole with each document's language, not only the store's documents asked, and scored exactly
+    if kb_meaning.backend.name != "solr":
+        pytest.skip("the Whoosh backend scores meaning within its own index: no scope to ask")
+    backend = kb_meaning.backend
+    blank = Document(id="m/blank", source="m/blank.txt", title="Ohne Sprache", language="", text="Haushalt")
+    kb_meaning.write([blank])
+    try:
+        german = {d for d in kb_meaning.checksums() if kb_meaning.get(d).language == "de"}
+        assert {"m/de-spritz", "m/de-haushalt"} <= german
+        fq = backend.filters(SearchRequest("", languages=("de",)))
+        words = 'id:"m/de-haushalt" OR id:"m/en-budget" OR id:"m/da-spritz" OR id:"m/blank"'
+        # only m/nl-weer is asked: the filter's documents and the words' matches are listed all the same
+        languages, passing, matching = backend._scope(
+            ["m/nl-weer"], fq, [], words, every_in=True, every_match=True
+        )
+        assert passing == german and matching == {"m/de-haushalt"}
+        assert {i: languages[i] for i in passing} == {i: "de" for i in german}
+        assert languages["m/nl-weer"] == "nl"  # the one asked, though outside the filter
+        languages, passing, matching = backend._scope(["m/nl-weer"], [], [], words, every_match=True)
+        assert matching == {"m/de-haushalt", "m/en-budget", "m/da-spritz", "m/blank"}
+        assert {i: languages[i] for i in matching} == {
+            "m/de-haushalt": "de",
+            "m/en-budget": "en",
+            "m/da-spritz": "da",
+            "m/blank": "",  # a document without a language is listed too
+        }
+        assert passing == {"m/nl-weer"}  # without filters: those asked that are in the collection
+    finally:
+        kb_meaning.remove([blank.id])
 
 
 #: Documents that share a word, on six topics (one of them near MEANT's injection moulding).
@@ -1004,6 +1064,7 @@ def test_meaning_reorders_the_words_matches_beyond_their_first_alike_however_few
     if kb_meaning.backend.name != "solr":
         pytest.skip("the Whoosh backend scores meaning within its own index: nothing asked")
     import kb.semantic.channel as channel
+    import kb.solr_backend.backend as solr_backend
     import kb.solr_backend.meaning as meaning
 
     kb_meaning.write(SHARED)
@@ -1023,13 +1084,21 @@ def test_meaning_reorders_the_words_matches_beyond_their_first_alike_however_few
                 for t in texts
             ]
 
-        every = pages()
-        # every match of "Netzwerk", page by page; "Netzwerk berichtet": the words rank a short note on
-        # the car park first, and meaning finds the match nearest the query among the others
-        assert len(every[0]) == 5 and ("m/net-3", "both") in every[1] and all(every), every
-        for asked in (1, 2, 3):
-            monkeypatch.setattr(meaning, "ASKED", asked)
-            assert pages() == every, asked
+        # the words' matches listed whole (at most LISTED of them: their median is exactly theirs, as
+        # the Whoosh backend's), or not (the store's best asked; the median of the words' first ranked)
+        for listed in (solr_backend.LISTED, 0):
+            monkeypatch.setattr(solr_backend, "LISTED", listed)
+            monkeypatch.setattr(meaning, "ASKED", 1000)
+            every = pages()
+            # every match of "Netzwerk", page by page
+            assert len(every[0]) == 5 and all(every), every
+            if not listed:  # "Netzwerk berichtet": the words rank a short note on the car park first
+                # (their only ranked one, the median's sample), and meaning finds the match nearest
+                # the query among the others
+                assert ("m/net-3", "both") in every[1], every
+            for asked in (1, 2, 3):
+                monkeypatch.setattr(meaning, "ASKED", asked)
+                assert pages() == every, (listed, asked)
     finally:
         kb_meaning.remove([d.id for d in SHARED])
 

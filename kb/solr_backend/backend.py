@@ -78,6 +78,10 @@ SPACE_FILE = "solr-space.json"
 TRANSLATION_NEAREST = 12
 #: A search's meaning channel: the nearest documents asked of Solr (its statistics are over these).
 MEANING_POOL = 100
+#: A search's scope (its filters, or the words' matches within them) of at most this many documents is
+#: listed whole in the scope request (each id with its language) and scored exactly from the store, in
+#: place of a kNN within it (11-18 ms a page at 100k; docs/solr.md, tenth round).
+LISTED = 2500
 GENERATION_S = 30  # how old a view derived from many searches may be (another process's writes)
 TRANSLATION_POOL = 400
 #: seconds a document's similar or translated documents wait for a vector copy running in its thread
@@ -100,6 +104,7 @@ SINGLE_PASS = ("distrib.singlePass", "true")
 TYPED_FIELDS = {"title": "title", "content": "text"}
 #: Solr's rule for collection and alias names (SolrIdentifierValidator)
 _COLLECTION_NAME = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.\-]*")
+WITHIN = "within"  # the facet of `_ranked`'s answer counting the documents that pass the filters
 PREFETCHED = "prefetched"  # the key of the statistics request's answer in a search's respelling memo
 _MULTI = {"network": "networks", "region": "regions", "topic": "topics"}
 RELATED_WEIGHTS = (("network", "networks", 3.0), ("topic", "topics", 1.0), ("region", "regions", 0.5))
@@ -741,11 +746,19 @@ class SolrBackend:
         return out
 
     def _scope(
-        self, ids: list[str], fq: list[str], members: list[str] = (), words: str | None = None
+        self,
+        ids: list[str],
+        fq: list[str],
+        members: list[str] = (),
+        words: str | None = None,
+        every_in: bool = False,
+        every_match: bool = False,
     ) -> tuple[dict[str, str], set[str], set[str]]:
         """Of some documents of the meaning layer's store, in one request: (id → language of those in the
         collection, the ids of those that pass the filters, the ids of `members` that pass them and
-        match `words`, a query)."""
+        match `words`, a query). `every_in`: every document that passes the filters is listed with its
+        language, not only those asked; `every_match`: every one that matches the words within them,
+        not only the members (each a few thousand at most: LISTED)."""
         params = [
             ("q", "{!terms f=id}" + ",".join(i for i in ids if "," not in i)),
             ("fl", "id,language"),
@@ -753,9 +766,13 @@ class SolrBackend:
             SINGLE_PASS,
         ]
         facet = {}
-        if fq:
+        if fq and every_in:
+            facet["in"] = self._listing({"query": "*:*", "filter": fq})
+        elif fq:
             facet["in"] = {"type": "terms", "field": "id", "limit": -1, "domain": {"filter": fq}}
-        if members and words:
+        if words and every_match:
+            facet["words"] = self._listing({"query": words, "filter": fq})
+        elif members and words:
             domain: dict = {"filter": [*fq, words]}
             if not set(members) <= set(ids):  # (under filters they are among the asked: not sent twice)
                 domain["query"] = "{!terms f=id}" + ",".join(i for i in members if "," not in i)
@@ -766,10 +783,33 @@ class SolrBackend:
         languages = {d["id"]: d.get("language") or "" for d in answer["response"]["docs"]}
         found = answer.get("facets") or {}
 
-        def bucket(name: str) -> set[str]:
-            return {b["val"] for b in (found.get(name) or {}).get("buckets", [])}
+        def bucket(name: str, listing: bool) -> set[str]:
+            facet = found.get(name) or {}
+            if not listing:
+                return {b["val"] for b in facet.get("buckets", [])}
+            out: set[str] = set()
+            groups = [(str(b["val"]), b) for b in facet.get("buckets", [])]
+            for language, group in [*groups, ("", facet.get("missing") or {})]:
+                listed = [str(b["val"]) for b in (group.get("ids") or {}).get("buckets", [])]
+                languages.update((i, language) for i in listed)
+                out.update(listed)
+            return out
 
-        return languages, (bucket("in") if fq else set(languages)), bucket("words") & set(members)
+        passing = bucket("in", every_in) if fq else set(languages)
+        matching = bucket("words", every_match)
+        return languages, passing, (matching if every_match else matching & set(members))
+
+    @staticmethod
+    def _listing(domain: dict) -> dict:
+        """A facet listing every document of a domain with its language: language → ids."""
+        return {
+            "type": "terms",
+            "field": "language",
+            "limit": -1,
+            "missing": True,
+            "domain": domain,
+            "facet": {"ids": {"type": "terms", "field": "id", "limit": -1, "sort": "index"}},
+        }
 
     @staticmethod
     def _best_known(
@@ -840,21 +880,30 @@ class SolrBackend:
         fq: list[str],
         page: int,
         size: int,
-        plan: QueryPlan | None = None,  # noqa: ARG002 - `_page`'s signature
+        plan: QueryPlan | None = None,
     ) -> dict:
         """With meaning on, the words' part of a page (`_page`'s place): their first LEXICAL_DEPTH (or the
         page's) ids, scores and languages, and the facets of their matches (what the fused page shows when
-        meaning only reorders them), no snippets (the fused page asks for its own)."""
+        meaning only reorders them), no snippets (the fused page asks for its own); with filters, how
+        many documents pass them; with a relaxed plan, what its coverage needs (`_coverage`)."""
         from kb.semantic.channel import LEXICAL_DEPTH
 
+        facets = self.facet_request()
+        if fq:  # how many documents pass the filters (the meaning's scope: listed whole when few)
+            facets[WITHIN] = {"type": "query", "q": "*:*", "domain": {"query": "*:*", "filter": fq}}
+        # a relaxed search's coverage (`_coverage`) asked with its words' first documents
+        covering, counts = self._coverage_asked(self._coverage_words(plan), fq)
+        if covering:
+            facets.update(counts)
         params = [
             ("q", query),
             ("fl", "id,score,language"),
             ("sort", "score desc,date desc,id asc"),
             ("rows", max(page * size, LEXICAL_DEPTH)),
             SINGLE_PASS,
-            ("json.facet", json.dumps(self.facet_request())),
+            ("json.facet", json.dumps(facets)),
             *(("fq", f) for f in fq),
+            *covering,
         ]
         return self.select(params)
 
@@ -889,12 +938,13 @@ class SolrBackend:
         weighted reciprocal rank (`fuse`), a relaxed match weighing its share of the words' weight within
         the filters (`_coverage`); after a search where every word matched, a meaning-only candidate must
         be about as near as the words' first hit (`beside_words`). Without filters the scope is the
-        store, exactly; with them, Solr says which of the store's ASKED best documents and of an even
-        sample of it pass them (the sample's median stands for the scope's), and its kNN adds the nearest
-        within them when fewer than MEANING_POOL of the best do (all of a scope that small). Where meaning
-        only reorders the words' matches and they are more than those ranked, the same request asks
-        which of the store's ASKED best match the words (kNN within the words' matches when too few do:
-        `_best_known`). The total and the facets count the meaning candidates outside the filters too,
+        store, exactly; with filters that pass at most LISTED documents, it is those, listed whole by
+        Solr, exactly; with larger ones, Solr says which of the store's ASKED best documents and of an
+        even sample of it pass them (the sample's median stands for the scope's), and its kNN adds the
+        nearest within them when fewer than MEANING_POOL of the best do. Where meaning only reorders the
+        words' matches and they are more than those ranked, the same request lists them whole when they
+        are at most LISTED, else asks which of the store's ASKED best match the words (kNN within the
+        words' matches when too few do: `_best_known`). The total and the facets count the meaning candidates outside the filters too,
         beside the shown documents' snippets. Meaning-only hits show their passage closest to the query."""
         from kb.semantic.channel import (
             LEXICAL_DEPTH,
@@ -913,23 +963,32 @@ class SolrBackend:
         if len(best) > ASKED:
             best = best[np.argpartition(-scores[best], ASKED - 1)[:ASKED]]
         spread = view.sample()
-        if fq:  # with filters, enough that their best 100 are among them
-            asked = np.union1d(best, spread[known[spread]])
-        else:
-            asked = best if len(best) <= MEANING_POOL else best[np.argsort(-scores[best])[:MEANING_POOL]]
         ranked: list[tuple[str, float]] = []
         everything = True  # every match of the words is ranked
         by_words_answer = found if query else None
         if query and by_words_answer is None:
-            by_words_answer = self._ranked(query, request, "", fq, page, size)
+            by_words_answer = self._ranked(query, request, "", fq, page, size, plan)
+        every_in = every_match = False  # every document that passes the filters / matches is listed
         if by_words_answer is not None:
             found = by_words_answer["response"]
             everything = len(found["docs"]) >= int(found["numFound"])
+            every_match = not everything and int(found["numFound"]) <= LISTED
+            within = (by_words_answer.get("facets") or {}).get(WITHIN) or {}
+            every_in = bool(fq) and "count" in within and int(within["count"]) <= LISTED
+        if fq and not every_in:  # with filters, enough that their best 100 are among them
+            asked = np.union1d(best, spread[known[spread]])
+        else:
+            asked = best if len(best) <= MEANING_POOL else best[np.argsort(-scores[best])[:MEANING_POOL]]
         # of the store's best documents, those that match the words too (asked with the scope): where
         # meaning only reorders what the words found, the best of their matches by meaning are among them
-        members = best if query and not everything else best[:0]
+        members = best if query and not everything and not every_match else best[:0]
         language, passing, matching = self._scope(
-            [view.ids[n] for n in asked.tolist()], fq, [view.ids[n] for n in members.tolist()], query
+            [view.ids[n] for n in asked.tolist()],
+            fq,
+            [view.ids[n] for n in members.tolist()],
+            query,
+            every_in=every_in,
+            every_match=every_match,
         )
         live = np.zeros(len(view.ids), dtype=bool)
         live[known] = True  # the store's documents are the collection's (a deleted one drops out here):
@@ -939,13 +998,16 @@ class SolrBackend:
             scope = np.zeros(len(view.ids), dtype=bool)
             scope[[view.number[i] for i in passing if i in view.number]] = True
             among = int(scope[best].sum())  # of the store's ASKED best: its best, exactly, when enough
-            if len(best) < everyone and among < MEANING_POOL:  # a selective filter: the nearest by kNN
+            if every_in:  # a scope of a few thousand at most, listed whole: exactly, its own median
+                pass
+            elif len(best) < everyone and among < MEANING_POOL:  # a selective filter: the nearest by kNN
                 nearest = self.knn(vector, MEANING_POOL, fq, fl="id,language")
                 language.update((d["id"], d.get("language") or "") for d in nearest)
                 scope[[view.number[d["id"]] for d in nearest if d["id"] in view.number]] = True
                 among = len(nearest)
-            if len(best) < everyone and among >= MEANING_POOL:  # a larger scope: the sample's median
-                sample = np.array(  # stands for its own
+            if not every_in and len(best) < everyone and among >= MEANING_POOL:  # a larger scope: the
+                # sample's median stands for its own
+                sample = np.array(
                     [n for n in spread[known[spread]].tolist() if view.ids[n] in passing], dtype=np.int64
                 )
         if not scope.any() and not query:
@@ -967,6 +1029,10 @@ class SolrBackend:
         if not adds:  # meaning reorders what the words found: its scope is their matches
             if everything or not query:
                 scope, sample = words, None
+            elif every_match:  # a few thousand matches at most, listed whole: exactly
+                scope = words.copy()
+                scope[[view.number[i] for i in matching if i in view.number]] = True
+                sample = None
             else:  # the words' matches among the store's best, the median of their first ones for theirs
                 scope = words.copy()
                 scope[[view.number[i] for i in matching if i in view.number]] = True
@@ -997,6 +1063,8 @@ class SolrBackend:
             if beyond and not adds:  # meaning only reorders the words' matches: its candidates are
                 # among them (the kNN's were asked within the words' query)
                 matched[[number[c] for c in beyond]] = True
+            elif beyond and every_match:  # every match is listed
+                matched[[number[c] for c in beyond if c in matching]] = True
             elif beyond and not everything:  # candidates the words found below the ranked ones
                 params = [
                     ("q", query),
@@ -1016,7 +1084,9 @@ class SolrBackend:
         if relaxed and plan is not None and ranked:
             covered = {
                 number[i]: c
-                for i, c in self._coverage(plan, fq, [i for i, _ in ranked[:LEXICAL_DEPTH]]).items()
+                for i, c in self._coverage(
+                    plan, fq, [i for i, _ in ranked[:LEXICAL_DEPTH]], by_words_answer
+                ).items()
             }
         fused = fuse(
             lexical,
@@ -1091,23 +1161,68 @@ class SolrBackend:
                 hits.append(self.hit(by_meaning[doc_id], score, shown, via="meaning"))
         return total, tuple(hits), counted
 
-    def _coverage(self, plan: QueryPlan, fq: list[str], docs: list[str]) -> dict[str, float]:
-        """Of the words' first documents of a relaxed search, the share of the query's word weight each
-        holds (kb.semantic.channel's `coverage`, as the Whoosh backend weighs it), a word weighing its
-        idf within the filters: one request counts each word of the "most of the words" OR within the
-        filters and which of `docs` hold it."""
-        from kb.semantic.channel import word_shares
-
+    @staticmethod
+    def _relaxed_words(plan: QueryPlan | None) -> tuple:
+        """The words of a relaxed plan's "most of the words" OR (none for another plan)."""
+        if plan is None:
+            return ()
         q = plan.query
         if isinstance(q, P.AndMaybe):  # the words, and the whole text as a phrase bonus
             q = q.required
         if isinstance(q, P.Require):  # "most of the words", one of them a rare one (kb/query.py)
             q = q.scored
         words = q.items if isinstance(q, P.Or) else ()
-        if len(words) < 2 or any(w.kind != P.WORD for w in words) or not docs:
-            return {}
+        if len(words) < 2 or any(w.kind != P.WORD for w in words):
+            return ()
+        return tuple(words)
+
+    def _coverage_words(self, plan: QueryPlan | None) -> list[str | None]:
+        """The compiled words of a relaxed plan's "most of the words" OR (none for another plan)."""
+        words = self._relaxed_words(plan)
+        if not words:
+            return []
         canonical = self.canonical(self.concepts()[0])
-        compiled = [compile_plan(self.respelt(w), canonical) for w in words]
+        return [compile_plan(self.respelt(w), canonical) for w in words]
+
+    @staticmethod
+    def _coverage_asked(compiled: list[str | None], fq: list[str]) -> tuple[list[tuple[str, str]], dict]:
+        """What `_ranked` asks so that its answer holds a relaxed search's coverage: (params: a
+        pseudo-field a word, whether each document holds it; facets: each word's documents within the
+        filters, and all documents within them)."""
+        params: list[tuple[str, str]] = []
+        facets: dict = {WITHIN: {"type": "query", "q": "*:*", "domain": {"query": "*:*", "filter": fq}}}
+        fields = []
+        for n, c in enumerate(compiled):
+            if c is None:
+                continue
+            params.append((f"cw{n}", c))
+            fields.append(f"cw{n}:exists(query($cw{n}))")
+            facets[f"cw{n}"] = {"type": "query", "q": "*:*", "domain": {"query": c, "filter": fq}}
+        return [("fl", ",".join(fields)), *params] if fields else [], facets
+
+    def _coverage(
+        self, plan: QueryPlan, fq: list[str], docs: list[str], answer: dict | None = None
+    ) -> dict[str, float]:
+        """Of the words' first documents of a relaxed search, the share of the query's word weight each
+        holds (kb.semantic.channel's `coverage`, as the Whoosh backend weighs it), a word weighing its
+        idf within the filters: read from `_ranked`'s answer (`answer`), which asked for them, else one
+        request counts each word of the "most of the words" OR within the filters and which of `docs`
+        hold it."""
+        from kb.semantic.channel import word_shares
+
+        words = self._relaxed_words(plan)
+        if not words or not docs:
+            return {}
+        facets = (answer or {}).get("facets") or {}
+        if WITHIN in facets and any(f"cw{n}" in facets for n in range(len(words))):
+            by_id = {d["id"]: d for d in answer["response"]["docs"]}
+            frequencies = [int((facets.get(f"cw{n}") or {}).get("count", 0)) for n in range(len(words))]
+            held = [
+                np.array([bool(by_id.get(i, {}).get(f"cw{n}", False)) for i in docs], dtype=bool)
+                for n in range(len(words))
+            ]
+            return word_shares(frequencies, held, docs, int(facets[WITHIN].get("count", 0)))
+        compiled = self._coverage_words(plan)
         among = "id:(" + " OR ".join(quoted(i) for i in docs) + ")"
         facet = {
             f"w{n}": {
@@ -1134,7 +1249,7 @@ class SolrBackend:
         )
         facets = answer.get("facets", {})
         frequencies, held = [], []
-        for n in range(len(words)):
+        for n in range(len(compiled)):
             found = facets.get(f"w{n}") or {}
             holding = {b["val"] for b in ((found.get("in") or {}).get("ids") or {}).get("buckets", [])}
             frequencies.append(int(found.get("count", 0)))
