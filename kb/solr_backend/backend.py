@@ -647,7 +647,10 @@ class SolrBackend:
             # as the Whoosh backend: a question with a "quoted phrase" the words do not find, its
             # meaning held to the same confidence as any query's, rather than nothing found at once
             embedding = _embedder().submit(self._meant, text.replace('"', " "))
-        meant = None
+        meant, suggestion = None, ...
+        if embedding is not None and plan is not None and not embedding.done():
+            # "did you mean" asks only of the words: asked while the meaning's thread still works
+            suggestion = self.suggest(text, plan, request, fq, frequencies, total)
         if embedding is not None:
             meant = self._with_meaning(
                 embedding.result(), query, request, fq, page, size, relaxed, plan, frequencies, strict, answer
@@ -671,7 +674,11 @@ class SolrBackend:
             total=total,
             hits=hits,
             facets=self.facets(facets, request, language),
-            suggestion=self.suggest(text, plan, request, fq, frequencies, total) if plan else None,
+            suggestion=(
+                (self.suggest(text, plan, request, fq, frequencies, total) if plan else None)
+                if suggestion is ...
+                else suggestion
+            ),
             expansions=plan.expansions if plan else (),
             relaxed=relaxed,
             meaning=meant is not None,
