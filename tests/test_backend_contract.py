@@ -943,6 +943,18 @@ def test_meaning_adds_nothing_below_the_words_first_hit_when_every_word_matched(
     assert page.relaxed and page.hits[0].id == "m/de-spritz"
 
 
+def test_did_you_mean_is_the_same_with_meaning_on(kb_meaning):
+    # the Solr backend asks it while the meaning's thread embeds and scores: the same suggestion
+    for text, meant in (
+        ("Haushlt des Vereins", "Haushalt des Vereins"),
+        ("Spritzgiessn lernen", "Spritzgießen lernen"),
+    ):
+        with_meaning = kb_meaning.search(SearchRequest(text))
+        by_words = kb_meaning.search(SearchRequest(text, semantic=False))
+        assert with_meaning.meaning and not by_words.meaning
+        assert with_meaning.suggestion == by_words.suggestion == meant, text
+
+
 def test_a_relaxed_searchs_coverage_comes_with_its_words_first_documents(kb_meaning):
     # the Solr backend asks what a relaxed search's coverage needs (each word's documents within the
     # filters, which of the words' first documents hold it) in the words' own request: the same shares
