@@ -1062,6 +1062,7 @@ class SolrBackend:
         lexical = [(number[i], score) for i, score in ranked]
         local = np.array([scores[view.number[i]] if i in view.number else -np.inf for i in ids], np.float32)
         codes = np.array([language.get(i) or "" for i in ids], dtype=object)
+        checked: dict[str, bool] = {}  # documents asked whether they match the words
         if query and not relaxed and (chosen or outside):  # every word matched: meaning adds only what
             # is as near as the words' first hit (`beside_words`)
             matched = np.zeros(len(ids), dtype=bool)
@@ -1081,6 +1082,7 @@ class SolrBackend:
                 ]
                 for d in self.select(params)["response"]["docs"]:
                     matched[number[d["id"]]] = True
+                checked = {c: bool(matched[number[c]]) for c in beyond}
 
             def kept(some: list[str]) -> list[str]:
                 picked = np.array([number[c] for c in some], dtype=np.int64)
@@ -1123,16 +1125,34 @@ class SolrBackend:
         shown = [doc_id for doc_id, _ in window]
         answer: dict = {}
         if query and shown:
+            lexical_ids = {i for i, _ in ranked}
+            reordering = set(chosen) if not adds else set()  # among the words' matches
+
+            def words_match(doc_id: str) -> bool | None:
+                """Whether a shown document matches the words, when known without asking."""
+                if doc_id in lexical_ids or doc_id in reordering:
+                    return True
+                if everything:  # every match is ranked
+                    return False
+                if every_match:
+                    return doc_id in matching
+                return checked.get(doc_id)
+
+            known = {i: words_match(i) for i in shown}
+            marking = self.highlight_params(SNIPPET_CHARS, FRAGMENT_CHARS, FRAGMENTS, plan)
+            asking = any(m is None for m in known.values()) or not any(k == "hl.q" for k, _ in marking)
             params = [
-                ("q", query),
+                # the words' query says which shown documents match them, unless that is known: the
+                # snippets come from `hl.q` either way (a question's query: 3 of its 8 ms of QTime)
+                ("q", query if asking else "*:*"),
                 ("fq", "id:(" + " ".join(quoted(i) for i in shown) + ")"),
                 ("fl", STORED),
                 ("rows", len(shown)),
-                *self.highlight_params(SNIPPET_CHARS, FRAGMENT_CHARS, FRAGMENTS, plan),
+                *marking,
                 *counting,
             ]
             answer = self.select(params)
-            by_words = {d["id"]: d for d in answer["response"]["docs"]}
+            by_words = {d["id"]: d for d in answer["response"]["docs"] if asking or known[d["id"]]}
             highlights = answer.get("highlighting", {})
         elif counting:
             answer = self.select([("q", "*:*"), ("rows", 0), *counting])
