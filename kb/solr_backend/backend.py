@@ -951,8 +951,9 @@ class SolrBackend:
         nearest within them when fewer than MEANING_POOL of the best do. Where meaning only reorders the
         words' matches and they are more than those ranked, the same request lists them whole when they
         are at most LISTED, else asks which of the store's ASKED best match the words (kNN within the
-        words' matches when too few do: `_best_known`). The total and the facets count the meaning candidates outside the filters too,
-        beside the shown documents' snippets. Meaning-only hits show their passage closest to the query."""
+        words' matches when too few do: `_best_known`). The total and the facets count the meaning
+        candidates outside the filters too, beside the shown documents' snippets. Meaning-only hits show
+        their passage closest to the query."""
         from kb.semantic.channel import (
             LEXICAL_DEPTH,
             beside_words,
@@ -1152,7 +1153,7 @@ class SolrBackend:
                 *counting,
             ]
             answer = self.select(params)
-            by_words = {d["id"]: d for d in answer["response"]["docs"] if asking or known[d["id"]]}
+            by_words = {d["id"]: d for d in answer["response"]["docs"] if asking or known.get(d["id"])}
             highlights = answer.get("highlighting", {})
         elif counting:
             answer = self.select([("q", "*:*"), ("rows", 0), *counting])
