@@ -958,25 +958,41 @@ def test_did_you_mean_is_the_same_with_meaning_on(kb_meaning):
 def test_a_relaxed_searchs_coverage_comes_with_its_words_first_documents(kb_meaning):
     # the Solr backend asks what a relaxed search's coverage needs (each word's documents within the
     # filters, which of the words' first documents hold it) in the words' own request: the same shares
-    # as its own request gives, which the fused ranking weighs
+    # as each word searched by itself within the filters gives, which the fused ranking weighs
     if kb_meaning.backend.name != "solr":
         pytest.skip("the Whoosh backend counts the words' documents in its own index")
     import re
 
     from kb.folding import fold
+    from kb.semantic.channel import word_shares
     from kb.solr_backend.compile import compile_plan
 
     backend = kb_meaning.backend
+    canonical = backend.canonical(backend.concepts()[0])
     text = "Spritzgießen Kunststoffteilen Haushalt zomer"
     for request in (SearchRequest(text), SearchRequest(text, languages=("de",))):
         fq = backend.filters(request)
         total, frequencies = backend.statistics([fold(w) for w in re.findall(r"\w+", text)])
         plan = backend.plan(text, request, True, frequencies, total)
-        query = compile_plan(backend.respelt(plan.query), backend.canonical(backend.concepts()[0]))
+        query = compile_plan(backend.respelt(plan.query), canonical)
         answer = backend._ranked(query, request, text, fq, 1, 10, plan)
         docs = [d["id"] for d in answer["response"]["docs"]]
-        with_words = backend._coverage(plan, fq, docs, answer)
-        assert with_words == backend._coverage(plan, fq, docs), request
+        with_words = backend._coverage(plan, docs, answer)
+        holding = [  # each word by itself within the filters
+            {
+                d["id"]
+                for d in backend.select(
+                    [("q", compile_plan(backend.respelt(w), canonical)), ("fl", "id"), ("rows", 1000)]
+                    + [("fq", f) for f in fq]
+                )["response"]["docs"]
+            }
+            for w in backend._relaxed_words(plan)
+        ]
+        assert len(holding) == 4, plan
+        expected = word_shares(
+            [len(h) for h in holding], [[i in h for i in docs] for h in holding], docs, backend.count(fq)
+        )
+        assert with_words == expected, request
         assert set(with_words) == set(docs), request
         if not fq:  # two words, one (in the two German documents alone each word has no weight)
             assert with_words["m/de-spritz"] > with_words["m/de-haushalt"] > 0, with_words

@@ -647,10 +647,11 @@ class SolrBackend:
             # as the Whoosh backend: a question with a "quoted phrase" the words do not find, its
             # meaning held to the same confidence as any query's, rather than nothing found at once
             embedding = _embedder().submit(self._meant, text.replace('"', " "))
-        meant, suggestion = None, ...
-        if embedding is not None and plan is not None and not embedding.done():
-            # "did you mean" asks only of the words: asked while the meaning's thread still works
-            suggestion = self.suggest(text, plan, request, fq, frequencies, total)
+        documents = total  # the collection's (`total` becomes the page's)
+        # "did you mean" asks only of the words: with meaning, asked while its thread still works
+        early = embedding is not None and plan is not None and not embedding.done()
+        suggestion = self.suggest(text, plan, request, fq, frequencies, documents) if early else None
+        meant = None
         if embedding is not None:
             meant = self._with_meaning(
                 embedding.result(), query, request, fq, page, size, relaxed, plan, frequencies, strict, answer
@@ -674,11 +675,9 @@ class SolrBackend:
             total=total,
             hits=hits,
             facets=self.facets(facets, request, language),
-            suggestion=(
-                (self.suggest(text, plan, request, fq, frequencies, total) if plan else None)
-                if suggestion is ...
-                else suggestion
-            ),
+            suggestion=suggestion
+            if early
+            else (self.suggest(text, plan, request, fq, frequencies, documents) if plan else None),
             expansions=plan.expansions if plan else (),
             relaxed=relaxed,
             meaning=meant is not None,
@@ -896,12 +895,12 @@ class SolrBackend:
         from kb.semantic.channel import LEXICAL_DEPTH
 
         facets = self.facet_request()
-        if fq:  # how many documents pass the filters (the meaning's scope: listed whole when few)
-            facets[WITHIN] = {"type": "query", "q": "*:*", "domain": {"query": "*:*", "filter": fq}}
         # a relaxed search's coverage (`_coverage`) asked with its words' first documents
-        covering, counts = self._coverage_asked(self._coverage_words(plan), fq)
-        if covering:
-            facets.update(counts)
+        covering, counts = self._coverage_asked(plan, fq)
+        facets.update(counts)
+        if fq or covering:  # how many documents pass the filters (meaning's scope, listed when few;
+            # the coverage's number of documents)
+            facets[WITHIN] = {"type": "query", "q": "*:*", "domain": {"query": "*:*", "filter": fq}}
         params = [
             ("q", query),
             ("fl", "id,score,language"),
@@ -1006,18 +1005,17 @@ class SolrBackend:
             scope = np.zeros(len(view.ids), dtype=bool)
             scope[[view.number[i] for i in passing if i in view.number]] = True
             among = int(scope[best].sum())  # of the store's ASKED best: its best, exactly, when enough
-            if every_in:  # a scope of a few thousand at most, listed whole: exactly, its own median
-                pass
-            elif len(best) < everyone and among < MEANING_POOL:  # a selective filter: the nearest by kNN
-                nearest = self.knn(vector, MEANING_POOL, fq, fl="id,language")
-                language.update((d["id"], d.get("language") or "") for d in nearest)
-                scope[[view.number[d["id"]] for d in nearest if d["id"] in view.number]] = True
-                among = len(nearest)
-            if not every_in and len(best) < everyone and among >= MEANING_POOL:  # a larger scope: the
-                # sample's median stands for its own
-                sample = np.array(
-                    [n for n in spread[known[spread]].tolist() if view.ids[n] in passing], dtype=np.int64
-                )
+            # (a scope listed whole is exact, its median its own)
+            if not every_in and len(best) < everyone:
+                if among < MEANING_POOL:  # a selective filter: the nearest by kNN
+                    nearest = self.knn(vector, MEANING_POOL, fq, fl="id,language")
+                    language.update((d["id"], d.get("language") or "") for d in nearest)
+                    scope[[view.number[d["id"]] for d in nearest if d["id"] in view.number]] = True
+                    among = len(nearest)
+                if among >= MEANING_POOL:  # a larger scope: the sample's median stands for its own
+                    sample = np.array(
+                        [n for n in spread[known[spread]].tolist() if view.ids[n] in passing], dtype=np.int64
+                    )
         if not scope.any() and not query:
             return None
         adds = request.expand and (
@@ -1037,15 +1035,14 @@ class SolrBackend:
         if not adds:  # meaning reorders what the words found: its scope is their matches
             if everything or not query:
                 scope, sample = words, None
-            elif every_match:  # a few thousand matches at most, listed whole: exactly
+            else:  # all their matches when listed (exact), else those among the store's best, the
+                # median of their first ones standing for theirs
                 scope = words.copy()
                 scope[[view.number[i] for i in matching if i in view.number]] = True
-                sample = None
-            else:  # the words' matches among the store's best, the median of their first ones for theirs
-                scope = words.copy()
-                scope[[view.number[i] for i in matching if i in view.number]] = True
-                sample = np.flatnonzero(words)
-                if not self._best_known(scores, members, everyone, matching, sample, request, strict):
+                sample = None if every_match else np.flatnonzero(words)
+                if not every_match and not self._best_known(
+                    scores, members, everyone, matching, sample, request, strict
+                ):
                     more = self.knn(vector, MEANING_POOL, [*fq, query], fl="id,language")
                     language.update((d["id"], d.get("language") or "") for d in more)
                     scope[[view.number[d["id"]] for d in more if d["id"] in view.number]] = True
@@ -1095,7 +1092,7 @@ class SolrBackend:
             covered = {
                 number[i]: c
                 for i, c in self._coverage(
-                    plan, fq, [i for i, _ in ranked[:LEXICAL_DEPTH]], by_words_answer
+                    plan, [i for i, _ in ranked[:LEXICAL_DEPTH]], by_words_answer
                 ).items()
             }
         fused = fuse(
@@ -1204,85 +1201,43 @@ class SolrBackend:
             return ()
         return tuple(words)
 
-    def _coverage_words(self, plan: QueryPlan | None) -> list[str | None]:
-        """The compiled words of a relaxed plan's "most of the words" OR (none for another plan)."""
+    def _coverage_asked(self, plan: QueryPlan | None, fq: list[str]) -> tuple[list[tuple[str, str]], dict]:
+        """What `_ranked` asks so that its answer holds a relaxed plan's coverage (nothing for another
+        plan): (params: a pseudo-field a word, whether each document returned holds it; facets: each
+        word's documents within the filters)."""
         words = self._relaxed_words(plan)
         if not words:
-            return []
+            return [], {}
         canonical = self.canonical(self.concepts()[0])
-        return [compile_plan(self.respelt(w), canonical) for w in words]
-
-    @staticmethod
-    def _coverage_asked(compiled: list[str | None], fq: list[str]) -> tuple[list[tuple[str, str]], dict]:
-        """What `_ranked` asks so that its answer holds a relaxed search's coverage: (params: a
-        pseudo-field a word, whether each document holds it; facets: each word's documents within the
-        filters, and all documents within them)."""
         params: list[tuple[str, str]] = []
-        facets: dict = {WITHIN: {"type": "query", "q": "*:*", "domain": {"query": "*:*", "filter": fq}}}
+        facets: dict = {}
         fields = []
-        for n, c in enumerate(compiled):
-            if c is None:
+        for n, word in enumerate(words):
+            compiled = compile_plan(self.respelt(word), canonical)
+            if compiled is None:  # a word that can match nothing: held by none
                 continue
-            params.append((f"cw{n}", c))
+            params.append((f"cw{n}", compiled))
             fields.append(f"cw{n}:exists(query($cw{n}))")
-            facets[f"cw{n}"] = {"type": "query", "q": "*:*", "domain": {"query": c, "filter": fq}}
+            facets[f"cw{n}"] = {"type": "query", "q": "*:*", "domain": {"query": compiled, "filter": fq}}
         return [("fl", ",".join(fields)), *params] if fields else [], facets
 
-    def _coverage(
-        self, plan: QueryPlan, fq: list[str], docs: list[str], answer: dict | None = None
-    ) -> dict[str, float]:
+    def _coverage(self, plan: QueryPlan, docs: list[str], answer: dict) -> dict[str, float]:
         """Of the words' first documents of a relaxed search, the share of the query's word weight each
         holds (kb.semantic.channel's `coverage`, as the Whoosh backend weighs it), a word weighing its
-        idf within the filters: read from `_ranked`'s answer (`answer`), which asked for them, else one
-        request counts each word of the "most of the words" OR within the filters and which of `docs`
-        hold it."""
+        idf within the filters: read from `_ranked`'s answer, which asked for them (`_coverage_asked`)."""
         from kb.semantic.channel import word_shares
 
         words = self._relaxed_words(plan)
-        if not words or not docs:
+        facets = answer.get("facets") or {}
+        if not words or not docs or WITHIN not in facets:
             return {}
-        facets = (answer or {}).get("facets") or {}
-        if WITHIN in facets and any(f"cw{n}" in facets for n in range(len(words))):
-            by_id = {d["id"]: d for d in answer["response"]["docs"]}
-            frequencies = [int((facets.get(f"cw{n}") or {}).get("count", 0)) for n in range(len(words))]
-            held = [
-                np.array([bool(by_id.get(i, {}).get(f"cw{n}", False)) for i in docs], dtype=bool)
-                for n in range(len(words))
-            ]
-            return word_shares(frequencies, held, docs, int(facets[WITHIN].get("count", 0)))
-        compiled = self._coverage_words(plan)
-        among = "id:(" + " OR ".join(quoted(i) for i in docs) + ")"
-        facet = {
-            f"w{n}": {
-                "type": "query",
-                "q": c,
-                "facet": {
-                    "in": {
-                        "type": "query",
-                        "q": among,
-                        "facet": {"ids": {"type": "terms", "field": "id", "limit": -1}},
-                    }
-                },
-            }
-            for n, c in enumerate(compiled)
-            if c is not None
-        }
-        answer = self.select(
-            [
-                ("q", "*:*"),
-                ("rows", 0),
-                ("json.facet", json.dumps(facet)),
-                *(("fq", f) for f in fq),
-            ]
-        )
-        facets = answer.get("facets", {})
-        frequencies, held = [], []
-        for n in range(len(compiled)):
-            found = facets.get(f"w{n}") or {}
-            holding = {b["val"] for b in ((found.get("in") or {}).get("ids") or {}).get("buckets", [])}
-            frequencies.append(int(found.get("count", 0)))
-            held.append(np.array([i in holding for i in docs], dtype=bool))
-        return word_shares(frequencies, held, docs, int(answer["response"]["numFound"]))
+        by_id = {d["id"]: d for d in answer["response"]["docs"]}
+        frequencies = [int((facets.get(f"cw{n}") or {}).get("count", 0)) for n in range(len(words))]
+        held = [
+            np.array([bool(by_id.get(i, {}).get(f"cw{n}", False)) for i in docs], dtype=bool)
+            for n in range(len(words))
+        ]
+        return word_shares(frequencies, held, docs, int(facets[WITHIN].get("count", 0)))
 
     def _page(
         self,
