@@ -30,6 +30,11 @@ PREFIX = 2  # and begins with the same letters
 #: a word this long one edit from a word the index holds counts as held (`present`) unless it is a
 #: common word of a language: letter salad is rarely that near one of its words, a typo of a long word is
 TYPO_LETTERS = 8
+#: a common word of a language the index does not hold is corrected by one edit at most (a doubled or
+#: missing letter: "Stele" → "Stelle"): such a word is mostly typed as meant (the plan gives it no typo
+#: variants), and two edits reach a word of another language from many of them ("Lingen" → "lige",
+#: "final" → "finde", "external" → "externe")
+COMMON_EDITS = 1
 _EXACT = exact_analyzer()
 
 
@@ -117,7 +122,10 @@ def suggest(words: Words, text: str, typed: Iterable[str], request: SearchReques
             continue
         if known_stem(words, word):  # an inflected form of a word in the index
             continue
-        found = closest(lower, words.known_words(lower[:PREFIX]))
+        edits = COMMON_EDITS if is_common_word(lower) else MAX_EDITS
+        # a word is corrected to a word: not to a token with a dot or digit inside ("Nyheden" → "Ny.den")
+        known = {w: n for w, n in words.known_words(lower[:PREFIX]).items() if w.isalpha()}
+        found = closest(lower, known, maxdist=edits)
         if found and found[0] != lower:
             replacements[word] = cased_like(found[0], word)
     suggestion = replace_words(text, replacements)

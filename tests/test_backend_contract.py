@@ -275,6 +275,33 @@ def test_did_you_mean(kb):
     assert kb.search(SearchRequest("Ausbildungsberuf")).suggestion is None  # a stem of a known word
 
 
+def test_did_you_mean_does_not_turn_a_word_of_a_language_into_another_two_edits_away(kb):
+    # a common word the archive does not hold is mostly typed as meant: two edits reach a word of
+    # another language from it (final → finde, external → externe, masse → mange: all offered before)
+    for text in ("final", "Ausbildung external", "masse"):
+        assert kb.search(SearchRequest(text)).suggestion is None, text
+    # one edit is still a typo, a common word or not ("wilkommen" is in wordfreq's German list)
+    assert kb.search(SearchRequest("Wilkommen im Netzwerk")).suggestion == "Willkommen im Netzwerk"
+
+
+def test_did_you_mean_offers_words_not_tokens_with_a_dot_inside(kb_writable):
+    kb = kb_writable
+    dotted = Document(
+        id="contract/dotted",
+        source="dotted.txt",
+        title="Versionshinweise",
+        text="Die Datei kunstnet.konf wurde angepasst.",
+        language="de",
+    )
+    kb.write([dotted])
+    try:
+        assert found(kb, "kunstnet.konf") == {"contract/dotted"}  # the token is held as typed
+        # "Kunstnetkonf" is one edit from it, but a word is corrected to a word (was: "kunstnet.konf")
+        assert kb.search(SearchRequest("Kunstnetkonf")).suggestion is None
+    finally:
+        kb.remove(["contract/dotted"])
+
+
 @pytest.mark.solr
 @pytest.mark.parametrize("engine", ["solr"], indirect=True)
 def test_a_results_page_takes_few_requests(kb):
