@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.corpus_folder import corpus_available, refuse_emptying
+from archive.replacing import finish_replacements
 from archive.uploads import index_twins, limits_from
 from ingest.errors import IngestError
 from ingest.pipeline import Outcome, discover, file_id, file_state, run, source_label
@@ -66,6 +67,8 @@ def repair(
     """Make the index match corpus/: index what is missing or stale, remove what is orphaned.
 
     With `progress`, each file's outcome goes to it as it comes, and nothing of a file is logged."""
+    corpus_available(settings)
+    finish_replacements(settings)  # a re-import a kill cut short: its old pair or its new one
     report = check(kb, settings)
     if report.orphaned:
         refuse_emptying(kb, settings, "nothing changed")  # every file gone: a share not mounted?

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from archive.audit import audit, deleted_sources
 from archive.names import safe_filename
+from archive.replacing import replace_pair
 from archive.trash import copy_to_trash
 from archive.uploads import inside, linked_reason
 from ingest.errors import IngestError
@@ -257,7 +258,6 @@ def store_copy(settings: Settings, source: Path, target: Path, user: str = "?") 
     (with its metadata file), and the new copy keeps its confirmed metadata (`stored_metadata`)."""
     data = read_regular(source, settings.max_upload_bytes)  # read as the worker read it: no link, no FIFO
     meta_data = stored_metadata(source, target)
-    moved = None
     if target.exists() or target.is_symlink():
         try:
             same = read_regular(target, len(data)) == data and sidecar_bytes(target) == meta_data
@@ -267,15 +267,16 @@ def store_copy(settings: Settings, source: Path, target: Path, user: str = "?") 
             return
         kept = _kept_fields(target, meta_data)
         moved = copy_to_trash(settings, target)  # the old copy stays in place until the new one replaces it
-    if meta_data is not None:
-        atomic_write(sidecar_path(target), meta_data)  # the metadata first, then the original
-    else:
-        sidecar_path(target).unlink(missing_ok=True)  # the old copy's, kept in the trash
-    atomic_write(target, data)
-    if moved is not None:
         label = source_label(target, settings.corpus_dir)
         details = {"source": label, "from": str(_absolute(source)), "old_copy": str(moved), "kept": kept}
-        audit(settings, user, "reimport", file_id(label), details)
+        # the copy and its metadata file as one change: a kill leaves the old pair or the new one
+        replace_pair(settings, target, data, meta_data, (user, "reimport", file_id(label), details))
+        return
+    if meta_data is not None:
+        atomic_write(sidecar_path(target), meta_data)  # the metadata first: a file is never seen without it
+    else:
+        sidecar_path(target).unlink(missing_ok=True)  # a metadata file left alone: not this file's
+    atomic_write(target, data)
 
 
 def _kept_fields(target: Path, meta_data: bytes | None) -> list[str]:

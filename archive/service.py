@@ -19,6 +19,7 @@ from archive.checking import CheckReport, check, repair, replaced_contents
 from archive.corpus_folder import corpus_available, refuse_emptying
 from archive.imports import IMPORT_DIR, importer, outside_roots
 from archive.names import MAX_NAME_CHARS, safe_filename
+from archive.replacing import finish_replacements
 from archive.trash import TRASH_DIR
 from archive.uploads import (
     METADATA_KEYS,
@@ -125,6 +126,7 @@ def ingest(
     paths = list(paths)
     if prune:  # before an import creates corpus/: without it every document would seem gone
         refuse_emptying(kb, settings, "--prune removed nothing")
+    finish_replacements(settings)  # a re-import a kill cut short: its old pair or its new one
     outside = outside_roots(settings, paths)
     imports = importer(settings, paths, user) if outside else None
     before = kb.checksums()
@@ -184,6 +186,7 @@ def rebuild(
     `rebuild_plan` first and ask for confirmation when it shrinks the index.
     """
     corpus_available(settings)  # checked again: the plan may have been made a while ago
+    finish_replacements(settings)  # a re-import a kill cut short: its old pair or its new one
     plan = plan or rebuild_plan(kb, settings)
     # The files of the documents indexed now come first, so that of two byte-identical files the
     # one that was indexed keeps its id (the other stays a duplicate).

@@ -144,6 +144,19 @@ def rows() -> list[Row]:
             "metadata file whole JSON",
         ),
         Row(
+            "A re-import killed half-way leaves one whole pair",
+            "A changed outside file replaces its copy and the copy's metadata file as one change: a record in "
+            "`corpus/.replacing/` names the two files staged beside them, turns to `commit` once both are "
+            "written, and the next `kb ingest`, `kb check --repair` or rebuild rolls a staging record back and a "
+            "committed one forward (under one lock: never a replacement under way)",
+            ("test_fault_reimport_kill::test_a_reimport_killed_at_any_rename_leaves_one_whole_pair",),
+            "`kb ingest` of a changed file SIGKILLed (with its readers) before each of its renames in `corpus/`, "
+            "one run each until one finishes uncut; after `kb check --repair` the copy holds the old text with "
+            "the old metadata or the new text with the new, nothing staged is left, the index holds what the "
+            "corpus holds and the next ingest ends with the new pair (before: a kill between the two renames left "
+            "the old text under the new metadata)",
+        ),
+        Row(
             "A damaged index is rebuilt, the corpus untouched",
             "On open, segment files are compared with the sizes and CRC-32s recorded at each commit; a damaged "
             "index is reported in one line, moved aside to `INDEX.damaged-<time>` and rebuilt from `corpus/`",
