@@ -114,10 +114,21 @@ def _staged(settings: Settings, relative: str | None) -> Path | None:
     record names nothing else)."""
     if not relative:
         return None
-    path = settings.corpus_dir / relative
-    if not path.name.startswith(STAGED_PREFIX) or ".." in Path(relative).parts:
+    path = _in_corpus(settings, relative)
+    if not path.name.startswith(STAGED_PREFIX):
         raise ValueError(f"not a staged file: {relative}")
     return path
+
+
+def _in_corpus(settings: Settings, relative: str) -> Path:
+    """A record's path inside corpus/ (a record is only ever ours: an absolute path or one with .. in it
+    names nothing)."""
+    if not isinstance(relative, str) or not relative or Path(relative).is_absolute():
+        raise ValueError(f"not a path inside the corpus: {relative!r}")
+    parts = Path(relative).parts
+    if ".." in parts:
+        raise ValueError(f"not a path inside the corpus: {relative!r}")
+    return settings.corpus_dir / relative
 
 
 def _roll_back(settings: Settings, record_path: Path, record: dict) -> None:
@@ -131,10 +142,7 @@ def _roll_back(settings: Settings, record_path: Path, record: dict) -> None:
 
 
 def _roll_forward(settings: Settings, record_path: Path, record: dict) -> None:
-    corpus = settings.corpus_dir
-    target = corpus / record["target"]
-    if ".." in Path(record["target"]).parts:
-        raise ValueError(f"not a corpus path: {record['target']}")
+    target = _in_corpus(settings, record["target"])
     staged_data, staged_meta = _staged(settings, record["data"]), _staged(settings, record.get("meta"))
     if staged_data.exists():  # not yet renamed: the metadata file is put in place first
         if staged_meta is not None:
