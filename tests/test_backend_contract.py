@@ -16,6 +16,7 @@ import itertools
 import os
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -857,6 +858,42 @@ def test_a_write_does_not_wait_for_a_vector_copy(kb_meaning):
     assert backend.sync_vectors() == 0  # the write's change made first: nothing to copy again
     assert backend.vectors.copied["m/da-spritz"] == key
     assert kb_meaning.similar("m/de-spritz", limit=1)[0].id == "m/da-spritz"
+
+
+def test_a_copy_never_gives_a_document_the_vector_of_its_earlier_text(kb_meaning):
+    # the store still holds the vector of a document's earlier text while its new text is in the
+    # collection (written, not yet embedded): a copy then sent the old vector with the new text
+    if kb_meaning.backend.name != "solr":
+        pytest.skip("the Whoosh backend reads the vectors from the store: nothing to copy")
+    backend = kb_meaning.backend
+    first = Document(
+        id="m/de-hafen",
+        source="m/8.txt",
+        title="Hafenrundfahrt",
+        language="de",
+        text="Die Mitglieder besuchten den Hafen und seine Werften.",
+    )
+    kb_meaning.semantic.stop()
+    kb_meaning.write([first])
+    kb_meaning.semantic.stop()
+    try:
+        kb_meaning.embed_pending()
+        backend.sync_vectors()
+        old_key = backend.vectors.copied["m/de-hafen"]
+        kb_meaning.write([replace(first, text="Der Vorstand beschloss den Haushalt für das nächste Jahr.")])
+        kb_meaning.semantic.stop()  # not embedded yet: the store's vector is still the harbour's
+        assert kb_meaning.semantic.store.current()["m/de-hafen"][1] == old_key
+        assert "m/de-hafen" not in backend.vectors.copied  # the write forgot the copied vector
+        assert backend.sync_vectors() == 0  # the harbour's vector is not sent with the budget's text
+        assert "m/de-hafen" not in backend.vectors.copied
+        got = backend.select([("q", "id:m/de-hafen"), ("fl", "id,vec")])["response"]["docs"]
+        assert got and "vec" not in got[0]
+        kb_meaning.embed_pending()  # the new text embedded: its vector is copied
+        assert backend.vectors.copied["m/de-hafen"] != old_key
+        assert backend.sync_vectors() == 0
+    finally:
+        kb_meaning.semantic.stop()
+        kb_meaning.remove(["m/de-hafen"])
 
 
 def test_a_rebuild_writes_the_vectors_with_the_documents(kb_meaning):

@@ -383,16 +383,17 @@ class SolrBackend:
 
     def sync_vectors(self) -> int:
         """Copy the meaning layer's new vectors into `vec` (kb/solr_backend/vectors.py); how many."""
-        if self.semantic is None:
+        semantic = self.semantic
+        if semantic is None:
             return 0
 
         def update(body: bytes, commit: bool) -> None:
             params = [("commit", "true")] if commit else []
             self.client.request(self.path("update"), params, body=body, write=True)
 
-        def fields(ids: list[str]) -> dict[str, tuple[dict, int]]:
-            """The documents as the writer sends them (the folded fields computed again) and their
-            versions, by real-time get."""
+        def fields(ids: list[str]) -> dict[str, tuple[dict, int, str]]:
+            """The documents as the writer sends them (the folded fields computed again), their
+            versions and the content keys of their text, by real-time get."""
             import urllib.parse
 
             params = [("ids", ",".join(ids)), ("fl", f"{STORED},text,_version_"), ("wt", "json")]
@@ -400,8 +401,11 @@ class SolrBackend:
             found = self.client.request(
                 self.path("get"), body=body, content_type="application/x-www-form-urlencoded"
             )
-            docs = found.get("response", {}).get("docs", [])
-            return {d["id"]: (document_fields(document_from_solr(d)), int(d["_version_"])) for d in docs}
+            out = {}
+            for d in found.get("response", {}).get("docs", []):
+                doc = document_from_solr(d)
+                out[d["id"]] = (document_fields(doc), int(d["_version_"]), semantic.key(doc))
+            return out
 
         with self._vectors_held():
             return self.vectors.run(self.semantic.store, self.behind(), update, fields)

@@ -106,9 +106,12 @@ class VectorSync:
         self.save()
 
     def run(self, store, collections: tuple[str, ...], update, fields) -> int:
-        """Copy what is new; `fields(ids)` gives id → (the document's fields as written, its `_version_`)
-        of those that exist; `update(body: bytes, commit: bool)` posts to /update and raises on an HTTP
-        error (Solr's 409 when a document changed since it was read). Returns the vectors copied."""
+        """Copy what is new; `fields(ids)` gives id → (the document's fields as written, its `_version_`,
+        the content key of its title and text) of those that exist; `update(body: bytes, commit: bool)`
+        posts to /update and raises on an HTTP error (Solr's 409 when a document changed since it was
+        read). A document whose text in the collection is not the one its vector was made from (written
+        again after the store's vector was read) is left for the copy after its new vector. Returns the
+        vectors copied."""
         seen = (store.names(), collections)
         if seen == self._seen:
             return 0
@@ -125,7 +128,11 @@ class VectorSync:
                 saved = time.monotonic()
             vectors = mean_vectors(store, todo[start : start + BATCH])
             stored = fields(list(vectors)) if vectors else {}
-            batch = [(doc_id, key, vector) for doc_id, (key, vector) in vectors.items() if doc_id in stored]
+            batch = [
+                (doc_id, key, vector)
+                for doc_id, (key, vector) in vectors.items()
+                if doc_id in stored and stored[doc_id][2] == key
+            ]
             try:
                 if batch:
                     update(_body(batch, stored), False)
@@ -138,8 +145,9 @@ class VectorSync:
                         copied += 1
                     except Exception:  # noqa: BLE001, S112 - written or deleted since it was read: skipped
                         continue
-            for doc_id in vectors:  # a document not in the collection (deleted) is not asked again
-                self.copied[doc_id] = vectors[doc_id][0]
+            for doc_id, (key, _) in vectors.items():  # a deleted document is not asked again either
+                if doc_id not in stored or stored[doc_id][2] == key:
+                    self.copied[doc_id] = key
         if copied:
             update(b"{}", True)
         self.save()
@@ -147,7 +155,7 @@ class VectorSync:
         return copied
 
 
-def _body(batch: list[tuple[str, str, np.ndarray]], stored: dict[str, tuple[dict, int]]) -> bytes:
+def _body(batch: list[tuple[str, str, np.ndarray]], stored: dict[str, tuple[dict, int, str]]) -> bytes:
     """The documents whole with their vectors, each on the condition that its version is still the one
     read (optimistic concurrency: a write or a delete meanwhile makes Solr refuse it)."""
     docs = [
