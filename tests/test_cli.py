@@ -171,6 +171,23 @@ def test_search_stdin_answers_one_json_object_per_line(seeded_cli):
     assert [(p["query"], p["total"]) for p in result.lines] == [("Ems-Achse", 2), ("Trekantomraadet", 1)]
 
 
+def test_search_takes_its_words_unquoted_as_the_help_shows_them(seeded_cli):
+    # `kb search Ems-Achse Ausbildung` (the help's first example) was refused: unrecognized arguments
+    unquoted = seeded_cli("search", "--json", "Ems-Achse", "Ausbildung")
+    quoted = seeded_cli("search", "--json", "Ems-Achse Ausbildung")
+    assert unquoted.code == quoted.code == 0, unquoted.err
+    assert unquoted.json["query"] == "Ems-Achse Ausbildung"
+    assert [h["id"] for h in unquoted.json["hits"]] == [h["id"] for h in quoted.json["hits"]] != []
+
+
+def test_search_stdin_beside_a_query_is_a_usage_error(seeded_cli):
+    result = seeded_cli("search", "--stdin", "Ems-Achse", stdin="Trekantomraadet\n")
+    assert result.code == 2 and not result.out
+    assert result.err.strip().splitlines() == [
+        "kb: error: --stdin reads the queries from standard input: give no query beside it ('Ems-Achse')"
+    ]
+
+
 def test_search_stdin_reports_a_bad_line_and_goes_on(seeded_cli):
     result = seeded_cli("search", "--json", "--stdin", stdin='"open\nEms-Achse\n')
     assert result.code == 2

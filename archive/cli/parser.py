@@ -81,7 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=QUERY_SYNTAX,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("query", nargs="?", default="", help="the query (empty: every document)")
+    p.add_argument(
+        "query",
+        nargs="*",
+        default=[],
+        help="the query; its words may be typed unquoted (none: every document)",
+    )
     for flag, dest, what in (
         ("--region", "regions", "only documents about this region"),
         ("--network", "networks", "only documents of this network"),

@@ -93,8 +93,13 @@ def checked_filters(kb: KnowledgeBase, request: SearchRequest) -> SearchRequest:
 
 
 def cmd_search(args, settings: Settings) -> int:
+    query = " ".join(args.query)  # kb search Ems-Achse Ausbildung: the words as one query
+    if args.stdin and query:
+        raise UsageError(
+            f"--stdin reads the queries from standard input: give no query beside it ({query!r})"
+        )
     kb = open_kb(settings)
-    texts = (line.rstrip("\n") for line in sys.stdin) if args.stdin else [args.query]
+    texts = (line.rstrip("\n") for line in sys.stdin) if args.stdin else [query]
     status = 0
     for number, text in enumerate(texts, 1):
         try:
