@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from itertools import zip_longest
 from pathlib import Path
 
 from kb import compound
@@ -146,6 +147,19 @@ class KnowledgeBase:
         agree (kb/translations.py); the best first, scored by the combined score. Without vectors (or
         `meaning=False`) only a near-identical structure counts, among a few hundred documents."""
         return self.backend.translations(doc_id, meaning)
+
+    def neighbours(self, doc_id: str, limit: int = 6) -> tuple[tuple[Hit, ...], tuple[Hit, ...]]:
+        """What a document's page shows beside it: (its translations, then up to `limit` similar documents:
+        close in meaning and sharing networks and topics, taken in turn, without the document itself and
+        its translations)."""
+        translations = tuple(h for h in self.translations(doc_id) if h.id != doc_id)
+        shown = {doc_id, *(h.id for h in translations)}
+        similar: dict[str, Hit] = {}
+        for pair in zip_longest(self.similar(doc_id, limit), self.related(doc_id, limit)):
+            for hit in pair:
+                if hit is not None and hit.id not in shown and hit.id not in similar:
+                    similar[hit.id] = hit
+        return translations, tuple(similar.values())[:limit]
 
     # -- the semantic layer ----------------------------------------------------------------------
 

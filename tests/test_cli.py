@@ -284,3 +284,25 @@ def test_search_stdin_without_json_says_a_bad_line_in_a_plain_line_and_goes_on(s
     ]
     assert "{" not in result.err and not result.out.startswith("{")  # no JSON without --json
     assert result.out.startswith("2 documents")  # the good line between them is answered
+
+
+def test_show_gives_what_the_document_page_shows_beside_it(run_cli, settings):
+    # the app's document view shows a document's translations ("Also in") and similar documents: so
+    # does `kb show` (the CLI does everything the app does)
+    from tests.test_app_document import TRANSLATED
+
+    for name, text in TRANSLATED.items():
+        (settings.corpus_dir / "documents" / name).write_text(text, encoding="utf-8")
+        meta = {"networks": ["Plastindustrien"], "topics": ["vocational-training"]}  # shared with seeds
+        (settings.corpus_dir / "documents" / f"{name}.meta.json").write_text(json.dumps(meta))
+    assert run_cli("ingest").code == 0
+    shown = run_cli("show", "--json", "documents/anleitung").json
+    assert [h["id"] for h in shown["translations"]] == ["documents/vejledning"]
+    similar = [h["id"] for h in shown["similar"]]
+    assert similar and len(similar) == len(set(similar)) <= 6
+    assert not {"documents/anleitung", "documents/vejledning"} & set(similar)  # itself, its translation
+    assert set(shown["similar"][0]) == set(run_cli("search", "--json", "Anleitung").json["hits"][0])
+    text = run_cli("show", "documents/anleitung").out
+    assert "Also in: da: Vejledning LibreOffice HTML Export [documents/vejledning]" in text
+    assert text.index("Also in:") < text.index("Schritt 1") < text.index("Similar documents:")
+    assert f"[{similar[0]}]" in text.split("Similar documents:")[1]

@@ -8,7 +8,7 @@ import sys
 from typing import TextIO
 
 from ingest.pipeline import Outcome
-from kb.models import FACETS, Document, IndexStats, SearchPage
+from kb.models import FACETS, Document, Hit, IndexStats, SearchPage
 
 PROBLEMS = ("failed", "unsupported", "duplicate", "skipped")
 # what a terminal would act on (ESC, BEL, CSI …) or what breaks or reorders a line: shown escaped
@@ -28,30 +28,32 @@ def inert(text: str) -> str:
     return text.translate(_IN_TEXT)
 
 
+def hit_json(h: Hit) -> dict:
+    """One hit as `kb search --json` gives it (and `kb show --json` its neighbours)."""
+    return {
+        "id": h.id,
+        "title": h.title,
+        "source": h.source,
+        "score": h.score,
+        "snippet": h.snippet,
+        "language": h.language,
+        "date": h.date,
+        "year": h.year,
+        "doctype": h.doctype,
+        "networks": list(h.networks),
+        "regions": list(h.regions),
+        "topics": list(h.topics),
+        "via": h.via,  # found by "words", "meaning" or "both"
+    }
+
+
 def page_json(page: SearchPage) -> dict:
     """The JSON contract of `kb search --json` (keep it stable)."""
     return {
         "query": page.request.text,
         "total": page.total,
         "took_ms": page.took_ms,
-        "hits": [
-            {
-                "id": h.id,
-                "title": h.title,
-                "source": h.source,
-                "score": h.score,
-                "snippet": h.snippet,
-                "language": h.language,
-                "date": h.date,
-                "year": h.year,
-                "doctype": h.doctype,
-                "networks": list(h.networks),
-                "regions": list(h.regions),
-                "topics": list(h.topics),
-                "via": h.via,  # found by "words", "meaning" or "both"
-            }
-            for h in page.hits
-        ],
+        "hits": [hit_json(h) for h in page.hits],
         "facets": {f.name: [{"value": v.value, "count": v.count} for v in f.values] for f in page.facets},
         "suggestion": page.suggestion,
         "expansions": list(page.expansions),

@@ -8,6 +8,7 @@ from dataclasses import replace
 from archive.cli.output import (
     document_json,
     emit,
+    hit_json,
     inert,
     one_line,
     page_json,
@@ -134,9 +135,14 @@ def cmd_search(args, settings: Settings) -> int:
 
 
 def cmd_show(args, settings: Settings) -> int:
-    doc = open_kb(settings).get(args.id)
+    kb = open_kb(settings)
+    doc = kb.get(args.id)
+    translations, similar = kb.neighbours(doc.id)  # what the document's page shows beside it
     if args.json:
-        emit(document_json(doc))
+        emit(
+            document_json(doc)
+            | {"translations": [hit_json(h) for h in translations], "similar": [hit_json(h) for h in similar]}
+        )
         return 0
     print(f"{one_line(doc.title)}\n[{one_line(doc.id)}] {one_line(doc.source)}")
     facts = (
@@ -148,7 +154,19 @@ def cmd_show(args, settings: Settings) -> int:
         ", ".join(doc.topics),
     )
     print(one_line(" · ".join(x for x in facts if x)))
+    if translations:
+        print(
+            "Also in: "
+            + "; ".join(
+                f"{one_line(h.language)}: {one_line(h.title)} [{one_line(h.id)}]" for h in translations
+            )
+        )
     print(f"\n{inert(doc.text)}")
+    if similar:
+        print("\nSimilar documents:")
+        for h in similar:
+            facts = " · ".join(x for x in (h.doctype, h.language, h.date or "", ", ".join(h.networks)) if x)
+            print(f"  {one_line(h.title)}  [{one_line(h.id)}]\n    {one_line(facts)}")
     return 0
 
 

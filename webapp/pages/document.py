@@ -3,7 +3,6 @@ similar documents and more of the same network and year."""
 
 from __future__ import annotations
 
-from itertools import zip_longest
 from pathlib import PurePath
 
 import streamlit as st
@@ -79,19 +78,6 @@ def _also_in(translations: tuple[Hit, ...]) -> None:
             )
 
 
-def similar_hits(
-    doc_id: str, meaning: tuple[Hit, ...], shared: tuple[Hit, ...], shown: set[str], limit: int = 6
-) -> list[Hit]:
-    """One list of similar documents: close in meaning and sharing networks and topics, taken in turn,
-    without the document itself and the ones already shown (its translations)."""
-    out: dict[str, Hit] = {}
-    for pair in zip_longest(meaning, shared):
-        for hit in pair:
-            if hit is not None and hit.id != doc_id and hit.id not in shown and hit.id not in out:
-                out[hit.id] = hit
-    return list(out.values())[:limit]
-
-
 def main() -> None:
     page_start()
     _back_link()
@@ -111,9 +97,7 @@ def main() -> None:
             text = kb.highlight(doc_id, query)
         except QuerySyntaxError:  # a link's highlight the query syntax refuses ("((, *): the text unmarked
             text = kb.highlight(doc_id, "")
-        related = kb.related(doc_id, limit=6)
-        meaning = kb.similar(doc_id, limit=6)
-        translations = tuple(h for h in kb.translations(doc_id) if h.id != doc_id)
+        translations, similar = kb.neighbours(doc_id)
     except UnknownDocumentError:
         st.warning(t("doc.unknown"))
         return
@@ -130,7 +114,6 @@ def main() -> None:
     st.subheader(t("doc.text"))
     st.html(render.full_text(text))
     shown = {h.id for h in translations}
-    similar = similar_hits(doc_id, meaning, related, shown)
     st.subheader(t("doc.related"))
     show_hits(similar, key="similar")
     _same_network_year(doc, shown | {h.id for h in similar})
