@@ -306,3 +306,66 @@ def test_show_gives_what_the_document_page_shows_beside_it(run_cli, settings):
     assert "Also in: da: Vejledning LibreOffice HTML Export [documents/vejledning]" in text
     assert text.index("Also in:") < text.index("Schritt 1") < text.index("Similar documents:")
     assert f"[{similar[0]}]" in text.split("Similar documents:")[1]
+
+
+AGENDA = (
+    "Die Mitglieder planten den Stand auf der Ausbildungsmesse in Lingen",
+    "Ein Vortrag stellte das neue Recyclingzentrum der Region vor",
+    "Die Werkstatt zeigte Spritzgießmaschinen für Auszubildende",
+    "Der Haushalt des Netzwerks für das kommende Jahr wurde beschlossen",
+    "Zwei Betriebe berichteten über ihre Erfahrungen mit Rezyklaten",
+    "Eine Arbeitsgruppe zur Kreislaufwirtschaft wurde gegründet",
+)
+
+
+def test_history_is_the_explore_pages_history_of_a_network(run_cli, settings):
+    # the app's Explore page shows a network's history: so does `kb history` (the CLI does everything
+    # the app does); the network may be typed unquoted, by name, label or alias
+    for n in range(6):
+        (settings.corpus_dir / "documents" / f"treffen-{n}.txt").write_text(
+            f"Protokoll des Netzwerktreffens {n}.\nTeilnehmende: Anna Schmidt, Jens Meyer, Kunststoff GmbH.\n"
+            f"{AGENDA[n]}, Kennung verlaufwort{n}.\n",
+            encoding="utf-8",
+        )
+        meta = {"networks": ["Kunststoffnetzwerk Ems-Achse"], "date": f"{2019 + n // 2}-0{n + 1}-10",
+                "doctype": "minutes", "topics": ["recycling"] if n >= 4 else ["networking"]}  # fmt: skip
+        (settings.corpus_dir / "documents" / f"treffen-{n}.txt.meta.json").write_text(json.dumps(meta))
+    assert run_cli("ingest").code == 0
+    result = run_cli("history", "--json", "Kunststoffnetzwerk", "Ems-Achse", "--limit", "4")
+    assert result.code == 0, result.err
+    history = result.json
+    assert history["network"] == "Kunststoffnetzwerk Ems-Achse"
+    assert history["documents"] == 7  # the seed's project description and the six minutes
+    assert sum(y["documents"] for y in history["per_year"]) + history["undated"] == 7
+    assert [y["year"] for y in history["per_year"]] == [2019, 2020, 2021]
+    assert {"topic": "recycling", "documents": 2, "new": True} in history["standouts"]["2021"]
+    assert {p["name"] for p in history["people"]} >= {"Anna Schmidt", "Jens Meyer"}
+    assert (history["first"]["id"], history["latest"]["id"]) == ("documents/treffen-0", "documents/treffen-5")
+    timeline = history["timeline"]
+    assert (timeline["total"], timeline["page"], timeline["pages"]) == (7, 1, 2)
+    assert [d["id"] for d in timeline["documents"]] == [f"documents/treffen-{n}" for n in (5, 4, 3, 2)]
+    assert all(d["summary"] for d in timeline["documents"])
+    searched = run_cli("history", "--json", "kunststoffnetzwerk ems-achse", "--search", "verlaufwort3").json
+    assert [d["id"] for d in searched["timeline"]["documents"]] == ["documents/treffen-3"]
+    text = run_cli("history", "Kunststoffnetzwerk", "Ems-Achse", "--page", "2", "--limit", "4").out
+    assert text.startswith("Kunststoffnetzwerk Ems-Achse: 7 documents, 2019–2021\n")
+    assert "Timeline: 7 documents, page 2 of 2" in text and "[documents/treffen-1]" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["Nope"], "kb: error: no network 'Nope' with documents in the archive; known: "),
+        (["DIMA", "--page", "9"], "kb: error: --page 9 is past the last page (1)"),
+        (["DIMA", "--limit", "0"], "kb: error: --limit and --page must be at least 1"),
+        (
+            ["DIMA", "--search", '"open'],
+            'kb: error: invalid query: unbalanced quotes: every " needs a closing "',
+        ),
+    ],
+)
+def test_history_refuses_in_one_line(seeded_cli, args, line):
+    result = seeded_cli("history", *args)
+    assert result.code == 2 and not result.out
+    (said,) = result.err.strip().splitlines()
+    assert said.startswith(line), said

@@ -59,6 +59,7 @@ VALUES = st.one_of(
 COMMANDS = [
     "search",
     "show",
+    "history",
     "stats",
     "add",
     "edit",
@@ -99,6 +100,7 @@ OPTIONS = [
     "--workers",
     "--user",
     "--password-stdin",
+    "--search",
     "--bogus",
 ]
 ARGV = st.tuples(

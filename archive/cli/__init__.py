@@ -17,7 +17,7 @@ from archive.cli.admin import cmd_audit, cmd_coordinator, cmd_embed, cmd_serve
 from archive.cli.changing import cmd_add, cmd_check, cmd_edit, cmd_ingest, cmd_rebuild, cmd_remove
 from archive.cli.output import document_json, emit, page_json
 from archive.cli.parser import UsageError, build_parser
-from archive.cli.reading import cmd_search, cmd_show, cmd_stats
+from archive.cli.reading import cmd_history, cmd_search, cmd_show, cmd_stats
 from ingest.errors import IngestError
 from kb.errors import IndexFolderError, KBError, QuerySyntaxError, SettingError
 from kb.settings import env, load_settings
@@ -28,6 +28,7 @@ COMMANDS = {
     "ingest": cmd_ingest,
     "search": cmd_search,
     "show": cmd_show,
+    "history": cmd_history,
     "remove": cmd_remove,
     "stats": cmd_stats,
     "rebuild": cmd_rebuild,

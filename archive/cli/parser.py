@@ -137,6 +137,32 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show", parents=[shared], help="one whole document: metadata and text")
     p.add_argument("id", help="the document id (as `kb search` shows it)")
     p = sub.add_parser(
+        "history",
+        parents=[shared],
+        help="a network's history: documents per year, topics, who recurs, its timeline",
+        description="A network's history, as the app's Explore page shows it: documents per year, the topics "
+        "that stood out, the people and organisations that recur, the first and latest document, and a page "
+        "of its timeline (newest first) with one line of what each document is about.",
+    )
+    p.add_argument("network", nargs="+", help="the network: its name, label or alias (may be typed unquoted)")
+    p.add_argument(
+        "--search", dest="query", action="append", default=[], metavar="WORDS",
+        help="only timeline documents that hold these words (the query syntax of kb search)",
+    )  # fmt: skip
+    p.add_argument(
+        "--year", dest="years", action="append", type=year_arg, default=[], metavar="Y",
+        help="only timeline documents of this year; repeatable",
+    )  # fmt: skip
+    p.add_argument(
+        "--type", dest="doctypes", action="append", default=[], choices=DOCTYPES, metavar="TYPE",
+        help=f"only timeline documents of this type ({', '.join(DOCTYPES)}); repeatable",
+    )  # fmt: skip
+    p.add_argument("--sort", choices=SORTS, default="newest", help="order of the timeline (default: newest)")
+    p.add_argument(
+        "--limit", type=int, default=10, metavar="N", help="timeline documents a page (default: 10)"
+    )
+    p.add_argument("--page", type=int, default=1, metavar="N", help="which page of the timeline (default: 1)")
+    p = sub.add_parser(
         "remove", parents=[shared], help="delete a document (its file moves to corpus/.deleted)"
     )
     p.add_argument("id", help="the document id")

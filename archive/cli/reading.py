@@ -8,10 +8,12 @@ from dataclasses import replace
 from archive.cli.output import (
     document_json,
     emit,
+    history_json,
     hit_json,
     inert,
     one_line,
     page_json,
+    print_history,
     print_page,
     print_stats,
     stats_json,
@@ -183,4 +185,44 @@ def cmd_stats(args, settings: Settings) -> int:
         for name, folder in folders.items():
             print(f"{name:<16}{folder['path']}  (from {folder['from']})")
         print_stats(stats)
+    return 0
+
+
+def cmd_history(args, settings: Settings) -> int:
+    """A network's history, as the app's Explore page shows it: documents per year, the topics that stood
+    out, who recurs, the first and latest document, and a page of its timeline with one line each."""
+    from kb.history import document_summary, network_history
+
+    if args.limit < 1 or args.page < 1:
+        raise UsageError("--limit and --page must be at least 1")
+    kb = open_kb(settings)
+    name = " ".join(args.network)
+    entry = kb.vocabulary.resolve("networks", name)
+    network = entry.value if entry else name.strip()
+    held = [v.value for f in kb.stats().facets if f.name == "network" for v in f.values if v.count]
+    if network not in held:  # as the Explore page: the networks that have documents
+        raise UsageError(
+            f"no network {shown_value(name)} with documents in the archive; known: {', '.join(held) or 'none'}"
+        )
+    history = network_history(kb, network)
+    request = SearchRequest(
+        text=" ".join(args.query),
+        networks=(network,),
+        years=tuple(args.years),
+        doctypes=tuple(args.doctypes),
+        sort=args.sort,
+        page=args.page,
+        page_size=args.limit,
+    )
+    try:
+        page = kb.search(request)
+    except QuerySyntaxError as exc:
+        raise UsageError(f"invalid query: {exc}") from exc
+    if page.total and args.page > page.pages:
+        raise UsageError(f"--page {args.page} is past the last page ({page.pages})")
+    timeline = [(hit, document_summary(kb, history, hit)) for hit in page.hits]
+    if args.json:
+        emit(history_json(history, page, timeline))
+    else:
+        print_history(history, page, timeline)
     return 0
