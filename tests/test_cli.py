@@ -212,6 +212,7 @@ def test_show_json_has_the_whole_document(seeded_cli):
     assert list(doc) == [
         "id", "title", "source", "language", "date", "year", "doctype",
         "networks", "regions", "topics", "checksum", "added_by", "added_at", "text",
+        "translations", "similar",  # what the document's page shows beside it
     ]  # fmt: skip
     assert doc["title"] == "19. Überregionales Netzwerktreffen der JOBSTARTER-Kunststoffallianz"
     assert (doc["date"], doc["year"], doc["doctype"]) == ("2020-03-31", 2020, "minutes")

@@ -8,7 +8,6 @@ import sys
 from typing import TextIO
 
 from ingest.pipeline import Outcome
-from kb.history import NetworkHistory
 from kb.models import FACETS, Document, Hit, IndexStats, SearchPage
 
 PROBLEMS = ("failed", "unsupported", "duplicate", "skipped")
@@ -124,7 +123,7 @@ _FOUND = {"meaning": "found by meaning", "both": "by words and meaning"}
 
 def print_page(page: SearchPage) -> None:
     if not page.total:  # one line: nothing, and what to try
-        hint = f" Did you mean: {page.suggestion}" if page.suggestion else _broader(page)
+        hint = f" Did you mean: {page.suggestion}" if page.suggestion else broader(page)
         print(f"Nothing found ({page.took_ms:.0f} ms).{hint}")
         return
     first = (page.request.page - 1) * page.request.page_size
@@ -149,7 +148,7 @@ def print_page(page: SearchPage) -> None:
     print()
 
 
-def _broader(page: SearchPage) -> str:
+def broader(page: SearchPage) -> str:
     """What might find something: fewer filters, or fewer and more general words."""
     request = page.request
     filtered = any(request.selected(f) for f in FACETS) or request.year_from or request.year_to
@@ -270,85 +269,3 @@ def _bar(total: int | None, unit: str, what: str):
         ncols=None if sized else 80,
         nrows=None if sized else 24,
     )
-
-
-def history_json(history: NetworkHistory, page: SearchPage, timeline: list[tuple[Hit, str]]) -> dict:
-    """The JSON contract of `kb history --json`."""
-
-    def entry(hit: Hit | None, about: str = "") -> dict | None:
-        return None if hit is None else {**hit_json(hit), "summary": about}
-
-    return {
-        "network": history.network,
-        "documents": history.total,
-        "per_year": [{"year": y, "documents": n} for y, n in history.per_year],
-        "undated": history.undated,
-        "doctypes": [{"value": v, "count": n} for v, n in history.doctypes],
-        "topics": [{"value": v, "count": n} for v, n in history.topics],
-        "standouts": {
-            str(year): [{"topic": s.topic, "documents": s.count, "new": s.new} for s in found]
-            for year, found in sorted(history.standouts.items())
-            if found
-        },
-        "people": [{"name": name, "documents": n} for name, n in history.people],
-        "organisations": [{"name": name, "documents": n} for name, n in history.organisations],
-        "scanned": history.scanned,
-        "first": entry(history.first, history.summaries.get(history.first.id, "") if history.first else ""),
-        "latest": entry(
-            history.latest, history.summaries.get(history.latest.id, "") if history.latest else ""
-        ),
-        "timeline": {
-            "total": page.total,
-            "page": page.request.page,
-            "pages": page.pages,
-            "documents": [entry(hit, about) for hit, about in timeline],
-        },
-    }
-
-
-def print_history(history: NetworkHistory, page: SearchPage, timeline: list[tuple[Hit, str]]) -> None:
-    span = f", {history.per_year[0][0]}–{history.per_year[-1][0]}" if len(history.per_year) > 1 else ""
-    noun = "document" if history.total == 1 else "documents"
-    print(f"{one_line(history.network)}: {history.total} {noun}{span}")
-    if history.doctypes:
-        print(one_line(" · ".join(f"{n} × {v}" for v, n in history.doctypes)))
-    if len(history.per_year) > 1:
-        print("\nPer year: " + " · ".join(f"{y}: {n}" for y, n in history.per_year))
-    if history.undated:
-        print(f"Without a date: {history.undated}")
-    if history.topics:
-        print("\nTopics: " + one_line(", ".join(f"{v} ({n})" for v, n in history.topics[:6])))
-    standing = [
-        f"  {year}: " + ", ".join(f"{s.topic} ({s.count}{', new' if s.new else ''})" for s in found)
-        for year, found in sorted(history.standouts.items())
-        if found
-    ]
-    if standing:
-        print("Topics that stood out:")
-        for line in standing:
-            print(one_line(line))
-    for label, items in (
-        ("People who recur", history.people),
-        ("Organisations that recur", history.organisations),
-    ):
-        if items:
-            print(f"{label}: " + one_line(", ".join(f"{name} ({n})" for name, n in items)))
-    if history.first is not None and history.latest is not None:
-        for label, hit in (("First", history.first), ("Latest", history.latest)):
-            print(f"{label}: {_dated(hit)}  {one_line(hit.title)}  [{one_line(hit.id)}]")
-    if not page.total:
-        print("\nTimeline: nothing found." + _broader(page))
-        return
-    print(
-        f"\nTimeline: {page.total} {'document' if page.total == 1 else 'documents'}, page {page.request.page} of {page.pages}"
-    )
-    for hit, about in timeline:
-        print(
-            f"\n{_dated(hit)}  {one_line(hit.doctype)} · {one_line(hit.language)}  {one_line(hit.title)}  [{one_line(hit.id)}]"
-        )
-        if about:
-            print(f"   {one_line(about)}")
-
-
-def _dated(hit: Hit) -> str:
-    return hit.date or (str(hit.year) if hit.year else "undated")

@@ -5,15 +5,14 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 
+from archive.cli.history import history_json, print_history
 from archive.cli.output import (
     document_json,
     emit,
-    history_json,
     hit_json,
     inert,
     one_line,
     page_json,
-    print_history,
     print_page,
     print_stats,
     stats_json,
