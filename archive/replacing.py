@@ -32,7 +32,7 @@ from pathlib import Path
 
 from archive.audit import audit
 from ingest.sidecar import sidecar_path
-from kb.files import atomic_write
+from kb.files import atomic_write, sync_folder
 from kb.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -62,17 +62,6 @@ def _locked(settings: Settings) -> Iterator[Path]:
 
 def _write_record(path: Path, record: dict) -> None:
     atomic_write(path, json.dumps(record, ensure_ascii=False).encode("utf-8"))
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError:
-        pass
 
 
 def replace_pair(
@@ -151,7 +140,7 @@ def _roll_forward(settings: Settings, record_path: Path, record: dict) -> None:
         else:
             sidecar_path(target).unlink(missing_ok=True)  # the old copy's, kept in the trash
         os.replace(staged_data, target)
-        _sync_folder(target.parent)
+        sync_folder(target.parent)
     elif staged_meta is not None and staged_meta.exists():  # cannot be: the data goes last
         staged_meta.unlink()
     if record.get("audit"):

@@ -62,11 +62,11 @@ def is_semantic(cls: str) -> bool:
     return cls.endswith(SEMANTIC_SUFFIX)
 
 
-def _words(text: str, min_len: int) -> list[str]:
+def words_of(text: str, min_len: int) -> list[str]:
     return [w for w in _TOKEN.findall(text) if w.isalpha() and len(w) >= min_len]
 
 
-def _misspell(word: str, rng: random.Random) -> str:
+def misspell(word: str, rng: random.Random) -> str:
     """The word with two neighbouring letters swapped (or a doubled letter written once)."""
     i = rng.randrange(1, len(word) - 2)
     if word[i] == word[i + 1]:
@@ -85,11 +85,11 @@ class _Drawer:
         return self.rng.choice(self.records)
 
     def one_word(self, r: Record) -> dict | None:
-        words = _words(r.text, 4)
+        words = words_of(r.text, 4)
         return {"text": self.rng.choice(words)} if words else None
 
     def two_words(self, r: Record) -> dict | None:
-        words = _words(r.text, 4)
+        words = words_of(r.text, 4)
         if len(set(words)) < 2:
             return None
         a, b = self.rng.sample(sorted(set(words)), 2)
@@ -97,10 +97,10 @@ class _Drawer:
 
     def question(self, r: Record) -> dict | None:
         """A question as a user would type it: a question word and five to nine words of one sentence."""
-        sentences = [s for s in _SENTENCE.findall(r.text) if len(_words(s, 1)) >= 6]
+        sentences = [s for s in _SENTENCE.findall(r.text) if len(words_of(s, 1)) >= 6]
         if not sentences:
             return None
-        words = _words(self.rng.choice(sentences), 1)
+        words = words_of(self.rng.choice(sentences), 1)
         n = self.rng.randint(5, min(9, len(words)))
         start = self.rng.randrange(len(words) - n + 1)
         asks = _QUESTION_WORDS.get(r.language, _QUESTION_WORDS["en"])
@@ -111,12 +111,12 @@ class _Drawer:
         return {"text": '"{} {}"'.format(*self.rng.choice(pairs))} if pairs else None
 
     def prefix(self, r: Record) -> dict | None:
-        words = _words(r.text, PREFIX_LETTERS + 2)
+        words = words_of(r.text, PREFIX_LETTERS + 2)
         return {"text": self.rng.choice(words)[:PREFIX_LETTERS] + "*"} if words else None
 
     def misspelled(self, r: Record) -> dict | None:
-        words = _words(r.text, 6)
-        return {"text": _misspell(self.rng.choice(words), self.rng)} if words else None
+        words = words_of(r.text, 6)
+        return {"text": misspell(self.rng.choice(words), self.rng)} if words else None
 
     def filtered(self, r: Record, count: int) -> dict | None:
         found = self.one_word(r)

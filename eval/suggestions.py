@@ -19,7 +19,7 @@ import random
 import sys
 from pathlib import Path
 
-from bench.queries import _misspell, _words
+from bench.queries import misspell, words_of
 from eval.noanswer import noanswer_queries
 from kb.api import KnowledgeBase
 from kb.models import SearchRequest
@@ -48,10 +48,10 @@ def measure(name: str) -> dict:
     rng = random.Random(SEED)
     typos: list[tuple[str, str]] = []
     while len(typos) < TYPOS:
-        words = _words(rng.choice(docs).text, 6)
+        words = words_of(rng.choice(docs).text, 6)
         if words:
             word = rng.choice(words)
-            typo = _misspell(word, rng)
+            typo = misspell(word, rng)
             if typo.lower() != word.lower():
                 typos.append((word, typo))
     corrected = sum((suggestion(typo) or "").lower() == word.lower() for word, typo in typos)

@@ -23,8 +23,13 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    try:  # the rename itself survives a power cut only once the folder is synced
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+    sync_folder(path.parent)  # the rename itself survives a power cut only once the folder is synced
+
+
+def sync_folder(folder: Path) -> None:
+    """fsync a folder, so that the renames and removals in it survive a power cut (where it can be)."""
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
