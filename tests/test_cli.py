@@ -342,6 +342,7 @@ def test_history_is_the_explore_pages_history_of_a_network(run_cli, settings):
     assert {"topic": "recycling", "documents": 2, "new": True} in history["standouts"]["2021"]
     assert {p["name"] for p in history["people"]} >= {"Anna Schmidt", "Jens Meyer"}
     assert (history["first"]["id"], history["latest"]["id"]) == ("documents/treffen-0", "documents/treffen-5")
+    assert history["first"]["summary"] and history["latest"]["summary"]  # as the Explore page shows them
     timeline = history["timeline"]
     assert (timeline["total"], timeline["page"], timeline["pages"]) == (7, 1, 2)
     assert [d["id"] for d in timeline["documents"]] == [f"documents/treffen-{n}" for n in (5, 4, 3, 2)]

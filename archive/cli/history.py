@@ -7,11 +7,11 @@ from kb.history import NetworkHistory
 from kb.models import Hit, SearchPage
 
 
-def history_json(history: NetworkHistory, page: SearchPage, timeline: list[tuple[Hit, str]]) -> dict:
-    """The JSON contract of `kb history --json`."""
+def history_json(history: NetworkHistory, page: SearchPage, about: dict[str, str]) -> dict:
+    """The JSON contract of `kb history --json` (`about`: id → one line of what a shown document is about)."""
 
-    def entry(hit: Hit | None, about: str = "") -> dict | None:
-        return None if hit is None else {**hit_json(hit), "summary": about}
+    def entry(hit: Hit | None) -> dict | None:
+        return None if hit is None else {**hit_json(hit), "summary": about.get(hit.id, "")}
 
     return {
         "network": history.network,
@@ -28,20 +28,18 @@ def history_json(history: NetworkHistory, page: SearchPage, timeline: list[tuple
         "people": [{"name": name, "documents": n} for name, n in history.people],
         "organisations": [{"name": name, "documents": n} for name, n in history.organisations],
         "scanned": history.scanned,
-        "first": entry(history.first, history.summaries.get(history.first.id, "") if history.first else ""),
-        "latest": entry(
-            history.latest, history.summaries.get(history.latest.id, "") if history.latest else ""
-        ),
+        "first": entry(history.first),
+        "latest": entry(history.latest),
         "timeline": {
             "total": page.total,
             "page": page.request.page,
             "pages": page.pages,
-            "documents": [entry(hit, about) for hit, about in timeline],
+            "documents": [entry(hit) for hit in page.hits],
         },
     }
 
 
-def print_history(history: NetworkHistory, page: SearchPage, timeline: list[tuple[Hit, str]]) -> None:
+def print_history(history: NetworkHistory, page: SearchPage, about: dict[str, str]) -> None:
     span = f", {history.per_year[0][0]}–{history.per_year[-1][0]}" if len(history.per_year) > 1 else ""
     noun = "document" if history.total == 1 else "documents"
     print(f"{one_line(history.network)}: {history.total} {noun}{span}")
@@ -68,21 +66,26 @@ def print_history(history: NetworkHistory, page: SearchPage, timeline: list[tupl
     ):
         if items:
             print(f"{label}: " + one_line(", ".join(f"{name} ({n})" for name, n in items)))
-    if history.first is not None and history.latest is not None:
+    if history.first is not None and history.latest is not None:  # one document: the timeline shows it
         for label, hit in (("First", history.first), ("Latest", history.latest)):
             print(f"{label}: {_dated(hit)}  {one_line(hit.title)}  [{one_line(hit.id)}]")
+            _about(about, hit)
     if not page.total:
         print("\nTimeline: nothing found." + broader(page))
         return
     print(
         f"\nTimeline: {page.total} {'document' if page.total == 1 else 'documents'}, page {page.request.page} of {page.pages}"
     )
-    for hit, about in timeline:
+    for hit in page.hits:
         print(
             f"\n{_dated(hit)}  {one_line(hit.doctype)} · {one_line(hit.language)}  {one_line(hit.title)}  [{one_line(hit.id)}]"
         )
-        if about:
-            print(f"   {one_line(about)}")
+        _about(about, hit)
+
+
+def _about(about: dict[str, str], hit: Hit) -> None:
+    if line := about.get(hit.id):
+        print(f"   {one_line(line)}")
 
 
 def _dated(hit: Hit) -> str:

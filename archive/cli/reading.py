@@ -37,9 +37,13 @@ def open_kb(settings: Settings, index_corpus: bool = True) -> KnowledgeBase:
     return open_knowledge_base(settings, index_corpus=index_corpus)
 
 
-def _request(args, text: str) -> SearchRequest:
+def _check_paging(args) -> None:
     if args.limit < 1 or args.page < 1:
         raise UsageError("--limit and --page must be at least 1")
+
+
+def _request(args, text: str) -> SearchRequest:
+    _check_paging(args)
     if args.year_from is not None and args.year_to is not None and args.year_from > args.year_to:
         raise UsageError(f"--from {args.year_from} is after --to {args.year_to}: no year lies between")
     return SearchRequest(
@@ -192,8 +196,7 @@ def cmd_history(args, settings: Settings) -> int:
     out, who recurs, the first and latest document, and a page of its timeline with one line each."""
     from kb.history import document_summary, network_history
 
-    if args.limit < 1 or args.page < 1:
-        raise UsageError("--limit and --page must be at least 1")
+    _check_paging(args)
     kb = open_kb(settings)
     name = " ".join(args.network)
     entry = kb.vocabulary.resolve("networks", name)
@@ -219,9 +222,11 @@ def cmd_history(args, settings: Settings) -> int:
         raise UsageError(f"invalid query: {exc}") from exc
     if page.total and args.page > page.pages:
         raise UsageError(f"--page {args.page} is past the last page ({page.pages})")
-    timeline = [(hit, document_summary(kb, history, hit)) for hit in page.hits]
+    # one line of what each shown document is about, the first and latest too (read when not scanned)
+    shown = [h for h in (history.first, history.latest, *page.hits) if h is not None]
+    about = {h.id: document_summary(kb, history, h) for h in shown}
     if args.json:
-        emit(history_json(history, page, timeline))
+        emit(history_json(history, page, about))
     else:
-        print_history(history, page, timeline)
+        print_history(history, page, about)
     return 0
