@@ -755,6 +755,14 @@ def test_translations_are_mutual_bests_in_meaning_and_structure(kb_meaning):
     assert all(h.via == "meaning" for h in kb_meaning.translations("m/da-spritz"))
 
 
+def written_not_embedded(kb: KnowledgeBase, doc: Document) -> None:
+    """Write a document with this process's embedder stopped before and after (the write's own
+    background run ended, with the document embedded or not)."""
+    kb.semantic.stop()
+    kb.write([doc])
+    kb.semantic.stop()
+
+
 def test_vectors_embedded_are_in_the_engine_when_embedding_ends(kb_meaning):
     # `kb embed` and `kb ingest` end with the vectors searchable: Solr's copy of them was made at the
     # next search (at 100k, minutes inside someone's search)
@@ -792,9 +800,7 @@ def test_a_search_does_not_wait_for_the_vectors_to_be_copied(kb_meaning):
         language="da",
         text="Et værft bygger små både af genbrugsplast fra fiskenet.",
     )
-    kb_meaning.semantic.stop()
-    kb_meaning.write([boats])
-    kb_meaning.semantic.stop()  # the write's own background run, ended (with the boats embedded or not)
+    written_not_embedded(kb_meaning, boats)
     release = threading.Event()
 
     def live_ids_later():  # keeps this process's embedder busy until released
@@ -873,15 +879,15 @@ def test_a_copy_never_gives_a_document_the_vector_of_its_earlier_text(kb_meaning
         language="de",
         text="Die Mitglieder besuchten den Hafen und seine Werften.",
     )
-    kb_meaning.semantic.stop()
-    kb_meaning.write([first])
-    kb_meaning.semantic.stop()
+    written_not_embedded(kb_meaning, first)
     try:
         kb_meaning.embed_pending()
         backend.sync_vectors()
         old_key = backend.vectors.copied["m/de-hafen"]
-        kb_meaning.write([replace(first, text="Der Vorstand beschloss den Haushalt für das nächste Jahr.")])
-        kb_meaning.semantic.stop()  # not embedded yet: the store's vector is still the harbour's
+        # not embedded yet: the store's vector is still the harbour's
+        written_not_embedded(
+            kb_meaning, replace(first, text="Der Vorstand beschloss den Haushalt für das nächste Jahr.")
+        )
         assert kb_meaning.semantic.store.current()["m/de-hafen"][1] == old_key
         assert "m/de-hafen" not in backend.vectors.copied  # the write forgot the copied vector
         assert backend.sync_vectors() == 0  # the harbour's vector is not sent with the budget's text

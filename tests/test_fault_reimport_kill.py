@@ -73,7 +73,7 @@ def test_a_reimport_killed_at_any_rename_leaves_one_whole_pair(tmp_path):
         write_outside(outside, OLD_TEXT, OLD_META)
         first = kb_process(settings, "ingest", str(outside))
         assert first.returncode == 0, first.stderr
-        assert stored(settings) == (OLD_TEXT, {**OLD_META})
+        assert stored(settings) == (OLD_TEXT, OLD_META)
         write_outside(outside, NEW_TEXT, NEW_META)  # changed outside: the next ingest replaces the copy
         proc = subprocess.run(
             [sys.executable, "-c", KILLED_KB, "ingest", str(outside)],

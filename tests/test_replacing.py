@@ -9,7 +9,7 @@ import json
 import pytest
 
 from archive.audit import read_audit
-from archive.replacing import RECORDS, STAGED_PREFIX, finish_replacements, replace_pair
+from archive.replacing import LOCK, RECORDS, STAGED_PREFIX, finish_replacements, replace_pair
 from tests.conftest import make_settings
 
 
@@ -33,7 +33,7 @@ def test_a_pair_is_replaced_and_audited_and_nothing_is_left(pair):
     replace_pair(settings, target, b"neu", b'{"title": "Neu"}', ("anna", "reimport", "id-1", {"source": "x"}))
     assert (target.read_bytes(), meta_of(target)) == (b"neu", b'{"title": "Neu"}')
     assert not list(settings.corpus_dir.rglob(f"*{STAGED_PREFIX}*"))
-    assert [p.name for p in (settings.corpus_dir / RECORDS).iterdir()] == ["lock"]
+    assert [p.name for p in (settings.corpus_dir / RECORDS).iterdir()] == [LOCK]
     assert [(e["user"], e["action"]) for e in read_audit(settings)] == [("anna", "reimport")]
     replace_pair(settings, target, b"ohne", None)  # no metadata: the old metadata file goes
     assert (target.read_bytes(), meta_of(target)) == (b"ohne", None)
@@ -79,7 +79,7 @@ def test_a_staging_record_is_rolled_back_and_a_committed_one_forward(pair):
     assert finish_replacements(settings) == ["imports/Protokolle/treffen.txt"]
     assert (target.read_bytes(), meta_of(target)) == (b"neu", b'{"title": "Neu"}')
     assert [e["action"] for e in read_audit(settings)] == ["reimport"]
-    assert [p.name for p in (settings.corpus_dir / RECORDS).iterdir()] == ["lock"]
+    assert [p.name for p in (settings.corpus_dir / RECORDS).iterdir()] == [LOCK]
 
 
 @pytest.mark.parametrize(
@@ -121,4 +121,4 @@ def test_a_damaged_record_is_left_and_the_others_are_ended(pair):
     record(settings, "d4.json", state="commit", target="imports/Protokolle/treffen.txt", data=data, meta=meta)
     assert finish_replacements(settings) == ["imports/Protokolle/treffen.txt"]
     assert (target.read_bytes(), meta_of(target)) == (b"neu", None)
-    assert sorted(p.name for p in (settings.corpus_dir / RECORDS).iterdir()) == ["0bad.json", "lock"]
+    assert sorted(p.name for p in (settings.corpus_dir / RECORDS).iterdir()) == ["0bad.json", LOCK]
