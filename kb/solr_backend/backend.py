@@ -83,6 +83,9 @@ MEANING_POOL = 100
 #: place of a kNN within it (11-18 ms a page at 100k; docs/solr.md, tenth round).
 LISTED = 2500
 GENERATION_S = 30  # how old a view derived from many searches may be (another process's writes)
+#: seconds the live documents' languages are remembered (another process's first document of a language
+#: is stemmed in it after at most this long; this process's own commits count at once)
+LANGUAGES_S = 10.0
 TRANSLATION_POOL = 400
 #: seconds a document's similar or translated documents wait for a vector copy running in its thread
 VECTOR_WAIT_S = 5.0
@@ -467,10 +470,11 @@ class SolrBackend:
             return self._concepts
 
     def languages(self) -> tuple[str, ...]:
-        """The stemming languages of the live documents (remembered for 10 s)."""
+        """The stemming languages of the live documents (remembered for LANGUAGES_S seconds, or until
+        this process commits)."""
         now = time.monotonic()
         known = self._languages
-        if known is None or now - known[0] > 10:
+        if known is None or now - known[0] > LANGUAGES_S:
             facet = {"l": {"type": "terms", "field": "language", "limit": -1}}
             answer = self.select([("q", "*:*"), ("rows", 0), ("json.facet", json.dumps(facet))])
             present = {b["val"] for b in (answer.get("facets", {}).get("l", {}) or {}).get("buckets", [])}
@@ -1669,12 +1673,14 @@ class SolrBackend:
 
     def commit(self) -> None:
         self._commits += 1
+        self._languages = None  # a first document of its language is stemmed in it by the next search
         self.client.request(
             self.path("update"), [("commit", "true"), ("waitSearcher", "true")], body=b"{}", write=True
         )
 
     def clear(self) -> None:
         self._commits += 1
+        self._languages = None
         with self._vectors_held():
             self.vectors.forget(list(self.vectors.copied))
         self.client.request(
