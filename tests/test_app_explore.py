@@ -260,3 +260,13 @@ def test_a_year_of_digits_that_are_no_number_shows_every_year(history):
     at = page(app(), EXPLORE, net=minutes_corpus.EMS, year="²")  # a superscript: str.isdigit, yet no number
     assert errors(at) == []
     assert _timeline_ids(at) == every
+
+
+@pytest.mark.parametrize("typed", ["Kunststoffnetzwerk Emsachse", "kunststoffnetzwerk-ems-achse"])
+def test_a_network_named_by_vocabulary_alias_or_id_is_explored(env, typed):
+    expected = page(app(), EXPLORE, net="Kunststoffnetzwerk Ems-Achse")
+    at = page(app(), EXPLORE, net=typed)  # as `kb history Kunststoffnetzwerk Emsachse` resolves it
+    assert errors(at) == [] and not at.warning
+    assert at.selectbox(key="net").value == "Kunststoffnetzwerk Ems-Achse"
+    totals = [m.value for m in at.markdown if m.value.endswith("documents**")]
+    assert totals and totals == [m.value for m in expected.markdown if m.value.endswith("documents**")]

@@ -190,3 +190,30 @@ def test_did_you_mean_shows_the_rest_of_the_query_as_text(env):
     (button,) = [b for b in at.button if b.key == "did_you_mean"]
     assert shown(button.label) == "Did you mean: Kunststoffmesse ![Netzwerk](//Kunststoff) ~~Netzwerk~~"
     assert "\\!\\[Netzwerk\\]\\(\\/\\/Kunststoff\\)" in button.label  # no image from another host
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "stored"),
+    [
+        ("network", "plastindustrien", "Plastindustrien"),  # the vocabulary id
+        ("network", "Danish Plastics Federation", "Plastindustrien"),  # an alias
+        ("region", "danmark", "Danmark"),  # the id
+        ("region", "Denmark", "Danmark"),  # the English label
+        ("topic", "Recycling", "recycling"),  # a label of a topic stored by id
+    ],
+)
+def test_a_filter_named_by_vocabulary_id_label_or_alias_finds_what_the_stored_name_finds(
+    env, key, typed, stored
+):
+    expected = app(**{key: stored}).markdown[0].value
+    assert expected not in ("**0 documents**", "**Nothing found**")
+    at = app(**{key: typed})
+    assert errors(at) == []
+    assert at.markdown[0].value == expected
+    boxes = _boxes(at, key)
+    assert boxes[stored].value is True
+    assert typed not in boxes or typed == stored  # one entry of the value in the facet, not two
+    labels = [b.label.rsplit(" (", 1)[0] for b in boxes.values()]
+    assert len(labels) == len(set(labels))
+    at.button(key=f"chip:{key}:{stored}").click().run()  # its chip removes it
+    assert errors(at) == [] and key not in at.query_params

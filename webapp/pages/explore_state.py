@@ -10,6 +10,7 @@ import streamlit as st
 
 from kb.models import SearchRequest
 from webapp import state
+from webapp.pages.search_state import canonical
 
 SORTS = ("newest", "oldest")
 PAGE_SIZE = 20
@@ -31,15 +32,17 @@ def _first(key: str) -> str:
 
 
 def url_view() -> View:
-    """What the URL asks for (unknown values fall back to the defaults; the network is checked by the page)."""
+    """What the URL asks for (unknown values fall back to the defaults; the network, named as the vocabulary
+    names it, is checked by the page)."""
     try:
         page = max(1, int(_first("page") or 1))
     except ValueError:
         page = 1
     year = _first("year")
     sort = _first("sort")
+    network = _first("net")
     return View(
-        network=_first("net"),
+        network=canonical("networks", [network])[0] if network else "",  # by id, label or alias too
         text=_first("q").strip(),
         doctypes=tuple(dict.fromkeys(v for v in st.query_params.get_all("type") if v)),
         year=year if year.isdecimal() else "",  # int() takes decimal digits of any script, not "²"

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from kb.errors import KBError
 from kb.models import SORTS, SearchRequest
 from webapp import state
 
@@ -19,6 +20,8 @@ FILTERS: dict[str, tuple[str, str]] = {
     "language": ("lang", "languages"),
     "year": ("year", "years"),  # single years, any number of them (the range is "years")
 }
+#: facet → its kind in the vocabulary (a value may be named by id, name, label or alias, as in the CLI)
+VOCABULARY_KINDS: dict[str, str] = {"region": "regions", "network": "networks", "topic": "topics"}
 PAGE_SIZES: tuple[int, ...] = (10, 20, 50)
 DEFAULT_PAGE_SIZE = 10
 Bounds = tuple[int, int] | None
@@ -54,12 +57,24 @@ def _years(bounds: Bounds) -> tuple[int, int] | None:
     return None if (lo, hi) == bounds or lo > hi else (lo, hi)
 
 
+def canonical(kind: str, values: list[str]) -> list[str]:
+    """Values as stored: a vocabulary id, label or alias ("plastindustrien", "Danish Plastics Federation")
+    becomes the stored name, as `kb search --network` resolves it; unknown values pass unchanged."""
+    try:
+        vocabulary = state.knowledge_base().vocabulary
+    except KBError:  # an unreadable vocabulary: the page says so when it reads it
+        return values
+    return [vocabulary.canonical(kind, v) for v in values]
+
+
 def _values(facet: str, key: str) -> tuple:
     """A facet's selected values from the URL, each once (years as numbers; a year that is none is left out)."""
-    values = tuple(dict.fromkeys(_raw(key)))
+    values = _raw(key)
     if facet == "year":
         return tuple(dict.fromkeys(int(v) for v in values if v.isdecimal() and len(v) == 4))  # not "²"
-    return values
+    if facet in VOCABULARY_KINDS:
+        values = canonical(VOCABULARY_KINDS[facet], values)
+    return tuple(dict.fromkeys(values))
 
 
 def _typed(facet: str, value: str) -> str | int:
