@@ -3,6 +3,7 @@ chosen by content; password-protected and broken files fail with one line."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -145,6 +146,48 @@ def test_broken_files_fail_with_one_line(name: str, data: bytes, reason: str) ->
     assert "\n" not in str(info.value)
 
 
+def _zip(parts: dict[str, str]) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, body in parts.items():
+            archive.writestr(name, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "said"),
+    [
+        (
+            "fake.docx",
+            b"not a zip",
+            "broken .docx (Word) file: not a readable zip archive (cut short, damaged, or another kind of "
+            "file renamed)",
+        ),
+        (
+            "broken.odt",
+            _zip({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<office:x><bad"}),
+            "broken .odt (OpenDocument text) file: its text cannot be read: content.xml is not well-formed XML",
+        ),
+        (
+            "broken.xlsx",
+            _zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<<<"}),
+            "broken .xlsx (Excel) file: its text cannot be read: its parts are damaged or do not fit together",
+        ),
+    ],
+)
+def test_a_broken_office_file_is_said_in_words_not_by_the_parsers_exception(name, data, said) -> None:
+    """An upload showed "SAXParseException: <unknown>:1:0: unbound prefix", "OSError: File contains no
+    valid workbook part" and "(BadZipFile: File is not a zip file)" to a coordinator."""
+    with pytest.raises(ExtractionFailed) as info:
+        extract(Source(name, data))
+    message = str(info.value)
+    assert message == said
+    assert not re.search(r"[A-Z][a-z]+(Error|Exception|File)\b|<unknown>", message), message
+
+
 def test_a_docx_with_damaged_xml_is_broken() -> None:
     import io
     import zipfile
@@ -209,12 +252,12 @@ def _plain_zip() -> bytes:
             _rezipped(
                 make.xlsx_bytes(), {}, lambda name, body: b"<Types/>" if name.startswith("[") else body
             ),
-            "broken .xlsx (Excel) file: OSError: File contains no valid workbook part",
+            "broken .xlsx (Excel) file: its text cannot be read: its parts are damaged or do not fit together",
         ),
         (  # a sheet of no XML: the reader crashed (ParseError) and the file was skipped
             "a.xlsx",
             _rezipped(make.xlsx_bytes(), {}, lambda name, body: b"" if name.endswith("sheet1.xml") else body),
-            "broken .xlsx (Excel) file: ParseError: no element found: line 1, column 0",
+            "broken .xlsx (Excel) file: its text cannot be read: a part of it is not well-formed XML",
         ),
     ],
 )

@@ -80,7 +80,7 @@ def _rtf(data: bytes) -> Extracted:
     try:
         text = rtf_to_text(raw, errors="replace")
     except (ValueError, IndexError, LookupError, RecursionError) as exc:
-        raise broken("rtf", f"{type(exc).__name__}: {exc}") from exc
+        raise broken("rtf", "its RTF markup cannot be read") from exc
     info = {key: value for key, value in _RTF_INFO.findall(raw[:200_000])}
     return Extracted(
         text=clean_text(text),

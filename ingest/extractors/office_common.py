@@ -36,8 +36,15 @@ def label(kind: str) -> str:
     return _LABELS.get(kind, kind)
 
 
+# Reasons in words a coordinator reads (the library's own message names its exception classes: it is
+# kept as the failure's __cause__, for a developer)
+NOT_A_ZIP = "not a readable zip archive (cut short, damaged, or another kind of file renamed)"
+NOT_XML = "its text cannot be read: a part of it is not well-formed XML"
+UNREADABLE = "its text cannot be read: its parts are damaged or do not fit together"
+
+
 def broken(kind: str, reason: str) -> ExtractionFailed:
-    """A one-line failure naming the format and the reason."""
+    """A one-line failure naming the format and the reason (a reason in words, never an exception's name)."""
     return ExtractionFailed(f"broken {label(kind)} file: {' '.join(str(reason).split())[:200]}")
 
 
@@ -51,7 +58,7 @@ def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
             )
         bad = _damaged_part(archive) if len(data) < 20 * 1024 * 1024 else None
     except _ZIP_ERRORS as exc:
-        raise broken(kind, f"not a readable zip archive ({type(exc).__name__}: {exc})") from exc
+        raise broken(kind, NOT_A_ZIP) from exc
     if bad is not None:
         raise broken(kind, f"the part {bad} is damaged")
     return archive

@@ -20,6 +20,8 @@ from lxml.etree import LxmlError
 from ingest.errors import ExtractionFailed, PasswordProtected
 from ingest.extractors.office_common import (
     MAX_TABLE_CELLS,
+    NOT_XML,
+    UNREADABLE,
     broken,
     join_blocks,
     label,
@@ -95,8 +97,10 @@ def read(source: Source, detected: str, options: Options) -> Extracted:
         part = next(filter(None, missing.groups())) if missing else None
         reason = f"the part {part} is missing" if part else "_rels/.rels names no main document"
         raise broken(detected, reason) from exc
-    except _READ_ERRORS as exc:
-        raise broken(detected, f"{type(exc).__name__}: {exc}") from exc
+    except (LxmlError, SyntaxError) as exc:
+        raise broken(detected, NOT_XML) from exc
+    except _READ_ERRORS as exc:  # e.g. openpyxl's OSError "File contains no valid workbook part"
+        raise broken(detected, UNREADABLE) from exc
     if b"/metadata/core-properties" not in _part(source.data, "_rels/.rels"):
         props = None  # the libraries make up their own ("Word Document", by "python-docx"; by "openpyxl")
     return Extracted(

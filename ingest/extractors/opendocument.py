@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from ingest.errors import ExtractionFailed, PasswordProtected
 from ingest.extractors.office_common import (
     MAX_TABLE_CELLS,
+    UNREADABLE,
     broken,
     join_blocks,
     label,
@@ -40,6 +41,8 @@ _SKIP = frozenset(
      "table-columns", "table-column", "table-header-columns", "named-expressions", "calculation-settings",
      "database-ranges", "notes", "soft-page-break", "bookmark", "bookmark-start", "bookmark-end"}
 )  # fmt: skip
+_NOT_XML = "its text cannot be read: content.xml is not well-formed XML"
+_REFUSED_XML = "its text cannot be read: content.xml declares entities or a DTD, which are not read"
 _READ_ERRORS = (
     KeyError, ValueError, TypeError, AttributeError, IndexError, zipfile.BadZipFile, EOFError, zlib.error
 )  # fmt: skip
@@ -57,8 +60,12 @@ def read(source: Source, detected: str, options: Options) -> Extracted:
             document = _load(archive, detected, warnings)
             blocks = list(_blocks(document.body, [0]))
             meta = _meta(document)
-        except (*_READ_ERRORS, SAXException, DefusedXmlException) as exc:
-            raise broken(detected, f"{type(exc).__name__}: {exc}") from exc
+        except SAXException as exc:
+            raise broken(detected, _NOT_XML) from exc
+        except DefusedXmlException as exc:
+            raise broken(detected, _REFUSED_XML) from exc
+        except _READ_ERRORS as exc:
+            raise broken(detected, UNREADABLE) from exc
     return Extracted(
         text=join_blocks(blocks),
         format=detected,
