@@ -11,8 +11,9 @@ from itertools import zip_longest
 from pathlib import Path
 
 from kb import compound
-from kb.backend import Backend, open_backend
+from kb.backend import MAX_PAGE_SIZE, Backend, open_backend
 from kb.errors import DocumentNotIndexedError, UnknownDocumentError
+from kb.folding import INVISIBLE
 from kb.models import Document, Fragment, Hit, IndexStats, SearchPage, SearchRequest
 from kb.schema import SCHEMA_VERSION
 from kb.semantic import enabled_by_default
@@ -106,6 +107,11 @@ class KnowledgeBase:
         """Results, facets and suggestion for a request (facet labels in `language`)."""
         if not unicodedata.is_normalized("NFC", request.text):  # "ü" typed as u + a mark (a Mac, a PDF)
             request = replace(request, text=unicodedata.normalize("NFC", request.text))
+        if INVISIBLE.search(request.text):  # a soft hyphen pasted with a word: "Werkzeug\xadbau"
+            request = replace(request, text=INVISIBLE.sub("", request.text))
+        if not 1 <= request.page_size <= MAX_PAGE_SIZE or request.page < 1:  # the page says what it used
+            size = min(max(1, request.page_size), MAX_PAGE_SIZE)
+            request = replace(request, page_size=size, page=max(1, request.page))
         page = self.backend.search(request, language)
         # asked after every search, also while this process embeds: the Solr backend starts copying what
         # was embedded into the collection here (asked only while no embedder ran, a copy waited for the

@@ -7,6 +7,10 @@ import unicodedata
 from functools import lru_cache
 
 # German and Danish transliterations: the forms people type on a keyboard without the letters.
+#: Invisible characters inside words: a soft hyphen (a word processor's "Werkzeug\xadbau"), zero-width
+#: spaces and word joiners, a byte-order mark left mid-text. A word pattern took "Werkzeug" and "bau"
+#: apart, so "Werkzeugbau" typed found nothing. Dropped from extracted text and from queries.
+INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
 #: Letters a cognate key keeps: "Kriterier", "criteria" and "Kriterien" share "krite".
 COGNATE_LETTERS = 5

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from kb import compound, wordlists
@@ -71,6 +71,10 @@ _SUSPENDED = re.compile(r"(?i)(\b(?:und|oder|sowie|bzw\.?|og|eller|samt|en|of|an
 _PLUS = re.compile(r"(^|[\s(])\+(?=[\w\"(])")
 # A question mark ending a word ends a question ("Wer sang die Nationalhymne?"): it is no wildcard.
 _QUESTION_MARK = re.compile(r"(?:(?<=\w)|(?<=\s)|^)\?+(?=[\s)]|$)")
+_DANGLING = re.compile(
+    r"(?:^|(?<=\())\s*(?:AND|OR|ANDNOT|ANDMAYBE|REQUIRE)(?=\s|$|\))"
+    r"|(?:^|(?<=\s))(?:AND|OR|NOT|ANDNOT|ANDMAYBE|REQUIRE)\s*(?=\)|$)"
+)
 _LEADING_WILDCARD = re.compile(r"(?:^|[\s(:])[*?]")
 _UNENCODABLE = re.compile("[\ud800-\udfff]")  # a byte of another encoding, read as a lone surrogate
 # What makes a text a query expression rather than plain words: operators, phrases, wildcards,
@@ -230,27 +234,39 @@ class _Builder:
         if isinstance(q, P.Term):
             return self.term(q)
         if isinstance(q, P.Phrase):
-            return self.phrase(q.words, q.boost)
+            if q.field == _DEFAULT:
+                return self.phrase(q.words, q.boost)
+            if _field(q.field) is None:  # 'Protokoll:"Ems Achse"' is text
+                return self.join((self.word(q.field), self.phrase(q.words, q.boost)))
+            # network:"Wachstumsregion Ems-Achse" is the value of the field, title:"…" words in the title
+            return self.term(P.Term(q.field, " ".join(q.words), boost=q.boost))
         if isinstance(q, P.Fuzzy):
-            return P.Fuzzy("fold", fold(q.text), maxdist=q.maxdist, prefix=1, boost=q.boost, kind=P.FUZZY)
+            fuzzy = P.Fuzzy("fold", fold(q.text), maxdist=q.maxdist, prefix=1, boost=q.boost, kind=P.FUZZY)
+            if q.field == _DEFAULT:
+                return fuzzy
+            field = _field(q.field)
+            if field is None:
+                return self.join((self.word(q.field), fuzzy))
+            if field == "title":
+                return replace(fuzzy, field="title_fold")
+            return self.term(P.Term(q.field, q.text, boost=q.boost))  # a value is exact: year:2020~ is 2020
         if isinstance(q, P.Range):
-            if FIELD_ALIASES.get(q.field.lower()) == "year":
-                return year_range(q.low, q.high, not q.include_low, not q.include_high, q.boost)
-            return q
+            if q.field == _DEFAULT or _field(q.field) != "year":  # "[a TO b]", "title:[a TO m]"
+                raise QuerySyntaxError("a range [… TO …] is of years only, such as year:[2018 TO 2020]")
+            return year_range(q.low, q.high, not q.include_low, not q.include_high, q.boost)
         if isinstance(q, (P.Prefix, P.Wildcard)):
-            raw = q.text if isinstance(q, P.Prefix) else q.pattern
-            text = raw.lower()
-            fields = ("title", "content") if q.field == _DEFAULT else (q.field,)
-            if q.field == "title":
-                fields = ("title",)
-            alts = [_pattern(type(q), f, text, q.boost, P.EXACT) for f in fields]
-            if q.field in (_DEFAULT,):
-                alts.append(_pattern(type(q), "fold", fold(text), q.boost * FOLD_BOOST, P.FOLDED))
-            return P.Or(tuple(alts))
+            return self.pattern(q)
         if isinstance(q, P.Nothing):
             return P.NOTHING
         if isinstance(q, P.Every):
-            return P.Every(None if q.field in (None, _DEFAULT) else q.field, boost=q.boost)
+            if q.field in (None, _DEFAULT):
+                return P.Every(None, boost=q.boost)
+            field = _field(q.field)
+            if field is None:  # "Protokoll:*" is the word
+                return self.word(q.field, q.boost)
+            if field == "year":  # year:[TO]: the documents of a known year
+                return year_range(None, None, boost=q.boost)
+            return P.Every(field, boost=q.boost)
         # The operators, as the structure gave them (a NOT loses its boost: only its documents count)
         if isinstance(q, P.And):
             return P.And(tuple(self.transform(s) for s in q.items), boost=q.boost)
@@ -266,14 +282,43 @@ class _Builder:
             return P.Require(self.transform(q.scored), self.transform(q.condition))
         raise QuerySyntaxError(f"cannot read the query: {type(q).__name__} is not supported")
 
+    def join(self, items: tuple[P.Node, ...]) -> P.Node:
+        """Words of the text side by side: all of them, or (relaxed) some."""
+        return (P.Or if self.relaxed else P.And)(items)
+
+    def pattern(self, q: P.Prefix | P.Wildcard) -> P.Node:
+        """word*, w?rd or w*rd: in the title and text, or in the field named before it (its values)."""
+        raw = q.text if isinstance(q, P.Prefix) else q.pattern
+        text = raw.lower()
+        field = _field(q.field) if q.field != _DEFAULT else "text"
+        if field is None:  # "Protokoll:Netz*" is text
+            return self.join((self.word(q.field), self.pattern(replace(q, field=_DEFAULT))))
+        if field == "year":
+            raise QuerySyntaxError(f"year:{raw} is not a year: a year takes no * or ? (year:[2018 TO 2020])")
+        if field == "text":
+            return P.Or(
+                (
+                    _pattern(type(q), "title", text, q.boost, P.EXACT),
+                    _pattern(type(q), "content", text, q.boost, P.EXACT),
+                    _pattern(type(q), "fold", fold(text), q.boost * FOLD_BOOST, P.FOLDED),
+                )
+            )
+        if field == "title":
+            return P.Or(
+                (
+                    _pattern(type(q), "title", text, q.boost, P.EXACT),
+                    _pattern(type(q), "title_fold", fold(text), q.boost * FOLD_BOOST, P.FOLDED),
+                )
+            )
+        return _pattern(type(q), field, text, q.boost, P.FILTER)  # network:Plast*: the values it begins
+
     def term(self, q: P.Term) -> P.Node:
-        field = FIELD_ALIASES.get(q.field.lower()) if q.field != _DEFAULT else None
+        field = _field(q.field) if q.field != _DEFAULT else None
         text = str(q.text)
         if q.field == _DEFAULT:
             return self.word(text, q.boost)
         if field is None:  # "Protokoll:RB" is text, not a field
-            join = P.Or if self.relaxed else P.And
-            return join((self.word(q.field, 1.0), self.word(text, q.boost)))
+            return self.join((self.word(q.field, 1.0), self.word(text, q.boost)))
         if field == "title":
             tokens = analyze(_EXACT, text)
             folded = [fold(t) for t in tokens]
@@ -400,6 +445,12 @@ class _Builder:
         ]
 
 
+def _field(typed: str) -> str | None:
+    """The field a name typed before a colon stands for (type: is doctype:, Title: is title:), None when
+    it names none ("Protokoll:RB" is text)."""
+    return FIELD_ALIASES.get(typed.lower())
+
+
 def is_common_word(word: str) -> bool:
     """Whether a word is common in German, Danish, Dutch or English (kb.wordlists.COMMON_ZIPF): such a word
     is typed as meant and gets no typo variants ("abwenden" is not "anwenden", "Trommer" not "Trommeln")."""
@@ -408,12 +459,13 @@ def is_common_word(word: str) -> bool:
 
 @lru_cache(maxsize=50_000)
 def year_value(text: str) -> int:
-    """A year typed in a query (year:2020, year:[2019 TO 2021]); QuerySyntaxError unless 0 to MAX_YEAR."""
+    """A year typed in a query (year:2020, year:[2019 TO 2021]); QuerySyntaxError unless 1 to MAX_YEAR
+    (0 is how the index holds "no date": year:0 is no year a user means)."""
     shown = text if len(text) <= 20 else f"{text[:20]}…"
     if not text.isdecimal():
         raise QuerySyntaxError(f"year:{shown} is not a year")
-    if len(text.lstrip("0")) > len(str(MAX_YEAR)):  # int() of a long one would be slow, or refused
-        raise QuerySyntaxError(f"year:{shown} is out of range: a year is 0 to {MAX_YEAR}")
+    if len(text.lstrip("0")) > len(str(MAX_YEAR)) or not int(text):  # int() of a long one would be slow
+        raise QuerySyntaxError(f"year:{shown} is out of range: a year is 1 to {MAX_YEAR}")
     return int(text)
 
 
@@ -475,6 +527,11 @@ def parse_structure(text: str, relaxed: bool = False) -> P.Node:
     # "-word" excludes and "+word" requires, but only at the start of a word: "Ems-Achse" stays one word.
     text = _MINUS.sub(r"\1NOT ", _PLUS.sub(r"\1", text))
     text = _QUESTION_MARK.sub("", text)
+    while True:  # "Netzwerk OR", "(AND Ems)": an operator with no word on one side is dropped, not searched
+        dropped = _DANGLING.sub(" ", text)
+        if dropped == text:
+            break
+        text = dropped
     return read_structure(text, relaxed, RELAXED_MINIMUM)
 
 

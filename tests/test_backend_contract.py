@@ -23,7 +23,7 @@ import pytest
 
 from archive.service import open_knowledge_base
 from kb.api import KnowledgeBase
-from kb.errors import EngineError, UnknownDocumentError
+from kb.errors import EngineError, QuerySyntaxError, UnknownDocumentError
 from kb.models import Document, SearchRequest
 from tests.conftest import SEED_IDS, copy_corpus, make_settings
 from tests.solrcloud import solrcloud  # noqa: F401  (the session's cluster, started for Solr only)
@@ -188,10 +188,61 @@ def test_a_prefix_finds_longer_words(kb):
         ("year:[2020 TO 2021]", {"documents/002_b763ae3e545d7f37", "documents/003_52458518a7f32b1d"}),
         ("type:minutes AND lang:de", {MUELLER, "documents/002_b763ae3e545d7f37"}),
         ("lang:en", {UNDATED}),
+        # a field's name in any case and by its aliases, before a pattern, a phrase or a fuzzy mark
+        ("type:min* AND lang:de", {MUELLER, "documents/002_b763ae3e545d7f37"}),
+        ("networks:plast*", {NETVAERK, AEROE}),  # Solr holds "Plastindustrien" as spelt
+        ("NETWORK:Plastin?ustrien", {NETVAERK, AEROE}),
+        ('network:"Wachstumsregion Ems-Achse"', {"documents/003_52458518a7f32b1d"}),  # not its text
+        ('region:"Metropolregion Nürnberg"', set()),  # a phrase of a text, no region
+        ("Title:Besuch*", {MUELLER}),
+        ('title:"Firma Müller"', {MUELLER}),
+        ('title:"Ausbildungsmesse wurde"', set()),  # words of the text, not of the title
+        ("Year:2019~", {MUELLER}),  # a year is exact
+        (
+            "year:[TO]",
+            {MUELLER, AEROE, NETVAERK, "documents/002_b763ae3e545d7f37", "documents/003_52458518a7f32b1d"},
+        ),
+        ("Protokoll:N?tz", set()),  # no field: the words "Protokoll" and N?tz
+        # an operator without a word on one side is left out, not searched as a word
+        ("Müller OR", {MUELLER}),
+        ("AND Müller", {MUELLER}),
+        ("(Müller NOT) Lingen", {MUELLER}),
     ],
 )
 def test_a_field_value_filters(kb, query, expected):
     assert found(kb, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("year:a?b", "year:a?b is not a year: a year takes no * or ?"),
+        ("year:2020?a", "year:2020?a is not a year"),
+        ("[a TO b]", "a range [… TO …] is of years only"),
+        ("title:[a TO m]", "a range [… TO …] is of years only"),
+        ("year:0", "year:0 is out of range: a year is 1 to 9999"),
+        ("Müller NOT NOT Lingen", "each AND, OR, NOT, ANDNOT, ANDMAYBE or REQUIRE needs a word after it"),
+        ("a REQUIRE REQUIRE b", "each AND, OR, NOT, ANDNOT, ANDMAYBE or REQUIRE needs a word after it"),
+    ],
+)
+def test_a_query_the_syntax_cannot_mean_is_one_line_saying_why(kb, query, said):
+    with pytest.raises(QuerySyntaxError) as refused:
+        kb.search(SearchRequest(query))
+    assert said in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_a_soft_hyphen_or_a_zero_width_space_pasted_inside_a_word_is_no_break(kb):
+    whole = found(kb, "Ausbildungsmesse")
+    assert MUELLER in whole
+    assert found(kb, "Ausbildungs\u00admesse") == found(kb, "Ausbildungs\u200bmesse") == whole
+
+
+def test_a_page_larger_than_the_largest_says_the_size_it_has(kb):
+    from kb.backend import MAX_PAGE_SIZE
+
+    page = kb.search(SearchRequest(page_size=MAX_PAGE_SIZE * 10))
+    assert page.request.page_size == MAX_PAGE_SIZE and len(page.hits) == min(page.total, MAX_PAGE_SIZE)
+    assert kb.search(SearchRequest(page=0)).request.page == 1
 
 
 # -- analysis -----------------------------------------------------------------------------------------

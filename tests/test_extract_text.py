@@ -132,3 +132,12 @@ def test_front_matter_reads_the_same_with_either_yaml_loader(loader, monkeypatch
     result = extract(Source("a.md", data))
     assert result.confirmed["date"] == "2024-03-05"
     assert result.confirmed["networks"] == ["Kunststoff-Netzwerk", "plastnet"]
+
+
+def test_a_soft_hyphen_or_zero_width_character_inside_a_word_is_dropped() -> None:
+    """A word processor's soft hyphen ("Werkzeug\xadbau") split the word for every word pattern: the
+    document was found neither by "Werkzeugbau" nor by its parts' compound."""
+    data = "# Werkzeug\u00adbau\n\nDer Werkzeug\u00adbau und die Kunst\u200bstoff\u2060technik.\n".encode()
+    result = extract(Source("notiz.md", data))
+    assert result.title == "Werkzeugbau"
+    assert result.text.endswith("Der Werkzeugbau und die Kunststofftechnik.")

@@ -355,8 +355,8 @@ def test_the_cli_answers_a_monstrous_query_with_one_line_and_exit_2(run_kb, tmp_
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("year:99999999999999999999999", "year:99999999999999999999… is out of range: a year is 0 to 9999"),
-        ("year:[1 TO 9999999999999999999]", "year:9999999999999999999 is out of range: a year is 0 to 9999"),
+        ("year:99999999999999999999999", "year:99999999999999999999… is out of range: a year is 1 to 9999"),
+        ("year:[1 TO 9999999999999999999]", "year:9999999999999999999 is out of range: a year is 1 to 9999"),
         ("year:[-5 TO 2020]", "year:-5 is not a year"),
         ("Kunststoff year:²", "year:² is not a year"),
     ],

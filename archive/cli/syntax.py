@@ -9,7 +9,8 @@ query syntax:
   (a OR b) c                grouping           "exact phrase"              words in this order
   Netzw*                    prefix             Kunststofmese~              typo-tolerant
   title:Messe  network:Plastindustrien  region:Danmark  topic:recycling  type:minutes  lang:da  year:2020
-                            one field
+                            one field (its name in any case); network:"Wachstumsregion Ems-Achse"
+                            a value of two words; network:Plast* values it begins; year:[2018 TO 2020]
 Compound parts ("Netzwerk" finds "Kunststoffnetzwerk"), umlauts and æøå typed any way
 ("Trekantomraadet") and other-language terms of the vocabulary ("network offers" finds
 "netværkstilbud") are found too; --no-expand and --no-fuzzy turn the last two off.

@@ -59,8 +59,8 @@ def workers_arg(text: str) -> int:
 
 
 def year_arg(text: str) -> int:
-    """A year as the query syntax takes it (year:2020): 0 to 9999."""
-    return _whole(text, 0, 9999, "a year", " is out of range: a year is 0 to 9999")
+    """A year as the query syntax takes it (year:2020): 1 to 9999."""
+    return _whole(text, 1, 9999, "a year", " is out of range: a year is 1 to 9999")
 
 
 def port_arg(text: str) -> int:

@@ -13,6 +13,7 @@ from ingest.errors import ExtractionFailed, UnsupportedFile
 from ingest.extractors import html, legacy, ooxml, opendocument, pdf, text
 from ingest.sniff import detect_type
 from ingest.source import Extracted, Source
+from kb.folding import INVISIBLE
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +80,13 @@ def extract(source: Source, *, max_pages: int = DEFAULT_MAX_PAGES, ocr: bool = T
 
 def _composed(extracted: Extracted) -> Extracted:
     """The text and title in NFC: a Mac writes "ü" as "u" and a combining mark, which no word pattern
-    takes for a letter, so "Lübeck" was indexed as "l" and "beck" and found by nothing typed."""
+    takes for a letter, so "Lübeck" was indexed as "l" and "beck" and found by nothing typed. Invisible
+    characters inside words are dropped."""
     extracted = _whole(extracted)
     text, title = extracted.text, extracted.title
+    if INVISIBLE.search(text) or (title is not None and INVISIBLE.search(title)):
+        text, title = INVISIBLE.sub("", text), INVISIBLE.sub("", title) if title is not None else None
+        extracted = replace(extracted, text=text, title=title)
     if unicodedata.is_normalized("NFC", text) and (title is None or unicodedata.is_normalized("NFC", title)):
         return extracted
     title = unicodedata.normalize("NFC", title) if title is not None else None

@@ -75,6 +75,29 @@ def quoted(text: str) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+#: String fields holding a metadata value as it is spelt ("Plastindustrien"): a pattern of the plan
+#: (lower-cased, as the Whoosh backend's lower-cased keywords take it) matches them in any case.
+CASED = ("network", "region", "topic")
+
+
+def any_case(pattern: str) -> str:
+    """A wildcard pattern (* any letters, ? one) as a regular expression matching its letters in either
+    case: plast* is /[pP][lL][aA][sS][tT].*/."""
+    parts = []
+    for ch in pattern:
+        if ch == "*":
+            parts.append(".*")
+        elif ch == "?":
+            parts.append(".")
+        elif ch.lower() != ch.upper():
+            parts.append(f"[{ch.lower()}{ch.upper()}]" if len(ch.upper()) == 1 else f"({ch}|{ch.upper()})")
+        elif ch.isalnum():
+            parts.append(ch)
+        else:
+            parts.append("\\" + ch)
+    return "/" + "".join(parts) + "/"
+
+
 def escaped(text: str, wildcards: bool = False) -> str:
     return (_SPECIAL_KEEP_WILDCARDS if wildcards else _SPECIAL).sub(r"\\\1", str(text))
 
@@ -124,9 +147,13 @@ class Compiler:
     def _prefix(self, n: P.Prefix) -> str | None:
         if not n.text:
             return self._every(P.Every(n.field))
+        if n.field in CASED:
+            return _any(f"{f}:{any_case(n.text + '*')}" for f in self.fields(n.field))
         return _any(f"{f}:{escaped(n.text)}*" for f in self.fields(n.field))
 
     def _wildcard(self, n: P.Wildcard) -> str | None:
+        if n.field in CASED:
+            return _any(f"{f}:{any_case(n.pattern)}" for f in self.fields(n.field))
         return _any(f"{f}:{escaped(n.pattern, wildcards=True)}" for f in self.fields(n.field))
 
     def _fuzzy(self, n: P.Fuzzy) -> str | None:

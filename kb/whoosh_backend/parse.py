@@ -23,8 +23,10 @@ def read_structure(text: str, relaxed: bool = False, minimum: float = 0.9) -> P.
     parser.add_plugin(qparser.FuzzyTermPlugin())
     try:
         parsed = parser.parse(text)
-    except Exception as exc:  # the parser raises assorted errors on odd input
-        raise QuerySyntaxError(f"cannot read the query: {exc}") from exc
+    except Exception as exc:  # the parser raises assorted errors on odd input (NOT NOT, REQUIRE REQUIRE)
+        raise QuerySyntaxError(
+            "cannot read the query: each AND, OR, NOT, ANDNOT, ANDMAYBE or REQUIRE needs a word after it"
+        ) from exc
     return _raw(parsed)
 
 
