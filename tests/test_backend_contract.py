@@ -1009,6 +1009,28 @@ def test_absent_words_find_nothing_rather_than_guesses(kb_meaning):
     assert page.total == 0 and not page.hits and not page.relaxed
 
 
+@pytest.mark.parametrize("text", ["cooperation xqzvbkt", "samenwerking xqzvbkt"])
+def test_a_vocabulary_terms_concept_is_no_guess_with_meaning_on(kb_meaning, text):
+    """No document has every word and none is in the archive as typed, but "cooperation" and
+    "samenwerking" are terms of the vocabulary's concept, whose Danish term the document holds: meaning
+    on must not drop it as if typo variants had found it ("municipalities cooperation" said "Nothing
+    found" where the words alone found two documents)."""
+    danish = Document(
+        id="m/da-samarbejde",
+        source="m/da-samarbejde.txt",
+        title="Kommunerne og virksomhederne",
+        text="Kommunerne styrker samarbejdet med virksomhederne om lærepladser.",
+        language="da",
+    )
+    written_not_embedded(kb_meaning, danish)
+    try:
+        assert found(kb_meaning, text, semantic=False) == {danish.id}
+        page = kb_meaning.search(SearchRequest(text))
+        assert danish.id in {h.id for h in page.hits} and page.relaxed
+    finally:
+        kb_meaning.remove([danish.id])
+
+
 def test_a_search_fuses_meaning_with_the_words(kb_meaning):
     page = kb_meaning.search(SearchRequest("injection moulding for apprentices"))
     assert page.meaning

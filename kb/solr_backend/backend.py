@@ -1029,10 +1029,16 @@ class SolrBackend:
         adds = request.expand and (
             confident(scores, np.flatnonzero(scope)) or confident(scores, np.flatnonzero(live))
         )
-        if relaxed and not adds and plan is not None and not self._any_present(plan.words, frequencies):
+        if (
+            relaxed
+            and not adds
+            and plan is not None
+            and not plan.expanded_words
+            and not self._any_present(plan.words, frequencies)
+        ):
             # as the Whoosh backend (issue 22): no document has every word, no word is here as typed,
-            # folded or stemmed (what matched are guesses: typo variants, compound parts, cognates), and
-            # meaning finds nothing that stands out: nothing found (with did-you-mean), not noise
+            # folded or stemmed (what matched are guesses: typo variants, compound parts, cognates), none
+            # is a vocabulary term, and meaning finds nothing that stands out: nothing found, not noise
             query, by_words_answer, everything = None, None, True
         if by_words_answer is not None:
             found = by_words_answer["response"]

@@ -163,11 +163,14 @@ class SearchSession:
             relaxed
             and meaning_scores is not None
             and not self._confident(meaning_scores, allowed, request)
+            and not plan.plan.expanded_words
             and not any(self.present(w) for w in plan.words)
         ):
             # No document has every word, no word is here as typed, folded or stemmed (what matched are
-            # guesses: typo variants, compound parts, cognates of words the archive does not hold), and
-            # meaning finds nothing that stands out: nothing found (with did-you-mean), not noise.
+            # guesses: typo variants, compound parts, cognates of words the archive does not hold), none
+            # is a term of the vocabulary (its concept's terms in other languages are no guess:
+            # "municipalities cooperation" finds "samarbejde"), and meaning finds nothing that stands
+            # out: nothing found (with did-you-mean), not noise.
             matched, ranked = np.zeros_like(matched), []
         lexical, meant = matched, None
         if meaning_scores is not None and ranked is not None:
