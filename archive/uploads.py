@@ -16,7 +16,7 @@ from pathlib import Path
 
 from archive.audit import audit, now
 from archive.names import free_path, name_max, safe_filename
-from archive.trash import move_to_trash, put_back
+from archive.trash import move_to_trash, note_deletion, put_back
 from ingest.errors import IngestError
 from ingest.metadata.confirmed import validate
 from ingest.paths import reserved_reason
@@ -245,6 +245,9 @@ def delete_document(kb: KnowledgeBase, settings: Settings, doc_id: str, user: st
     size = path.stat().st_size if path.exists() else -1
     moved = move_to_trash(settings, path) if path.exists() and inside(path, settings.corpus_dir) else None
     try:
+        if moved is not None:  # kept with the corpus: an import of its outside folder skips it from anywhere
+            where = moved.relative_to(settings.corpus_dir).as_posix()
+            note_deletion(settings, doc.source, {"at": now(), "user": user, "id": doc_id, "moved_to": where})
         kb.remove([doc_id])
     except BaseException:  # the index keeps the document: so does the corpus
         if moved is not None:
