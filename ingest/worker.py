@@ -86,7 +86,7 @@ def read_document(
     """
     from ingest.extractors import extract
     from ingest.metadata import apply_confirmed, derive
-    from ingest.metadata.confirmed import InvalidMetadata, unknown_keys, validate
+    from ingest.metadata.confirmed import InvalidMetadata, date_year_conflict, unknown_keys, validate
 
     if len(source.data) > limits.max_bytes:
         raise ExtractionFailed(
@@ -110,6 +110,8 @@ def read_document(
                     f"{where}: {line}"
                     for line in unknown_keys(values or {}, front_matter=where == "front matter")
                 ]
+                conflict = date_year_conflict(checked[-1])
+                said += [f"{where}: {conflict}"] if conflict else []
             said += [line for line in extracted.warnings if line not in _NO_PROBLEM]
             front, own = checked
             if (

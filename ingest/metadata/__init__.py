@@ -127,7 +127,7 @@ def apply_confirmed(derived: Derived, confirmed: Mapping[str, object], vocabular
             log.warning("ignoring confirmed date %r", confirmed["date"])
     elif "date" in confirmed:  # emptied by a coordinator: no date, whatever the text says
         changes["date"], changes["year"] = None, None
-    if confirmed.get("year") is not None:
+    if confirmed.get("year") is not None and not changes.get("date"):  # a date names its own year
         year = _confirmed_date(confirmed["year"])
         if year and len(year) == 4:
             changes["year"] = int(year)

@@ -210,6 +210,14 @@ def unknown_keys(metadata: Mapping[str, object], *, front_matter: bool = False) 
     return lines
 
 
+def date_year_conflict(metadata: Mapping[str, object]) -> str | None:
+    """A warning when checked metadata holds a date and a year that disagree (the date is kept), else None."""
+    date, year = metadata.get("date"), metadata.get("year")
+    if isinstance(date, str) and isinstance(year, int) and not date.startswith(f"{year:04d}"):
+        return f"date '{date}' and year {year} disagree; the date is kept"
+    return None
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
