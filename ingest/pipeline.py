@@ -94,12 +94,13 @@ class Import:
     `store(source, target)` copies it there with its metadata. A file is stored only once it has
     been read, so corpus/ never receives a file the index refuses. `metadata(source, target)`: the
     bytes of the metadata file the stored copy gets (None: none), read as it is indexed; without it,
-    the outside file's own.
+    the outside file's own. `finish()` is called once the run is over, whatever its end.
     """
 
     target: Callable[[Path], Path | None]
     store: Callable[[Path, Path], None]
     metadata: Callable[[Path, Path], bytes | None] | None = None
+    finish: Callable[[], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,9 @@ def run(
         report(Outcome(label, "failed", doc_id, message, revises=True))
 
     # files with the same bytes as a file of this batch not read yet: its outcome decides theirs
-    twins_of: dict[str, list[tuple[str, str, bool]]] = {}  # its id → (shown, own id, imported)
+    twins_of: dict[str, list[tuple[str, str, bool, bool]]] = {}  # its id → (shown, own id, imported,
+    # whether its own document is to leave the index)
+    dropped: list[str] = []  # documents of corpus files that now hold another document's bytes
     seen_ids: dict[str, tuple[str, Path]] = {}  # id → the label and the file that has it
     by_source = {src: i for i, (_, src) in known.items()}
     reached: set[Path] = set()  # a file reached twice (a folder given twice, or in itself) is one line
@@ -252,15 +255,22 @@ def run(
                 twin = None if twin == former else twin
             if twin and twin != doc_id:
                 shown, note = (str(path), " (not imported)") if target is not None else (label, "")
+                # a corpus file whose document held other text: that text is in no file any more
+                drops = old is not None and target is None
+                if drops and by_content.get(old[0].split("-")[0]) == doc_id:  # a copy of its old text
+                    del by_content[old[0].split("-")[0]]  # read later in this run takes its place
                 if twin in twins_of:  # its twin is read below: a twin that fails indexes nothing
-                    twins_of[twin].append((shown, doc_id, target is not None))
+                    twins_of[twin].append((shown, doc_id, target is not None, drops))
                     continue
                 if content in refused_contents:  # its twin was read already, and refused
                     status, reason, first = refused_contents[content]
                     said = f"{shown}: {reason} (the same bytes as {first}){note}"
                     report(Outcome(shown, status, None if target is not None else doc_id, said))
                     continue
-                report(Outcome(shown, "duplicate", twin, f"{shown}: the same bytes as document {twin}{note}"))
+                dropped.extend([doc_id] if drops else [])
+                report(
+                    Outcome(shown, "duplicate", twin, _duplicate(shown, twin, note, doc_id if drops else ""))
+                )
                 continue
             twins_of[doc_id] = []
             by_content[content] = doc_id
@@ -298,13 +308,11 @@ def run(
                     note = f"{note} (replaces {replaces[job.id]})".lstrip()
                 status = "updated" if job.existed else "indexed"
                 report(Outcome(job.label, status, job.id, note, warnings=warned))
-                for shown, _, imported in twins_of.pop(job.id, ()):
+                for shown, own_id, imported, drops in twins_of.pop(job.id, ()):
                     note = " (not imported)" if imported else ""
-                    report(
-                        Outcome(
-                            shown, "duplicate", job.id, f"{shown}: the same bytes as document {job.id}{note}"
-                        )
-                    )
+                    dropped.extend([own_id] if drops else [])
+                    said = _duplicate(shown, job.id, note, own_id if drops else "")
+                    report(Outcome(shown, "duplicate", job.id, said))
             else:
                 status, message = result
                 first = job.label
@@ -314,26 +322,35 @@ def run(
                 report(Outcome(first, status, None if job.target is not None else job.id, message))
                 reason = message.removeprefix(f"{first}: ").removesuffix(" (not imported)")
                 refused_contents[job.checksum.split("-")[0]] = (status, reason, first)
-                for shown, own_id, imported in twins_of.pop(job.id, ()):
+                for shown, own_id, imported, _ in twins_of.pop(job.id, ()):
                     note = " (not imported)" if imported else ""
                     said = f"{shown}: {reason} (the same bytes as {first}){note}"
                     report(Outcome(shown, status, None if imported else own_id, said))
             if len(pending) >= every or pending_chars >= COMMIT_CHARS:
-                writer.write(pending, _unclaimed(superseded, seen_ids))
-                pending, pending_chars, superseded = [], 0, []
-        if pending:
-            writer.write(pending, _unclaimed(superseded, seen_ids))
+                writer.write(pending, _unclaimed(superseded, seen_ids) + dropped)
+                pending, pending_chars, superseded, dropped = [], 0, [], []
+        if pending or dropped:
+            writer.write(pending, _unclaimed(superseded, seen_ids) + dropped)
         writer.wait()
     finally:
         writer.close()
+        if imports is not None and imports.finish is not None:
+            imports.finish()
     written = writer.written
 
     if prune:
-        gone = [
-            i
-            for i, (_, src) in known.items()
-            if i not in seen_ids and i not in replaces.values() and not _source_exists(src, corpus)
-        ]
+        try:
+            gone = [
+                i
+                for i, (_, src) in known.items()
+                if i not in seen_ids and i not in replaces.values() and not _source_exists(src, corpus)
+            ]
+        except _Unknown as exc:  # part of the corpus cannot be read: whether its files are gone is not known
+            gone = []
+            why = f"cannot tell whether the file is still in the corpus ({exc.reason})"
+            report(
+                Outcome(exc.source, "failed", None, f"{exc.source}: pruning skipped, nothing removed: {why}")
+            )
         if gone:
             kb.remove(gone)
             for doc_id in gone:
@@ -387,6 +404,12 @@ class _Writer:
             self.pool.shutdown(wait=True)
 
 
+def _duplicate(shown: str, twin: str, note: str, dropped: str) -> str:
+    """A duplicate's line; `dropped`: the file's own document, which held other text, left the index."""
+    gone = f"; its earlier text ({dropped}) left the index" if dropped else ""
+    return f"{shown}: the same bytes as document {twin}{gone}{note}"
+
+
 def _hidden_folder(label: str) -> str:
     """The first hidden folder on a corpus file's path ("" for none, or for a file outside the corpus)."""
     if label.startswith("/"):
@@ -426,9 +449,18 @@ def _shown(path: Path, corpus: Path) -> str:
         return absolute.as_posix()
 
 
+class _Unknown(Exception):
+    def __init__(self, source: str, reason: str) -> None:
+        self.source, self.reason = source, reason
+
+
 def _source_exists(source: str, corpus: Path) -> bool:
+    """Whether a document's file is there; _Unknown when that cannot be told (a folder denied)."""
     path = Path(source)
-    return (path if path.is_absolute() else corpus / path).exists()
+    try:
+        return (path if path.is_absolute() else corpus / path).exists()
+    except OSError as exc:
+        raise _Unknown(source, (exc.strerror or str(exc)).lower()) from exc
 
 
 def _prepare_all(jobs: Iterable[_Job], corpus: Path, limits: Limits, workers: int | None):
