@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.audit import AUDIT_FILE, audit, audit_path, read_audit
 from archive.checking import CheckReport, check, repair, replaced_contents
-from archive.corpus_folder import corpus_available, refuse_emptying
+from archive.corpus_folder import refuse_emptying
 from archive.imports import IMPORT_DIR, importer, outside_roots
 from archive.names import MAX_NAME_CHARS, safe_filename
+from archive.rebuilding import LostDocument, RebuildCancelled, RebuildPlan, lost_said, rebuild, rebuild_plan
 from archive.replacing import finish_replacements
 from archive.trash import TRASH_DIR
 from archive.uploads import (
@@ -35,7 +34,7 @@ from archive.uploads import (
     update_metadata,
 )
 from ingest.paths import ARCHIVE_FILES
-from ingest.pipeline import Outcome, content_checksum, discover, file_id, run, source_label
+from ingest.pipeline import Outcome, file_id, run
 from kb.api import KnowledgeBase
 from kb.errors import IndexDamagedError
 from kb.settings import Settings
@@ -49,6 +48,8 @@ __all__ = [
     "UPLOAD_DIR",
     "CheckReport",
     "DuplicateUpload",
+    "LostDocument",
+    "RebuildCancelled",
     "RebuildPlan",
     "audit",
     "audit_path",
@@ -58,6 +59,7 @@ __all__ = [
     "find_duplicate",
     "ingest",
     "limits_from",
+    "lost_said",
     "open_knowledge_base",
     "preview",
     "read_audit",
@@ -66,6 +68,7 @@ __all__ = [
     "repair",
     "safe_filename",
     "store_upload",
+    "unmended",
     "update_metadata",
 ]
 
@@ -140,7 +143,9 @@ def ingest(
         imports=imports,
         skip=own_data(settings),
     )
-    outcomes += index_twins(kb, settings, replaced_contents(before, outcomes))
+    now = kb.checksums()
+    left = {c.split("-")[0] for i, (c, _) in before.items() if i not in now}  # a document removed
+    outcomes += index_twins(kb, settings, replaced_contents(before, outcomes) | left)
     imported = [o for o in outcomes if o.message.startswith("imported from ")]
     if imported:
         roots = [str(Path(os.path.abspath(p))) for p in outside]
@@ -148,91 +153,17 @@ def ingest(
     return outcomes
 
 
-@dataclass(frozen=True)
-class RebuildPlan:
-    """What a rebuild will do: documents in the index now, distinct files in corpus/ it will read."""
-
-    documents: int
-    files: int
-
-    @property
-    def shrinks(self) -> bool:
-        return self.files < self.documents
-
-
-def rebuild_plan(kb: KnowledgeBase, settings: Settings) -> RebuildPlan:
-    corpus_available(settings)
-    contents = set()
-    for path in discover([settings.corpus_dir], skip=[kb.index_dir]):
-        try:
-            contents.add(content_checksum(path.read_bytes()))
-        except OSError:
-            continue
-    return RebuildPlan(documents=kb.stats().documents, files=len(contents))
-
-
-def rebuild(
-    kb: KnowledgeBase,
-    settings: Settings,
-    progress: Callable[[Outcome], None] | None = None,
-    *,
-    user: str = "?",
-    plan: RebuildPlan | None = None,
-) -> list[Outcome]:
-    """Recreate the index from corpus/ alone; written to the audit log with both counts.
-
-    The new index is built beside the live one and replaces it in one commit once complete, so
-    searches meanwhile (and after a kill) find every document the live index had. Callers show
-    `rebuild_plan` first and ask for confirmation when it shrinks the index.
-    """
-    corpus_available(settings)  # checked again: the plan may have been made a while ago
-    finish_replacements(settings)  # a re-import a kill cut short: its old pair or its new one
-    plan = plan or rebuild_plan(kb, settings)
-    # The files of the documents indexed now come first, so that of two byte-identical files the
-    # one that was indexed keeps its id (the other stays a duplicate).
-    first = [p for p in (_inside_corpus(settings, src) for _, src in kb.checksums().values()) if p]
-    paths = [*sorted(first), settings.corpus_dir]
-    started = time.time()
-    with kb.rebuilding() as new:
-        outcomes = run(new, paths, limits=limits_from(settings), progress=progress)
-    outcomes += _catch_up(kb, settings, started)
-    after = kb.stats().documents
-    failed = sum(1 for o in outcomes if o.status == "failed")
-    audit(
-        settings,
-        user,
-        "rebuild",
-        "",
-        {"before": plan.documents, "after": after, "files": plan.files, "failed": failed},
-    )
-    return outcomes
-
-
-def _catch_up(kb: KnowledgeBase, settings: Settings, started: float) -> list[Outcome]:
-    """Index what changed in corpus/ while the rebuild ran (an upload, a deletion): the live index
-    got it then, but the rebuild may have read the folder before."""
-    changed, seen = [], set()
-    for path in discover([settings.corpus_dir], skip=[kb.index_dir]):
-        seen.add(file_id(source_label(path, settings.corpus_dir)))
-        try:
-            if path.stat().st_mtime >= started - 2:  # a coarse file-system clock
-                changed.append(path)
-        except OSError:
-            continue
-    gone = [i for i, (_, src) in kb.checksums().items() if i not in seen and not Path(src).is_absolute()]
-    if gone:
-        kb.remove(gone)
-    outcomes = [Outcome(i, "removed", i, "the file is no longer in the corpus") for i in gone]
-    if changed:
-        outcomes += [
-            o for o in run(kb, changed, limits=limits_from(settings)) if o.status in ("indexed", "updated")
-        ]
-    return outcomes
-
-
-def _inside_corpus(settings: Settings, source: str) -> Path | None:
-    path = Path(source)
-    if path.is_absolute() or not source:
-        return None
-    path = settings.corpus_dir / path
-    return path if path.is_file() else None
+def unmended(after: CheckReport, outcomes: list[Outcome]) -> list[tuple[str, str]]:
+    """Each difference a repair left, with why: (id, reason). A file the repair could not index says it
+    (its failure, or the document it duplicates); else the corpus changed while it ran."""
+    why: dict[str, str] = {}
+    for o in outcomes:
+        if o.status in ("failed", "unsupported", "skipped", "duplicate"):
+            why.setdefault(
+                o.id if o.id and o.status != "duplicate" else file_id(o.source), o.message or o.status
+            )
+    left = [*after.missing, *after.stale, *after.orphaned]
+    return [
+        (i, why.get(i) or "the corpus changed while the repair ran; run kb check --repair again")
+        for i in left
+    ]

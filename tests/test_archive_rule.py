@@ -122,7 +122,8 @@ def test_a_rebuild_that_would_shrink_the_index_needs_yes(run_cli, settings, tmp_
     assert refused.code == 2
     assert refused.err.splitlines()[-1] == (
         f"kb: error: The index holds 5 documents; {settings.corpus_dir} holds 4 distinct files to index. "
-        "The rebuilt index would hold at least 1 fewer documents. Give --yes to rebuild anyway"
+        "The rebuilt index would lose 1 document: documents/000_29bb637916ff8d4d (no file in the corpus). "
+        "Give --yes to rebuild anyway; nothing changed"
     )
     assert run_cli("stats", "--json").json["documents"] == 5  # nothing changed
     assert [e for e in read_audit(settings) if e["action"] == "rebuild"] == []

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from archive.cli.admin import cmd_audit, cmd_coordinator, cmd_embed, cmd_serve
 from archive.cli.changing import cmd_add, cmd_check, cmd_edit, cmd_ingest, cmd_rebuild, cmd_remove
+from archive.cli.opening import FIRST_FAILED
 from archive.cli.output import document_json, emit, page_json
 from archive.cli.parser import UsageError, build_parser
 from archive.cli.reading import cmd_history, cmd_search, cmd_show, cmd_stats
@@ -153,7 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageError(_dashed_file(parser, argv, str(exc)) or str(exc)) from None
         _text_only(parser, args)
         settings = load_settings(args.index, args.corpus)
+        FIRST_FAILED.clear()
         code = COMMANDS[args.command](args, settings)
+        code = code or (1 if FIRST_FAILED else 0)  # a file the new index could not take: as kb ingest
         sys.stdout.flush()  # inside the try: a closed pipe shows here for short outputs
         return code
     except UsageError as exc:

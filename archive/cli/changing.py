@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from archive import service
+from archive.cli.opening import open_kb
 from archive.cli.output import (
     EmbeddingProgress,
     Progress,
@@ -18,7 +19,6 @@ from archive.cli.output import (
     warning_lines,
 )
 from archive.cli.parser import CLEARABLE, UsageError, metadata
-from archive.cli.reading import open_kb
 from archive.imports import import_folders, outside_roots
 from ingest.errors import IngestError
 from ingest.metadata.confirmed import InvalidMetadata, validate
@@ -207,24 +207,26 @@ def cmd_rebuild(args, settings: Settings) -> int:
     if not args.json:
         print(said, file=sys.stderr)
     if plan.shrinks and not args.yes:
-        drop = plan.documents - plan.files
-        question = f"The rebuilt index would hold at least {drop} fewer documents."
-        if args.json or not sys.stdin.isatty():
-            raise UsageError(f"{said} {question} Give --yes to rebuild anyway")
-        answer = input(f"{question} Rebuild anyway? [y/N] ").strip().lower()
-        if answer not in ("y", "yes", "j", "ja"):
-            print("nothing changed", file=sys.stderr)
+        if not _agreed(args, f"{said} The rebuilt index would lose {service.lost_said(plan.lost)}."):
             return 1
         fresh = service.rebuild_plan(kb, settings)  # files may have gone while the question waited
-        if fresh.documents - fresh.files > drop:
+        if not {d.id for d in fresh.lost} <= {d.id for d in plan.lost}:
             raise KBError(
                 f"{settings.corpus_dir} changed while the question waited: it now holds {fresh.files} "
                 f"distinct files for {fresh.documents} documents; nothing changed (run kb rebuild again)"
             )
-        plan = fresh
     progress = _progress(args, [settings.corpus_dir], service.own_data(settings))
+
+    def confirm(lost: list[service.LostDocument]) -> bool:  # what only reading the files showed
+        progress.close()
+        return _agreed(args, f"The rebuilt index would lose {service.lost_said(lost)}.")
+
     try:
-        outcomes = service.rebuild(kb, settings, progress, user=args.user, plan=plan)
+        outcomes = service.rebuild(
+            kb, settings, progress, user=args.user, plan=plan, confirm=None if args.yes else confirm
+        )
+    except service.RebuildCancelled:
+        return 1
     finally:
         progress.close()
     if not args.json:
@@ -232,6 +234,18 @@ def cmd_rebuild(args, settings: Settings) -> int:
             f"rebuilt: {kb.stats().documents} documents from {settings.corpus_dir} (before: {plan.documents})"
         )
     return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def _agreed(args, question: str) -> bool:
+    """Whether the rebuild may shrink the index: asked on a terminal (no: 'nothing changed'); a usage
+    error off a terminal or with --json (they need --yes)."""
+    if args.json or not sys.stdin.isatty():
+        raise UsageError(f"{question} Give --yes to rebuild anyway; nothing changed")
+    answer = input(f"{one_line(question)} Rebuild anyway? [y/N] ").strip().lower()
+    if answer not in ("y", "yes", "j", "ja"):
+        print("nothing changed", file=sys.stderr)
+        return False
+    return True
 
 
 def cmd_check(args, settings: Settings) -> int:
@@ -243,11 +257,15 @@ def cmd_check(args, settings: Settings) -> int:
         after = service.check(kb, settings)
     else:
         after = report
-    failed = [o for o in outcomes if o.status == "failed"]
+    unreadable = dict(report.unreadable)  # their documents stay indexed: said once, here
+    failed = [o for o in outcomes if o.status == "failed" and o.source not in unreadable]
+    said = {o.message for o in failed}  # why a difference remains, when no failure of a file says it
+    unmended = [(i, why) for i, why in service.unmended(after, outcomes) if why not in said and args.repair]
     result = {
         "missing": list(report.missing),
         "stale": list(report.stale),
         "orphaned": list(report.orphaned),
+        "unreadable": unreadable,
         "ok": report.ok,
         "repaired": bool(args.repair and not report.ok),
         "ok_after": after.ok,
@@ -255,15 +273,20 @@ def cmd_check(args, settings: Settings) -> int:
     if args.json:
         if args.repair:  # why a difference remains, and what a user should know of a file re-read
             result["failed"] = [outcome_json(o) for o in failed]
+            result["unmended"] = [{"id": i, "reason": why} for i, why in unmended]
             result["warnings"] = [f"{o.source}: {line}" for o in outcomes for line in o.warnings]
         emit(result)
     else:
         for kind in ("missing", "stale", "orphaned"):
             for doc_id in result[kind]:
                 print(f"{kind}: {one_line(doc_id)}")
+        for path, why in unreadable.items():
+            print(f"unreadable: {one_line(path)}: {one_line(why)} (its documents stay in the index)")
         print("index matches the corpus" if report.ok else ("repaired" if after.ok else "differences remain"))
         for o in failed:
             print(f"failed: {one_line(o.message)}", file=sys.stderr)
+        for doc_id, why in unmended:
+            print(one_line(f"not repaired: {doc_id}: {why}"), file=sys.stderr)
         for o in outcomes:
             for line in warning_lines(o):
                 print(line, file=sys.stderr)
