@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from dataclasses import dataclass, field
+
 import streamlit as st
 
 from archive import service
@@ -16,6 +20,25 @@ from webapp.pages.signin import require_coordinator
 
 MAX_FILE_LINES = 20  # of what a rebuild says of single files; kb rebuild prints every one
 NOT_INDEXED = ("failed", "unsupported", "duplicate", "skipped")  # the lines kb rebuild prints of files
+_JOB = "_rebuild_job"
+OUTCOME_SHOWN_S = 30.0  # a rebuild's outcome is said on every run of the page this long after it ended
+
+
+@dataclass
+class RebuildJob:
+    """A rebuild this session started, kept in its state. A click while it works starts another run of
+    the page at once, and the first run goes on in its thread until its next Streamlit call, session
+    state included, which stops it: so the rebuild writes only here, and whichever run comes next waits
+    for it and says its outcome, instead of rebuilding again. The outcome stays a while: a click on the
+    stale button after the rebuild ended reruns the page once more, and would take the line away."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    before: int = 0
+    after: int | None = None  # documents after the rebuild; None when it did not rebuild
+    files: list[tuple[str, str]] = field(default_factory=list)
+    error: Exception | None = None
+    changed: service.RebuildPlan | None = None  # files gone since the plan was asked about: this one to ask
+    ended: float = 0.0  # time.monotonic()
 
 
 def _status() -> None:
@@ -50,7 +73,7 @@ def _meaning(stats) -> None:
 
 def _rebuild(user: str) -> None:
     """Rebuild in two steps: say what it will do, ask when the index would shrink, then rebuild (audited)."""
-    if st.button(t("admin.rebuild"), icon=":material/refresh:", key="rebuild"):
+    if st.button(t("admin.rebuild"), icon=":material/refresh:", key="rebuild", on_click=_forget_outcome):
         try:
             st.session_state["_rebuild_plan"] = service.rebuild_plan(state.knowledge_base(), state.settings())
         except KBError as exc:  # the corpus folder missing or unreadable: nothing to rebuild from
@@ -70,29 +93,65 @@ def _rebuild(user: str) -> None:
         st.session_state.pop("_rebuild_plan", None)
         st.rerun()
     if left.button(t("admin.rebuild_now"), type="primary", disabled=not sure, key="rebuild_now"):
-        with st.spinner():
-            try:  # the plan may be old: files gone since (a share half mounted) are asked about again
-                fresh = service.rebuild_plan(state.knowledge_base(), state.settings())
-            except KBError as exc:
-                fail(exc)
+        with st.spinner(t("admin.rebuilding")):
+            if st.session_state.pop("_rebuild_plan", None) is None:  # a run of this session took it
                 return
-            if fresh.shrinks and fresh.documents - fresh.files > max(0, plan.documents - plan.files):
-                st.session_state["_rebuild_plan"] = fresh
-                st.session_state.pop("rebuild_sure", None)  # a yes to other counts is no yes to these
-                st.session_state["_rebuild_changed"] = True
-                st.rerun()
-            plan = fresh
+            job = st.session_state[_JOB] = RebuildJob()
             try:
-                outcomes = service.rebuild(state.knowledge_base(), state.settings(), user=user, plan=plan)
-                state.refresh()
-            except (KBError, IngestError, OSError) as exc:  # OSError: a disk full or read-only
-                fail(exc)
-                return
-        st.session_state.pop("_rebuild_plan", None)
-        after = state.knowledge_base().stats().documents
-        st.session_state["_rebuilt"] = t("admin.rebuilt", n=after, before=plan.documents)
-        st.session_state["_rebuilt_files"] = _said_of_files(outcomes)
-        st.rerun()  # the counters above show the rebuilt index
+                _run(job, user, plan)
+            finally:
+                job.ended = time.monotonic()
+                job.done.set()
+        st.rerun()  # the counters above show the rebuilt index, and the outcome is said
+
+
+def _run(job: RebuildJob, user: str, plan: service.RebuildPlan) -> None:
+    """Rebuild with the plan asked about, and keep what happened in the job (no Streamlit call here)."""
+    try:  # the plan may be old: files gone since (a share half mounted) are asked about again
+        fresh = service.rebuild_plan(state.knowledge_base(), state.settings())
+    except KBError as exc:
+        job.error = exc
+        return
+    if fresh.shrinks and fresh.documents - fresh.files > max(0, plan.documents - plan.files):
+        job.changed = fresh
+        return
+    try:
+        outcomes = service.rebuild(state.knowledge_base(), state.settings(), user=user, plan=fresh)
+        state.refresh()
+        job.before, job.after = fresh.documents, state.knowledge_base().stats().documents
+    except (KBError, IngestError, OSError) as exc:  # OSError: a disk full or read-only
+        job.error = exc
+        return
+    job.files = _said_of_files(outcomes)
+
+
+def _forget_outcome() -> None:
+    st.session_state.pop(_JOB, None)
+
+
+def _outcome() -> None:
+    """What this session's rebuild did, once it is done (waiting for it when another run of the page
+    still rebuilds)."""
+    job = st.session_state.get(_JOB)
+    if job is None:
+        return
+    if not job.done.is_set():
+        with st.spinner(t("admin.rebuilding")):
+            job.done.wait()
+    if job.changed is not None:  # asked again, with these counts; nothing was rebuilt
+        _forget_outcome()
+        st.session_state["_rebuild_plan"] = job.changed
+        st.session_state.pop("rebuild_sure", None)  # a yes to other counts is no yes to these
+        st.session_state["_rebuild_changed"] = True
+        return
+    if time.monotonic() - job.ended > OUTCOME_SHOWN_S:
+        _forget_outcome()
+        return
+    if job.error is not None:
+        fail(job.error)
+    elif job.after is not None:
+        st.success(t("admin.rebuilt", n=job.after, before=job.before))
+        _show_files(job.files)
 
 
 def _said_of_files(outcomes) -> list[tuple[str, str]]:
@@ -119,13 +178,11 @@ def main() -> None:
     page_start()
     st.title(t("nav.admin"))
     user = require_coordinator(t("admin.signin"))
+    _outcome()  # first: the counters below then show the rebuilt index
     try:
         _status()
     except KBError as exc:
         fail(exc)
-    if "_rebuilt" in st.session_state:
-        st.success(st.session_state.pop("_rebuilt"))
-        _show_files(st.session_state.pop("_rebuilt_files", []))
     _rebuild(user)
     try:
         audit.show()
