@@ -102,6 +102,33 @@ def spellings(word: str) -> list[str]:
     return list(dict.fromkeys(tails[0]))
 
 
+#: A language's letters typed as two ("moede", "Schaltflaeche", "Aabn"), put back by `restored`.
+_TYPED_AS_TWO: dict[str, tuple[tuple[str, str], ...]] = {
+    "de": (("ae", "ä"), ("oe", "ö"), ("ue", "ü")),
+    "da": (("ae", "æ"), ("oe", "ø"), ("aa", "å")),
+}
+MAX_RESTORED = 8
+
+
+@lru_cache(maxsize=50_000)
+def restored(word: str, language: str) -> tuple[str, ...]:
+    """The spellings of a lower-case word with the language's letters put back where it has them typed
+    as two (German ae/oe/ue, Danish ae/oe/aa: moede → møde, aabn → åbn), the word itself left out; at
+    most MAX_RESTORED. Its stems and vocabulary terms are those of the letters it stands for."""
+    rules = _TYPED_AS_TWO.get(language, ())
+    found = [""]
+    i = 0
+    while i < len(word):
+        pair = next((letter for two, letter in rules if word.startswith(two, i)), None)
+        if pair is None:
+            found = [f + word[i] for f in found]
+            i += 1
+            continue
+        found = [f + w for f in found for w in (word[i : i + 2], pair)][: MAX_RESTORED + 1]
+        i += 2
+    return tuple(f for f in found if f != word)[:MAX_RESTORED]
+
+
 @lru_cache(maxsize=200_000)
 def cognate_key(word: str) -> str | None:
     """The first COGNATE_LETTERS letters of a word spelt alike across de/da/nl/en, or None when shorter.

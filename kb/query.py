@@ -19,7 +19,7 @@ from kb import compound, wordlists
 from kb import plan as P
 from kb.analysis import analyze, cognate_term, exact_analyzer, stem_analyzer
 from kb.errors import QuerySyntaxError
-from kb.folding import fold
+from kb.folding import fold, restored
 from kb.schema import CONTENT_BOOST, TITLE_BOOST, stem_field
 from kb.vocabulary import Vocabulary
 from kb.whoosh_backend.parse import DEFAULT_FIELD, read_structure
@@ -154,12 +154,21 @@ class ConceptIndex:
                 keys.update([" ".join(stems)] if whole else stems)
         return {k for k in keys if k}
 
+    def _typed_keys(self, word: str) -> set[str]:
+        """The keys of a word as typed, and of it with a language's letters put back where they are typed
+        as two ("moede" is "møde": the concept of meetings)."""
+        keys = self._keys(word, self.languages)
+        for lang in self.languages:
+            for spelling in restored(fold(word), lang):
+                keys |= self._keys(spelling, (lang,))
+        return keys
+
     def concepts(self, word: str, context: frozenset[str] = frozenset()) -> set[str]:
         """The entries one of whose terms the word is (any language, stemmed and folded), or a word of
         whose multi-word term when `context` (the query's folded stems) holds the whole term: concepts
         when it names one, else topics ("samenwerking" is cooperation, not all of networking)."""
         found: set[str] = set()
-        for key in self._keys(word, self.languages):
+        for key in self._typed_keys(word):
             found |= self.keys.get(key, set())
             found |= {concept for concept, needed in self.parts.get(key, ()) if needed <= context}
         return (found & self.aligned) or found
@@ -180,7 +189,7 @@ class ConceptIndex:
 
     def _find_other_terms(self, word: str, context: frozenset[str]) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
-        word_key = self._keys(word, self.languages)
+        word_key = self._typed_keys(word)
         for concept in sorted(self.concepts(word, context)):
             terms = self.terms[concept]
             positions = {
@@ -350,6 +359,11 @@ class _Builder:
             stems = list(stems_of(lang, text))
             if stems and not _overstemmed(tokens, stems):
                 alts.append(_seq(stem_field(lang), stems, STEM_BOOST, P.STEM))
+            if len(tokens) == 1:  # "Aabn" is "Åbn": the forms of "åbner", "åbne" (the letters typed as two)
+                for spelling in restored(folded[0], lang):
+                    again = list(stems_of(lang, spelling))
+                    if again and again != stems and not _overstemmed([spelling], again):
+                        alts.append(_seq(stem_field(lang), again, STEM_BOOST * FOLD_BOOST, P.STEM))
         known = self.known(folded)
         if len(tokens) == 1:
             if not known:
@@ -389,6 +403,16 @@ class _Builder:
         if not tokens:
             return P.NOTHING
         self.words.extend(tokens)
+        if len(tokens) == 1:  # '"netvaerkstilbud"': the word as typed, or with its letters put back
+            exact = tuple(tokens)
+            return P.Or(
+                (
+                    P.Phrase("title", exact, boost=TITLE_BOOST, kind=P.PHRASE),
+                    P.Phrase("content", exact, boost=CONTENT_BOOST, kind=P.PHRASE),
+                ),
+                boost=boost,
+                kind=P.PHRASE,
+            )
         return P.Or(
             (_seq("title", tokens, TITLE_BOOST, P.PHRASE), _seq("content", tokens, CONTENT_BOOST, P.PHRASE)),
             boost=boost,

@@ -173,6 +173,14 @@ def test_a_phrase_is_words_in_order(kb):
     assert found(kb, '"Müller Firma"') == set()
 
 
+def test_a_quoted_word_is_that_word_as_typed_or_with_its_letters_put_back(kb):
+    """Quotes ask for the word itself: not its compound parts, stems and other-language terms, which
+    the word without quotes finds (whoosh's parser made a quoted word a plain one)."""
+    assert found(kb, "netværkstilbud") > {NETVAERK}
+    assert found(kb, '"netværkstilbud"') == found(kb, '"netvaerkstilbud"') == {NETVAERK}
+    assert found(kb, 'title:"Besuch"') == {MUELLER}
+
+
 def test_a_prefix_finds_longer_words(kb):
     assert {MUELLER, AEROE} <= found(kb, "Virksomhed* OR Ausbildungsmes*")
     assert found(kb, "Apprentice*") == {UNDATED}
@@ -262,6 +270,16 @@ def test_umlauts_typed_any_way(kb, query):
 @pytest.mark.parametrize("query", ["Ærø", "Aeroe", "aero", "Trekantomraadet", "Trekantomradet"])
 def test_danish_letters_typed_any_way(kb, query):
     assert AEROE in found(kb, query)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("moede", "møde"), ("omraadet", "området"), ("Fachkraefte", "Fachkräfte"), ("laerlinge", "lærlinge")],
+)
+def test_letters_typed_as_two_find_the_forms_and_concepts_of_the_word(kb, typed, meant):
+    """Typed "moede" is "møde": the Danish forms (møder) and the vocabulary's meetings in other languages
+    (Treffen), not only the documents that hold "møde" itself (it found 1 of 3)."""
+    assert found(kb, typed) == found(kb, meant)
 
 
 def test_stems_find_other_forms(kb):

@@ -90,7 +90,7 @@ def expand_terms(q: Q.Query, reader, lexicon: Lexicon | None = None, sink: Sink 
             texts.sort(key=lambda t: -reader.doc_frequency(q.fieldname, t))
             texts = texts[:MAX_PREFIX_TERMS]
         return _either(q.fieldname, texts, q.boost)
-    if type(q) is Q.Phrase:
+    if isinstance(q, Q.Phrase):
         return _respelt(q, reader)
     if q.is_leaf():
         return q
@@ -110,7 +110,7 @@ def _respelt(q: Q.Phrase, reader) -> Q.Query:
     ]
     combos = _products(options)
     if combos == [tuple(q.words)]:
-        return q
+        return Q.Term(q.fieldname, q.words[0], boost=q.boost) if len(q.words) == 1 else q
     phrases = [Q.Phrase(q.fieldname, list(words), slop=q.slop, boost=q.boost) for words in combos]
     return phrases[0] if len(phrases) == 1 else Q.Or(phrases)
 

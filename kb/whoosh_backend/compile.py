@@ -35,7 +35,17 @@ def _term(n: P.Term) -> Q.Query:
     return Q.Term(n.field, n.text, boost=n.boost)
 
 
+class OneWord(Q.Phrase):
+    """A quoted word: a phrase of one word, kept until its spellings are looked up (kb.collect's
+    `_respelt`: '"netvaerkstilbud"' finds "netværkstilbud"), where whoosh made it a plain term."""
+
+    def normalize(self):
+        return self
+
+
 def _phrase(n: P.Phrase) -> Q.Query:
+    if len(n.words) == 1:
+        return OneWord(n.field, list(n.words), boost=n.boost)
     return Q.Phrase(n.field, list(n.words), slop=n.slop, boost=n.boost)
 
 

@@ -16,10 +16,21 @@ from kb.errors import QuerySyntaxError
 DEFAULT_FIELD = "_q"  # the field of words typed without one
 
 
+class _Quoted(Q.Phrase):
+    """A quoted text, also of one word: '"netværkstilbud"' is that word as typed, not its stems,
+    compound parts and other-language terms (whoosh's phrase made one word a plain term)."""
+
+    def normalize(self):
+        if len(self.words) == 1:
+            return self
+        return super().normalize()
+
+
 def read_structure(text: str, relaxed: bool = False, minimum: float = 0.9) -> P.Node:
     """The text as a plan of raw words (relaxed: words joined by OR, else by AND)."""
     group = qparser.OrGroup.factory(minimum) if relaxed else qparser.AndGroup
     parser = qparser.QueryParser(DEFAULT_FIELD, schema=None, group=group)
+    parser.phraseclass = _Quoted
     parser.add_plugin(qparser.FuzzyTermPlugin())
     try:
         parsed = parser.parse(text)
