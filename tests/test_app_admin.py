@@ -205,3 +205,17 @@ def test_files_gone_after_the_rebuild_plan_are_asked_about_before_the_index_shri
     assert [c.key for c in at.checkbox if c.key == "rebuild_sure"] == ["rebuild_sure"]
     assert at.button(key="rebuild_now").disabled  # not rebuilt with a yes given to other counts
     assert [m.proto.body for m in at.get("metric")][0] == before
+
+
+def test_the_audit_kinds_are_pills_on_a_row_of_their_own_so_they_wrap_on_a_phone(env):
+    """Beside the filter in st.columns the pills did not wrap: at 390 px "Index rebuilt" was cut off."""
+    settings = load_settings(env.index, env.corpus)
+    settings = type(settings)(**{**settings.__dict__, "secrets_file": env.secrets})
+    for action in ("upload", "edit", "delete", "rebuild"):
+        audit(settings, "anna", action, DOC_ID if action != "rebuild" else "", {"title": "T"})
+    at = _signed_in()
+    assert errors(at) == []
+    pills = at.get("button_group")
+    assert len(pills) == 1 and pills[0].key == "audit_actions"
+    in_columns = [p for column in at.columns for p in column.get("button_group")]
+    assert in_columns == []

@@ -118,9 +118,8 @@ def show() -> None:
     vocab = state.knowledge_base().vocabulary
     rows = [_row(vocab, e) for e in entries]
     present = [a for a in ACTIONS if any(r[2] == a for r in rows)]
-    left, right = st.columns([2, 3], vertical_alignment="bottom")
-    word = left.text_input(t("audit.filter"), key="audit_filter", placeholder=t("audit.filter_hint"))
-    chosen = right.pills(
+    word = st.text_input(t("audit.filter"), key="audit_filter", placeholder=t("audit.filter_hint"))
+    chosen = st.pills(  # on a row of its own: in a column beside the filter its options ran off a phone
         t("audit.what"), present, selection_mode="multi", format_func=_action_name, key="audit_actions"
     )
     needle = word.strip().casefold()
