@@ -181,6 +181,11 @@ def test_a_quoted_word_is_that_word_as_typed_or_with_its_letters_put_back(kb):
     assert found(kb, 'title:"Besuch"') == {MUELLER}
 
 
+def test_a_typo_mark_allows_two_edits_at_most(kb):
+    assert found(kb, "Ausbildungsmese~9") == found(kb, "Ausbildungsmese~") >= {MUELLER}
+    assert found(kb, "abcdefghij~9") == set()  # nine edits made any ten-letter word of the archive it
+
+
 def test_a_prefix_finds_longer_words(kb):
     assert {MUELLER, AEROE} <= found(kb, "Virksomhed* OR Ausbildungsmes*")
     assert found(kb, "Apprentice*") == {UNDATED}
