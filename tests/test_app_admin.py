@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from apphelpers import COORDINATOR, app, coordinator_env, errors, html_of, page
+from apphelpers import COORDINATOR, app, coordinator_env, errors, html_of, page, shown
 
 from archive import access
 from archive.access import add_coordinator, remove_coordinator
@@ -219,3 +219,18 @@ def test_the_audit_kinds_are_pills_on_a_row_of_their_own_so_they_wrap_on_a_phone
     assert len(pills) == 1 and pills[0].key == "audit_actions"
     in_columns = [p for column in at.columns for p in column.get("button_group")]
     assert in_columns == []
+
+
+def test_a_coordinators_name_in_markdown_is_shown_as_text_in_the_sidebar(env):
+    """ "Signed in as" rendered the name: a red "Boss", a bold B and a live link."""
+    name = ":red[Boss] **B** [x](https://example.com)"
+    add_coordinator(env.secrets, name, "correct-horse-2")
+    at = page(app(), ADMIN)
+    at.text_input(key="signin_name").input(name)
+    at.text_input(key="signin_password").input("correct-horse-2")
+    at.button[-1].click().run()
+    assert errors(at) == []
+    said = [c.value for c in at.sidebar.caption if c.value.startswith("Signed in as")]
+    assert len(said) == 1
+    assert shown(said[0]) == f"Signed in as {name}"
+    assert "\\*\\*B\\*\\*" in said[0] and "\\[x\\]" in said[0] and "\\:red" in said[0]

@@ -180,3 +180,20 @@ def test_the_download_offers_no_file_of_a_folder_linked_out_of_the_corpus(env, t
     (env.corpus / "documents").symlink_to(outside)
     at = page(app(), DOC, id="documents/003_52458518a7f32b1d")
     assert errors(at) == [] and at.get("download_button") == []
+
+
+def test_who_added_a_document_and_when_reads_as_the_audit_table_says_it(env):
+    """The page said "Added by anna on 2026-12-07T17:19:31+00:00", the audit table "2026-12-07 17:19"."""
+    from archive.service import store_upload
+
+    settings = load_settings(env.index, env.corpus)
+    kb = open_knowledge_base(settings)
+    try:
+        outcome = store_upload(kb, settings, "notiz.txt", b"Notiz zum Netzwerktreffen.\n", {}, "anna")
+        added_at = kb.get(outcome.id).added_at
+    finally:
+        kb.close()
+    at = page(app(), DOC, id=outcome.id)
+    assert errors(at) == []
+    said = [shown(c.value) for c in at.caption if c.value.startswith("Added by")]
+    assert said == [f"Added by anna on {added_at[:10]} {added_at[11:16]}"]

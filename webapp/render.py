@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import string
+from datetime import datetime
 
 from kb.models import Fragment, Hit
 from kb.snippets import plain
@@ -52,6 +53,14 @@ PAGE_STYLE = """<style>
   h1{font-size:1.9rem !important;padding-bottom:.3rem !important}
 }
 </style>"""
+
+
+def when(stamp: str) -> str:
+    """A stored ISO time as the audit table shows it ("2026-12-07 17:19"); anything else as it is."""
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp
 
 
 def md_escape(text: str) -> str:

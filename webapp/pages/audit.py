@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import urllib.parse
-from datetime import datetime
 
 import streamlit as st
 
@@ -38,13 +37,6 @@ STYLE = """<style>
   .kb-audit td.when{white-space:normal}
 }
 </style>"""
-
-
-def _when(stamp: str) -> str:
-    try:
-        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return stamp
 
 
 def _value(vocab: Vocabulary, key: str, value: object) -> str:
@@ -92,7 +84,7 @@ def _row(vocab: Vocabulary, entry: dict) -> tuple[str, str, str, str, str, str]:
     details = entry.get("details") if isinstance(entry.get("details"), dict) else {}
     doc_id = str(entry.get("id") or "")
     return (
-        _when(str(entry.get("at", ""))),
+        render.when(str(entry.get("at", ""))),
         str(entry.get("user", "")),
         action,
         doc_id,

@@ -26,7 +26,7 @@ def page_start() -> None:
     i18n.language_selector()
     name = state.user()
     if name:
-        st.sidebar.caption(t("signin.as", name=name))
+        st.sidebar.caption(t("signin.as", name=render.md_escape(name)))  # a name is text, never Markdown
         st.sidebar.button(t("signin.out"), key="sidebar_sign_out", on_click=state.sign_out)
     state.send_scripts()
 

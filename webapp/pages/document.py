@@ -33,7 +33,11 @@ def _metadata(doc: Document) -> None:
     st.caption(f"{t('doc.source')}: {render.md_escape(doc.source)}")
     if doc.added_by:
         st.caption(
-            t("doc.added", user=render.md_escape(doc.added_by), at=render.md_escape(doc.added_at or "?"))
+            t(
+                "doc.added",
+                user=render.md_escape(doc.added_by),
+                at=render.md_escape(render.when(doc.added_at or "?")),
+            )
         )
 
 
