@@ -6,6 +6,7 @@ import sys
 from dataclasses import replace
 
 from archive.cli.history import history_json, print_history
+from archive.cli.opening import open_kb
 from archive.cli.output import (
     document_json,
     emit,
@@ -18,7 +19,6 @@ from archive.cli.output import (
     stats_json,
 )
 from archive.cli.parser import UsageError
-from archive.service import open_knowledge_base
 from ingest.language import normalize_language
 from ingest.metadata.confirmed import known_values, shown_value
 from kb.api import KnowledgeBase
@@ -31,10 +31,6 @@ FILTERS = (
     ("regions", "--region", "region"),
     ("topics", "--topic", "topic"),
 )
-
-
-def open_kb(settings: Settings, index_corpus: bool = True) -> KnowledgeBase:
-    return open_knowledge_base(settings, index_corpus=index_corpus)
 
 
 def _check_paging(args) -> None:
