@@ -22,6 +22,7 @@ from archive.cli.parser import UsageError
 from ingest.language import normalize_language
 from ingest.metadata.confirmed import known_values, shown_value
 from kb.api import KnowledgeBase
+from kb.backend import MAX_PAGE_SIZE
 from kb.errors import QuerySyntaxError
 from kb.models import SearchRequest
 from kb.settings import Settings
@@ -36,6 +37,8 @@ FILTERS = (
 def _check_paging(args) -> None:
     if args.limit < 1 or args.page < 1:
         raise UsageError("--limit and --page must be at least 1")
+    if args.limit > MAX_PAGE_SIZE:  # (a page held 100 while the numbering and --page counted more)
+        raise UsageError(f"--limit {args.limit} is more than a page holds: at most {MAX_PAGE_SIZE}")
 
 
 def _request(args, text: str) -> SearchRequest:
