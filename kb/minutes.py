@@ -8,6 +8,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from kb.models import Fragment
+from kb.snippets import plain
+
 #: A line in at least this share of a network's documents (and in at least BOILERPLATE_MIN of them), or
 #: in BOILERPLATE_ENOUGH of them, is boilerplate: the letterhead, "Protokoll der Sitzung vom …", the
 #: location, the standing items ("Bericht der Bürgermeisterin", "Einwohnerfragestunde").
@@ -171,8 +174,11 @@ def informative_lines(
 def summary(
     text: str, title: str = "", skip: frozenset[str] = frozenset(), chars: int = SUMMARY_CHARS
 ) -> str:
-    """One line of what a document is about (see informative_lines), cut at a word near `chars`."""
-    line = " · ".join(informative_lines(text, title, skip))
+    """One line of what a document is about (see informative_lines) without Markdown syntax (a link as its
+    label, as in the search's snippets and the document's text), cut at a word near `chars`."""
+    line = " · ".join(
+        " ".join(plain(Fragment(item)).text.split()) for item in informative_lines(text, title, skip)
+    )
     if len(line) <= chars:
         return line
     cut = line[:chars].rsplit(" ", 1)[0]

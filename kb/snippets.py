@@ -289,6 +289,20 @@ def _snap(text: str, a: int, b: int, n: int) -> tuple[int, int]:
     return a, b
 
 
+def _outside_links(text: str, a: int, b: int, n: int) -> tuple[int, int]:
+    """Window edges moved out of the Markdown links they cut, to take the whole link in: a window that
+    began inside a link's target showed a piece of its URL as text, and lost its label."""
+    for edge in (a, b):
+        if 0 < edge < n and "](" in text[max(0, edge - _LINK_REACH) : edge + _LINK_REACH]:
+            for m in _LINK.finditer(text, max(0, edge - _LINK_REACH), min(n, edge + _LINK_REACH)):
+                if m.start() < edge < m.end():
+                    a, b = (m.start(), b) if edge == a else (a, m.end())
+                    break
+                if m.start() >= edge:
+                    break
+    return a, b
+
+
 def fragments(
     text: str, spans: list[tuple[int, int]], size: int = FRAGMENT_CHARS, count: int = FRAGMENTS
 ) -> tuple[Fragment, ...]:
@@ -297,7 +311,7 @@ def fragments(
     # only the shown windows are flattened (line breaks and tabs become spaces).
     n = min(len(text), max((e for _, e in spans), default=0) + size + 64)
     if not spans:
-        a, b = _snap(text, 0, min(n, size), n)
+        a, b = _outside_links(text, *_snap(text, 0, min(n, size), n), n)
         opening = " ".join(text[a:b].translate(_WS).split()) + ("…" if b < len(text) else "")
         return (plain(Fragment(opening)),)
     chosen: list[tuple[int, int]] = []
@@ -308,12 +322,20 @@ def fragments(
         if len(chosen) == count:
             break
         if all(b <= c or a >= d for c, d in chosen):
-            chosen.append(_snap(text, a, b, n))
+            chosen.append(_outside_links(text, *_snap(text, a, b, n), n))
     out = []
     for a, b in sorted(chosen):
         inside = tuple((s - a, e - a) for s, e in spans if s >= a and e <= b)
         out.append(plain(Fragment(text[a:b].translate(_WS), inside)))
     return tuple(out)
+
+
+# A link's target in parentheses, which may hold parentheses itself, one level deep (Wikipedia's
+# "Extrusion_(Verfahrenstechnik)"): "[^)]" stopped at the first and left ")" and the rest as text.
+_URL = r"\((?:[^()\n]|\([^()\n]{0,200}\)){0,500}\)"
+_BARE_URL = r"\((?:[^()\s]|\([^()\s]{0,200}\)){0,500}\)"  # without white space
+_LINK = re.compile(r"!?\[[^\]\n]{0,200}\]" + _URL)
+_LINK_REACH = 1500  # characters around a window's edge looked at for a link it cuts
 
 
 # Markdown syntax that reads as noise in a snippet: links and images (their label is kept), heading
@@ -325,9 +347,11 @@ _MARKUP = re.compile(
     r"|(?<!\S)[-*](?:[ \t]+o)?[ \t]*\Z"  # a list marker the window's end cut from its item
     r"|\A[ \t]*o[ \t]+(?=[A-ZÄÖÜÆØÅ])"  # that letter, its list marker cut off by the window's start
     r"|\\(?P<esc>[\\`*_{}\[\]()#+\-.!])"
-    r"|!?\[(?P<label>[^\]\n]{0,200})\]\([^)\n]{0,500}\)"
-    r"|(?<=\w)\]\([^()\s]{0,500}\)"  # the end of a link whose label began before the window
-    r"|!?\[(?=[^\[\]\n]{1,200}\Z)"  # the start of a link whose label ends after it
+    r"|!?\[(?P<label>[^\]\n]{0,200})\]"
+    + _URL
+    + r"|(?<=\w)\]"
+    + _BARE_URL  # the end of a link whose label began before the window
+    + r"|!?\[(?=[^\[\]\n]{1,200}\Z)"  # the start of a link whose label ends after it
     r"|(?m:^[ \t]*#{1,6}[ \t]*)"
     r"|#{2,}[ \t]*"
     r"|\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`+"
