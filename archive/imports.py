@@ -11,26 +11,29 @@ of the copy it replaces: the archive's correction wins over the file's own metad
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shlex
 from collections.abc import Iterable
 from pathlib import Path
 
-from archive.audit import audit, deleted_sources
-from archive.names import safe_filename
+from archive.audit import audit, deleted_sources, now
+from archive.import_targets import (  # noqa: F401  (named here too)
+    IMPORT_DIR,
+    claim_import_folders,
+    give_back,
+    import_folders,
+    imported_sources,
+    note_source,
+    stored_path,
+)
 from archive.replacing import replace_pair
-from archive.trash import copy_to_trash
+from archive.trash import copy_to_trash, deletions, note_restore
 from archive.uploads import inside, linked_reason
 from ingest.errors import IngestError
 from ingest.pipeline import Import, file_id, source_label
 from ingest.reading import NotRegularFile, read_regular
 from ingest.sidecar import atomic_write, parse_sidecar, sidecar_bytes, sidecar_json, sidecar_path
 from kb.settings import Settings
-
-IMPORT_DIR = "imports"
-SOURCE_NOTE = ".source"  # in each import folder: the absolute path of the outside folder it came from
-MAX_SAME_NAME = 1000  # import folders of one name (imports/NAME, NAME-2 …)
 
 
 def _absolute(path: Path) -> Path:
@@ -40,117 +43,6 @@ def _absolute(path: Path) -> Path:
     absolute = os.path.abspath(path)
     head, name = os.path.split(absolute)
     return Path(os.path.realpath(head), name) if name else Path(absolute)
-
-
-def import_folder(settings: Settings, root: Path) -> Path:
-    """The corpus folder that receives the files of an outside file or folder: imports/NAME/."""
-    return import_folders(settings, [root])[_base(root)]
-
-
-def import_folders(settings: Settings, roots: Iterable[Path]) -> dict[Path, Path]:
-    """The corpus folder of each outside folder (a file's: its folder's), by its absolute path.
-
-    imports/NAME/ for a folder named NAME, or imports/NAME-2/, -3 … when another folder of that name
-    was imported there before: each import folder notes where it came from (its `.source` file), so
-    the same folder goes to the same place every time and two folders of one name never mix.
-    """
-    folders: dict[Path, Path] = {}
-    earlier = imported_sources(settings)
-    for base in sorted({_base(root) for root in roots}, key=lambda b: len(b.parts)):  # outer ones first
-        # a folder inside one imported before (or given too): its files go where that import puts them,
-        # never to a second copy whose old version would stay a document of its own once the file changes
-        outer = [(s, f) for s, f in {**earlier, **folders}.items() if s != base and base.is_relative_to(s)]
-        if base not in earlier and outer:
-            source, folder = max(outer, key=lambda pair: len(pair[0].parts))
-            folders[base] = stored_path(folder, base.relative_to(source).parts)
-        else:
-            folders[base] = _folder_for(settings, base, set(folders.values()))
-    return folders
-
-
-def imported_sources(settings: Settings) -> dict[Path, Path]:
-    """The outside folders imported before (their `.source` notes), each with its import folder."""
-    try:
-        folders = sorted((settings.corpus_dir / IMPORT_DIR).iterdir())
-    except OSError:  # nothing imported yet
-        return {}
-    sources = {}
-    for folder in folders:
-        source = import_source(folder) if folder.is_dir() and not folder.is_symlink() else None
-        if source is not None:
-            sources.setdefault(source, folder)
-    return sources
-
-
-def _base(root: Path) -> Path:
-    """The outside folder of a path given, read through every link (a folder given as a link to it is
-    that folder): the files found in it are read through the links above them (`_absolute`)."""
-    return _folder(root if root.is_dir() else root.parent)
-
-
-def _folder(path: Path) -> Path:
-    return Path(os.path.realpath(os.path.abspath(path)))
-
-
-def _folder_for(settings: Settings, base: Path, claimed: set[Path]) -> Path:
-    parent = settings.corpus_dir / IMPORT_DIR
-    name = stored_name(base.name or "root")
-    candidates = [parent / name, *(parent / f"{name}-{n}" for n in range(2, MAX_SAME_NAME + 1))]
-    earlier = base.name or "root"  # the name as it is, where an earlier version kept it (stored_path)
-    before = [parent / earlier, *(parent / f"{earlier}-{n}" for n in range(2, MAX_SAME_NAME + 1))]
-    for folder in [*candidates, *(before if earlier != name else ())]:  # imported here before
-        if folder not in claimed and import_source(folder) == base:
-            return folder
-    for folder in candidates:  # a new folder, or one imported before sources were noted
-        if folder not in claimed and (not folder.exists() or import_source(folder) is None):
-            return folder
-    raise OSError(f"{MAX_SAME_NAME} folders named {name} are imported already")
-
-
-def import_source(folder: Path) -> Path | None:
-    """The outside folder an import folder came from (None: not noted, or no such import folder)."""
-    try:
-        raw = read_regular(folder / SOURCE_NOTE, 64 * 1024)
-    except (OSError, IngestError):
-        return None
-    # noted as given by earlier versions: read as the folders above it are now
-    return _folder(Path(os.fsdecode(raw.rstrip(b"\n")))) if raw.strip() else None
-
-
-def _note_source(folder: Path, base: Path) -> None:
-    if import_source(folder) != base:
-        atomic_write(folder / SOURCE_NOTE, os.fsencode(str(base)) + b"\n")
-
-
-def stored_name(name: str) -> str:
-    """The name a file or folder is stored under: its own when that is safe, else the safe name
-    plus a short hash of the original, so two names made safe alike (NFC and NFD, `a?b` and `a:b`)
-    stay two files."""
-    safe = safe_filename(name)
-    if safe == name:
-        return safe
-    digest = hashlib.sha1(os.fsencode(name)).hexdigest()[:8]
-    stem, dot, suffix = safe.rpartition(".")
-    return f"{stem}-{digest}.{suffix}" if dot and stem else f"{safe}-{digest}"
-
-
-def stored_path(folder: Path, parts: Iterable[str]) -> Path:
-    """Where the parts of an outside path are stored below an import folder: each part's stored name, or
-    the part as it is where an earlier version stored it so (a name safe then, and no longer: CON.txt,
-    240 bytes of ä), so that a changed file replaces its copy instead of going beside it."""
-    here = folder
-    for part in parts:
-        stored = stored_name(part)
-        kept = here / part
-        here = kept if stored != part and _present(kept) else here / stored
-    return here
-
-
-def _present(path: Path) -> bool:
-    try:
-        return path.exists() or path.is_symlink()
-    except OSError:  # a path longer than the system takes: nothing is stored there
-        return False
 
 
 def outside_roots(settings: Settings, paths: Iterable[Path]) -> list[Path]:
@@ -166,11 +58,13 @@ class DeletedFromArchive(NotRegularFile):
 def importer(settings: Settings, paths: Iterable[Path], user: str = "?") -> Import:
     """Where each outside file goes in the corpus, and how it is stored there (`user`: for the audit log).
 
+    The import folders are claimed at once (`claim_import_folders`), and those nothing was stored in
+    are given back when the run is over (`Import.finish`).
     A file found in a folder whose copy was deleted from the archive is skipped, saying so; named by
     itself, it is imported again, and the audit log records a `restore`.
     """
     paths = list(paths)
-    given = import_folders(settings, outside_roots(settings, paths))
+    given, made = claim_import_folders(settings, outside_roots(settings, paths))
     # a folder imported before inside a folder given keeps its files where it put them
     inner = {
         source: folder
@@ -180,7 +74,9 @@ def importer(settings: Settings, paths: Iterable[Path], user: str = "?") -> Impo
     roots = [*given.items(), *inner.items()]
     roots.sort(key=lambda pair: len(pair[0].parts), reverse=True)  # the deepest folder decides
     noted = {folder for folder in given.values() if folder.parent == settings.corpus_dir / IMPORT_DIR}
-    deleted = deleted_sources(settings)
+    # the corpus' own record (corpus/.deleted/), over the audit log's of earlier versions
+    decided = {**deleted_sources(settings), **deletions(settings)}
+    deleted = {source: entry for source, entry in decided.items() if entry is not None}
     named = {_absolute(p) for p in paths if not p.is_dir()}
 
     def deletion(target: Path) -> dict | None:
@@ -217,17 +113,17 @@ def importer(settings: Settings, paths: Iterable[Path], user: str = "?") -> Impo
         for base, folder in roots:
             if inside(target, folder):
                 if folder in noted:  # (a folder inside an earlier import is noted by that import's)
-                    _note_source(folder, base)
+                    note_source(settings, folder, base)
                 break
         restored = deletion(target) is not None
         store_copy(settings, source, target, user)
         if restored:  # named by itself: brought back on purpose
             label = source_label(target, settings.corpus_dir)
-            audit(
-                settings, user, "restore", file_id(label), {"source": label, "from": str(_absolute(source))}
-            )
+            details = {"source": label, "from": str(_absolute(source))}
+            note_restore(settings, label, {"at": now(), "user": user, "id": file_id(label), **details})
+            audit(settings, user, "restore", file_id(label), details)
 
-    return Import(target, store, metadata)
+    return Import(target, store, metadata, finish=lambda: give_back(settings, made))
 
 
 def stored_metadata(source: Path, target: Path) -> bytes | None:

@@ -21,7 +21,6 @@ corpus/.replacing/ and the staged files are hidden: no walk of the corpus reads 
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import os
@@ -32,7 +31,7 @@ from pathlib import Path
 
 from archive.audit import audit
 from ingest.sidecar import sidecar_path
-from kb.files import atomic_write, sync_folder
+from kb.files import atomic_write, held, sync_folder
 from kb.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -47,17 +46,17 @@ def _records(settings: Settings) -> Path:
     return settings.corpus_dir / RECORDS
 
 
+def corpus_lock(settings: Settings) -> Path:
+    """The lock file of changes to corpus/ that must not cross (a replacement, the claim of an import
+    folder): corpus/.replacing/lock."""
+    return _records(settings) / LOCK
+
+
 @contextmanager
 def _locked(settings: Settings) -> Iterator[Path]:
     """corpus/.replacing/, held alone (an open file of its own: threads of one process wait too)."""
-    folder = _records(settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / LOCK, "a+b") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield folder
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    with held(corpus_lock(settings)):
+        yield _records(settings)
 
 
 def _write_record(path: Path, record: dict) -> None:

@@ -171,9 +171,16 @@ def rows() -> list[Row]:
         ),
         Row(
             "`kb check` finds every difference, `--repair` fixes it",
-            "The index is compared with `corpus/` by id and checksum",
-            ("test_fault_damaged::test_check_reports_missing_stale_and_orphaned_and_repair_fixes_them",),
-            "a missing, a stale and an orphaned document reported (exit 1), repaired (exit 0), then clean",
+            "The index is compared with `corpus/` by id and checksum; a file or folder that is there but cannot "
+            "be read is said to be unreadable (one line with why), and its documents stay in the index",
+            (
+                "test_fault_damaged::test_check_reports_missing_stale_and_orphaned_and_repair_fixes_them",
+                "test_fault_unreadable_corpus::test_check_repair_says_what_cannot_be_read_and_keeps_its_documents",
+                "test_fault_unreadable_corpus::test_ingest_prune_says_pruning_was_skipped_and_summarises_the_import",
+            ),
+            "a missing, a stale and an orphaned document reported (exit 1), repaired (exit 0), then clean; a "
+            "file and a folder denied to the user: `unreadable` (exit 1), nothing removed by `--repair` or "
+            "`kb ingest --prune` (before: repair removed them as orphans)",
         ),
         Row(
             "Bombs fail alone, the batch goes on",
@@ -255,8 +262,10 @@ def rows() -> list[Row]:
             "One document per file, always",
             "A document's id is made from its corpus path alone: `NAME.txt` keeps `NAME`, other plain names keep "
             "their suffix, any other name gets `~` and a hash of the path; two outside folders of one name are "
-            "imported apart (`NAME-2`, with a `.source` note); every file of a batch gets one outcome line",
+            "imported apart (`NAME-2`, with a `.source` note, the folder claimed under the corpus lock, so two "
+            "imports at once never choose one folder); every file of a batch gets one outcome line",
             (
+                "test_fault_concurrent_imports::test_two_imports_at_once_of_folders_of_one_name_keep_each_others_files",
                 "test_ingest_names::test_files_whose_names_made_one_id_are_each_a_document",
                 "test_ingest_names::test_kb_ingest_of_colliding_names_gives_one_line_per_file_and_totals_that_add_up",
                 "test_ingest_names::test_two_outside_folders_of_one_name_are_imported_apart",

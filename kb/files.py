@@ -1,9 +1,12 @@
-"""Writing files so that readers see the old content or the new, never half of it."""
+"""Writing files so that readers see the old content or the new, never half of it; a lock file held."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -36,3 +39,16 @@ def sync_folder(folder: Path) -> None:
             os.close(dir_fd)
     except OSError:
         pass
+
+
+@contextmanager
+def held(lock: Path) -> Iterator[None]:
+    """Hold an exclusive flock on the file `lock` (made if missing) until the block ends; an open file of
+    its own, so threads of one process wait for each other too."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
