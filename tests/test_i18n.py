@@ -121,7 +121,8 @@ def test_dutch_strings_counts_and_names(monkeypatch):
     assert i18n.doctype_name("press-release") == "Persbericht"
     assert i18n.language_name("nl") == "Nederlands"
     assert i18n.doctype_name("letter") == "letter"  # unknown codes pass through
-    assert i18n.language_name("xx") == "xx"
+    assert i18n.language_name("no") == "Noors"  # not the word "no"
+    assert i18n.language_name("xx") == "Taalcode ‘xx’"  # a code without a name is said to be one
     with pytest.raises(KeyError):
         i18n.t("no.such.key")
 
@@ -157,3 +158,53 @@ def test_dutch_can_be_chosen_in_the_sidebar(env):
     assert at.title[0].value == "Zoeken"
     assert any(m.value == "**Type**" for m in at.markdown)
     assert "Notulen" in html_of(at) or "Persbericht" in html_of(at)
+
+
+def _detectable() -> set[str]:
+    """The codes language detection can give: langdetect's profiles, as ingest.language names them."""
+    import langdetect
+
+    from ingest.language import normalize_language
+
+    profiles = Path(langdetect.__file__).parent / "profiles"
+    return {normalize_language(p.name) for p in profiles.iterdir()} - {None}
+
+
+@pytest.mark.parametrize("ui", sorted(i18n.UI_LANGUAGES))
+def test_every_language_detection_can_give_has_a_name_in_every_interface_language(ui):
+    """A French document was badged "fr", a Norwegian one "no" ("Detected language: no")."""
+    table = _table(ui)
+    codes = _detectable()
+    assert {"fr", "no", "sv", "pl", "it", "es", "fi"} <= codes
+    unnamed = sorted(c for c in codes if not table.get(f"language.{c}"))
+    assert unnamed == []
+    names = [table[f"language.{c}"] for c in codes]
+    assert all(name[0].isupper() and name != code for name, code in zip(names, codes, strict=True))
+    assert len(set(names)) == len(names)
+
+
+def test_a_french_document_is_badged_and_counted_by_its_languages_name(tmp_path, monkeypatch):
+    from archive.service import open_knowledge_base, store_upload
+    from kb.settings import load_settings
+
+    env = make_env(tmp_path, monkeypatch)
+    settings = load_settings(env.index, env.corpus)
+    kb = open_knowledge_base(settings)
+    try:
+        text = (
+            "Le réseau des plasturgistes s'est réuni à Lyon pour parler de la formation des apprentis et "
+            "du recyclage des emballages. Les entreprises présentes ont décidé de créer un groupe de "
+            "travail commun frtoken.\n"
+        )
+        outcome = store_upload(kb, settings, "reunion.txt", text.encode(), {}, "anna")
+        assert kb.get(outcome.id).language == "fr"
+    finally:
+        kb.close()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params["q"] = "frtoken"
+    at.run()
+    assert errors(at) == []
+    assert ">French<" in html_of(at)
+    assert [c.label for c in at.checkbox if c.key == "facet:language:fr"] == ["French (1)"]
+    at.selectbox(key="ui_language_select").select("de").run()
+    assert ">Französisch<" in html_of(at)

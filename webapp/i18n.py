@@ -98,7 +98,9 @@ def doctype_name(doctype: str) -> str:
 
 
 def language_name(code: str) -> str:
-    return _lookup(_LANGUAGE + code) or code
+    """A language's name ("no" → "Norwegian"); a code without one is said to be a code ("no" read as a
+    bare word said "no language")."""
+    return _lookup(_LANGUAGE + code) or t("language_code", code=code)
 
 
 def _remember() -> None:
