@@ -71,3 +71,13 @@ def test_an_outside_file_changed_to_another_documents_bytes_keeps_its_archived_c
     assert "left the index" not in line["message"]  # the archived copy still holds the old text
     assert run_cli("search", "--json", "Seeadler").json["total"] == 1
     assert run_cli("check").code == 0
+
+
+def test_a_repair_puts_a_copy_of_the_old_text_walked_before_it_in_the_documents_place(run_cli, settings):
+    folder = settings.corpus_dir / "documents"
+    (folder / "0.txt").write_text(A_TEXT, encoding="utf-8")  # walked before a.txt: a duplicate of it so far
+    _two_files(run_cli, settings)
+    repaired = run_cli("check", "--repair")
+    assert repaired.code == 0, repaired.err
+    assert [h["id"] for h in run_cli("search", "--json", "Seeadler").json["hits"]] == ["documents/0"]
+    assert run_cli("check").code == 0
