@@ -116,9 +116,7 @@ def repair(
     outcomes = [Outcome(i, "removed", i, "no file in the corpus") for i in report.orphaned]
     before = kb.checksums()
     outcomes += run(kb, [settings.corpus_dir], limits=limits_from(settings), progress=progress)
-    now = kb.checksums()
-    left = {c.split("-")[0] for i, (c, _) in before.items() if i not in now}  # a document removed
-    return outcomes + index_twins(kb, settings, replaced_contents(before, outcomes) | left)
+    return outcomes + index_twins(kb, settings, replaced_contents(before, outcomes))
 
 
 def replaced_contents(before: dict[str, tuple[str, str]], outcomes: list[Outcome]) -> set[str]:

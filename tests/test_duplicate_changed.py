@@ -73,11 +73,11 @@ def test_an_outside_file_changed_to_another_documents_bytes_keeps_its_archived_c
     assert run_cli("check").code == 0
 
 
-def test_a_repair_puts_a_copy_of_the_old_text_walked_before_it_in_the_documents_place(run_cli, settings):
+def test_a_repair_puts_a_copy_of_the_old_text_in_the_documents_place(run_cli, settings):
     folder = settings.corpus_dir / "documents"
-    (folder / "0.txt").write_text(A_TEXT, encoding="utf-8")  # walked before a.txt: a duplicate of it so far
+    (folder / "z.txt").write_text(A_TEXT, encoding="utf-8")  # a duplicate of a.txt so far
     _two_files(run_cli, settings)
     repaired = run_cli("check", "--repair")
     assert repaired.code == 0, repaired.err
-    assert [h["id"] for h in run_cli("search", "--json", "Seeadler").json["hits"]] == ["documents/0"]
+    assert [h["id"] for h in run_cli("search", "--json", "Seeadler").json["hits"]] == ["documents/z"]
     assert run_cli("check").code == 0
