@@ -45,6 +45,10 @@ def test_admin_rebuild_says_what_it_will_do_and_asks_before_shrinking(env):
         == f"The index holds {documents} documents; corpus/ holds {int(documents) - 1} distinct files to index."
     )
     assert _button(at, "rebuild_now").disabled  # not before the confirmation
+    assert at.warning[0].value == (
+        "The rebuilt index would not hold 1 document\\: documents\\/treffen\\_0 \\(no file in the corpus\\)."
+    )
+    assert at.checkbox(key="rebuild_sure").label == "Yes, rebuild although the index will lose 1 documents"
     at.checkbox(key="rebuild_sure").check().run()
     _button(at, "rebuild_now").click().run()
     assert errors(at) == []
@@ -55,6 +59,24 @@ def test_admin_rebuild_says_what_it_will_do_and_asks_before_shrinking(env):
     (entry,) = read_audit(load_settings())
     assert (entry["user"], entry["action"]) == (COORDINATOR[0], "rebuild")
     assert (entry["details"]["before"], entry["details"]["after"]) == (int(documents), int(documents) - 1)
+
+
+def test_admin_rebuild_does_not_lose_a_document_found_unreadable_only_as_it_is_read(env):
+    """The plan reads each file's bytes, not its text: a file that no longer opens is found as the rebuild
+    reads it, and nobody agreed to lose its document: the live index stays as it was."""
+    at = _signed_in(ADMIN)
+    documents = at.metric[0].value
+    (env.corpus / "documents" / "treffen_1.txt").write_bytes(bytes(range(256)) * 64)  # no text any more
+    _button(at, "rebuild").click().run()
+    assert not [c for c in at.checkbox if c.key == "rebuild_sure"]  # its bytes are there: no question
+    _button(at, "rebuild_now").click().run()
+    said = [e.value for e in at.error]
+    assert said == [
+        "Not rebuilt: the rebuilt index would lose 1 document\\: documents\\/treffen\\_1 \\(documents\\/treffen\\_1"
+        "\\.txt\\: unsupported file type\\: binary\\)\\; nothing changed."
+    ]
+    assert at.metric[0].value == documents
+    assert [e["action"] for e in read_audit(load_settings())] == []
 
 
 def test_admin_rebuild_that_keeps_every_document_needs_no_confirmation(env):

@@ -87,7 +87,9 @@ def _rebuild(user: str) -> None:
     st.info(t("admin.rebuild_plan", now=plan.documents, files=plan.files))
     sure = True
     if plan.shrinks:
-        sure = st.checkbox(t("admin.rebuild_confirm", n=plan.documents - plan.files), key="rebuild_sure")
+        lost = service.lost_said(plan.lost)  # how many, and a few of them with why
+        st.warning(t("admin.rebuild_lost", lost=render.md_escape(lost)), icon=":material/warning:")
+        sure = st.checkbox(t("admin.rebuild_confirm", n=len(plan.lost)), key="rebuild_sure")
     left, right = st.columns(2)
     if right.button(t("admin.rebuild_cancel"), key="rebuild_cancel"):
         st.session_state.pop("_rebuild_plan", None)
@@ -112,11 +114,13 @@ def _run(job: RebuildJob, user: str, plan: service.RebuildPlan) -> None:
     except KBError as exc:
         job.error = exc
         return
-    if fresh.shrinks and fresh.documents - fresh.files > max(0, plan.documents - plan.files):
+    if not {d.id for d in fresh.lost} <= {d.id for d in plan.lost}:  # others than those agreed to
         job.changed = fresh
         return
-    try:
-        outcomes = service.rebuild(state.knowledge_base(), state.settings(), user=user, plan=fresh)
+    try:  # a document found lost only as its file is read (it no longer opens) is not rebuilt away
+        outcomes = service.rebuild(
+            state.knowledge_base(), state.settings(), user=user, plan=fresh, confirm=lambda _lost: False
+        )
         state.refresh()
         job.before, job.after = fresh.documents, state.knowledge_base().stats().documents
     except (KBError, IngestError, OSError) as exc:  # OSError: a disk full or read-only
@@ -147,7 +151,9 @@ def _outcome() -> None:
     if time.monotonic() - job.ended > OUTCOME_SHOWN_S:
         _forget_outcome()
         return
-    if job.error is not None:
+    if isinstance(job.error, service.RebuildCancelled):  # a file found unreadable as it was read
+        st.error(t("admin.rebuild_cancelled", why=render.md_escape(str(job.error))), icon=":material/error:")
+    elif job.error is not None:
         fail(job.error)
     elif job.after is not None:
         st.success(t("admin.rebuilt", n=job.after, before=job.before))
