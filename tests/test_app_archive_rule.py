@@ -48,7 +48,7 @@ def test_admin_rebuild_says_what_it_will_do_and_asks_before_shrinking(env):
     assert at.warning[0].value == (
         "The rebuilt index would not hold 1 document\\: documents\\/treffen\\_0 \\(no file in the corpus\\)."
     )
-    assert at.checkbox(key="rebuild_sure").label == "Yes, rebuild although the index will lose 1 documents"
+    assert at.checkbox(key="rebuild_sure").label == "Yes, rebuild although the index will lose 1 document"
     at.checkbox(key="rebuild_sure").check().run()
     _button(at, "rebuild_now").click().run()
     assert errors(at) == []

@@ -105,6 +105,18 @@ def test_did_you_mean_is_clickable(env):
     assert at.text_input(key="q").value == "Netzwerk"
 
 
+def test_a_query_that_cannot_be_read_stays_in_its_box_and_says_why(env):
+    """The box was emptied and the page said "The archive cannot answer": the query had to be typed again."""
+    at = app(q="year:a?b Messe")
+    assert at.text_input(key="q").value == "year:a?b Messe"
+    said = [shown(e.value) for e in at.error]
+    assert said == [
+        "The query cannot be read: year:a?b is not a year: a year takes no * or ? (year:[2018 TO 2020])"
+    ]
+    at.text_input(key="q").input("year:2019 Messe").run()
+    assert errors(at) == [] and not at.error
+
+
 def test_nothing_found_explains_which_filter_to_drop(env):
     at = app(q="genanvendelse", lang="nl")
     assert errors(at) == []

@@ -13,7 +13,7 @@ from ingest.errors import IngestError
 from kb.errors import KBError
 from kb.vocabulary import vocabulary_warnings
 from webapp import i18n, render, state
-from webapp.i18n import t
+from webapp.i18n import t, tn
 from webapp.pages import audit
 from webapp.pages.common import fail, page_start
 from webapp.pages.signin import require_coordinator
@@ -89,7 +89,7 @@ def _rebuild(user: str) -> None:
     if plan.shrinks:
         lost = service.lost_said(plan.lost)  # how many, and a few of them with why
         st.warning(t("admin.rebuild_lost", lost=render.md_escape(lost)), icon=":material/warning:")
-        sure = st.checkbox(t("admin.rebuild_confirm", n=len(plan.lost)), key="rebuild_sure")
+        sure = st.checkbox(tn("admin.rebuild_confirm", len(plan.lost)), key="rebuild_sure")
     left, right = st.columns(2)
     if right.button(t("admin.rebuild_cancel"), key="rebuild_cancel"):
         st.session_state.pop("_rebuild_plan", None)

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from kb.errors import KBError
+from kb.errors import KBError, QuerySyntaxError
 from kb.models import SORTS, SearchPage, SearchRequest
 from kb.vocabulary import Vocabulary
 from webapp import i18n, render, state
@@ -132,6 +132,11 @@ def main() -> None:
             request = replace(request, page=page.pages)
             page = kb.search(request, i18n.language())
         ss.show_widgets(request, bounds)
+    except QuerySyntaxError as exc:  # the query stays in its box, to be mended there
+        ss.show_widgets(request, bounds)
+        _query_box(bounds)
+        st.error(t("search.invalid", error=render.md_escape(str(exc))), icon=":material/error:")
+        return
     except KBError as exc:
         _query_box(bounds)
         fail(exc)
