@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from kb.models import Document
 from kb.vocabulary import load_vocabulary
 
 log = logging.getLogger(__name__)
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 
 
 @dataclass(frozen=True)
@@ -27,12 +29,30 @@ class Limits:
     memory_mb: int = 2048  # address space a worker may add to what it inherits (0: no limit)
 
 
+def end_with_parent() -> None:
+    """Have Linux kill this worker when the process that started it ends: a `kill -9` of `kb ingest`
+    left its reader processes (120 MB each) waiting for work that would never come."""
+    try:
+        import ctypes
+        import ctypes.util
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError) as exc:  # not Linux: the pool's own shutdown is all there is
+        log.debug("ingest workers do not end with their parent: %s", exc)
+        return
+    if os.getppid() == 1:  # the parent ended before the signal was asked for
+        os._exit(0)
+
+
 def init_worker(limits: Limits) -> None:
-    """Limit the worker's memory to what it inherited plus `memory_mb`, so a decompression bomb fails alone.
+    """End with the parent; limit the worker's memory to what it inherited plus `memory_mb`, so a
+    decompression bomb fails alone.
 
     A forked worker inherits its parent's address space (a Streamlit server is often over 2 GB), so
     the limit is counted from the worker's size at start, not from zero.
     """
+    end_with_parent()
     if not limits.memory_mb:
         return
     try:
