@@ -106,6 +106,8 @@ def _append(settings: Settings, record: dict) -> None:
     try:
         os.write(fd, line)
         os.fsync(fd)
+    except OSError as exc:  # a full disk: said with the file it could not write
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     finally:
         os.close(fd)
 
