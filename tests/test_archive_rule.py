@@ -368,5 +368,5 @@ def test_a_file_in_the_trash_named_on_the_command_line_is_not_indexed(run_cli, s
     assert result.err.splitlines() == [
         f"skipped: {label}: in the hidden folder .deleted/ of the corpus, not a document"
     ]
-    assert result.out.splitlines()[-1] == "1 files: 1 skipped"
+    assert result.out.splitlines()[-1] == "1 file: 1 skipped"
     assert run_cli("check").code == 0  # nothing indexed that a walk of the corpus (or a rebuild) never reads

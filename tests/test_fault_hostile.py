@@ -378,7 +378,7 @@ def test_kb_ingest_of_a_pdf_that_makes_pypdf_warn_prints_no_warnings(run_kb, tmp
     (folder / name).write_bytes(make())
     result = run_kb("ingest", folder, settings=settings)
     assert result.err == ""  # one outcome for the file, no lines of pypdf's
-    assert result.out.strip().splitlines()[-1] == "1 files: 1 indexed"
+    assert result.out.strip().splitlines()[-1] == "1 file: 1 indexed"
 
 
 @pytest.mark.parametrize("text", ['"half', "(open", "close)"])

@@ -15,6 +15,7 @@ from archive.cli.output import (
     emit,
     one_line,
     outcome_json,
+    plural,
     summary,
     warning_lines,
 )
@@ -54,7 +55,7 @@ def cmd_ingest(args, settings: Settings) -> int:
                 {str(f) for f in import_folders(settings, outside_roots(settings, paths)).values()}
             )
             print(
-                f"imported {len(imported)} files into {', '.join(folders)} (the corpus keeps every original)"
+                f"imported {plural(len(imported), 'file')} into {', '.join(folders)} (the corpus keeps every original)"
             )
         print(summary(outcomes))
     _embed(args, kb)

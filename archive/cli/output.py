@@ -236,8 +236,13 @@ def summary(outcomes: list[Outcome]) -> str:
             counts[o.status] = counts.get(o.status, 0) + 1
     parts = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no files"
     removed = sum(1 for o in outcomes if o.status == "removed")
-    pruned = f"; {removed} documents removed" if removed else ""
-    return f"{sum(counts.values())} files: {parts}{pruned}"
+    pruned = f"; {plural(removed, 'document')} removed" if removed else ""
+    return f"{plural(sum(counts.values()), 'file')}: {parts}{pruned}"
+
+
+def plural(n: int, thing: str) -> str:
+    """'1 file', '2 files'."""
+    return f"{n} {thing}{'' if n == 1 else 's'}"
 
 
 class EmbeddingProgress:
