@@ -143,11 +143,12 @@ def _found(kb, text: str) -> set[str]:
 
 
 def _year(text: str) -> int | None:
-    """The year a text names, None when it is none (what the query must refuse)."""
+    """The year a text names, None when it is none (what the query must refuse: 0 is how the index holds
+    "no date", no year a user means)."""
     if not text.isdecimal():
         return None
     value = int(text)
-    return value if value <= MAX_YEAR else None
+    return value if 1 <= value <= MAX_YEAR else None
 
 
 @PROPERTY

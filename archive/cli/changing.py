@@ -199,7 +199,7 @@ def cmd_remove(args, settings: Settings) -> int:
 
 
 def cmd_rebuild(args, settings: Settings) -> int:
-    kb = open_kb(settings)
+    kb = open_kb(settings, index_corpus=False)  # a new index is built once, by the rebuild
     plan = service.rebuild_plan(kb, settings)
     said = (
         f"The index holds {plan.documents} documents; {settings.corpus_dir} holds {plan.files} "
