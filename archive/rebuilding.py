@@ -20,7 +20,7 @@ from archive.replacing import finish_replacements
 from archive.uploads import limits_from
 from ingest.errors import IngestError
 from ingest.metadata.confirmed import validate
-from ingest.pipeline import Outcome, discover, file_id, run, source_label
+from ingest.pipeline import NOT_INDEXED, Outcome, discover, file_id, run, source_label
 from ingest.reading import file_checksum
 from ingest.sidecar import read_sidecar, sidecar_path
 from kb.api import KnowledgeBase
@@ -29,7 +29,6 @@ from kb.settings import Settings
 from kb.vocabulary import load_vocabulary
 
 MAX_LOST_NAMED = 3  # lost documents named one by one in a question; the others are counted
-_NOT_INDEXED = ("failed", "unsupported", "skipped", "duplicate")
 
 
 @dataclass(frozen=True)
@@ -173,7 +172,7 @@ def _lost(
     """The documents indexed before the rebuild (and still) that the new index lacks, with why. One
     added to the live index meanwhile is not among them: the catch-up after the rebuild indexes it."""
     held = {c.split("-")[0] for c, _ in new.values()}
-    why = {file_id(o.source): o.message or o.status for o in outcomes if o.status in _NOT_INDEXED}
+    why = {file_id(o.source): o.message or o.status for o in outcomes if o.status in NOT_INDEXED}
     return [
         LostDocument(i, why.get(i) or _gone(source))
         for i, (checksum, source) in sorted(before.items())
@@ -205,7 +204,7 @@ def _catch_up(
     outcomes = [Outcome(i, "removed", i, "the file is no longer in the corpus") for i in gone]
     if changed:
         again = run(kb, changed, limits=limits_from(settings), progress=lambda _: None)
-        news = [o for o in again if o.status in _NOT_INDEXED and (o.source, o.status) not in said]
+        news = [o for o in again if o.status in NOT_INDEXED and (o.source, o.status) not in said]
         for outcome in news if progress else ():
             progress(outcome)
         outcomes += [o for o in again if o.status in ("indexed", "updated")] + news

@@ -34,7 +34,7 @@ from archive.uploads import (
     update_metadata,
 )
 from ingest.paths import ARCHIVE_FILES
-from ingest.pipeline import Outcome, file_id, run
+from ingest.pipeline import NOT_INDEXED, Outcome, file_id, run
 from kb.api import KnowledgeBase
 from kb.errors import IndexDamagedError
 from kb.settings import Settings
@@ -158,7 +158,7 @@ def unmended(after: CheckReport, outcomes: list[Outcome]) -> list[tuple[str, str
     (its failure, or the document it duplicates); else the corpus changed while it ran."""
     why: dict[str, str] = {}
     for o in outcomes:
-        if o.status in ("failed", "unsupported", "skipped", "duplicate"):
+        if o.status in NOT_INDEXED:
             why.setdefault(
                 o.id if o.id and o.status != "duplicate" else file_id(o.source), o.message or o.status
             )

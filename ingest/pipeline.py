@@ -45,7 +45,7 @@ STATUSES = ("indexed", "updated", "unchanged", "duplicate", "unsupported", "fail
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one file."""
+    """What happened to one file (its document not indexed when its status is in NOT_INDEXED)."""
 
     source: str
     status: str
@@ -54,6 +54,10 @@ class Outcome:
     revises: bool = False  # it replaces the file's earlier "indexed" or "updated": the index refused it
     warnings: tuple[str, ...] = ()  # what a user should know of a file still indexed (a misspelled
     # metadata key, PDF pages not read), one line each without the file's name
+
+
+#: The statuses of a file whose document is not indexed (each said in one line to the user).
+NOT_INDEXED = ("failed", "unsupported", "duplicate", "skipped")
 
 
 def content_checksum(data: bytes) -> str:

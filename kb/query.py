@@ -21,7 +21,7 @@ from kb.analysis import analyze, cognate_term, exact_analyzer, stem_analyzer
 from kb.errors import QuerySyntaxError
 from kb.folding import fold, restored
 from kb.schema import CONTENT_BOOST, TITLE_BOOST, stem_field
-from kb.vocabulary import Vocabulary
+from kb.vocabulary import FACET_KINDS, Vocabulary
 from kb.whoosh_backend.parse import DEFAULT_FIELD, read_structure
 
 MAX_QUERY_CHARS = 1000
@@ -63,7 +63,6 @@ FIELD_ALIASES: dict[str, str] = {
     "language": "language",
     "year": "year",
 }
-_VOCAB_KIND = {"network": "networks", "region": "regions", "topic": "topics"}
 _MINUS = re.compile(r"(^|[\s(])-(?=[\w\"(])")
 # "Sicherheitsoptionen und -warnungen", "indstillinger og -advarsler": a hyphen that begins a word
 # right after "and"/"or" in one of the four languages stands for the compound's shared part (a
@@ -341,8 +340,8 @@ class _Builder:
             )
         if field == "year":
             return year_range(text, text, boost=q.boost)
-        if field in _VOCAB_KIND:
-            text = self.vocabulary.canonical(_VOCAB_KIND[field], text)
+        if field in FACET_KINDS:
+            text = self.vocabulary.canonical(FACET_KINDS[field], text)
         return P.Term(field, text.lower(), kind=P.FILTER)
 
     def word(self, text: str, boost: float = 1.0) -> P.Node:

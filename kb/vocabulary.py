@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 _SURROGATE = re.compile("[\ud800-\udfff]")  # half of a UTF-16 character
 
 
+#: A facet (and query field) whose values the vocabulary names → its kind there.
+FACET_KINDS: dict[str, str] = {"network": "networks", "region": "regions", "topic": "topics"}
+
+
 @dataclass(frozen=True)
 class Entry:
     """One network, region, topic or concept with its labels, aliases and terms."""
@@ -102,7 +106,7 @@ class Vocabulary:
 
     def label(self, facet: str, value: str, language: str = "en") -> str:
         """The display label of a facet value in a language."""
-        kind = {"network": "networks", "region": "regions", "topic": "topics"}.get(facet)
+        kind = FACET_KINDS.get(facet)
         if kind is None:
             return value
         entry = self.resolve(kind, value)

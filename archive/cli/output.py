@@ -7,10 +7,10 @@ import shutil
 import sys
 from typing import TextIO
 
-from ingest.pipeline import Outcome
+from ingest.pipeline import NOT_INDEXED, Outcome
 from kb.models import FACETS, Document, Hit, IndexStats, SearchPage
 
-PROBLEMS = ("failed", "unsupported", "duplicate", "skipped")
+PROBLEMS = NOT_INDEXED
 # what a terminal would act on (ESC, BEL, CSI …) or what breaks or reorders a line: shown escaped
 _CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
 _CONTROL |= {c: f"\\u{c:04x}" for c in (0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}

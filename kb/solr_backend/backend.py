@@ -54,7 +54,7 @@ from kb.solr_backend.client import SolrClient, SolrHTTPError, json_params
 from kb.solr_backend.compile import compile_highlight, compile_plan, quoted
 from kb.solr_backend.vectors import VectorSync, mean_vectors
 from kb.translations import Candidate, pick, profile
-from kb.vocabulary import Vocabulary
+from kb.vocabulary import FACET_KINDS, Vocabulary
 
 if TYPE_CHECKING:
     from kb.solr_backend.meaning import View
@@ -109,7 +109,6 @@ TYPED_FIELDS = {"title": "title", "content": "text"}
 _COLLECTION_NAME = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.\-]*")
 WITHIN = "within"  # the facet of `_ranked`'s answer counting the documents that pass the filters
 PREFETCHED = "prefetched"  # the key of the statistics request's answer in a search's respelling memo
-_MULTI = {"network": "networks", "region": "regions", "topic": "topics"}
 RELATED_WEIGHTS = (("network", "networks", 3.0), ("topic", "topics", 1.0), ("region", "regions", 0.5))
 
 
@@ -484,7 +483,7 @@ class SolrBackend:
 
     def canonical(self, vocab: Vocabulary) -> Callable[[str, str], str]:
         def spell(field: str, value: str) -> str:
-            return vocab.canonical(_MULTI[field], value) if field in _MULTI else value
+            return vocab.canonical(FACET_KINDS[field], value) if field in FACET_KINDS else value
 
         return spell
 

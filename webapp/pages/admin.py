@@ -10,6 +10,7 @@ import streamlit as st
 
 from archive import service
 from ingest.errors import IngestError
+from ingest.pipeline import NOT_INDEXED
 from kb.errors import KBError
 from kb.vocabulary import vocabulary_warnings
 from webapp import i18n, render, state
@@ -19,7 +20,6 @@ from webapp.pages.common import fail, page_start
 from webapp.pages.signin import require_coordinator
 
 MAX_FILE_LINES = 20  # of what a rebuild says of single files; kb rebuild prints every one
-NOT_INDEXED = ("failed", "unsupported", "duplicate", "skipped")  # the lines kb rebuild prints of files
 _JOB = "_rebuild_job"
 OUTCOME_SHOWN_S = 30.0  # a rebuild's outcome is said on every run of the page this long after it ended
 

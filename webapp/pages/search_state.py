@@ -9,6 +9,7 @@ import streamlit as st
 
 from kb.errors import KBError
 from kb.models import SORTS, SearchRequest
+from kb.vocabulary import FACET_KINDS
 from webapp import state
 
 #: facet name → (URL key, SearchRequest field)
@@ -20,8 +21,6 @@ FILTERS: dict[str, tuple[str, str]] = {
     "language": ("lang", "languages"),
     "year": ("year", "years"),  # single years, any number of them (the range is "years")
 }
-#: facet → its kind in the vocabulary (a value may be named by id, name, label or alias, as in the CLI)
-VOCABULARY_KINDS: dict[str, str] = {"region": "regions", "network": "networks", "topic": "topics"}
 PAGE_SIZES: tuple[int, ...] = (10, 20, 50)
 DEFAULT_PAGE_SIZE = 10
 Bounds = tuple[int, int] | None
@@ -72,8 +71,8 @@ def _values(facet: str, key: str) -> tuple:
     values = _raw(key)
     if facet == "year":
         return tuple(dict.fromkeys(int(v) for v in values if v.isdecimal() and len(v) == 4))  # not "²"
-    if facet in VOCABULARY_KINDS:
-        values = canonical(VOCABULARY_KINDS[facet], values)
+    if facet in FACET_KINDS:
+        values = canonical(FACET_KINDS[facet], values)
     return tuple(dict.fromkeys(values))
 
 
